@@ -1,0 +1,194 @@
+"""`new`, `update`, `resolve`: write incident files the way a careful human would.
+
+New updates go on top of the body (newest first, as pages show them); the rest
+of the file is never rewritten. Every change is validated before it is written,
+and written atomically, so a refused command leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import yaml
+
+from .config import slugify, suggest
+from .content import FILE_NAME, INCIDENTS_DIR, incident_files, parse_incident, split_front_matter
+from .errors import Problems, UsageError
+from .model import ComponentStatus, Config, Impact, IncidentStatus, Window
+from .status import incident_status
+from .times import format_timestamp
+
+
+@dataclass(frozen=True)
+class Change:
+    """A component status change given on the command line as `id=status`."""
+
+    component: str
+    status: ComponentStatus
+
+
+def parse_component_options(values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None) -> list[Change]:
+    changes = []
+    for value in values:
+        cid, sep, word = value.partition("=")
+        cid = cid.strip()
+        if cid not in config.component_ids:
+            raise UsageError(f"unknown component {cid!r}{suggest(cid, config.component_ids)} (known: {', '.join(config.component_ids) or 'none; add them to statuspage.yaml'})")
+        if not sep:
+            if default is None:
+                raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")
+            changes.append(Change(cid, default))
+            continue
+        status = ComponentStatus.parse(word)
+        if status is None:
+            raise UsageError(f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})")
+        changes.append(Change(cid, ComponentStatus(status)))
+    return changes
+
+
+def find_incident(root: Path, ref: str) -> Path:
+    """An incident file from its id, its path, or an unambiguous part of its slug."""
+    as_path = Path(ref)
+    if as_path.suffix == ".md" and as_path.is_file():
+        return as_path
+    if (root / as_path).is_file() and as_path.suffix == ".md":
+        return root / as_path
+    files = incident_files(root)
+    ref_id = as_path.name.removesuffix(".md")
+    exact = [p for p in files if p.stem == ref_id]
+    if exact:
+        return exact[0]
+    matches = [p for p in files if ref_id.lower() in p.stem.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UsageError(f"no incident matches {ref!r} in {root / INCIDENTS_DIR}")
+    listed = ", ".join(p.stem for p in matches[:6])
+    raise UsageError(f"{ref!r} matches several incidents ({listed}); give the full id")
+
+
+def update_block(status: IncidentStatus, at: datetime, message: str, changes: list[Change], config: Config) -> str:
+    heading = f"## {_heading_word(status)} · {format_timestamp(at, config.timezone)}"
+    lines = [heading]
+    if changes:
+        lines.append("Components: " + ", ".join(f"{c.component}={c.status.word}" for c in changes))
+    lines.append("")
+    if message.strip():
+        lines += [message.strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _heading_word(status: IncidentStatus) -> str:
+    return status.word.replace("_", " ").capitalize()
+
+
+def new_incident_text(
+    config: Config, title: str, at: datetime, status: IncidentStatus, message: str,
+    changes: list[Change], impact: Impact | None, window: Window | None,
+) -> str:  # fmt: skip
+    front: dict[str, object] = {"title": title}
+    if impact is not None:
+        front["impact"] = impact.word
+    if window is not None:
+        zone = config.timezone
+        front["maintenance"] = {"start": format_timestamp(window.start, zone), "end": format_timestamp(window.end, zone)}
+    if changes:
+        front["components"] = {c.component: c.status.word for c in changes}
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{head}---\n\n{update_block(status, at, message, [], config)}"
+
+
+def create_incident(
+    root: Path, config: Config, title: str, *, at: datetime, status: IncidentStatus | None, message: str,
+    changes: list[Change], impact: Impact | None, window: Window | None = None,
+) -> Path:  # fmt: skip
+    """Write a new incident (or maintenance, with *window*) file and return its path."""
+    if not title.strip():
+        raise UsageError("the title must not be empty")
+    if status is None:
+        status = IncidentStatus.SCHEDULED if window else IncidentStatus.INVESTIGATING
+    if window is not None and not status.for_maintenance:
+        raise UsageError(f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})")
+    if window is None and status.for_maintenance:
+        raise UsageError(f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved")
+    day = (window.start if window else at).astimezone(config.timezone).date()
+    folder = root / INCIDENTS_DIR
+    path = _free_name(folder, day, slugify(title)[:60].strip("-") or "incident")
+    text = new_incident_text(config, title.strip(), at, status, message, changes, impact, window)
+    _validate(path, text, day, config)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, text, exclusive=True)
+    return path
+
+
+def add_update(
+    root: Path, config: Config, path: Path, *, status: IncidentStatus, at: datetime, message: str, changes: list[Change]
+) -> Path:
+    """Insert an update at the top of the file's updates; nothing else in the file changes."""
+    text = path.read_text(encoding="utf-8-sig")
+    problems = Problems(root)
+    name = FILE_NAME.match(path.name)
+    if not name:
+        raise UsageError(f"{path} is not named like an incident file (YYYY-MM-DD-slug.md)")
+    day = date.fromisoformat(name["date"])
+    current = parse_incident(path, text.replace("\r\n", "\n"), day, config, problems)
+    if current is None:
+        raise UsageError(f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors))
+    latest = incident_status(current, at)
+    if latest.is_final and status.is_final:
+        raise UsageError(f"{current.id} is already {latest.word}")
+    if current.is_maintenance != status.for_maintenance:
+        kind = "maintenance" if current.is_maintenance else "incident"
+        allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
+        raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
+    if any(u.at == at for u in current.updates):
+        raise UsageError(f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    source = split_front_matter(text.replace("\r\n", "\n"), path, problems)
+    assert source is not None  # parsed above
+    lines = text.replace("\r\n", "\n").split("\n")
+    head = "\n".join(lines[: source.body_line - 1])
+    body = source.body.lstrip("\n")
+    block = update_block(status, at, message, changes, config)
+    new_text = f"{head}\n\n{block}\n{body}" if body else f"{head}\n\n{block}"
+    new_text = re.sub(r"\n{3,}(?=## )", "\n\n", new_text)
+    _validate(path, new_text, day, config)
+    _write_atomic(path, new_text.replace("\n", newline))
+    return path
+
+
+def _validate(path: Path, text: str, day: date, config: Config) -> None:
+    problems = Problems(path.parent.parent)
+    if parse_incident(path, text, day, config, problems) is None:
+        raise UsageError("refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors))
+
+
+def _free_name(folder: Path, day: date, slug: str) -> Path:
+    path = folder / f"{day.isoformat()}-{slug}.md"
+    n = 2
+    while path.exists():
+        path = folder / f"{day.isoformat()}-{slug}-{n}.md"
+        n += 1
+    return path
+
+
+def _write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    if exclusive and path.exists():
+        raise UsageError(f"{path} already exists")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

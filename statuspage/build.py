@@ -1,0 +1,33 @@
+"""The library API: a Site and an instant -> every output file, as bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from .model import Site
+from .render import Renderer, render_pages
+
+
+def renderers() -> Iterable[Renderer]:
+    """Each output stage; each returns {relative path: bytes} and does no I/O."""
+    yield render_pages
+
+
+class OutputClash(RuntimeError):
+    """Two stages want to write the same path: a bug, or a user template shadowing an output."""
+
+
+def build(site: Site, now: datetime) -> dict[str, bytes]:
+    """Every file of the built site, keyed by its path relative to the site root.
+
+    Pure in (site, now): the same inputs give byte-identical output."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    files: dict[str, bytes] = {}
+    for renderer in renderers():
+        for path, data in renderer(site, now).items():
+            if path in files:
+                raise OutputClash(f"two outputs share the path {path}")
+            files[path] = data
+    return dict(sorted(files.items()))

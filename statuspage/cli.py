@@ -1,0 +1,281 @@
+"""The `statuspage` command: parse flags, call the library, print, set the exit code.
+
+Exit codes: 0 success, 1 problems in the content, 2 wrong usage.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+import jinja2
+
+from . import __version__
+from .authoring import add_update, create_incident, find_incident, parse_component_options
+from .build import build
+from .errors import ContentError, Problems, UsageError
+from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
+from .output import OutputError, write_site
+from .site import load_site
+from .status import next_change
+from .times import TimeError, format_timestamp, isoformat, parse_timestamp
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+source_option = click.option(
+    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+    help="The status site folder (holding statuspage.yaml and incidents/).",
+)  # fmt: skip
+
+
+def clock(now: str | None, config: Config | None) -> datetime:
+    """The build's `now`: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
+
+    The only place in the package that reads the clock."""
+    zone = config.timezone if config else UTC
+    if now:
+        try:
+            return parse_timestamp(now, zone)
+        except TimeError as e:
+            raise UsageError(f"--now: {e}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), UTC)
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def instant(value: str | None, option: str, config: Config, default: datetime) -> datetime:
+    if not value:
+        return default
+    try:
+        return parse_timestamp(value, config.timezone)
+    except TimeError as e:
+        raise UsageError(f"{option}: {e}") from None
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def reports_errors(func: F) -> F:
+    """Turn library exceptions into messages and exit codes, never tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as e:
+            fail(str(e), 2)
+        except OutputError as e:
+            fail(str(e), 1)
+        except ContentError as e:
+            for problem in e.problems:
+                click.echo(str(problem), err=True)
+            fail(f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed", 1)
+        except jinja2.TemplateError as e:
+            where = f"{e.filename}:{e.lineno}: " if isinstance(e, jinja2.TemplateSyntaxError) else ""
+            fail(f"template error: {where}{e.message or e}; nothing was changed", 1)
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was changed", 130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def require_site(source: Path) -> tuple[Site, Problems]:
+    site, problems = load_site(source)
+    if site is None:
+        raise ContentError(problems.items)
+    return site, problems
+
+
+def print_warnings(problems: Problems) -> None:
+    for warning in problems.warnings:
+        click.secho(str(warning), fg="yellow", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="statuspage")
+def cli() -> None:
+    """Build a status page from incident files kept in git."""
+
+
+@cli.command()
+@source_option
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="`github` prints workflow commands that GitHub shows as annotations.")  # fmt: skip
+@reports_errors
+def check(source: Path, fmt: str) -> None:
+    """Validate statuspage.yaml and every incident file; report all problems as path:line."""
+    _, problems = load_site(source)
+    for problem in problems.items:
+        if fmt == "github":
+            kind = "error" if problem.is_error else "warning"
+            where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
+            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            click.echo(f"::{kind} {where}::{message}")
+        else:
+            click.echo(str(problem))
+    errors = len(problems.errors)
+    if errors:
+        files = len({p.path for p in problems.errors})
+        click.secho(f"{errors} error(s) in {files} file(s)", fg="red", err=True)
+        sys.exit(1)
+    click.secho("All files are valid.", fg="green", err=True)
+
+
+@cli.command("build")
+@source_option
+@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Output folder (default: _site inside the source folder).")
+@click.option("--now", help="Build as of this instant (ISO 8601), for reproducible output.")
+@click.option("--base-url", help="Override the config's base_url (e.g. for a preview deploy).")
+@reports_errors
+def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None) -> None:  # fmt: skip
+    """Build the status page into OUT."""
+    site, problems = require_site(source)
+    print_warnings(problems)
+    if base_url:
+        site = with_base_url(site, base_url)
+    moment = clock(now, site.config)
+    out = out if out is not None else source / "_site"
+    files = build(site, moment)
+    write_site(files, out, source)
+    click.echo(f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}).")
+
+
+def with_base_url(site: Site, base_url: str) -> Site:
+    from dataclasses import replace
+
+    if not base_url.startswith(("http://", "https://")):
+        raise UsageError("--base-url must be an absolute http(s) URL")
+    return replace(site, config=replace(site.config, base_url=base_url.rstrip("/") + "/"))
+
+
+def read_message(message: str | None) -> str:
+    if message == "-":
+        return click.get_text_stream("stdin").read()
+    return message or ""
+
+
+def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | None:
+    if value is None:
+        return None
+    status = IncidentStatus.parse(value)
+    if status is None:
+        words = ", ".join(IncidentStatus.words())
+        raise UsageError(f"unknown status {value!r} (expected one of: {words})")
+    return IncidentStatus(status)
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS",
+              help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.")
+@click.option("--impact", type=click.Choice([w for w in Impact.words() if w != "maintenance"]), help="How bad it is (default: from the component statuses).")
+@click.option("--status", help="First update's status (default: investigating, or scheduled for maintenance).")
+@click.option("--message", "-m", help="The first update's text (Markdown); - reads it from standard input.")
+@click.option("--at", help="When the first update was posted (default: now).")
+@click.option("--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end).")
+@click.option("--start", help="Maintenance window start.")
+@click.option("--end", help="Maintenance window end.")
+@source_option
+@reports_errors
+def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None, message: str | None,
+        at: str | None, maintenance: bool, start: str | None, end: str | None, source: Path) -> None:  # fmt: skip
+    """Open a new incident (or schedule maintenance) and print the new file's path."""
+    site, _ = require_site(source)
+    config = site.config
+    now = clock(None, config)
+    window = None
+    if maintenance:
+        if not (start and end):
+            raise UsageError("--maintenance needs --start and --end")
+        window = Window(instant(start, "--start", config, now), instant(end, "--end", config, now))
+        if window.end <= window.start:
+            raise UsageError("--end must be after --start")
+    elif start or end:
+        raise UsageError("--start and --end are for --maintenance")
+    default = ComponentStatus.UNDER_MAINTENANCE if maintenance else None
+    changes = parse_component_options(components, config, default=default)
+    path = create_incident(
+        source, config, title,
+        at=instant(at, "--at", config, now), status=status_choice(status, maintenance=maintenance),
+        message=read_message(message), changes=changes,
+        impact=Impact(Impact.parse(impact)) if impact else None, window=window,
+    )  # fmt: skip
+    click.echo(str(path))
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--status", required=True, help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).")
+@click.option("--message", "-m", help="The update's text (Markdown); - reads it from standard input.")
+@click.option("--at", help="When it was posted (default: now).")
+@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", help="A component whose status changes with this update.")
+@source_option
+@reports_errors
+def update(incident: str, status: str, message: str | None, at: str | None, components: tuple[str, ...], source: Path) -> None:
+    """Add an update to INCIDENT (its id, path, or a unique part of its name)."""
+    site, _ = require_site(source)
+    config = site.config
+    path = find_incident(source, incident)
+    new_status = status_choice(status, maintenance=False)
+    assert new_status is not None
+    changes = parse_component_options(components, config)
+    add_update(source, config, path, status=new_status, at=instant(at, "--at", config, clock(None, config)),
+               message=read_message(message), changes=changes)  # fmt: skip
+    click.echo(str(path))
+
+
+@cli.command()
+@click.argument("incident")
+@click.option("--message", "-m", help="The closing update's text; - reads it from standard input.")
+@click.option("--at", help="When it was resolved (default: now).")
+@source_option
+@reports_errors
+def resolve(incident: str, message: str | None, at: str | None, source: Path) -> None:
+    """Resolve INCIDENT (maintenance: mark it completed); its components return to operational."""
+    site, _ = require_site(source)
+    config = site.config
+    path = find_incident(source, incident)
+    current = site.incident(path.stem)
+    is_maintenance = current is not None and current.is_maintenance
+    status = IncidentStatus.COMPLETED if is_maintenance else IncidentStatus.RESOLVED
+    default = "The maintenance is complete." if is_maintenance else "This incident has been resolved."
+    add_update(source, config, path, status=status, at=instant(at, "--at", config, clock(None, config)),
+               message=read_message(message) or default, changes=[])  # fmt: skip
+    click.echo(str(path))
+
+
+@cli.command("next-change")
+@source_option
+@click.option("--now", help="As of this instant (default: now).")
+@reports_errors
+def next_change_cmd(source: Path, now: str | None) -> None:
+    """Print when the page next changes by itself (a maintenance window opens or closes,
+    a future-dated update appears), so a scheduler can rebuild right then."""
+    site, _ = require_site(source)
+    moment = clock(now, site.config)
+    when = next_change(site.incidents, moment)
+    if when is None:
+        click.echo("never")
+    else:
+        click.echo(format_timestamp(when, site.config.timezone))
+
+
+def main() -> None:
+    cli(prog_name="statuspage")
+
+
+if __name__ == "__main__":
+    main()

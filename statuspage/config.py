@@ -1,0 +1,215 @@
+"""statuspage.yaml -> Config, with every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import Problems
+from .model import Component, Config, Group
+from .times import TimeError, load_zone
+from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
+
+CONFIG_NAME = "statuspage.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+# Top-level keys and what each holds. Sections owned by later features are
+# kept raw in Config.extra and validated by those features.
+TOP_LEVEL_KEYS = {
+    "title": "the page's name",
+    "description": "one sentence shown under the title and in link previews",
+    "base_url": "where the site is published",
+    "timezone": "IANA zone for naive timestamps and shown times",
+    "language": "UI language",
+    "languages": "extra UI languages",
+    "components": "components and groups",
+    "brand_color": "accent colour (#rrggbb)",
+    "logo": "logo image path or URL",
+    "cname": "custom domain for GitHub Pages",
+    "feed_limit": "entries in each feed",
+    "history_per_page": "incidents on each history page",
+    "notify": "notification endpoints",
+}
+COMPONENT_KEYS = {"id", "name", "description", "start_date"}
+GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
+
+
+def suggest(word: object, choices: list[str]) -> str:
+    """' (did you mean X?)' when *word* looks like a typo of one of *choices*."""
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
+
+
+def load_config(root: Path, problems: Problems) -> Config | None:
+    """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = parse_yaml(text)
+    except YamlError as e:
+        problems.error(path, e.line, e.message)
+        return None
+    if not isinstance(data, YamlMap):
+        problems.error(path, 1, "statuspage.yaml must be a mapping of settings (title:, components:, ...)")
+        return None
+    return _validate(data, path, problems)
+
+
+def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
+    before = len(problems.errors)
+
+    def err(key: str, message: str) -> None:
+        problems.error(path, data.line_of(key), message)
+
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            err(key, f"unknown setting {key!r}{suggest(key, list(TOP_LEVEL_KEYS))}")
+
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        err("title", "`title:` is required: the name of the status page, e.g. `Acme Status`")
+        title = ""
+    base_url = data.get("base_url", "")
+    if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
+        err("base_url", "`base_url:` must be the absolute URL the site is published at, e.g. https://status.acme.example/")
+        base_url = "http://localhost/"
+    if not base_url.endswith("/"):
+        base_url += "/"
+
+    zone: ZoneInfo = ZoneInfo("UTC")
+    if "timezone" in data:
+        try:
+            zone = load_zone(str(data["timezone"]))
+        except TimeError as e:
+            err("timezone", str(e))
+
+    def optional_str(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            err(key, f"`{key}:` must be text")
+            return None
+        return value
+
+    brand = optional_str("brand_color")
+    if brand and not re.fullmatch(r"#[0-9a-fA-F]{6}", brand):
+        err("brand_color", "`brand_color:` must be a colour like #0b5fff")
+        brand = None
+    language = optional_str("language") or "en"
+
+    def positive_int(key: str, default: int) -> int:
+        value = data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            err(key, f"`{key}:` must be a whole number of at least 1")
+            return default
+        return value
+
+    components, groups = _components(data, path, problems)
+    extra = {k: data[k] for k in ("notify", "languages") if k in data}
+    if len(problems.errors) > before:
+        return None
+    return Config(
+        title=title.strip(),
+        base_url=base_url,
+        timezone=zone,
+        components=tuple(components),
+        groups=tuple(groups),
+        description=optional_str("description"),
+        language=language,
+        brand_color=brand,
+        logo=optional_str("logo"),
+        cname=optional_str("cname"),
+        feed_limit=positive_int("feed_limit", 50),
+        history_per_page=positive_int("history_per_page", 20),
+        extra=extra,
+        path=path,
+    )
+
+
+def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Component], list[Group]]:
+    entries = data.get("components", YamlList())
+    components: list[Component] = []
+    groups: list[Group] = []
+    seen: dict[str, int] = {}
+    if not isinstance(entries, YamlList):
+        problems.error(path, data.line_of("components"), "`components:` must be a list")
+        return components, groups
+
+    def add(entry: Any, line: int, group: str | None, position: int) -> None:
+        if not isinstance(entry, YamlMap):
+            problems.error(path, line, "a component must be a mapping with `id:` and `name:`")
+            return
+        for key in entry:
+            if key not in COMPONENT_KEYS:
+                problems.error(path, entry.line_of(key), f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}")
+        cid, name = entry.get("id"), entry.get("name")
+        if not isinstance(cid, str) or not ID_PATTERN.match(cid):
+            problems.error(path, entry.line_of("id"), "component `id:` is required: lower-case letters, digits, - and _ (e.g. api)")
+            return
+        if cid in seen:
+            problems.error(path, entry.line_of("id"), f"duplicate component id {cid!r} (first defined on line {seen[cid]})")
+            return
+        seen[cid] = entry.line_of("id")
+        if not isinstance(name, str) or not name.strip():
+            problems.error(path, entry.line_of("name") if "name" in entry else entry.line, f"component {cid!r} needs a `name:`")
+            name = cid
+        start = entry.get("start_date")
+        start_date: date | None = None
+        if start is not None:
+            try:
+                start_date = date.fromisoformat(str(start))
+            except ValueError:
+                problems.error(path, entry.line_of("start_date"), "`start_date:` must be a date like 2026-01-31")
+        description = entry.get("description")
+        components.append(Component(
+            id=cid, name=name.strip(), description=str(description) if description else None,
+            group=group, position=position, start_date=start_date, line=entry.line,
+        ))  # fmt: skip
+
+    for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
+        if isinstance(entry, YamlMap) and "group" in entry:
+            gname = entry["group"]
+            for key in entry:
+                if key not in GROUP_KEYS:
+                    problems.error(path, entry.line_of(key), f"unknown group key {key!r}{suggest(key, sorted(GROUP_KEYS))}")
+            if not isinstance(gname, str) or not gname.strip():
+                problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
+                continue
+            gid = entry.get("id") or slugify(gname)
+            if not isinstance(gid, str) or not ID_PATTERN.match(gid):
+                problems.error(path, entry.line_of("id"), "group `id:` must be lower-case letters, digits, - and _")
+                continue
+            if gid in seen:
+                problems.error(path, entry.line_of("group"), f"duplicate id {gid!r} (first defined on line {seen[gid]}); give the group its own `id:`")
+                continue
+            seen[gid] = entry.line_of("group")
+            members = entry.get("components")
+            if not isinstance(members, YamlList) or not members:
+                problems.error(path, entry.line_of("components"), f"group {gname!r} needs a list of `components:`")
+                continue
+            first = len(components)
+            for inner, (member, mline) in enumerate(zip(members, members.item_lines, strict=True)):
+                add(member, mline, gid, inner)
+            description = entry.get("description")
+            groups.append(Group(
+                id=gid, name=gname.strip(), components=tuple(c.id for c in components[first:]),
+                description=str(description) if description else None, position=position,
+                collapsed=bool(entry.get("collapsed", True)), line=entry.line,
+            ))  # fmt: skip
+        else:
+            add(entry, line, None, position)
+    return components, groups

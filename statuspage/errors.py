@@ -1,0 +1,78 @@
+"""Problems found in a user's files, located as `path:line`.
+
+This module knows nothing of click: `cli.py` decides how problems are shown
+and which exit code they become.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or worth a warning) in one file, at one line."""
+
+    path: str
+    line: int
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}: {prefix}{self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+class ContentError(Exception):
+    """Raised when content has errors; carries every problem found, not just the first."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class UsageError(Exception):
+    """A mistake in how a command was called (exit code 2), not in the content."""
+
+
+class Problems:
+    """A collector that loaders append to, so every problem is reported at once."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        self.root = root
+        self.items: list[Problem] = []
+
+    def display_path(self, path: Path | str) -> str:
+        """Paths relative to the site folder, as the user typed them in git."""
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def error(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(Problem(self.display_path(path), line, message))
+
+    def warning(self, path: Path | str, line: int, message: str) -> None:
+        self.items.append(Problem(self.display_path(path), line, message, "warning"))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if not p.is_error]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ContentError(self.items)

@@ -1,0 +1,191 @@
+"""The status site as immutable data: config, components, incidents, updates.
+
+Enums are ordered by severity so that "worst" is `max`. Values are the words
+users write in files and the enum values of the Statuspage v2 API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from enum import IntEnum
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+
+class _Words(IntEnum):
+    @property
+    def word(self) -> str:
+        return self.name.lower()
+
+    @property
+    def label(self) -> str:
+        """English label; templates translate it through the catalogs."""
+        return self.word.replace("_", " ").capitalize()
+
+    @classmethod
+    def words(cls) -> list[str]:
+        return [m.word for m in cls]
+
+    @classmethod
+    def parse(cls, word: object) -> _Words | None:
+        if isinstance(word, str):
+            return cls.__members__.get(word.strip().lower().replace(" ", "_").upper())
+        return None
+
+
+class ComponentStatus(_Words):
+    OPERATIONAL = 0
+    UNDER_MAINTENANCE = 1
+    DEGRADED_PERFORMANCE = 2
+    PARTIAL_OUTAGE = 3
+    MAJOR_OUTAGE = 4
+
+
+class Impact(_Words):
+    NONE = 0
+    MAINTENANCE = 1
+    MINOR = 2
+    MAJOR = 3
+    CRITICAL = 4
+
+
+class IncidentStatus(_Words):
+    """Statuses of incidents and of maintenances (the latter from SCHEDULED on)."""
+
+    INVESTIGATING = 0
+    IDENTIFIED = 1
+    MONITORING = 2
+    RESOLVED = 3
+    SCHEDULED = 10
+    IN_PROGRESS = 11
+    VERIFYING = 12
+    COMPLETED = 13
+
+    @property
+    def is_final(self) -> bool:
+        return self in (IncidentStatus.RESOLVED, IncidentStatus.COMPLETED)
+
+    @property
+    def for_maintenance(self) -> bool:
+        return self >= IncidentStatus.SCHEDULED
+
+
+INCIDENT_STATUSES = [s for s in IncidentStatus if not s.for_maintenance]
+MAINTENANCE_STATUSES = [s for s in IncidentStatus if s.for_maintenance]
+
+
+@dataclass(frozen=True)
+class Component:
+    id: str
+    name: str
+    description: str | None = None
+    group: str | None = None  # the group's id
+    position: int = 0
+    start_date: date | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    components: tuple[str, ...]
+    description: str | None = None
+    position: int = 0
+    collapsed: bool = True
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str
+    base_url: str
+    timezone: ZoneInfo
+    components: tuple[Component, ...]
+    groups: tuple[Group, ...]
+    description: str | None = None
+    language: str = "en"
+    brand_color: str | None = None
+    logo: str | None = None
+    cname: str | None = None
+    feed_limit: int = 50
+    history_per_page: int = 20
+    extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
+    path: Path | None = None
+
+    def component(self, component_id: str) -> Component | None:
+        return next((c for c in self.components if c.id == component_id), None)
+
+    def group(self, group_id: str) -> Group | None:
+        return next((g for g in self.groups if g.id == group_id), None)
+
+    @property
+    def component_ids(self) -> list[str]:
+        return [c.id for c in self.components]
+
+
+@dataclass(frozen=True)
+class Update:
+    status: IncidentStatus
+    at: datetime
+    body: str  # Markdown source
+    components: tuple[tuple[str, ComponentStatus], ...] = ()  # status changes it makes
+    line: int = 0
+    automatic: bool = False  # written by the generator (a maintenance window opening)
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of this update on its incident page; stable for the same time."""
+        return "update-" + self.at.astimezone(UTC).strftime("%Y%m%dt%H%M%Sz")
+
+
+@dataclass(frozen=True)
+class Window:
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: str
+    title: str
+    impact: Impact
+    components: tuple[tuple[str, ComponentStatus], ...]  # as the incident began
+    updates: tuple[Update, ...]  # oldest first
+    path: str = ""
+    postmortem_url: str | None = None
+    maintenance: Window | None = None
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.maintenance is not None
+
+    @property
+    def affected(self) -> list[str]:
+        """Every component the incident touches, in first-mentioned order."""
+        seen = dict.fromkeys(cid for cid, _ in self.components)
+        for update in self.updates:
+            seen.update(dict.fromkeys(cid for cid, _ in update.components))
+        return list(seen)
+
+    @property
+    def created_at(self) -> datetime:
+        return self.updates[0].at
+
+    @property
+    def started_at(self) -> datetime:
+        return self.maintenance.start if self.maintenance else self.updates[0].at
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Config
+    incidents: tuple[Incident, ...]  # newest first, then by id
+    root: Path | None = None
+    warnings: tuple[object, ...] = ()
+
+    def incident(self, incident_id: str) -> Incident | None:
+        return next((i for i in self.incidents if i.id == incident_id), None)
+

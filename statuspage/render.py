@@ -1,0 +1,270 @@
+"""Site + now -> HTML pages, through one Jinja2 environment per build.
+
+The default theme (site-templates/) ships in the wheel; a file of the same name
+in the site's own site-templates/ replaces it, and may extend `default/NAME`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from . import status as st
+from .i18n import Formatter, translations
+from .markup import render_markdown
+from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
+from .times import isoformat
+
+TEMPLATES_DIR = "site-templates"
+RECENT_DAYS = 14
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction into the catalogs; translated where shown."""
+    return message
+
+
+# UI labels for the enum words (machine words stay English in files and JSON).
+LABELS = {
+    "operational": N_("Operational"),
+    "under_maintenance": N_("Under maintenance"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"),
+    "completed": N_("Completed"),
+    "postmortem": N_("Postmortem"),
+}
+IMPACT_LABELS = {
+    "none": N_("No impact"),
+    "maintenance": N_("Maintenance"),
+    "minor": N_("Minor impact"),
+    "major": N_("Major impact"),
+    "critical": N_("Critical impact"),
+}
+# What the banner says; friendlier than the v2 API's fixed descriptions.
+BANNER = {
+    Impact.NONE: N_("All Systems Operational"),
+    Impact.MAINTENANCE: N_("Scheduled Maintenance in Progress"),
+    Impact.MINOR: N_("Minor Service Disruption"),
+    Impact.MAJOR: N_("Partial System Outage"),
+    Impact.CRITICAL: N_("Major System Outage"),
+}
+
+
+def default_templates_dir() -> Path:
+    """The packaged theme: inside the wheel, or the repo's top-level folder in a checkout."""
+    packaged = Path(__file__).parent / TEMPLATES_DIR
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / TEMPLATES_DIR
+
+
+def environment(root: Path | None, language: str) -> jinja2.Environment:
+    default = jinja2.FileSystemLoader(default_templates_dir())
+    loaders: list[jinja2.BaseLoader] = []
+    if root is not None and (root / TEMPLATES_DIR).is_dir() and (root / TEMPLATES_DIR).resolve() != default_templates_dir().resolve():
+        loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
+    loaders += [default, jinja2.PrefixLoader({"default": default})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER)
+    return env
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    component: Component | Group
+    status: ComponentStatus
+    members: tuple[ComponentRow, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return isinstance(self.component, Group)
+
+
+class IncidentView:
+    """One incident as of `now`, with what pages show of it computed once."""
+
+    def __init__(self, incident: Incident, now: datetime, config: Config) -> None:
+        self.incident = incident
+        self.now = now
+        self.config = config
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.incident, name)
+
+    @cached_property
+    def timeline(self) -> list[Update]:
+        """Newest first, as readers expect."""
+        return list(reversed(st.timeline(self.incident, self.now)))
+
+    @cached_property
+    def status(self) -> IncidentStatus:
+        return st.incident_status(self.incident, self.now)
+
+    @cached_property
+    def resolved_at(self) -> datetime | None:
+        return st.resolved_at(self.incident, self.now)
+
+    @cached_property
+    def duration(self) -> timedelta:
+        return st.duration(self.incident, self.now)
+
+    @property
+    def latest(self) -> Update:
+        return self.timeline[0]
+
+    @property
+    def path(self) -> str:
+        return f"incidents/{self.incident.id}/"
+
+    @cached_property
+    def affected_components(self) -> list[tuple[Component, ComponentStatus]]:
+        """Each affected component with the worst status the incident gave it."""
+        worst: dict[str, ComponentStatus] = {}
+        for cid, status in self.incident.components:
+            worst[cid] = max(worst.get(cid, status), status)
+        for update in self.incident.updates:
+            if update.at <= self.now:
+                for cid, status in update.components:
+                    worst[cid] = max(worst.get(cid, status), status)
+        return [(c, worst[c.id]) for c in self.config.components if c.id in worst]
+
+    @property
+    def started_day(self) -> date:
+        return self.incident.started_at.astimezone(self.config.timezone).date()
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path, e.g. incidents/x/index.html
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def root(self) -> str:
+        """Relative prefix back to the site root, so the site works under any sub-path and from disk."""
+        return "../" * self.path.count("/")
+
+
+class PageSet:
+    """Everything the HTML pages need, derived once from (site, now)."""
+
+    def __init__(self, site: Site, now: datetime) -> None:
+        self.site = site
+        self.config = site.config
+        self.now = now
+        self.fmt = Formatter(self.config.language, self.config.timezone)
+        visible = [i for i in site.incidents if st.is_visible(i, now)]
+        self.views = [IncidentView(i, now, self.config) for i in visible]
+        self.statuses = st.component_statuses(self.config, visible, now)
+        self.page_status = st.page_status(self.config, visible, now)
+
+    @cached_property
+    def components(self) -> list[ComponentRow]:
+        """Top-level rows in config order; a group carries its members."""
+        rows: list[tuple[int, ComponentRow]] = []
+        for group in self.config.groups:
+            members = tuple(ComponentRow(c, self.statuses[c.id]) for c in self.config.components if c.group == group.id)
+            rows.append((group.position, ComponentRow(group, self.statuses[group.id], members)))
+        rows += [(c.position, ComponentRow(c, self.statuses[c.id])) for c in self.config.components if c.group is None]
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+    @property
+    def active_incidents(self) -> list[IncidentView]:
+        return [v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now)]
+
+    @property
+    def active_maintenance(self) -> list[IncidentView]:
+        return [v for v in self.views if v.is_maintenance and st.is_open(v.incident, self.now)]
+
+    @property
+    def upcoming_maintenance(self) -> list[IncidentView]:
+        upcoming = [v for v in self.views if v.is_maintenance and st.is_upcoming(v.incident, self.now)]
+        return sorted(upcoming, key=lambda v: (v.incident.started_at, v.id))
+
+    @cached_property
+    def past(self) -> list[IncidentView]:
+        """Everything that has happened or begun, newest first (upcoming maintenance left out)."""
+        return [v for v in self.views if not (v.is_maintenance and v.status is IncidentStatus.SCHEDULED)]
+
+    def recent_days(self) -> list[tuple[date, list[IncidentView]]]:
+        today = self.now.astimezone(self.config.timezone).date()
+        days = [today - timedelta(days=n) for n in range(RECENT_DAYS)]
+        by_day: dict[date, list[IncidentView]] = {d: [] for d in days}
+        for view in self.past:
+            if view.started_day in by_day:
+                by_day[view.started_day].append(view)
+        return [(d, by_day[d]) for d in days]
+
+    def history_pages(self) -> Iterator[tuple[int, int, list[tuple[date, list[IncidentView]]]]]:
+        """(page number, page count, [(month, incidents)]), newest first; page 1 always exists."""
+        per = self.config.history_per_page
+        chunks = [self.past[i : i + per] for i in range(0, len(self.past), per)] or [[]]
+        for number, chunk in enumerate(chunks, start=1):
+            months: dict[date, list[IncidentView]] = {}
+            for view in chunk:
+                months.setdefault(view.started_day.replace(day=1), []).append(view)
+            yield number, len(chunks), list(months.items())
+
+    def pages(self) -> Iterator[Page]:
+        yield Page("index.html", "index.html", {"page_name": "index"})
+        for view in self.views:
+            yield Page(f"incidents/{view.id}/index.html", "incident.html", {"page_name": "incident", "view": view})
+        for number, count, months in self.history_pages():
+            path = "history/index.html" if number == 1 else f"history/{number}/index.html"
+            yield Page(path, "history.html", {"page_name": "history", "number": number, "count": count, "months": months})
+        yield Page("404.html", "404.html", {"page_name": "404"})
+
+
+def history_href(number: int) -> str:
+    return "history/index.html" if number == 1 else f"history/{number}/index.html"
+
+
+def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Every HTML page and the stylesheet, as {relative path: bytes}."""
+    pages = PageSet(site, now)
+    env = environment(site.root, site.config.language)
+    fmt = pages.fmt
+    zone = site.config.timezone
+    env.globals.update(
+        site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
+        page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
+        iso=lambda moment: isoformat(moment, zone), **(extra_globals or {}),
+    )  # fmt: skip
+    out: dict[str, bytes] = {}
+    for page in pages.pages():
+        template = env.get_template(page.template)
+        context = dict(page.context, root=page.root, canonical=site.config.base_url + _clean(page.path), path=page.path)
+        out[page.path] = template.render(context).encode()
+    out["assets/style.css"] = env.get_template("assets/style.css").render(root="").encode()
+    return out
+
+
+def _clean(path: str) -> str:
+    """The public URL of an output path: directories end in `/`."""
+    return path.removesuffix("index.html")
+
+
+Renderer = Callable[[Site, datetime], dict[str, bytes]]

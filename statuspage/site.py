@@ -1,0 +1,22 @@
+"""Source folder -> Site: config and every incident, all problems at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import load_config
+from .content import load_incidents
+from .errors import Problems
+from .model import Site
+
+
+def load_site(root: Path) -> tuple[Site | None, Problems]:
+    """The site in *root*, or None; the Problems hold every error and warning found."""
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None:
+        return None, problems
+    incidents = load_incidents(root, config, problems)
+    if problems.errors:
+        return None, problems
+    return Site(config=config, incidents=tuple(incidents), root=root), problems

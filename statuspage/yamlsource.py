@@ -1,0 +1,129 @@
+"""Safe YAML with line numbers, for errors that point at the offending key.
+
+Only plain data is accepted: the safe loader's scalars, lists and mappings.
+Timestamps stay strings (times.py reads them with the site's zone, since
+PyYAML would silently make `2026-12-01 02:00:00` a naive datetime), and
+aliases are refused, which also defuses "billion laughs" alias bombs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problems
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MAX_DEPTH = 50
+
+
+class _Loader(yaml.SafeLoader):
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not supported here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+class YamlMap(dict[Any, Any]):
+    """A mapping that remembers the line of itself, each key and each value."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list[Any]):
+    """A list that remembers the line of itself and of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class YamlError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_yaml(text: str, *, first_line: int = 1) -> Any:
+    """Parse *text*; lines reported are counted from *first_line*."""
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            return None
+        return _convert(node, loader, first_line - 1, 0)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        problem = e.problem or e.context or "invalid YAML"
+        if "found character '\\t'" in problem:
+            problem = "tabs are not allowed for indentation in YAML; use spaces"
+        raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.YAMLError as e:
+        raise YamlError(first_line, f"invalid YAML: {e}") from None
+
+
+def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
+    line = node.start_mark.line + 1 + offset
+    if depth > _MAX_DEPTH:
+        raise YamlError(line, f"YAML is nested more than {_MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.MappingNode):
+        result = YamlMap()
+        result.line, result.key_lines = line, {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError(key_node.start_mark.line + 1 + offset, "YAML merge keys (<<) are not supported here")
+            key = _convert(key_node, loader, offset, depth + 1)
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlError(key_line, "mapping keys must be plain words")
+            if key in result:
+                raise YamlError(key_line, f"duplicate key {key!r}")
+            result[key] = _convert(value_node, loader, offset, depth + 1)
+            result.key_lines[key] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = YamlList(_convert(n, loader, offset, depth + 1) for n in node.value)
+        items.line = line
+        items.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
+        return items
+    try:
+        return loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as e:
+        raise YamlError(line, f"unsupported YAML value: {e.problem}") from None
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """A file's text as UTF-8 with newlines normalised, or None after reporting why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.error(path, 0, f"cannot read file: {e.strerror or e}")
+        return None
+    if b"\0" in data[:8192]:
+        problems.error(path, 0, "this is not a text file (it contains NUL bytes)")
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        problems.error(path, line, "file is not valid UTF-8; save it with UTF-8 encoding")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
