@@ -1,0 +1,114 @@
+"""Layered fixtures: a site folder on disk -> a loaded Site -> a built output folder."""
+
+from __future__ import annotations
+
+import textwrap
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import html as lxml_html
+
+from statuspage.build import build
+from statuspage.cli import cli
+from statuspage.output import write_site
+from statuspage.site import load_site
+from statuspage.times import parse_timestamp
+
+REPO = Path(__file__).resolve().parent.parent
+
+CONFIG = """\
+title: Test Status
+base_url: https://status.test.example/sub/
+timezone: Europe/Berlin
+components:
+  - id: api
+    name: Public API
+    description: REST endpoints
+  - group: Website
+    id: website
+    components:
+      - {id: web, name: Marketing site}
+      - {id: dashboard, name: Dashboard}
+  - id: db
+    name: Database
+"""
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+class SiteDir:
+    """A status site folder in tmp_path, with helpers to add files and build it."""
+
+    def __init__(self, root: Path, config: str = CONFIG) -> None:
+        self.root = root
+        write(root / "statuspage.yaml", config)
+        (root / "incidents").mkdir(exist_ok=True)
+
+    def incident(self, name: str, text: str) -> Path:
+        return write(self.root / "incidents" / name, text)
+
+    def load(self):
+        site, problems = load_site(self.root)
+        assert site is not None, "\n".join(str(p) for p in problems.items)
+        return site
+
+    def problems(self) -> list[str]:
+        _, problems = load_site(self.root)
+        return [str(p) for p in problems.items]
+
+    def build(self, now: str, out: Path | None = None) -> Path:
+        site = self.load()
+        out = out or self.root / "_site"
+        write_site(build(site, at(now, site.config.timezone)), out, self.root)
+        return out
+
+    def run(self, *args: str, input: str | None = None):
+        """Run `statuspage ARGS --source ROOT` in-process."""
+        return CliRunner().invoke(cli, [*args, "--source", str(self.root)], input=input, catch_exceptions=False)
+
+
+def at(text: str, zone=None) -> datetime:
+    from zoneinfo import ZoneInfo
+
+    return parse_timestamp(text, zone or ZoneInfo("Europe/Berlin"))
+
+
+def parse_html(path: Path):
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def text_of(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> SiteDir:
+    return SiteDir(tmp_path / "site")
+
+
+EXAMPLE_INCIDENT = """\
+---
+title: Elevated error rates on the API
+impact: major
+components:
+  api: partial_outage
+  dashboard: degraded_performance
+---
+
+## Resolved · 2026-11-20 15:10 +01:00
+The fix is deployed and error rates are back to normal.
+
+## Monitoring · 2026-11-20 14:48 +01:00
+Components: api=degraded_performance
+
+Error rates are dropping.
+
+## Investigating · 2026-11-20 14:02 +01:00
+We are seeing **elevated** error rates on API requests.
+"""
