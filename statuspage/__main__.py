@@ -1,0 +1,5 @@
+"""`python -m statuspage` runs the CLI."""
+
+from .cli import main
+
+main()
