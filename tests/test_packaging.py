@@ -1,0 +1,46 @@
+"""The wheel carries the default theme, so a plain `pip install` builds a site."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    pytest.importorskip("hatchling", reason="building the wheel needs hatchling (in the test extra)")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return next(out.glob("git_statuspage-*.whl"))
+
+
+def test_wheel_ships_the_theme(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    theme = {p.relative_to(REPO / "site-templates").as_posix() for p in (REPO / "site-templates").rglob("*") if p.is_file()}
+    assert theme, "the repo has no theme?"
+    assert {f"statuspage/site-templates/{name}" for name in theme} <= names
+
+
+def test_installed_wheel_builds_a_site(wheel: Path, tmp_path: Path) -> None:
+    env_dir = tmp_path / "venv"
+    venv.create(env_dir, system_site_packages=True, with_pip=True)
+    python = env_dir / "bin" / "python"
+    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    site = SiteDir(tmp_path / "site")
+    site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    # Run from the site folder, so the checkout's own package cannot be imported by accident.
+    result = subprocess.run([python, "-c", "import statuspage, sys; print(statuspage.__file__)"], cwd=site.root, capture_output=True, text=True, check=True)
+    assert str(env_dir) in result.stdout
+    result = subprocess.run([python, "-m", "statuspage", "build", "--now", "2026-11-26 10:00"], cwd=site.root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert (site.root / "_site" / "incidents" / "2026-11-20-api-errors" / "index.html").is_file()
