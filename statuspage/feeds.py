@@ -1,0 +1,206 @@
+"""Site + now -> Atom and RSS feeds (feedgen): the whole site's, and one pair per
+component and group. Pure: no I/O, no clock.
+
+Every feed is a list of *feed events* built from the model, newest first. Today
+each published update is one event (so readers show "Identified", "Monitoring",
+"Resolved" as they happen), including the start and end of a maintenance window
+that `status.timeline()` fills in. A later feature adds its own events by adding
+its function to EVENT_SOURCES.
+
+Entry ids are `urn:uuid:` UUIDv5s of (incident id, update time in UTC), not URLs
+and not tag: URIs. A tag: URI needs an authority the site owns, and the site's
+domain is exactly what moving `base_url` changes; a UUIDv5 needs no authority,
+anyone can recompute it from the incident file, and it survives rebuilds, new
+updates, new incidents and a new `base_url`. Both parts are permanent: the
+incident id is the published file name, and an update's time is its identity
+(content refuses two updates of one incident at the same time).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+
+from . import status as st
+from .i18n import translations
+from .markup import render_markdown
+from .model import Component, Group, Incident, IncidentStatus, Site, Update
+from .render import LABELS
+
+# Fixed forever: every entry id in every published feed is derived from it.
+ENTRY_NAMESPACE = uuid.UUID("6f0c6a52-1f5e-5a0e-9a7e-5d1c3b1f4e21")
+# An empty feed still needs an `updated`; "never" keeps it byte-stable across builds.
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
+ATOM, RSS = "history.atom", "history.rss"
+# Characters XML 1.0 cannot carry at all; lxml refuses them, so they are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """*text* without the control characters XML (and iCalendar TEXT) cannot hold."""
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedEvent:
+    """One entry: something subscribers hear about, in every feed it concerns."""
+
+    incident: Incident
+    at: datetime
+    key: str  # the permanent identity the entry id is derived from (never a URL)
+    title: str  # plain text
+    html: str  # sanitized HTML
+    anchor: str  # fragment on the incident page
+    components: frozenset[str]  # ids of the components it concerns
+
+    @property
+    def entry_id(self) -> str:
+        return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, self.key)}"
+
+    def link(self, base_url: str) -> str:
+        return f"{base_url}incidents/{self.incident.id}/#{self.anchor}"
+
+
+def automatic_message(update: Update, gettext: Callable[[str], str]) -> str:
+    """What the incident page says for an update the clock wrote (a window opening or closing)."""
+    if update.status is IncidentStatus.IN_PROGRESS:
+        return gettext("The scheduled maintenance window has started.")
+    return gettext("The scheduled maintenance window has ended.")
+
+
+def update_key(incident: Incident, update: Update) -> str:
+    """'<incident id>/<update time, UTC, to the second>': what an update entry's id is made of."""
+    return f"{incident.id}/{update.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
+
+
+def update_events(site: Site, now: datetime) -> list[FeedEvent]:
+    """One event per update published by *now* (maintenance start/end included)."""
+    gettext = translations(site.config.language).gettext
+    events = []
+    for incident in site.incidents:
+        if not st.is_visible(incident, now):
+            continue
+        concerns = frozenset(st.component_states(incident, now))
+        for update in st.timeline(incident, now):
+            label = gettext(LABELS[update.status.word])
+            events.append(FeedEvent(
+                incident=incident, at=update.at, key=update_key(incident, update),
+                title=f"{incident.title} — {label}", html=_update_html(site, incident, update),
+                anchor=update.anchor, components=concerns,
+            ))  # fmt: skip
+    return events
+
+
+def _update_html(site: Site, incident: Incident, update: Update) -> str:
+    """The update's message as sanitized HTML, then the components it affects."""
+    gettext = translations(site.config.language).gettext
+    config = site.config
+    if update.automatic:
+        body = f"<p>{html.escape(automatic_message(update, gettext))}</p>"
+    else:
+        body = render_markdown(update.body)
+    parts = [body] if body else []
+    affected = st.component_states(incident, update.at)
+    names = [c.name for c in config.components if c.id in affected]
+    if names:
+        heading = html.escape(gettext("Affected components"))
+        parts.append(f"<p><strong>{heading}:</strong> {html.escape(', '.join(names))}</p>")
+    changes = [
+        f"{component.name}: {gettext(LABELS[status.word])}"
+        for cid, status in update.components
+        if (component := config.component(cid)) is not None
+    ]
+    if changes:
+        parts.append(f"<p>{html.escape('; '.join(changes))}</p>")
+    return "\n".join(parts)
+
+
+# Where feed events come from. A feature with its own events appends its function here.
+EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (update_events,)
+
+
+def feed_events(site: Site, now: datetime) -> list[FeedEvent]:
+    """Every event, newest first; equal times fall back to incident id and key, so
+    the order never depends on the order files were read in."""
+    events = [event for source in EVENT_SOURCES for event in source(site, now)]
+    return sorted(events, key=lambda e: (e.at, e.incident.id, e.key), reverse=True)
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """One pair of feeds: the whole site, or one component or group."""
+
+    prefix: str  # output folder ("" or "components/<id>/")
+    title: str
+    description: str
+    members: frozenset[str] | None  # component ids covered; None for everything
+
+    def covers(self, event: FeedEvent) -> bool:
+        return self.members is None or bool(self.members & event.components)
+
+
+def feed_scopes(site: Site) -> list[FeedScope]:
+    """The site-wide feed, then one per component and one per group (covering its members)."""
+    config = site.config
+    gettext = translations(config.language).gettext
+    about = config.description or gettext("Incidents and maintenance of %(title)s") % {
+        "title": config.title
+    }
+    scopes = [FeedScope("", config.title, about, None)]
+    items: list[Component | Group] = [*config.components, *config.groups]
+    for item in items:
+        members = frozenset(item.components) if isinstance(item, Group) else frozenset({item.id})
+        about = gettext("Incidents and maintenance affecting %(name)s") % {"name": item.name}
+        title = f"{config.title} — {item.name}"
+        scopes.append(FeedScope(f"components/{item.id}/", title, about, members))
+    return scopes
+
+
+def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
+    """history.atom/.rss at the root and under components/<id>/, as bytes."""
+    events = feed_events(site, now)
+    out: dict[str, bytes] = {}
+    for scope in feed_scopes(site):
+        chosen = [e for e in events if scope.covers(e)][: site.config.feed_limit]
+        out[scope.prefix + ATOM] = _generator(site, scope, chosen, ATOM).atom_str(pretty=True)
+        out[scope.prefix + RSS] = _generator(site, scope, chosen, RSS).rss_str(pretty=True)
+    return out
+
+
+def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str) -> FeedGenerator:
+    config = site.config
+    zone = config.timezone
+
+    def local(moment: datetime) -> datetime:
+        return moment.astimezone(zone).replace(microsecond=0)
+
+    fg = FeedGenerator()
+    self_url = config.base_url + scope.prefix + name
+    # The feed's own id may follow the URL: readers key subscriptions by URL anyway.
+    fg.id(self_url)
+    fg.title(xml_text(scope.title))
+    fg.subtitle(xml_text(scope.description))  # Atom subtitle and RSS description (required there)
+    fg.author(name=xml_text(config.title))
+    self_type = "application/atom+xml" if name == ATOM else "application/rss+xml"
+    fg.link(href=self_url, rel="self", type=self_type)
+    fg.link(href=config.base_url, rel="alternate", type="text/html")  # last: feedgen's RSS <link>
+    fg.language(config.language)
+    # feedgen's defaults name its own version and stamp the clock; both would make
+    # an unchanged site's feed differ between builds.
+    fg.generator("statuspage")
+    fg.updated(local(events[0].at) if events else NEVER)
+    for event in events:
+        entry = fg.add_entry(order="append")
+        entry.id(event.entry_id)
+        entry.title(xml_text(event.title))  # plain text: lxml escapes it
+        entry.link(href=event.link(config.base_url))  # rel defaults to alternate
+        entry.content(xml_text(event.html), type="html")
+        entry.published(local(event.at))
+        entry.updated(local(event.at))
+    return fg
