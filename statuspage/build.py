@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from .api import render_api
+from .badges import render_badges
 from .model import Site
 from .render import Renderer, render_pages
 
@@ -12,6 +14,8 @@ from .render import Renderer, render_pages
 def renderers() -> Iterable[Renderer]:
     """Each output stage; each returns {relative path: bytes} and does no I/O."""
     yield render_pages
+    yield render_api
+    yield render_badges
 
 
 class OutputClash(RuntimeError):
