@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import status as st
-from .model import ComponentStatus, Impact, Site
+from .model import Component, ComponentStatus, Group, Impact, Site
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
 GREEN, AMBER, ORANGE, RED, BLUE = "#1a7f37", "#9a6700", "#bc4c00", "#cf222e", "#0969da"
@@ -136,7 +136,7 @@ def badges(site: Site, now: datetime) -> dict[str, Badge]:
     message, colour = OVERALL[overall.indicator]
     result = {"": Badge("status", message, colour, f"{config.title}: {overall.description}")}
     statuses = st.component_statuses(config, site.incidents, now)
-    items = [*config.groups, *config.components]
+    items: list[Component | Group] = [*config.groups, *config.components]
     for item in sorted(items, key=lambda i: i.id):
         word = statuses[item.id].label.lower()
         result[item.id] = Badge(item.name, word, COMPONENT[statuses[item.id]], f"{item.name}: {word}")
