@@ -233,10 +233,11 @@ class ApiView:
                 "scheduled_auto_in_progress": True,
                 "scheduled_auto_completed": True,
             })  # fmt: skip
+        newest_first = reversed(self.changes[incident.id])
         obj.update({
-            "incident_updates": [self.incident_update(incident, u, made) for u, made in reversed(self.changes[incident.id])],
+            "incident_updates": [self.incident_update(incident, u, made) for u, made in newest_first],
             "components": [self.component(cid) for cid in incident.affected],
-            "postmortem_body": None,
+            "postmortem_body": None,  # filled by the postmortem feature
             "postmortem_published_at": None,
         })  # fmt: skip
         return obj
