@@ -7,6 +7,8 @@ from datetime import datetime
 
 from .feeds import render_feeds
 from .ics import render_calendar
+from .api import render_api
+from .badges import render_badges
 from .model import Site
 from .render import Renderer, render_pages
 
@@ -16,6 +18,8 @@ def renderers() -> Iterable[Renderer]:
     yield render_pages
     yield render_feeds
     yield render_calendar
+    yield render_api
+    yield render_badges
 
 
 class OutputClash(RuntimeError):
