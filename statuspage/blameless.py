@@ -45,8 +45,8 @@ _POSSESSIVE = re.compile(rf"\b(?P<name>{_NAME})'s\s+(?P<what>mistake|fault|overs
 
 # Capitalised words that are not people: sentence openers, teams, parts of a system,
 # and systems whose names look like first names. Keeps false positives low.
-_NOT_NAMES = {
-    *"""The A An We Our Us It Its This That These Those They Their There Then When While After Before
+_NOT_NAMES = frozenset(  # a word list reads better than 200 quoted strings
+    """The A An We Our Us It Its This That These Those They Their There Then When While After Before
     Because Since Also And But Or So No Nobody Nothing Someone Somebody Everyone Everybody Anyone
     Who Which What Why How Each Every Some All Any One If However Unfortunately Initially Finally
     Later Meanwhile Still Yet Thus Therefore Again First Next Here Now Today Yesterday Instead
@@ -59,8 +59,8 @@ _NOT_NAMES = {
     Alertmanager Consul Vault Docker Helm Azure Cloudflare Fastly Akamai Kafka Elasticsearch Mongo
     Cassandra Envoy Istio Linux Certbot Nomad Vercel Netlify Heroku Stripe Twilio Slack Opsgenie Chrome
     Firefox Safari Windows Python Java Ruby Go Rust Git Gitlab Bitbucket Argo Flux Spinnaker Celery
-    Sidekiq Memcached Varnish Traefik Caddy Apache Tomcat Zookeeper Etcd Pgbouncer Datadog""".split(),
-}
+    Sidekiq Memcached Varnish Traefik Caddy Apache Tomcat Zookeeper Etcd Pgbouncer Datadog""".split()  # noqa: SIM905
+)
 # Suffixes of abstract nouns that open sentences ("Monitoring didn't notice") but end no names.
 _NOUN_SUFFIX = re.compile(r"(?:ing|tion|sion|ment|ness|ity|ance|ence|ure|ics|ism|ogy)$")
 

@@ -40,7 +40,8 @@ def worst_statuses(incident: Incident, config: Config) -> list[tuple[str, Compon
 def timeline_item(incident: Incident, index: int, config: Config) -> str:
     """One update as a Markdown list item; the message stays Markdown, indented into the item."""
     update = incident.updates[index]
-    changes = "; ".join(f"{config.component(cid).name if config.component(cid) else cid}: {status.label.lower()}" for cid, status in update.components)
+    names = {c.id: c.name for c in config.components}
+    changes = "; ".join(f"{names.get(cid, cid)}: {status.label.lower()}" for cid, status in update.components)
     head = f"- **{local_time(update.at, config.timezone)}** · {update.status.label}" + (f" ({changes})" if changes else "")
     lines = update.body.split("\n") if update.body else []
     if not lines:
@@ -57,7 +58,10 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
         raise ValueError(f"{incident.id} is not resolved at {now}")
     fmt = Formatter(config.language, zone)
     components = ", ".join(f"{name} ({status.label.lower()})" for name, status in worst_statuses(incident, config))
-    updates = [timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now]
+    items = [timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now]
+    items.append(f"- {TODO} add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions.")
+    # A message of several paragraphs needs a loose list, or Markdown folds the next item into it.
+    timeline = ("\n\n" if any("\n\n" in item for item in items) else "\n").join(items)
     example = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     return "\n".join([
         "---",
@@ -81,8 +85,7 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
         "",
         f"All times are {zone}.",
         "",
-        *updates,
-        f"- {TODO} add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions.",
+        timeline,
         "",
         "## What happened",
         "",
