@@ -22,6 +22,8 @@ from .build import build
 from .errors import ContentError, Problems, UsageError
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .output import OutputError, write_site
+from .postmortem_draft import postmortem_command
+from .postmortems import next_publication
 from .site import load_site
 from .status import next_change
 from .times import TimeError, format_timestamp, isoformat, parse_timestamp
@@ -266,11 +268,14 @@ def next_change_cmd(source: Path, now: str | None) -> None:
     a future-dated update appears), so a scheduler can rebuild right then."""
     site, _ = require_site(source)
     moment = clock(now, site.config)
-    when = next_change(site.incidents, moment)
+    when = min(filter(None, [next_change(site.incidents, moment), next_publication(site, moment)]), default=None)
     if when is None:
         click.echo("never")
     else:
         click.echo(format_timestamp(when, site.config.timezone))
+
+
+cli.add_command(postmortem_command)
 
 
 def main() -> None:

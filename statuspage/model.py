@@ -180,11 +180,28 @@ class Incident:
 
 
 @dataclass(frozen=True)
+class Postmortem:
+    """The blameless review of one resolved incident (`incidents/<id>.postmortem.md`)."""
+
+    incident_id: str
+    body: str  # Markdown source, front matter removed
+    published_at: datetime | None = None  # None: a draft, never rendered
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    path: str = ""
+    body_line: int = 0
+
+    def is_published(self, now: datetime) -> bool:
+        return self.published_at is not None and self.published_at <= now
+
+
+@dataclass(frozen=True)
 class Site:
     config: Config
     incidents: tuple[Incident, ...]  # newest first, then by id
     root: Path | None = None
     warnings: tuple[object, ...] = ()
+    postmortems: dict[str, Postmortem] = field(default_factory=dict)  # by incident id, drafts included
 
     def incident(self, incident_id: str) -> Incident | None:
         return next((i for i in self.incidents if i.id == incident_id), None)

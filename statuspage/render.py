@@ -20,6 +20,7 @@ from . import status as st
 from .i18n import Formatter, translations
 from .markup import render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
+from .postmortems import PublishedPostmortems
 from .times import isoformat
 
 TEMPLATES_DIR = "site-templates"
@@ -235,6 +236,7 @@ class PageSet:
         for number, count, months in self.history_pages():
             path = "history/index.html" if number == 1 else f"history/{number}/index.html"
             yield Page(path, "history.html", {"page_name": "history", "number": number, "count": count, "months": months})
+        yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
 
 
@@ -253,6 +255,7 @@ def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None
         page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
         iso=lambda moment: isoformat(moment, zone), **(extra_globals or {}),
     )  # fmt: skip
+    env.globals["postmortems"] = PublishedPostmortems(site, now)
     out: dict[str, bytes] = {}
     for page in pages.pages():
         template = env.get_template(page.template)

@@ -8,6 +8,7 @@ from .config import load_config
 from .content import load_incidents
 from .errors import Problems
 from .model import Site
+from .postmortems import load_postmortems
 
 
 def load_site(root: Path) -> tuple[Site | None, Problems]:
@@ -17,6 +18,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     if config is None:
         return None, problems
     incidents = load_incidents(root, config, problems)
+    postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:
         return None, problems
-    return Site(config=config, incidents=tuple(incidents), root=root), problems
+    return Site(config=config, incidents=tuple(incidents), root=root, postmortems=postmortems), problems
