@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import Any
 
+from . import postmortems
 from . import status as st
 from .config import slugify
 from .model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
@@ -212,7 +213,7 @@ class ApiView:
         obj: JSON = {
             "id": incident.id,
             "name": incident.title,
-            "status": st.incident_status(incident, self.now).word,
+            "status": postmortems.api_status(self.site, incident, self.now),
             "created_at": self.time(incident.created_at),
             "updated_at": self.time(shown[-1].at),
             "monitoring_at": self.time(max(monitoring, default=None)),
@@ -237,9 +238,10 @@ class ApiView:
         obj.update({
             "incident_updates": [self.incident_update(incident, u, made) for u, made in newest_first],
             "components": [self.component(cid) for cid in incident.affected],
-            "postmortem_body": None,  # filled by the postmortem feature
-            "postmortem_published_at": None,
         })  # fmt: skip
+        published = postmortems.published_postmortem(self.site, incident.id, self.now)
+        obj["postmortem_body"] = published.body if published else None
+        obj["postmortem_published_at"] = self.time(published.published_at) if published else None
         return obj
 
     def _name(self, item_id: str) -> str:

@@ -31,6 +31,8 @@ from . import status as st
 from .i18n import translations
 from .markup import render_markdown
 from .model import Component, Group, Incident, IncidentStatus, Site, Update
+from .postmortems import ANCHOR as POSTMORTEM_ANCHOR
+from .postmortems import PublishedPostmortems
 from .render import LABELS
 
 # Fixed forever: every entry id in every published feed is derived from it.
@@ -121,8 +123,22 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
     return "\n".join(parts)
 
 
+def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
+    """One event when a postmortem is published (its id never changes afterwards)."""
+    gettext = translations(site.config.language).gettext
+    events = []
+    for published in PublishedPostmortems(site, now).newest_first:
+        incident = published.incident
+        events.append(FeedEvent(
+            incident=incident, at=published.published_at, key=f"{incident.id}/postmortem",
+            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=str(published.html),
+            anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
+        ))  # fmt: skip
+    return events
+
+
 # Where feed events come from. A feature with its own events appends its function here.
-EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (update_events,)
+EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (update_events, postmortem_events)
 
 
 def feed_events(site: Site, now: datetime) -> list[FeedEvent]:

@@ -398,3 +398,40 @@ def test_this_repos_postmortem_is_published_and_complete(tmp_path: Path) -> None
     assert [text_of(h) for h in parse_html(out / INCIDENT_PAGE).cssselect("#postmortem .body h3")] == [
         "Summary", "Timeline", "What happened", "Root cause", "What went well", "What went wrong", "Action items",
     ]  # fmt: skip
+
+
+def test_feed_gets_one_entry_when_published(incident: SiteDir) -> None:
+    import feedparser
+
+    published(incident, "2026-11-24 17:30")
+    before = feedparser.parse((incident.build("2026-11-24 17:00") / "history.atom").read_bytes())
+    assert not any(e.title.endswith("Postmortem") for e in before.entries)
+    out = incident.build("2026-11-25 09:00")
+    feed = feedparser.parse((out / "history.atom").read_bytes())
+    assert not feed.bozo
+    entry = feed.entries[0]
+    assert entry.title == "Elevated error rates on the API — Postmortem"
+    assert entry.link.endswith(f"incidents/{ID}/#postmortem")
+    assert entry.id.startswith("urn:uuid:")
+    assert "shrank the connection pool" in entry.content[0].value
+    assert "<script" not in entry.content[0].value
+    again = feedparser.parse((incident.build("2026-12-01 09:00") / "history.atom").read_bytes())
+    assert again.entries[0].id == entry.id
+    component = feedparser.parse((out / "components" / "api" / "history.atom").read_bytes())
+    assert component.entries[0].id == entry.id
+
+
+def test_v2_json_carries_the_postmortem(incident: SiteDir) -> None:
+    import json
+
+    published(incident, "2026-11-24 17:30")
+    out = incident.build("2026-11-25 09:00")
+    incidents = json.loads((out / "api/v2/incidents.json").read_text())["incidents"]
+    item = next(i for i in incidents if i["id"] == ID)
+    assert item["status"] == "postmortem"
+    assert item["postmortem_published_at"] == "2026-11-24T17:30:00.000+01:00"
+    assert item["postmortem_body"].startswith("## What happened\n\nA configuration change shrank the connection pool.")
+    assert json.loads((out / "api/v2/incidents/unresolved.json").read_text())["incidents"] == []
+    draft = incident.build("2026-11-24 09:00")
+    item = next(i for i in json.loads((draft / "api/v2/incidents.json").read_text())["incidents"] if i["id"] == ID)
+    assert (item["status"], item["postmortem_body"], item["postmortem_published_at"]) == ("resolved", None, None)
