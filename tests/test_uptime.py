@@ -195,9 +195,9 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     overall, per_component = doc.cssselect("table.figures")
     rows = [[text_of(c) for c in tr.cssselect("th, td")] for tr in overall.cssselect("tbody tr")]
     assert rows == [
-        ["Q2 2026", "2", "3", "1", "0", "6", "54 min"],
-        ["Q1 2026", "0", "0", "0", "0", "0", "—"],
-        ["Q4 2025", "0", "0", "1", "0", "1", "10 min"],
+        ["Q2 2026", "6", "54 min", "2", "3", "1", "0"],
+        ["Q1 2026", "0", "—", "0", "0", "0", "0"],
+        ["Q4 2025", "1", "10 min", "0", "0", "1", "0"],
     ]
     cells = {text_of(tr.cssselect("th")[0]): [text_of(td) for td in tr.cssselect("td")] for tr in per_component.cssselect("tbody tr")}
     assert cells["API"][0] == "4 incidents MTTR 1 hr 10 min"
