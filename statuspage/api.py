@@ -20,6 +20,7 @@ from typing import Any
 from . import postmortems
 from . import status as st
 from .config import slugify
+from .uptime import uptime_blocks
 from .model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
 
 API_DIR = "api/v2/"
@@ -180,6 +181,11 @@ class ApiView:
     def components(self) -> list[JSON]:
         return [self.component(cid) for cid in self.component_ids()]
 
+    def components_with_uptime(self) -> list[JSON]:
+        """components.json's entries, each with our `uptime` block (90 days, as the page shows)."""
+        blocks = uptime_blocks(self.site, self.now)
+        return [{**component, "uptime": blocks[component["id"]]} for component in self.components()]
+
     def incident_update(self, incident: Incident, update: Update, made: list[Change]) -> JSON:
         at = self.time(update.at)
         affected = [
@@ -297,7 +303,7 @@ class ApiView:
                 "scheduled_maintenances": incidents(self.active_maintenances + self.upcoming_maintenances),
             },
             "status.json": {"page": page, "status": self.status()},
-            "components.json": {"page": page, "components": self.components()},
+            "components.json": {"page": page, "components": self.components_with_uptime()},
             "incidents.json": {"page": page, "incidents": incidents(self.all_incidents)},
             "incidents/unresolved.json": {"page": page, "incidents": incidents(self.unresolved_incidents)},
             "scheduled-maintenances.json": {"page": page, "scheduled_maintenances": incidents(self.maintenances)},

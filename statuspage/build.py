@@ -9,6 +9,7 @@ from .feeds import render_feeds
 from .ics import render_calendar
 from .api import render_api
 from .badges import render_badges
+from .metrics import render_metrics
 from .model import Site
 from .render import Renderer, render_pages
 
@@ -20,6 +21,7 @@ def renderers() -> Iterable[Renderer]:
     yield render_calendar
     yield render_api
     yield render_badges
+    yield render_metrics
 
 
 class OutputClash(RuntimeError):

@@ -25,8 +25,9 @@ from .output import OutputError, write_site
 from .postmortem_draft import postmortem_command
 from .postmortems import next_publication
 from .site import load_site
-from .status import next_change
-from .times import TimeError, format_timestamp, isoformat, parse_timestamp
+from .status import changes
+from .times import TimeError, isoformat, parse_timestamp
+from .uptime import next_day_start
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -262,17 +263,23 @@ def resolve(incident: str, message: str | None, at: str | None, source: Path) ->
 @cli.command("next-change")
 @source_option
 @click.option("--now", help="As of this instant (default: now).")
+@click.option("--verbose", "-v", is_flag=True, help="List every coming change and what it is.")
 @reports_errors
-def next_change_cmd(source: Path, now: str | None) -> None:
-    """Print when the page next changes by itself (a maintenance window opens or closes,
-    a future-dated update appears), so a scheduler can rebuild right then."""
+def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
+    """Print when the page next changes by itself (ISO 8601): a maintenance window
+    opens or closes, a future-dated update comes due, or the day ends in the site's
+    zone (the day bars move on), so a scheduler can rebuild right then."""
     site, _ = require_site(source)
+    zone = site.config.timezone
     moment = clock(now, site.config)
-    when = min(filter(None, [next_change(site.incidents, moment), next_publication(site, moment)]), default=None)
-    if when is None:
-        click.echo("never")
-    else:
-        click.echo(format_timestamp(when, site.config.timezone))
+    coming = [(when, f"{incident.id}: {status.word}") for incident in site.incidents for when, status in changes(incident, moment)]
+    published = next_publication(site, moment)
+    if published is not None:
+        coming.append((published, "a postmortem is published"))
+    coming.append((next_day_start(moment, zone), "day ends: the day bars and recent days move on"))
+    coming.sort()
+    for when, what in coming if verbose else coming[:1]:
+        click.echo(f"{isoformat(when, zone)}  {what}" if verbose else isoformat(when, zone))
 
 
 cli.add_command(postmortem_command)

@@ -100,6 +100,10 @@ class Formatter:
         """'November 2026'."""
         return format_skeleton("yMMMM", day, locale=self.locale)
 
+    def quarter(self, day: date) -> str:
+        """'Q4 2026'."""
+        return format_skeleton("yQQQ", day, locale=self.locale)
+
     def duration(self, span: timedelta) -> str:
         """'1 hr 8 min' / '3 days 2 hr'; at most two units, never '0 min' for a real span."""
         minutes = max(int(span.total_seconds() // 60), 0)

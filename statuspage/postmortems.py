@@ -186,14 +186,6 @@ def api_status(site: Site, incident: Incident, now: datetime) -> str:
     return st.incident_status(incident, now).word
 
 
-def api_fields(site: Site, incident: Incident, now: datetime) -> dict[str, str | None]:
-    """The v2 incident's `postmortem_body` (Markdown) and `postmortem_published_at` (ISO 8601)."""
-    postmortem = published_postmortem(site, incident.id, now)
-    if postmortem is None or postmortem.published_at is None:
-        return {"postmortem_body": None, "postmortem_published_at": None}
-    return {"postmortem_body": postmortem.body, "postmortem_published_at": isoformat(postmortem.published_at, site.config.timezone)}
-
-
 def next_publication(site: Site, now: datetime) -> datetime | None:
     """The next instant after *now* at which a postmortem appears by itself, if any."""
     return min((p.published_at for p in site.postmortems.values() if p.published_at and p.published_at > now), default=None)

@@ -21,7 +21,9 @@ from .i18n import Formatter, translations
 from .markup import render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
+from .reliability import QuarterFigures, quarterly_figures
 from .times import isoformat
+from .uptime import Uptime, uptime_report
 
 TEMPLATES_DIR = "site-templates"
 RECENT_DAYS = 14
@@ -191,6 +193,16 @@ class PageSet:
             rows.append((group.position, ComponentRow(group, self.statuses[group.id], members)))
         rows += [(c.position, ComponentRow(c, self.statuses[c.id])) for c in self.config.components if c.group is None]
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+    @cached_property
+    def uptime(self) -> dict[str, Uptime]:
+        """Day bars and 90-day uptime per component and group id (uptime.py)."""
+        return uptime_report(self.config, [v.incident for v in self.views], self.now)
+
+    @cached_property
+    def reliability(self) -> list[QuarterFigures]:
+        """Incidents by impact and MTTR per quarter, newest first (reliability.py)."""
+        return quarterly_figures(self.config, [v.incident for v in self.views], self.now)
 
     @property
     def active_incidents(self) -> list[IncidentView]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from .model import ComponentStatus, Config, Group, Impact, Incident, IncidentStatus, Update
 
@@ -40,21 +40,30 @@ class PageStatus:
 
 def timeline(incident: Incident, now: datetime) -> list[Update]:
     """Updates published by *now*, oldest first, with a maintenance's automatic
-    start and end filled in where no one posted them by hand."""
+    start and end filled in where no one took over by hand.
+
+    The window opens by itself (`in_progress` at its start) unless an update at or
+    before the start already moved it on (an early start or an early `completed`).
+    It closes by itself (`completed` at its end) only while it is plainly
+    `in_progress`: after a `verifying` or `completed`, or once anyone posts at or
+    after the end (an overrun), the engineers' updates decide."""
     shown = [u for u in incident.updates if u.at <= now]
     window = incident.maintenance
     if window is None:
         return shown
-    completed = [u.at for u in shown if u.status is IncidentStatus.COMPLETED]
-    first_completed = min(completed, default=None)
-    auto = []
-    if window.start <= now and (first_completed is None or first_completed > window.start) and window.start not in {u.at for u in shown}:
-        auto.append(Update(IncidentStatus.IN_PROGRESS, window.start, "", automatic=True))
-    # Anyone posting at or after the scheduled end has taken over (an overrun).
+    result = list(shown)
+    if window.start <= now and _status_at(result, window.start) is IncidentStatus.SCHEDULED:
+        result.append(Update(IncidentStatus.IN_PROGRESS, window.start, "", automatic=True))
+        result.sort(key=lambda u: u.at)
     taken_over = any(u.at >= window.end for u in shown)
-    if window.end <= now and first_completed is None and not taken_over:
-        auto.append(Update(IncidentStatus.COMPLETED, window.end, "", automatic=True))
-    return sorted(shown + auto, key=lambda u: u.at)
+    if window.end <= now and not taken_over and _status_at(result, window.end) is IncidentStatus.IN_PROGRESS:
+        result.append(Update(IncidentStatus.COMPLETED, window.end, "", automatic=True))
+    return result
+
+
+def _status_at(updates: list[Update], moment: datetime) -> IncidentStatus:
+    """A maintenance's status after the *updates* (oldest first) posted by *moment*."""
+    return next((u.status for u in reversed(updates) if u.at <= moment), IncidentStatus.SCHEDULED)
 
 
 def is_visible(incident: Incident, now: datetime) -> bool:
@@ -90,10 +99,10 @@ def is_upcoming(incident: Incident, now: datetime) -> bool:
 
 
 def duration(incident: Incident, now: datetime) -> timedelta:
-    """From start to resolution (or to *now* while open). Aware datetimes subtract
-    as instants, so this is right across DST changes."""
+    """From start to resolution (or to *now* while open), right across DST changes."""
     end = resolved_at(incident, now) or now
-    return max(end - incident.started_at, timedelta(0))
+    # In UTC: Python subtracts datetimes sharing one ZoneInfo as wall-clock times.
+    return max(end.astimezone(UTC) - incident.started_at.astimezone(UTC), timedelta(0))
 
 
 def component_states(incident: Incident, at: datetime) -> dict[str, ComponentStatus]:
@@ -141,12 +150,26 @@ def page_status(config: Config, incidents: Iterable[Incident], now: datetime) ->
     return PageStatus(worst)
 
 
+def changes(incident: Incident, now: datetime) -> list[tuple[datetime, IncidentStatus]]:
+    """The instants after *now* at which what the page shows of *incident* changes by
+    itself (it appears, a dated update comes due, its window opens or closes), each
+    with the incident's status from then on."""
+    candidates = {u.at for u in incident.updates if u.at > now}
+    if incident.maintenance:
+        candidates |= {t for t in (incident.maintenance.start, incident.maintenance.end) if t > now}
+    result = []
+    before = (is_visible(incident, now), timeline(incident, now))
+    # What is shown is constant between candidates, so comparing neighbours finds
+    # every real change and skips non-events (the end of a window completed early).
+    for moment in sorted(candidates):
+        state = (is_visible(incident, moment), timeline(incident, moment))
+        if state != before:
+            result.append((moment, incident_status(incident, moment)))
+        before = state
+    return result
+
+
 def next_change(incidents: Iterable[Incident], now: datetime) -> datetime | None:
     """The next instant after *now* at which the page changes by itself: a future-dated
     update appears, or a maintenance window opens or closes."""
-    moments = []
-    for incident in incidents:
-        moments.extend(u.at for u in incident.updates if u.at > now)
-        if incident.maintenance:
-            moments.extend(t for t in (incident.maintenance.start, incident.maintenance.end) if t > now)
-    return min(moments, default=None)
+    return min((moment for i in incidents for moment, _ in changes(i, now)[:1]), default=None)

@@ -1,7 +1,10 @@
 """Parsing and writing timestamps: every datetime leaving this module is aware.
 
 Content may write a timestamp with an offset (that exact instant) or without
-one (a wall-clock time in the site's zone). Wall-clock times that do not exist
+one (a wall-clock time in the site's zone). Instants are returned in UTC:
+Python subtracts two datetimes sharing one ZoneInfo as wall-clock times (a
+1-hour outage across spring-forward would last 2 hours), so zones are only
+for reading and showing times, never for arithmetic. Wall-clock times that do not exist
 (spring-forward gap) or exist twice (fall-back overlap) are refused: a status
 page must never guess which instant an engineer meant.
 """
@@ -37,7 +40,7 @@ def load_zone(name: str) -> ZoneInfo:
 
 
 def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) -> datetime:
-    """Read an ISO 8601 timestamp; a naive one means wall-clock time in *zone*."""
+    """Read an ISO 8601 timestamp (a naive one means wall-clock time in *zone*) as a UTC instant."""
     if isinstance(text, datetime):
         text = text.isoformat(sep=" ")
     elif isinstance(text, date):
@@ -60,9 +63,8 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
     except ValueError as e:
         raise TimeError(f"cannot read timestamp {text.strip()!r}: {e}") from e
     tz = m["tz"]
-    if tz:
-        return naive.replace(tzinfo=_offset(tz))
-    return localize(naive, zone)
+    moment = naive.replace(tzinfo=_offset(tz)) if tz else localize(naive, zone)
+    return moment.astimezone(UTC)
 
 
 def _offset(text: str) -> tzinfo:

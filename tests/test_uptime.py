@@ -1,0 +1,213 @@
+"""Uptime and reliability figures against values computed by hand for a small site.
+
+The site is in UTC so the arithmetic stays readable (DST days: test_timezones.py).
+Build instant 2026-06-30 12:00: the 90 days are Apr 2 - Jun 30, observed for
+89 x 1440 + 720 = 128,880 minutes; `db` starts on Jun 1: 29 x 1440 + 720 = 42,480.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import jsonschema
+import pytest
+
+from statuspage import uptime
+from statuspage.metrics import metrics
+from statuspage.model import ComponentStatus
+
+from .conftest import SiteDir, at, parse_html, text_of
+
+CONFIG = """\
+title: Uptime
+base_url: https://status.test.example/
+timezone: UTC
+components:
+  - group: Stack
+    id: stack
+    components:
+      - {id: api, name: API}
+      - {id: db, name: Database, start_date: 2026-06-01}
+  - id: web
+    name: Website
+"""
+
+INCIDENTS = {
+    # api: partial 10:00-12:00, overlapped by a major outage 11:00-11:30 -> 30 min major + 90 min partial, not 150.
+    "2026-06-10-a.md": "---\ntitle: A\ncomponents:\n  api: partial_outage\n---\n\n## Resolved · 2026-06-10 12:00\nok\n\n## Investigating · 2026-06-10 10:00\nx\n",
+    "2026-06-10-b.md": "---\ntitle: B\ncomponents:\n  api: major_outage\n---\n\n## Resolved · 2026-06-10 11:30\nok\n\n## Investigating · 2026-06-10 11:00\nx\n",
+    # Degraded performance: shown, never downtime.
+    "2026-06-20-c.md": "---\ntitle: C\ncomponents:\n  api: degraded_performance\n---\n\n## Resolved · 2026-06-20 09:00\nok\n\n## Investigating · 2026-06-20 08:00\nx\n",
+    # Maintenance says partial_outage, but planned work counts as under_maintenance.
+    "2026-06-25-d.md": "---\ntitle: D\nmaintenance:\n  start: 2026-06-25 01:00\n  end: 2026-06-25 03:00\ncomponents:\n  api: partial_outage\n---\n\n## Scheduled · 2026-06-20 10:00\nx\n",
+    # Still open at `now`: 30 min major, then 90 min partial (today counts up to now).
+    "2026-06-30-e.md": "---\ntitle: E\ncomponents:\n  api: major_outage\n---\n\n## Identified · 2026-06-30 10:30\nComponents: api=partial_outage\n\nbetter\n\n## Investigating · 2026-06-30 10:00\nx\n",
+    # db: before its start_date (no data), then one minute of partial outage.
+    "2026-05-20-f.md": "---\ntitle: F\ncomponents:\n  db: partial_outage\n---\n\n## Resolved · 2026-05-20 11:00\nok\n\n## Investigating · 2026-05-20 10:00\nx\n",
+    "2026-06-15-g.md": "---\ntitle: G\ncomponents:\n  db: partial_outage\n---\n\n## Resolved · 2026-06-15 10:01\nok\n\n## Investigating · 2026-06-15 10:00\nx\n",
+    # An older quarter, for the reliability figures.
+    "2025-11-15-h.md": "---\ntitle: H\nimpact: minor\ncomponents:\n  web: degraded_performance\n---\n\n## Resolved · 2025-11-15 10:10\nok\n\n## Investigating · 2025-11-15 10:00\nx\n",
+}
+NOW = "2026-06-30 12:00"
+NOW_UTC = at(NOW, ZoneInfo("UTC"))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> SiteDir:
+    site = SiteDir(tmp_path / "site", CONFIG)
+    for name, text in INCIDENTS.items():
+        site.incident(name, text)
+    return site
+
+
+def minutes(n: float) -> timedelta:
+    return timedelta(minutes=n)
+
+
+def test_uptime_by_hand(site: SiteDir) -> None:
+    loaded = site.load()
+    report = uptime.uptime_report(loaded.config, loaded.incidents, NOW_UTC)
+    api, db, stack, web = report["api"], report["db"], report["stack"], report["web"]
+    assert [d.day.isoformat() for d in (api.days[0], api.days[-1])] == ["2026-04-02", "2026-06-30"]
+    assert len(api.days) == 90
+
+    by_day = {d.day.isoformat(): d for d in api.days}
+    assert by_day["2026-06-10"].status is ComponentStatus.MAJOR_OUTAGE
+    assert by_day["2026-06-10"].durations == ((ComponentStatus.MAJOR_OUTAGE, minutes(30)), (ComponentStatus.PARTIAL_OUTAGE, minutes(90)))
+    assert by_day["2026-06-20"].durations == ((ComponentStatus.DEGRADED_PERFORMANCE, minutes(60)),)
+    assert by_day["2026-06-25"].durations == ((ComponentStatus.UNDER_MAINTENANCE, minutes(120)),)
+    assert by_day["2026-06-30"].durations == ((ComponentStatus.MAJOR_OUTAGE, minutes(30)), (ComponentStatus.PARTIAL_OUTAGE, minutes(90)))
+    assert by_day["2026-06-30"].observed == minutes(720)
+    # (30 + 0.3 x 90) x 2 = 114 weighted minutes: 1 - 114 / 128,880 = 99.9115 %
+    assert api.percent == 99.91
+
+    # db: Apr 2 - May 31 have no data, so the May 20 outage is not counted anywhere.
+    assert [d.has_data for d in db.days].index(True) == 60
+    assert all(d.status is None and d.durations == () for d in db.days[:60])
+    # 1 - 0.3 / 42,480 = 99.99929 %: rounded down, an outage never reads 100.00.
+    assert db.percent == 99.99
+    assert web.percent == 100.0
+
+    # The group: at each instant its worst member; db's pre-start outage is not its group's either.
+    assert stack.total(ComponentStatus.PARTIAL_OUTAGE) == minutes(181) and stack.total(ComponentStatus.MAJOR_OUTAGE) == minutes(60)
+    # 1 - (114 + 0.3) / 128,880 = 99.9113 %
+    assert stack.percent == 99.91
+    assert all(d.has_data for d in stack.days)
+
+
+def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
+    out = site.build(NOW)
+    doc = parse_html(out / "index.html")
+    figures = {}
+    for li in doc.cssselect("li.component, li.group"):
+        name = text_of(li.cssselect(".name")[0])
+        figures[name] = text_of(li.cssselect(".uptime-legend .figure")[-1])
+    assert figures == {
+        "Stack": "99.91 % uptime · 90 days",
+        "API": "99.91 % uptime · 90 days",
+        "Database": "99.99 % uptime · 90 days",
+        "Website": "100.00 % uptime · 90 days",
+    }
+    api = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API")
+    days = api.cssselect(".bars > li")
+    assert len(days) == 90
+    assert days[-21].get("class") == "d-major_outage"
+    assert text_of(days[-21]) == "Jun 10: Major outage, 30 min; Partial outage, 1 hr 30 min"
+    assert text_of(days[-6]) == "Jun 25: Under maintenance, 2 hr"
+    assert text_of(days[0]) == "Apr 2: no incidents"
+    db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
+    assert [li.get("class") for li in db.cssselect(".bars > li")].count("d-nodata") == 60
+    assert text_of(db.cssselect(".bars > li")[0]) == "Apr 2: no data"
+    # No inline styles anywhere (the CSP forbids them): colours come from classes.
+    assert doc.xpath("//*[@style]") == [] and doc.cssselect("style") == []
+
+    blocks = uptime.uptime_blocks(site.load(), NOW_UTC)
+    assert set(blocks) == {"api", "db", "stack", "web"}
+    assert blocks["api"]["percent"] == 99.91
+    assert blocks["api"]["minutes"] == {"major_outage": 60, "partial_outage": 180, "degraded_performance": 60, "under_maintenance": 120}
+    assert blocks["db"]["days_with_data"] == 30
+    assert blocks["db"]["daily"][0] == {"date": "2026-04-02", "status": None, "minutes": {}}
+    assert blocks["api"]["daily"][-21] == {"date": "2026-06-10", "status": "major_outage", "minutes": {"major_outage": 30, "partial_outage": 90}}
+
+
+METRICS_SCHEMA = {
+    "type": "object",
+    "required": ["page", "as_of", "uptime", "quarters"],
+    "properties": {
+        "as_of": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"},
+        "uptime": {
+            "type": "object",
+            "required": ["days", "components", "groups"],
+            "properties": {
+                "components": {"type": "array", "items": {"$ref": "#/$defs/uptime"}},
+                "groups": {"type": "array", "items": {"$ref": "#/$defs/uptime"}},
+            },
+        },
+        "quarters": {"type": "array", "items": {"allOf": [
+            {"$ref": "#/$defs/figures"},
+            {"required": ["quarter", "start", "end", "components"],
+             "properties": {"quarter": {"pattern": r"^\d{4}-Q[1-4]$"},
+                            "components": {"type": "array", "items": {"$ref": "#/$defs/figures"}}}},
+        ]}},
+    },
+    "$defs": {
+        "uptime": {
+            "type": "object",
+            "required": ["id", "name", "percent", "days", "days_with_data", "from", "to", "minutes"],
+            "properties": {"percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100}},
+        },
+        "figures": {
+            "type": "object",
+            "required": ["incidents", "by_impact", "resolved", "mttr_seconds"],
+            "properties": {
+                "by_impact": {"type": "object", "required": ["critical", "major", "minor", "none"], "propertyNames": {"enum": ["critical", "major", "minor", "none"]}},
+                "mttr_seconds": {"type": ["integer", "null"]},
+            },
+        },
+    },
+}  # fmt: skip
+
+
+def test_reliability_by_hand(site: SiteDir) -> None:
+    out = site.build(NOW)
+    data = json.loads((out / "api" / "metrics.json").read_text())
+    jsonschema.validate(data, METRICS_SCHEMA)
+    assert data["as_of"] == "2026-06-30T12:00:00+00:00"
+    assert [(c["id"], c["percent"]) for c in data["uptime"]["components"]] == [("api", 99.91), ("db", 99.99), ("web", 100.0)]
+    assert [q["quarter"] for q in data["quarters"]] == ["2026-Q2", "2026-Q1", "2025-Q4"]
+    q2, q1, q4 = data["quarters"]
+    # Q2, maintenance D left out: A major, B critical, C minor, E critical (open), F major, G major.
+    assert q2["by_impact"] == {"critical": 2, "major": 3, "minor": 1, "none": 0}
+    # Resolved: A 120, B 30, C 60, F 60, G 1 minutes -> 271 / 5 = 54.2 min.
+    assert (q2["incidents"], q2["resolved"], q2["mttr_seconds"]) == (6, 5, 3252)
+    components = {c["id"]: c for c in q2["components"]}
+    assert (components["api"]["incidents"], components["api"]["mttr_seconds"]) == (4, 70 * 60)  # A, B, C (+E open)
+    assert (components["db"]["incidents"], components["db"]["mttr_seconds"]) == (2, 1830)  # (60 + 1) / 2 min
+    assert components["web"] == {"id": "web", "incidents": 0, "by_impact": {"critical": 0, "major": 0, "minor": 0, "none": 0}, "resolved": 0, "mttr_seconds": None}
+    assert (q1["incidents"], q1["mttr_seconds"]) == (0, None)
+    assert (q4["by_impact"]["minor"], q4["mttr_seconds"]) == (1, 600)
+    assert metrics(site.load(), NOW_UTC) == data
+
+    doc = parse_html(out / "history" / "index.html")
+    overall, per_component = doc.cssselect("table.figures")
+    rows = [[text_of(c) for c in tr.cssselect("th, td")] for tr in overall.cssselect("tbody tr")]
+    assert rows == [
+        ["Q2 2026", "6", "54 min", "2", "3", "1", "0"],
+        ["Q1 2026", "0", "—", "0", "0", "0", "0"],
+        ["Q4 2025", "1", "10 min", "0", "0", "1", "0"],
+    ]
+    cells = {text_of(tr.cssselect("th")[0]): [text_of(td) for td in tr.cssselect("td")] for tr in per_component.cssselect("tbody tr")}
+    assert cells["API"][0] == "4 incidents MTTR 1 hr 10 min"
+    assert cells["Database"][0] == "2 incidents MTTR 30 min"
+    assert cells["Website"] == ["—", "—", "1 incident MTTR 10 min"]
+
+
+def test_no_data_yet(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "site", CONFIG.replace("start_date: 2026-06-01", "start_date: 2026-08-01"))
+    doc = parse_html(site.build(NOW) / "index.html")
+    db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
+    assert text_of(db.cssselect(".figure")[0]) == "No data yet · 90 days"
+    assert uptime.uptime_blocks(site.load(), NOW_UTC)["db"]["percent"] is None
