@@ -273,6 +273,10 @@ def next_change_cmd(source: Path, now: str | None) -> None:
         click.echo(format_timestamp(when, site.config.timezone))
 
 
+from .importers.command import import_cmd  # noqa: E402  (defined in its own module)
+cli.add_command(import_cmd)
+
+
 def main() -> None:
     cli(prog_name="statuspage")
 
