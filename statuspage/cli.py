@@ -285,6 +285,10 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
 cli.add_command(postmortem_command)
 
 
+from .importers.command import import_cmd  # noqa: E402  (defined in its own module)
+cli.add_command(import_cmd)
+
+
 def main() -> None:
     cli(prog_name="statuspage")
 
