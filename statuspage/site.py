@@ -8,6 +8,7 @@ from .config import load_config
 from .content import load_incidents
 from .errors import Problems
 from .model import Site
+from .notify.endpoints import check_notify
 
 
 def load_site(root: Path) -> tuple[Site | None, Problems]:
@@ -16,6 +17,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     config = load_config(root, problems)
     if config is None:
         return None, problems
+    check_notify(config, problems)
     incidents = load_incidents(root, config, problems)
     if problems.errors:
         return None, problems
