@@ -482,7 +482,7 @@ def test_email_is_multipart_threaded_and_stable(tmp_path: Path, smtp: tuple[Mail
     assert first["List-Unsubscribe"] == "<https://lists.test.example/unsubscribe>"
     assert first["List-Id"] == "Test Status <status.test.example>"
     first_id = first["Message-ID"].strip()  # long headers are folded; the id is the token
-    assert first_id == "<2026-11-20-api-errors.update-20261120t130200z@status.test.example>"
+    assert first_id == "<2026-11-20-api-errors.20261120t130200z@status.test.example>"
     assert first["In-Reply-To"] is None
     assert second["In-Reply-To"].strip() == second["References"].strip() == first_id
     plain = first.get_body(("plain",)).get_content()
@@ -586,11 +586,22 @@ def test_literal_chat_url_is_warned_about(site_dir: SiteDir) -> None:
 def test_templates_are_overridable(tmp_path: Path, hooks: Hooks) -> None:
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
     write(site.root / "site-templates/notify/subject.txt", "[{{ config.title }}] {% include 'default/notify/subject.txt' %}")
+    write(site.root / "site-templates/notify/message.txt", "{% if true %}R&D says: {{ body_text }}{% endif %}")
     run(site, "2026-11-20 15:00", {"HOOK": hooks.url}, backfill=True)
     assert hooks.to("/a")[0]["subject"] == "[Test Status] Investigating: Elevated error rates on the API"
-    assert "&amp;" not in hooks.to("/a")[0]["text"]  # .txt templates are not HTML-escaped
+    text = hooks.to("/a")[0]["text"]
+    assert text.startswith("R&D says: We see errors") and "& <!channel>" in text  # .txt is not HTML-escaped
 
 
 def test_no_endpoints(site_dir: SiteDir) -> None:
     result = site_dir.run("notify")
     assert result.exit_code == 0 and "No notification endpoints" in result.output
+
+
+def test_damaged_state_file_is_refused_not_overwritten(tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
+    monkeypatch.setenv("HOOK", hooks.url)
+    write(site.root / ".statuspage/notified.json", "<<<<<<< HEAD\n")
+    result = site.run("notify", "--now", "2026-11-20 15:00")
+    assert result.exit_code == 1 and "not a notification state file" in result.stderr
+    assert hooks.requests == [] and (site.root / ".statuspage/notified.json").read_text() == "<<<<<<< HEAD\n"

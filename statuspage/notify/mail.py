@@ -19,9 +19,9 @@ from .messages import Message
 
 
 def message_id(event_id: str, base_url: str) -> str:
-    """`<2026-11-20-api-errors.update-20261120t130200z@status.acme.example>`: stable, valid."""
+    """`<2026-11-20-api-errors.20261120t130200z@status.acme.example>`: stable, valid."""
     host = urlsplit(base_url).hostname or "statuspage.invalid"
-    local = re.sub(r"[^A-Za-z0-9.-]+", ".", event_id).strip(".")
+    local = re.sub(r"[^A-Za-z0-9.-]+", ".", event_id.replace("#update-", ".")).strip(".")
     if len(local) > 100:  # keep header lines short; the hash keeps it unique
         local = local[:80] + "." + hashlib.sha256(event_id.encode()).hexdigest()[:16]
     return f"<{local}@{host}>"
