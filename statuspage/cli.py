@@ -21,6 +21,8 @@ from .authoring import add_update, create_incident, find_incident, parse_compone
 from .build import build
 from .errors import ContentError, Problems, UsageError
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
+from .notify.command import notify_command
+from .notify.endpoints import unset_variable_warnings
 from .output import OutputError, write_site
 from .postmortem_draft import postmortem_command
 from .postmortems import next_publication
@@ -119,7 +121,9 @@ def cli() -> None:
 @reports_errors
 def check(source: Path, fmt: str) -> None:
     """Validate statuspage.yaml and every incident file; report all problems as path:line."""
-    _, problems = load_site(source)
+    site, problems = load_site(source)
+    if site is not None:
+        unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
     for problem in problems.items:
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
@@ -287,6 +291,9 @@ cli.add_command(postmortem_command)
 
 from .importers.command import import_cmd  # noqa: E402  (defined in its own module)
 cli.add_command(import_cmd)
+
+
+cli.add_command(notify_command)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from .content import load_incidents
 from .errors import Problems
 from .model import Site
 from .postmortems import load_postmortems
+from .notify.endpoints import check_notify
 
 
 def load_site(root: Path) -> tuple[Site | None, Problems]:
@@ -17,6 +18,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     config = load_config(root, problems)
     if config is None:
         return None, problems
+    check_notify(config, problems)
     incidents = load_incidents(root, config, problems)
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:

@@ -1,0 +1,186 @@
+"""The notify loop: for each endpoint, send what it has not received yet, in order.
+
+Each endpoint is on its own: its record in the state file, its failures. A
+failure stops that endpoint for this run (so its messages stay in order) and
+the rest are still served; the failed message is tried again on the next run.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..model import Site
+from .endpoints import Endpoint, MissingVariables, redact, resolve
+from .events import Event, events
+from .mail import email_message, unsubscribe_target
+from .messages import Renderer
+from .payloads import FORMATS
+from .state import EndpointState, load_state, save_state
+from .transport import DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
+
+Echo = Callable[[str], None]
+DEFAULT_POLICY = RetryPolicy()
+
+
+@dataclass
+class Outcome:
+    """What happened to one endpoint in this run."""
+
+    endpoint: Endpoint
+    sent: list[Event] = field(default_factory=list)
+    would_send: list[Event] = field(default_factory=list)  # --dry-run
+    filtered: int = 0  # outside its `components:`: handled without a message
+    first_run: int = 0  # past events marked as sent for a new endpoint
+    pending: int = 0  # left for the next run after an error
+    error: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error]
+
+
+def matches(endpoint: Endpoint, event: Event) -> bool:
+    """Whether the event touches one of the endpoint's components (always, without a filter)."""
+    return endpoint.components is None or not endpoint.components.isdisjoint(event.components)
+
+
+def notify(
+    site: Site,
+    endpoints: list[Endpoint],
+    state_path: Path,
+    now: datetime,
+    *,
+    dry_run: bool = False,
+    backfill: bool = False,
+    environ: Mapping[str, str] | None = None,
+    policy: RetryPolicy | None = None,
+    sleep: Sleep = time.sleep,
+    echo: Echo = lambda line: None,
+) -> Report:
+    """Send every event at or before *now* that an endpoint has not received; record it."""
+    state = load_state(state_path)
+    saved = state.to_json() if state_path.exists() else None
+    # Endpoints removed from the config are forgotten (re-adding one counts as new).
+    state.endpoints = {k: v for k, v in state.endpoints.items() if k in {e.key for e in endpoints}}
+    happened = events(site, now)
+    courier = _Courier(site, Renderer(site), policy or DEFAULT_POLICY, sleep)
+
+    def save() -> None:
+        nonlocal saved
+        if not dry_run and state.to_json() != saved:
+            save_state(state, state_path)
+            saved = state.to_json()
+
+    outcomes = []
+    for endpoint in endpoints:
+        outcome = Outcome(endpoint)
+        outcomes.append(outcome)
+        record = state.endpoints.get(endpoint.key)
+        new = record is None
+        record = state.endpoints.setdefault(endpoint.key, EndpointState(endpoint.label))
+        record.label = endpoint.label
+        unsent = [e for e in happened if e.id not in record.sent]
+        if new and not backfill:
+            # Subscribers want news, not a flood of history: start from now.
+            record.sent.update(e.id for e in unsent)
+            outcome.first_run = len(unsent)
+            save()
+            continue
+        todo = [e for e in unsent if matches(endpoint, e)]
+        outcome.filtered = len(unsent) - len(todo)
+        record.sent.update(e.id for e in unsent if not matches(endpoint, e))
+        save()
+        if dry_run:
+            outcome.would_send = todo
+            if missing := [n for n in endpoint.variables if not (environ if environ is not None else os.environ).get(n)]:
+                outcome.warnings.append(f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would fail this endpoint")
+            continue
+        if not todo:
+            continue
+        try:
+            settings = resolve(endpoint, environ)
+        except MissingVariables as e:
+            names = ", ".join(f"${{{n}}}" for n in e.names)
+            outcome.error = f"{names} not set; set it (e.g. from a repository secret) for the notify step"
+            outcome.pending = len(todo)
+            continue
+        try:
+            for number, event in enumerate(todo):
+                try:
+                    outcome.warnings += courier.send(endpoint, settings, event)
+                except DeliveryError as e:
+                    outcome.error = f"{event.kind} {event.id}: {e}"
+                    outcome.pending = len(todo) - number
+                    break
+                record.sent.add(event.id)
+                outcome.sent.append(event)
+                save()  # after every message: a crash never causes a repeat
+                echo(f"{endpoint.label}: sent {event.kind} {event.id}")
+        finally:
+            courier.close()
+    save()
+    return Report(outcomes)
+
+
+class _Courier:
+    """Turns events into deliveries for each kind of endpoint; holds SMTP sessions open."""
+
+    def __init__(self, site: Site, renderer: Renderer, policy: RetryPolicy, sleep: Sleep) -> None:
+        self.site = site
+        self.renderer = renderer
+        self.policy = policy
+        self.sleep = sleep
+        self.session: SmtpSession | None = None
+
+    def send(self, endpoint: Endpoint, settings: Mapping[str, Any], event: Event) -> list[str]:
+        """Deliver one event; warnings (e.g. refused recipients) are returned."""
+        if endpoint.kind == "webhook":
+            url = str(settings["url"])
+            if not url.startswith(("https://", "http://")):
+                raise DeliveryError(f"the URL ({redact(endpoint.settings['url'])}) does not start with https://")
+            payload = FORMATS[endpoint.format](self.renderer.render(event))
+            post_json(url, payload, settings.get("headers") or {}, policy=self.policy, sleep=self.sleep)
+            return []
+        config = self.site.config
+        message = self.renderer.render(event, unsubscribe_target(settings))
+        mail = email_message(message, settings, config.base_url, config.title)
+        if self.session is None:
+            self.session = SmtpSession(settings["smtp"], policy=self.policy, sleep=self.sleep)
+        refused = self.session.send(mail)
+        return [f"{event.id}: the server refused {', '.join(refused)}"] if refused else []
+
+    def close(self) -> None:
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+
+
+def dry_run_lines(report: Report, renderer: Renderer) -> list[str]:
+    """What `--dry-run` prints: each message that would go out, endpoint by endpoint."""
+    lines = []
+    for outcome in report.outcomes:
+        label = outcome.endpoint.label
+        if outcome.first_run:
+            lines.append(f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as sent, not sent (--backfill sends them)")
+        for event in outcome.would_send:
+            message = renderer.render(event)
+            lines.append(f"{label}: would send {event.kind} {event.id}")
+            lines.append(f"    {message.subject}")
+            lines += [f"    | {line}".rstrip() for line in message.text.splitlines()]
+            lines.append(f"    {message.url}")
+        if not outcome.first_run and not outcome.would_send:
+            lines.append(f"{label}: nothing new")
+        lines += [f"{label}: warning: {w}" for w in outcome.warnings]
+    return lines
