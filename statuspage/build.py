@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
+from .hosting import render_hosting_files
 from .model import Site
 from .render import Renderer, render_pages
 
@@ -12,6 +13,7 @@ from .render import Renderer, render_pages
 def renderers() -> Iterable[Renderer]:
     """Each output stage; each returns {relative path: bytes} and does no I/O."""
     yield render_pages
+    yield render_hosting_files
 
 
 class OutputClash(RuntimeError):
