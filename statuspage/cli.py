@@ -20,8 +20,10 @@ from . import __version__
 from .authoring import add_update, create_incident, find_incident, parse_component_options
 from .build import build
 from .errors import ContentError, Problems, UsageError
+from .init import init_cmd
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .output import OutputError, write_site
+from .serve import serve_cmd
 from .site import load_site
 from .status import next_change
 from .times import TimeError, format_timestamp, isoformat, parse_timestamp
@@ -271,6 +273,10 @@ def next_change_cmd(source: Path, now: str | None) -> None:
         click.echo("never")
     else:
         click.echo(format_timestamp(when, site.config.timezone))
+
+
+cli.add_command(init_cmd)
+cli.add_command(serve_cmd)
 
 
 def main() -> None:
