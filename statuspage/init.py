@@ -56,7 +56,7 @@ def starter_files(title: str, now: datetime) -> dict[str, str]:
 
 def _yaml_string(text: str) -> str:
     """A YAML scalar that reads back as *text* (quoted when plain would not)."""
-    return yaml.safe_dump(text, default_style=None, width=1000).removesuffix("\n...\n").strip()
+    return str(yaml.safe_dump(text, width=1000)).removesuffix("\n...\n").strip()
 
 
 def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Path]]:

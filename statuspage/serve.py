@@ -10,6 +10,7 @@ built files never contain them.
 from __future__ import annotations
 
 import html
+import os
 import re
 import secrets
 import shutil
@@ -86,7 +87,9 @@ class Preview:
                 write_site(files, out, self.source)
                 errors = []
                 count = f"{len(files)} files from {len(site.incidents)} incidents"
-                self.next_change = None if self.now else next_change(site.incidents, moment)
+                # A fixed instant (--now, SOURCE_DATE_EPOCH) never moves on by itself.
+                frozen = self.now or os.environ.get("SOURCE_DATE_EPOCH")
+                self.next_change = None if frozen else next_change(site.incidents, moment)
         except jinja2.TemplateSyntaxError as e:
             where = problems.display_path(e.filename) if e.filename else e.name or "template"
             errors = [f"{where}:{e.lineno}: template error: {e.message}"]
@@ -106,6 +109,7 @@ class Preview:
             self.builds += 1
             self.changed.notify_all()
         if errors:
+            self.next_change = None  # the next save rebuilds
             for error in errors:
                 click.secho(error, fg="red", err=True)
             kept = "still serving the last good site" if self.site_dir else "nothing to serve yet"
