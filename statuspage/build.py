@@ -10,6 +10,7 @@ from .ics import render_calendar
 from .api import render_api
 from .badges import render_badges
 from .metrics import render_metrics
+from .hosting import render_hosting_files
 from .model import Site
 from .render import Renderer, render_pages
 
@@ -22,6 +23,7 @@ def renderers() -> Iterable[Renderer]:
     yield render_api
     yield render_badges
     yield render_metrics
+    yield render_hosting_files
 
 
 class OutputClash(RuntimeError):

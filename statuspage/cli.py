@@ -20,12 +20,15 @@ from . import __version__
 from .authoring import add_update, create_incident, find_incident, parse_component_options
 from .build import build
 from .errors import ContentError, Problems, UsageError
+from .importers.command import import_cmd
+from .init import init_cmd
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .notify.command import notify_command
 from .notify.endpoints import unset_variable_warnings
 from .output import OutputError, write_site
 from .postmortem_draft import postmortem_command
 from .postmortems import next_publication
+from .serve import serve_cmd
 from .site import load_site
 from .status import changes
 from .times import TimeError, isoformat, parse_timestamp
@@ -286,14 +289,9 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
         click.echo(f"{isoformat(when, zone)}  {what}" if verbose else isoformat(when, zone))
 
 
-cli.add_command(postmortem_command)
-
-
-from .importers.command import import_cmd  # noqa: E402  (defined in its own module)
-cli.add_command(import_cmd)
-
-
-cli.add_command(notify_command)
+# Commands defined in their own modules.
+for command in (init_cmd, serve_cmd, import_cmd, notify_command, postmortem_command):
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import Problems
@@ -110,6 +111,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         err("brand_color", "`brand_color:` must be a colour like #0b5fff")
         brand = None
     language = optional_str("language") or "en"
+    cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)
 
     def positive_int(key: str, default: int) -> int:
         value = data.get(key, default)
@@ -132,12 +134,24 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         language=language,
         brand_color=brand,
         logo=optional_str("logo"),
-        cname=optional_str("cname"),
+        cname=cname,
         feed_limit=positive_int("feed_limit", 50),
         history_per_page=positive_int("history_per_page", 20),
         extra=extra,
         path=path,
     )
+
+
+def _cname(cname: str | None, base_url: str, line: int, path: Path, problems: Problems) -> str | None:
+    """A custom domain is a bare host name, and the site's base_url should live on it."""
+    if not cname:
+        return None
+    if not re.fullmatch(r"(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", cname):
+        problems.error(path, line, f"`cname:` must be a bare domain name like status.acme.example, not {cname!r}")
+        return None
+    if urlsplit(base_url).hostname != cname.lower():
+        problems.warning(path, line, f"`cname:` is {cname} but `base_url:` is {base_url}; set base_url to https://{cname}/")
+    return cname.lower()
 
 
 def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Component], list[Group]]:

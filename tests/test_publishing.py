@@ -1,0 +1,175 @@
+"""Publishing: CNAME/.nojekyll in the output, and the workflows' and action's own logic.
+
+The shell steps of the workflows and the action are run here for real (with bash,
+against a site in tmp_path), so their base-URL decisions are tested, not just read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import CONFIG, REPO, SiteDir, parse_html
+
+WORKFLOWS = REPO / ".github" / "workflows"
+PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
+
+
+def load(path: Path) -> dict:
+    data = yaml.safe_load(path.read_text())
+    if True in data:  # YAML 1.1 reads the key `on` as true
+        data["on"] = data.pop(True)
+    return data
+
+
+def steps(data: dict) -> list[dict]:
+    if "runs" in data:
+        return data["runs"]["steps"]
+    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
+
+
+def step(data: dict, name: str) -> dict:
+    return next(s for s in steps(data) if s.get("name") == name)
+
+
+def test_build_writes_nojekyll_and_cname_from_config(tmp_path: Path) -> None:
+    plain = SiteDir(tmp_path / "plain")
+    out = plain.build("2026-11-21 10:00")
+    assert (out / ".nojekyll").read_bytes() == b""
+    assert not (out / "CNAME").exists()
+
+    custom = SiteDir(tmp_path / "custom", CONFIG.replace("https://status.test.example/sub/", "https://Status.Test.example/") + "cname: Status.Test.example\n")  # fmt: skip
+    assert custom.problems() == []
+    out = custom.build("2026-11-21 10:00")
+    assert (out / "CNAME").read_text() == "status.test.example\n"
+
+
+def test_cname_must_be_a_domain_and_match_base_url(tmp_path: Path) -> None:
+    bad = SiteDir(tmp_path / "bad", CONFIG + "cname: https://status.test.example/\n")
+    line = CONFIG.count("\n") + 1
+    assert bad.problems() == [f"statuspage.yaml:{line}: `cname:` must be a bare domain name like status.acme.example, not 'https://status.test.example/'"]  # fmt: skip
+    other = SiteDir(tmp_path / "other", CONFIG + "cname: status.other.example\n")
+    assert other.problems() == [
+        f"statuspage.yaml:{line}: warning: `cname:` is status.other.example but `base_url:` is "
+        "https://status.test.example/sub/; set base_url to https://status.other.example/"
+    ]
+
+
+@pytest.mark.parametrize("path", [*sorted(WORKFLOWS.glob("*.yml")), REPO / "action.yml"], ids=lambda p: p.name)
+def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
+    uses = [s["uses"] for s in steps(load(path)) if "uses" in s]
+    assert uses
+    for ref in uses:
+        assert PINNED.match(ref), f"{path.name}: {ref} is not pinned to a full commit SHA"
+    for line in path.read_text().splitlines():
+        if "uses:" in line and "@" in line and not line.lstrip().startswith("#"):
+            assert re.search(r"# v\d+\.\d+\.\d+$", line), f"say which version the SHA is: {line.strip()}"
+
+
+def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
+    data = load(WORKFLOWS / "publish.yml")
+    assert data["on"]["push"]["branches"] == ["main"]
+    assert data["on"]["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert "workflow_dispatch" in data["on"]
+    assert data["permissions"] == {}
+    assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
+    jobs = data["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["notify"]["permissions"] == {"contents": "write"}
+    assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
+    used = [s.get("uses", "").split("@")[0] for s in steps(data)]
+    assert [
+        u for u in used if "pages" in u
+    ] == ["actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    notify = jobs["notify"]["steps"]
+    assert any("statuspage notify" in s.get("run", "") for s in notify)
+    assert all(v.startswith("${{ secrets.") for s in notify for v in s.get("env", {}).values())
+
+
+def test_check_workflow_runs_on_pull_requests_with_annotations() -> None:
+    data = load(WORKFLOWS / "check.yml")
+    assert list(data["on"]) == ["pull_request"]
+    assert data["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for s in steps(data)]
+    assert "statuspage check --format github" in runs
+    assert "statuspage build" in runs
+    assert any("python -m pytest" in r for r in runs)
+
+
+def test_action_is_composite_with_source_python_and_site_path() -> None:
+    data = load(REPO / "action.yml")
+    assert data["runs"]["using"] == "composite"
+    assert {"source", "python-version", "base-url"} <= set(data["inputs"])
+    assert "site-path" in data["outputs"]
+    for s in steps(data):
+        assert "uses" in s or s.get("shell") == "bash", f"composite run steps need a shell: {s}"
+
+
+# --- the workflows' shell steps, run for real ----------------------------------
+
+
+@pytest.fixture
+def shell_env(tmp_path: Path) -> dict[str, str]:
+    """PATH with a `statuspage` that runs this checkout, as `pip install .` would."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "statuspage"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
+    shim.chmod(0o755)
+    python = bin_dir / "python"
+    python.symlink_to(sys.executable)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env
+
+
+def run_step(script: str, cwd: Path, env: dict[str, str], **extra: str) -> tuple[str, dict[str, str]]:
+    """Run a step's `run:` with bash -e, as GitHub does; returns (stdout, what it wrote to GITHUB_OUTPUT)."""
+    output = cwd / ".github-output"
+    output.write_text("")
+    result = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=cwd, env={**env, **extra, "GITHUB_OUTPUT": str(output)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
+    return result.stdout, values
+
+
+def canonical(site: Path) -> str:
+    return parse_html(site / "index.html").cssselect('link[rel="canonical"]')[0].get("href")
+
+
+def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path, shell_env: dict[str, str]) -> None:
+    data = load(WORKFLOWS / "publish.yml")
+    settings, build_step = step(data, "Read the site settings"), step(data, "Build")
+    pages = {"PAGES_URL": "https://octo.github.io/status", "PAGES_HOST": "octo.github.io"}
+
+    plain = SiteDir(tmp_path / "plain")
+    _, found = run_step(settings["run"], plain.root, shell_env)
+    assert found == {"cname": "", "notify": "false"}
+    run_step(build_step["run"], plain.root, shell_env, CNAME=found["cname"], **pages)
+    assert canonical(plain.root / "_site") == "https://octo.github.io/status/"
+
+    config = CONFIG.replace("https://status.test.example/sub/", "https://status.test.example/")
+    custom = SiteDir(tmp_path / "custom", config + "cname: status.test.example\n")
+    _, found = run_step(settings["run"], custom.root, shell_env)
+    assert found == {"cname": "status.test.example", "notify": "false"}
+    stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
+    assert canonical(custom.root / "_site") == "https://status.test.example/"
+    assert "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves" in stdout
+
+
+def test_action_build_step_uses_base_url_input_and_reports_site_path(tmp_path: Path, shell_env: dict[str, str]) -> None:
+    build_step = step(load(REPO / "action.yml"), "Build")
+    site = SiteDir(tmp_path / "repo" / "status")
+    _, outputs = run_step(build_step["run"], tmp_path / "repo", shell_env, SOURCE="status", BASE_URL="https://octo.github.io/status")  # fmt: skip
+    assert outputs == {"site-path": "status/_site"}
+    assert canonical(site.root / "_site") == "https://octo.github.io/status/"

@@ -1,0 +1,201 @@
+"""`statuspage serve`: a real server on 127.0.0.1, real file edits, real HTTP."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from statuspage.serve import EVENTS_PATH, served_html, widen_csp
+
+from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of
+
+DEADLINE = 30  # seconds; a bound for waiting on the server, not a timing assertion
+
+
+class Server:
+    """`python -m statuspage serve` in a subprocess, on a free port it picks itself."""
+
+    def __init__(self, root: Path) -> None:
+        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+        env.pop("SOURCE_DATE_EPOCH", None)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "statuspage", "serve", "--source", str(root), "--port", "0"],
+            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.stdout: queue.Queue[str] = queue.Queue()
+        self.stderr: list[str] = []
+        self.pumps = [
+            threading.Thread(target=self._pump, args=(self.process.stdout, self.stdout.put), daemon=True),
+            threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr.append), daemon=True),
+        ]
+        for pump in self.pumps:
+            pump.start()
+        self.url = self._wait_for_url()
+
+    @staticmethod
+    def _pump(stream, sink: Callable[[str], None]) -> None:
+        for line in stream:
+            sink(line)
+
+    def _wait_for_url(self) -> str:
+        end = time.monotonic() + DEADLINE
+        while time.monotonic() < end:
+            try:
+                line = self.stdout.get(timeout=0.5)
+            except queue.Empty:
+                assert self.process.poll() is None, "serve exited early:\n" + "".join(self.stderr)
+                continue
+            match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
+            if match:
+                return match.group(1)
+        raise AssertionError("serve never said where it listens:\n" + "".join(self.stderr))
+
+    def get(self, path: str) -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def wait_for(self, path: str, predicate: Callable[[str], bool]) -> str:
+        """Fetch *path* until *predicate* holds for the page (bounded polling)."""
+        end = time.monotonic() + DEADLINE
+        body = ""
+        while time.monotonic() < end:
+            _, body = self.get(path)
+            if predicate(body):
+                return body
+            time.sleep(0.1)
+        raise AssertionError(f"{path} never changed as expected; last body:\n{body[:2000]}\nstderr:\n{''.join(self.stderr)}")
+
+    def interrupt(self) -> int:
+        """Ctrl-C; the exit code once the process and its output have ended."""
+        self.process.send_signal(signal.SIGINT)
+        code = self.process.wait(timeout=DEADLINE)
+        for pump in self.pumps:
+            pump.join(timeout=DEADLINE)
+        return code
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], Server]]:
+    servers: list[Server] = []
+
+    def start(root: Path) -> Server:
+        servers.append(Server(root))
+        return servers[-1]
+
+    yield start
+    for server in servers:
+        server.kill()
+
+
+def title_of(page: str) -> str:
+    return text_of(lxml_html.fromstring(page).cssselect("h1")[0])
+
+
+def banner_of(page: str) -> str | None:
+    found = lxml_html.fromstring(page).cssselect(".statuspage-serve-error")
+    return text_of(found[0]) if found else None
+
+
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_breaks(site_dir: SiteDir, serve) -> None:
+    incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    server = serve(site_dir.root)
+    page_path = "incidents/2026-11-20-api-errors/"
+
+    status, page = server.get(page_path)
+    assert status == 200
+    assert title_of(page) == "Elevated error rates on the API"
+    scripts = lxml_html.fromstring(page).cssselect("script")
+    assert len(scripts) == 1 and EVENTS_PATH in scripts[0].text
+    assert banner_of(page) is None
+    assert not (site_dir.root / "_site").exists(), "serve must not write into the site folder"
+
+    # An edit shows up without restarting anything.
+    incident.write_text(EXAMPLE_INCIDENT.replace("Elevated error rates", "Raised error rates"), encoding="utf-8")
+    page = server.wait_for(page_path, lambda body: "Raised error rates on the API" in body)
+    assert title_of(page) == "Raised error rates on the API"
+
+    # A broken file: its path:line error in the terminal and in the browser, over the last good page.
+    incident.write_text(EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic").replace("Elevated", "Broken"), encoding="utf-8")  # fmt: skip
+    page = server.wait_for(page_path, lambda body: banner_of(body) is not None)
+    banner = banner_of(page)
+    assert "incidents/2026-11-20-api-errors.md:3: unknown impact 'catastrophic'" in banner
+    assert title_of(page) == "Raised error rates on the API"
+    assert server.get("")[0] == 200
+    assert any("incidents/2026-11-20-api-errors.md:3:" in line for line in server.stderr)
+
+    # Fixed again: the banner goes away.
+    incident.write_text(EXAMPLE_INCIDENT, encoding="utf-8")
+    page = server.wait_for(page_path, lambda body: banner_of(body) is None)
+    assert title_of(page) == "Elevated error rates on the API"
+
+    status, missing = server.get("no/such/page/")
+    assert status == 404 and "<script" in missing
+
+    assert server.interrupt() == 0
+    output = "".join(server.stderr)
+    assert "Traceback" not in output
+    assert "Stopped." in "".join(server.stdout.queue)
+
+
+def test_serve_starts_on_a_broken_site_and_recovers(site_dir: SiteDir, serve) -> None:
+    incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT.replace("api: partial_outage", "apx: partial_outage"))
+    server = serve(site_dir.root)
+    status, page = server.get("")
+    assert status == 500
+    assert "incidents/2026-11-20-api-errors.md:5: unknown component 'apx'" in banner_of(page)
+    assert "Nothing could be built yet" in banner_of(page)
+
+    incident.write_text(EXAMPLE_INCIDENT, encoding="utf-8")
+    page = server.wait_for("", lambda body: banner_of(body) is None and "Test Status" in body)
+    assert server.interrupt() == 0
+
+
+def test_the_reload_script_is_only_in_served_pages(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    out = site_dir.build("2026-11-21 10:00")
+    built = sorted(out.rglob("*.html"))
+    assert built
+    for path in built:
+        assert "<script" not in path.read_text(encoding="utf-8"), path
+
+    original = (out / "index.html").read_text(encoding="utf-8")
+    served = served_html(original, generation="abc-1", errors=[])
+    policy = lxml_html.fromstring(served).cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
+    script = lxml_html.fromstring(served).cssselect("script")[0]
+    assert f"'nonce-{script.get('nonce')}'" in policy.split("script-src", 1)[1].split(";")[0]
+    # Everything else the built page allows or forbids stays as it was.
+    built_policy = lxml_html.fromstring(original).cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
+    for directive in built_policy.split(";"):
+        name = directive.split()[0]
+        if name not in ("style-src", "connect-src", "script-src"):
+            assert directive.strip() in policy
+    assert "'unsafe-inline'" not in policy
+
+
+def test_widen_csp_copies_default_src_for_missing_directives() -> None:
+    policy = widen_csp("default-src 'self'; img-src data:", "N")
+    assert "script-src 'self' 'nonce-N'" in policy
+    assert "style-src 'self' 'nonce-N'" in policy
+    assert "connect-src 'self'" in policy
+    assert "img-src data:" in policy
