@@ -173,7 +173,7 @@ def with_base_url(site: Site, base_url: str) -> Site:
 
 def read_message(message: str | None) -> str:
     if message == "-":
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     return message or ""
 
 
