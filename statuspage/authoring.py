@@ -11,7 +11,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
@@ -127,9 +127,13 @@ def create_incident(
 
 
 def add_update(
-    root: Path, config: Config, path: Path, *, status: IncidentStatus, at: datetime, message: str, changes: list[Change]
+    root: Path, config: Config, path: Path, *, status: IncidentStatus, at: datetime, message: str, changes: list[Change],
+    exact_time: bool = True,
 ) -> Path:
-    """Insert an update at the top of the file's updates; nothing else in the file changes."""
+    """Insert an update at the top of the file's updates; nothing else in the file changes.
+
+    Without *exact_time* (no --at given), a clash with an update in the same second
+    moves the new one a second later: two quick commands must both succeed."""
     text = path.read_text(encoding="utf-8-sig")
     problems = Problems(root)
     name = FILE_NAME.match(path.name)
@@ -146,7 +150,10 @@ def add_update(
         kind = "maintenance" if current.is_maintenance else "incident"
         allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
         raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
-    if any(u.at == at for u in current.updates):
+    taken = {u.at for u in current.updates}
+    while not exact_time and at in taken:
+        at += timedelta(seconds=1)
+    if at in taken:
         raise UsageError(f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at")
     newline = "\r\n" if "\r\n" in text else "\n"
     source = split_front_matter(text.replace("\r\n", "\n"), path, problems)

@@ -243,7 +243,7 @@ def update(incident: str, status: str, message: str | None, at: str | None, comp
     assert new_status is not None
     changes = parse_component_options(components, config)
     add_update(source, config, path, status=new_status, at=instant(at, "--at", config, clock(None, config)),
-               message=read_message(message), changes=changes)  # fmt: skip
+               message=read_message(message), changes=changes, exact_time=at is not None)  # fmt: skip
     click.echo(str(path))
 
 
@@ -263,7 +263,7 @@ def resolve(incident: str, message: str | None, at: str | None, source: Path) ->
     status = IncidentStatus.COMPLETED if is_maintenance else IncidentStatus.RESOLVED
     default = "The maintenance is complete." if is_maintenance else "This incident has been resolved."
     add_update(source, config, path, status=status, at=instant(at, "--at", config, clock(None, config)),
-               message=read_message(message) or default, changes=[])  # fmt: skip
+               message=read_message(message) or default, changes=[], exact_time=at is not None)  # fmt: skip
     click.echo(str(path))
 
 

@@ -107,3 +107,18 @@ def test_hostile_title_is_quoted_in_yaml(site_dir: SiteDir) -> None:
 def test_console_script_runs(site_dir: SiteDir) -> None:
     result = subprocess.run([sys.executable, "-m", "statuspage.cli", "check", "--source", str(site_dir.root)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_quick_commands_in_the_same_second_all_succeed(site_dir: SiteDir, monkeypatch) -> None:
+    """Without --at, an update in the same second as the last one moves a second later."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # the clock stands still
+    assert site_dir.run("new", "Checkout failing", "-c", "api=major_outage", "-m", "Looking.").exit_code == 0
+    result = site_dir.run("update", "checkout", "--status", "identified", "-m", "Found it.")
+    assert result.exit_code == 0, result.output
+    assert site_dir.run("resolve", "checkout").exit_code == 0
+    times = [u.at.timestamp() for u in site_dir.load().incidents[0].updates]
+    assert times == [1795000000, 1795000001, 1795000002]
+    # An explicit --at that clashes is still refused: the engineer meant that time.
+    site_dir.run("new", "Other", "--at", "2026-11-20 10:00")
+    result = site_dir.run("update", "other", "--status", "identified", "--at", "2026-11-20 10:00")
+    assert result.exit_code == 2 and "already has an update" in result.output
