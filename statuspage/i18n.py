@@ -6,11 +6,13 @@ Machine-facing output (JSON keys and enums, v2 descriptions) never goes through 
 
 from __future__ import annotations
 
+import difflib
 import gettext
+import io
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,9 +20,12 @@ from babel import Locale, UnknownLocaleError, parse_locale
 from babel.core import get_global
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton, get_datetime_format, get_timezone_name
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
+from .errors import Problems
 from .model import Config
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -50,7 +55,8 @@ def _catalog_candidates(locale: Locale) -> list[str]:
     zh-CN -> zh_Hans (CLDR's likely script), pt -> pt_BR (CLDR's likely region)."""
     likely = get_global("likely_subtags")
     guess = likely.get(f"{locale.language}_{locale.territory}") or likely.get(locale.language) or ""
-    _, likely_territory, likely_script, _ = parse_locale(guess) if guess else ("", None, None, None)
+    parts = parse_locale(guess) if guess else ("", None, None, None)
+    likely_territory, likely_script = parts[1], parts[2]
     script = locale.script or likely_script
     territory = locale.territory or likely_territory
     names = [
@@ -99,6 +105,63 @@ def translations(language: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(mo)
 
 
+# A site may reword any string in its own `translations/<language>.po` (only the
+# entries it changes; English too): read at build time, no compiling, over the shipped catalog.
+OVERRIDES_DIR = "translations"
+
+
+def override_path(root: Path | None, language: str) -> Path | None:
+    """The site's own catalog for *language*, if it has one."""
+    path = root / OVERRIDES_DIR / f"{language}.po" if root is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def site_translations(root: Path | None, language: str) -> gettext.NullTranslations:
+    """The shipped catalog for *language*, with the site's own rewordings over it."""
+    path = override_path(root, language)
+    if path is None:
+        return translations(language)
+    stat = path.stat()  # keyed on size and time, so `serve` picks up an edit
+    return _overridden(path, stat.st_mtime_ns, stat.st_size, language)
+
+
+@lru_cache(maxsize=32)
+def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.NullTranslations:
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=str(babel_locale(language)))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    own = gettext.GNUTranslations(compiled)
+    own.add_fallback(translations(language))
+    return own
+
+
+def check_overrides(root: Path, language: str, problems: Problems) -> None:
+    """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    path = override_path(root, language)
+    if path is None:
+        return
+    try:
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=str(babel_locale(language)), abort_invalid=True)
+    except PoFileError as e:
+        reason = str(e).rsplit(" on ", 1)[0]  # Babel appends its own 0-based line number
+        problems.error(path, e.lineno + 1, f"not a valid .po file: {reason}; each entry is msgid \"...\" then msgstr \"...\"")
+        return
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        known = {m.id for m in read_po(f) if m.id}
+    singular = {i[0] if isinstance(i, tuple) else i: i for i in known}
+    for message in catalog:
+        if message.id and message.id not in known:
+            hint = difflib.get_close_matches(str(message.id), [str(k) for k in singular], n=1)
+            problems.warning(path, message.lineno, f"statuspage never shows {message.id!r}; nothing is reworded"
+                             + (f" (did you mean {hint[0]!r}?)" if hint else ""))  # fmt: skip
+    for message, errors in catalog.check():
+        for error in errors or ():
+            problems.error(path, message.lineno, f"{message.id!r}: {error}")
+
+
 @cache
 def babel_locale(language: str) -> Locale:
     return _parse(language) or Locale.parse(SOURCE_LANGUAGE)
@@ -139,7 +202,7 @@ class Formatter:
         local = self.local(moment)
         day = format_skeleton("yMMMd", local, locale=self.locale)
         time = f"{format_skeleton('Hm', local, locale=self.locale)} {self.zone_abbreviation(moment)}"
-        return get_datetime_format("medium", locale=self.locale).replace("{1}", day).replace("{0}", time)
+        return str(get_datetime_format("medium", locale=self.locale)).replace("{1}", day).replace("{0}", time)
 
     def time(self, moment: datetime) -> str:
         """'14:02 CET'."""
@@ -175,8 +238,18 @@ class Formatter:
         parts = [(days, "duration-day"), (hours, "duration-hour"), (mins, "duration-minute")]
         shown = [(v, unit) for v, unit in parts if v][:2]
         if not shown:
-            return format_unit(0 if span.total_seconds() <= 0 else 1, "duration-minute", length="short", locale=self.locale)
-        return " ".join(format_unit(v, unit, length="short", locale=self.locale) for v, unit in shown)
+            return self._unit(0 if span.total_seconds() <= 0 else 1, "duration-minute")
+        return " ".join(self._unit(v, unit) for v, unit in shown)
+
+    def _unit(self, value: int, unit: str) -> str:
+        """'3 hr' in the language's short form. Where CLDR leaves a plural category to
+        'other' (Spanish 'h' for 1 and 2 alike), Babel falls back to the long name
+        ('1 horas'); CLDR's rule is to use 'other', so that is done here."""
+        patterns = self.locale._data["unit_patterns"][unit].get("short", {})
+        pattern = patterns.get(self.locale.plural_form(value)) or patterns.get("other")
+        if pattern is None:
+            return format_unit(value, unit, length="short", locale=self.locale)
+        return str(pattern).format(format_decimal(value, locale=self.locale))
 
     def percent(self, value: float) -> str:
         """'99.95%' / '99,95 %' with two decimals: the language's percent pattern,

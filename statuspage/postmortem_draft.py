@@ -8,6 +8,7 @@ appears nowhere until someone adds one.
 
 from __future__ import annotations
 
+import gettext
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from . import status as st
 from .authoring import _write_atomic, find_incident
 from .content import POSTMORTEM_SUFFIX
 from .errors import Problems, UsageError
-from .i18n import Formatter, translations
+from .i18n import Formatter, site_translations
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
 from .postmortems import PLACEHOLDER, parse_postmortem
 
@@ -37,10 +38,15 @@ def worst_statuses(incident: Incident, config: Config) -> list[tuple[str, Compon
     return [(c.name, worst[c.id]) for c in config.components if c.id in worst]
 
 
+def _translations(config: Config) -> gettext.NullTranslations:
+    """The page's catalog, with the site's own rewordings (translations/<language>.po)."""
+    return site_translations(config.path.parent if config.path else None, config.language)
+
+
 def label(word: ComponentStatus | Impact | IncidentStatus, config: Config, *, in_sentence: bool = False) -> str:
     """The word's label in the page's language. English labels read lower-case inside a
     sentence; other languages keep the translator's casing (German nouns stay capitalised)."""
-    text = translations(config.language).gettext(word.label)
+    text = _translations(config).gettext(word.label)
     return text.lower() if in_sentence and config.language.startswith("en") else text
 
 
@@ -69,7 +75,7 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
     if resolved is None:
         raise ValueError(f"{incident.id} is not resolved at {now}")
     fmt = Formatter(config.language, zone)
-    _ = translations(config.language).gettext
+    _ = _translations(config).gettext
     components = ", ".join(f"{name} ({label(status, config, in_sentence=True)})" for name, status in worst_statuses(incident, config))
     items = [timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now]
     items.append(f"- {TODO} " + _("add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions."))

@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import status as st
-from .i18n import Formatter, alternates, edition_prefix, translations
+from .i18n import Formatter, alternates, edition_prefix, site_translations
 from .markup import render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
@@ -89,7 +89,7 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER)
     return env

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..i18n import Formatter, translations
+from ..i18n import Formatter, site_translations
 from ..markup import plain_text, render_markdown
 from ..model import Component, ComponentStatus, IncidentStatus, Site
 from ..render import N_, environment
@@ -56,7 +56,7 @@ class Renderer:
         self.env = environment(site.root, config.language)
         self.env.autoescape = lambda name: not (name or "").endswith(".txt")
         self.fmt = Formatter(config.language, config.timezone)
-        self.gettext = translations(config.language).gettext
+        self.gettext = site_translations(site.root, config.language).gettext
         self.env.globals.update(site=site, config=config, fmt=self.fmt, iso=lambda m: isoformat(m, config.timezone))
         self._cache: dict[tuple[str, str | None], Message] = {}
 
