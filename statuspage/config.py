@@ -27,7 +27,7 @@ TOP_LEVEL_KEYS = {
     "base_url": "where the site is published",
     "timezone": "IANA zone for naive timestamps and shown times",
     "language": "UI language",
-    "languages": "extra UI languages",
+    "languages": "every UI language of a multi-language site, the root's first",
     "components": "components and groups",
     "brand_color": "accent colour (#rrggbb)",
     "logo": "logo image path or URL",
