@@ -13,6 +13,7 @@ from .metrics import render_metrics
 from .hosting import render_hosting_files
 from .model import Site
 from .render import Renderer, render_pages
+from .editions import render_editions
 
 
 def renderers() -> Iterable[Renderer]:
@@ -24,6 +25,7 @@ def renderers() -> Iterable[Renderer]:
     yield render_badges
     yield render_metrics
     yield render_hosting_files
+    yield render_editions
 
 
 class OutputClash(RuntimeError):

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from .errors import Problems
+from .i18n import available_languages, language_tag
 from .model import Component, Config, Group
 from .times import TimeError, load_zone
 from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
@@ -26,7 +27,7 @@ TOP_LEVEL_KEYS = {
     "base_url": "where the site is published",
     "timezone": "IANA zone for naive timestamps and shown times",
     "language": "UI language",
-    "languages": "extra UI languages",
+    "languages": "every UI language of a multi-language site, the root's first",
     "components": "components and groups",
     "brand_color": "accent colour (#rrggbb)",
     "logo": "logo image path or URL",
@@ -110,7 +111,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if brand and not re.fullmatch(r"#[0-9a-fA-F]{6}", brand):
         err("brand_color", "`brand_color:` must be a colour like #0b5fff")
         brand = None
-    language = optional_str("language") or "en"
+    language, languages = _languages(data, path, problems)
     cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)
 
     def positive_int(key: str, default: int) -> int:
@@ -121,7 +122,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         return value
 
     components, groups = _components(data, path, problems)
-    extra = {k: data[k] for k in ("notify", "languages") if k in data}
+    extra = {k: data[k] for k in ("notify",) if k in data}
     if len(problems.errors) > before:
         return None
     return Config(
@@ -132,6 +133,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         groups=tuple(groups),
         description=optional_str("description"),
         language=language,
+        languages=languages,
         brand_color=brand,
         logo=optional_str("logo"),
         cname=cname,
@@ -140,6 +142,40 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         extra=extra,
         path=path,
     )
+
+
+def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tuple[str, ...]]:
+    """`language: de` or `languages: [en, de, ja]` -> (the root's language, every language
+    of a multi-language site or ()), as canonical BCP 47 tags that have a catalog."""
+
+    def tag(value: object, line: int, key: str) -> str | None:
+        found = language_tag(value) if isinstance(value, str) else None
+        if found is None:
+            available = available_languages()
+            problems.error(path, line, f"`{key}:` {value!r} is not a language with a translation"
+                           f"{suggest(value, available)}; available: {', '.join(available)}")  # fmt: skip
+        return found
+
+    language = tag(data["language"], data.line_of("language"), "language") if "language" in data else None
+    if "languages" not in data:
+        return language or "en", ()
+    entries = data["languages"]
+    if not isinstance(entries, YamlList) or not entries:
+        problems.error(path, data.line_of("languages"), "`languages:` must be a list of language codes, e.g. [en, de, ja]")
+        return language or "en", ()
+    languages: list[str] = []
+    for value, line in zip(entries, entries.item_lines, strict=True):
+        found = tag(value, line, "languages")
+        if found in languages:
+            problems.error(path, line, f"`languages:` lists {found} twice")
+        elif found is not None:
+            languages.append(found)
+    if not languages:
+        return language or "en", ()
+    if language is not None and language != languages[0]:
+        problems.error(path, data.line_of("language"), f"`language:` is {language} but `languages:` starts with {languages[0]}: "
+                       "the first of `languages:` is the language at the site root; remove `language:`")  # fmt: skip
+    return languages[0], tuple(languages) if len(languages) > 1 else ()
 
 
 def _cname(cname: str | None, base_url: str, line: int, path: Path, problems: Problems) -> str | None:

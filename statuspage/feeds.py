@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from . import status as st
-from .i18n import translations
+from .i18n import site_translations
 from .markup import render_markdown
 from .model import Component, Group, Incident, IncidentStatus, Site, Update
 from .postmortems import ANCHOR as POSTMORTEM_ANCHOR
@@ -83,7 +83,7 @@ def update_key(incident: Incident, update: Update) -> str:
 
 def update_events(site: Site, now: datetime) -> list[FeedEvent]:
     """One event per update published by *now* (maintenance start/end included)."""
-    gettext = translations(site.config.language).gettext
+    gettext = site_translations(site.root, site.config.language).gettext
     events = []
     for incident in site.incidents:
         if not st.is_visible(incident, now):
@@ -101,7 +101,7 @@ def update_events(site: Site, now: datetime) -> list[FeedEvent]:
 
 def _update_html(site: Site, incident: Incident, update: Update) -> str:
     """The update's message as sanitized HTML, then the components it affects."""
-    gettext = translations(site.config.language).gettext
+    gettext = site_translations(site.root, site.config.language).gettext
     config = site.config
     if update.automatic:
         body = f"<p>{html.escape(automatic_message(update, gettext))}</p>"
@@ -125,7 +125,7 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
 
 def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
     """One event when a postmortem is published (its id never changes afterwards)."""
-    gettext = translations(site.config.language).gettext
+    gettext = site_translations(site.root, site.config.language).gettext
     events = []
     for published in PublishedPostmortems(site, now).newest_first:
         incident = published.incident
@@ -164,7 +164,7 @@ class FeedScope:
 def feed_scopes(site: Site) -> list[FeedScope]:
     """The site-wide feed, then one per component and one per group (covering its members)."""
     config = site.config
-    gettext = translations(config.language).gettext
+    gettext = site_translations(site.root, config.language).gettext
     about = config.description or gettext("Incidents and maintenance of %(title)s") % {
         "title": config.title
     }

@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
 from . import status as st
 from .feeds import ENTRY_NAMESPACE, automatic_message, xml_text
-from .i18n import Formatter, translations
+from .i18n import Formatter, site_translations
 from .markup import plain_text
 from .model import Incident, Site
 from .render import LABELS
@@ -36,7 +36,7 @@ def event_uid(incident: Incident) -> str:
 def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
     """maintenance.ics holding every maintenance published by *now*."""
     config = site.config
-    gettext = translations(config.language).gettext
+    gettext = site_translations(site.root, config.language).gettext
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -92,7 +92,7 @@ def _event(site: Site, incident: Incident, now: datetime) -> Event:
 def _description(site: Site, incident: Incident, now: datetime) -> str:
     """Plain text: components, the planned window, every update newest first, the link."""
     config = site.config
-    gettext = translations(config.language).gettext
+    gettext = site_translations(site.root, config.language).gettext
     fmt = Formatter(config.language, config.timezone)
     assert incident.maintenance is not None
     lines = []

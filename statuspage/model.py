@@ -106,6 +106,7 @@ class Config:
     groups: tuple[Group, ...]
     description: str | None = None
     language: str = "en"
+    languages: tuple[str, ...] = ()  # a multi-language site: `language` first, each a BCP 47 tag
     brand_color: str | None = None
     logo: str | None = None
     cname: str | None = None

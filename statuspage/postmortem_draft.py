@@ -8,6 +8,7 @@ appears nowhere until someone adds one.
 
 from __future__ import annotations
 
+import gettext
 from datetime import datetime, tzinfo
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from . import status as st
 from .authoring import _write_atomic, find_incident
 from .content import POSTMORTEM_SUFFIX
 from .errors import Problems, UsageError
-from .i18n import Formatter
-from .model import ComponentStatus, Config, Incident, Site
+from .i18n import Formatter, site_translations
+from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
 from .postmortems import PLACEHOLDER, parse_postmortem
 
 TODO = PLACEHOLDER + ":"
@@ -37,12 +38,29 @@ def worst_statuses(incident: Incident, config: Config) -> list[tuple[str, Compon
     return [(c.name, worst[c.id]) for c in config.components if c.id in worst]
 
 
+def _translations(config: Config) -> gettext.NullTranslations:
+    """The page's catalog, with the site's own rewordings (translations/<language>.po)."""
+    return site_translations(config.path.parent if config.path else None, config.language)
+
+
+def label(word: ComponentStatus | Impact | IncidentStatus, config: Config, *, in_sentence: bool = False) -> str:
+    """The word's label in the page's language. English labels read lower-case inside a
+    sentence; other languages keep the translator's casing (German nouns stay capitalised)."""
+    text = _translations(config).gettext(word.label)
+    return text.lower() if in_sentence and config.language.startswith("en") else text
+
+
+def field(name: str, value: str) -> str:
+    """'- **Impact:** Major': one fact of the summary list."""
+    return f"- **{name}:** {value}"
+
+
 def timeline_item(incident: Incident, index: int, config: Config) -> str:
     """One update as a Markdown list item; the message stays Markdown, indented into the item."""
     update = incident.updates[index]
     names = {c.id: c.name for c in config.components}
-    changes = "; ".join(f"{names.get(cid, cid)}: {status.label.lower()}" for cid, status in update.components)
-    head = f"- **{local_time(update.at, config.timezone)}** · {update.status.label}" + (f" ({changes})" if changes else "")
+    changes = "; ".join(f"{names.get(cid, cid)}: {label(status, config, in_sentence=True)}" for cid, status in update.components)
+    head = f"- **{local_time(update.at, config.timezone)}** · {label(update.status, config)}" + (f" ({changes})" if changes else "")
     lines = update.body.split("\n") if update.body else []
     if not lines:
         return head
@@ -57,55 +75,57 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
     if resolved is None:
         raise ValueError(f"{incident.id} is not resolved at {now}")
     fmt = Formatter(config.language, zone)
-    components = ", ".join(f"{name} ({status.label.lower()})" for name, status in worst_statuses(incident, config))
+    _ = _translations(config).gettext
+    components = ", ".join(f"{name} ({label(status, config, in_sentence=True)})" for name, status in worst_statuses(incident, config))
     items = [timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now]
-    items.append(f"- {TODO} add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions.")
+    items.append(f"- {TODO} " + _("add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions."))
     # A message of several paragraphs needs a loose list, or Markdown folds the next item into it.
     timeline = ("\n\n" if any("\n\n" in item for item in items) else "\n").join(items)
     example = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    # The front matter's keys, the TODO marker and the `- [ ]` boxes are syntax: never translated.
     return "\n".join([
         "---",
-        "# A draft: shown nowhere until you add the time it is published, e.g.",
+        "# " + _("A draft: shown nowhere until you add the time it is published, e.g."),
         f"# published: {example}",
-        "# (a future time publishes it then). Optional: title: \"...\", authors: [Platform team]",
+        "# " + _("(a future time publishes it then). Optional: %(keys)s") % {"keys": 'title: "...", authors: [Platform team]'},
         "---",
         "",
-        "## Summary",
+        "## " + _("Summary"),
         "",
-        f"{TODO} two or three sentences for customers: what they saw, for how long, and whether any data was affected.",
+        f"{TODO} " + _("two or three sentences for customers: what they saw, for how long, and whether any data was affected."),
         "",
-        f"- **Incident:** {incident.title}",
-        f"- **Impact:** {incident.impact.label}",
-        *([f"- **Affected components:** {components}"] if components else []),
-        f"- **Started:** {local_time(incident.started_at, zone)}",
-        f"- **Resolved:** {local_time(resolved, zone)}",
-        f"- **Duration:** {fmt.duration(st.duration(incident, now))}",
+        field(_("Incident"), incident.title),
+        field(_("Impact"), label(incident.impact, config)),
+        *([field(_("Affected components"), components)] if components else []),
+        field(_("Started"), local_time(incident.started_at, zone)),
+        field(_("Resolved"), local_time(resolved, zone)),
+        field(_("Duration"), fmt.duration(st.duration(incident, now))),
         "",
-        "## Timeline",
+        "## " + _("Timeline"),
         "",
-        f"All times are {zone}.",
+        _("All times are %(zone)s.") % {"zone": zone},
         "",
         timeline,
         "",
-        "## What happened",
+        "## " + _("What happened"),
         "",
-        f"{TODO} the sequence of events in plain language, from the trigger to full recovery.",
+        f"{TODO} " + _("the sequence of events in plain language, from the trigger to full recovery."),
         "",
-        "## Root cause",
+        "## " + _("Root cause"),
         "",
-        f"{TODO} the technical cause, and the conditions in our systems and processes that let it reach customers. Ask what allowed it, not who did it.",
+        f"{TODO} " + _("the technical cause, and the conditions in our systems and processes that let it reach customers. Ask what allowed it, not who did it."),
         "",
-        "## What went well",
+        "## " + _("What went well"),
         "",
-        f"- {TODO} what helped us detect, understand or fix it.",
+        f"- {TODO} " + _("what helped us detect, understand or fix it."),
         "",
-        "## What went wrong",
+        "## " + _("What went wrong"),
         "",
-        f"- {TODO} what made it worse, longer, or harder to see.",
+        f"- {TODO} " + _("what made it worse, longer, or harder to see."),
         "",
-        "## Action items",
+        "## " + _("Action items"),
         "",
-        f"- [ ] {TODO} a concrete follow-up, the team that owns it and a target date; tick it (`- [x]`) when it is done.",
+        f"- [ ] {TODO} " + _("a concrete follow-up, the team that owns it and a target date; tick it (`- [x]`) when it is done."),
         "",
     ])  # fmt: skip
 

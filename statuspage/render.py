@@ -17,7 +17,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import status as st
-from .i18n import Formatter, translations
+from .i18n import Formatter, alternates, edition_prefix, site_translations
 from .markup import render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
@@ -89,7 +89,7 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER)
     return env
@@ -272,6 +272,9 @@ def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None
     for page in pages.pages():
         template = env.get_template(page.template)
         context = dict(page.context, root=page.root, canonical=site.config.base_url + _clean(page.path), path=page.path)
+        # `home` leads to the site root (api/, badges), above a language edition's own root.
+        context.update(home=page.root + "../" * edition_prefix(site.config).count("/"),
+                       alternates=alternates(site.config, page.path, page.root))  # fmt: skip
         out[page.path] = template.render(context).encode()
     out["assets/style.css"] = env.get_template("assets/style.css").render(root="").encode()
     return out

@@ -10,6 +10,7 @@ from .errors import Problems
 from .model import Site
 from .postmortems import load_postmortems
 from .notify.endpoints import check_notify
+from .i18n import check_overrides
 
 
 def load_site(root: Path) -> tuple[Site | None, Problems]:
@@ -19,6 +20,8 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     if config is None:
         return None, problems
     check_notify(config, problems)
+    for language in config.languages or (config.language,):
+        check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems)
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:

@@ -97,7 +97,7 @@ def test_maintenance_before_during_after(site_dir: SiteDir, tmp_path: Path) -> N
     today = db.cssselect(".bars > li")[-1]
     assert today.get("class") == "d-under_maintenance"
     assert text_of(today) == "Dec 1: Under maintenance, 2 hr"
-    assert text_of(db.cssselect(".figure")[0]).startswith("100.00 % uptime")
+    assert text_of(db.cssselect(".figure")[0]).startswith("100.00% uptime")
     assert next_change(site_dir, "2026-12-01 05:00", "-v") == ["2026-12-02T00:00:00+01:00  day ends: the day bars and recent days move on"]
 
 

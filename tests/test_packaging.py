@@ -44,3 +44,9 @@ def test_installed_wheel_builds_a_site(wheel: Path, tmp_path: Path) -> None:
     result = subprocess.run([python, "-m", "statuspage", "build", "--now", "2026-11-26 10:00"], cwd=site.root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert (site.root / "_site" / "incidents" / "2026-11-20-api-errors" / "index.html").is_file()
+
+
+def test_wheel_ships_compiled_catalogs(wheel: Path) -> None:
+    names = set(zipfile.ZipFile(wheel).namelist())
+    catalogs = {p.relative_to(REPO).as_posix() for p in (REPO / "statuspage" / "locale").glob("*/LC_MESSAGES/statuspage.mo")}
+    assert len(catalogs) >= 7 and catalogs <= names

@@ -106,10 +106,10 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
         name = text_of(li.cssselect(".name")[0])
         figures[name] = text_of(li.cssselect(".uptime-legend .figure")[-1])
     assert figures == {
-        "Stack": "99.91 % uptime · 90 days",
-        "API": "99.91 % uptime · 90 days",
-        "Database": "99.99 % uptime · 90 days",
-        "Website": "100.00 % uptime · 90 days",
+        "Stack": "99.91% uptime · 90 days",
+        "API": "99.91% uptime · 90 days",
+        "Database": "99.99% uptime · 90 days",
+        "Website": "100.00% uptime · 90 days",
     }
     api = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API")
     days = api.cssselect(".bars > li")

@@ -39,7 +39,7 @@ import yaml
 from ..config import CONFIG_NAME, ID_PATTERN, suggest
 from ..content import INCIDENTS_DIR, parse_incident
 from ..errors import Problem, Problems, UsageError
-from ..i18n import available_languages
+from ..i18n import language_tag
 from ..markup import plain_text
 from ..model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
 from ..times import TimeError, format_timestamp, localize, parse_timestamp
@@ -247,8 +247,9 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
                         "the description's links are not kept: statuspage.yaml `description:` is plain text")  # fmt: skip
     language = str(data.get("languageCode") or data.get("defaultContentLanguage") or "en").lower()
     primary = re.split(r"[-_]", language)[0]
-    if primary in available_languages() and primary != "en":
-        settings["language"] = primary
+    tag = language_tag(language) or language_tag(primary)  # pt-br -> pt-BR, zh-cn -> zh-CN, de-de -> de-DE
+    if tag is not None and primary != "en":
+        settings["language"] = tag
     elif primary != "en":
         report.warn("config", path, _line(data, "languageCode"), f"language {language!r} has no translation here; pages are in English")
     brand = params.get("brand")

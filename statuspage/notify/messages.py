@@ -13,18 +13,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..i18n import Formatter, translations
+from ..i18n import Formatter, site_translations
 from ..markup import plain_text, render_markdown
 from ..model import Component, ComponentStatus, IncidentStatus, Site
-from ..render import environment
+from ..render import N_, environment
 from ..times import isoformat
 from .events import Event
 
 TEMPLATES = ("subject.txt", "message.txt", "email.txt", "email.html")
 # What a maintenance window opening or closing by itself says (the pages' wording).
 AUTOMATIC = {
-    IncidentStatus.IN_PROGRESS: "The scheduled maintenance window has started.",
-    IncidentStatus.COMPLETED: "The scheduled maintenance window has ended.",
+    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
+    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
 }
 
 
@@ -44,6 +44,7 @@ class Message:
     components: tuple[tuple[Component, ComponentStatus], ...]
     timestamp: str  # ISO 8601 in the site's zone
     window: tuple[str, str] | None  # a maintenance's start and end, likewise
+    link_text: str = "View on the status page"  # a chat card's button, in the page's language
 
 
 class Renderer:
@@ -55,7 +56,7 @@ class Renderer:
         self.env = environment(site.root, config.language)
         self.env.autoescape = lambda name: not (name or "").endswith(".txt")
         self.fmt = Formatter(config.language, config.timezone)
-        self.gettext = translations(config.language).gettext
+        self.gettext = site_translations(site.root, config.language).gettext
         self.env.globals.update(site=site, config=config, fmt=self.fmt, iso=lambda m: isoformat(m, config.timezone))
         self._cache: dict[tuple[str, str | None], Message] = {}
 
@@ -101,6 +102,7 @@ class Renderer:
             components=components,
             timestamp=isoformat(event.at, config.timezone),
             window=(isoformat(w.start, config.timezone), isoformat(w.end, config.timezone)) if (w := event.incident.maintenance) else None,
+            link_text=self.gettext("View on the status page"),
         )
 
     def _template(self, name: str) -> jinja2.Template:

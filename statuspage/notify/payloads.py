@@ -80,7 +80,7 @@ def teams(message: Message) -> dict[str, Any]:
             {"type": "TextBlock", "text": message.subject, "weight": "Bolder", "size": "Medium", "wrap": True},
             {"type": "TextBlock", "text": message.text, "wrap": True},
         ],
-        "actions": [{"type": "Action.OpenUrl", "title": "View on the status page", "url": message.url}],
+        "actions": [{"type": "Action.OpenUrl", "title": message.link_text, "url": message.url}],
     }
     return {
         "type": "message",
