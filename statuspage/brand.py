@@ -14,10 +14,22 @@ from .model import Impact, Site
 # The banner's glyph for each overall state (the same shapes as the icon macro in
 # site-templates/_macros.html), white on the status colour of the badges.
 _GLYPHS = {
-    Impact.NONE: [{"d": "M4.5 8.2l2.2 2.2 4.8-4.8", "fill": "none", "stroke-width": "1.8", "stroke-linejoin": "round"}],
-    Impact.MAINTENANCE: [{"d": "M8 4v4.3l2.8 1.7", "fill": "none", "stroke-width": "1.8", "stroke-linejoin": "round"}],
+    Impact.NONE: [
+        {
+            "d": "M4.5 8.2l2.2 2.2 4.8-4.8",
+            "fill": "none",
+            "stroke-width": "1.8",
+            "stroke-linejoin": "round",
+        }
+    ],
+    Impact.MAINTENANCE: [
+        {"d": "M8 4v4.3l2.8 1.7", "fill": "none", "stroke-width": "1.8", "stroke-linejoin": "round"}
+    ],
     Impact.MINOR: [{"d": "M4.5 8h7", "stroke-width": "2"}],
-    Impact.MAJOR: [{"d": "M8 4.2v4.6", "stroke-width": "2"}, {"d": "M8 11.4h0", "stroke-width": "2.2"}],
+    Impact.MAJOR: [
+        {"d": "M8 4.2v4.6", "stroke-width": "2"},
+        {"d": "M8 11.4h0", "stroke-width": "2.2"},
+    ],
     Impact.CRITICAL: [{"d": "M5.3 5.3l5.4 5.4M10.7 5.3l-5.4 5.4", "stroke-width": "1.9"}],
 }
 
@@ -33,7 +45,7 @@ def favicon(indicator: Impact) -> bytes:
 
 
 def logo_path(logo: str | None) -> PurePosixPath | None:
-    """Where a logo given as a path inside the site folder is published (None for URLs and bad paths)."""
+    """Where a logo given as a path in the site folder is published (None: URL or bad path)."""
     if not logo or "://" in logo or logo.startswith("/"):
         return None
     path = PurePosixPath(logo)
@@ -47,13 +59,16 @@ def logo_warning(logo: str | None, root: Path) -> str | None:
     if "://" in logo or logo.startswith("//"):
         return (
             f"`logo:` {logo} is on another site, and the page's Content-Security-Policy only loads "
-            "images from the status site itself: commit the file and give its path, e.g. `logo: logo.svg`"
+            "images from the status site itself: commit the file and give its path, "
+            "e.g. `logo: logo.svg`"
         )
     path = logo_path(logo)
     if path is None:
         return f"`logo:` must be a path inside the site folder, like logo.svg, not {logo}"
     if not (root / path).is_file():
-        return f"`logo:` {logo} is not a file in the site folder; the page would show a broken image"
+        return (
+            f"`logo:` {logo} is not a file in the site folder; the page would show a broken image"
+        )
     return None
 
 

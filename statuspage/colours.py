@@ -46,7 +46,7 @@ def worst_contrast(colour: str, backgrounds: tuple[str, ...]) -> float:
 
 
 def readable(colour: str, backgrounds: tuple[str, ...], minimum: float = MINIMUM) -> str:
-    """*colour*, or the shade of the same hue nearest to it that reaches *minimum* on every background."""
+    """*colour*, or its nearest shade of the same hue that reaches *minimum* on every background."""
     if worst_contrast(colour, backgrounds) >= minimum:
         return colour
     hue, lightness, saturation = colorsys.rgb_to_hls(*_channels(colour))
@@ -86,5 +86,6 @@ def brand_warning(brand: str) -> str | None:
     ratio = worst_contrast(brand, LIGHT_BACKGROUNDS)
     return (
         f"`brand_color:` {brand} has a contrast of only {ratio:.1f}:1 on the page background "
-        f"(links need {MINIMUM:g}:1); links use {used} instead: set a darker colour to choose the shade yourself"
+        f"(links need {MINIMUM:g}:1); links use {used} instead: "
+        "set a darker colour to choose the shade yourself"
     )

@@ -30,7 +30,9 @@ class DayRun:
 def day_runs(days: tuple[Day, ...] | list[Day]) -> list[DayRun]:
     """Consecutive days without incidents and with the same data state, merged; others single."""
     runs: list[DayRun] = []
-    for quiet, group in groupby(days, key=lambda d: None if d.durations else (d.status, d.has_data)):
+    for quiet, group in groupby(
+        days, key=lambda d: None if d.durations else (d.status, d.has_data)
+    ):
         members = list(group)
         if quiet is None:
             runs += [DayRun(d, d, 1) for d in members]

@@ -32,6 +32,10 @@ def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
         if view is not None:
             ET.SubElement(url, "lastmod").text = isoformat(view.latest.at, config.timezone)
     ET.indent(urlset)
-    sitemap = b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(urlset, encoding="unicode").encode() + b"\n"
+    sitemap = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        + ET.tostring(urlset, encoding="unicode").encode()
+        + b"\n"
+    )
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
     return {"sitemap.xml": sitemap, "robots.txt": robots.encode()}

@@ -18,13 +18,21 @@ def big_site(root: Path) -> SiteDir:
     ids = [f"service-{n:02}" for n in range(COMPONENTS)]
     for g in range(3):
         lines += [f"  - group: Region {g + 1}", f"    id: region-{g + 1}", "    components:"]
-        lines += [f"      - {{id: {cid}, name: Service {cid[-2:]}, description: The {cid} API}}" for cid in ids[g * 5 : g * 5 + 5]]
-    lines += [f"  - {{id: {cid}, name: Service {cid[-2:]}, description: The {cid} API}}" for cid in ids[15:]]
+        lines += [
+            f"      - {{id: {cid}, name: Service {cid[-2:]}, description: The {cid} API}}"
+            for cid in ids[g * 5 : g * 5 + 5]
+        ]
+    lines += [
+        f"  - {{id: {cid}, name: Service {cid[-2:]}, description: The {cid} API}}"
+        for cid in ids[15:]
+    ]
     site = SiteDir(root, "\n".join(lines) + "\n")
     statuses = ["degraded_performance", "partial_outage", "major_outage"]
     for n in range(30):
         day = f"2026-{9 + (n * 3 + 1) // 30:02}-{(n * 3 + 1) % 30 + 1:02}"
-        affected = "\n".join(f"  {ids[(n * 7 + k) % COMPONENTS]}: {statuses[(n + k) % 3]}" for k in range(3))
+        affected = "\n".join(
+            f"  {ids[(n * 7 + k) % COMPONENTS]}: {statuses[(n + k) % 3]}" for k in range(3)
+        )
         site.incident(
             f"{day}-incident-{n}.md",
             f"---\ntitle: Incident {n}\ncomponents:\n{affected}\n---\n\n"
@@ -42,8 +50,14 @@ def test_index_fits_the_size_budget(tmp_path: Path) -> None:
     assert len(components) == COMPONENTS
     for component in components:
         bars = component.cssselect(".bars > li")
-        days = sum(next((int(c[1:]) for c in li.get("class").split() if c[0] == "n"), 1) for li in bars)
+        days = sum(
+            next((int(c[1:]) for c in li.get("class").split() if c[0] == "n"), 1) for li in bars
+        )
         assert days == 90
-    assert sum(len(c.cssselect(".bars > li:not(.d-operational)")) for c in components) >= 80  # ~3 per incident
+    assert (
+        sum(len(c.cssselect(".bars > li:not(.d-operational)")) for c in components) >= 80
+    )  # ~3 per incident
     assert len(raw) <= 100_000, f"index.html is {len(raw)} bytes"
-    assert len(gzip.compress(raw, 9)) <= 20_000, f"index.html is {len(gzip.compress(raw, 9))} bytes gzipped"
+    assert len(gzip.compress(raw, 9)) <= 20_000, (
+        f"index.html is {len(gzip.compress(raw, 9))} bytes gzipped"
+    )

@@ -75,7 +75,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def served(example_site: Path) -> Iterator[str]:
     """The example site over HTTP on 127.0.0.1 (a free port), as browsers meet it."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(example_site)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(QuietHandler, directory=str(example_site))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -89,10 +91,17 @@ def served(example_site: Path) -> Iterator[str]:
 def run_browser_check(mode: str, base: str, paths: list[str]) -> list[dict]:
     """Run tests/browser/check.cjs MODE over PATHS of the served site; its JSON report."""
     require(shutil.which("node") is not None, "Node.js")
-    require((NODE_MODULES / "playwright-core").is_dir() and (NODE_MODULES / "axe-core").is_dir(), "playwright-core/axe-core (npm)")
+    require(
+        (NODE_MODULES / "playwright-core").is_dir() and (NODE_MODULES / "axe-core").is_dir(),
+        "playwright-core/axe-core (npm)",
+    )
     require(CHROMIUM.exists(), f"Chromium at {CHROMIUM}")
     done = subprocess.run(
-        ["node", str(HERE / "check.cjs"), mode, base, *paths], capture_output=True, text=True, timeout=600, check=False
+        ["node", str(HERE / "check.cjs"), mode, base, *paths],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)

@@ -26,7 +26,9 @@ def test_axe_finds_no_violations(served: str) -> None:
 
 
 def test_keyboard_reaches_everything_with_visible_focus(served: str) -> None:
-    index, incident = run_browser_check("keyboard", served, ["index.html", "incidents/2026-11-20-api-errors/"])
+    index, incident = run_browser_check(
+        "keyboard", served, ["index.html", "incidents/2026-11-20-api-errors/"]
+    )
     for page in (index, incident):
         stops = page["stops"]
         assert stops[0]["text"] == "Skip to content" and stops[0]["href"] == "#main"
@@ -37,5 +39,9 @@ def test_keyboard_reaches_everything_with_visible_focus(served: str) -> None:
     assert texts[1:5] == ["Acme Status", "Status", "History", "Postmortems"]
     summaries = [s["text"] for s in index["stops"] if s["tag"] == "summary"]
     assert summaries == ["Website Operational", "Data Degraded performance"]
-    assert texts.index("Delayed webhook deliveries") < texts.index("Website Operational") < texts.index("Atom feed")
+    assert (
+        texts.index("Delayed webhook deliveries")
+        < texts.index("Website Operational")
+        < texts.index("Atom feed")
+    )
     assert "Read the postmortem" in [s["text"] for s in incident["stops"]]

@@ -19,8 +19,15 @@ def test_every_page_is_valid_html(example_site: Path) -> None:
     require(VNU_JAR.is_file(), "vnu-jar (npm)")
     pages = sorted(example_site.rglob("*.html"))
     # Every page type at every instant (so an empty build cannot pass).
-    for page in ["index.html", "404.html", "history/index.html", "postmortems/index.html",
-                 "incidents/2026-11-20-api-errors/index.html", "outage/index.html", "maintenance/index.html"]:
+    for page in [
+        "index.html",
+        "404.html",
+        "history/index.html",
+        "postmortems/index.html",
+        "incidents/2026-11-20-api-errors/index.html",
+        "outage/index.html",
+        "maintenance/index.html",
+    ]:
         assert example_site / page in pages
     done = subprocess.run(
         ["java", "-jar", str(VNU_JAR), "--format", "json", *map(str, pages)],
