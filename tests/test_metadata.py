@@ -116,7 +116,7 @@ def test_sitemap_and_robots_use_absolute_urls(site_dir: SiteDir) -> None:
 
 
 def brand_of(css: str, scheme: str) -> str:
-    blocks = css.split("@media (prefers-color-scheme: dark)")
+    blocks = css.split("@media screen and (prefers-color-scheme: dark)")
     block = blocks[0] if scheme == "light" else blocks[1]
     return re.search(r"--brand: (#[0-9a-f]{6})", block).group(1)
 
