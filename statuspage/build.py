@@ -12,6 +12,8 @@ from .badges import render_badges
 from .metrics import render_metrics
 from .hosting import render_hosting_files
 from .model import Site
+from .brand import render_brand_files
+from .sitemap import render_sitemap
 from .render import Renderer, render_pages
 from .editions import render_editions
 
@@ -26,6 +28,8 @@ def renderers() -> Iterable[Renderer]:
     yield render_metrics
     yield render_hosting_files
     yield render_editions
+    yield render_brand_files
+    yield render_sitemap
 
 
 class OutputClash(RuntimeError):

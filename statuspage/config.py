@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from .brand import logo_warning
+from .colours import brand_warning
 from .errors import Problems
 from .i18n import available_languages, language_tag
 from .model import Component, Config, Group
@@ -111,6 +113,11 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if brand and not re.fullmatch(r"#[0-9a-fA-F]{6}", brand):
         err("brand_color", "`brand_color:` must be a colour like #0b5fff")
         brand = None
+    elif brand and (faint := brand_warning(brand)):
+        problems.warning(path, data.line_of("brand_color"), faint)
+    logo = optional_str("logo")
+    if unusable_logo := logo_warning(logo, path.parent):
+        problems.warning(path, data.line_of("logo"), unusable_logo)
     language, languages = _languages(data, path, problems)
     cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)
 
@@ -135,7 +142,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         language=language,
         languages=languages,
         brand_color=brand,
-        logo=optional_str("logo"),
+        logo=logo,
         cname=cname,
         feed_limit=positive_int("feed_limit", 50),
         history_per_page=positive_int("history_per_page", 20),

@@ -17,8 +17,10 @@ import jinja2
 from markupsafe import Markup
 
 from . import status as st
+from .colours import BrandColours
+from .daybars import day_runs
 from .i18n import Formatter, alternates, edition_prefix, site_translations
-from .markup import render_markdown
+from .markup import plain_text, render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
 from .reliability import QuarterFigures, quarterly_figures
@@ -91,7 +93,8 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
     )
     env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
-    env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER)
+    env.filters["plain_text"] = plain_text
+    env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER, day_runs=day_runs)
     return env
 
 
@@ -265,7 +268,8 @@ def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None
     env.globals.update(
         site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
         page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
-        iso=lambda moment: isoformat(moment, zone), **(extra_globals or {}),
+        iso=lambda moment: isoformat(moment, zone), brand=BrandColours.of(site.config.brand_color),
+        **(extra_globals or {}),
     )  # fmt: skip
     env.globals["postmortems"] = PublishedPostmortems(site, now)
     out: dict[str, bytes] = {}

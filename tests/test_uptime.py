@@ -98,6 +98,15 @@ def test_uptime_by_hand(site: SiteDir) -> None:
     assert all(d.has_data for d in stack.days)
 
 
+def day_items(component):
+    """The bar items of a component, one entry per day (a run of k days repeated k times)."""
+    items = []
+    for li in component.cssselect(".bars > li"):
+        span = next((int(c[1:]) for c in li.get("class").split() if c[0] == "n"), 1)
+        items += [li] * span
+    return items
+
+
 def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     out = site.build(NOW)
     doc = parse_html(out / "index.html")
@@ -112,15 +121,17 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
         "Website": "100.00% uptime · 90 days",
     }
     api = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API")
-    days = api.cssselect(".bars > li")
+    # Quiet days come as runs (class n<days>); each day with something to report is its own item.
+    days = day_items(api)
     assert len(days) == 90
     assert days[-21].get("class") == "d-major_outage"
     assert text_of(days[-21]) == "Jun 10: Major outage, 30 min; Partial outage, 1 hr 30 min"
     assert text_of(days[-6]) == "Jun 25: Under maintenance, 2 hr"
-    assert text_of(days[0]) == "Apr 2: no incidents"
+    assert text_of(days[0]) == "Apr 2 – Jun 9: no incidents"
+    assert days[0].get("class") == "d-operational n69"
     db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
-    assert [li.get("class") for li in db.cssselect(".bars > li")].count("d-nodata") == 60
-    assert text_of(db.cssselect(".bars > li")[0]) == "Apr 2: no data"
+    assert [li.get("class").split()[0] for li in day_items(db)].count("d-nodata") == 60
+    assert text_of(db.cssselect(".bars > li")[0]) == "Apr 2 – May 31: no data"
     # No inline styles anywhere (the CSP forbids them): colours come from classes.
     assert doc.xpath("//*[@style]") == [] and doc.cssselect("style") == []
 

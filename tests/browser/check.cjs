@@ -1,0 +1,103 @@
+// Browser checks on a served site, driven by tests/browser/test_*.py:
+//   node check.cjs axe      BASE_URL PATH...  axe-core violations, light/dark x desktop/phone
+//   node check.cjs keyboard BASE_URL PATH...  every Tab stop: what it is, whether focus is visible
+//   node check.cjs nocss    BASE_URL PATH...  the page with JavaScript off and its stylesheet blocked
+// Prints one JSON document on stdout.
+const fs = require("fs");
+const path = require("path");
+const { launch, openPage, SCHEMES, WIDTHS } = require("./chromium.cjs");
+
+const AXE = fs.readFileSync(path.join(__dirname, "node_modules", "axe-core", "axe.min.js"), "utf8");
+
+async function axe(browser, base, paths) {
+  const results = [];
+  for (const width of Object.keys(WIDTHS)) {
+    for (const scheme of SCHEMES) {
+      const page = await openPage(browser, { width, scheme });
+      for (const p of paths) {
+        await page.goto(new URL(p, base).href, { waitUntil: "load" });
+        // evaluate() goes through DevTools, so the page's CSP (no scripts) does not block axe.
+        await page.evaluate(AXE);
+        const run = await page.evaluate(() => axe.run(document, { resultTypes: ["violations"] }));
+        const violations = run.violations.map((v) => ({
+          id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.map((n) => ({ target: n.target.join(" "), summary: n.failureSummary })),
+        }));
+        results.push({ path: p, width, scheme, violations, rules: run.passes.length + run.violations.length });
+      }
+      await page.context().close();
+    }
+  }
+  return results;
+}
+
+async function keyboard(browser, base, paths) {
+  const results = [];
+  for (const p of paths) {
+    const page = await openPage(browser, { width: "desktop", scheme: "light" });
+    await page.goto(new URL(p, base).href, { waitUntil: "load" });
+    const stops = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press("Tab");
+      const stop = await page.evaluate(() => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return null;
+        const style = getComputedStyle(el);
+        const box = el.getBoundingClientRect();
+        return {
+          tag: el.tagName.toLowerCase(), text: (el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 60),
+          href: el.getAttribute("href"),
+          outline: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) >= 2,
+          visible: box.width > 0 && box.height > 0 && box.bottom > 0 && box.top < innerHeight && box.right > 0 && box.left < innerWidth,
+        };
+      });
+      if (!stop) break; // focus left the document: every stop seen
+      stops.push(stop);
+    }
+    results.push({ path: p, stops });
+    await page.context().close();
+  }
+  return results;
+}
+
+async function nocss(browser, base, paths) {
+  const results = [];
+  for (const p of paths) {
+    const page = await openPage(browser, { width: "desktop", scheme: "light", javaScript: false });
+    await page.route("**/*.css", (route) => route.abort());
+    await page.goto(new URL(p, base).href, { waitUntil: "load" });
+    results.push({
+      path: p,
+      ...(await page.evaluate(() => {
+        const sizes = [...document.querySelectorAll("svg, img")].map((el) => {
+          const box = el.getBoundingClientRect();
+          return Math.max(box.width, box.height);
+        });
+        const h1 = document.querySelector("h1");
+        return {
+          styled: getComputedStyle(document.body).marginTop !== "8px", // the UA default: no author CSS
+          scripts: document.scripts.length,
+          largestImage: Math.max(0, ...sizes),
+          h1: h1 ? h1.textContent.trim() : null,
+          h1Top: h1 ? h1.getBoundingClientRect().top + scrollY : null,
+          overflow: document.documentElement.scrollWidth > innerWidth,
+          text: document.body.innerText,
+        };
+      })),
+    });
+    await page.context().close();
+  }
+  return results;
+}
+
+(async () => {
+  const [mode, base, ...paths] = process.argv.slice(2);
+  const checks = { axe, keyboard, nocss };
+  if (!checks[mode]) throw new Error(`unknown check ${mode}`);
+  const browser = await launch();
+  try {
+    process.stdout.write(JSON.stringify(await checks[mode](browser, base, paths), null, 1));
+  } finally {
+    await browser.close();
+  }
+})().catch((error) => { console.error(error); process.exit(1); });
