@@ -16,6 +16,9 @@ from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
 
 CONFIG_NAME = "statuspage.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_CONFIG_BYTES = 1_000_000
+# A logo is an http(s) URL or a path inside the site: never javascript:, data: & co.
+LOGO = re.compile(r"^(https?://[^\s\"'<>]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s\"'<>:]+)$")
 
 # Top-level keys and what each holds. Sections owned by later features are
 # kept raw in Config.extra and validated by those features.
@@ -53,6 +56,9 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     path = root / CONFIG_NAME
     if not path.is_file():
         problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
+        return None
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
         return None
     text = read_text(path, problems)
     if text is None:
@@ -110,6 +116,10 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         err("brand_color", "`brand_color:` must be a colour like #0b5fff")
         brand = None
     language = optional_str("language") or "en"
+    logo = optional_str("logo")
+    if logo and not LOGO.match(logo):
+        err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
+        logo = None
 
     def positive_int(key: str, default: int) -> int:
         value = data.get(key, default)
@@ -131,7 +141,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         description=optional_str("description"),
         language=language,
         brand_color=brand,
-        logo=optional_str("logo"),
+        logo=logo,
         cname=optional_str("cname"),
         feed_limit=positive_int("feed_limit", 50),
         history_per_page=positive_int("history_per_page", 20),

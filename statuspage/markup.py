@@ -18,8 +18,15 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _MAX_NESTING = 30
+# Python-Markdown rescans the rest of a paragraph at every unmatched `[` or `<`
+# and rebuilds it at every emphasis, code span, link or entity it finds,
+# so a paragraph of thousands of them takes minutes. Past this many
+# (openers x paragraph length) such a paragraph is shown as escaped text instead.
+_MAX_SCAN = 2_000_000
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 def _converter() -> markdown.Markdown:
@@ -35,7 +42,10 @@ def render_markdown(source: str) -> str:
 
     Headings are demoted two levels, so a message never outranks the page's own."""
     try:
-        html = _md.reset().convert(_flatten_nesting(source))
+        text, aside = _set_aside_rescans(_flatten_nesting(source))
+        html = _md.reset().convert(text)
+        for token, escaped in aside.items():
+            html = html.replace(token, escaped, 1)
     except RecursionError:  # pathological nesting: fall back to escaped text
         html = "<pre>" + nh3.clean_text(source) + "</pre>"
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
@@ -60,6 +70,29 @@ def _flatten_nesting(source: str) -> str:
             line = " " * (4 * _MAX_NESTING) + stripped
         lines.append(line)
     return "\n".join(lines)
+
+
+def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
+    """Replace paragraphs (outside code fences) that would rescan quadratically by tokens.
+
+    Returns the new source and {token: escaped paragraph} to put back after conversion."""
+    if len(source) < 2000:
+        return source, {}
+    parts = _PARAGRAPHS.split(source)
+    seps = [*_PARAGRAPHS.findall(source), ""]
+    in_fence = False
+    aside: dict[str, str] = {}
+    out = []
+    for part, sep in zip(parts, seps, strict=True):
+        fences = sum(1 for line in part.split("\n") if _FENCE.match(line))
+        openers = sum(part.count(c) for c in "[<&\\*_`!")
+        if not in_fence and not fences and openers * len(part) > _MAX_SCAN:
+            token = f"statuspageaside{len(aside)}x"
+            aside[token] = htmllib.escape(part.strip(), quote=False)
+            part = token
+        in_fence ^= fences % 2 == 1
+        out.append(part + sep)
+    return "".join(out), aside
 
 
 def plain_text(source: str) -> str:

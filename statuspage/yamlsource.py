@@ -78,6 +78,8 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Any:
         raise YamlError(line, f"invalid YAML: {problem}") from None
     except yaml.YAMLError as e:
         raise YamlError(first_line, f"invalid YAML: {e}") from None
+    except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
+        raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
 
 
 def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
@@ -116,6 +118,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         data = path.read_bytes()
     except OSError as e:
         problems.error(path, 0, f"cannot read file: {e.strerror or e}")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(path, 1, "file is UTF-16 encoded; save it with UTF-8 encoding")
         return None
     if b"\0" in data[:8192]:
         problems.error(path, 0, "this is not a text file (it contains NUL bytes)")
