@@ -26,7 +26,7 @@ from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .output import OutputError, write_site
 from .site import load_site
 from .status import next_change
-from .times import TimeError, format_timestamp, isoformat, parse_timestamp
+from .times import MAX_YEAR, MIN_YEAR, TimeError, format_timestamp, isoformat, parse_timestamp
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -49,8 +49,11 @@ def clock(now: str | None, config: Config | None) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except ValueError:
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+            if not MIN_YEAR <= moment.year <= MAX_YEAR:
+                raise ValueError(epoch)
+            return moment
+        except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
     return datetime.now(UTC).replace(microsecond=0)
 

@@ -57,6 +57,9 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     if not path.is_file():
         problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
         return None
+    if not path.resolve().is_relative_to(root.resolve()):
+        problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+        return None
     if path.stat().st_size > MAX_CONFIG_BYTES:
         problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
         return None

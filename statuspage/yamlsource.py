@@ -8,6 +8,7 @@ aliases are refused, which also defuses "billion laughs" alias bombs.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from .errors import Problems
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAX_DEPTH = 50
+# Characters that XML cannot carry and UTF-8 cannot encode (lone surrogates):
+# reachable only through YAML escapes ("\0", "\ud800") or stray bytes in a file.
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
@@ -107,9 +111,12 @@ def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
         items.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
         return items
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as e:
         raise YamlError(line, f"unsupported YAML value: {e.problem}") from None
+    if isinstance(value, str) and (bad := _UNUSABLE.search(value)):
+        raise YamlError(line, f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it")
+    return value
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -131,4 +138,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         line = data[: e.start].count(b"\n") + 1
         problems.error(path, line, "file is not valid UTF-8; save it with UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _UNUSABLE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.error(path, line, f"the control character U+{ord(bad[0]):04X} is not allowed in text; remove it")
+        return None
+    return text
