@@ -6,6 +6,7 @@ and which exit code they become.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,10 +54,12 @@ class Problems:
         """Paths relative to the site folder, as the user typed them in git."""
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            # Unresolved first, so a symlink is named where it is, not where it points.
+            for base, target in ((self.root.absolute(), p.absolute()), (self.root.resolve(), p.resolve())):
+                try:
+                    return Path(os.path.normpath(target)).relative_to(os.path.normpath(base)).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
 
     def error(self, path: Path | str, line: int, message: str) -> None:

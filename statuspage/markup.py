@@ -18,6 +18,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _MAX_NESTING = 30
+_MAX_DEPTH = 4 * _MAX_NESTING
+_OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Python-Markdown rescans the rest of a paragraph at every unmatched `[` or `<`
 # and rebuilds it at every emphasis, code span, link or entity it finds,
 # so a paragraph of thousands of them takes minutes. Past this many
@@ -49,7 +51,7 @@ def render_markdown(source: str) -> str:
     except RecursionError:  # pathological nesting: fall back to escaped text
         html = "<pre>" + nh3.clean_text(source) + "</pre>"
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -57,6 +59,23 @@ def render_markdown(source: str) -> str:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     ).strip()
+    if _depth(clean) > _MAX_DEPTH:
+        # Mixed one-line nesting (`> - > - ...`) slips past _flatten_nesting; browsers
+        # and parsers silently restructure or drop HTML nested thousands deep.
+        return "<pre>" + nh3.clean_text(source) + "</pre>"
+    return clean
+
+
+def _depth(html: str) -> int:
+    """How deeply elements nest in (well-formed, sanitized) *html*."""
+    depth = deepest = 0
+    for m in _OPEN_CLOSE.finditer(html):
+        if m[1]:
+            depth -= 1
+        elif m[2].lower() not in ("br", "hr"):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _flatten_nesting(source: str) -> str:

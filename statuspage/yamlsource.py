@@ -18,6 +18,7 @@ from .errors import Problems
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAX_DEPTH = 50
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 # Characters that XML cannot carry and UTF-8 cannot encode (lone surrogates):
 # reachable only through YAML escapes ("\0", "\ud800") or stray bytes in a file.
 _UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -90,6 +91,8 @@ def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
     line = node.start_mark.line + 1 + offset
     if depth > _MAX_DEPTH:
         raise YamlError(line, f"YAML is nested more than {_MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise YamlError(line, f"unsupported YAML value: tag {node.tag!r} is not allowed here")
     if isinstance(node, yaml.MappingNode):
         result = YamlMap()
         result.line, result.key_lines = line, {}
