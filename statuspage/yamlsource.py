@@ -65,8 +65,8 @@ class YamlError(ValueError):
 
 def parse_yaml(text: str, *, first_line: int = 1) -> Any:
     """Parse *text*; lines reported are counted from *first_line*."""
-    loader = _Loader(text)
     try:
+        loader = _Loader(text)  # checks for unprintable characters right away
         try:
             node = loader.get_single_node()
         finally:
@@ -81,6 +81,9 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Any:
         if "found character '\\t'" in problem:
             problem = "tabs are not allowed for indentation in YAML; use spaces"
         raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + first_line
+        raise YamlError(line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it") from None
     except yaml.YAMLError as e:
         raise YamlError(first_line, f"invalid YAML: {e}") from None
     except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
