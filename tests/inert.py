@@ -82,7 +82,11 @@ def html_dangers(data: bytes) -> list[str]:
         found.append("raw '<script' in the bytes")
     doc = lxml_html.document_fromstring(data)
     found += element_dangers(doc)
-    policies = [m.get("content", "") for m in doc.iter("meta") if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+    policies = [
+        m.get("content", "")
+        for m in doc.iter("meta")
+        if (m.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     if not policies:
         found.append("no Content-Security-Policy meta")
     for policy in policies:
@@ -102,7 +106,9 @@ def html_fragment_dangers(text: str) -> list[str]:
     return list(element_dangers(fragment))
 
 
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
 
 
 def xml_dangers(data: bytes, *, svg: bool) -> list[str]:
@@ -117,7 +123,16 @@ def xml_dangers(data: bytes, *, svg: bool) -> list[str]:
         plain = el.get("type") == "text"  # Atom: defined as plain text
         if not plain and (_local(el.tag) in HTMLISH_XML or el.get("type") in ("html", "text/html")):
             found += [f"<{_local(el.tag)}> as HTML: {d}" for d in html_fragment_dangers(el.text)]
-        if _local(el.tag) in ("link", "url", "loc", "icon", "logo", "image", "comments", "docs") and executable_url(el.text):
+        if _local(el.tag) in (
+            "link",
+            "url",
+            "loc",
+            "icon",
+            "logo",
+            "image",
+            "comments",
+            "docs",
+        ) and executable_url(el.text):
             found.append(f"<{_local(el.tag)}> executable URL {el.text!r}")
     return found
 
@@ -161,7 +176,11 @@ def ics_dangers(data: bytes) -> list[str]:
 
 def css_dangers(data: bytes) -> list[str]:
     text = data.decode("utf-8").lower()
-    return [f"css contains {bad!r}" for bad in ("javascript:", "expression(", "-moz-binding", "behavior:") if bad in text]
+    return [
+        f"css contains {bad!r}"
+        for bad in ("javascript:", "expression(", "-moz-binding", "behavior:")
+        if bad in text
+    ]
 
 
 CHECKS = {

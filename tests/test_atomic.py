@@ -42,7 +42,10 @@ def built(site_dir: SiteDir) -> tuple[SiteDir, Path, dict[str, str]]:
     before = tree_hashes(out)
     assert "index.html" in before
     # Changed content, so that an overwritten site would differ from the old one.
-    site_dir.incident("2026-11-21-new.md", EXAMPLE_INCIDENT.replace("2026-11-20", "2026-11-21").replace("API", "Queue"))
+    site_dir.incident(
+        "2026-11-21-new.md",
+        EXAMPLE_INCIDENT.replace("2026-11-20", "2026-11-21").replace("API", "Queue"),
+    )
     return site_dir, out, before
 
 
@@ -79,10 +82,14 @@ def test_template_runtime_error_names_template_and_line(built) -> None:
     site_dir, out, before = built
     template = site_dir.root / "site-templates" / "incident.html"
     template.parent.mkdir()
-    template.write_text('{% extends "default/incident.html" %}\n{% block main %}\n{{ view.no_such_thing.deeper }}\n{% endblock %}\n')
+    template.write_text(
+        '{% extends "default/incident.html" %}\n{% block main %}\n{{ view.no_such_thing.deeper }}\n{% endblock %}\n'
+    )
     result = build_cli(site_dir, out)
     assert result.exit_code == 1
-    assert "template error: " in result.output and "site-templates/incident.html:3: " in result.output, result.output
+    assert (
+        "template error: " in result.output and "site-templates/incident.html:3: " in result.output
+    ), result.output
     assert_untouched(out, before)
 
 
@@ -90,7 +97,9 @@ def test_template_syntax_error_names_template_and_line(built) -> None:
     site_dir, out, before = built
     template = site_dir.root / "site-templates" / "index.html"
     template.parent.mkdir()
-    template.write_text('{% extends "default/index.html" %}\n\n{% block components %}{% if %}{% endblock %}\n')
+    template.write_text(
+        '{% extends "default/index.html" %}\n\n{% block components %}{% if %}{% endblock %}\n'
+    )
     result = build_cli(site_dir, out)
     assert result.exit_code == 1
     assert "site-templates/index.html:3: " in result.output, result.output
@@ -165,7 +174,9 @@ def test_failed_swap_puts_the_old_site_back(built, monkeypatch: pytest.MonkeyPat
     assert_untouched(out, before)
 
 
-def test_first_build_failing_leaves_nothing(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_first_build_failing_leaves_nothing(
+    site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     out = site_dir.root.parent / "fresh"
     fail_after(monkeypatch, 1, OSError(errno.ENOSPC, "No space left on device"))

@@ -40,7 +40,9 @@ def test_two_builds_in_different_processes_are_identical(tmp_path: Path) -> None
     (tmp_path / "cwd-b" / "deeper").mkdir(parents=True)
     a, b = tmp_path / "a" / "_site", tmp_path / "b-other-name"
     build_in_new_process(a, tmp_path / "cwd-a", "1", "UTC", "C.UTF-8")
-    build_in_new_process(b, tmp_path / "cwd-b" / "deeper", "4242", "America/Los_Angeles", "de_DE.UTF-8")
+    build_in_new_process(
+        b, tmp_path / "cwd-b" / "deeper", "4242", "America/Los_Angeles", "de_DE.UTF-8"
+    )
     digest_a, files = tree_digest(a)
     digest_b, _ = tree_digest(b)
     assert len(files) >= 8 and "index.html" in files
@@ -52,7 +54,14 @@ def test_no_absolute_paths_or_machine_details_in_output(tmp_path: Path) -> None:
     out = tmp_path / "site-out"
     build_in_new_process(out, tmp_path, "7", "UTC", "C.UTF-8")
     host = os.uname().nodename
-    forbidden = {str(REPO), str(tmp_path), str(Path.home()), "/tmp/", "file://", host if len(host) >= 8 else ""}
+    forbidden = {
+        str(REPO),
+        str(tmp_path),
+        str(Path.home()),
+        "/tmp/",
+        "file://",
+        host if len(host) >= 8 else "",
+    }
     for path in out.rglob("*"):
         if path.is_file():
             data = path.read_bytes().decode("utf-8", "replace")

@@ -83,7 +83,12 @@ def _binary(root: Path, _: Path) -> None:
 
 
 def _binary_no_nul(root: Path, _: Path) -> None:
-    put(root, N, b"---\ntitle: T\n---\n" + bytes(random.Random(8).randrange(0x80, 0x100) for _ in range(2000)))
+    put(
+        root,
+        N,
+        b"---\ntitle: T\n---\n"
+        + bytes(random.Random(8).randrange(0x80, 0x100) for _ in range(2000)),
+    )
 
 
 def _latin1(root: Path, _: Path) -> None:
@@ -150,7 +155,9 @@ def _config_binary(root: Path, _: Path) -> None:
 
 
 def _config_huge(root: Path, _: Path) -> None:
-    (root / "statuspage.yaml").write_text(CONFIG + "".join(f"# padding line {i}\n" for i in range(80_000)))
+    (root / "statuspage.yaml").write_text(
+        CONFIG + "".join(f"# padding line {i}\n" for i in range(80_000))
+    )
 
 
 def _config_crlf_bom_tabs_in_values(root: Path, _: Path) -> None:
@@ -232,12 +239,17 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
             assert all(PROBLEM_LINE.match(line) for line in lines), lines
             for located in expect.located:
                 where, message = located.split(": ", 1)
-                assert any(line.startswith(f"{where}: ") and message in line for line in lines), (located, lines)
+                assert any(line.startswith(f"{where}: ") and message in line for line in lines), (
+                    located,
+                    lines,
+                )
         return
     assert (check.exit_code, build.exit_code) == (0, 0), check.output + build.output
     report = assert_inert(out)
     text = " ".join(
-        " ".join(parse_html(out / rel).text_content().split()) for rel in report if rel.endswith(".html")
+        " ".join(parse_html(out / rel).text_content().split())
+        for rel in report
+        if rel.endswith(".html")
     )
     for shown in expect.shows:
         assert " ".join(shown.split()) in text, f"{shown!r} is not shown as text"

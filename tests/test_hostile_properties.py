@@ -28,19 +28,43 @@ TOKENS = [
     "[", "]", "(", ")", "![", "](", "*", "_", "`", "```", "~~~", "#", "## ", "> ", "- ", "1. ", "|", "---",
     "\n", "\n\n", "    ", "\t", "\r\n", "{{ x }}", "{% if %}", "\\", "<", ">", "&", "%", ":", "é", "\u202e", "😀",
 ]  # fmt: skip
-markdownish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)), max_size=40).map("".join)
+markdownish = st.lists(st.one_of(st.sampled_from(TOKENS), st.text(max_size=4)), max_size=40).map(
+    "".join
+)
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
-STATUS_WORDS = ["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance", "bogus", ""]
-UPDATE_WORDS = ["Investigating", "Identified", "Monitoring", "Resolved", "Scheduled", "Completed", "nonsense"]
+STATUS_WORDS = [
+    "operational",
+    "degraded_performance",
+    "partial_outage",
+    "major_outage",
+    "under_maintenance",
+    "bogus",
+    "",
+]
+UPDATE_WORDS = [
+    "Investigating",
+    "Identified",
+    "Monitoring",
+    "Resolved",
+    "Scheduled",
+    "Completed",
+    "nonsense",
+]
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
 
 def timestamps() -> st.SearchStrategy[str]:
-    valid = st.datetimes(min_value=datetime(2026, 11, 19), max_value=datetime(2026, 11, 23)).map(
+    # Naive on purpose: these become wall-clock text in the site's zone.
+    window = datetime(2026, 11, 19), datetime(2026, 11, 23)  # noqa: DTZ001
+    valid = st.datetimes(min_value=window[0], max_value=window[1]).map(
         lambda d: d.strftime("%Y-%m-%d %H:%M")
     )
     offsets = st.sampled_from(["", " +01:00", "Z", " -23:59", " +99:00"])
-    return st.one_of(st.tuples(valid, offsets).map("".join), any_text, st.sampled_from(["9999-12-31 23:59 +14:00", "2026-02-30 10:00"]))
+    return st.one_of(
+        st.tuples(valid, offsets).map("".join),
+        any_text,
+        st.sampled_from(["9999-12-31 23:59 +14:00", "2026-02-30 10:00"]),
+    )
 
 
 def yaml_value(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[str]:
@@ -51,17 +75,29 @@ def yaml_value(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[str]:
 @st.composite
 def incident_files(draw: st.DrawFn) -> str:
     title = draw(yaml_value(st.one_of(any_text, markdownish)))
-    components = draw(st.dictionaries(st.sampled_from(["api", "web", "db", "nope", "<x>"]), st.sampled_from(STATUS_WORDS), max_size=3))
+    components = draw(
+        st.dictionaries(
+            st.sampled_from(["api", "web", "db", "nope", "<x>"]),
+            st.sampled_from(STATUS_WORDS),
+            max_size=3,
+        )
+    )
     lines = ["---", f"title: {title}", f"components: {json.dumps(components)}"]
     if draw(st.booleans()):
-        lines.append(f"impact: {draw(yaml_value(st.sampled_from(['minor', 'major', 'critical', 'none', 'maintenance', 'x'])))}")
+        lines.append(
+            f"impact: {draw(yaml_value(st.sampled_from(['minor', 'major', 'critical', 'none', 'maintenance', 'x'])))}"
+        )
     if draw(st.booleans()):
-        lines.append(f"postmortem: {draw(yaml_value(st.sampled_from(['https://x.example/pm', 'javascript:alert(1)', ''])))}")
+        lines.append(
+            f"postmortem: {draw(yaml_value(st.sampled_from(['https://x.example/pm', 'javascript:alert(1)', ''])))}"
+        )
     lines += ["---", ""]
     for _ in range(draw(st.integers(0, 3))):
         lines.append(f"## {draw(st.sampled_from(UPDATE_WORDS))} · {draw(timestamps())}")
         if draw(st.booleans()):
-            lines.append(f"Components: {draw(st.sampled_from(['api', 'web', 'x']))}={draw(st.sampled_from(STATUS_WORDS))}")
+            lines.append(
+                f"Components: {draw(st.sampled_from(['api', 'web', 'x']))}={draw(st.sampled_from(STATUS_WORDS))}"
+            )
         lines += [draw(markdownish), ""]
     return "\n".join(lines)
 
@@ -71,9 +107,18 @@ def configs(draw: st.DrawFn) -> str:
     def text() -> str:
         return draw(yaml_value(st.one_of(any_text, markdownish)))
 
-    lines = [f"title: {text()}", "base_url: https://status.example/", f"description: {text()}", "components:"]
+    lines = [
+        f"title: {text()}",
+        "base_url: https://status.example/",
+        f"description: {text()}",
+        "components:",
+    ]
     for i in range(draw(st.integers(0, 3))):
-        lines += [f"  - id: {draw(st.sampled_from([f'c{i}', 'api', 'Bad Id', '<b>']))}", f"    name: {text()}", f"    description: {text()}"]
+        lines += [
+            f"  - id: {draw(st.sampled_from([f'c{i}', 'api', 'Bad Id', '<b>']))}",
+            f"    name: {text()}",
+            f"    description: {text()}",
+        ]
     if draw(st.booleans()):
         lines += [f"  - group: {text()}", "    components:", f"      - {{id: api, name: {text()}}}"]
     return "\n".join(lines) + "\n"
@@ -123,7 +168,31 @@ def test_rendered_markdown_is_inert(body: str) -> None:
 
 
 @FAST
-@given(st.one_of(any_text, markdownish, st.lists(st.sampled_from(["&a ", "*a", "[", "{", "- ", "  ", "\n", "!!python/object ", "<<: ", ": ", "\t", '"\\0"']), max_size=30).map("".join)))
+@given(
+    st.one_of(
+        any_text,
+        markdownish,
+        st.lists(
+            st.sampled_from(
+                [
+                    "&a ",
+                    "*a",
+                    "[",
+                    "{",
+                    "- ",
+                    "  ",
+                    "\n",
+                    "!!python/object ",
+                    "<<: ",
+                    ": ",
+                    "\t",
+                    '"\\0"',
+                ]
+            ),
+            max_size=30,
+        ).map("".join),
+    )
+)
 def test_yaml_gives_data_or_a_located_error(text: str) -> None:
     try:
         parse_yaml(text, first_line=2)

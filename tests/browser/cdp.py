@@ -6,6 +6,7 @@ driver matching Chromium's version: the least fragile way to drive Debian's chro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -74,7 +75,9 @@ class Browser:
                     else:
                         self.events.put(message)
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
         with self._lock:
             self._next_id += 1
             ident = self._next_id
@@ -95,7 +98,9 @@ class Browser:
             raise RuntimeError(f"{method}: {answer['error']}")
         return answer.get("result", {})
 
-    def wait_for(self, accept: Callable[[dict[str, Any]], bool], on_other: Callable[[dict[str, Any]], None]) -> None:
+    def wait_for(
+        self, accept: Callable[[dict[str, Any]], bool], on_other: Callable[[dict[str, Any]], None]
+    ) -> None:
         """Consume events until one is accepted; every other event goes to *on_other*."""
         while True:
             try:
@@ -107,10 +112,8 @@ class Browser:
             on_other(event)
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError, TimeoutError, OSError):
             self.send("Browser.close")
-        except (RuntimeError, TimeoutError, OSError):
-            pass
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:

@@ -24,7 +24,9 @@ from .cdp import CHROMIUM, Browser
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason=f"{CHROMIUM} is absent (apt-get install chromium)"
+    ),
 ]
 
 OBSERVER = """
@@ -42,10 +44,12 @@ OBSERVER = """
 PROBE = "JSON.stringify(window.__statuspageHits || ['observer missing'])\n//# sourceURL=statuspage-probe"
 OUR_SCRIPTS = {"statuspage-observer", "statuspage-probe"}
 
-EVIL_NO_CSP = b"<!DOCTYPE html><title>x</title><script>alert(1)</script><img src=nope onerror=confirm(2)>"
+EVIL_NO_CSP = (
+    b"<!DOCTYPE html><title>x</title><script>alert(1)</script><img src=nope onerror=confirm(2)>"
+)
 EVIL_WITH_CSP = (
-    b"<!DOCTYPE html><meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">"
-    b"<title>x</title><script>alert(1)</script><p style=\"color:red\">x</p>"
+    b'<!DOCTYPE html><meta http-equiv="Content-Security-Policy" content="default-src \'none\'">'
+    b'<title>x</title><script>alert(1)</script><p style="color:red">x</p>'
 )
 
 
@@ -55,7 +59,9 @@ class Tab:
     def __init__(self, browser: Browser) -> None:
         self.browser = browser
         target = browser.send("Target.createTarget", {"url": "about:blank"})
-        self.session = browser.send("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+        self.session = browser.send(
+            "Target.attachToTarget", {"targetId": target["targetId"], "flatten": True}
+        )["sessionId"]
         for domain in ("Page", "Runtime", "Debugger"):
             self.send(f"{domain}.enable")
         self.send("Page.addScriptToEvaluateOnNewDocument", {"source": OBSERVER})
@@ -108,7 +114,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (root / "self-test").mkdir()
     (root / "self-test" / "no-csp.html").write_bytes(EVIL_NO_CSP)
     (root / "self-test" / "with-csp.html").write_bytes(EVIL_WITH_CSP)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -127,7 +135,9 @@ def tab() -> Iterator[Tab]:
         browser.close()
 
 
-def test_the_hook_catches_scripts_dialogs_and_csp_violations(served: tuple[str, Path], tab: Tab) -> None:
+def test_the_hook_catches_scripts_dialogs_and_csp_violations(
+    served: tuple[str, Path], tab: Tab
+) -> None:
     base, _ = served
     no_csp = tab.visit(base + "self-test/no-csp.html")
     assert any(h.startswith("script parsed") for h in no_csp), no_csp
@@ -140,7 +150,11 @@ def test_the_hook_catches_scripts_dialogs_and_csp_violations(served: tuple[str, 
 
 def test_no_page_built_from_the_corpus_runs_script(served: tuple[str, Path], tab: Tab) -> None:
     base, root = served
-    pages = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.html") if not p.is_relative_to(root / "self-test"))
+    pages = sorted(
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not p.is_relative_to(root / "self-test")
+    )
     assert len(pages) > 100
     failures = {page: hits for page in pages if (hits := tab.visit(base + page))}
     assert not failures, json.dumps(failures, indent=1)
