@@ -153,7 +153,9 @@ def check(source: Path, fmt: str) -> None:
     for problem in problems.items:
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
-            where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
+            # Property values escape `:` and `,` too, so a file name cannot forge a command.
+            path = problem.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+            where = f"file={path}" + (f",line={problem.line}" if problem.line else "")
             message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             click.echo(f"::{kind} {where}::{message}")
         else:

@@ -7,9 +7,12 @@ and which exit code they become.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -62,11 +65,15 @@ class Problems:
                     pass
         return p.as_posix()
 
+    def shown_path(self, path: Path | str) -> str:
+        """display_path with control characters escaped: a file name cannot forge output lines."""
+        return _CONTROL.sub(lambda m: repr(m[0])[1:-1], self.display_path(path))
+
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Problem(self.display_path(path), line, message))
+        self.items.append(Problem(self.shown_path(path), line, message))
 
     def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Problem(self.display_path(path), line, message, "warning"))
+        self.items.append(Problem(self.shown_path(path), line, message, "warning"))
 
     @property
     def errors(self) -> list[Problem]:

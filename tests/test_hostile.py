@@ -253,3 +253,19 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
     )
     for shown in expect.shows:
         assert " ".join(shown.split()) in text, f"{shown!r} is not shown as text"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, fmt: str) -> None:
+    """A name with a newline and `::` stays on its problem's line, escaped."""
+    root = tmp_path / "site"
+    (root / "incidents").mkdir(parents=True)
+    (root / "statuspage.yaml").write_text(CONFIG)
+    put(root, "2026-11-20-x\n::error file=forged.md::pwned,x.md", incident_bytes())
+    result = run("check", "--source", str(root), "--format", fmt)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert len(lines) == 2, lines  # the problem and the summary
+    assert "\\n" in lines[0] and "forged.md" in lines[0]
+    if fmt == "github":
+        assert lines[0].startswith("::error file=incidents/2026-11-20-x\\n%3A%3Aerror file=forged.md%3A%3Apwned%2Cx.md::")
