@@ -5,8 +5,10 @@ Exit codes: 0 success, 1 problems in the content, 2 wrong usage.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
@@ -18,7 +20,7 @@ import jinja2
 
 from . import __version__
 from .authoring import add_update, create_incident, find_incident, parse_component_options
-from .build import build
+from .build import OutputClash, build
 from .errors import ContentError, Problems, UsageError
 from .importers.command import import_cmd
 from .init import init_cmd
@@ -31,7 +33,7 @@ from .postmortems import next_publication
 from .serve import serve_cmd
 from .site import load_site
 from .status import changes
-from .times import TimeError, isoformat, parse_timestamp
+from .times import MAX_YEAR, MIN_YEAR, TimeError, isoformat, parse_timestamp
 from .uptime import next_day_start
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,8 +57,11 @@ def clock(now: str | None, config: Config | None) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), UTC)
-        except ValueError:
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+            if not MIN_YEAR <= moment.year <= MAX_YEAR:
+                raise ValueError(epoch)
+            return moment
+        except (ValueError, OverflowError, OSError):
             raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -91,12 +96,40 @@ def reports_errors(func: F) -> F:
                 click.echo(str(problem), err=True)
             fail(f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed", 1)
         except jinja2.TemplateError as e:
-            where = f"{e.filename}:{e.lineno}: " if isinstance(e, jinja2.TemplateSyntaxError) else ""
-            fail(f"template error: {where}{e.message or e}; nothing was changed", 1)
+            fail(f"template error: {template_location(e)}{e.message or e}; nothing was changed", 1)
+        except OutputClash as e:
+            fail(f"{e}; nothing was changed", 1)
+        except OSError as e:
+            where = f": {e.filename}" if e.filename else ""
+            fail(f"{e.strerror or e}{where}; nothing was changed", 1)
         except KeyboardInterrupt:
             fail("interrupted; nothing was changed", 130)
+        except Exception as e:
+            if os.environ.get("STATUSPAGE_TRACEBACK"):
+                raise
+            fail(
+                f"internal error: {type(e).__name__}: {e}; nothing was changed. This is a bug in "
+                "statuspage: please report it (STATUSPAGE_TRACEBACK=1 shows where it happened)",
+                1,
+            )
 
     return wrapper  # type: ignore[return-value]
+
+
+def template_location(error: jinja2.TemplateError) -> str:
+    """`file:line: ` of the template line that failed, for syntax and runtime errors alike."""
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        filename, line = error.filename, error.lineno
+    else:
+        # Jinja rewrites tracebacks so template frames carry the template's file and line.
+        frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")]
+        if not frames:
+            return ""
+        filename, line = frames[-1].filename, frames[-1].lineno or 0
+    path = Path(filename)
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    return f"{path.as_posix()}:{line}: "
 
 
 def require_site(source: Path) -> tuple[Site, Problems]:
@@ -130,7 +163,9 @@ def check(source: Path, fmt: str) -> None:
     for problem in problems.items:
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
-            where = f"file={problem.path}" + (f",line={problem.line}" if problem.line else "")
+            # Property values escape `:` and `,` too, so a file name cannot forge a command.
+            path = problem.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+            where = f"file={path}" + (f",line={problem.line}" if problem.line else "")
             message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             click.echo(f"::{kind} {where}::{message}")
         else:

@@ -20,6 +20,9 @@ from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
 
 CONFIG_NAME = "statuspage.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_CONFIG_BYTES = 1_000_000
+# A logo is an http(s) URL or a path inside the site: never javascript:, data: & co.
+LOGO = re.compile(r"^(https?://[^\s\"'<>]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s\"'<>:]+)$")
 
 # Top-level keys and what each holds. Sections owned by later features are
 # kept raw in Config.extra and validated by those features.
@@ -57,6 +60,12 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     path = root / CONFIG_NAME
     if not path.is_file():
         problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
+        return None
+    if not path.resolve().is_relative_to(root.resolve()):
+        problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+        return None
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
         return None
     text = read_text(path, problems)
     if text is None:
@@ -116,6 +125,9 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     elif brand and (faint := brand_warning(brand)):
         problems.warning(path, data.line_of("brand_color"), faint)
     logo = optional_str("logo")
+    if logo and not LOGO.match(logo):
+        err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
+        logo = None
     if unusable_logo := logo_warning(logo, path.parent):
         problems.warning(path, data.line_of("logo"), unusable_logo)
     language, languages = _languages(data, path, problems)

@@ -6,9 +6,13 @@ and which exit code they become.
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, order=True)
@@ -53,17 +57,23 @@ class Problems:
         """Paths relative to the site folder, as the user typed them in git."""
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            # Unresolved first, so a symlink is named where it is, not where it points.
+            for base, target in ((self.root.absolute(), p.absolute()), (self.root.resolve(), p.resolve())):
+                try:
+                    return Path(os.path.normpath(target)).relative_to(os.path.normpath(base)).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
 
+    def shown_path(self, path: Path | str) -> str:
+        """display_path with control characters escaped: a file name cannot forge output lines."""
+        return _CONTROL.sub(lambda m: repr(m[0])[1:-1], self.display_path(path))
+
     def error(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Problem(self.display_path(path), line, message))
+        self.items.append(Problem(self.shown_path(path), line, message))
 
     def warning(self, path: Path | str, line: int, message: str) -> None:
-        self.items.append(Problem(self.display_path(path), line, message, "warning"))
+        self.items.append(Problem(self.shown_path(path), line, message, "warning"))
 
     @property
     def errors(self) -> list[Problem]:

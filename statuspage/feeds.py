@@ -184,7 +184,9 @@ def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
     out: dict[str, bytes] = {}
     for scope in feed_scopes(site):
         chosen = [e for e in events if scope.covers(e)][: site.config.feed_limit]
-        out[scope.prefix + ATOM] = _generator(site, scope, chosen, ATOM).atom_str(pretty=True)
+        atom = _generator(site, scope, chosen, ATOM).atom_str(pretty=True)
+        # The subtitle holds escaped HTML (see _generator); say so, as RSS readers assume anyway.
+        out[scope.prefix + ATOM] = atom.replace(b"<subtitle>", b'<subtitle type="html">', 1)
         out[scope.prefix + RSS] = _generator(site, scope, chosen, RSS).rss_str(pretty=True)
     return out
 
@@ -201,7 +203,9 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
     # The feed's own id may follow the URL: readers key subscriptions by URL anyway.
     fg.id(self_url)
     fg.title(xml_text(scope.title))
-    fg.subtitle(xml_text(scope.description))  # Atom subtitle and RSS description (required there)
+    # Atom subtitle and RSS description (required there). Many readers show RSS's as
+    # HTML, so the plain text is HTML-escaped: a site or component name stays text.
+    fg.subtitle(html.escape(xml_text(scope.description), quote=False))
     fg.author(name=xml_text(config.title))
     self_type = "application/atom+xml" if name == ATOM else "application/rss+xml"
     fg.link(href=self_url, rel="self", type=self_type)

@@ -18,8 +18,17 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 _MAX_NESTING = 30
+_MAX_DEPTH = 4 * _MAX_NESTING
+_OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
+# Python-Markdown rescans the rest of a paragraph at every unmatched `[` or `<`
+# and rebuilds it at every emphasis, code span, link or entity it finds,
+# so a paragraph of thousands of them takes minutes. Past this many
+# (openers x paragraph length) such a paragraph is shown as escaped text instead.
+_MAX_SCAN = 2_000_000
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 def _converter() -> markdown.Markdown:
@@ -35,11 +44,14 @@ def render_markdown(source: str) -> str:
 
     Headings are demoted two levels, so a message never outranks the page's own."""
     try:
-        html = _md.reset().convert(_flatten_nesting(source))
+        text, aside = _set_aside_rescans(_flatten_nesting(source))
+        html = _md.reset().convert(text)
+        for token, escaped in aside.items():
+            html = html.replace(token, escaped, 1)
     except RecursionError:  # pathological nesting: fall back to escaped text
         html = "<pre>" + nh3.clean_text(source) + "</pre>"
     html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
-    return nh3.clean(
+    clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -47,6 +59,23 @@ def render_markdown(source: str) -> str:
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     ).strip()
+    if _depth(clean) > _MAX_DEPTH:
+        # Mixed one-line nesting (`> - > - ...`) slips past _flatten_nesting; browsers
+        # and parsers silently restructure or drop HTML nested thousands deep.
+        return "<pre>" + nh3.clean_text(source) + "</pre>"
+    return clean
+
+
+def _depth(html: str) -> int:
+    """How deeply elements nest in (well-formed, sanitized) *html*."""
+    depth = deepest = 0
+    for m in _OPEN_CLOSE.finditer(html):
+        if m[1]:
+            depth -= 1
+        elif m[2].lower() not in ("br", "hr"):
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def _flatten_nesting(source: str) -> str:
@@ -60,6 +89,29 @@ def _flatten_nesting(source: str) -> str:
             line = " " * (4 * _MAX_NESTING) + stripped
         lines.append(line)
     return "\n".join(lines)
+
+
+def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
+    """Replace paragraphs (outside code fences) that would rescan quadratically by tokens.
+
+    Returns the new source and {token: escaped paragraph} to put back after conversion."""
+    if len(source) < 2000:
+        return source, {}
+    parts = _PARAGRAPHS.split(source)
+    seps = [*_PARAGRAPHS.findall(source), ""]
+    in_fence = False
+    aside: dict[str, str] = {}
+    out = []
+    for part, sep in zip(parts, seps, strict=True):
+        fences = sum(1 for line in part.split("\n") if _FENCE.match(line))
+        openers = sum(part.count(c) for c in "[<&\\*_`!")
+        if not in_fence and not fences and openers * len(part) > _MAX_SCAN:
+            token = f"statuspageaside{len(aside)}x"
+            aside[token] = htmllib.escape(part.strip(), quote=False)
+            part = token
+        in_fence ^= fences % 2 == 1
+        out.append(part + sep)
+    return "".join(out), aside
 
 
 def plain_text(source: str) -> str:

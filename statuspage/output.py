@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 MARKER = ".statuspage-build"
 
@@ -35,6 +35,10 @@ def check_output_dir(out: Path, source: Path) -> None:
 def write_site(files: dict[str, bytes], out: Path, source: Path) -> None:
     """Write *files* to a staging folder, then swap it in place of *out*."""
     check_output_dir(out, source)
+    for rel in files:
+        parts = PurePosixPath(rel).parts
+        if not parts or rel.startswith("/") or "\\" in rel or ".." in parts or parts[0] == MARKER:
+            raise OutputError(f"refusing to write {rel!r}: not a path inside the output folder")
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))

@@ -23,6 +23,9 @@ _TIMESTAMP = re.compile(
 )
 
 
+MIN_YEAR, MAX_YEAR = 1970, 9000
+
+
 class TimeError(ValueError):
     """A timestamp that cannot be read, or names no single instant."""
 
@@ -62,6 +65,9 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
         )  # fmt: skip
     except ValueError as e:
         raise TimeError(f"cannot read timestamp {text.strip()!r}: {e}") from e
+    if not MIN_YEAR <= naive.year <= MAX_YEAR:
+        # Far-off years overflow datetime arithmetic (zones, durations) at build time.
+        raise TimeError(f"timestamp {text.strip()!r} is not between the years {MIN_YEAR} and {MAX_YEAR}")
     tz = m["tz"]
     moment = naive.replace(tzinfo=_offset(tz)) if tz else localize(naive, zone)
     return moment.astimezone(UTC)

@@ -8,6 +8,7 @@ aliases are refused, which also defuses "billion laughs" alias bombs.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,10 @@ from .errors import Problems
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAX_DEPTH = 50
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+# Characters that XML cannot carry and UTF-8 cannot encode (lone surrogates):
+# reachable only through YAML escapes ("\0", "\ud800") or stray bytes in a file.
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
@@ -60,8 +65,8 @@ class YamlError(ValueError):
 
 def parse_yaml(text: str, *, first_line: int = 1) -> Any:
     """Parse *text*; lines reported are counted from *first_line*."""
-    loader = _Loader(text)
     try:
+        loader = _Loader(text)  # checks for unprintable characters right away
         try:
             node = loader.get_single_node()
         finally:
@@ -76,14 +81,21 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Any:
         if "found character '\\t'" in problem:
             problem = "tabs are not allowed for indentation in YAML; use spaces"
         raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + first_line
+        raise YamlError(line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it") from None
     except yaml.YAMLError as e:
         raise YamlError(first_line, f"invalid YAML: {e}") from None
+    except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
+        raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
 
 
 def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
     line = node.start_mark.line + 1 + offset
     if depth > _MAX_DEPTH:
         raise YamlError(line, f"YAML is nested more than {_MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise YamlError(line, f"unsupported YAML value: tag {node.tag!r} is not allowed here")
     if isinstance(node, yaml.MappingNode):
         result = YamlMap()
         result.line, result.key_lines = line, {}
@@ -105,9 +117,12 @@ def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
         items.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
         return items
     try:
-        return loader.construct_object(node, deep=True)
+        value = loader.construct_object(node, deep=True)
     except yaml.constructor.ConstructorError as e:
         raise YamlError(line, f"unsupported YAML value: {e.problem}") from None
+    if isinstance(value, str) and (bad := _UNUSABLE.search(value)):
+        raise YamlError(line, f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it")
+    return value
 
 
 def read_text(path: Path, problems: Problems) -> str | None:
@@ -116,6 +131,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         data = path.read_bytes()
     except OSError as e:
         problems.error(path, 0, f"cannot read file: {e.strerror or e}")
+        return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(path, 1, "file is UTF-16 encoded; save it with UTF-8 encoding")
         return None
     if b"\0" in data[:8192]:
         problems.error(path, 0, "this is not a text file (it contains NUL bytes)")
@@ -126,4 +144,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
         line = data[: e.start].count(b"\n") + 1
         problems.error(path, line, "file is not valid UTF-8; save it with UTF-8 encoding")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _UNUSABLE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.error(path, line, f"the control character U+{ord(bad[0]):04X} is not allowed in text; remove it")
+        return None
+    return text

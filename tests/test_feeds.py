@@ -116,7 +116,7 @@ def test_content_is_the_sanitized_message_and_affected_components(site: SiteDir)
 
 
 def test_titles_are_plain_text_never_markup(site: SiteDir) -> None:
-    site.incident("2026-11-23-evil.md", '---\ntitle: "<script>alert(1)</script> \\x01]]> &amp;"\n---\n\n## Investigating · 2026-11-23 10:00\nx\n')
+    site.incident("2026-11-23-evil.md", '---\ntitle: "<script>alert(1)</script> ]]> &amp;"\n---\n\n## Investigating · 2026-11-23 10:00\nx\n')
     out = site.build("2026-11-26 10:00")
     for name in ("history.atom", "history.rss"):
         root = etree.fromstring((out / name).read_bytes())
