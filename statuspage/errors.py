@@ -48,16 +48,26 @@ class Problems:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self.items: list[Problem] = []
+        self._real_dirs: dict[Path, Path] = {}
 
     def display_path(self, path: Path | str) -> str:
         """Paths relative to the site folder, as the user typed them in git."""
         p = Path(path)
         if self.root is not None:
             try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
+                return self._resolve(p).relative_to(self._resolve(self.root)).as_posix()
             except ValueError:
                 pass
         return p.as_posix()
+
+    def _resolve(self, p: Path) -> Path:
+        """`p.resolve()`, with each folder resolved once: a site has thousands of files in one folder."""
+        if p.name in ("", ".", "..") or p.is_symlink():
+            return p.resolve()
+        parent = p.parent
+        if parent not in self._real_dirs:
+            self._real_dirs[parent] = parent.resolve()
+        return self._real_dirs[parent] / p.name
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(self.display_path(path), line, message))

@@ -5,21 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import load_config
-from .content import load_incidents
+from .content import IncidentCache, load_incidents
 from .errors import Problems
 from .model import Site
 from .postmortems import load_postmortems
 from .notify.endpoints import check_notify
 
 
-def load_site(root: Path) -> tuple[Site | None, Problems]:
-    """The site in *root*, or None; the Problems hold every error and warning found."""
+def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
+    """The site in *root*, or None; the Problems hold every error and warning found.
+
+    With a *cache* (cache.py), incident files whose bytes are unchanged are not parsed again."""
     problems = Problems(root)
     config = load_config(root, problems)
     if config is None:
         return None, problems
     check_notify(config, problems)
-    incidents = load_incidents(root, config, problems)
+    incidents = load_incidents(root, config, problems, cache)
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:
         return None, problems
