@@ -59,14 +59,14 @@ class FeedEvent:
     at: datetime
     key: str  # the permanent identity the entry id is derived from (never a URL)
     title: str  # plain text
-    make_html: Callable[[], str]  # sanitized HTML, made only for entries a feed shows
+    html: str | Callable[[], str]  # sanitized HTML, or what makes it (run only for entries a feed shows)
     anchor: str  # fragment on the incident page
     components: frozenset[str]  # ids of the components it concerns
 
     @cached_property
-    def html(self) -> str:
-        """The entry's content: rendered on first use, since feeds show only the newest."""
-        return self.make_html()
+    def content(self) -> str:
+        """The sanitized HTML; made on first use, since feeds show only the newest events."""
+        return self.html if isinstance(self.html, str) else self.html()
 
     @property
     def entry_id(self) -> str:
@@ -100,7 +100,7 @@ def update_events(site: Site, now: datetime) -> list[FeedEvent]:
             label = gettext(LABELS[update.status.word])
             events.append(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
-                title=f"{incident.title} — {label}", make_html=partial(_update_html, site, incident, update),
+                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update),
                 anchor=update.anchor, components=concerns,
             ))  # fmt: skip
     return events
@@ -138,7 +138,7 @@ def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
         incident = published.incident
         events.append(FeedEvent(
             incident=incident, at=published.published_at, key=f"{incident.id}/postmortem",
-            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", make_html=partial(_postmortem_html, published),
+            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=partial(_postmortem_html, published),
             anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
         ))  # fmt: skip
     return events
@@ -227,7 +227,7 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
         entry.id(event.entry_id)
         entry.title(xml_text(event.title))  # plain text: lxml escapes it
         entry.link(href=event.link(config.base_url))  # rel defaults to alternate
-        entry.content(xml_text(event.html), type="html")
+        entry.content(xml_text(event.content), type="html")
         entry.published(local(event.at))
         entry.updated(local(event.at))
     return fg
