@@ -38,6 +38,7 @@ from .output import (
     check_output_dir,
     discard,
     existing_files,
+    journal_path,
     new_staging,
     recover,
     stage_file,
@@ -235,7 +236,8 @@ def build_incrementally(
         else:
             discard(staging)
     except BaseException:
-        discard(staging)
+        if not journal_path(out).exists():  # else the change is committed: the next build rolls it forward
+            discard(staging)
         raise
     # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they now are.
     files: dict[str, list[Any]] = {}
