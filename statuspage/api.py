@@ -304,8 +304,10 @@ class ApiView:
                 "page": page,
                 "status": self.status(),
                 "components": self.components(),
-                "incidents": incidents(self.unresolved_incidents),
-                "scheduled_maintenances": incidents(self.active_maintenances + self.upcoming_maintenances),
+                # Capped like the lists: summary.json is polled often and must not grow with
+                # history (a site with hundreds of forgotten open incidents still answers fast).
+                "incidents": incidents(self.unresolved_incidents[:LIST_LIMIT]),
+                "scheduled_maintenances": incidents((self.active_maintenances + self.upcoming_maintenances)[:LIST_LIMIT]),
             },
             "status.json": {"page": page, "status": self.status()},
             "components.json": {"page": page, "components": self.components_with_uptime()},

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -65,10 +66,26 @@ def code_fingerprint() -> str:
 
     package = Path(__file__).parent
     return digest(
-        __version__, str(FORMAT),
+        __version__, str(FORMAT), *_library_versions(),
         _files_digest(package, suffixes=(".py", ".mo", ".html", ".css", ".txt")),
         _files_digest(default_templates_dir()),
     )  # fmt: skip
+
+
+# Libraries whose output ends up in the site: a new version may change the bytes.
+_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "babel", "feedgen", "icalendar", "pyyaml", "lxml")
+
+
+def _library_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return found
 
 
 def user_templates_fingerprint(root: Path) -> str:
@@ -79,6 +96,12 @@ def user_templates_fingerprint(root: Path) -> str:
     if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
         return ""
     return _files_digest(folder)
+
+
+def config_key(config: Config) -> str:
+    """The config as a cache key: every setting, but not where the file is (which only
+    error messages show), so `--source site` and `--source /abs/site` share a cache."""
+    return repr(replace(config, path=None))
 
 
 def _write_json(path: Path, data: Any) -> None:
@@ -159,7 +182,7 @@ class ParseCache:
         self._loaded: Any = _read_json(self.path)
 
     def _start(self, config: Config) -> None:
-        self.key = digest(code_fingerprint(), repr(config))
+        self.key = digest(code_fingerprint(), config_key(config))
         data = self._loaded
         if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.entries = data["files"]

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .build import OutputClash, renderers
-from .cache import BuildState, code_fingerprint, digest, user_templates_fingerprint
+from .cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
 from .content import INCIDENTS_DIR
 from .model import Config, Site
 from .output import (
@@ -63,7 +63,7 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     """Everything a build reads, hashed: equal keys mean byte-identical output.
 
     *config* is the effective one (after --base-url). Reads every source file, but parses none."""
-    parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), repr(config), now.isoformat()]
+    parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), config_key(config), now.isoformat()]
     folder = root / INCIDENTS_DIR
     if folder.is_dir():
         for path in sorted(folder.iterdir()):
@@ -95,7 +95,7 @@ def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], s
         return {}
     pages = renderer.pages
     shared = digest(
-        code_fingerprint(), user_templates, site_key if user_templates else "", repr(site.config), now.isoformat(),
+        code_fingerprint(), user_templates, site_key if user_templates else "", config_key(site.config), now.isoformat(),
         pages.page_status.indicator.word, str(bool(renderer.postmortems.newest_first)),
     )  # fmt: skip
     postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}

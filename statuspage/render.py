@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from .uptime import Uptime, uptime_report
 
 TEMPLATES_DIR = "site-templates"
 RECENT_DAYS = 14
+ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
 
 
 def N_(message: str) -> str:
@@ -207,7 +209,10 @@ class PageSet:
 
     @property
     def active_incidents(self) -> list[IncidentView]:
-        return [v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now)]
+        """The newest open incidents; capped so the front page never grows with history
+        (older open ones stay on their pages and in the history)."""
+        active = (v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now))
+        return list(islice(active, ACTIVE_LIMIT))
 
     @property
     def active_maintenance(self) -> list[IncidentView]:
