@@ -273,7 +273,8 @@ def incident_files(root: Path) -> list[Path]:
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(".md") and not p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    found = (p for p in folder.iterdir() if p.name.endswith(".md") and not p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    return sorted(found, key=lambda p: p.name)  # one folder: by name is by path, and much cheaper
 
 
 class IncidentCache(Protocol):

@@ -66,7 +66,7 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), config_key(config), now.isoformat()]
     folder = root / INCIDENTS_DIR
     if folder.is_dir():
-        for path in sorted(folder.iterdir()):
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):
             if path.name.endswith(".md") and not path.name.startswith("."):
                 try:
                     data = path.read_bytes()
