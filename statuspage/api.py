@@ -103,6 +103,11 @@ class ApiView:
         return [u.at for i in self.incidents for u in self.timelines[i.id]]
 
     @cached_property
+    def first_content_time(self) -> datetime:
+        """The oldest published change (computed once: every component object needs it)."""
+        return min(self.content_times, default=self.updated_at)
+
+    @cached_property
     def updated_at(self) -> datetime:
         """The newest published change: an unchanged site gives unchanged files, whatever *now*."""
         return max(self.content_times, default=self._config_time())
@@ -148,7 +153,7 @@ class ApiView:
         is_group = isinstance(item, Group)
         members = list(item.components) if is_group else []
         start_date = None if is_group else item.start_date
-        origin = min(self.content_times, default=self.updated_at)
+        origin = self.first_content_time
         if start_date is not None:
             origin = datetime.combine(start_date, time(), tzinfo=config.timezone)
         changed = [self.changed_at[cid] for cid in [*members, item_id] if cid in self.changed_at]
@@ -299,8 +304,10 @@ class ApiView:
                 "page": page,
                 "status": self.status(),
                 "components": self.components(),
-                "incidents": incidents(self.unresolved_incidents),
-                "scheduled_maintenances": incidents(self.active_maintenances + self.upcoming_maintenances),
+                # Capped like the lists: summary.json is polled often and must not grow with
+                # history (a site with hundreds of forgotten open incidents still answers fast).
+                "incidents": incidents(self.unresolved_incidents[:LIST_LIMIT]),
+                "scheduled_maintenances": incidents((self.active_maintenances + self.upcoming_maintenances)[:LIST_LIMIT]),
             },
             "status.json": {"page": page, "status": self.status()},
             "components.json": {"page": page, "components": self.components_with_uptime()},

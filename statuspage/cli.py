@@ -11,6 +11,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
+from dataclasses import replace
 from functools import wraps
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -21,6 +22,9 @@ import jinja2
 from . import __version__
 from .authoring import add_update, create_incident, find_incident, parse_component_options
 from .build import OutputClash, build
+from .cache import CACHE_DIR, BuildState, ParseCache
+from .config import load_config
+from .incremental import build_incrementally, source_key, up_to_date
 from .errors import ContentError, Problems, UsageError
 from .importers.command import import_cmd
 from .init import init_cmd
@@ -184,26 +188,52 @@ def check(source: Path, fmt: str) -> None:
               help="Output folder (default: _site inside the source folder).")
 @click.option("--now", help="Build as of this instant (ISO 8601), for reproducible output.")
 @click.option("--base-url", help="Override the config's base_url (e.g. for a preview deploy).")
+@click.option("--no-cache", is_flag=True,
+              help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).")
 @reports_errors
-def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None) -> None:  # fmt: skip
-    """Build the status page into OUT."""
-    site, problems = require_site(source)
+def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool) -> None:  # fmt: skip
+    """Build the status page into OUT (rendering and writing only what changed since the last build)."""
+    out = out if out is not None else source / "_site"
+    state = None if no_cache else BuildState(source, out)
+    key = moment = None
+    config = load_config(source, Problems(source))
+    if state is not None and config is not None:
+        # The no-op check reads the sources but parses none of them. Any usage error
+        # is left for the full path to report, after the content's own problems.
+        with contextlib.suppress(UsageError):
+            moment = clock(now, config)
+            key = source_key(source, with_base_url(config, base_url) if base_url else config, moment)
+        if key is not None and moment is not None and up_to_date(state, out, key):
+            for warning in state.warnings:
+                click.secho(warning, fg="yellow", err=True)
+            click.echo(f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)}).")
+            return
+    parsed = None if no_cache else ParseCache(source)
+    site, problems = load_site(source, cache=parsed)
+    if parsed is not None:
+        parsed.save()
+    if site is None:
+        raise ContentError(problems.items)
     print_warnings(problems)
     if base_url:
-        site = with_base_url(site, base_url)
-    moment = clock(now, site.config)
-    out = out if out is not None else source / "_site"
-    files = build(site, moment)
-    write_site(files, out, source)
-    click.echo(f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}).")
+        site = replace(site, config=with_base_url(site.config, base_url))
+    moment = moment or clock(now, site.config)
+    if state is None or parsed is None:
+        files = build(site, moment)
+        write_site(files, out, source)
+        click.echo(f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}).")
+        return
+    report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
+    state.warnings = [str(w) for w in problems.warnings]
+    state.save()
+    click.echo(f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}); "
+               f"{report.rendered} pages rendered, {report.written} files written, {report.deleted} removed.")
 
 
-def with_base_url(site: Site, base_url: str) -> Site:
-    from dataclasses import replace
-
+def with_base_url(config: Config, base_url: str) -> Config:
     if not base_url.startswith(("http://", "https://")):
         raise UsageError("--base-url must be an absolute http(s) URL")
-    return replace(site, config=replace(site.config, base_url=base_url.rstrip("/") + "/"))
+    return replace(config, base_url=base_url.rstrip("/") + "/")
 
 
 def read_message(message: str | None) -> str:

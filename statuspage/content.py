@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from .config import suggest
 from .errors import Problems
@@ -22,7 +22,7 @@ from .model import (
     Window,
 )
 from .times import TimeError, parse_timestamp
-from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
+from .yamlsource import YamlError, YamlList, YamlMap, decode_text, parse_yaml, read_text
 
 INCIDENTS_DIR = "incidents"
 POSTMORTEM_SUFFIX = ".postmortem.md"
@@ -88,8 +88,8 @@ def parse_components(
     return result
 
 
-def load_incident(path: Path, config: Config, problems: Problems) -> Incident | None:
-    """Read one incident file; None (with problems recorded) if it is unusable."""
+def load_incident(path: Path, config: Config, problems: Problems, data: bytes | None = None) -> Incident | None:
+    """Read one incident file (or parse its *data*, already read); None (with problems recorded) if it is unusable."""
     before = len(problems.errors)
     name = FILE_NAME.match(path.name)
     if not name:
@@ -103,7 +103,10 @@ def load_incident(path: Path, config: Config, problems: Problems) -> Incident | 
     if path.stat().st_size > MAX_FILE_BYTES:
         problems.error(path, 0, f"file is larger than {MAX_FILE_BYTES // 1000} kB; is it really an incident?")
         return None
-    text = read_text(path, problems)
+    if data is None:
+        text = read_text(path, problems)
+    else:
+        text = decode_text(data, path, problems)
     if text is None:
         return None
     return parse_incident(path, text, file_day, config, problems)
@@ -270,21 +273,32 @@ def incident_files(root: Path) -> list[Path]:
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(".md") and not p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    found = (p for p in folder.iterdir() if p.name.endswith(".md") and not p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    return sorted(found, key=lambda p: p.name)  # one folder: by name is by path, and much cheaper
 
 
-def load_incidents(root: Path, config: Config, problems: Problems) -> list[Incident]:
+class IncidentCache(Protocol):
+    """Parsed incidents kept between builds (cache.py), by file name and contents."""
+
+    def load(self, path: Path, config: Config, problems: Problems) -> Incident | None: ...
+
+
+def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
     real_root = root.resolve()
+    # Resolving each of thousands of files is slow: a plain file is inside the site
+    # when its folder is; only links need resolving one by one.
+    folder_inside = (root / INCIDENTS_DIR).resolve().is_relative_to(real_root)
     for path in incident_files(root):
-        if not path.resolve().is_relative_to(real_root):
+        inside = folder_inside and not path.is_symlink()
+        if not inside and not path.resolve().is_relative_to(real_root):
             problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
             continue
         if not path.is_file():
             problems.error(path, 0, "not a regular file")
             continue
-        incident = load_incident(path, config, problems)
+        incident = cache.load(path, config, problems) if cache else load_incident(path, config, problems)
         if incident is not None:
             incidents.append(incident)
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)

@@ -52,13 +52,14 @@ class Problems:
     def __init__(self, root: Path | None = None) -> None:
         self.root = root
         self.items: list[Problem] = []
+        self._real_dirs: dict[Path, Path] = {}
 
     def display_path(self, path: Path | str) -> str:
         """Paths relative to the site folder, as the user typed them in git."""
         p = Path(path)
         if self.root is not None:
             # Unresolved first, so a symlink is named where it is, not where it points.
-            for base, target in ((self.root.absolute(), p.absolute()), (self.root.resolve(), p.resolve())):
+            for base, target in ((self.root.absolute(), p.absolute()), (self._resolve(self.root), self._resolve(p))):
                 try:
                     return Path(os.path.normpath(target)).relative_to(os.path.normpath(base)).as_posix()
                 except ValueError:
@@ -68,6 +69,15 @@ class Problems:
     def shown_path(self, path: Path | str) -> str:
         """display_path with control characters escaped: a file name cannot forge output lines."""
         return _CONTROL.sub(lambda m: repr(m[0])[1:-1], self.display_path(path))
+
+    def _resolve(self, p: Path) -> Path:
+        """`p.resolve()`, with each folder resolved once: a site has thousands of files in one folder."""
+        if p.name in ("", ".", "..") or p.is_symlink():
+            return p.resolve()
+        parent = p.parent
+        if parent not in self._real_dirs:
+            self._real_dirs[parent] = parent.resolve()
+        return self._real_dirs[parent] / p.name
 
     def error(self, path: Path | str, line: int, message: str) -> None:
         self.items.append(Problem(self.shown_path(path), line, message))

@@ -24,6 +24,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property, partial
+from itertools import islice
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
@@ -32,7 +34,7 @@ from .i18n import site_translations
 from .markup import render_markdown
 from .model import Component, Group, Incident, IncidentStatus, Site, Update
 from .postmortems import ANCHOR as POSTMORTEM_ANCHOR
-from .postmortems import PublishedPostmortems
+from .postmortems import PublishedPostmortem, PublishedPostmortems
 from .render import LABELS
 
 # Fixed forever: every entry id in every published feed is derived from it.
@@ -49,7 +51,7 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class FeedEvent:
     """One entry: something subscribers hear about, in every feed it concerns."""
 
@@ -57,9 +59,14 @@ class FeedEvent:
     at: datetime
     key: str  # the permanent identity the entry id is derived from (never a URL)
     title: str  # plain text
-    html: str  # sanitized HTML
+    html: str | Callable[[], str]  # sanitized HTML, or what makes it (run only for entries a feed shows)
     anchor: str  # fragment on the incident page
     components: frozenset[str]  # ids of the components it concerns
+
+    @cached_property
+    def content(self) -> str:
+        """The sanitized HTML; made on first use, since feeds show only the newest events."""
+        return self.html if isinstance(self.html, str) else self.html()
 
     @property
     def entry_id(self) -> str:
@@ -93,7 +100,7 @@ def update_events(site: Site, now: datetime) -> list[FeedEvent]:
             label = gettext(LABELS[update.status.word])
             events.append(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
-                title=f"{incident.title} — {label}", html=_update_html(site, incident, update),
+                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update),
                 anchor=update.anchor, components=concerns,
             ))  # fmt: skip
     return events
@@ -131,10 +138,14 @@ def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
         incident = published.incident
         events.append(FeedEvent(
             incident=incident, at=published.published_at, key=f"{incident.id}/postmortem",
-            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=str(published.html),
+            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=partial(_postmortem_html, published),
             anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
         ))  # fmt: skip
     return events
+
+
+def _postmortem_html(published: PublishedPostmortem) -> str:
+    return str(published.html)
 
 
 # Where feed events come from. A feature with its own events appends its function here.
@@ -183,7 +194,7 @@ def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
     events = feed_events(site, now)
     out: dict[str, bytes] = {}
     for scope in feed_scopes(site):
-        chosen = [e for e in events if scope.covers(e)][: site.config.feed_limit]
+        chosen = list(islice((e for e in events if scope.covers(e)), site.config.feed_limit))
         atom = _generator(site, scope, chosen, ATOM).atom_str(pretty=True)
         # The subtitle holds escaped HTML (see _generator); say so, as RSS readers assume anyway.
         out[scope.prefix + ATOM] = atom.replace(b"<subtitle>", b'<subtitle type="html">', 1)
@@ -220,7 +231,7 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
         entry.id(event.entry_id)
         entry.title(xml_text(event.title))  # plain text: lxml escapes it
         entry.link(href=event.link(config.base_url))  # rel defaults to alternate
-        entry.content(xml_text(event.html), type="html")
+        entry.content(xml_text(event.content), type="html")
         entry.published(local(event.at))
         entry.updated(local(event.at))
     return fg

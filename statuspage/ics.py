@@ -50,7 +50,10 @@ def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
     calendar.add("x-published-ttl", "PT1H")  # the same, for Outlook
     calendar.add("source", config.base_url + CALENDAR)
     maintenances = [i for i in site.incidents if i.maintenance and st.is_visible(i, now)]
-    for incident in sorted(maintenances, key=lambda i: (i.started_at, i.id)):
+    # The latest `feed_limit` windows (upcoming ones first of all), like the feeds: the
+    # file is fetched hourly by every subscriber and must not grow with years of history.
+    latest = sorted(maintenances, key=lambda i: (i.started_at, i.id), reverse=True)[: config.feed_limit]
+    for incident in reversed(latest):
         calendar.add_component(_event(site, incident, now))
     if not maintenances:
         # RFC 5545 §3.6 wants at least one component; an empty calendar carries

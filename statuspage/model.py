@@ -7,6 +7,7 @@ users write in files and the enum values of the Statuspage v2 API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import UTC, date, datetime
 from enum import IntEnum
 from pathlib import Path
@@ -205,5 +206,10 @@ class Site:
     postmortems: dict[str, Postmortem] = field(default_factory=dict)  # by incident id, drafts included
 
     def incident(self, incident_id: str) -> Incident | None:
-        return next((i for i in self.incidents if i.id == incident_id), None)
+        return self._by_id.get(incident_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Incident]:
+        # Pages and the API look incidents up by id for every incident: keep that O(1).
+        return {i.id: i for i in reversed(self.incidents)}  # reversed: the first of equal ids wins
 

@@ -97,12 +97,18 @@ def quarterly_figures(config: Config, incidents: Iterable[Incident], now: dateti
     zone = config.timezone
     counted = [i for i in incidents if not i.is_maintenance and st.is_visible(i, now)]
     current = quarter_of(now, zone)
-    quarter = min((quarter_of(i.created_at, zone) for i in counted), default=current)
+    # Group once and compute each incident's components once: linear in the incidents,
+    # not (quarters x components x incidents).
+    by_quarter: dict[Quarter, list[tuple[Incident, set[str]]]] = {}
+    for incident in counted:
+        by_quarter.setdefault(quarter_of(incident.created_at, zone), []).append((incident, affected_by(incident, now)))
+    quarter = min(by_quarter, default=current)
     result = []
     while quarter <= current:
-        inside = [i for i in counted if quarter_of(i.created_at, zone) == quarter]
+        entries = by_quarter.get(quarter, [])
+        inside = [i for i, _ in entries]
         per_component = {
-            cid: Figures.of([i for i in inside if cid in affected_by(i, now)], now) for cid in config.component_ids
+            cid: Figures.of([i for i, ids in entries if cid in ids], now) for cid in config.component_ids
         }
         result.append(QuarterFigures(quarter, Figures.of(inside, now), per_component))
         quarter = quarter.next()

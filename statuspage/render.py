@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cached_property
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ from .uptime import Uptime, uptime_report
 
 TEMPLATES_DIR = "site-templates"
 RECENT_DAYS = 14
+ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
 
 
 def N_(message: str) -> str:
@@ -90,6 +92,7 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: no need to stat templates on every page
     )
     env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
@@ -209,7 +212,10 @@ class PageSet:
 
     @property
     def active_incidents(self) -> list[IncidentView]:
-        return [v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now)]
+        """The newest open incidents; capped so the front page never grows with history
+        (older open ones stay on their pages and in the history)."""
+        active = (v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now))
+        return list(islice(active, ACTIVE_LIMIT))
 
     @property
     def active_maintenance(self) -> list[IncidentView]:
@@ -259,28 +265,44 @@ def history_href(number: int) -> str:
     return "history/index.html" if number == 1 else f"history/{number}/index.html"
 
 
+class SiteRenderer:
+    """One build's pages: the PageSet and Jinja environment, set up once, rendering a page at a time
+    (so a build can skip pages it already has, or share them out between processes)."""
+
+    def __init__(self, site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> None:
+        self.site = site
+        self.pages = pages = PageSet(site, now)
+        self.env = env = environment(site.root, site.config.language)
+        fmt = pages.fmt
+        zone = site.config.timezone
+        env.globals.update(
+            site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
+            page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
+            iso=lambda moment: isoformat(moment, zone), brand=BrandColours.of(site.config.brand_color),
+            **(extra_globals or {}),
+        )  # fmt: skip
+        self.postmortems = env.globals["postmortems"] = PublishedPostmortems(site, now)
+
+    def render(self, page: Page) -> bytes:
+        template = self.env.get_template(page.template)
+        context = dict(page.context, root=page.root, canonical=self.site.config.base_url + _clean(page.path), path=page.path)
+        # `home` leads to the site root (api/, badges), above a language edition's own root.
+        context.update(home=page.root + "../" * edition_prefix(self.site.config).count("/"),
+                       alternates=alternates(self.site.config, page.path, page.root))  # fmt: skip
+        return template.render(context).encode()
+
+    def stylesheet(self) -> bytes:
+        return self.env.get_template(STYLESHEET).render(root="").encode()
+
+
+STYLESHEET = "assets/style.css"
+
+
 def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> dict[str, bytes]:
     """Every HTML page and the stylesheet, as {relative path: bytes}."""
-    pages = PageSet(site, now)
-    env = environment(site.root, site.config.language)
-    fmt = pages.fmt
-    zone = site.config.timezone
-    env.globals.update(
-        site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
-        page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
-        iso=lambda moment: isoformat(moment, zone), brand=BrandColours.of(site.config.brand_color),
-        **(extra_globals or {}),
-    )  # fmt: skip
-    env.globals["postmortems"] = PublishedPostmortems(site, now)
-    out: dict[str, bytes] = {}
-    for page in pages.pages():
-        template = env.get_template(page.template)
-        context = dict(page.context, root=page.root, canonical=site.config.base_url + _clean(page.path), path=page.path)
-        # `home` leads to the site root (api/, badges), above a language edition's own root.
-        context.update(home=page.root + "../" * edition_prefix(site.config).count("/"),
-                       alternates=alternates(site.config, page.path, page.root))  # fmt: skip
-        out[page.path] = template.render(context).encode()
-    out["assets/style.css"] = env.get_template("assets/style.css").render(root="").encode()
+    renderer = SiteRenderer(site, now, extra_globals)
+    out = {page.path: renderer.render(page) for page in renderer.pages.pages()}
+    out[STYLESHEET] = renderer.stylesheet()
     return out
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .config import load_config
-from .content import load_incidents
+from .content import IncidentCache, load_incidents
 from .errors import Problems
 from .model import Site
 from .postmortems import load_postmortems
@@ -13,8 +13,10 @@ from .notify.endpoints import check_notify
 from .i18n import check_overrides
 
 
-def load_site(root: Path) -> tuple[Site | None, Problems]:
-    """The site in *root*, or None; the Problems hold every error and warning found."""
+def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
+    """The site in *root*, or None; the Problems hold every error and warning found.
+
+    With a *cache* (cache.py), incident files whose bytes are unchanged are not parsed again."""
     problems = Problems(root)
     config = load_config(root, problems)
     if config is None:
@@ -22,7 +24,7 @@ def load_site(root: Path) -> tuple[Site | None, Problems]:
     check_notify(config, problems)
     for language in config.languages or (config.language,):
         check_overrides(root, language, problems)
-    incidents = load_incidents(root, config, problems)
+    incidents = load_incidents(root, config, problems, cache)
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:
         return None, problems

@@ -38,7 +38,27 @@ class PageStatus:
         return INDICATOR_DESCRIPTIONS[self.indicator]
 
 
+# Every output asks for the timeline of every incident at the build's `now`, several
+# times over; remembered for one `now` at a time (entries keep their incident alive,
+# so an id is never reused while it is a key). Transparent: same answer, computed once.
+_timelines: dict[int, tuple[Incident, list[Update]]] = {}
+_timelines_now: list[datetime] = []
+
+
 def timeline(incident: Incident, now: datetime) -> list[Update]:
+    """Updates published by *now*, oldest first, with a maintenance's automatic start and end (see _timeline)."""
+    if not _timelines_now or _timelines_now[0] != now or _timelines_now[0].tzinfo is not now.tzinfo:
+        _timelines.clear()
+        _timelines_now[:] = [now]
+    hit = _timelines.get(id(incident))
+    if hit is not None and hit[0] is incident:
+        return list(hit[1])
+    result = _timeline(incident, now)
+    _timelines[id(incident)] = (incident, result)
+    return list(result)
+
+
+def _timeline(incident: Incident, now: datetime) -> list[Update]:
     """Updates published by *now*, oldest first, with a maintenance's automatic
     start and end filled in where no one took over by hand.
 

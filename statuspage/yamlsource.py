@@ -39,6 +39,20 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+# libyaml's parser (when PyYAML was built with it) composes ~10x faster than the pure-Python
+# one. It is used for the common case only: any error, alias or merge key is re-read with
+# _Loader, so every message and line number stays exactly what the Python loader reports.
+_CLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+class _Fallback(Exception):
+    """The fast parse met something only the Python loader reports exactly."""
+
+
 class YamlMap(dict[Any, Any]):
     """A mapping that remembers the line of itself, each key and each value."""
 
@@ -65,16 +79,28 @@ class YamlError(ValueError):
 
 def parse_yaml(text: str, *, first_line: int = 1) -> Any:
     """Parse *text*; lines reported are counted from *first_line*."""
+    if _CLoader is not None:
+        try:
+            return _parse(_CLoader, text, first_line, set())
+        except (_Fallback, yaml.YAMLError, YamlError):
+            pass
+    return _parse(_Loader, text, first_line, None)
+
+
+def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None) -> Any:
+    """Compose and convert one document; *seen* (fast path only) detects aliases."""
     try:
-        loader = _Loader(text)  # checks for unprintable characters right away
+        loader = loader_class(text)  # the reader checks for unprintable characters right away
         try:
             node = loader.get_single_node()
         finally:
             loader.dispose()
         if node is None:
             return None
-        return _convert(node, loader, first_line - 1, 0)
+        return _convert(node, loader, first_line - 1, 0, seen)
     except yaml.MarkedYAMLError as e:
+        if seen is not None:
+            raise
         mark = e.problem_mark or e.context_mark
         line = (mark.line + first_line) if mark else first_line
         problem = e.problem or e.context or "invalid YAML"
@@ -85,13 +111,21 @@ def parse_yaml(text: str, *, first_line: int = 1) -> Any:
         line = text.count("\n", 0, e.position) + first_line
         raise YamlError(line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it") from None
     except yaml.YAMLError as e:
+        if seen is not None:
+            raise
         raise YamlError(first_line, f"invalid YAML: {e}") from None
     except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
         raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
 
 
-def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
+def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[int] | None = None) -> Any:
     line = node.start_mark.line + 1 + offset
+    if seen is not None:
+        # libyaml resolves an alias to the very node its anchor names: meeting a node
+        # twice means an alias, which the Python loader refuses with its own message.
+        if id(node) in seen or node.tag == "tag:yaml.org,2002:merge":
+            raise _Fallback
+        seen.add(id(node))
     if depth > _MAX_DEPTH:
         raise YamlError(line, f"YAML is nested more than {_MAX_DEPTH} levels deep")
     if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
@@ -102,17 +136,17 @@ def _convert(node: yaml.Node, loader: _Loader, offset: int, depth: int) -> Any:
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlError(key_node.start_mark.line + 1 + offset, "YAML merge keys (<<) are not supported here")
-            key = _convert(key_node, loader, offset, depth + 1)
+            key = _convert(key_node, loader, offset, depth + 1, seen)
             key_line = key_node.start_mark.line + 1 + offset
             if not isinstance(key, str | int | float | bool) and key is not None:
                 raise YamlError(key_line, "mapping keys must be plain words")
             if key in result:
                 raise YamlError(key_line, f"duplicate key {key!r}")
-            result[key] = _convert(value_node, loader, offset, depth + 1)
+            result[key] = _convert(value_node, loader, offset, depth + 1, seen)
             result.key_lines[key] = key_line
         return result
     if isinstance(node, yaml.SequenceNode):
-        items = YamlList(_convert(n, loader, offset, depth + 1) for n in node.value)
+        items = YamlList(_convert(n, loader, offset, depth + 1, seen) for n in node.value)
         items.line = line
         items.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
         return items
@@ -132,6 +166,11 @@ def read_text(path: Path, problems: Problems) -> str | None:
     except OSError as e:
         problems.error(path, 0, f"cannot read file: {e.strerror or e}")
         return None
+    return decode_text(data, path, problems)
+
+
+def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
+    """*data* (the contents of *path*) as text, as read_text reads it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         problems.error(path, 1, "file is UTF-16 encoded; save it with UTF-8 encoding")
         return None

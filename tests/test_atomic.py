@@ -55,8 +55,8 @@ def assert_untouched(out: Path, before: dict[str, str]) -> None:
     assert leftovers == [], "staging folders left behind"
 
 
-def build_cli(site_dir: SiteDir, out: Path):
-    result = site_dir.run("build", "--out", str(out), "--now", NOW)
+def build_cli(site_dir: SiteDir, out: Path, *extra: str):
+    result = site_dir.run("build", "--out", str(out), "--now", NOW, *extra)
     assert "Traceback" not in result.output
     return result
 
@@ -117,6 +117,13 @@ def test_a_stage_raising_midway(built, monkeypatch: pytest.MonkeyPatch) -> None:
         yield broken_stage
 
     monkeypatch.setattr(build_module, "renderers", stages)
+    # Both paths: a full build, and an incremental one after a source changed.
+    result = site_dir.run("build", "--out", str(out), "--now", NOW, "--no-cache")
+    assert result.exit_code == 1
+    assert "internal error: ZeroDivisionError: the badge renderer divided by zero" in result.output
+    assert_untouched(out, before)
+    incident = next((site_dir.root / "incidents").glob("*.md"))
+    incident.write_text(incident.read_text() + "\nOne more line.\n")
     result = build_cli(site_dir, out)
     assert result.exit_code == 1
     assert "internal error: ZeroDivisionError: the badge renderer divided by zero" in result.output
@@ -138,20 +145,22 @@ def fail_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseException
     return written
 
 
-def test_disk_full_while_writing(built, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("extra", [(), ("--no-cache",)], ids=["incremental", "full"])
+def test_disk_full_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]) -> None:
     site_dir, out, before = built
     written = fail_after(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
-    result = build_cli(site_dir, out)
+    result = build_cli(site_dir, out, *extra)
     assert len(written) == 3, "the failure must come midway, after some files were written"
     assert result.exit_code == 1
     assert "error: No space left on device; nothing was changed" in result.output
     assert_untouched(out, before)
 
 
-def test_ctrl_c_while_writing(built, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("extra", [(), ("--no-cache",)], ids=["incremental", "full"])
+def test_ctrl_c_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]) -> None:
     site_dir, out, before = built
     fail_after(monkeypatch, 2, KeyboardInterrupt())
-    result = build_cli(site_dir, out)
+    result = build_cli(site_dir, out, *extra)
     assert result.exit_code == 130
     assert "interrupted; nothing was changed" in result.output
     assert_untouched(out, before)
@@ -168,7 +177,7 @@ def test_failed_swap_puts_the_old_site_back(built, monkeypatch: pytest.MonkeyPat
         return real(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    result = build_cli(site_dir, out)
+    result = build_cli(site_dir, out, "--no-cache")  # the whole-tree swap of a full build
     assert result.exit_code == 1
     assert "Input/output error" in result.output
     assert_untouched(out, before)

@@ -140,7 +140,8 @@ def test_failed_build_keeps_the_last_good_site(site_dir: SiteDir) -> None:
     assert result.exit_code == 1
     assert "incidents/2026-11-21-bad.md:3: unknown impact 'huge'" in result.output
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".")] == []
+    # No staging folder or journal left behind (the build cache is meant to stay).
+    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".") and p.name != ".statuspage-cache"] == []
 
 
 def test_same_now_gives_identical_output(site_dir: SiteDir, tmp_path: Path) -> None:

@@ -1,0 +1,184 @@
+"""Build-speed benchmark: cold build, no-op rebuild, one edited and one added incident.
+
+    python bench/run.py            # N = 1,000 and 10,000
+    python bench/run.py --large    # and 100,000
+    python bench/run.py --sizes 2000 --repeat 3
+
+Each build runs `python -m statuspage build` as a child process, timed by the wall
+clock, with its peak RSS from wait4() (the largest of the process and the worker
+processes it waited for). The floor is the time a child takes only to read every
+source file and parse its YAML and Markdown with the same libraries (PyYAML with
+libyaml where available, Python-Markdown with the same extensions); each build is
+also shown as a multiple of it. Results are printed and written to bench/results.json.
+Not part of the test suite: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import END, GROUPS, NOW, generate, incident_file  # noqa: E402
+
+OUT = HERE / "out"
+
+
+def floor(site: Path) -> None:
+    """Child mode: read every source file, parse its front matter and its Markdown, nothing else."""
+    import markdown
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    md = markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+    yaml.load((site / "statuspage.yaml").read_text(encoding="utf-8"), Loader=loader)
+    for path in sorted((site / "incidents").iterdir()):
+        text = path.read_bytes().decode("utf-8")
+        _, front, body = text.split("---\n", 2)
+        yaml.load(front, Loader=loader)
+        md.reset().convert(body)
+
+
+def run_child(args: list[str]) -> tuple[float, float, str]:
+    """Run *args*; (wall seconds, peak RSS in MB of it and its waited-for workers, stdout)."""
+    start = time.perf_counter()
+    out_r, out_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: exec the command with stdout into the pipe, stderr silenced
+        os.close(out_r)
+        os.dup2(out_w, 1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        try:
+            os.execvp(args[0], args)
+        finally:
+            os._exit(127)
+    os.close(out_w)
+    chunks = []
+    while chunk := os.read(out_r, 65536):
+        chunks.append(chunk)
+    os.close(out_r)
+    _, status, usage = os.wait4(pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed: exit {os.waitstatus_to_exitcode(status)}")
+    return seconds, usage.ru_maxrss / 1024, b"".join(chunks).decode()
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    files = [p for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(p.stat().st_size for p in files)
+
+
+def build_args(site: Path, out: Path, now: str = NOW) -> list[str]:
+    return [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", str(out), "--now", now]
+
+
+def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
+    site, out = OUT / f"site-{n}", OUT / f"site-{n}-out"
+    print(f"\n== N = {n:,}: generating ...", flush=True)
+    generate(n, seed, site)
+    row: dict[str, object] = {"n": n, "sources": len(list((site / "incidents").iterdir()))}
+
+    def best(label: str, args: list[str], before=None) -> None:  # type: ignore[no-untyped-def]
+        times, rss = [], []
+        for _ in range(repeat):
+            if before:
+                before()
+            seconds, peak, _ = run_child(args)
+            times.append(seconds)
+            rss.append(peak)
+        row[label] = {"seconds": round(min(times), 3), "peak_rss_mb": round(max(rss), 1)}
+        print(f"   {label:<12} {min(times):8.2f} s   {max(rss):7.1f} MB", flush=True)
+
+    best("floor", [sys.executable, str(Path(__file__).resolve()), "--floor", str(site)])
+
+    def clean() -> None:
+        subprocess.run(["rm", "-rf", str(out), str(site / ".statuspage-cache")], check=True)
+
+    best("cold", build_args(site, out), clean)
+    files, size = tree_size(out)
+    row["output"] = {
+        "files": files, "megabytes": round(size / 1e6, 1),
+        "index_html_kb": round((out / "index.html").stat().st_size / 1e3, 1),
+        "summary_json_kb": round((out / "api/v2/summary.json").stat().st_size / 1e3, 1),
+        "history_pages": len(list((out / "history").glob("**/index.html"))),
+    }  # fmt: skip
+    best("noop", build_args(site, out))
+
+    target = sorted((site / "incidents").glob("*-event-*.md"))[len(list((site / "incidents").glob("*-event-*.md"))) // 2]
+    original = target.read_text(encoding="utf-8")
+    edits = iter(range(1_000_000))
+
+    def edit() -> None:
+        heading_end = original.index("\n", original.index("\n## ") + 1)  # the newest update's heading
+        text = f"{original[: heading_end + 1]}Edited ({next(edits)}). {original[heading_end + 1 :]}"
+        target.write_text(text, encoding="utf-8")
+
+    best("edit", build_args(site, out), edit)
+    added = site / "incidents" / "2026-06-01-added.md"
+    components = [cid for members in GROUPS.values() for cid in members]
+    text = incident_file(random.Random(seed), END.replace(hour=6), components, open_=False)
+
+    def add() -> None:
+        added.unlink(missing_ok=True)
+        run_child(build_args(site, out))  # back to "without it", untimed
+        added.write_text(text, encoding="utf-8")
+
+    best("add", build_args(site, out), add)
+    best("later_now", build_args(site, out, "2026-06-01T12:15:00Z"), lambda: run_child(build_args(site, out)))
+    floor_s = row["floor"]["seconds"]  # type: ignore[index]
+    for label in ("cold", "noop", "edit", "add", "later_now"):
+        row[label]["x_floor"] = round(row[label]["seconds"] / floor_s, 2)  # type: ignore[index]
+    return row
+
+
+def table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        f = lambda k: r[k]["seconds"]  # type: ignore[index]  # noqa: E731
+        o = r["output"]
+        lines.append(
+            f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | {f('noop'):.2f} | "  # type: ignore[index]
+            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
+            f"(max of all builds {max(r[k]['peak_rss_mb'] for k in ('cold', 'noop', 'edit', 'add', 'later_now')):.0f}) | "  # type: ignore[index]
+            f"{o['files']:,} / {o['megabytes']} | {o['index_html_kb']} | {o['summary_json_kb']} |"  # type: ignore[index]
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--large", action="store_true", help="also N = 100,000")
+    parser.add_argument("--sizes", type=int, nargs="*", help="instead of 1,000 and 10,000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best time is kept")
+    parser.add_argument("--json", type=Path, default=HERE / "results.json")
+    parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.floor:
+        floor(args.floor)
+        return
+    sizes = args.sizes or [1_000, 10_000] + ([100_000] if args.large else [])
+    rows = [measure(n, args.seed, args.repeat) for n in sizes]
+    machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
+               "platform": platform.platform()}  # fmt: skip
+    print(f"\n{machine}\n\n{table(rows)}")
+    args.json.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
+    print(f"\nwritten to {args.json}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""The build cache: `.statuspage-cache/` in the site folder, safe to delete at any time.
+
+It holds what earlier builds worked out, each piece under a key made of everything
+it was made from, so a stale entry is never used, only missed:
+
+- `incidents.json`: each incident file's parse (the Incident and its problems), keyed
+  by the file's name and bytes, the parsed config and the package's own code;
+- `build-<out>.json`, one per output folder: the key of every page written there (its
+  inputs, `now` included), and the digest, size and mtime of every file written (the
+  manifest), so a rebuild renders and writes only what changed.
+
+Plain JSON, never pickle: the folder lives in a repository that others may commit to,
+and loading a cache must never run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .content import load_incident
+from .errors import Problem, Problems
+from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+
+CACHE_DIR = ".statuspage-cache"
+FORMAT = 1  # bump when the files' layout changes
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short, collision-safe hash of *parts* (blake2b, 128 bits)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: ("ab","c") != ("a","bc")
+        h.update(data)
+    return h.hexdigest()
+
+
+def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> str:
+    """Names and bytes of every file under *folder* (sorted), or "" when there is none."""
+    if not folder.is_dir():
+        return ""
+    parts: list[str | bytes] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        if suffixes is None or path.suffix in suffixes:
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@cache
+def code_fingerprint() -> str:
+    """The package version and its own code, catalogs and default theme: a developer's
+    edit to any of them invalidates the cache even without a new version number."""
+    from .render import default_templates_dir
+
+    package = Path(__file__).parent
+    return digest(
+        __version__, str(FORMAT), *_library_versions(),
+        _files_digest(package, suffixes=(".py", ".mo", ".html", ".css", ".txt")),
+        _files_digest(default_templates_dir()),
+    )  # fmt: skip
+
+
+# Libraries whose output ends up in the site: a new version may change the bytes.
+_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "babel", "feedgen", "icalendar", "pyyaml", "lxml")
+
+
+def _library_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return found
+
+
+def user_templates_fingerprint(root: Path) -> str:
+    """The site's own site-templates/ (empty string when it has none)."""
+    from .render import TEMPLATES_DIR, default_templates_dir
+
+    folder = root / TEMPLATES_DIR
+    if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
+        return ""
+    return _files_digest(folder)
+
+
+def config_key(config: Config) -> str:
+    """The config as a cache key: every setting, but not where the file is (which only
+    error messages show), so `--source site` and `--source /abs/site` share a cache."""
+    return repr(replace(config, path=None))
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Atomically: a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, separators=(",", ":")))  # dumps: C encoder; dump() streams in Python
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_json(path: Path) -> Any:
+    """The file's data, or None if it is missing or damaged (a cache is only ever a hint)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+# -- incidents as plain JSON ---------------------------------------------------
+
+_STATUSES = {int(s): s for s in IncidentStatus}
+_COMPONENT_STATUSES = list(ComponentStatus)
+_IMPACTS = list(Impact)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICRO
+
+
+def _moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def encode_incident(i: Incident) -> list[Any] | None:
+    """*i* as JSON values (None if it holds something JSON cannot carry back exactly)."""
+    moments = [u.at for u in i.updates] + ([i.maintenance.start, i.maintenance.end] if i.maintenance else [])
+    if i.extra or any(m.tzinfo is not UTC for m in moments):
+        return None
+    return [
+        i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],
+        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line, u.automatic]
+         for u in i.updates],
+        i.path, i.postmortem_url,
+        [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
+    ]  # fmt: skip
+
+
+def decode_incident(r: list[Any]) -> Incident:
+    cs = _COMPONENT_STATUSES
+    return Incident(
+        id=r[0], title=r[1], impact=_IMPACTS[r[2]],
+        components=tuple((c, cs[s]) for c, s in r[3]),
+        updates=tuple(
+            Update(_STATUSES[u[0]], _moment(u[1]), u[2], tuple((c, cs[s]) for c, s in u[3]), u[4], u[5]) for u in r[4]
+        ),
+        path=r[5], postmortem_url=r[6],
+        maintenance=Window(_moment(r[7][0]), _moment(r[7][1])) if r[7] else None,
+    )  # fmt: skip
+
+
+class ParseCache:
+    """Parsed incident files, reused while a file's bytes, the config and the code are the same."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "incidents.json"
+        self.entries: dict[str, list[Any]] = {}
+        self.used: dict[str, list[Any]] = {}
+        self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
+        self.key: str | None = None
+        self.hits = self.misses = 0
+        self._loaded: Any = _read_json(self.path)
+
+    def _start(self, config: Config) -> None:
+        self.key = digest(code_fingerprint(), config_key(config))
+        data = self._loaded
+        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+            self.entries = data["files"]
+        self._loaded = None
+
+    def load(self, path: Path, config: Config, problems: Problems) -> Incident | None:
+        """What content.load_incident gives for *path*, from the cache when its bytes are known."""
+        if self.key is None:
+            self._start(config)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return load_incident(path, config, problems)  # reports why it cannot be read
+        key = digest(path.name, data)
+        entry = self.entries.get(path.name)
+        if entry is not None and entry[0] == key:
+            self.hits += 1
+            problems.items += [Problem(*p) for p in entry[2]]
+            incident = decode_incident(entry[1]) if entry[1] is not None else None
+        else:
+            self.misses += 1
+            before = len(problems.items)
+            incident = load_incident(path, config, problems, data)
+            found = problems.items[before:]
+            encoded = encode_incident(incident) if incident is not None else None
+            if incident is None or encoded is not None:
+                entry = [key, encoded, [[p.path, p.line, p.message, p.severity] for p in found]]
+        if entry is not None:
+            self.used[path.name] = entry
+        if incident is not None:
+            self.digests[incident.id] = key
+        return incident
+
+    def save(self) -> None:
+        """Keep the entries of this run's files (deleted files drop out); skipped when nothing changed."""
+        if self.key is None or (self.misses == 0 and len(self.used) == len(self.entries)):
+            return
+        with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
+            _write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})
+
+
+class BuildState:
+    """What the last build into one output folder wrote: page keys and the file manifest."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
+        data = _read_json(self.path)
+        ok = isinstance(data, dict) and data.get("format") == FORMAT and data.get("code") == code_fingerprint()
+        self.site_key: str | None = data.get("site") if ok else None
+        self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
+        self.files: dict[str, list[Any]] = data.get("files", {}) if ok else {}  # path -> [digest, size, mtime_ns]
+        self.warnings: list[str] = data.get("warnings", []) if ok else []
+
+    def forget(self) -> None:
+        """Trust nothing recorded (the output was changed behind our back)."""
+        self.site_key, self.pages, self.files = None, {}, {}
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
+            "warnings": self.warnings, "pages": self.pages, "files": self.files,
+        }  # fmt: skip
+        with contextlib.suppress(OSError):
+            _write_json(self.path, data)

@@ -1,0 +1,276 @@
+"""Builds that reuse the last one: render what changed, write only files whose bytes changed.
+
+`build()` (build.py) stays the pure library API: (site, now) -> every file in memory.
+This module produces the same bytes file by file, with three savings:
+
+- a page whose inputs are unchanged since the last build into the same folder is
+  not rendered again. Its key (cache.py) holds everything the default theme shows on
+  it: the incident file's bytes, its postmortem, the config, the code and theme, the
+  page status, whether any postmortem is published, and `now` itself, since every
+  page's footer says when it was generated. A site with its own templates may show
+  anything on any page, so there a key also holds every source file (reuse then
+  happens only when nothing at all changed);
+- every other file (index, feeds, API, ...) is rendered, but written only if its
+  bytes differ from what the folder holds (known from the manifest of the last
+  build, checked against each file's size and mtime, or else read back);
+- a first build of a big site renders its pages in a process per core.
+
+Output goes through output.py's staging + journal (see there for what a failed or
+interrupted build leaves behind).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from . import build as stages
+from .brand import logo_path
+from .i18n import OVERRIDES_DIR
+from .build import OutputClash
+from .cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
+from .content import INCIDENTS_DIR
+from .model import Config, Site
+from .output import (
+    apply_changes,
+    check_output_dir,
+    discard,
+    existing_files,
+    journal_path,
+    new_staging,
+    recover,
+    stage_file,
+)
+from .render import STYLESHEET, Page, SiteRenderer, render_pages
+
+# Below this many pages to render, starting processes costs more than it saves.
+PARALLEL_MIN = 400
+
+
+@dataclass
+class BuildReport:
+    files: int = 0  # files in the built site
+    rendered: int = 0  # pages rendered (the rest were reused)
+    written: int = 0  # files whose bytes changed
+    deleted: int = 0
+    up_to_date: bool = False  # nothing to do at all
+    warnings: list[str] = field(default_factory=list)
+
+
+def source_key(root: Path, config: Config, now: datetime) -> str:
+    """Everything a build reads, hashed: equal keys mean byte-identical output.
+
+    *config* is the effective one (after --base-url). Reads every source file, but parses none."""
+    parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), config_key(config), now.isoformat()]
+    folder = root / INCIDENTS_DIR
+    if folder.is_dir():
+        for path in sorted(folder.iterdir(), key=lambda p: p.name):
+            if path.name.endswith(".md") and not path.name.startswith("."):
+                parts += [path.name, str(path.is_symlink()), _contents(path)]
+    # Other files the build reads: string overrides and the logo it copies.
+    parts.append(overrides_fingerprint(root))
+    logo = logo_path(config.logo)
+    if logo is not None:
+        parts += [str(logo), _contents(root / logo)]
+    return digest(*parts)
+
+
+def overrides_fingerprint(root: Path) -> str:
+    """The site's own translations/*.po: they reword strings on every page."""
+    folder = root / OVERRIDES_DIR
+    if not folder.is_dir():
+        return ""
+    return digest(*(part for path in sorted(folder.glob("*.po"), key=lambda p: p.name) for part in (path.name, _contents(path))))
+
+
+def _contents(path: Path) -> bytes:
+    """A file's bytes for the key; never opens a FIFO or device (that would block or stream)."""
+    try:
+        if not path.is_file():
+            return b"\0not a regular file"
+        return path.read_bytes()
+    except OSError:
+        return b"\0unreadable"
+
+
+def up_to_date(state: BuildState, out: Path, key: str) -> bool:
+    """The last build into *out* had the same key, and every file it wrote is still as it left it."""
+    if state.site_key != key or not (out / ".statuspage-build").exists() or recover(out):
+        return False
+    live = existing_files(out)
+    return live.keys() == state.files.keys() and all(
+        live[rel] == (entry[1], entry[2]) for rel, entry in state.files.items()
+    )
+
+
+def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], site_key: str | None) -> dict[str, str]:
+    """The key of each page whose inputs we can name (see the module docstring)."""
+    site = renderer.site
+    assert site.root is not None
+    user_templates = user_templates_fingerprint(site.root)
+    if user_templates and site_key is None:
+        return {}
+    pages = renderer.pages
+    shared = digest(
+        code_fingerprint(), user_templates, site_key if user_templates else "", config_key(site.config), now.isoformat(),
+        overrides_fingerprint(site.root),
+        pages.page_status.indicator.word, str(bool(renderer.postmortems.newest_first)),
+    )  # fmt: skip
+    postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
+
+    def part(incident_id: str) -> str | None:
+        known = digests.get(incident_id)
+        return None if known is None else f"{incident_id}:{known}:{postmortems.get(incident_id, '')}"
+
+    keys = {}
+    for page in pages.pages():
+        if "view" in page.context:
+            own = part(page.context["view"].id)
+            if own is not None:
+                keys[page.path] = digest(shared, "incident", own)
+        elif page.template == "history.html" and page.context["number"] > 1:  # page 1 shows all-time figures
+            ids = [part(view.id) for _, views in page.context["months"] for view in views]
+            if None not in ids:
+                keys[page.path] = digest(shared, "history", str(page.context["number"]), str(page.context["count"]), *ids)  # type: ignore[arg-type]
+    return keys
+
+
+class _Writer:
+    """Compares each output with what the folder holds, staging only what differs."""
+
+    def __init__(self, out: Path, staging: Path, live: dict[str, tuple[int, int]], recorded: dict[str, list[Any]]) -> None:
+        self.out, self.staging, self.live, self.recorded = out, staging, live, recorded
+
+    def trusted(self, rel: str) -> str | None:
+        """The digest of the live file as the manifest recorded it, if the file still matches."""
+        entry = self.recorded.get(rel)
+        if entry is not None and self.live.get(rel) == (entry[1], entry[2]):
+            return str(entry[0])
+        return None
+
+    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
+        """(path, digest, changed), staging *data* if the folder does not hold exactly it."""
+        new = digest(data)
+        old = self.trusted(rel)
+        if old is None and rel in self.live:
+            try:
+                old = digest((self.out / rel).read_bytes())
+            except OSError:
+                old = None
+        changed = new != old
+        if changed:
+            stage_file(self.staging, rel, data)
+        return rel, new, changed
+
+
+# Set in the parent just before forking; workers inherit it (nothing is pickled).
+_JOB: tuple[SiteRenderer, list[Page], _Writer] | None = None
+
+
+def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]] | int:
+    assert _JOB is not None
+    renderer, pages, writer = _JOB
+    results = []
+    for index in indices:
+        try:
+            results.append(writer.put(pages[index].path, renderer.render(pages[index])))
+        except Exception:
+            return index  # the parent renders it again, raising the real error
+    return results
+
+
+def _render(renderer: SiteRenderer, pages: list[Page], writer: _Writer, workers: int) -> Iterable[tuple[str, str, bool]]:
+    if workers < 2 or len(pages) < PARALLEL_MIN:
+        for page in pages:
+            yield writer.put(page.path, renderer.render(page))
+        return
+    global _JOB
+    _JOB = (renderer, pages, writer)
+    step = max(len(pages) // (workers * 8), 1)
+    chunks = [list(range(i, min(i + step, len(pages)))) for i in range(0, len(pages), step)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for result in pool.imap_unordered(_render_chunk, chunks):
+                if isinstance(result, int):
+                    renderer.render(pages[result])  # raises as it did in the worker
+                    raise RuntimeError(f"rendering {pages[result].path} failed in a worker process")
+                yield from result
+    finally:
+        _JOB = None
+
+
+def default_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_incrementally(
+    site: Site, now: datetime, out: Path, source: Path, state: BuildState, digests: dict[str, str],
+    *, site_key: str | None = None, workers: int | None = None,
+) -> BuildReport:  # fmt: skip
+    """Bring *out* to exactly what `build(site, now)` gives, doing only the work that changed."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    check_output_dir(out, source)
+    out = out.resolve()
+    if recover(out):
+        state.forget()  # the last build was interrupted after its manifest was written
+    live = existing_files(out)
+    staging = new_staging(out)
+    report = BuildReport()
+    results: dict[str, tuple[str, bool]] = {}
+
+    def add(rel: str, digest_: str, changed: bool) -> None:
+        if rel in results:
+            raise OutputClash(f"two outputs share the path {rel}")
+        results[rel] = (digest_, changed)
+
+    try:
+        writer = _Writer(out, staging, live, state.files)
+        renderer = SiteRenderer(site, now)
+        keys = _page_keys(renderer, now, digests, site_key)
+        todo = []
+        for page in renderer.pages.pages():
+            key = keys.get(page.path)
+            reused = writer.trusted(page.path) if key is not None and state.pages.get(page.path) == key else None
+            if reused is not None:
+                add(page.path, reused, False)
+            else:
+                todo.append(page)
+        report.rendered = len(todo)
+        for rel, digest_, changed in _render(renderer, todo, writer, workers or default_workers()):
+            add(rel, digest_, changed)
+        add(*writer.put(STYLESHEET, renderer.stylesheet()))
+        for stage in stages.renderers():
+            if stage is not render_pages:
+                for rel, data in stage(site, now).items():
+                    add(*writer.put(rel, data))
+        changed = [rel for rel, (_, c) in results.items() if c]
+        deleted = sorted(live.keys() - results.keys())
+        if changed or deleted or not live:
+            apply_changes(staging, out, changed, deleted)
+        else:
+            discard(staging)
+    except BaseException:
+        if not journal_path(out).exists():  # else the change is committed: the next build rolls it forward
+            discard(staging)
+        raise
+    # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they now are.
+    files: dict[str, list[Any]] = {}
+    for rel, (digest_, was_changed) in sorted(results.items()):
+        if not was_changed and rel in live:
+            files[rel] = [digest_, *live[rel]]
+        else:
+            st = (out / rel).stat()
+            files[rel] = [digest_, st.st_size, st.st_mtime_ns]
+    state.files, state.site_key = files, site_key
+    state.pages = {path: key for path, key in keys.items() if path in files}
+    report.files, report.written, report.deleted = len(files), len(changed), len(deleted)
+    return report

@@ -1,0 +1,192 @@
+"""Rebuilds that reuse the cache give byte for byte what a build from scratch gives."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from statuspage import incremental, output
+from statuspage.cache import CACHE_DIR
+
+from .conftest import EXAMPLE_INCIDENT, SiteDir
+
+NOW = "2026-11-26 10:00"
+
+
+def incident(day: int, title: str, *, resolved: bool = True, body: str = "Requests fail.") -> str:
+    closing = f"## Resolved · 2026-11-{day:02d} 12:00\nFixed.\n\n" if resolved else ""
+    return (
+        f"---\ntitle: {title}\ncomponents:\n  api: partial_outage\n---\n\n{closing}"
+        f"## Investigating · 2026-11-{day:02d} 11:00\n{body}\n"
+    )
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+@pytest.fixture
+def site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> SiteDir:
+    # Small pages per history page, so adding an incident moves others between pages.
+    (site_dir.root / "statuspage.yaml").write_text((site_dir.root / "statuspage.yaml").read_text() + "history_per_page: 2\n")
+    for day in range(2, 9):
+        site_dir.incident(f"2026-11-{day:02d}-event-{day}.md", incident(day, f"Event {day}", resolved=day != 5))
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    # Also take the process-pool path on this small site; one process is enough to prove it.
+    monkeypatch.setattr(incremental, "PARALLEL_MIN", 1)
+    return site_dir
+
+
+def rebuild_matches_cold(site: SiteDir, out: Path, cold: Path, *args: str) -> str:
+    """Rebuild *out* with the cache, build *cold* from scratch, and compare every byte."""
+    result = site.run("build", "--out", str(out), "--now", NOW, *args)
+    assert result.exit_code == 0, result.output
+    assert site.run("build", "--out", str(cold), "--now", NOW, "--no-cache").exit_code == 0
+    assert tree(out) == tree(cold)
+    assert folders(out) == folders(cold)
+    return result.output
+
+
+def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = rebuild_matches_cold(site, out, tmp_path / "cold0")
+    assert "0 removed" in first and (site.root / CACHE_DIR / "incidents.json").is_file()
+
+    again = rebuild_matches_cold(site, out, tmp_path / "cold1")
+    assert again.startswith("Up to date")
+
+    site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed", body="A [link](https://example.com/)."))
+    edited = rebuild_matches_cold(site, out, tmp_path / "cold2")
+    assert "files written" in edited and "0 removed" in edited
+    assert "Event 4, renamed" in (out / "incidents/2026-11-04-event-4/index.html").read_text()
+
+    site.incident("2026-11-25-new.md", incident(25, "Brand new", resolved=False))
+    rebuild_matches_cold(site, out, tmp_path / "cold3")
+
+    (site.root / "incidents/2026-11-03-event-3.md").unlink()
+    deleted = rebuild_matches_cold(site, out, tmp_path / "cold4")
+    assert not (out / "incidents/2026-11-03-event-3").exists()
+    assert " 0 removed" not in deleted
+
+
+def test_a_later_now_and_a_new_base_url_rebuild_what_they_change(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    for args in (["--base-url", "https://elsewhere.example/"], []):
+        result = site.run("build", "--out", str(out), "--now", "2026-11-27 09:00", *args)
+        assert result.exit_code == 0, result.output
+        assert site.run("build", "--out", str(tmp_path / "c"), "--now", "2026-11-27 09:00", "--no-cache", *args).exit_code == 0
+        assert tree(out) == tree(tmp_path / "c")
+
+
+def test_output_changed_by_hand_is_repaired(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    page = out / "incidents/2026-11-04-event-4/index.html"
+    page.write_text("defaced")
+    (out / "stray.txt").write_text("not ours")
+    (out / "history.atom").unlink()
+    result = rebuild_matches_cold(site, out, tmp_path / "cold1")
+    assert not result.startswith("Up to date")
+
+
+def test_a_damaged_or_deleted_cache_only_costs_time(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    for path in (site.root / CACHE_DIR).iterdir():
+        path.write_text("{not json")
+    rebuild_matches_cold(site, out, tmp_path / "cold1")
+    # A cache claiming a different parse for a file's bytes would be used, so the
+    # key also covers the config: changing the config invalidates every entry.
+    cache = json.loads((site.root / CACHE_DIR / "incidents.json").read_text())
+    assert len(cache["files"]) == 8
+    config = site.root / "statuspage.yaml"
+    config.write_text(config.read_text().replace("Test Status", "Renamed Status"))
+    rebuild_matches_cold(site, out, tmp_path / "cold2")
+    assert "Renamed Status" in (out / "index.html").read_text()
+    for path in (site.root / CACHE_DIR).iterdir():
+        path.unlink()
+    rebuild_matches_cold(site, out, tmp_path / "cold3")
+
+
+def test_a_user_template_change_rerenders_every_page(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    templates = site.root / "site-templates"
+    templates.mkdir()
+    (templates / "incident.html").write_text(
+        '{% extends "default/incident.html" %}{% block after_timeline %}<p class="extra">{{ pages.past | length }} in all</p>{% endblock %}'
+    )
+    rebuild_matches_cold(site, out, tmp_path / "cold1")
+    assert "8 in all" in (out / "incidents/2026-11-04-event-4/index.html").read_text()
+    # With its own templates a page may show anything: adding an incident re-renders them all.
+    site.incident("2026-11-25-new.md", incident(25, "Brand new"))
+    rebuild_matches_cold(site, out, tmp_path / "cold2")
+    assert "9 in all" in (out / "incidents/2026-11-04-event-4/index.html").read_text()
+
+
+def test_a_failed_rebuild_leaves_the_site_and_no_staging(site: SiteDir, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    before = tree(out)
+    templates = site.root / "site-templates"
+    templates.mkdir()
+    (templates / "incident.html").write_text("{{ no_such_variable }}")
+    result = site.run("build", "--out", str(out), "--now", NOW)
+    assert result.exit_code == 1 and "template error" in result.output
+    assert tree(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cold0", "out", "site"]
+
+
+def test_an_interrupted_apply_is_finished_by_the_next_build(site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed"))
+
+    moved = []
+    real_replace = os.replace
+
+    def die_after_two(source: object, target: object) -> None:
+        real_replace(source, target)
+        if str(target).startswith(f"{out}/"):  # a site file moved in
+            moved.append(target)
+            if len(moved) == 2:
+                raise KeyboardInterrupt  # as if the process were killed mid-way
+
+    monkeypatch.setattr(output.os, "replace", die_after_two)
+    assert site.run("build", "--out", str(out), "--now", NOW).exit_code == 130
+    monkeypatch.setattr(output.os, "replace", real_replace)
+    assert output.journal_path(out).exists()
+    rebuild_matches_cold(site, out, tmp_path / "cold1")
+    assert not output.journal_path(out).exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cold0", "cold1", "out", "site"]
+
+
+def test_string_overrides_and_the_logo_are_build_inputs(site: SiteDir, tmp_path: Path) -> None:
+    """Files the build reads besides incidents: a reworded string, the copied logo."""
+    out = tmp_path / "out"
+    config = site.root / "statuspage.yaml"
+    config.write_text(config.read_text() + "logo: logo.svg\n")
+    (site.root / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    assert "Up to date" in site.run("build", "--out", str(out), "--now", NOW).output
+    (site.root / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    rebuild_matches_cold(site, out, tmp_path / "cold1")
+    assert b'width="9"' in (out / "logo.svg").read_bytes()
+    (site.root / "translations").mkdir()
+    (site.root / "translations" / "en.po").write_text('msgid "History"\nmsgstr "Past incidents archive"\n')
+    rebuild_matches_cold(site, out, tmp_path / "cold2")
+    assert b"Past incidents archive" in (out / "index.html").read_bytes()
+
+
+def test_a_fifo_among_the_incidents_is_reported_not_read(site: SiteDir, tmp_path: Path) -> None:
+    os.mkfifo(site.root / "incidents" / "2026-11-21-pipe.md")
+    result = site.run("build", "--out", str(tmp_path / "out"), "--now", NOW)
+    assert result.exit_code == 1 and "2026-11-21-pipe.md: not a regular file" in result.output
