@@ -30,6 +30,7 @@ from . import __version__
 from .content import load_incident
 from .errors import Problem, Problems
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+from .theme import TEMPLATES_DIR, default_templates_dir
 
 CACHE_DIR = ".statuspage-cache"
 FORMAT = 1  # bump when the files' layout changes
@@ -62,8 +63,6 @@ def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> s
 def code_fingerprint() -> str:
     """The package version and its own code, catalogs and default theme: a developer's
     edit to any of them invalidates the cache even without a new version number."""
-    from .render import default_templates_dir
-
     package = Path(__file__).parent
     return digest(
         __version__, str(FORMAT), *_library_versions(),
@@ -90,8 +89,6 @@ def _library_versions() -> list[str]:
 
 def user_templates_fingerprint(root: Path) -> str:
     """The site's own site-templates/ (empty string when it has none)."""
-    from .render import TEMPLATES_DIR, default_templates_dir
-
     folder = root / TEMPLATES_DIR
     if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
         return ""

@@ -8,37 +8,31 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
 from dataclasses import replace
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
-import jinja2
 
 from . import __version__
-from .authoring import add_update, create_incident, find_incident, parse_component_options
-from .build import OutputClash, build
 from .cache import CACHE_DIR, BuildState, ParseCache
 from .config import load_config
-from .incremental import build_incrementally, source_key, up_to_date
 from .errors import ContentError, Problems, UsageError
-from .importers.command import import_cmd
-from .init import init_cmd
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
-from .notify.command import notify_command
-from .notify.endpoints import unset_variable_warnings
 from .output import OutputError, write_site
-from .postmortem_draft import postmortem_command
-from .postmortems import next_publication
-from .serve import serve_cmd
-from .site import load_site
-from .status import changes
+from .sourcekey import source_key, up_to_date
 from .times import MAX_YEAR, MIN_YEAR, TimeError, isoformat, parse_timestamp
-from .uptime import next_day_start
+
+if TYPE_CHECKING:
+    import jinja2
+
+# The rest of the package (rendering: Jinja, Markdown, lxml, Babel, feeds, ...) is
+# imported inside the commands that use it: a `build` with nothing to do must not
+# pay for importing it, which costs more than the no-op check itself.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -99,9 +93,9 @@ def reports_errors(func: F) -> F:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
             fail(f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed", 1)
-        except jinja2.TemplateError as e:
+        except loaded("jinja2", "TemplateError") as e:
             fail(f"template error: {template_location(e)}{e.message or e}; nothing was changed", 1)
-        except OutputClash as e:
+        except loaded("statuspage.build", "OutputClash") as e:
             fail(f"{e}; nothing was changed", 1)
         except OSError as e:
             where = f": {e.filename}" if e.filename else ""
@@ -120,8 +114,20 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def loaded(module: str, name: str) -> Any:
+    """The exception class *module*.*name*, or () (an `except` that matches nothing) while
+    *module* is not imported: nothing can have raised it then, and importing it only to
+    compare would cost every command that never renders."""
+    found = sys.modules.get(module)
+    return getattr(found, name) if found is not None else ()
+
+
 def template_location(error: jinja2.TemplateError) -> str:
     """`file:line: ` of the template line that failed, for syntax and runtime errors alike."""
+    import traceback
+
+    import jinja2
+
     if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
         filename, line = error.filename, error.lineno
     else:
@@ -137,6 +143,8 @@ def template_location(error: jinja2.TemplateError) -> str:
 
 
 def require_site(source: Path) -> tuple[Site, Problems]:
+    from .site import load_site
+
     site, problems = load_site(source)
     if site is None:
         raise ContentError(problems.items)
@@ -148,7 +156,35 @@ def print_warnings(problems: Problems) -> None:
         click.secho(str(warning), fg="yellow", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands from other modules are imported only when run or listed
+    (`--help`), so running one command does not import every other one's libraries."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name].split(":")
+            self.add_command(getattr(import_module(module, __package__), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+# Commands defined in their own modules, imported when used.
+LAZY_COMMANDS = {
+    "init": ".init:init_cmd",
+    "serve": ".serve:serve_cmd",
+    "import": ".importers.command:import_cmd",
+    "notify": ".notify.command:notify_command",
+    "postmortem": ".postmortem_draft:postmortem_command",
+}
+
+
+@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="statuspage")
 def cli() -> None:
     """Build a status page from incident files kept in git."""
@@ -161,6 +197,9 @@ def cli() -> None:
 @reports_errors
 def check(source: Path, fmt: str) -> None:
     """Validate statuspage.yaml and every incident file; report all problems as path:line."""
+    from .notify.endpoints import unset_variable_warnings
+    from .site import load_site
+
     site, problems = load_site(source)
     if site is not None:
         unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
@@ -208,6 +247,10 @@ def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | N
                 click.secho(warning, fg="yellow", err=True)
             click.echo(f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)}).")
             return
+    from .build import build
+    from .incremental import build_incrementally
+    from .site import load_site
+
     parsed = None if no_cache else ParseCache(source)
     site, problems = load_site(source, cache=parsed)
     if parsed is not None:
@@ -268,6 +311,8 @@ def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | N
 def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None, message: str | None,
         at: str | None, maintenance: bool, start: str | None, end: str | None, source: Path) -> None:  # fmt: skip
     """Open a new incident (or schedule maintenance) and print the new file's path."""
+    from .authoring import create_incident, parse_component_options
+
     site, _ = require_site(source)
     config = site.config
     now = clock(None, config)
@@ -301,6 +346,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
 @reports_errors
 def update(incident: str, status: str, message: str | None, at: str | None, components: tuple[str, ...], source: Path) -> None:
     """Add an update to INCIDENT (its id, path, or a unique part of its name)."""
+    from .authoring import add_update, find_incident, parse_component_options
+
     site, _ = require_site(source)
     config = site.config
     path = find_incident(source, incident)
@@ -320,6 +367,8 @@ def update(incident: str, status: str, message: str | None, at: str | None, comp
 @reports_errors
 def resolve(incident: str, message: str | None, at: str | None, source: Path) -> None:
     """Resolve INCIDENT (maintenance: mark it completed); its components return to operational."""
+    from .authoring import add_update, find_incident
+
     site, _ = require_site(source)
     config = site.config
     path = find_incident(source, incident)
@@ -341,6 +390,10 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
     """Print when the page next changes by itself (ISO 8601): a maintenance window
     opens or closes, a future-dated update comes due, or the day ends in the site's
     zone (the day bars move on), so a scheduler can rebuild right then."""
+    from .postmortems import next_publication
+    from .status import changes
+    from .uptime import next_day_start
+
     site, _ = require_site(source)
     zone = site.config.timezone
     moment = clock(now, site.config)
@@ -352,11 +405,6 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
     coming.sort()
     for when, what in coming if verbose else coming[:1]:
         click.echo(f"{isoformat(when, zone)}  {what}" if verbose else isoformat(when, zone))
-
-
-# Commands defined in their own modules.
-for command in (init_cmd, serve_cmd, import_cmd, notify_command, postmortem_command):
-    cli.add_command(command)
 
 
 def main() -> None:

@@ -10,10 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from .brand import logo_warning
 from .colours import brand_warning
 from .errors import Problems
-from .i18n import available_languages, language_tag
 from .model import Component, Config, Group
 from .times import TimeError, load_zone
 from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
@@ -128,8 +126,11 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if logo and not LOGO.match(logo):
         err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
         logo = None
-    if unusable_logo := logo_warning(logo, path.parent):
-        problems.warning(path, data.line_of("logo"), unusable_logo)
+    if logo:  # brand.py and i18n.py (Babel) are imported only when needed: a no-op build is mostly imports
+        from .brand import logo_warning
+
+        if unusable_logo := logo_warning(logo, path.parent):
+            problems.warning(path, data.line_of("logo"), unusable_logo)
     language, languages = _languages(data, path, problems)
     cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)
 
@@ -168,6 +169,8 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
     of a multi-language site or ()), as canonical BCP 47 tags that have a catalog."""
 
     def tag(value: object, line: int, key: str) -> str | None:
+        from .i18n import available_languages, language_tag
+
         found = language_tag(value) if isinstance(value, str) else None
         if found is None:
             available = available_languages()

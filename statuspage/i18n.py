@@ -27,6 +27,7 @@ from babel.units import format_unit
 
 from .errors import Problems
 from .model import Config
+from .theme import OVERRIDES_DIR
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "statuspage"
@@ -105,11 +106,8 @@ def translations(language: str) -> gettext.NullTranslations:
         return gettext.GNUTranslations(mo)
 
 
-# A site may reword any string in its own `translations/<language>.po` (only the
+# A site may reword any string in its own `translations/<language>.po` (OVERRIDES_DIR; only the
 # entries it changes; English too): read at build time, no compiling, over the shipped catalog.
-OVERRIDES_DIR = "translations"
-
-
 def override_path(root: Path | None, language: str) -> Path | None:
     """The site's own catalog for *language*, if it has one."""
     path = root / OVERRIDES_DIR / f"{language}.po" if root is not None else None

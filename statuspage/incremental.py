@@ -30,12 +30,9 @@ from pathlib import Path
 from typing import Any
 
 from . import build as stages
-from .brand import logo_path
-from .i18n import OVERRIDES_DIR
 from .build import OutputClash
 from .cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
-from .content import INCIDENTS_DIR
-from .model import Config, Site
+from .model import Site
 from .output import (
     apply_changes,
     check_output_dir,
@@ -47,6 +44,7 @@ from .output import (
     stage_file,
 )
 from .render import STYLESHEET, Page, SiteRenderer, render_pages
+from .sourcekey import overrides_fingerprint
 
 # Below this many pages to render, starting processes costs more than it saves.
 PARALLEL_MIN = 400
@@ -60,52 +58,6 @@ class BuildReport:
     deleted: int = 0
     up_to_date: bool = False  # nothing to do at all
     warnings: list[str] = field(default_factory=list)
-
-
-def source_key(root: Path, config: Config, now: datetime) -> str:
-    """Everything a build reads, hashed: equal keys mean byte-identical output.
-
-    *config* is the effective one (after --base-url). Reads every source file, but parses none."""
-    parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), config_key(config), now.isoformat()]
-    folder = root / INCIDENTS_DIR
-    if folder.is_dir():
-        for path in sorted(folder.iterdir(), key=lambda p: p.name):
-            if path.name.endswith(".md") and not path.name.startswith("."):
-                parts += [path.name, str(path.is_symlink()), _contents(path)]
-    # Other files the build reads: string overrides and the logo it copies.
-    parts.append(overrides_fingerprint(root))
-    logo = logo_path(config.logo)
-    if logo is not None:
-        parts += [str(logo), _contents(root / logo)]
-    return digest(*parts)
-
-
-def overrides_fingerprint(root: Path) -> str:
-    """The site's own translations/*.po: they reword strings on every page."""
-    folder = root / OVERRIDES_DIR
-    if not folder.is_dir():
-        return ""
-    return digest(*(part for path in sorted(folder.glob("*.po"), key=lambda p: p.name) for part in (path.name, _contents(path))))
-
-
-def _contents(path: Path) -> bytes:
-    """A file's bytes for the key; never opens a FIFO or device (that would block or stream)."""
-    try:
-        if not path.is_file():
-            return b"\0not a regular file"
-        return path.read_bytes()
-    except OSError:
-        return b"\0unreadable"
-
-
-def up_to_date(state: BuildState, out: Path, key: str) -> bool:
-    """The last build into *out* had the same key, and every file it wrote is still as it left it."""
-    if state.site_key != key or not (out / ".statuspage-build").exists() or recover(out):
-        return False
-    live = existing_files(out)
-    return live.keys() == state.files.keys() and all(
-        live[rel] == (entry[1], entry[2]) for rel, entry in state.files.items()
-    )
 
 
 def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], site_key: str | None) -> dict[str, str]:

@@ -25,10 +25,10 @@ from .markup import plain_text, render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
 from .reliability import QuarterFigures, quarterly_figures
+from .theme import TEMPLATES_DIR, default_templates_dir
 from .times import isoformat
 from .uptime import Uptime, uptime_report
 
-TEMPLATES_DIR = "site-templates"
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
 
@@ -70,12 +70,6 @@ BANNER = {
     Impact.MAJOR: N_("Partial System Outage"),
     Impact.CRITICAL: N_("Major System Outage"),
 }
-
-
-def default_templates_dir() -> Path:
-    """The packaged theme: inside the wheel, or the repo's top-level folder in a checkout."""
-    packaged = Path(__file__).parent / TEMPLATES_DIR
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / TEMPLATES_DIR
 
 
 def environment(root: Path | None, language: str) -> jinja2.Environment:
