@@ -27,11 +27,6 @@ API_DIR = "api/v2/"
 LIST_LIMIT = 50  # the hosted API returns "the 50 most recent"
 _UNRESOLVED = (IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED, IncidentStatus.MONITORING)
 _ACTIVE_MAINTENANCE = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
-# Bodies of the updates the generator adds when a window opens or closes (same words as the page).
-_AUTOMATIC_BODIES = {
-    IncidentStatus.IN_PROGRESS: "The scheduled maintenance window has started.",
-    IncidentStatus.COMPLETED: "The scheduled maintenance window has ended.",
-}
 # The clock is never read: an empty site needs *some* fixed instant for `updated_at`.
 _NO_CONTENT = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -206,7 +201,7 @@ class ApiView:
             # Unique per incident and stable: the update's anchor on the incident page.
             "id": f"{incident.id}-{update.anchor}",
             "status": update.status.word,
-            "body": _AUTOMATIC_BODIES.get(update.status, "") if update.automatic else update.body,
+            "body": st.AUTOMATIC_MESSAGES.get(update.status, "") if update.automatic else update.body,
             "incident_id": incident.id,
             "created_at": at,
             "updated_at": at,

@@ -142,7 +142,7 @@ def _moment(micros: int) -> datetime:
 def encode_incident(i: Incident) -> list[Any] | None:
     """*i* as JSON values (None if it holds something JSON cannot carry back exactly)."""
     moments = [u.at for u in i.updates] + ([i.maintenance.start, i.maintenance.end] if i.maintenance else [])
-    if i.extra or any(m.tzinfo is not UTC for m in moments):
+    if any(m.tzinfo is not UTC for m in moments):
         return None
     return [
         i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],

@@ -90,7 +90,6 @@ def parse_components(
 
 def load_incident(path: Path, config: Config, problems: Problems, data: bytes | None = None) -> Incident | None:
     """Read one incident file (or parse its *data*, already read); None (with problems recorded) if it is unusable."""
-    before = len(problems.errors)
     name = FILE_NAME.match(path.name)
     if not name:
         problems.error(path, 0, "incident files are named YYYY-MM-DD-slug.md (letters, digits, - and _ only), e.g. 2026-11-20-api-errors.md")

@@ -32,7 +32,7 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from . import status as st
 from .i18n import site_translations
 from .markup import render_markdown
-from .model import Component, Group, Incident, IncidentStatus, Site, Update
+from .model import Component, Group, Incident, Site, Update
 from .postmortems import ANCHOR as POSTMORTEM_ANCHOR
 from .postmortems import PublishedPostmortem, PublishedPostmortems
 from .render import LABELS
@@ -78,9 +78,7 @@ class FeedEvent:
 
 def automatic_message(update: Update, gettext: Callable[[str], str]) -> str:
     """What the incident page says for an update the clock wrote (a window opening or closing)."""
-    if update.status is IncidentStatus.IN_PROGRESS:
-        return gettext("The scheduled maintenance window has started.")
-    return gettext("The scheduled maintenance window has ended.")
+    return gettext(st.AUTOMATIC_MESSAGES[update.status])
 
 
 def update_key(incident: Incident, update: Update) -> str:

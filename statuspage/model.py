@@ -158,7 +158,6 @@ class Incident:
     path: str = ""
     postmortem_url: str | None = None
     maintenance: Window | None = None
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def is_maintenance(self) -> bool:

@@ -22,7 +22,7 @@ from .content import INCIDENTS_DIR, MAX_FILE_BYTES, POSTMORTEM_SUFFIX, split_fro
 from .errors import Problems
 from .markup import render_markdown
 from .model import Config, Incident, Postmortem, Site
-from .times import TimeError, isoformat, parse_timestamp
+from .times import TimeError, parse_timestamp
 from .yamlsource import YamlList, YamlMap, read_text
 
 FRONT_MATTER_KEYS = ["published", "title", "authors"]

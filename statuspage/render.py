@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import status as st
+from .status import AUTOMATIC_MESSAGES, N_
 from .colours import BrandColours
 from .daybars import day_runs
 from .i18n import Formatter, alternates, edition_prefix, site_translations
@@ -33,9 +34,6 @@ RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
 
 
-def N_(message: str) -> str:
-    """Marks a string for extraction into the catalogs; translated where shown."""
-    return message
 
 
 # UI labels for the enum words (machine words stay English in files and JSON).
@@ -91,7 +89,9 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
     env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))
     env.filters["plain_text"] = plain_text
-    env.globals.update(LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER, day_runs=day_runs)
+    env.globals.update(
+        LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER, AUTOMATIC_MESSAGES=AUTOMATIC_MESSAGES, day_runs=day_runs
+    )
     return env
 
 

@@ -29,6 +29,19 @@ _STATUS_IMPACT = {
 }
 
 
+
+def N_(message: str) -> str:
+    """Marks a string for extraction into the catalogs; translated where shown."""
+    return message
+
+
+# What the updates the clock writes (a maintenance window opening or closing) say:
+# English here and in the JSON API, translated on pages, feeds and notifications.
+AUTOMATIC_MESSAGES = {
+    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
+    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
+}
+
 @dataclass(frozen=True)
 class PageStatus:
     indicator: Impact

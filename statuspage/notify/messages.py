@@ -15,17 +15,13 @@ from markupsafe import Markup
 
 from ..i18n import Formatter, site_translations
 from ..markup import plain_text, render_markdown
-from ..model import Component, ComponentStatus, IncidentStatus, Site
-from ..render import N_, environment
+from ..model import Component, ComponentStatus, Site
+from ..render import environment
+from ..status import AUTOMATIC_MESSAGES
 from ..times import isoformat
 from .events import Event
 
 TEMPLATES = ("subject.txt", "message.txt", "email.txt", "email.html")
-# What a maintenance window opening or closing by itself says (the pages' wording).
-AUTOMATIC = {
-    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
-    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
-}
 
 
 @dataclass(frozen=True)
@@ -75,7 +71,7 @@ class Renderer:
         if update is None:
             source = ""
         elif update.automatic:
-            source = self.gettext(AUTOMATIC.get(update.status, ""))
+            source = self.gettext(AUTOMATIC_MESSAGES.get(update.status, ""))
         else:
             source = update.body
         incident_url = self.incident_url(event)
