@@ -67,45 +67,45 @@ class ApiView:
             text = text.removesuffix("+00:00") + "Z"
         return text
 
-    @cached_property
-    def changes(self) -> dict[str, list[tuple[Update, list[Change]]]]:
-        """Per incident, each published update with the component changes it made.
+    def changes(self, incident: Incident) -> list[tuple[Update, list[Change]]]:
+        """Each published update of *incident* with the component changes it made.
 
         A component follows an incident only while the incident is open (not yet
         scheduled-only, not resolved), so the first open update moves components from
-        operational and the resolving one moves them back."""
-        result: dict[str, list[tuple[Update, list[Change]]]] = {}
-        for incident in self.incidents:
-            before: dict[str, ComponentStatus] = {}
-            entries = []
-            for update in self.timelines[incident.id]:
-                is_open = not update.status.is_final and update.status is not IncidentStatus.SCHEDULED
-                after = st.component_states(incident, update.at) if is_open else {}
-                ok = ComponentStatus.OPERATIONAL
-                made = [
-                    Change(cid, before.get(cid, ok), after.get(cid, ok))
-                    for cid in incident.affected
-                    if before.get(cid, ok) != after.get(cid, ok)
-                ]
-                entries.append((update, made))
-                before = after
-            result[incident.id] = entries
-        return result
+        operational and the resolving one moves them back. Worked out on demand and
+        kept: the lists need the newest incidents only, `changed_at` rarely all."""
+        known = self._changes.get(incident.id)
+        if known is not None:
+            return known
+        before: dict[str, ComponentStatus] = {}
+        entries = []
+        ok = ComponentStatus.OPERATIONAL
+        for update in self.timelines[incident.id]:
+            is_open = not update.status.is_final and update.status is not IncidentStatus.SCHEDULED
+            after = st.component_states(incident, update.at) if is_open else {}
+            made = [
+                Change(cid, before.get(cid, ok), after.get(cid, ok))
+                for cid in incident.affected
+                if before.get(cid, ok) != after.get(cid, ok)
+            ]
+            entries.append((update, made))
+            before = after
+        self._changes[incident.id] = entries
+        return entries
 
     @cached_property
-    def content_times(self) -> list[datetime]:
-        """Every instant, up to *now*, at which something published changed."""
-        return [u.at for i in self.incidents for u in self.timelines[i.id]]
+    def _changes(self) -> dict[str, list[tuple[Update, list[Change]]]]:
+        return {}
 
     @cached_property
     def first_content_time(self) -> datetime:
         """The oldest published change (computed once: every component object needs it)."""
-        return min(self.content_times, default=self.updated_at)
+        return min((self.timelines[i.id][0].at for i in self.incidents), default=self.updated_at)
 
     @cached_property
     def updated_at(self) -> datetime:
         """The newest published change: an unchanged site gives unchanged files, whatever *now*."""
-        return max(self.content_times, default=self._config_time())
+        return max((self.timelines[i.id][-1].at for i in self.incidents), default=self._config_time())
 
     def _config_time(self) -> datetime:
         dates = [c.start_date for c in self.config.components if c.start_date]
@@ -115,10 +115,19 @@ class ApiView:
 
     @cached_property
     def changed_at(self) -> dict[str, datetime]:
-        """When an incident last changed each component's status (absent if never)."""
+        """When an incident last changed each component's status (absent if never).
+
+        Incidents are visited by their newest update, latest first; a change is never
+        later than its incident's newest update, so once every component has a time
+        and the next incident's newest update is older than all of them, nothing
+        further can move any of them (years of history are skipped)."""
         result: dict[str, datetime] = {}
-        for entries in self.changes.values():
-            for update, made in entries:
+        wanted = len(self.config.component_ids)
+        by_latest = sorted(self.incidents, key=lambda i: self.timelines[i.id][-1].at, reverse=True)
+        for incident in by_latest:
+            if len(result) >= wanted and self.timelines[incident.id][-1].at < min(result.values()):
+                break
+            for update, made in self.changes(incident):
                 for change in made:
                     result[change.component] = max(result.get(change.component, update.at), update.at)
         return result
@@ -240,7 +249,7 @@ class ApiView:
                 "scheduled_auto_in_progress": True,
                 "scheduled_auto_completed": True,
             })  # fmt: skip
-        newest_first = reversed(self.changes[incident.id])
+        newest_first = reversed(self.changes(incident))
         obj.update({
             "incident_updates": [self.incident_update(incident, u, made) for u, made in newest_first],
             "components": [self.component(cid) for cid in incident.affected],
@@ -344,8 +353,9 @@ class ApiView:
 
 
 def dump(document: JSON) -> bytes:
-    """Deterministic JSON: keys in the order built, UTF-8, two-space indent, final newline."""
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    """Deterministic JSON: keys in the order built, UTF-8, compact (as the hosted API
+    serves it, and written by json's C encoder, which an indent would bypass), final newline."""
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def render_api(site: Site, now: datetime) -> dict[str, bytes]:

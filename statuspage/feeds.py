@@ -18,14 +18,14 @@ incident id is the published file name, and an update's time is its identity
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property, partial
-from itertools import islice
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
@@ -86,22 +86,47 @@ def update_key(incident: Incident, update: Update) -> str:
     return f"{incident.id}/{update.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def update_events(site: Site, now: datetime) -> list[FeedEvent]:
-    """One event per update published by *now* (maintenance start/end included)."""
+def update_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+    """One event per update published by *now* (maintenance start/end included), newest first.
+
+    Lazily: feeds show only the newest entries, so incidents are visited by their
+    newest update, latest first, and an event is handed out once no incident still
+    to visit can hold a newer one; years of history are never turned into events."""
     gettext = site_translations(site.root, site.config.language).gettext
-    events = []
-    for incident in site.incidents:
-        if not st.is_visible(incident, now):
-            continue
+    visible = [i for i in site.incidents if st.is_visible(i, now)]
+    newest = {i.id: st.timeline(i, now)[-1].at for i in visible}
+    waiting: list[_Newest] = []
+    for incident in sorted(visible, key=lambda i: newest[i.id], reverse=True):
+        while waiting and waiting[0].event.at > newest[incident.id]:
+            yield heapq.heappop(waiting).event
         concerns = frozenset(st.component_states(incident, now))
         for update in st.timeline(incident, now):
             label = gettext(LABELS[update.status.word])
-            events.append(FeedEvent(
+            heapq.heappush(waiting, _Newest(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
                 title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update),
                 anchor=update.anchor, components=concerns,
-            ))  # fmt: skip
-    return events
+            )))  # fmt: skip
+    while waiting:
+        yield heapq.heappop(waiting).event
+
+
+def feed_order(event: FeedEvent) -> tuple[datetime, str, str]:
+    """Newest first; equal times fall back to incident id and key, so the order
+    never depends on the order files were read in."""
+    return (event.at, event.incident.id, event.key)
+
+
+class _Newest:
+    """A heap entry that puts the event coming first in a feed on top (heapq is a min-heap)."""
+
+    __slots__ = ("event", "order")
+
+    def __init__(self, event: FeedEvent) -> None:
+        self.event, self.order = event, feed_order(event)
+
+    def __lt__(self, other: _Newest) -> bool:
+        return self.order > other.order
 
 
 def _update_html(site: Site, incident: Incident, update: Update) -> str:
@@ -129,7 +154,7 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
 
 
 def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
-    """One event when a postmortem is published (its id never changes afterwards)."""
+    """One event when a postmortem is published (its id never changes afterwards), newest first."""
     gettext = site_translations(site.root, site.config.language).gettext
     events = []
     for published in PublishedPostmortems(site, now).newest_first:
@@ -139,22 +164,21 @@ def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
             title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=partial(_postmortem_html, published),
             anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
         ))  # fmt: skip
-    return events
+    return sorted(events, key=feed_order, reverse=True)
 
 
 def _postmortem_html(published: PublishedPostmortem) -> str:
     return str(published.html)
 
 
-# Where feed events come from. A feature with its own events appends its function here.
+# Where feed events come from, each source newest first (feed_order). A feature with
+# its own events appends its function here.
 EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (update_events, postmortem_events)
 
 
-def feed_events(site: Site, now: datetime) -> list[FeedEvent]:
-    """Every event, newest first; equal times fall back to incident id and key, so
-    the order never depends on the order files were read in."""
-    events = [event for source in EVENT_SOURCES for event in source(site, now)]
-    return sorted(events, key=lambda e: (e.at, e.incident.id, e.key), reverse=True)
+def feed_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+    """Every event, newest first (feed_order), merged lazily from the sources."""
+    return heapq.merge(*(source(site, now) for source in EVENT_SOURCES), key=feed_order, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -189,14 +213,27 @@ def feed_scopes(site: Site) -> list[FeedScope]:
 
 def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
     """history.atom/.rss at the root and under components/<id>/, as bytes."""
+    limit = site.config.feed_limit
+    scopes = feed_scopes(site)
+    chosen: dict[str, list[FeedEvent]] = {scope.prefix: [] for scope in scopes}
+    filling = [scope for scope in scopes if limit > 0]
     events = feed_events(site, now)
+    while filling:  # one pass over the events, newest first, until every feed is full
+        event = next(events, None)
+        if event is None:
+            break
+        for scope in filling:
+            if scope.covers(event):
+                chosen[scope.prefix].append(event)
+        if any(len(chosen[scope.prefix]) >= limit for scope in filling):
+            filling = [scope for scope in filling if len(chosen[scope.prefix]) < limit]
     out: dict[str, bytes] = {}
-    for scope in feed_scopes(site):
-        chosen = list(islice((e for e in events if scope.covers(e)), site.config.feed_limit))
-        atom = _generator(site, scope, chosen, ATOM).atom_str(pretty=True)
+    for scope in scopes:
+        entries = chosen[scope.prefix]
+        atom = _generator(site, scope, entries, ATOM).atom_str(pretty=True)
         # The subtitle holds escaped HTML (see _generator); say so, as RSS readers assume anyway.
         out[scope.prefix + ATOM] = atom.replace(b"<subtitle>", b'<subtitle type="html">', 1)
-        out[scope.prefix + RSS] = _generator(site, scope, chosen, RSS).rss_str(pretty=True)
+        out[scope.prefix + RSS] = _generator(site, scope, entries, RSS).rss_str(pretty=True)
     return out
 
 

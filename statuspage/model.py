@@ -65,7 +65,7 @@ class IncidentStatus(_Words):
 
     @property
     def is_final(self) -> bool:
-        return self in (IncidentStatus.RESOLVED, IncidentStatus.COMPLETED)
+        return self is IncidentStatus.RESOLVED or self is IncidentStatus.COMPLETED
 
     @property
     def for_maintenance(self) -> bool:
@@ -166,10 +166,15 @@ class Incident:
     @property
     def affected(self) -> list[str]:
         """Every component the incident touches, in first-mentioned order."""
+        return list(self._affected)
+
+    @cached_property
+    def _affected(self) -> tuple[str, ...]:
+        # Asked for by every output for every incident; an Incident never changes.
         seen = dict.fromkeys(cid for cid, _ in self.components)
         for update in self.updates:
             seen.update(dict.fromkeys(cid for cid, _ in update.components))
-        return list(seen)
+        return tuple(seen)
 
     @property
     def created_at(self) -> datetime:

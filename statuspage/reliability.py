@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from . import status as st
+from .memo import remember_last
 from .model import Config, Impact, Incident
 
 IMPACTS = [Impact.CRITICAL, Impact.MAJOR, Impact.MINOR, Impact.NONE]  # worst first, as tables show them
@@ -60,16 +61,32 @@ class Figures:
 
     @classmethod
     def of(cls, incidents: list[Incident], now: datetime) -> Figures:
-        counts = dict.fromkeys(IMPACTS, 0)
-        times = []
+        tally = _Tally()
         for incident in incidents:
-            counts[incident.impact] += 1
-            end = st.resolved_at(incident, now)
-            if end is not None:
-                times.append(end.astimezone(UTC) - incident.created_at.astimezone(UTC))
-        mttr = sum(times, timedelta(0)) / len(times) if times else None
+            tally.add(incident, st.resolved_at(incident, now))
+        return tally.figures()
+
+
+class _Tally:
+    """Counts and resolution times, added up one incident at a time."""
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(IMPACTS, 0)
+        self.resolved = 0
+        self.total_time = timedelta(0)
+
+    def add(self, incident: Incident, resolved: datetime | None) -> None:
+        self.counts[incident.impact] += 1
+        if resolved is not None:
+            self.resolved += 1
+            self.total_time += resolved.astimezone(UTC) - incident.created_at.astimezone(UTC)
+
+    def figures(self) -> Figures:
+        if not self.resolved:
+            return Figures(self.counts, 0, None)
         # Whole seconds: enough precision, and stable text in pages and JSON.
-        return cls(counts, len(times), timedelta(seconds=round(mttr.total_seconds())) if mttr is not None else None)
+        mttr = timedelta(seconds=round((self.total_time / self.resolved).total_seconds()))
+        return Figures(self.counts, self.resolved, mttr)
 
 
 @dataclass(frozen=True)
@@ -92,25 +109,32 @@ def quarter_of(moment: datetime, zone: tzinfo) -> Quarter:
     return Quarter.of(moment.astimezone(zone).date())
 
 
+@remember_last
 def quarterly_figures(config: Config, incidents: Iterable[Incident], now: datetime) -> list[QuarterFigures]:
     """Figures for every quarter from the first incident's to the current one, newest first."""
     zone = config.timezone
-    counted = [i for i in incidents if not i.is_maintenance and st.is_visible(i, now)]
     current = quarter_of(now, zone)
-    # Group once and compute each incident's components once: linear in the incidents,
-    # not (quarters x components x incidents).
-    by_quarter: dict[Quarter, list[tuple[Incident, set[str]]]] = {}
-    for incident in counted:
-        by_quarter.setdefault(quarter_of(incident.created_at, zone), []).append((incident, affected_by(incident, now)))
-    quarter = min(by_quarter, default=current)
+    # One pass: each incident is added to its quarter's tally and to those of the
+    # components it affected (linear in the incidents, not quarters x components x incidents).
+    tallies: dict[Quarter, tuple[_Tally, dict[str, _Tally]]] = {}
+    for incident in incidents:
+        if incident.is_maintenance or not st.is_visible(incident, now):
+            continue
+        quarter = quarter_of(incident.created_at, zone)
+        if quarter not in tallies:
+            tallies[quarter] = (_Tally(), {cid: _Tally() for cid in config.component_ids})
+        overall, per_component = tallies[quarter]
+        resolved = st.resolved_at(incident, now)
+        overall.add(incident, resolved)
+        for cid in affected_by(incident, now):
+            if cid in per_component:
+                per_component[cid].add(incident, resolved)
+    quarter = min(tallies, default=current)
     result = []
     while quarter <= current:
-        entries = by_quarter.get(quarter, [])
-        inside = [i for i, _ in entries]
-        per_component = {
-            cid: Figures.of([i for i, ids in entries if cid in ids], now) for cid in config.component_ids
-        }
-        result.append(QuarterFigures(quarter, Figures.of(inside, now), per_component))
+        overall, per_component = tallies.get(quarter) or (_Tally(), {cid: _Tally() for cid in config.component_ids})
+        components = {cid: per_component[cid].figures() for cid in config.component_ids}
+        result.append(QuarterFigures(quarter, overall.figures(), components))
         quarter = quarter.next()
     return list(reversed(result))
 

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from .memo import remember_last
 from .model import ComponentStatus, Config, Group, Impact, Incident, IncidentStatus, Update
 
 # The v2 API's fixed descriptions (machine-facing: never translated).
@@ -51,24 +52,42 @@ class PageStatus:
         return INDICATOR_DESCRIPTIONS[self.indicator]
 
 
-# Every output asks for the timeline of every incident at the build's `now`, several
-# times over; remembered for one `now` at a time (entries keep their incident alive,
-# so an id is never reused while it is a key). Transparent: same answer, computed once.
-_timelines: dict[int, tuple[Incident, list[Update]]] = {}
-_timelines_now: list[datetime] = []
+# Every output asks for the timeline (and the status, and the resolution) of every
+# incident at the build's `now`, several times over; remembered for one `now` at a
+# time (entries keep their incident alive, so an id is never reused while it is a
+# key). Transparent: same answer, computed once.
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    timeline: tuple[Update, ...]
+    status: IncidentStatus
+    resolved_at: datetime | None
+
+
+_snapshots: dict[int, tuple[Incident, _Snapshot]] = {}
+_snapshots_now: list[datetime] = []
+
+
+def _snapshot(incident: Incident, now: datetime) -> _Snapshot:
+    if not _snapshots_now or _snapshots_now[0] != now or _snapshots_now[0].tzinfo is not now.tzinfo:
+        _snapshots.clear()
+        _snapshots_now[:] = [now]
+    hit = _snapshots.get(id(incident))
+    if hit is not None and hit[0] is incident:
+        return hit[1]
+    shown = _timeline(incident, now)
+    if not shown:
+        status = IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
+    else:
+        status = shown[-1].status
+    resolved = next(u.at for u in shown if u.status.is_final) if shown and status.is_final else None
+    snapshot = _Snapshot(tuple(shown), status, resolved)
+    _snapshots[id(incident)] = (incident, snapshot)
+    return snapshot
 
 
 def timeline(incident: Incident, now: datetime) -> list[Update]:
     """Updates published by *now*, oldest first, with a maintenance's automatic start and end (see _timeline)."""
-    if not _timelines_now or _timelines_now[0] != now or _timelines_now[0].tzinfo is not now.tzinfo:
-        _timelines.clear()
-        _timelines_now[:] = [now]
-    hit = _timelines.get(id(incident))
-    if hit is not None and hit[0] is incident:
-        return list(hit[1])
-    result = _timeline(incident, now)
-    _timelines[id(incident)] = (incident, result)
-    return list(result)
+    return list(_snapshot(incident, now).timeline)
 
 
 def _timeline(incident: Incident, now: datetime) -> list[Update]:
@@ -80,8 +99,10 @@ def _timeline(incident: Incident, now: datetime) -> list[Update]:
     It closes by itself (`completed` at its end) only while it is plainly
     `in_progress`: after a `verifying` or `completed`, or once anyone posts at or
     after the end (an overrun), the engineers' updates decide."""
-    shown = [u for u in incident.updates if u.at <= now]
     window = incident.maintenance
+    if window is None and incident.updates[-1].at <= now:
+        return list(incident.updates)  # the common case: a settled incident, all of it published
+    shown = [u for u in incident.updates if u.at <= now]
     if window is None:
         return shown
     result = list(shown)
@@ -105,18 +126,12 @@ def is_visible(incident: Incident, now: datetime) -> bool:
 
 
 def incident_status(incident: Incident, now: datetime) -> IncidentStatus:
-    shown = timeline(incident, now)
-    if not shown:
-        return IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
-    return shown[-1].status
+    return _snapshot(incident, now).status
 
 
 def resolved_at(incident: Incident, now: datetime) -> datetime | None:
     """When it was resolved (or its maintenance completed), if it is by *now*."""
-    shown = timeline(incident, now)
-    if not shown or not shown[-1].status.is_final:
-        return None
-    return next(u.at for u in shown if u.status.is_final)
+    return _snapshot(incident, now).resolved_at
 
 
 def is_open(incident: Incident, now: datetime) -> bool:
@@ -156,6 +171,7 @@ def component_status(component_id: str, incidents: Iterable[Incident], now: date
     return worst
 
 
+@remember_last
 def component_statuses(config: Config, incidents: Iterable[Incident], now: datetime) -> dict[str, ComponentStatus]:
     """Every component's (and group's) status at *now*."""
     result = dict.fromkeys(config.component_ids, ComponentStatus.OPERATIONAL)
@@ -173,10 +189,10 @@ def group_status(group: Group, statuses: dict[str, ComponentStatus]) -> Componen
     return max((statuses[c] for c in group.components), default=ComponentStatus.OPERATIONAL)
 
 
+@remember_last
 def page_status(config: Config, incidents: Iterable[Incident], now: datetime) -> PageStatus:
     """The overall indicator: the worst of open incidents' impacts and component
     statuses; `maintenance` only when nothing worse is going on."""
-    incidents = list(incidents)
     worst = max((i.impact for i in incidents if is_open(i, now)), default=Impact.NONE)
     for status in component_statuses(config, incidents, now).values():
         worst = max(worst, _STATUS_IMPACT[status])

@@ -19,7 +19,6 @@ are not downtime), rounded *down* to two decimals, so an outage never shows as
 from __future__ import annotations
 
 import math
-import operator
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from itertools import pairwise
 from typing import Any
 
 from . import status as st
+from .memo import remember_last
 from .model import ComponentStatus, Config, Incident, Site
 
 DAYS = 90
@@ -170,20 +170,10 @@ def _micro(span: timedelta) -> int:
     return span // timedelta(microseconds=1)
 
 
-_last_report: list[Any] = []  # [(config, incidents, now, days), report]: pages, API and metrics ask alike
-
-
+@remember_last
 def uptime_report(config: Config, incidents: Iterable[Incident], now: datetime, days: int = DAYS) -> dict[str, Uptime]:
     """Every component's and group's uptime over the last *days* days, by id."""
-    incidents = tuple(incidents)
-    # The same objects (immutable; held here, so their ids stay theirs) give the same report.
-    if _last_report:
-        (c, i, n, d), report = _last_report
-        if c is config and n == now and d == days and len(i) == len(incidents) and all(map(operator.is_, i, incidents)):
-            return dict(report)
-    report = _uptime_report(config, incidents, now, days)
-    _last_report[:] = [(config, incidents, now, days), report]
-    return dict(report)
+    return _uptime_report(config, tuple(incidents), now, days)
 
 
 def _uptime_report(config: Config, incidents: tuple[Incident, ...], now: datetime, days: int) -> dict[str, Uptime]:
