@@ -59,13 +59,6 @@ class Figures:
     def total(self) -> int:
         return sum(self.by_impact.values())
 
-    @classmethod
-    def of(cls, incidents: list[Incident], now: datetime) -> Figures:
-        tally = _Tally()
-        for incident in incidents:
-            tally.add(incident, st.resolved_at(incident, now))
-        return tally.figures()
-
 
 class _Tally:
     """Counts and resolution times, added up one incident at a time."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from hypothesis import given, settings
@@ -113,6 +114,6 @@ def test_resolving_never_worsens(items, minute) -> None:
     target = items[0]
     if not st.is_open(target, now):
         return
-    closed = Incident(**{**target.__dict__, "updates": (*target.updates, Update(IncidentStatus.RESOLVED, now, "done"))})
+    closed = replace(target, updates=(*target.updates, Update(IncidentStatus.RESOLVED, now, "done")))
     for cid in ("api", "web", "db"):
         assert st.component_status(cid, [closed, *items[1:]], now) <= st.component_status(cid, items, now)

@@ -1,0 +1,111 @@
+"""The shortcuts a rebuild of years of history takes give the plain definitions' answers.
+
+Feeds walk incidents newest first and stop once full; `changed_at` stops once no
+older incident can move a component; quarterly figures are tallied in one pass.
+Each is checked here against the definition it stands for, over random sites with
+long-running incidents, late updates, future-dated updates and maintenance windows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as hs
+
+from statuspage import feeds
+from statuspage import status as st
+from statuspage.api import ApiView
+from statuspage.config import load_config
+from statuspage.errors import Problems
+from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Site, Update, Window
+from statuspage.reliability import IMPACTS, quarter_of, quarterly_figures
+
+from .conftest import CONFIG, at, write
+
+BASE = at("2025-10-01 00:00")
+COMPONENTS = ["api", "web", "dashboard", "db"]
+statuses = hs.sampled_from([s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE])
+
+
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory):
+    root = tmp_path_factory.mktemp("site")
+    write(root / "statuspage.yaml", CONFIG)
+    return load_config(root, Problems(Path(root)))
+
+
+@hs.composite
+def incidents(draw, number: int):
+    """An incident (or a maintenance) whose updates may span months, some of them dated later than the build."""
+    n = draw(hs.integers(1, 4))
+    offsets = sorted(draw(hs.lists(hs.integers(0, 400_000), min_size=n, max_size=n, unique=True)))
+    moments = [BASE + timedelta(minutes=o) for o in offsets]
+    changes = lambda: tuple((c, draw(statuses)) for c in draw(hs.lists(hs.sampled_from(COMPONENTS), unique=True, max_size=2)))  # noqa: E731
+    if draw(hs.booleans()) and n <= 3:
+        start = moments[-1] + timedelta(hours=draw(hs.integers(1, 48)))
+        window = Window(start, start + timedelta(hours=draw(hs.integers(1, 6))))
+        words = [IncidentStatus.SCHEDULED] * n
+        updates = tuple(Update(w, m, "x") for w, m in zip(words, moments, strict=True))
+        return Incident(f"m{number}", "M", Impact.MAINTENANCE, tuple((c, ComponentStatus.UNDER_MAINTENANCE) for c, _ in changes()), updates, maintenance=window)
+    final = draw(hs.sampled_from([IncidentStatus.RESOLVED, IncidentStatus.MONITORING]))
+    words = [draw(hs.sampled_from([IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED])) for _ in range(n - 1)] + [final]
+    updates = tuple(Update(w, m, "x", components=changes()) for w, m in zip(words, moments, strict=True))
+    impact = draw(hs.sampled_from([Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL]))
+    return Incident(f"i{number}", "I", impact, changes(), updates)
+
+
+@hs.composite
+def sites(draw, config):
+    count = draw(hs.integers(0, 12))
+    items = [draw(incidents(n)) for n in range(count)]
+    items.sort(key=lambda i: (i.started_at, i.id), reverse=True)  # as content.py orders them
+    now = BASE + timedelta(minutes=draw(hs.integers(0, 420_000)))
+    return Site(config=config, incidents=tuple(items)), now
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(data=hs.data())
+def test_feed_events_are_every_event_newest_first(config, data) -> None:
+    site, now = data.draw(sites(config))
+    expected = [
+        (u.at, i.id, feeds.update_key(i, u)) for i in site.incidents if st.is_visible(i, now) for u in st.timeline(i, now)
+    ]
+    expected.sort(reverse=True)
+    assert [feeds.feed_order(e) for e in feeds.feed_events(site, now)] == expected
+
+
+@SETTINGS
+@given(data=hs.data())
+def test_changed_at_is_each_components_latest_change(config, data) -> None:
+    site, now = data.draw(sites(config))
+    view = ApiView(site, now)
+    latest: dict[str, object] = {}
+    for incident in view.incidents:
+        for update, made in view.changes(incident):
+            for change in made:
+                latest[change.component] = max(latest.get(change.component, update.at), update.at)  # type: ignore[type-var]
+    assert ApiView(site, now).changed_at == latest
+
+
+@SETTINGS
+@given(data=hs.data())
+def test_quarterly_figures_count_every_incident_once(config, data) -> None:
+    site, now = data.draw(sites(config))
+    counted = [i for i in site.incidents if not i.is_maintenance and st.is_visible(i, now)]
+    figures = {q.quarter: q for q in quarterly_figures(config, site.incidents, now)}
+    for quarter, figure in figures.items():
+        inside = [i for i in counted if quarter_of(i.created_at, config.timezone) == quarter]
+        for cid, scope in [(None, inside)] + [(c, [i for i in inside if c in {x for x, _ in i.components} | {x for u in i.updates if u.at <= now for x, _ in u.components}]) for c in COMPONENTS]:
+            got = figure.overall if cid is None else figure.components[cid]
+            assert got.by_impact == {impact: Counter(i.impact for i in scope)[impact] for impact in IMPACTS}
+            times = [st.resolved_at(i, now) - i.created_at for i in scope if st.resolved_at(i, now)]
+            assert got.resolved == len(times)
+            mean = sum(times, timedelta(0)) / len(times) if times else None
+            assert got.mttr == (timedelta(seconds=round(mean.total_seconds())) if mean is not None else None)
+    assert sum(q.overall.total for q in figures.values()) == len(counted)
