@@ -6,10 +6,11 @@ This module produces the same bytes file by file, with three savings:
 - a page whose inputs are unchanged since the last build into the same folder is
   not rendered again. Its key (cache.py) holds everything the default theme shows on
   it: the incident file's bytes, its postmortem, the config, the code and theme, the
-  page status, whether any postmortem is published, and `now` itself, since every
-  page's footer says when it was generated. A site with its own templates may show
-  anything on any page, so there a key also holds every source file (reuse then
-  happens only when nothing at all changed);
+  page status, whether any postmortem is published, and what of the incident is shown
+  as of `now` (its status, how many updates, whether its postmortem is out); `now`
+  itself only for pages that change with the clock (open incidents: "ongoing for").
+  A site with its own templates may show anything on any page, so there a key also
+  holds every source file and `now` (reuse then happens only when nothing changed);
 - every other file (index, feeds, API, ...) is rendered, but written only if its
   bytes differ from what the folder holds (known from the manifest of the last
   build, checked against each file's size and mtime, or else read back);
@@ -43,7 +44,7 @@ from .output import (
     recover,
     stage_file,
 )
-from .render import STYLESHEET, Page, SiteRenderer, render_pages
+from .render import STYLESHEET, IncidentView, Page, SiteRenderer, render_pages
 from .sourcekey import overrides_fingerprint
 
 # Below this many pages to render, starting processes costs more than it saves.
@@ -69,26 +70,35 @@ def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], s
         return {}
     pages = renderer.pages
     shared = digest(
-        code_fingerprint(), user_templates, site_key if user_templates else "", config_key(site.config), now.isoformat(),
+        code_fingerprint(), user_templates, site_key if user_templates else "", config_key(site.config),
         overrides_fingerprint(site.root),
         pages.page_status.indicator.word, str(bool(renderer.postmortems.newest_first)),
     )  # fmt: skip
+    # A page that is not `live` (render.py) shows the same for any later `now` until one of
+    # its incidents shows another update (a future-dated one coming due) or its postmortem
+    # is published: the count of shown updates and that flag stand for the instant. A
+    # site's own templates may show the clock anywhere, so there `now` is always part of it.
+    clock = now.isoformat() if user_templates else ""
     postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
 
-    def part(incident_id: str) -> str | None:
-        known = digests.get(incident_id)
-        return None if known is None else f"{incident_id}:{known}:{postmortems.get(incident_id, '')}"
+    def part(view: IncidentView) -> str | None:
+        known = digests.get(view.id)
+        if known is None:
+            return None
+        published = renderer.postmortems.of(view.id) is not None
+        return f"{view.id}:{known}:{postmortems.get(view.id, '')}:{view.status.word}:{len(view.timeline)}:{published}"
 
     keys = {}
     for page in pages.pages():
+        when = now.isoformat() if page.context.get("live", True) else clock
         if "view" in page.context:
-            own = part(page.context["view"].id)
+            own = part(page.context["view"])
             if own is not None:
-                keys[page.path] = digest(shared, "incident", own)
+                keys[page.path] = digest(shared, when, "incident", own)
         elif page.template == "history.html" and page.context["number"] > 1:  # page 1 shows all-time figures
-            ids = [part(view.id) for _, views in page.context["months"] for view in views]
+            ids = [part(view) for _, views in page.context["months"] for view in views]
             if None not in ids:
-                keys[page.path] = digest(shared, "history", str(page.context["number"]), str(page.context["count"]), *ids)  # type: ignore[arg-type]
+                keys[page.path] = digest(shared, when, "history", str(page.context["number"]), str(page.context["count"]), *ids)  # type: ignore[arg-type]
     return keys
 
 

@@ -245,12 +245,18 @@ class PageSet:
             yield number, len(chunks), list(months.items())
 
     def pages(self) -> Iterator[Page]:
+        """Every page; `live` is False on those that show nothing that changes with the
+        clock alone (a resolved incident, a history page of resolved ones), so they
+        neither show the build time nor need rendering again when only `now` moves."""
         yield Page("index.html", "index.html", {"page_name": "index"})
         for view in self.views:
-            yield Page(f"incidents/{view.id}/index.html", "incident.html", {"page_name": "incident", "view": view})
+            context = {"page_name": "incident", "view": view, "live": not view.status.is_final}
+            yield Page(f"incidents/{view.id}/index.html", "incident.html", context)
         for number, count, months in self.history_pages():
             path = "history/index.html" if number == 1 else f"history/{number}/index.html"
-            yield Page(path, "history.html", {"page_name": "history", "number": number, "count": count, "months": months})
+            live = number == 1 or any(not view.status.is_final for _, views in months for view in views)  # page 1: figures as of now
+            context = {"page_name": "history", "number": number, "count": count, "months": months, "live": live}
+            yield Page(path, "history.html", context)
         yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
 

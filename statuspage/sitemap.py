@@ -7,8 +7,8 @@ harmless; the sitemap can be submitted directly there.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from datetime import datetime
+from xml.sax.saxutils import escape
 
 from .model import Site
 from .render import PageSet
@@ -20,22 +20,18 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
     """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
     config = site.config
-    pages = PageSet(site, now)
-    urlset = ET.Element("urlset", {"xmlns": NAMESPACE})
-    for page in pages.pages():
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
+    # Written line by line (tens of thousands of URLs on a long history): the layout
+    # ElementTree's indent() gives, text escaped as it escapes it.
+    for page in PageSet(site, now).pages():
         if page.path == "404.html":
             continue
-        url = ET.SubElement(urlset, "url")
         # The page's canonical URL (render.py): directories end in `/`.
-        ET.SubElement(url, "loc").text = config.base_url + page.path.removesuffix("index.html")
+        lines += ["  <url>", f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>"]
         view = page.context.get("view")
         if view is not None:
-            ET.SubElement(url, "lastmod").text = isoformat(view.latest.at, config.timezone)
-    ET.indent(urlset)
-    sitemap = (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n'
-        + ET.tostring(urlset, encoding="unicode").encode()
-        + b"\n"
-    )
+            lines.append(f"    <lastmod>{isoformat(view.latest.at, config.timezone)}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
-    return {"sitemap.xml": sitemap, "robots.txt": robots.encode()}
+    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}

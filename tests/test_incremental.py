@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -84,6 +85,35 @@ def test_a_later_now_and_a_new_base_url_rebuild_what_they_change(site: SiteDir, 
         assert result.exit_code == 0, result.output
         assert site.run("build", "--out", str(tmp_path / "c"), "--now", "2026-11-27 09:00", "--no-cache", *args).exit_code == 0
         assert tree(out) == tree(tmp_path / "c")
+
+
+def rendered(output: str) -> int:
+    return int(re.search(r"(\d+) pages rendered", output).group(1))  # type: ignore[union-attr]
+
+
+def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir, tmp_path: Path) -> None:
+    """Resolved incidents' pages do not show the build time, so a later `now` reuses them;
+    a future-dated update coming due and a postmortem published at a set time still show."""
+    site.incident("2026-11-06-event-6.md", incident(6, "Event 6") + "\n## Resolved · 2026-11-26 10:10\nA later note.\n")
+    site.incident("2026-11-07-event-7.postmortem.md", "---\npublished: 2026-11-27 08:30\n---\n\n## What happened\n\nThe pool shrank.\n")
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    resolved_page = (out / "incidents/2026-11-02-event-2/index.html").read_text()
+    assert "Page generated at" not in resolved_page and "Page generated at" in (out / "index.html").read_text()
+    assert "Page generated at" in (out / "incidents/2026-11-05-event-5/index.html").read_text()  # still open
+
+    for later in ("2026-11-26 10:15", "2026-11-27 09:00"):
+        result = site.run("build", "--out", str(out), "--now", later)
+        assert result.exit_code == 0, result.output
+        assert site.run("build", "--out", str(tmp_path / later), "--now", later, "--no-cache").exit_code == 0
+        assert tree(out) == tree(tmp_path / later)
+        if later.endswith("10:15"):
+            # index, postmortems, 404, history pages 1-3, the open incident's page and the one with a note come due
+            assert rendered(result.output) == 8, result.output
+            assert "A later note." in (out / "incidents/2026-11-06-event-6/index.html").read_text()
+            assert (out / "incidents/2026-11-02-event-2/index.html").read_text() == resolved_page
+    assert "A later note." in (out / "incidents/2026-11-06-event-6/index.html").read_text()
+    assert "The pool shrank." in (out / "incidents/2026-11-07-event-7/index.html").read_text()
 
 
 def test_output_changed_by_hand_is_repaired(site: SiteDir, tmp_path: Path) -> None:
