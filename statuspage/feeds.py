@@ -31,6 +31,7 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from . import status as st
 from .i18n import site_translations
+from .keyed import Keyed, made
 from .markup import render_markdown
 from .model import Component, Group, Incident, Site, Update
 from .postmortems import ANCHOR as POSTMORTEM_ANCHOR
@@ -213,6 +214,12 @@ def feed_scopes(site: Site) -> list[FeedScope]:
 
 def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
     """history.atom/.rss at the root and under components/<id>/, as bytes."""
+    return made(keyed_feeds(site, now))
+
+
+def keyed_feeds(site: Site, now: datetime) -> dict[str, Keyed]:
+    """Each feed file with what it is made of: the events it shows (keyed.py). A feed's
+    bytes depend on nothing else, not even `now`, so an edit deep in history makes none."""
     limit = site.config.feed_limit
     scopes = feed_scopes(site)
     chosen: dict[str, list[FeedEvent]] = {scope.prefix: [] for scope in scopes}
@@ -227,14 +234,28 @@ def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
                 chosen[scope.prefix].append(event)
         if any(len(chosen[scope.prefix]) >= limit for scope in filling):
             filling = [scope for scope in filling if len(chosen[scope.prefix]) < limit]
-    out: dict[str, bytes] = {}
+    out: dict[str, Keyed] = {}
     for scope in scopes:
         entries = chosen[scope.prefix]
-        atom = _generator(site, scope, entries, ATOM).atom_str(pretty=True)
-        # The subtitle holds escaped HTML (see _generator); say so, as RSS readers assume anyway.
-        out[scope.prefix + ATOM] = atom.replace(b"<subtitle>", b'<subtitle type="html">', 1)
-        out[scope.prefix + RSS] = _generator(site, scope, entries, RSS).rss_str(pretty=True)
+        parts = (scope.prefix, *(event.key for event in entries))
+        incidents = tuple(dict.fromkeys(event.incident.id for event in entries))
+        out[scope.prefix + ATOM] = Keyed((ATOM, *parts), incidents, partial(_atom, site, scope, entries))
+        out[scope.prefix + RSS] = Keyed((RSS, *parts), incidents, partial(_rss, site, scope, entries))
     return out
+
+
+render_feeds.keyed = keyed_feeds  # type: ignore[attr-defined]
+
+
+def _atom(site: Site, scope: FeedScope, entries: list[FeedEvent]) -> bytes:
+    atom: bytes = _generator(site, scope, entries, ATOM).atom_str(pretty=True)
+    # The subtitle holds escaped HTML (see _generator); say so, as RSS readers assume anyway.
+    return atom.replace(b"<subtitle>", b'<subtitle type="html">', 1)
+
+
+def _rss(site: Site, scope: FeedScope, entries: list[FeedEvent]) -> bytes:
+    rss: bytes = _generator(site, scope, entries, RSS).rss_str(pretty=True)
+    return rss
 
 
 def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str) -> FeedGenerator:

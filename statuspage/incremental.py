@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +33,7 @@ from typing import Any
 from . import build as stages
 from .build import OutputClash
 from .cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
+from .keyed import Keyed
 from .model import Site
 from .output import (
     apply_changes,
@@ -61,7 +62,32 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], site_key: str | None) -> dict[str, str]:
+def _incident_parts(site: Site, digests: dict[str, str]) -> Callable[[str], str | None]:
+    """incident id -> what names its file's bytes and its postmortem's (None if unknown)."""
+    postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
+
+    def incident_part(incident_id: str) -> str | None:
+        known = digests.get(incident_id)
+        return None if known is None else f"{incident_id}:{known}:{postmortems.get(incident_id, '')}"
+
+    return incident_part
+
+
+def _output_keys(site: Site, outputs: dict[str, Keyed], incident_part: Callable[[str], str | None]) -> dict[str, str]:
+    """The key of each keyed output (keyed.py) whose incidents are all known."""
+    assert site.root is not None
+    shared = digest(code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root))
+    keys = {}
+    for path, output in outputs.items():
+        named = [incident_part(i) for i in output.incidents]
+        if None not in named:
+            keys[path] = digest(shared, path, *output.parts, *named)  # type: ignore[arg-type]
+    return keys
+
+
+def _page_keys(
+    renderer: SiteRenderer, now: datetime, incident_part: Callable[[str], str | None], site_key: str | None
+) -> dict[str, str]:
     """The key of each page whose inputs we can name (see the module docstring)."""
     site = renderer.site
     assert site.root is not None
@@ -79,14 +105,12 @@ def _page_keys(renderer: SiteRenderer, now: datetime, digests: dict[str, str], s
     # is published: the count of shown updates and that flag stand for the instant. A
     # site's own templates may show the clock anywhere, so there `now` is always part of it.
     clock = now.isoformat() if user_templates else ""
-    postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
-
     def part(view: IncidentView) -> str | None:
-        known = digests.get(view.id)
+        known = incident_part(view.id)
         if known is None:
             return None
         published = renderer.postmortems.of(view.id) is not None
-        return f"{view.id}:{known}:{postmortems.get(view.id, '')}:{view.status.word}:{len(view.timeline)}:{published}"
+        return f"{known}:{view.status.word}:{len(view.timeline)}:{published}"
 
     keys = {}
     for page in pages.pages():
@@ -197,7 +221,8 @@ def build_incrementally(
     try:
         writer = _Writer(out, staging, live, state.files)
         renderer = SiteRenderer(site, now)
-        keys = _page_keys(renderer, now, digests, site_key)
+        incident_part = _incident_parts(site, digests)
+        keys = _page_keys(renderer, now, incident_part, site_key)
         todo = []
         for page in renderer.pages.pages():
             key = keys.get(page.path)
@@ -211,9 +236,23 @@ def build_incrementally(
             add(rel, digest_, changed)
         add(*writer.put(STYLESHEET, renderer.stylesheet()))
         for stage in stages.renderers():
-            if stage is not render_pages:
+            if stage is render_pages:
+                continue
+            keyed = getattr(stage, "keyed", None)
+            if keyed is None:
                 for rel, data in stage(site, now).items():
                     add(*writer.put(rel, data))
+                continue
+            outputs = keyed(site, now)
+            output_keys = _output_keys(site, outputs, incident_part)
+            for rel, output in outputs.items():
+                key = output_keys.get(rel)
+                reused = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
+                if reused is not None:
+                    add(rel, reused, False)
+                else:
+                    add(*writer.put(rel, output.make()))
+            keys.update(output_keys)
         changed = [rel for rel, (_, c) in results.items() if c]
         deleted = sorted(live.keys() - results.keys())
         if changed or deleted or not live:

@@ -261,6 +261,17 @@ class PageSet:
         yield Page("404.html", "404.html", {"page_name": "404"})
 
 
+_last_page_set: list[PageSet] = []
+
+
+def page_set(site: Site, now: datetime) -> PageSet:
+    """The PageSet of (site, now), made once per build: the pages and the sitemap both need it."""
+    if _last_page_set and _last_page_set[0].site is site and _last_page_set[0].now == now:
+        return _last_page_set[0]
+    _last_page_set[:] = [PageSet(site, now)]
+    return _last_page_set[0]
+
+
 def history_href(number: int) -> str:
     return "history/index.html" if number == 1 else f"history/{number}/index.html"
 
@@ -271,7 +282,7 @@ class SiteRenderer:
 
     def __init__(self, site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> None:
         self.site = site
-        self.pages = pages = PageSet(site, now)
+        self.pages = pages = page_set(site, now)
         self.env = env = environment(site.root, site.config.language)
         fmt = pages.fmt
         zone = site.config.timezone

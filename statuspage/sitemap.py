@@ -11,7 +11,7 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from .model import Site
-from .render import PageSet
+from .render import page_set
 from .times import isoformat
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -23,7 +23,7 @@ def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
     # ElementTree's indent() gives, text escaped as it escapes it.
-    for page in PageSet(site, now).pages():
+    for page in page_set(site, now).pages():
         if page.path == "404.html":
             continue
         # The page's canonical URL (render.py): directories end in `/`.
