@@ -116,6 +116,20 @@ def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir,
     assert "The pool shrank." in (out / "incidents/2026-11-07-event-7/index.html").read_text()
 
 
+def test_a_restored_output_with_new_mtimes_is_still_reused(site: SiteDir, tmp_path: Path) -> None:
+    """What a CI cache restore does: same bytes, new mtimes. Files are checked by content, not re-rendered."""
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    for path in out.rglob("*"):
+        os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    (out / "incidents/2026-11-02-event-2/index.html").write_text("tampered, same size?")  # a changed file is still replaced
+    site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed"))
+    output = rebuild_matches_cold(site, out, tmp_path / "cold1")
+    # index, history 1 (and the renamed incident's history page), postmortems, 404, the open incident's page,
+    # the renamed incident's page, and the tampered one
+    assert rendered(output) <= 9, output
+
+
 def test_output_changed_by_hand_is_repaired(site: SiteDir, tmp_path: Path) -> None:
     out = tmp_path / "out"
     rebuild_matches_cold(site, out, tmp_path / "cold0")

@@ -24,7 +24,8 @@ def test_init_then_build_works_with_no_edits(tmp_path: Path) -> None:
 
     incidents = sorted((target / "incidents").glob("*.md"))
     assert len(incidents) == 1
-    assert (target / ".gitignore").read_text().split()[-1] == "_site/"
+    ignored = (target / ".gitignore").read_text().splitlines()
+    assert "_site/" in ignored and ".statuspage-cache/" in ignored
     for name in ("publish.yml", "check.yml"):
         shipped = (target / ".github" / "workflows" / name).read_text()
         assert shipped == (REPO / ".github" / "workflows" / name).read_text(), f"{name} differs from the repository's"
