@@ -235,9 +235,18 @@ class PageSet:
         return [(d, by_day[d]) for d in days]
 
     def history_pages(self) -> Iterator[tuple[int, int, list[tuple[date, list[IncidentView]]]]]:
-        """(page number, page count, [(month, incidents)]), newest first; page 1 always exists."""
-        per = self.config.history_per_page
-        chunks = [self.past[i : i + per] for i in range(0, len(self.past), per)] or [[]]
+        """(page number, page count, [(month, incidents)]), newest first; page 1 always exists.
+
+        Pages are cut from the oldest incident on: every page holds `history_per_page`
+        incidents, and page 1 also the newest ones that do not fill a page yet (so it
+        holds up to twice as many). A new incident then changes page 1 alone; only once
+        every `history_per_page` new incidents does every page move up one number. Cut
+        from the newest, each new incident would shift one incident across every page,
+        and a rebuild would render all of them again."""
+        per, past = self.config.history_per_page, self.past
+        count = max(len(past) // per, 1)
+        first = len(past) - (count - 1) * per
+        chunks = [past[:first]] + [past[first + i * per : first + (i + 1) * per] for i in range(count - 1)]
         for number, chunk in enumerate(chunks, start=1):
             months: dict[date, list[IncidentView]] = {}
             for view in chunk:

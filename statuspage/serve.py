@@ -1,7 +1,8 @@
 """`statuspage serve`: a live preview that rebuilds on every change and reloads open tabs.
 
-Each build goes into a fresh folder in a temporary directory, and the server
-switches to it only when it is complete, so a broken file never takes the page
+Builds go into one folder in a temporary directory, incrementally (incremental.py):
+a save renders only the pages it touches, even with years of history. A build
+that fails leaves that folder as it was, so a broken file never takes the page
 down: the last good site stays served, with the error shown on top of it.
 The reload script and the error banner are added to HTML as it is served; the
 built files never contain them.
@@ -13,7 +14,6 @@ import html
 import os
 import re
 import secrets
-import shutil
 import signal
 import sys
 import tempfile
@@ -32,11 +32,13 @@ import click
 import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
 
-from .build import build
+from .cache import BuildState, ParseCache
 from .config import CONFIG_NAME
 from .errors import Problems, UsageError
-from .output import OutputError, write_site
+from .incremental import build_incrementally
+from .output import OutputError
 from .site import load_site
 from .status import next_change
 
@@ -55,6 +57,8 @@ class Preview:
         self.now = now
         self.base_url = "http://127.0.0.1/"
         self.site_dir: Path | None = None  # the last good build
+        self.out = workdir / "site"
+        self.state = BuildState(workdir, self.out)  # its manifest lives in the temporary directory too
         self.errors: list[str] = []  # why the latest build failed, as path:line: message
         self.token = secrets.token_hex(4)  # tells builds of different server runs apart
         self.builds = 0
@@ -69,24 +73,29 @@ class Preview:
         return f"{self.token}-{self.builds}"
 
     def rebuild(self) -> bool:
-        """Build the site into a new folder and serve it; on failure keep the old one."""
+        """Bring the served folder up to date; on failure it stays as it was."""
         from .cli import clock  # the one place that reads the clock
 
         started = time.monotonic()
         problems = Problems(self.source)
         count = ""
         try:
-            site, problems = load_site(self.source)
+            parsed = ParseCache(self.source)  # the site's own cache: a later `build` gains from it too
+            site, problems = load_site(self.source, cache=parsed)
+            parsed.save()
             if site is None:
                 errors = [str(p) for p in problems.errors]
             else:
                 site = replace(site, config=replace(site.config, base_url=self.base_url))
                 moment = clock(self.now, site.config)
-                files = build(site, moment)
-                out = self.workdir / f"site-{self.builds + 1}"
-                write_site(files, out, self.source)
+                # The first build runs before any thread starts, so it may fork a process
+                # per core; later ones render in this process (forking one that runs
+                # server threads is not safe, and they render little).
+                workers = None if self.builds == 0 else 1
+                report = build_incrementally(site, moment, self.out, self.source, self.state, parsed.digests, workers=workers)
+                self.state.save()
                 errors = []
-                count = f"{len(files)} files from {len(site.incidents)} incidents"
+                count = f"{report.files} files from {len(site.incidents)} incidents ({report.rendered} pages rendered)"
                 # A fixed instant (--now, SOURCE_DATE_EPOCH) never moves on by itself.
                 frozen = self.now or os.environ.get("SOURCE_DATE_EPOCH")
                 self.next_change = None if frozen else next_change(site.incidents, moment)
@@ -102,9 +111,8 @@ class Preview:
         for warning in problems.warnings:
             click.secho(str(warning), fg="yellow", err=True)
         with self.changed:
-            old = self.site_dir
             if not errors:
-                self.site_dir = self.workdir / f"site-{self.builds + 1}"
+                self.site_dir = self.out
             self.errors = errors
             self.builds += 1
             self.changed.notify_all()
@@ -115,15 +123,8 @@ class Preview:
             kept = "still serving the last good site" if self.site_dir else "nothing to serve yet"
             click.secho(f"Build failed ({kept}); fix the file and save it again.", fg="red", err=True)
             return False
-        self._remove_old_builds(keep={self.site_dir, old})
         click.echo(f"Built {count} in {time.monotonic() - started:.2f} s.")
         return True
-
-    def _remove_old_builds(self, keep: set[Path | None]) -> None:
-        # The previous build may still be answering a request; older ones go.
-        for path in self.workdir.glob("site-*"):
-            if path not in keep:
-                shutil.rmtree(path, ignore_errors=True)
 
     def run_builder(self) -> None:
         """Rebuild after each burst of changes, and when the page changes by itself."""
@@ -162,8 +163,9 @@ def is_relevant(path: str, source: Path) -> bool:
 
 
 class ChangeHandler(FileSystemEventHandler):
-    def __init__(self, preview: Preview) -> None:
+    def __init__(self, preview: Preview, observer: BaseObserver | None = None) -> None:
         self.preview = preview
+        self.observer = observer
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed", "closed_no_write"):
@@ -171,8 +173,24 @@ class ChangeHandler(FileSystemEventHandler):
         if event.is_directory and event.event_type == "modified":
             return  # the file inside it reports its own change
         paths = [p if isinstance(p, str) else p.decode() for p in (event.src_path, event.dest_path) if p]
+        if event.is_directory and event.event_type in ("created", "moved") and self.observer is not None:
+            for path in paths:  # a new top-level folder (site-templates/, say): watch inside it too
+                if Path(path).parent.resolve() == self.preview.source.resolve() and is_relevant(path, self.preview.source):
+                    self.observer.schedule(self, path, recursive=True)
         if any(is_relevant(p, self.preview.source) for p in paths):
             self.preview.dirty.set()
+
+
+def watch(observer: BaseObserver, handler: ChangeHandler, source: Path) -> None:
+    """Watch what a build reads, and not the rest: the site folder itself, and inside
+    each of its folders but the output, hidden ones and the like. A recursive watch of
+    the whole folder would put an inotify watch on each of the output's thousands of
+    folders, overflow the kernel's event queue on every build, and miss the very save
+    it is there for."""
+    observer.schedule(handler, str(source), recursive=False)
+    for child in sorted(source.iterdir()):
+        if child.is_dir() and is_relevant(str(child), source):
+            observer.schedule(handler, str(child), recursive=True)
 
 
 # --- what the browser gets -------------------------------------------------
@@ -364,7 +382,7 @@ def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
         signal.signal(signal.SIGTERM, _raise_interrupt)
         try:
             preview.rebuild()
-            observer.schedule(ChangeHandler(preview), str(source), recursive=True)
+            watch(observer, ChangeHandler(preview, observer), source)
             observer.start()
             for thread in threads:
                 thread.start()

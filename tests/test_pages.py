@@ -96,13 +96,33 @@ def test_history_is_paged(site_dir: SiteDir) -> None:
     for day in range(1, 6):
         site_dir.incident(f"2026-10-0{day}-x.md", f"---\ntitle: Incident {day}\n---\n\n## Resolved · 2026-10-0{day} 11:00\nok\n\n## Investigating · 2026-10-0{day} 10:00\nx\n")
     out = site_dir.build("2026-11-26 10:00")
+
+    def titles(page: str) -> list[str]:
+        return [a.text for a in parse_html(out / page).cssselect(".history-list a")]
+
+    # Cut from the oldest: full pages of 2, and page 1 takes the newest remainder too.
     first = parse_html(out / "history" / "index.html")
-    assert [a.text for a in first.cssselect(".history-list a")] == ["Incident 5", "Incident 4"]
+    assert titles("history/index.html") == ["Incident 5", "Incident 4", "Incident 3"]
     assert text_of(first.cssselect(".month h2")[0]) == "October 2026"
     assert first.cssselect("a[rel=next]")[0].get("href") == "../history/2/index.html"
-    third = parse_html(out / "history" / "3" / "index.html")
-    assert [a.text for a in third.cssselect(".history-list a")] == ["Incident 1"]
-    assert not (out / "history" / "4").exists()
+    assert titles("history/2/index.html") == ["Incident 2", "Incident 1"]
+    assert not (out / "history" / "3").exists()
+
+    # A sixth incident fills a new page: every page moves up one number.
+    def resolved(day: int) -> str:
+        return f"---\ntitle: Incident {day}\n---\n\n## Resolved · 2026-10-0{day} 11:00\nok\n\n## Investigating · 2026-10-0{day} 10:00\nx\n"
+
+    site_dir.incident("2026-10-06-x.md", resolved(6))
+    out = site_dir.build("2026-11-26 10:00")
+    assert [titles(p) for p in ("history/index.html", "history/2/index.html", "history/3/index.html")] == [
+        ["Incident 6", "Incident 5"], ["Incident 4", "Incident 3"], ["Incident 2", "Incident 1"]
+    ]
+    older = {p: (out / p).read_bytes() for p in ("history/2/index.html", "history/3/index.html")}
+    # A seventh joins page 1 and leaves every other page as it was, byte for byte.
+    site_dir.incident("2026-10-07-x.md", resolved(7))
+    out = site_dir.build("2026-11-26 10:00")
+    assert titles("history/index.html") == ["Incident 7", "Incident 6", "Incident 5"]
+    assert {p: (out / p).read_bytes() for p in older} == older
 
 
 def test_no_javascript_and_strict_csp(built: Path) -> None:

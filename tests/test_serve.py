@@ -36,9 +36,15 @@ class Server:
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.stdout: queue.Queue[str] = queue.Queue()
+        self.stdout_lines: list[str] = []  # everything it printed, also what the queue's readers took
         self.stderr: list[str] = []
+
+        def out(line: str) -> None:
+            self.stdout_lines.append(line)
+            self.stdout.put(line)
+
         self.pumps = [
-            threading.Thread(target=self._pump, args=(self.process.stdout, self.stdout.put), daemon=True),
+            threading.Thread(target=self._pump, args=(self.process.stdout, out), daemon=True),
             threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr.append), daemon=True),
         ]
         for pump in self.pumps:
@@ -119,6 +125,8 @@ def banner_of(page: str) -> str | None:
 
 def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_breaks(site_dir: SiteDir, serve) -> None:
     incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    for day in (3, 4, 5):  # older incidents, whose pages an edit of another one must not render again
+        site_dir.incident(f"2026-11-0{day}-x.md", f"---\ntitle: Old {day}\n---\n\n## Resolved · 2026-11-0{day} 11:00\nok\n\n## Investigating · 2026-11-0{day} 10:00\nx\n")
     server = serve(site_dir.root)
     page_path = "incidents/2026-11-20-api-errors/"
 
@@ -134,6 +142,13 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     incident.write_text(EXAMPLE_INCIDENT.replace("Elevated error rates", "Raised error rates"), encoding="utf-8")
     page = server.wait_for(page_path, lambda body: "Raised error rates on the API" in body)
     assert title_of(page) == "Raised error rates on the API"
+    # Incrementally: the edit renders only the pages showing that incident (and the always-made ones).
+    rendered = []
+    end = time.monotonic() + DEADLINE
+    while len(rendered) < 2 and time.monotonic() < end:
+        rendered = [int(m[1]) for line in list(server.stdout_lines) if (m := re.search(r"\((\d+) pages rendered\)", line))]
+        time.sleep(0.05)
+    assert len(rendered) == 2 and rendered[1] < rendered[0], server.stdout_lines
 
     # A broken file: its path:line error in the terminal and in the browser, over the last good page.
     incident.write_text(EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic").replace("Elevated", "Broken"), encoding="utf-8")  # fmt: skip
@@ -199,3 +214,28 @@ def test_widen_csp_copies_default_src_for_missing_directives() -> None:
     assert "style-src 'self' 'nonce-N'" in policy
     assert "connect-src 'self'" in policy
     assert "img-src data:" in policy
+
+
+def test_serve_watches_what_a_build_reads_and_not_the_output(site_dir: SiteDir, serve) -> None:
+    """A recursive watch of the whole folder would also watch `_site/`'s thousands of folders
+    (one inotify watch each), overflow the kernel's queue on every build and miss saves."""
+    from watchdog.observers import Observer
+
+    from statuspage.serve import ChangeHandler, Preview, watch
+
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    for folder in ("_site/incidents/a", ".git/objects", "node_modules/x", "translations"):
+        (site_dir.root / folder).mkdir(parents=True)
+    observer = Observer()
+    watch(observer, ChangeHandler(Preview(site_dir.root, site_dir.root, None)), site_dir.root)
+    watched = {(Path(e.watch.path), e.watch.is_recursive) for e in observer.emitters}
+    assert watched == {(site_dir.root, False), (site_dir.root / "incidents", True), (site_dir.root / "translations", True)}
+
+    # A folder made while serving (a theme override, say) is watched from then on.
+    server = serve(site_dir.root)
+    (site_dir.root / "site-templates").mkdir()
+    time.sleep(0.5)
+    (site_dir.root / "site-templates" / "404.html").write_text('{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}')
+    page = server.wait_for("no/such/page/", lambda body: "Lost?" in body)
+    assert title_of(page) == "Lost?"
+    assert server.interrupt() == 0
