@@ -74,15 +74,31 @@ def _snapshot(incident: Incident, now: datetime) -> _Snapshot:
     hit = _snapshots.get(id(incident))
     if hit is not None and hit[0] is incident:
         return hit[1]
-    shown = _timeline(incident, now)
+    snapshot = _snapshot_at(incident, now)
+    _snapshots[id(incident)] = (incident, snapshot)
+    return snapshot
+
+
+def _snapshot_at(incident: Incident, moment: datetime) -> _Snapshot:
+    """The snapshot, not remembered: for instants other than the build's (an update's
+    time, a window's edge), which would otherwise evict all of the build's answers."""
+    shown = _timeline(incident, moment)
     if not shown:
         status = IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
     else:
         status = shown[-1].status
     resolved = next(u.at for u in shown if u.status.is_final) if shown and status.is_final else None
-    snapshot = _Snapshot(tuple(shown), status, resolved)
-    _snapshots[id(incident)] = (incident, snapshot)
-    return snapshot
+    return _Snapshot(tuple(shown), status, resolved)
+
+
+def status_at(incident: Incident, moment: datetime) -> IncidentStatus:
+    """`incident_status` at a passing instant (not the build's `now`): computed each time."""
+    return _snapshot_at(incident, moment).status
+
+
+def was_open_at(incident: Incident, moment: datetime) -> bool:
+    """`is_open` at a passing instant (not the build's `now`): computed each time."""
+    return is_visible(incident, moment) and _is_open_status(status_at(incident, moment))
 
 
 def timeline(incident: Incident, now: datetime) -> list[Update]:
@@ -136,9 +152,10 @@ def resolved_at(incident: Incident, now: datetime) -> datetime | None:
 
 def is_open(incident: Incident, now: datetime) -> bool:
     """An unresolved incident, or a maintenance in progress or verifying, at *now*."""
-    if not is_visible(incident, now):
-        return False
-    status = incident_status(incident, now)
+    return is_visible(incident, now) and _is_open_status(incident_status(incident, now))
+
+
+def _is_open_status(status: IncidentStatus) -> bool:
     return not status.is_final and status is not IncidentStatus.SCHEDULED
 
 
@@ -207,13 +224,14 @@ def changes(incident: Incident, now: datetime) -> list[tuple[datetime, IncidentS
     if incident.maintenance:
         candidates |= {t for t in (incident.maintenance.start, incident.maintenance.end) if t > now}
     result = []
-    before = (is_visible(incident, now), timeline(incident, now))
+    before = (is_visible(incident, now), _snapshot(incident, now).timeline)
     # What is shown is constant between candidates, so comparing neighbours finds
     # every real change and skips non-events (the end of a window completed early).
     for moment in sorted(candidates):
-        state = (is_visible(incident, moment), timeline(incident, moment))
+        later = _snapshot_at(incident, moment)
+        state = (is_visible(incident, moment), later.timeline)
         if state != before:
-            result.append((moment, incident_status(incident, moment)))
+            result.append((moment, later.status))
         before = state
     return result
 

@@ -96,7 +96,7 @@ def incident_spans(incident: Incident, now: datetime) -> dict[str, list[Span]]:
     # The incident's effect only changes at its updates and window edges, so the
     # state at the start of each stretch holds until the next one.
     for start, end in pairwise(points):
-        if end <= start or not st.is_open(incident, start):
+        if end <= start or not st.was_open_at(incident, start):
             continue
         for cid, status in st.component_states(incident, start).items():
             if incident.is_maintenance and status is not ComponentStatus.OPERATIONAL:
