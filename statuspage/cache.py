@@ -177,13 +177,31 @@ class ParseCache:
         self.key: str | None = None
         self.hits = self.misses = 0
         self._loaded: Any = _read_json(self.path)
+        self._decoded: dict[str, Incident] = {}  # file digest -> its Incident, for the next run in this process
+        self._unsaved = False  # an earlier run in this process changed what is known
 
     def _start(self, config: Config) -> None:
         self.key = digest(code_fingerprint(), config_key(config))
         data = self._loaded
         if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.entries = data["files"]
+        else:
+            self._decoded = {}
         self._loaded = None
+
+    def next_run(self) -> None:
+        """Ready for another build in this process (`serve`): what this run parsed is
+        what is known, and incidents already decoded are handed out again as they are
+        (they are immutable), so a save costs the parse of the files it changed."""
+        if self.key is None:
+            return  # this run never got to the incidents: what was known still is
+        self._unsaved = self._unsaved or self._changed()
+        self._loaded = {"key": self.key, "files": self.used}
+        self.key, self.entries, self.used, self.digests = None, {}, {}, {}
+        self.hits = self.misses = 0
+
+    def _changed(self) -> bool:
+        return self.misses > 0 or len(self.used) != len(self.entries)
 
     def load(self, path: Path, config: Config, problems: Problems) -> Incident | None:
         """What content.load_incident gives for *path*, from the cache when its bytes are known."""
@@ -198,7 +216,9 @@ class ParseCache:
         if entry is not None and entry[0] == key:
             self.hits += 1
             problems.items += [Problem(*p) for p in entry[2]]
-            incident = decode_incident(entry[1]) if entry[1] is not None else None
+            incident = self._decoded.get(key)
+            if incident is None and entry[1] is not None:
+                incident = self._decoded[key] = decode_incident(entry[1])
         else:
             self.misses += 1
             before = len(problems.items)
@@ -215,7 +235,7 @@ class ParseCache:
 
     def save(self) -> None:
         """Keep the entries of this run's files (deleted files drop out); skipped when nothing changed."""
-        if self.key is None or (self.misses == 0 and len(self.used) == len(self.entries)):
+        if self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
             _write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})

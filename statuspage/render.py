@@ -70,6 +70,30 @@ BANNER = {
 }
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates kept in memory for the life of the process (never on disk:
+    loading code from the site's folder would run whatever someone put there).
+
+    A fresh Environment per build still compiles each template only once per process:
+    once for all the languages of a multi-language site, once for all of `serve`'s
+    rebuilds. Jinja checks each entry against its template's source, so an edited
+    template is compiled again; every Environment here has the same settings."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 def environment(root: Path | None, language: str) -> jinja2.Environment:
     default = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
@@ -85,6 +109,7 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every page
+        bytecode_cache=_COMPILED,
     )
     env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
     env.filters["markdown"] = lambda text: Markup(render_markdown(text))

@@ -59,6 +59,9 @@ class Preview:
         self.site_dir: Path | None = None  # the last good build
         self.out = workdir / "site"
         self.state = BuildState(workdir, self.out)  # its manifest lives in the temporary directory too
+        # Parsed incidents, kept in memory from one save to the next; written to the site's
+        # own cache when the preview stops (a later `build` gains from it too).
+        self.parsed = ParseCache(source)
         self.errors: list[str] = []  # why the latest build failed, as path:line: message
         self.token = secrets.token_hex(4)  # tells builds of different server runs apart
         self.builds = 0
@@ -80,9 +83,9 @@ class Preview:
         problems = Problems(self.source)
         count = ""
         try:
-            parsed = ParseCache(self.source)  # the site's own cache: a later `build` gains from it too
+            parsed = self.parsed
+            parsed.next_run()  # keeps what the last build parsed
             site, problems = load_site(self.source, cache=parsed)
-            parsed.save()
             if site is None:
                 errors = [str(p) for p in problems.errors]
             else:
@@ -400,6 +403,7 @@ def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
             server.server_close()
             if threads[1].is_alive():
                 threads[1].join()
+            preview.parsed.save()  # once the builder has stopped
     click.echo("Stopped.")
 
 

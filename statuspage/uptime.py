@@ -18,6 +18,7 @@ are not downtime), rounded *down* to two decimals, so an outage never shows as
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Iterable
@@ -136,15 +137,32 @@ def uptime_of(
     item_id: str, spans: list[Span], start_date: date | None, now: datetime, zone: tzinfo, days: int = DAYS
 ) -> Uptime:
     """Day bars and the uptime figure for one component or group from its *spans*."""
-    merged = worst_over_time(spans)
+    return _uptime_of(item_id, spans, start_date, _day_bounds(now, zone, days))
+
+
+def _day_bounds(now: datetime, zone: tzinfo, days: int) -> list[tuple[date, datetime, datetime]]:
+    """Each bar's day with its first and last instant in UTC (today's ends at *now*)."""
+    until = now.astimezone(UTC)
+    return [
+        (day, start_of_day(day, zone), min(start_of_day(day + timedelta(days=1), zone), until))
+        for day in day_range(now, zone, days)
+    ]
+
+
+def _uptime_of(item_id: str, spans: list[Span], start_date: date | None, bounds: list[tuple[date, datetime, datetime]]) -> Uptime:
+    merged = worst_over_time(spans)  # disjoint, oldest first: one sweep serves every day
     result = []
-    for day in day_range(now, zone, days):
+    first = 0
+    for day, begin, end in bounds:
         if start_date is not None and day < start_date:
             result.append(Day(day, None, (), timedelta(0)))
             continue
-        begin, end = start_of_day(day, zone), min(start_of_day(day + timedelta(days=1), zone), now.astimezone(UTC))
+        while first < len(merged) and merged[first].end <= begin:
+            first += 1  # over before this day (and so before every later one)
         spent: dict[ComponentStatus, timedelta] = {}
-        for span in merged:
+        for span in itertools.islice(merged, first, None):
+            if span.start >= end:
+                break
             overlap = min(span.end, end) - max(span.start, begin)
             if overlap > timedelta(0):
                 spent[span.status] = spent.get(span.status, timedelta(0)) + overlap
@@ -193,16 +211,15 @@ def _uptime_report(config: Config, incidents: tuple[Incident, ...], now: datetim
             per_component[component.id] = [
                 Span(max(s.start, begin), s.end, s.status) for s in per_component[component.id] if s.end > begin
             ]
-    report = {
-        c.id: uptime_of(c.id, per_component[c.id], c.start_date, now, config.timezone, days) for c in config.components
-    }
+    bounds = _day_bounds(now, config.timezone, days)
+    report = {c.id: _uptime_of(c.id, per_component[c.id], c.start_date, bounds) for c in config.components}
     for group in config.groups:
         members = [c for c in config.components if c.id in group.components]
         starts = [c.start_date for c in members]
         # A group has data from its first member's start (any member without a start_date: always).
         start = None if None in starts or not starts else min(d for d in starts if d is not None)
         spans = [span for c in members for span in per_component[c.id]]
-        report[group.id] = uptime_of(group.id, spans, start, now, config.timezone, days)
+        report[group.id] = _uptime_of(group.id, spans, start, bounds)
     return report
 
 

@@ -109,3 +109,37 @@ def test_quarterly_figures_count_every_incident_once(config, data) -> None:
             mean = sum(times, timedelta(0)) / len(times) if times else None
             assert got.mttr == (timedelta(seconds=round(mean.total_seconds())) if mean is not None else None)
     assert sum(q.overall.total for q in figures.values()) == len(counted)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    spans=hs.lists(hs.tuples(hs.integers(0, 60 * 24 * 12), hs.integers(1, 60 * 24 * 3), statuses), max_size=12),
+    minute=hs.integers(0, 60 * 24 * 12),
+    start_day=hs.one_of(hs.none(), hs.integers(0, 10)),
+)
+def test_day_bars_sweep_equals_each_days_overlap(spans, minute, start_day) -> None:
+    """uptime.py walks the merged spans once for all the days; each day's durations
+    must be what that day's overlap with every span gives."""
+    from zoneinfo import ZoneInfo
+
+    from statuspage.uptime import Span, start_of_day, uptime_of, worst_over_time
+
+    zone = ZoneInfo("America/New_York")  # a DST change (Nov 1 2026) inside the days
+    origin = at("2026-10-25 00:00")
+    now = origin + timedelta(minutes=minute)
+    made = [Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s) for a, n, s in spans]
+    first = None if start_day is None else (origin + timedelta(days=start_day)).astimezone(zone).date()
+    got = uptime_of("api", made, first, now, zone, days=14)
+    merged = worst_over_time(made)
+    for bar in got.days:
+        if first is not None and bar.day < first:
+            assert bar.status is None and bar.observed == timedelta(0)
+            continue
+        begin, end = start_of_day(bar.day, zone), min(start_of_day(bar.day + timedelta(days=1), zone), now)
+        spent: dict[ComponentStatus, timedelta] = {}
+        for span in merged:
+            overlap = min(span.end, end) - max(span.start, begin)
+            if overlap > timedelta(0):
+                spent[span.status] = spent.get(span.status, timedelta(0)) + overlap
+        assert bar.durations == tuple(sorted(spent.items(), reverse=True))
+        assert bar.observed == max(end - begin, timedelta(0))
