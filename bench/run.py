@@ -9,7 +9,9 @@ clock, with its peak RSS from wait4() (the largest of the process and the worker
 processes it waited for). The floor is the time a child takes only to read every
 source file and parse its YAML and Markdown with the same libraries (PyYAML with
 libyaml where available, Python-Markdown with the same extensions); each build is
-also shown as a multiple of it. Results are printed and written to bench/results.json.
+also shown as a multiple of it. "serve save" is the time `statuspage serve` takes to
+rebuild after a save, measured inside a child that runs its builder (the first
+build not counted). Results are printed and written to bench/results.json.
 Not part of the test suite: timings depend on the machine and its load.
 """
 
@@ -46,6 +48,29 @@ def floor(site: Path) -> None:
         _, front, body = text.split("---\n", 2)
         yaml.load(front, Loader=loader)
         md.reset().convert(body)
+
+
+def serve_saves(site: Path, target: Path, saves: int = 3) -> None:
+    """Child mode: what `statuspage serve` takes to show a save, in its own process
+    (one first build, untimed, then *saves* edits of *target*); prints the best time."""
+    import tempfile
+
+    from statuspage.serve import Preview
+
+    original = target.read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as workdir:
+        preview = Preview(site, Path(workdir), NOW)
+        assert preview.rebuild()
+        times = []
+        try:
+            for n in range(saves):
+                target.write_text(original + f"\nSaved ({n}).\n", encoding="utf-8")
+                start = time.perf_counter()
+                assert preview.rebuild()
+                times.append(time.perf_counter() - start)
+        finally:
+            target.write_text(original, encoding="utf-8")
+    print(f"serve-save-seconds {min(times):.3f}")
 
 
 def run_child(args: list[str]) -> tuple[float, float, str]:
@@ -136,6 +161,10 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
 
     best("add", build_args(site, out), add)
     best("later_now", build_args(site, out, "2026-06-01T12:15:00Z"), lambda: run_child(build_args(site, out)))
+    _, peak, printed = run_child([sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)])
+    seconds = float(printed.split("serve-save-seconds")[1])
+    row["serve_save"] = {"seconds": seconds, "peak_rss_mb": round(peak, 1)}
+    print(f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)", flush=True)
     floor_s = row["floor"]["seconds"]  # type: ignore[index]
     for label in ("cold", "noop", "edit", "add", "later_now"):
         row[label]["x_floor"] = round(row[label]["seconds"] / floor_s, 2)  # type: ignore[index]
@@ -144,15 +173,15 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
 
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | serve save s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         f = lambda k: r[k]["seconds"]  # type: ignore[index]  # noqa: E731
         o = r["output"]
         lines.append(
             f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | {f('noop'):.2f} | "  # type: ignore[index]
-            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
+            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {f('serve_save'):.2f} | {r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
             f"(max of all builds {max(r[k]['peak_rss_mb'] for k in ('cold', 'noop', 'edit', 'add', 'later_now')):.0f}) | "  # type: ignore[index]
             f"{o['files']:,} / {o['megabytes']} | {o['index_html_kb']} | {o['summary_json_kb']} |"  # type: ignore[index]
         )
@@ -167,9 +196,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best time is kept")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-saves", type=Path, nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.floor:
         floor(args.floor)
+        return
+    if args.serve_saves:
+        serve_saves(*args.serve_saves)
         return
     sizes = args.sizes or [1_000, 10_000] + ([100_000] if args.large else [])
     rows = [measure(n, args.seed, args.repeat) for n in sizes]

@@ -196,6 +196,8 @@ class ParseCache:
         if self.key is None:
             return  # this run never got to the incidents: what was known still is
         self._unsaved = self._unsaved or self._changed()
+        known = {entry[0] for entry in self.used.values()}
+        self._decoded = {key: incident for key, incident in self._decoded.items() if key in known}  # edited away: gone
         self._loaded = {"key": self.key, "files": self.used}
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0

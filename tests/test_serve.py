@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
+from statuspage.cache import CACHE_DIR
 from statuspage.serve import EVENTS_PATH, served_html, widen_csp
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of
@@ -171,6 +173,10 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     output = "".join(server.stderr)
     assert "Traceback" not in output
     assert "Stopped." in "".join(server.stdout.queue)
+    # What it parsed is left for the next `build` (the last version of each file).
+    saved = json.loads((site_dir.root / CACHE_DIR / "incidents.json").read_text())
+    assert sorted(saved["files"]) == ["2026-11-03-x.md", "2026-11-04-x.md", "2026-11-05-x.md", "2026-11-20-api-errors.md"]
+    assert site_dir.run("build", "--now", "2026-11-26 10:00").exit_code == 0
 
 
 def test_serve_starts_on_a_broken_site_and_recovers(site_dir: SiteDir, serve) -> None:
