@@ -11,7 +11,9 @@ This module produces the same bytes file by file, with three savings:
   itself only for pages that change with the clock (open incidents: "ongoing for").
   A site with its own templates may show anything on any page, so there a key also
   holds every source file and `now` (reuse then happens only when nothing changed);
-- every other file (index, feeds, API, ...) is rendered, but written only if its
+- a stage that says what each of its files is made of (keyed.py; the feeds do) is
+  asked to make only the files whose inputs changed;
+- every other file (index, API, badges, ...) is rendered, but written only if its
   bytes differ from what the folder holds (known from the manifest of the last
   build, checked against each file's size and mtime, or else read back);
 - a first build of a big site renders its pages in a process per core.
@@ -230,19 +232,19 @@ def build_incrementally(
             raise OutputClash(f"two outputs share the path {rel}")
         results[rel] = (digest_, changed)
 
+    def reused(rel: str, key: str | None) -> bool:
+        """Add *rel* as the last build left it, if its key is the same and the file still is."""
+        kept = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
+        if kept is not None:
+            add(rel, kept, False)
+        return kept is not None
+
     try:
         writer = _Writer(out, staging, live, state.files)
         renderer = SiteRenderer(site, now)
         incident_part = _incident_parts(site, digests)
         keys = _page_keys(renderer, now, incident_part, site_key)
-        todo = []
-        for page in renderer.pages.pages():
-            key = keys.get(page.path)
-            reused = writer.trusted(page.path) if key is not None and state.pages.get(page.path) == key else None
-            if reused is not None:
-                add(page.path, reused, False)
-            else:
-                todo.append(page)
+        todo = [page for page in renderer.pages.pages() if not reused(page.path, keys.get(page.path))]
         report.rendered = len(todo)
         for rel, digest_, changed in _render(renderer, todo, writer, workers or default_workers()):
             add(rel, digest_, changed)
@@ -258,11 +260,7 @@ def build_incrementally(
             outputs = keyed(site, now)
             output_keys = _output_keys(site, outputs, incident_part)
             for rel, output in outputs.items():
-                key = output_keys.get(rel)
-                reused = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
-                if reused is not None:
-                    add(rel, reused, False)
-                else:
+                if not reused(rel, output_keys.get(rel)):
                     add(*writer.put(rel, output.make()))
             keys.update(output_keys)
         changed = [rel for rel, (_, c) in results.items() if c]
