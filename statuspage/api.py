@@ -52,6 +52,7 @@ class ApiView:
         self.incidents = [i for i in site.incidents if st.is_visible(i, now)]  # newest first
         self.statuses = st.component_statuses(self.config, self.incidents, now)
         self.timelines = {i.id: st.timeline(i, now) for i in self.incidents}
+        self._changes: dict[str, list[tuple[Update, list[Change]]]] = {}  # filled by changes()
         self.page_id = slugify(self.config.title)
 
     # -- values -------------------------------------------------------------
@@ -92,10 +93,6 @@ class ApiView:
             before = after
         self._changes[incident.id] = entries
         return entries
-
-    @cached_property
-    def _changes(self) -> dict[str, list[tuple[Update, list[Change]]]]:
-        return {}
 
     @cached_property
     def first_content_time(self) -> datetime:

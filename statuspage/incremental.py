@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -64,32 +64,33 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _incident_parts(site: Site, digests: dict[str, str]) -> Callable[[str], str | None]:
-    """incident id -> what names its file's bytes and its postmortem's (None if unknown)."""
-    postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
+class _Inputs:
+    """What every key of one build names: the code, theme, catalogs, config and string
+    overrides (`base`, worked out once), and each incident's file and postmortem."""
 
-    def incident_part(incident_id: str) -> str | None:
-        known = digests.get(incident_id)
-        return None if known is None else f"{incident_id}:{known}:{postmortems.get(incident_id, '')}"
+    def __init__(self, site: Site, digests: dict[str, str]) -> None:
+        assert site.root is not None
+        self.base = digest(code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root))
+        self.digests = digests
+        self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
 
-    return incident_part
+    def incident(self, incident_id: str) -> str | None:
+        """What names the incident's file's bytes and its postmortem's (None if unknown)."""
+        known = self.digests.get(incident_id)
+        return None if known is None else f"{incident_id}:{known}:{self.postmortems.get(incident_id, '')}"
 
 
-def _output_keys(site: Site, outputs: dict[str, Keyed], incident_part: Callable[[str], str | None]) -> dict[str, str]:
+def _output_keys(outputs: dict[str, Keyed], inputs: _Inputs) -> dict[str, str]:
     """The key of each keyed output (keyed.py) whose incidents are all known."""
-    assert site.root is not None
-    shared = digest(code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root))
     keys = {}
     for path, output in outputs.items():
-        named = [incident_part(i) for i in output.incidents]
+        named = [inputs.incident(i) for i in output.incidents]
         if None not in named:
-            keys[path] = digest(shared, path, *output.parts, *named)  # type: ignore[arg-type]
+            keys[path] = digest(inputs.base, path, *output.parts, *named)  # type: ignore[arg-type]
     return keys
 
 
-def _page_keys(
-    renderer: SiteRenderer, now: datetime, incident_part: Callable[[str], str | None], site_key: str | None
-) -> dict[str, str]:
+def _page_keys(renderer: SiteRenderer, now: datetime, inputs: _Inputs, site_key: str | None) -> dict[str, str]:
     """The key of each page whose inputs we can name (see the module docstring)."""
     site = renderer.site
     assert site.root is not None
@@ -98,8 +99,7 @@ def _page_keys(
         return {}
     pages = renderer.pages
     shared = digest(
-        code_fingerprint(), user_templates, site_key if user_templates else "", config_key(site.config),
-        overrides_fingerprint(site.root),
+        inputs.base, user_templates, site_key if user_templates else "",
         pages.page_status.indicator.word, str(bool(renderer.postmortems.newest_first)),
     )  # fmt: skip
     # A page that is not `live` (render.py) shows the same for any later `now` until one of
@@ -108,7 +108,7 @@ def _page_keys(
     # site's own templates may show the clock anywhere, so there `now` is always part of it.
     clock = now.isoformat() if user_templates else ""
     def part(view: IncidentView) -> str | None:
-        known = incident_part(view.id)
+        known = inputs.incident(view.id)
         if known is None:
             return None
         published = renderer.postmortems.of(view.id) is not None
@@ -242,8 +242,8 @@ def build_incrementally(
     try:
         writer = _Writer(out, staging, live, state.files)
         renderer = SiteRenderer(site, now)
-        incident_part = _incident_parts(site, digests)
-        keys = _page_keys(renderer, now, incident_part, site_key)
+        inputs = _Inputs(site, digests)
+        keys = _page_keys(renderer, now, inputs, site_key)
         todo = [page for page in renderer.pages.pages() if not reused(page.path, keys.get(page.path))]
         report.rendered = len(todo)
         for rel, digest_, changed in _render(renderer, todo, writer, workers or default_workers()):
@@ -258,7 +258,7 @@ def build_incrementally(
                     add(*writer.put(rel, data))
                 continue
             outputs = keyed(site, now)
-            output_keys = _output_keys(site, outputs, incident_part)
+            output_keys = _output_keys(outputs, inputs)
             for rel, output in outputs.items():
                 if not reused(rel, output_keys.get(rel)):
                     add(*writer.put(rel, output.make()))

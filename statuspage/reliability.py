@@ -109,14 +109,15 @@ def quarterly_figures(config: Config, incidents: Iterable[Incident], now: dateti
     current = quarter_of(now, zone)
     # One pass: each incident is added to its quarter's tally and to those of the
     # components it affected (linear in the incidents, not quarters x components x incidents).
+    def fresh() -> tuple[_Tally, dict[str, _Tally]]:
+        return _Tally(), {cid: _Tally() for cid in config.component_ids}
+
     tallies: dict[Quarter, tuple[_Tally, dict[str, _Tally]]] = {}
     for incident in incidents:
         if incident.is_maintenance or not st.is_visible(incident, now):
             continue
         quarter = quarter_of(incident.created_at, zone)
-        if quarter not in tallies:
-            tallies[quarter] = (_Tally(), {cid: _Tally() for cid in config.component_ids})
-        overall, per_component = tallies[quarter]
+        overall, per_component = tallies.get(quarter) or tallies.setdefault(quarter, fresh())
         resolved = st.resolved_at(incident, now)
         overall.add(incident, resolved)
         for cid in affected_by(incident, now):
@@ -125,7 +126,7 @@ def quarterly_figures(config: Config, incidents: Iterable[Incident], now: dateti
     quarter = min(tallies, default=current)
     result = []
     while quarter <= current:
-        overall, per_component = tallies.get(quarter) or (_Tally(), {cid: _Tally() for cid in config.component_ids})
+        overall, per_component = tallies.get(quarter) or fresh()
         components = {cid: per_component[cid].figures() for cid in config.component_ids}
         result.append(QuarterFigures(quarter, overall.figures(), components))
         quarter = quarter.next()
