@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from .config import suggest
 from .errors import Problems
+from .markup import MARKDOWN_FILE_BUDGET, MARKDOWN_SITE_BUDGET, OverBudget, markdown_cost
 from .model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -30,10 +31,42 @@ FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[A-Za-z0-9][A-Za-
 FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance"]
 # `## Identified · 2026-11-20 14:30 +01:00`; `-`, `|` and dashes are accepted
 # as the separator too, since `·` is awkward to type.
-UPDATE_HEADING = re.compile(r"^##(?!#)\s*(?P<status>[A-Za-z][A-Za-z _]*?)\s*(?:·|\||—|–|\s-\s)\s*(?P<at>.+?)\s*$")
+_SEPARATORS = "·|—–-"
+_STATUS_WORDS = re.compile(r"[A-Za-z][A-Za-z _]*")
 COMPONENTS_LINE = re.compile(r"^Components:\s*(?P<list>[a-z0-9_-]+\s*=\s*[a-z_]+(?:\s*,\s*[a-z0-9_-]+\s*=\s*[a-z_]+)*)\s*$")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MAX_FILE_BYTES = 1_000_000
+# Limits far above real use (the largest of 297 real incidents has a 95-character
+# title and a handful of updates) that keep the work and output of one file bounded.
+MAX_TITLE_CHARS = 300
+MAX_UPDATES = 200
+MAX_UNKNOWN_KEYS_SHOWN = 10
+MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """*text* cut to *limit* characters, so an error message never echoes a huge line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_update_heading(line: str) -> tuple[str, str] | None:
+    """(status, time) of `## <Status> · <time>`, or None; linear in the line's length.
+
+    No regex: a pattern with adjacent optional spaces backtracks quadratically
+    over a heading padded with tens of thousands of spaces."""
+    rest = line[2:]
+    cut = next((i for i, c in enumerate(rest) if c in _SEPARATORS), -1)
+    if cut < 0:
+        return None
+    width = 1
+    if rest[cut] == "-":  # a hyphen separates only between spaces, as in `Resolved - 14:30`
+        if not (rest[cut - 1 : cut].isspace() and rest[cut + 1 : cut + 2].isspace()):
+            return None
+        width = 2
+    status, at = rest[:cut].strip(), rest[cut + width :].strip()
+    if not at or not _STATUS_WORDS.fullmatch(status):
+        return None
+    return status, at
 
 
 @dataclass(frozen=True)
@@ -123,13 +156,18 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         return None
     zone = config.timezone
 
-    for key in front:
-        if key not in FRONT_MATTER_KEYS:
-            problems.error(path, front.line_of(key), f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+    unknown = [key for key in front if key not in FRONT_MATTER_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS_SHOWN]:
+        problems.error(path, front.line_of(key), f"unknown key {shorten(str(key))!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+    if len(unknown) > MAX_UNKNOWN_KEYS_SHOWN:
+        rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
+        problems.error(path, front.line_of(rest[0]), f"and {len(rest):,} more unknown keys (not listed)")
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.error(path, front.line_of("title") if "title" in front else 1, "`title:` is required")
         title = ""
+    elif len(title.strip()) > MAX_TITLE_CHARS:
+        problems.error(path, front.line_of("title"), f"`title:` is {len(title.strip()):,} characters long; keep it under {MAX_TITLE_CHARS} and put details in an update")
 
     window = None
     if "maintenance" in front:
@@ -220,14 +258,17 @@ def _window(front: YamlMap, path: Path, zone: Any, file_day: date, problems: Pro
 def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems) -> list[Update]:
     allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
     allowed_words = [s.word for s in allowed]
-    blocks: list[tuple[int, re.Match[str] | None, str, list[str]]] = []
+    blocks: list[tuple[int, tuple[str, str] | None, str, list[str]]] = []
     in_fence = False
     for offset, line in enumerate(source.body.split("\n")):
         number = source.body_line + offset
         if FENCE.match(line):
             in_fence = not in_fence
         if not in_fence and line.startswith("##") and not line.startswith("###"):
-            blocks.append((number, UPDATE_HEADING.match(line), line, []))
+            if len(blocks) == MAX_UPDATES:
+                problems.error(path, number, f"more than {MAX_UPDATES} updates in one incident; split it into several incident files")
+                return []
+            blocks.append((number, split_update_heading(line), line, []))
         elif blocks:
             blocks[-1][3].append(line)
         elif line.strip():
@@ -239,15 +280,16 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
     for number, heading, raw, lines in blocks:
         if heading is None:
             if raw:
-                problems.error(path, number, f"cannot read update heading {raw.strip()!r}: write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`")
+                problems.error(path, number, f"cannot read update heading {shorten(raw.strip())!r}: write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`")
             continue
-        status = IncidentStatus.parse(heading["status"])
+        word, when = heading
+        status = IncidentStatus.parse(word)
         if status is None or status not in allowed:
             kind = "maintenance" if is_maintenance else "incident"
-            problems.error(path, number, f"unknown {kind} status {heading['status']!r}{suggest(heading['status'].lower(), allowed_words)} (expected: {', '.join(allowed_words)})")
+            problems.error(path, number, f"unknown {kind} status {shorten(word)!r}{suggest(shorten(word).lower(), allowed_words)} (expected: {', '.join(allowed_words)})")
             continue
         try:
-            at = parse_timestamp(heading["at"], config.timezone)
+            at = parse_timestamp(when, config.timezone)
         except TimeError as e:
             problems.error(path, number, str(e))
             continue
@@ -282,9 +324,35 @@ class IncidentCache(Protocol):
     def load(self, path: Path, config: Config, problems: Problems) -> Incident | None: ...
 
 
+class MarkdownBudget:
+    """Markdown work spent so far in one file and in the whole site (files in name order).
+
+    A body that would pass either budget is shown as escaped text (with a warning),
+    so hundreds of paragraphs each just under the per-paragraph guard cannot add up to minutes."""
+
+    def __init__(self) -> None:
+        self.site = 0
+
+    def apply(self, incident: Incident, path: Path, problems: Problems) -> Incident:
+        spent, over = 0, False
+        updates = []
+        for update in incident.updates:
+            cost = markdown_cost(update.body)
+            if spent + cost <= MARKDOWN_FILE_BUDGET and self.site + cost <= MARKDOWN_SITE_BUDGET:
+                spent += cost
+                self.site += cost
+            else:
+                which, limit = ("file", MARKDOWN_FILE_BUDGET) if spent + cost > MARKDOWN_FILE_BUDGET else ("site", MARKDOWN_SITE_BUDGET)
+                problems.warning(path, update.line, f"this update's Markdown is too costly to render (past the {which}'s budget of {limit:,} scan units, see Limits in the README); it is shown as plain text")
+                update, over = replace(update, body=OverBudget(update.body)), True
+            updates.append(update)
+        return replace(incident, updates=tuple(updates)) if over else incident
+
+
 def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
+    budget = MarkdownBudget()
     real_root = root.resolve()
     # Resolving each of thousands of files is slow: a plain file is inside the site
     # when its folder is; only links need resolving one by one.
@@ -299,6 +367,6 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
             continue
         incident = cache.load(path, config, problems) if cache else load_incident(path, config, problems)
         if incident is not None:
-            incidents.append(incident)
+            incidents.append(budget.apply(incident, path, problems))
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
     return incidents

@@ -25,6 +25,11 @@ _OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # so a paragraph of thousands of them takes minutes. Past this many
 # (openers x paragraph length) such a paragraph is shown as escaped text instead.
 _MAX_SCAN = 2_000_000
+# The same work summed over bodies (scan units: openers x length, per paragraph).
+# Real incidents cost a few hundred units, the costliest of 297 real ones 62,000;
+# a paragraph at _MAX_SCAN takes about half a second.
+MARKDOWN_FILE_BUDGET = 4_000_000
+MARKDOWN_SITE_BUDGET = 200_000_000
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
@@ -38,11 +43,36 @@ def _converter() -> markdown.Markdown:
 _md = _converter()
 
 
-@lru_cache(maxsize=65536)
+class OverBudget(str):
+    """A body past the Markdown budget: shown as escaped text, never parsed.
+
+    A str, so every output that renders bodies (pages, feeds, calendar, notify,
+    a site's own templates) honours it without knowing of budgets."""
+
+    __slots__ = ()
+
+
+def markdown_cost(source: str) -> int:
+    """Scan units *source* costs Python-Markdown (paragraphs set aside as text cost nothing)."""
+    costs = (_scan_cost(part) for part in _PARAGRAPHS.split(source))
+    return sum(cost for cost in costs if cost <= _MAX_SCAN)
+
+
+def _scan_cost(paragraph: str) -> int:
+    return sum(paragraph.count(c) for c in "[<&\\*_`!") * len(paragraph)
+
+
+def escaped_text(source: str) -> str:
+    return "<pre>" + nh3.clean_text(source) + "</pre>"
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: an OverBudget body is not the str it equals
 def render_markdown(source: str) -> str:
     """HTML for a Markdown body: converted, then cleaned with an allow-list.
 
     Headings are demoted two levels, so a message never outranks the page's own."""
+    if isinstance(source, OverBudget):
+        return escaped_text(source)
     try:
         text, aside = _set_aside_rescans(_flatten_nesting(source))
         html = _md.reset().convert(text)
@@ -104,8 +134,7 @@ def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
     out = []
     for part, sep in zip(parts, seps, strict=True):
         fences = sum(1 for line in part.split("\n") if _FENCE.match(line))
-        openers = sum(part.count(c) for c in "[<&\\*_`!")
-        if not in_fence and not fences and openers * len(part) > _MAX_SCAN:
+        if not in_fence and not fences and _scan_cost(part) > _MAX_SCAN:
             token = f"statuspageaside{len(aside)}x"
             aside[token] = htmllib.escape(part.strip(), quote=False)
             part = token
