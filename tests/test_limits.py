@@ -1,0 +1,202 @@
+"""Bounded work on any input: each red-team case of issue 18 either builds within
+the documented limits or stops at a `path:line: message`, never a hang.
+
+Time is only ever compared between two sizes of the same input (a ratio), never
+against a wall-clock threshold."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from statuspage import content, markup
+from statuspage.config import load_config
+from statuspage.content import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
+from statuspage.errors import Problems
+from statuspage.site import load_site
+
+from .conftest import SiteDir, parse_html
+
+NOW = "2026-11-21 12:00 +01:00"
+HEAD = "---\ntitle: T\nimpact: minor\ncomponents:\n  api: partial_outage\n---\n\n"
+
+
+def problem_lines(site_dir: SiteDir, command: str = "check") -> tuple[int, list[str]]:
+    result = site_dir.run(command)
+    return result.exit_code, result.output.splitlines()
+
+
+def fastest(work: Callable[[], object], runs: int = 5) -> float:
+    """The quickest of *runs* timings: the least disturbed by whatever else the machine does."""
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def parse_seconds(site_dir: SiteDir, text: str) -> float:
+    config = load_config(site_dir.root, Problems())
+    assert config is not None
+    path = site_dir.root / "incidents" / "2026-11-20-x.md"
+    return fastest(lambda: parse_incident(path, text, date(2026, 11, 20), config, Problems()))
+
+
+# --- update headings -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        pytest.param("## Identified{pad}", id="status-then-spaces"),
+        pytest.param("## Identified · 2026-11-20 10:00{pad}x", id="time-then-spaces"),
+        pytest.param("## Identified{pad}· 2026-11-20 10:00", id="spaces-before-separator"),
+    ],
+)
+def test_heading_padded_with_spaces_parses_in_linear_time(site_dir: SiteDir, heading: str) -> None:
+    def text(spaces: int) -> str:
+        return HEAD + heading.format(pad=" " * spaces) + "\nbody\n"
+
+    small, large = parse_seconds(site_dir, text(2_000)), parse_seconds(site_dir, text(20_000))
+    # Ten times the input: a linear parser takes about ten times as long, the
+    # quadratic pattern it replaces took a hundred times as long (17 s here).
+    assert large < 30 * max(small, 1e-4)
+
+
+def test_heading_of_200k_spaces_is_refused_with_a_short_message(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-x.md", HEAD + "## Identified" + " " * 200_000 + "\nbody\n")
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    [line] = [line for line in lines if line.startswith("incidents/")]
+    assert line.startswith("incidents/2026-11-20-x.md:8: cannot read update heading '## Identified")
+    assert len(line) < 300
+
+
+def test_timestamp_padded_with_spaces_is_refused_with_a_short_message(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-x.md", HEAD + "## Identified · 2026-11-20" + " " * 100_000 + "x\nbody\n")
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    [line] = [line for line in lines if line.startswith("incidents/")]
+    assert line.startswith("incidents/2026-11-20-x.md:8: cannot read timestamp '2026-11-20")
+    assert "100,011 characters long" in line and len(line) < 300
+
+
+def test_headings_with_every_separator_still_parse(site_dir: SiteDir) -> None:
+    updates = "\n".join(
+        f"## {status} {sep} 2026-11-20 1{i}:00\nnote {i}\n"
+        for i, (status, sep) in enumerate(
+            [("Investigating", "·"), ("Identified", "|"), ("Monitoring", "—"), ("Monitoring", "–"), ("Resolved", "-")]
+        )
+    )
+    site_dir.incident("2026-11-20-x.md", HEAD + updates)
+    incident = site_dir.load().incidents[0]
+    assert [u.status.word for u in incident.updates] == ["investigating", "identified", "monitoring", "monitoring", "resolved"]
+
+
+# --- Markdown budget -------------------------------------------------------
+
+# One paragraph just under the per-paragraph guard: about half a second of Markdown work.
+COSTLY = "[" * 1400
+
+
+def test_many_paragraphs_each_under_the_guard_are_shown_as_escaped_text(site_dir: SiteDir) -> None:
+    # The red-team file: 700 paragraphs of 1,400 `[` (981 kB) took 243 s to build.
+    body = "\n\n".join([COSTLY] * 700)
+    site_dir.incident("2026-11-20-x.md", HEAD + "## Investigating · 2026-11-20 10:00\n" + body + "\n")
+    result = site_dir.run("build", "--out", str(site_dir.root / "_site"), "--now", NOW)
+    assert result.exit_code == 0, result.output
+    assert "incidents/2026-11-20-x.md:8: warning: this update's Markdown is too costly to render" in result.output
+    page = parse_html(site_dir.root / "_site" / "incidents" / "2026-11-20-x" / "index.html")
+    [pre] = page.xpath("//pre")
+    assert pre.text_content().count("[") == 1400 * 700
+
+
+def test_markdown_budget_is_per_file(site_dir: SiteDir) -> None:
+    # Each body fits the per-paragraph guard; two fit the file's budget, the third does not.
+    assert 2 * markup.markdown_cost(COSTLY) <= markup.MARKDOWN_FILE_BUDGET < 3 * markup.markdown_cost(COSTLY)
+    updates = "\n".join(f"## Investigating · 2026-11-20 1{i}:00\n*note {i}* {COSTLY}\n" for i in range(3))
+    site_dir.incident("2026-11-20-x.md", HEAD + updates)
+    site_dir.incident("2026-11-20-y.md", HEAD + "## Investigating · 2026-11-20 10:00\n*fine*\n")
+    site, problems = load_site(site_dir.root)
+    assert site is not None
+    assert [str(w) for w in problems.warnings] == [
+        "incidents/2026-11-20-x.md:14: warning: this update's Markdown is too costly to render "
+        "(past the file's budget of 4,000,000 scan units, see Limits in the README); it is shown as plain text"
+    ]
+    out = site_dir.build(NOW)
+    page = parse_html(out / "incidents" / "2026-11-20-x" / "index.html")
+    assert [e.text_content() for e in page.xpath("//em")] == ["note 1", "note 0"]
+    assert [e.text_content().split()[0] for e in page.xpath("//pre")] == ["*note"]
+    other = parse_html(out / "incidents" / "2026-11-20-y" / "index.html")
+    assert [e.text_content() for e in other.xpath("//em")] == ["fine"]
+
+
+def test_markdown_budget_is_per_site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The site's budget is 50 files at the file budget; shown here with a small one.
+    monkeypatch.setattr(content, "MARKDOWN_SITE_BUDGET", 3 * markup.markdown_cost(f"*a* {COSTLY}"))
+    for name in "abcd":
+        site_dir.incident(f"2026-11-20-{name}.md", HEAD + f"## Investigating · 2026-11-20 10:00\n*{name}* {COSTLY}\n")
+    site, problems = load_site(site_dir.root)
+    assert site is not None
+    assert [(w.path, w.line, "site's budget" in w.message) for w in problems.warnings] == [("incidents/2026-11-20-d.md", 8, True)]
+    shown = {i.id: type(i.updates[0].body) for i in site.incidents}
+    assert shown == {"2026-11-20-a": str, "2026-11-20-b": str, "2026-11-20-c": str, "2026-11-20-d": markup.OverBudget}
+
+
+def test_over_budget_body_is_plain_text_in_feeds_and_calendar(site_dir: SiteDir) -> None:
+    import feedparser
+
+    body = "\n\n".join(["*x* " + COSTLY] * 3)
+    site_dir.incident("2026-11-20-x.md", HEAD + "## Investigating · 2026-11-20 10:00\n" + body + "\n")
+    window = "maintenance:\n  start: 2026-11-25 02:00\n  end: 2026-11-25 04:00\ncomponents: [api]\n"
+    site_dir.incident("2026-11-25-m.md", f"---\ntitle: M\n{window}---\n\n## Scheduled · 2026-11-20 10:00\n{body}\n")
+    out = site_dir.build(NOW)
+    feed = feedparser.parse((out / "history.atom").read_bytes())
+    [entry] = [e for e in feed.entries if "2026-11-20-x" in e.link]
+    html = entry.content[0].value if "content" in entry else entry.summary
+    assert "<em>" not in html and "*x*" in html
+    calendar = (out / "maintenance.ics").read_text(encoding="utf-8").replace("\r\n ", "")
+    assert "*x*" in calendar
+
+
+# --- caps on one incident --------------------------------------------------
+
+
+def test_title_over_the_cap_is_refused_at_its_line(site_dir: SiteDir) -> None:
+    # The red-team title: 990 kB, copied into 50 updates' worth of pages, wrote over 1 GB.
+    site_dir.incident("2026-11-20-x.md", HEAD.replace("title: T", "title: " + "A" * 990_000) + "## Investigating · 2026-11-20 10:00\nx\n")
+    code, lines = problem_lines(site_dir, "build")
+    assert code == 1
+    assert lines[0] == f"incidents/2026-11-20-x.md:2: `title:` is 990,000 characters long; keep it under {MAX_TITLE_CHARS} and put details in an update"
+    assert not (site_dir.root / "_site").exists()
+
+
+def test_title_at_the_cap_builds(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-x.md", HEAD.replace("title: T", "title: " + "A" * MAX_TITLE_CHARS) + "## Investigating · 2026-11-20 10:00\nx\n")
+    assert site_dir.load().incidents[0].title == "A" * MAX_TITLE_CHARS
+
+
+def test_24000_update_headings_are_refused_at_the_first_past_the_cap(site_dir: SiteDir) -> None:
+    # The red-team file built in 112 s and made `notify` send 24,000 messages per endpoint.
+    updates = "".join(f"## Identified · 2026-11-20 10:00:{i % 60:02d}\nx\n" for i in range(24_000))
+    site_dir.incident("2026-11-20-x.md", HEAD + updates)
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    located = [line for line in lines if line.startswith("incidents/")]
+    assert located == [f"incidents/2026-11-20-x.md:{8 + 2 * MAX_UPDATES}: more than {MAX_UPDATES} updates in one incident; split it into several incident files"]
+
+
+def test_flood_of_unknown_front_matter_keys_gives_a_capped_report(site_dir: SiteDir) -> None:
+    keys = "".join(f"k{i}: v\n" for i in range(60_000))
+    site_dir.incident("2026-11-20-x.md", HEAD.replace("impact: minor\n", "impact: minor\n" + keys) + "## Investigating · 2026-11-20 10:00\nx\n")
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    located = [line for line in lines if line.startswith("incidents/")]
+    assert len(located) == content.MAX_UNKNOWN_KEYS_SHOWN + 1
+    assert located[0].startswith("incidents/2026-11-20-x.md:4: unknown key 'k0'")
+    assert located[-1] == "incidents/2026-11-20-x.md:14: and 59,990 more unknown keys (not listed)"
