@@ -41,6 +41,9 @@ TOP_LEVEL_KEYS = {
 }
 COMPONENT_KEYS = {"id", "name", "description", "start_date"}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
+ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
+# Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
+MAX_COMPONENTS = 1_000
 
 
 def suggest(word: object, choices: list[str]) -> str:
@@ -88,6 +91,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             err(key, f"unknown setting {key!r}{suggest(key, list(TOP_LEVEL_KEYS))}")
+    _refuse_line_breaks(data, path, problems)
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -142,6 +146,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         return value
 
     components, groups = _components(data, path, problems)
+    if len(components) > MAX_COMPONENTS:
+        problems.error(path, components[MAX_COMPONENTS].line, f"more than {MAX_COMPONENTS:,} components; group related services into one component")
     extra = {k: data[k] for k in ("notify",) if k in data}
     if len(problems.errors) > before:
         return None
@@ -162,6 +168,25 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         extra=extra,
         path=path,
     )
+
+
+def _refuse_line_breaks(data: YamlMap, path: Path, problems: Problems) -> None:
+    """Names, URLs and the title are one line: they go into headers, calendar
+    properties and page titles, where a CR or LF breaks (or forges) the format."""
+    entries = data.get("components")
+    maps = [data, *(e for e in entries if isinstance(e, YamlMap))] if isinstance(entries, YamlList) else [data]
+    for entry in list(maps):
+        members = entry.get("components") if entry is not data else None
+        maps += [m for m in members if isinstance(m, YamlMap)] if isinstance(members, YamlList) else []
+    for entry in maps:
+        for key in (*ONE_LINE_KEYS, "description"):
+            value = entry.get(key)
+            if not isinstance(value, str):
+                continue
+            if "\r" in value:
+                problems.error(path, entry.line_of(key), f"`{key}:` contains a carriage return (\\r); remove it")
+            elif "\n" in value.strip() and key in ONE_LINE_KEYS:
+                problems.error(path, entry.line_of(key), f"`{key}:` must be one line of text: it contains a line break")
 
 
 def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tuple[str, ...]]:

@@ -42,6 +42,7 @@ MAX_TITLE_CHARS = 300
 MAX_UPDATES = 200
 MAX_UNKNOWN_KEYS_SHOWN = 10
 MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 
 def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
@@ -318,6 +319,24 @@ def incident_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)  # one folder: by name is by path, and much cheaper
 
 
+def misnamed_files(root: Path) -> list[tuple[Path, str]]:
+    """Files in incidents/ meant as incidents but never read, each with what to do:
+    silently skipping `x.MD` or `..2026-11-20-x.md` would let `check` pass an incident nobody sees."""
+    folder = root / INCIDENTS_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = p.name
+        if _CONTROL.search(name):
+            found.append((p, "the file name contains a control character (a newline?), so it is never read; rename it"))
+        elif name.startswith(".") and name.lower().endswith(".md") and not name.startswith(".#"):  # .# : an editor's lock
+            found.append((p, f"the file name starts with `.`, so it is never read; rename it to `{name.lstrip('.')}` or delete it"))
+        elif name.lower().endswith(".md") and not name.endswith(".md"):
+            found.append((p, f"the file name ends in `{name[-3:]}`, so it is never read; rename it to `{name[:-3]}.md`"))
+    return found
+
+
 class IncidentCache(Protocol):
     """Parsed incidents kept between builds (cache.py), by file name and contents."""
 
@@ -357,7 +376,13 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
     # Resolving each of thousands of files is slow: a plain file is inside the site
     # when its folder is; only links need resolving one by one.
     folder_inside = (root / INCIDENTS_DIR).resolve().is_relative_to(real_root)
+    misnamed = misnamed_files(root)
+    for path, what_to_do in misnamed:
+        problems.error(path, 1, what_to_do)
+    reported = {path for path, _ in misnamed}
     for path in incident_files(root):
+        if path in reported:
+            continue
         inside = folder_inside and not path.is_symlink()
         if not inside and not path.resolve().is_relative_to(real_root):
             problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
