@@ -41,6 +41,13 @@ MAX_FILE_BYTES = 1_000_000
 MAX_TITLE_CHARS = 300
 MAX_UPDATES = 200
 MAX_UNKNOWN_KEYS_SHOWN = 10
+MAX_STATUS_CHANGES = 1_000  # front-matter components plus every `Components:` pair
+MAX_PAGE_BYTES = 4_000_000
+MAX_INCIDENT_OUTPUT_BYTES = 64_000_000
+# For the estimate of what an incident writes (measured on built sites).
+_CHANGE_BYTES = 60  # a status change as rendered: the component's name and its status
+_UPDATE_BYTES = 2_000  # an update's markup around its text
+_SITE_COPIES = 12
 MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -207,6 +214,7 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         for u in updates:
             if u.at > final.at and not u.status.is_final:
                 problems.error(path, u.line, f"update '{u.status.word}' comes after the incident was {final.status.word} (line {final.line}); reopen with a new incident file, or fix the times")
+    _check_output_size(path, text, components, updates, front.line_of("components") or 1, problems)
     if len(problems.errors) > before:
         return None
     return Incident(
@@ -219,6 +227,31 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         postmortem_url=postmortem,
         maintenance=window,
     )
+
+
+def _check_output_size(
+    path: Path, text: str, components: list[tuple[str, ComponentStatus]], updates: list[Update], line: int, problems: Problems
+) -> None:
+    """Refuse an incident whose pages would be far larger than its file.
+
+    Its page holds its text (escaping can quadruple `<` and `&`) and a row per status
+    change, and each component it touches repeats it in that component's feeds: 10,000
+    components in one incident once wrote 1.5 GB. Estimated from the source, before any work."""
+    changes = len(components) + sum(len(u.components) for u in updates)
+    if changes > MAX_STATUS_CHANGES:
+        problems.error(path, line, f"{changes:,} component status changes in one incident (the limit is {MAX_STATUS_CHANGES:,}); list fewer components or split the incident")
+        return
+    escapes = sum(text.count(c) for c in "<>&")
+    page = len(text.encode()) + 4 * escapes + _CHANGE_BYTES * changes + _UPDATE_BYTES * len(updates)
+    touched = len({cid for cid, _ in components} | {cid for u in updates for cid, _ in u.components})
+    # Its page, the site's feeds and API files, and an Atom and an RSS feed per component.
+    written = page * (_SITE_COPIES + 2 * touched)
+    if page > MAX_PAGE_BYTES:
+        mb = MAX_PAGE_BYTES // 1_000_000
+        problems.error(path, line, f"the incident's page would be about {page / 1e6:.1f} MB (the limit is {mb} MB); shorten its updates or split it")
+    elif written > MAX_INCIDENT_OUTPUT_BYTES:
+        mb = MAX_INCIDENT_OUTPUT_BYTES // 1_000_000
+        problems.error(path, line, f"the incident would write about {written / 1e6:,.0f} MB (its page, repeated in the feeds of its {touched:,} components; the limit is {mb} MB); shorten its updates or list fewer components")
 
 
 def impact_of(components: list[tuple[str, ComponentStatus]]) -> Impact:

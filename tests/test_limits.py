@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import content, markup
+from statuspage import config, content, markup
 from statuspage.config import load_config
 from statuspage.content import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
@@ -200,3 +200,76 @@ def test_flood_of_unknown_front_matter_keys_gives_a_capped_report(site_dir: Site
     assert len(located) == content.MAX_UNKNOWN_KEYS_SHOWN + 1
     assert located[0].startswith("incidents/2026-11-20-x.md:4: unknown key 'k0'")
     assert located[-1] == "incidents/2026-11-20-x.md:14: and 59,990 more unknown keys (not listed)"
+
+
+# --- output amplification --------------------------------------------------
+
+
+def many_components(count: int) -> str:
+    rows = "".join(f"  - {{id: c{i}, name: Component {i}}}\n" for i in range(count))
+    return f"title: Big\nbase_url: https://status.test.example/\ntimezone: Europe/Berlin\ncomponents:\n{rows}"
+
+
+def touching(count: int, body: str = "x", updates: int = 1, changes: bool = False) -> str:
+    front = "".join(f"  c{i}: major_outage\n" for i in range(count))
+    line = "Components: " + ", ".join(f"c{i}=partial_outage" for i in range(count)) + "\n\n" if changes else ""
+    blocks = "".join(f"## Identified · 2026-11-20 10:{k:02d}\n{line}{body}\n\n" for k in range(updates))
+    return f"---\ntitle: All down\nimpact: major\ncomponents:\n{front}---\n\n{blocks}"
+
+
+def test_10000_components_are_refused_at_the_first_past_the_cap(tmp_path: Path) -> None:
+    # The red-team site: one incident touching all 10,000 wrote 1.5 GB with 2.4 GB RSS.
+    site_dir = SiteDir(tmp_path / "site", many_components(10_000))
+    site_dir.incident("2026-11-20-all.md", touching(10_000))
+    code, lines = problem_lines(site_dir, "build")
+    assert code == 1
+    assert lines[0] == f"statuspage.yaml:{5 + config.MAX_COMPONENTS}: more than 1,000 components; group related services into one component"
+    assert not (site_dir.root / "_site").exists()
+
+
+def test_status_changes_per_incident_are_capped(tmp_path: Path) -> None:
+    site_dir = SiteDir(tmp_path / "site", many_components(config.MAX_COMPONENTS))
+    site_dir.incident("2026-11-20-all.md", touching(config.MAX_COMPONENTS, updates=20, changes=True))
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    assert [line for line in lines if line.startswith("incidents/")] == [
+        "incidents/2026-11-20-all.md:4: 21,000 component status changes in one incident (the limit is 1,000); "
+        "list fewer components or split the incident"
+    ]
+
+
+def test_a_large_incident_repeated_in_many_component_feeds_is_refused(tmp_path: Path) -> None:
+    site_dir = SiteDir(tmp_path / "site", many_components(500))
+    site_dir.incident("2026-11-20-all.md", touching(500, body="word " * 40_000))  # 200 kB x 501 copies
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    [line] = [line for line in lines if line.startswith("incidents/")]
+    assert line.startswith("incidents/2026-11-20-all.md:4: the incident would write about 2")
+    assert "repeated in the feeds of its 500 components; the limit is 64 MB" in line
+
+
+def test_an_incident_that_passes_check_writes_no_more_than_the_cap(tmp_path: Path) -> None:
+    # Just under the cap as `check` estimates it: what the build then writes for it stays under.
+    site_dir = SiteDir(tmp_path / "site", many_components(100))
+    site_dir.incident("2026-11-20-other.md", HEAD.replace("api", "c0") + "## Investigating · 2026-11-20 09:00\nx\n")
+    before = site_dir.build(NOW, tmp_path / "before")
+    site_dir.incident("2026-11-20-all.md", touching(100, body="word " * 19_000, updates=3))  # 285 kB
+    assert problem_lines(site_dir)[0] == 0
+    after = site_dir.build(NOW, tmp_path / "after")
+
+    def size(out: Path) -> int:
+        return sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+
+    assert content.MAX_INCIDENT_OUTPUT_BYTES * 0.8 < size(after) - size(before) < content.MAX_INCIDENT_OUTPUT_BYTES
+    site_dir.incident("2026-11-20-all.md", touching(100, body="word " * 21_000, updates=3))  # 10 % more
+    assert problem_lines(site_dir)[0] == 1
+
+
+def test_an_escaped_page_over_the_page_cap_is_refused(site_dir: SiteDir) -> None:
+    # Under the file cap, but `<` escapes to four bytes each in the page.
+    site_dir.incident("2026-11-20-x.md", HEAD + "## Investigating · 2026-11-20 10:00\n" + ("<" * 99 + "\n") * 9_800)
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    [line] = [line for line in lines if line.startswith("incidents/")]
+    assert line.startswith("incidents/2026-11-20-x.md:4: the incident's page would be about ")
+    assert line.endswith("MB (the limit is 4 MB); shorten its updates or split it")
