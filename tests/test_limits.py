@@ -17,9 +17,11 @@ from statuspage import config, content, markup
 from statuspage.config import load_config
 from statuspage.content import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
+from statuspage.notify import limits as notify_limits
 from statuspage.site import load_site
 
 from .conftest import SiteDir, parse_html
+from .test_notify import Hooks, add, hook_yaml, hooks, run, site_with  # noqa: F401 - hooks is a fixture
 
 NOW = "2026-11-21 12:00 +01:00"
 HEAD = "---\ntitle: T\nimpact: minor\ncomponents:\n  api: partial_outage\n---\n\n"
@@ -273,3 +275,41 @@ def test_an_escaped_page_over_the_page_cap_is_refused(site_dir: SiteDir) -> None
     [line] = [line for line in lines if line.startswith("incidents/")]
     assert line.startswith("incidents/2026-11-20-x.md:4: the incident's page would be about ")
     assert line.endswith("MB (the limit is 4 MB); shorten its updates or split it")
+
+
+# --- notify ----------------------------------------------------------------
+
+
+def test_burst_of_updates_sends_only_the_newest_per_incident(tmp_path: Path, hooks: Hooks) -> None:
+    # The red-team incident with 24,000 updates made `notify` send 24,000 messages per endpoint.
+    site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
+    env = {"HOOK": hooks.url}
+    run(site, "2026-11-20 14:10", env)  # a new endpoint starts from now
+    add(site, "2026-11-20-api-errors.md", "".join(f"\n## Identified · 2026-11-20 15:{m:02d}\nStep {m}.\n" for m in range(30)))
+    report = run(site, "2026-11-20 16:00", env)
+    received = [b["text"] for b in hooks.to("/a")]
+    assert len(received) == notify_limits.MAX_PER_INCIDENT
+    assert ["Step 20." in received[0], "Step 29." in received[-1]] == [True, True]
+    first_skipped = 10  # FIRST is 8 lines; then a blank line and the oldest added heading
+    assert report.outcomes[0].warnings == [
+        f"incidents/2026-11-20-api-errors.md:{first_skipped}: 20 older update(s) of this incident not sent "
+        f"(at most {notify_limits.MAX_PER_INCIDENT} messages per incident in one run; the newest were)"
+    ]
+    run(site, "2026-11-20 16:01", env)
+    assert len(hooks.to("/a")) == notify_limits.MAX_PER_INCIDENT  # the skipped ones count as handled
+
+
+def test_messages_per_endpoint_per_run_are_capped_and_the_rest_wait(tmp_path: Path, hooks: Hooks) -> None:
+    site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
+    env = {"HOOK": hooks.url}
+    run(site, "2026-11-20 14:10", env)
+    extra = notify_limits.MAX_PER_RUN + 20
+    for i in range(extra):
+        site.incident(f"2026-11-21-n{i:03d}.md", f"---\ntitle: N{i}\ncomponents:\n  db: degraded_performance\n---\n\n## Investigating · 2026-11-21 09:{i // 60:02d}:{i % 60:02d}\nSlow.\n")
+    report = run(site, "2026-11-21 10:00", env)
+    assert len(hooks.to("/a")) == notify_limits.MAX_PER_RUN
+    assert report.outcomes[0].warnings == [f"20 more message(s) wait for the next run (at most {notify_limits.MAX_PER_RUN} per endpoint in one run)"]
+    run(site, "2026-11-21 10:01", env)
+    assert len(hooks.to("/a")) == extra
+    titles = [b["incident"]["title"] for b in hooks.to("/a")]
+    assert len(set(titles)) == extra  # each once, none repeated
