@@ -182,7 +182,7 @@ def test_differences_name_every_kind_of_change() -> None:
     assert extra == "unexpected (built, not expected): new.txt"
 
 
-def test_diffs_are_capped(tmp_path: Path) -> None:
+def test_diffs_are_capped() -> None:
     expected = {f"page{n}.html": b"".join(b"line %d\n" % i for i in range(200)) for n in range(5)}
     built = {path: data.replace(b"line ", b"LINE ") for path, data in expected.items()}
     report = tree_differences(expected, built)
