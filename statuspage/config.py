@@ -147,7 +147,9 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
 
     components, groups = _components(data, path, problems)
     if len(components) > MAX_COMPONENTS:
-        problems.error(path, components[MAX_COMPONENTS].line, f"more than {MAX_COMPONENTS:,} components; group related services into one component")
+        extra = components[MAX_COMPONENTS]
+        message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
+        problems.error(path, extra.line, message)
     extra = {k: data[k] for k in ("notify",) if k in data}
     if len(problems.errors) > before:
         return None
@@ -174,19 +176,24 @@ def _refuse_line_breaks(data: YamlMap, path: Path, problems: Problems) -> None:
     """Names, URLs and the title are one line: they go into headers, calendar
     properties and page titles, where a CR or LF breaks (or forges) the format."""
     entries = data.get("components")
-    maps = [data, *(e for e in entries if isinstance(e, YamlMap))] if isinstance(entries, YamlList) else [data]
-    for entry in list(maps):
-        members = entry.get("components") if entry is not data else None
-        maps += [m for m in members if isinstance(m, YamlMap)] if isinstance(members, YamlList) else []
+    maps = [data]
+    for entry in entries if isinstance(entries, YamlList) else []:
+        if isinstance(entry, YamlMap):
+            members = entry.get("components")
+            inner = members if isinstance(members, YamlList) else []
+            maps += [entry, *(m for m in inner if isinstance(m, YamlMap))]
     for entry in maps:
         for key in (*ONE_LINE_KEYS, "description"):
             value = entry.get(key)
             if not isinstance(value, str):
                 continue
             if "\r" in value:
-                problems.error(path, entry.line_of(key), f"`{key}:` contains a carriage return (\\r); remove it")
+                message = f"`{key}:` contains a carriage return (\\r); remove it"
             elif "\n" in value.strip() and key in ONE_LINE_KEYS:
-                problems.error(path, entry.line_of(key), f"`{key}:` must be one line of text: it contains a line break")
+                message = f"`{key}:` must be one line of text: it contains a line break"
+            else:
+                continue
+            problems.error(path, entry.line_of(key), message)
 
 
 def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tuple[str, ...]]:

@@ -31,7 +31,7 @@ FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[A-Za-z0-9][A-Za-
 FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance"]
 # `## Identified · 2026-11-20 14:30 +01:00`; `-`, `|` and dashes are accepted
 # as the separator too, since `·` is awkward to type.
-_SEPARATORS = "·|—–-"
+_SEPARATORS = "·|\u2014\u2013-"  # middle dot, bar, em and en dash, hyphen
 _STATUS_WORDS = re.compile(r"[A-Za-z][A-Za-z _]*")
 COMPONENTS_LINE = re.compile(r"^Components:\s*(?P<list>[a-z0-9_-]+\s*=\s*[a-z_]+(?:\s*,\s*[a-z0-9_-]+\s*=\s*[a-z_]+)*)\s*$")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -166,16 +166,25 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
 
     unknown = [key for key in front if key not in FRONT_MATTER_KEYS]
     for key in unknown[:MAX_UNKNOWN_KEYS_SHOWN]:
-        problems.error(path, front.line_of(key), f"unknown key {shorten(str(key))!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+        expected = ", ".join(FRONT_MATTER_KEYS)
+        hint = suggest(key, FRONT_MATTER_KEYS)
+        message = f"unknown key {shorten(str(key))!r}{hint} (expected: {expected})"
+        problems.error(path, front.line_of(key), message)
     if len(unknown) > MAX_UNKNOWN_KEYS_SHOWN:
         rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
-        problems.error(path, front.line_of(rest[0]), f"and {len(rest):,} more unknown keys (not listed)")
+        message = f"and {len(rest):,} more unknown keys (not listed)"
+        problems.error(path, front.line_of(rest[0]), message)
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.error(path, front.line_of("title") if "title" in front else 1, "`title:` is required")
         title = ""
     elif len(title.strip()) > MAX_TITLE_CHARS:
-        problems.error(path, front.line_of("title"), f"`title:` is {len(title.strip()):,} characters long; keep it under {MAX_TITLE_CHARS} and put details in an update")
+        length = len(title.strip())
+        message = (
+            f"`title:` is {length:,} characters long; "
+            f"keep it under {MAX_TITLE_CHARS} and put details in an update"
+        )
+        problems.error(path, front.line_of("title"), message)
 
     window = None
     if "maintenance" in front:
@@ -230,7 +239,12 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
 
 
 def _check_output_size(
-    path: Path, text: str, components: list[tuple[str, ComponentStatus]], updates: list[Update], line: int, problems: Problems
+    path: Path,
+    text: str,
+    components: list[tuple[str, ComponentStatus]],
+    updates: list[Update],
+    line: int,
+    problems: Problems,
 ) -> None:
     """Refuse an incident whose pages would be far larger than its file.
 
@@ -239,19 +253,30 @@ def _check_output_size(
     components in one incident once wrote 1.5 GB. Estimated from the source, before any work."""
     changes = len(components) + sum(len(u.components) for u in updates)
     if changes > MAX_STATUS_CHANGES:
-        problems.error(path, line, f"{changes:,} component status changes in one incident (the limit is {MAX_STATUS_CHANGES:,}); list fewer components or split the incident")
+        problems.error(
+            path, line, f"{changes:,} component status changes in one incident (the limit is "
+            f"{MAX_STATUS_CHANGES:,}); list fewer components or split the incident"
+        )  # fmt: skip
         return
     escapes = sum(text.count(c) for c in "<>&")
     page = len(text.encode()) + 4 * escapes + _CHANGE_BYTES * changes + _UPDATE_BYTES * len(updates)
-    touched = len({cid for cid, _ in components} | {cid for u in updates for cid, _ in u.components})
+    changed = (cid for u in updates for cid, _ in u.components)
+    touched = len({cid for cid, _ in components}.union(changed))
     # Its page, the site's feeds and API files, and an Atom and an RSS feed per component.
     written = page * (_SITE_COPIES + 2 * touched)
     if page > MAX_PAGE_BYTES:
         mb = MAX_PAGE_BYTES // 1_000_000
-        problems.error(path, line, f"the incident's page would be about {page / 1e6:.1f} MB (the limit is {mb} MB); shorten its updates or split it")
+        problems.error(
+            path, line, f"the incident's page would be about {page / 1e6:.1f} MB "
+            f"(the limit is {mb} MB); shorten its updates or split it"
+        )  # fmt: skip
     elif written > MAX_INCIDENT_OUTPUT_BYTES:
         mb = MAX_INCIDENT_OUTPUT_BYTES // 1_000_000
-        problems.error(path, line, f"the incident would write about {written / 1e6:,.0f} MB (its page, repeated in the feeds of its {touched:,} components; the limit is {mb} MB); shorten its updates or list fewer components")
+        problems.error(
+            path, line, f"the incident would write about {written / 1e6:,.0f} MB (its page, "
+            f"repeated in the feeds of its {touched:,} components; the limit is {mb} MB); "
+            "shorten its updates or list fewer components"
+        )  # fmt: skip
 
 
 def impact_of(components: list[tuple[str, ComponentStatus]]) -> Impact:
@@ -300,7 +325,9 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
             in_fence = not in_fence
         if not in_fence and line.startswith("##") and not line.startswith("###"):
             if len(blocks) == MAX_UPDATES:
-                problems.error(path, number, f"more than {MAX_UPDATES} updates in one incident; split it into several incident files")
+                message = f"more than {MAX_UPDATES} updates in one incident; "
+                message += "split it into several files"
+                problems.error(path, number, message)
                 return []
             blocks.append((number, split_update_heading(line), line, []))
         elif blocks:
@@ -314,13 +341,19 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
     for number, heading, raw, lines in blocks:
         if heading is None:
             if raw:
-                problems.error(path, number, f"cannot read update heading {shorten(raw.strip())!r}: write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`")
+                problems.error(
+                    path, number, f"cannot read update heading {shorten(raw.strip())!r}: "
+                    "write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`"
+                )  # fmt: skip
             continue
         word, when = heading
         status = IncidentStatus.parse(word)
         if status is None or status not in allowed:
             kind = "maintenance" if is_maintenance else "incident"
-            problems.error(path, number, f"unknown {kind} status {shorten(word)!r}{suggest(shorten(word).lower(), allowed_words)} (expected: {', '.join(allowed_words)})")
+            hint = suggest(shorten(word).lower(), allowed_words)
+            expected = ", ".join(allowed_words)
+            message = f"unknown {kind} status {shorten(word)!r}{hint} (expected: {expected})"
+            problems.error(path, number, message)
             continue
         try:
             at = parse_timestamp(when, config.timezone)
@@ -353,8 +386,8 @@ def incident_files(root: Path) -> list[Path]:
 
 
 def misnamed_files(root: Path) -> list[tuple[Path, str]]:
-    """Files in incidents/ meant as incidents but never read, each with what to do:
-    silently skipping `x.MD` or `..2026-11-20-x.md` would let `check` pass an incident nobody sees."""
+    """Files in incidents/ meant as incidents but never read, each with what to do: skipping
+    `x.MD` or `..2026-11-20-x.md` silently would let `check` pass an incident nobody sees."""
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
@@ -362,11 +395,16 @@ def misnamed_files(root: Path) -> list[tuple[Path, str]]:
     for p in sorted(folder.iterdir(), key=lambda p: p.name):
         name = p.name
         if _CONTROL.search(name):
-            found.append((p, "the file name contains a control character (a newline?), so it is never read; rename it"))
-        elif name.startswith(".") and name.lower().endswith(".md") and not name.startswith(".#"):  # .# : an editor's lock
-            found.append((p, f"the file name starts with `.`, so it is never read; rename it to `{name.lstrip('.')}` or delete it"))
+            what = "contains a control character (a newline?), so it is never read; rename it"
+        elif name.startswith(".") and name.lower().endswith(".md") and not name.startswith(".#"):
+            # (`.#name` is an editor's lock file, not ours to report)
+            what = f"starts with `.`, so it is never read; rename it to `{name.lstrip('.')}`"
+            what += " or delete it"
         elif name.lower().endswith(".md") and not name.endswith(".md"):
-            found.append((p, f"the file name ends in `{name[-3:]}`, so it is never read; rename it to `{name[:-3]}.md`"))
+            what = f"ends in `{name[-3:]}`, so it is never read; rename it to `{name[:-3]}.md`"
+        else:
+            continue
+        found.append((p, f"the file name {what}"))
     return found
 
 
@@ -394,8 +432,14 @@ class MarkdownBudget:
                 spent += cost
                 self.site += cost
             else:
-                which, limit = ("file", MARKDOWN_FILE_BUDGET) if spent + cost > MARKDOWN_FILE_BUDGET else ("site", MARKDOWN_SITE_BUDGET)
-                problems.warning(path, update.line, f"this update's Markdown is too costly to render (past the {which}'s budget of {limit:,} scan units, see Limits in the README); it is shown as plain text")
+                over_file = spent + cost > MARKDOWN_FILE_BUDGET
+                which = "file" if over_file else "site"
+                limit = MARKDOWN_FILE_BUDGET if over_file else MARKDOWN_SITE_BUDGET
+                problems.warning(
+                    path, update.line, "this update's Markdown is too costly to render "
+                    f"(past the {which}'s budget of {limit:,} scan units, see Limits in "
+                    "the README); it is shown as plain text"
+                )  # fmt: skip
                 update, over = replace(update, body=OverBudget(update.body)), True
             updates.append(update)
         return replace(incident, updates=tuple(updates)) if over else incident

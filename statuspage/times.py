@@ -53,7 +53,11 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
         raise TimeError(f"expected a timestamp like 2026-11-20 14:02 +01:00, got {text!r}")
     if len(text) > _MAX_TIMESTAMP_CHARS:
         # The pattern's optional spaces backtrack quadratically on a long run of them.
-        raise TimeError(f"cannot read timestamp {text.strip()[:40]!r}…: it is {len(text):,} characters long; write it as YYYY-MM-DD HH:MM")
+        start = text.strip()[:40]
+        raise TimeError(
+            f"cannot read timestamp {start!r}…: it is {len(text):,} characters long; "
+            "write it as YYYY-MM-DD HH:MM"
+        )
     m = _TIMESTAMP.match(text)
     if not m or (require_time and m["h"] is None):
         raise TimeError(

@@ -43,5 +43,7 @@ def cap(todo: list[Event]) -> Capped:
     if len(result.send) > MAX_PER_RUN:
         result.later = len(result.send) - MAX_PER_RUN
         result.send = result.send[:MAX_PER_RUN]
-        result.warnings.append(f"{result.later} more message(s) wait for the next run (at most {MAX_PER_RUN} per endpoint in one run)")
+        note = f"{result.later} more message(s) wait for the next run"
+        note += f" (at most {MAX_PER_RUN} per endpoint in one run)"
+        result.warnings.append(note)
     return result
