@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .budget import MarkdownBudget
 from .config import suggest
 from .errors import Problems
-from .markup import MARKDOWN_FILE_BUDGET, MARKDOWN_SITE_BUDGET, OverBudget, markdown_cost
 from .model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -412,37 +412,6 @@ class IncidentCache(Protocol):
     """Parsed incidents kept between builds (cache.py), by file name and contents."""
 
     def load(self, path: Path, config: Config, problems: Problems) -> Incident | None: ...
-
-
-class MarkdownBudget:
-    """Markdown work spent so far in one file and in the whole site (files in name order).
-
-    A body that would pass either budget is shown as escaped text (with a warning),
-    so hundreds of paragraphs each just under the per-paragraph guard cannot add up to minutes."""
-
-    def __init__(self) -> None:
-        self.site = 0
-
-    def apply(self, incident: Incident, path: Path, problems: Problems) -> Incident:
-        spent, over = 0, False
-        updates = []
-        for update in incident.updates:
-            cost = markdown_cost(update.body)
-            if spent + cost <= MARKDOWN_FILE_BUDGET and self.site + cost <= MARKDOWN_SITE_BUDGET:
-                spent += cost
-                self.site += cost
-            else:
-                over_file = spent + cost > MARKDOWN_FILE_BUDGET
-                which = "file" if over_file else "site"
-                limit = MARKDOWN_FILE_BUDGET if over_file else MARKDOWN_SITE_BUDGET
-                problems.warning(
-                    path, update.line, "this update's Markdown is too costly to render "
-                    f"(past the {which}'s budget of {limit:,} scan units, see Limits in "
-                    "the README); it is shown as plain text"
-                )  # fmt: skip
-                update, over = replace(update, body=OverBudget(update.body)), True
-            updates.append(update)
-        return replace(incident, updates=tuple(updates)) if over else incident
 
 
 def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:

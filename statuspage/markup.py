@@ -10,6 +10,10 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from .budget import MAX_SCAN as _MAX_SCAN
+from .budget import PARAGRAPHS as _PARAGRAPHS
+from .budget import OverBudget, scan_cost
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6",
     "hr", "i", "ins", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
@@ -22,15 +26,8 @@ _MAX_DEPTH = 4 * _MAX_NESTING
 _OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Python-Markdown rescans the rest of a paragraph at every unmatched `[` or `<`
 # and rebuilds it at every emphasis, code span, link or entity it finds,
-# so a paragraph of thousands of them takes minutes. Past this many
+# so a paragraph of thousands of them takes minutes. Past _MAX_SCAN
 # (openers x paragraph length) such a paragraph is shown as escaped text instead.
-_MAX_SCAN = 2_000_000
-# The same work summed over bodies (scan units: openers x length, per paragraph).
-# Real incidents cost a few hundred units, the costliest of 297 real ones 62,000;
-# a paragraph at _MAX_SCAN takes about half a second.
-MARKDOWN_FILE_BUDGET = 4_000_000
-MARKDOWN_SITE_BUDGET = 200_000_000
-_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -41,25 +38,6 @@ def _converter() -> markdown.Markdown:
 
 
 _md = _converter()
-
-
-class OverBudget(str):
-    """A body past the Markdown budget: shown as escaped text, never parsed.
-
-    A str, so every output that renders bodies (pages, feeds, calendar, notify,
-    a site's own templates) honours it without knowing of budgets."""
-
-    __slots__ = ()
-
-
-def markdown_cost(source: str) -> int:
-    """Scan units *source* costs Python-Markdown (paragraphs set aside as text cost nothing)."""
-    costs = (_scan_cost(part) for part in _PARAGRAPHS.split(source))
-    return sum(cost for cost in costs if cost <= _MAX_SCAN)
-
-
-def _scan_cost(paragraph: str) -> int:
-    return sum(paragraph.count(c) for c in "[<&\\*_`!") * len(paragraph)
 
 
 def escaped_text(source: str) -> str:
@@ -134,7 +112,7 @@ def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
     out = []
     for part, sep in zip(parts, seps, strict=True):
         fences = sum(1 for line in part.split("\n") if _FENCE.match(line))
-        if not in_fence and not fences and _scan_cost(part) > _MAX_SCAN:
+        if not in_fence and not fences and scan_cost(part) > _MAX_SCAN:
             token = f"statuspageaside{len(aside)}x"
             aside[token] = htmllib.escape(part.strip(), quote=False)
             part = token

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import config, content, markup
+from statuspage import budget, config, content
 from statuspage.config import load_config
 from statuspage.content import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
@@ -141,9 +141,9 @@ def test_many_paragraphs_each_under_the_guard_are_shown_as_escaped_text(site_dir
 def test_markdown_budget_is_per_file(site_dir: SiteDir) -> None:
     # Each body fits the per-paragraph guard; two fit the file's budget, the third does not.
     assert (
-        2 * markup.markdown_cost(COSTLY)
-        <= markup.MARKDOWN_FILE_BUDGET
-        < 3 * markup.markdown_cost(COSTLY)
+        2 * budget.markdown_cost(COSTLY)
+        <= budget.MARKDOWN_FILE_BUDGET
+        < 3 * budget.markdown_cost(COSTLY)
     )
     updates = "\n".join(
         f"## Investigating · 2026-11-20 1{i}:00\n*note {i}* {COSTLY}\n" for i in range(3)
@@ -167,7 +167,7 @@ def test_markdown_budget_is_per_file(site_dir: SiteDir) -> None:
 
 def test_markdown_budget_is_per_site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     # The site's budget is 50 files at the file budget; shown here with a small one.
-    monkeypatch.setattr(content, "MARKDOWN_SITE_BUDGET", 3 * markup.markdown_cost(f"*a* {COSTLY}"))
+    monkeypatch.setattr(budget, "MARKDOWN_SITE_BUDGET", 3 * budget.markdown_cost(f"*a* {COSTLY}"))
     for name in "abcd":
         site_dir.incident(
             f"2026-11-20-{name}.md",
@@ -183,7 +183,7 @@ def test_markdown_budget_is_per_site(site_dir: SiteDir, monkeypatch: pytest.Monk
         "2026-11-20-a": str,
         "2026-11-20-b": str,
         "2026-11-20-c": str,
-        "2026-11-20-d": markup.OverBudget,
+        "2026-11-20-d": budget.OverBudget,
     }
 
 
