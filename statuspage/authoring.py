@@ -51,6 +51,9 @@ def parse_component_options(values: tuple[str, ...], config: Config, *, default:
     return changes
 
 
+EMPTY_MESSAGE = "the update has no message: say what is happening with -m TEXT (or -m - to read it from standard input)"
+
+
 def find_incident(root: Path, ref: str) -> Path:
     """An incident file from its id, its path, or an unambiguous part of its slug."""
     as_path = Path(ref)
@@ -116,6 +119,8 @@ def create_incident(
         raise UsageError(f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})")
     if window is None and status.for_maintenance:
         raise UsageError(f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
     day = (window.start if window else at).astimezone(config.timezone).date()
     folder = root / INCIDENTS_DIR
     path = _free_name(folder, day, slugify(title)[:60].strip("-") or "incident")
@@ -150,6 +155,8 @@ def add_update(
         kind = "maintenance" if current.is_maintenance else "incident"
         allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
         raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
     taken = {u.at for u in current.updates}
     while not exact_time and at in taken:
         at += timedelta(seconds=1)

@@ -285,6 +285,9 @@ def read_message(message: str | None) -> str:
     return message or ""
 
 
+MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
+
+
 def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | None:
     if value is None:
         return None
@@ -330,7 +333,9 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
     path = create_incident(
         source, config, title,
         at=instant(at, "--at", config, now), status=status_choice(status, maintenance=maintenance),
-        message=read_message(message), changes=changes,
+        # The window itself is the news of a scheduled maintenance: a stock sentence is
+        # meant there, as in `resolve`; an incident's first update must say something.
+        message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""), changes=changes,
         impact=Impact(Impact.parse(impact)) if impact else None, window=window,
     )  # fmt: skip
     click.echo(str(path))

@@ -53,6 +53,30 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
 
 
+def _id_advice(value: object, kind: str) -> str:
+    """What to type for a missing or malformed id."""
+    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value)) and value.strip():
+        return f"{kind} ids are lower-case letters, digits, - and _: use `id: {fixed}` instead of {value!r}"
+    if value is None:
+        return f"{kind} `id:` is required: lower-case letters, digits, - and _ (e.g. api)"
+    return f"{kind} `id:` must be lower-case letters, digits, - and _ (e.g. api), not {value!r}"
+
+
+def _derived_group_id(name: object, members: object, seen: dict[str, int]) -> str:
+    """A group without `id:` is named after its name, made unlike its members' ids
+    (`- group: Web` holding `id: web` is common) and ids defined before it."""
+    base = slugify(str(name))
+    taken = set(seen)
+    if isinstance(members, YamlList):
+        taken |= {str(m["id"]) for m in members if isinstance(m, YamlMap) and "id" in m}
+    candidate, n = base, 2
+    if candidate in taken:
+        candidate = f"{base}-group"
+    while candidate in taken:
+        candidate, n = f"{base}-group-{n}", n + 1
+    return candidate
+
+
 def load_config(root: Path, problems: Problems) -> Config | None:
     """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
     path = root / CONFIG_NAME
@@ -230,7 +254,7 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
                 problems.error(path, entry.line_of(key), f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}")
         cid, name = entry.get("id"), entry.get("name")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
-            problems.error(path, entry.line_of("id"), "component `id:` is required: lower-case letters, digits, - and _ (e.g. api)")
+            problems.error(path, entry.line_of("id"), _id_advice(cid, "component"))
             return
         if cid in seen:
             problems.error(path, entry.line_of("id"), f"duplicate component id {cid!r} (first defined on line {seen[cid]})")
@@ -261,15 +285,17 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             if not isinstance(gname, str) or not gname.strip():
                 problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
                 continue
-            gid = entry.get("id") or slugify(gname)
+            members = entry.get("components")
+            gid = entry.get("id") or _derived_group_id(gname, members, seen)
             if not isinstance(gid, str) or not ID_PATTERN.match(gid):
-                problems.error(path, entry.line_of("id"), "group `id:` must be lower-case letters, digits, - and _")
+                problems.error(path, entry.line_of("id"), _id_advice(gid, "group"))
                 continue
             if gid in seen:
-                problems.error(path, entry.line_of("group"), f"duplicate id {gid!r} (first defined on line {seen[gid]}); give the group its own `id:`")
+                why = "" if "id" in entry else f" (a group's id comes from its name, {gname!r})"
+                problems.error(path, entry.line_of("id" if "id" in entry else "group"),
+                               f"duplicate id {gid!r}{why}, first defined on line {seen[gid]}; give the group its own `id:`")  # fmt: skip
                 continue
-            seen[gid] = entry.line_of("group")
-            members = entry.get("components")
+            seen[gid] = entry.line_of("id" if "id" in entry else "group")
             if not isinstance(members, YamlList) or not members:
                 problems.error(path, entry.line_of("components"), f"group {gname!r} needs a list of `components:`")
                 continue

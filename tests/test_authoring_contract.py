@@ -1,0 +1,151 @@
+"""The authoring contract: what a hurried engineer types is applied as meant or refused at its line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SiteDir, parse_html, text_of
+
+OPEN_AT = "2026-11-20 15:00"
+
+
+def incident(components_line: str) -> str:
+    return f"""\
+---
+title: API errors
+---
+
+## Identified · 2026-11-20 14:30 +01:00
+{components_line}
+
+Errors on the API.
+"""
+
+
+def component_statuses(out: Path) -> dict[str, str]:
+    data = json.loads((out / "api" / "v2" / "components.json").read_text())
+    return {c["id"]: c["status"] for c in data["components"] if not c.get("group")}
+
+
+@pytest.mark.parametrize("line", [
+    "Components: API=partial_outage, db=major_outage",
+    "components: api=partial_outage, db=major_outage",
+    "Components: api: partial_outage, db: major_outage",
+    "Components: api=partial_outage db=major_outage",
+    "COMPONENTS:api = partial_outage ,db=Major_Outage",
+])  # fmt: skip
+def test_components_line_variants_are_applied(site_dir: SiteDir, line: str) -> None:
+    site_dir.incident("2026-11-20-api.md", incident(line))
+    assert site_dir.run("check").exit_code == 0
+    out = site_dir.build(OPEN_AT)
+    statuses = component_statuses(out)
+    assert statuses["api"] == "partial_outage" and statuses["db"] == "major_outage"
+    body = parse_html(out / "incidents" / "2026-11-20-api" / "index.html").cssselect(".update .body")[0]
+    assert text_of(body) == "Errors on the API."
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("Components: api partial_outage", "write it as `Components: api=partial_outage, db=major_outage`"),
+    ("Components: apii=partial_outage", "unknown component 'apii' (did you mean 'api'?)"),
+    ("Components: api=partial", "unknown component status 'partial'"),
+    ("Components: the API was slow", "statuses: operational, under_maintenance"),
+])  # fmt: skip
+def test_unreadable_components_line_is_refused_at_its_line(site_dir: SiteDir, line: str, says: str) -> None:
+    site_dir.incident("2026-11-20-api.md", incident(line))
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert "incidents/2026-11-20-api.md:6: " in result.output and says in result.output, result.output
+
+
+def test_components_line_below_the_message_is_refused(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", incident("Errors.\n\nComponents: api=major_outage"))
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert "incidents/2026-11-20-api.md:8: a `Components:` line must be the first line" in result.output
+
+
+def test_components_line_in_a_code_fence_is_text(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", incident("We ran:\n\n```\nComponents: api=major_outage\n```"))
+    assert site_dir.run("check").exit_code == 0
+    out = site_dir.build(OPEN_AT)
+    assert component_statuses(out)["api"] == "operational"
+
+
+def test_update_without_a_message_is_named_at_its_line(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", """\
+    ---
+    title: API errors
+    ---
+
+    ## Monitoring · 2026-11-20 15:00 +01:00
+
+    ## Investigating · 2026-11-20 14:30 +01:00
+    Errors on the API.
+    """)
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert "incidents/2026-11-20-api.md:5: update 'Monitoring' has no message" in result.output
+
+
+@pytest.mark.parametrize("args", [("new", "API errors"), ("new", "API errors", "-m", "-"), ("new", "API errors", "-m", "  ")])
+def test_new_refuses_an_empty_message(site_dir: SiteDir, args: tuple[str, ...]) -> None:
+    result = site_dir.run(*args, input="")
+    assert result.exit_code == 2 and "has no message" in result.output and "-m TEXT" in result.output
+    assert list((site_dir.root / "incidents").iterdir()) == []
+
+
+def test_update_refuses_an_empty_message(site_dir: SiteDir) -> None:
+    path = site_dir.incident("2026-11-20-api.md", incident("Components: api=major_outage"))
+    before = path.read_bytes()
+    result = site_dir.run("update", "api", "--status", "monitoring", "--at", "2026-11-20 15:00", input="")
+    assert result.exit_code == 2 and "has no message" in result.output
+    assert path.read_bytes() == before
+
+
+def test_new_maintenance_uses_its_stock_sentence(site_dir: SiteDir) -> None:
+    result = site_dir.run("new", "DB upgrade", "--maintenance", "--start", "2026-12-01 02:00", "--end", "2026-12-01 04:00",
+                          "--at", "2026-11-25 10:00")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert site_dir.load().incidents[0].updates[0].body == "This maintenance is scheduled."
+
+
+GROUP_NAMED_LIKE_MEMBER = """\
+title: Test Status
+base_url: https://status.test.example/
+components:
+  - id: api
+    name: API
+  - group: Web
+    components:
+      - id: web
+        name: Website
+"""
+
+
+def test_group_named_like_its_member_works(site_dir: SiteDir, tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "g", GROUP_NAMED_LIKE_MEMBER)
+    site.incident("2026-11-20-web.md", incident("Components: web=major_outage"))
+    assert site.run("check").exit_code == 0, site.run("check").output
+    out = site.build(OPEN_AT)
+    data = json.loads((out / "api" / "v2" / "components.json").read_text())
+    by_name = {c["name"]: c for c in data["components"]}
+    assert by_name["Website"]["status"] == "major_outage"
+    assert by_name["Web"]["group"] is True and by_name["Website"]["group_id"] == by_name["Web"]["id"]
+
+
+def test_group_name_clashing_with_an_earlier_id_says_where_its_id_comes_from(tmp_path: Path) -> None:
+    config = GROUP_NAMED_LIKE_MEMBER.replace("  - group: Web\n", "  - group: Web\n    id: api\n")
+    site = SiteDir(tmp_path / "g", config)
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert "statuspage.yaml:7: duplicate id 'api', first defined on line 4; give the group its own `id:`" in result.output
+
+
+def test_capitalised_id_says_what_to_type(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "c", GROUP_NAMED_LIKE_MEMBER.replace("id: api", "id: Payments"))
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert "statuspage.yaml:4: component ids are lower-case letters, digits, - and _: use `id: payments`" in result.output
