@@ -149,3 +149,37 @@ def test_capitalised_id_says_what_to_type(tmp_path: Path) -> None:
     result = site.run("check")
     assert result.exit_code == 1
     assert "statuspage.yaml:4: component ids are lower-case letters, digits, - and _: use `id: payments`" in result.output
+
+
+WINDOWS_FILE = (
+    "\ufeff---\r\ntitle: API errors\r\ncomponents:\r\n  api: major_outage\r\n---\r\n\r\n"
+    "## Investigating · 2026-11-20 14:30 +01:00\r\nErrors on the API.\r\n\r\n  trailing  \r\n"
+)
+
+
+@pytest.mark.parametrize("command", [
+    ("update", "api", "--status", "identified", "-m", "Found it.\r\nRolling back.", "--at", "2026-11-20 15:00"),
+    ("resolve", "api", "--at", "2026-11-20 15:00"),
+])  # fmt: skip
+def test_update_keeps_crlf_bom_and_every_byte(site_dir: SiteDir, command: tuple[str, ...]) -> None:
+    path = site_dir.root / "incidents" / "2026-11-20-api.md"
+    original = WINDOWS_FILE.encode("utf-8")
+    path.write_bytes(original)
+    result = site_dir.run(*command)
+    assert result.exit_code == 0, result.output
+    after = path.read_bytes()
+    head = original.index(b"## Investigating")
+    assert after.startswith(original[:head]) and after.endswith(original[head:])
+    added = after[head : len(after) - (len(original) - head)]
+    assert added.startswith(b"## ") and added.endswith(b"\r\n\r\n")
+    assert b"\n" not in added.replace(b"\r\n", b"")  # only the file's own line ending
+    assert site_dir.run("check").exit_code == 0
+
+
+def test_update_keeps_a_plain_file_byte_for_byte(site_dir: SiteDir) -> None:
+    path = site_dir.incident("2026-11-20-api.md", incident("Components: api=major_outage") + "\n\n\n")
+    original = path.read_bytes()
+    assert site_dir.run("update", "api", "--status", "monitoring", "-m", "Better.", "--at", "2026-11-20 15:00").exit_code == 0
+    after = path.read_bytes()
+    head = original.index(b"## Identified")
+    assert after == original[:head] + "## Monitoring · 2026-11-20 15:00 +01:00\n\nBetter.\n\n".encode() + original[head:]
