@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from .config import slugify, suggest
-from .content import FILE_NAME, INCIDENTS_DIR, incident_files, parse_incident, split_front_matter
+from .content import FILE_NAME, component_id, INCIDENTS_DIR, incident_files, parse_incident, split_front_matter
 from .errors import Problems, UsageError
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Window
 from .status import incident_status
@@ -36,10 +36,11 @@ class Change:
 def parse_component_options(values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None) -> list[Change]:
     changes = []
     for value in values:
-        cid, sep, word = value.partition("=")
-        cid = cid.strip()
-        if cid not in config.component_ids:
-            raise UsageError(f"unknown component {cid!r}{suggest(cid, config.component_ids)} (known: {', '.join(config.component_ids) or 'none; add them to statuspage.yaml'})")
+        typed, sep, word = value.partition("=")
+        typed = typed.strip()
+        cid = component_id(typed, config.component_ids)
+        if cid is None:
+            raise UsageError(f"unknown component {typed!r}{suggest(typed, config.component_ids)} (known: {', '.join(config.component_ids) or 'none; add them to statuspage.yaml'})")
         if not sep:
             if default is None:
                 raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")

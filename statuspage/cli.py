@@ -22,6 +22,7 @@ from . import __version__
 from .cache import CACHE_DIR, BuildState, ParseCache
 from .config import load_config
 from .errors import ContentError, Problems, UsageError
+from .options import source_option
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .output import OutputError, write_site
 from .sourcekey import source_key, up_to_date
@@ -35,12 +36,6 @@ if TYPE_CHECKING:
 # pay for importing it, which costs more than the no-op check itself.
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-    help="The status site folder (holding statuspage.yaml and incidents/).",
-)  # fmt: skip
-
 
 def clock(now: str | None, config: Config | None) -> datetime:
     """The build's `now`: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.

@@ -77,11 +77,23 @@ def _derived_group_id(name: object, members: object, seen: dict[str, int]) -> st
     return candidate
 
 
+def find_site(start: Path) -> Path | None:
+    """The folder holding statuspage.yaml: *start* or its nearest parent, looking no
+    higher than the repository root (a folder with `.git`) or the filesystem root."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
 def load_config(root: Path, problems: Problems) -> Config | None:
     """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
+        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; run in the site's folder or give `--source DIR` "
+                       "(or run `statuspage init` to create a site)")  # fmt: skip
         return None
     if not path.resolve().is_relative_to(root.resolve()):
         problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")

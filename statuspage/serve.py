@@ -38,6 +38,7 @@ from .cache import BuildState, ParseCache
 from .config import CONFIG_NAME
 from .errors import Problems, UsageError
 from .incremental import build_incrementally
+from .options import source_option
 from .output import OutputError
 from .site import load_site
 from .status import next_change
@@ -349,8 +350,7 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
 
 
 @click.command("serve")
-@click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="The status site folder (holding statuspage.yaml and incidents/).")  # fmt: skip
+@source_option
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

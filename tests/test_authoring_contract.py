@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,35 @@ def test_update_keeps_a_plain_file_byte_for_byte(site_dir: SiteDir) -> None:
     after = path.read_bytes()
     head = original.index(b"## Identified")
     assert after == original[:head] + "## Monitoring · 2026-11-20 15:00 +01:00\n\nBetter.\n\n".encode() + original[head:]
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "statuspage.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_commands_find_the_site_from_a_subfolder(site_dir: SiteDir) -> None:
+    (site_dir.root / ".git").mkdir()
+    made = cli("new", "API errors", "-c", "API=major_outage", "-m", "Errors.", "--at", "2026-11-20 14:00", cwd=site_dir.root / "incidents")
+    assert made.returncode == 0, made.stderr
+    assert f"Using the site in .. ({site_dir.root})" in made.stderr
+    assert (site_dir.root / "incidents" / "2026-11-20-api-errors.md").is_file()
+    assert not (site_dir.root / "incidents" / "incidents").exists()
+    built = cli("build", "--now", "2026-11-20 15:00", cwd=site_dir.root / "incidents")
+    assert built.returncode == 0, built.stderr
+    assert component_statuses(site_dir.root / "_site")["api"] == "major_outage"
+    # In the site's own folder nothing is said; --source still wins.
+    assert "Using the site" not in cli("check", cwd=site_dir.root).stderr
+    other = SiteDir(site_dir.root.parent / "other")
+    given = cli("check", "--source", str(other.root), cwd=site_dir.root / "incidents")
+    assert given.returncode == 0 and "Using the site" not in given.stderr
+
+
+def test_site_search_stops_at_the_repository_root(tmp_path: Path) -> None:
+    SiteDir(tmp_path / "outer")
+    repo = tmp_path / "outer" / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    result = cli("check", cwd=repo / "docs")
+    assert result.returncode == 1
+    assert "no statuspage.yaml here or in a folder above it" in result.stdout + result.stderr
+    assert "--source DIR" in result.stdout + result.stderr
