@@ -217,3 +217,10 @@ def test_site_search_stops_at_the_repository_root(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "no statuspage.yaml here or in a folder above it" in result.stdout + result.stderr
     assert "--source DIR" in result.stdout + result.stderr
+
+
+def test_non_text_file_is_reported_at_line_one(site_dir: SiteDir) -> None:
+    (site_dir.root / "incidents" / "2026-11-20-shot.md").write_bytes(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR")
+    result = site_dir.run("check", "--format", "github")
+    assert result.exit_code == 1
+    assert "::error file=incidents/2026-11-20-shot.md,line=1::this is not a text file" in result.output
