@@ -224,3 +224,49 @@ def test_non_text_file_is_reported_at_line_one(site_dir: SiteDir) -> None:
     result = site_dir.run("check", "--format", "github")
     assert result.exit_code == 1
     assert "::error file=incidents/2026-11-20-shot.md,line=1::this is not a text file" in result.output
+
+
+OUTLINED = """\
+---
+title: API errors
+---
+
+## Identified · 2026-11-20 14:30 +01:00
+Components: api=major_outage
+
+Requests fail; see https://runbooks.example.com/api?x=1 for what to do.
+
+### Workaround
+Retry with `--slow`, or read www.example.org/status.
+
+#### Details
+Mail ops@example.com. Not a link: javascript:alert(1)
+"""
+
+
+def heading_levels(page: Path) -> list[str]:
+    return [h.tag for h in parse_html(page).iter("h1", "h2", "h3", "h4", "h5", "h6")]
+
+
+def test_message_headings_continue_the_outline(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", OUTLINED)
+    out = site_dir.build(OPEN_AT)
+    for page in (out / "incidents" / "2026-11-20-api" / "index.html", out / "index.html"):
+        levels = [int(tag[1]) for tag in heading_levels(page)]
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), (page, levels)
+        body = parse_html(page).cssselect(".body")[0]
+        assert [(h.tag, text_of(h)) for h in body.iter("h4", "h5", "h6")] == [("h4", "Workaround"), ("h5", "Details")]
+
+
+def test_bare_urls_become_links_and_stay_safe(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", OUTLINED)
+    out = site_dir.build(OPEN_AT)
+    body = parse_html(out / "incidents" / "2026-11-20-api" / "index.html").cssselect(".update .body")[0]
+    links = {text_of(a): a.get("href") for a in body.iter("a")}
+    assert links == {
+        "https://runbooks.example.com/api?x=1": "https://runbooks.example.com/api?x=1",
+        "www.example.org/status": "http://www.example.org/status",
+        "ops@example.com": "mailto:ops@example.com",
+    }
+    assert all(a.get("rel") == "nofollow noopener noreferrer" for a in body.iter("a"))
+    assert "javascript:alert(1)" in text_of(body)
