@@ -213,7 +213,10 @@ BANNER_STYLE = """\
 .statuspage-serve-error{position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;
 background:#b00020;color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .statuspage-serve-error strong{display:block;font:600 15px/1.4 system-ui,sans-serif;margin-bottom:.25rem}
-.statuspage-serve-error pre{margin:0;white-space:pre-wrap;font:inherit}"""
+.statuspage-serve-error pre{margin:0;padding:0;border:0;border-radius:0;background:none;color:inherit;
+white-space:pre-wrap;font:inherit}"""
+# The site's own `pre` rule (a card-coloured box) must not reach the banner's text:
+# every property it sets is reset above, so the banner reads white on red in either theme.
 
 
 def widen_csp(policy: str, nonce: str) -> str:
@@ -284,34 +287,43 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:
+        # The same headers as GET, so Content-Length counts the page as served (with the
+        # reload script and any banner), not the file on disk.
+        self.respond(head=True)
+
+    def respond(self, *, head: bool) -> None:
         path = unquote(urlsplit(self.path).path)
-        if path == EVENTS_PATH:
+        plain = super().do_HEAD if head else super().do_GET
+        if path == EVENTS_PATH and not head:
             self.stream_events()
             return
         if self.preview.site_dir is None:
-            self.send_html(HTTPStatus.INTERNAL_SERVER_ERROR, NOTHING_BUILT, has_site=False)
+            self.send_html(HTTPStatus.INTERNAL_SERVER_ERROR, NOTHING_BUILT, has_site=False, head=head)
             return
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not path.endswith("/"):
-                super().do_GET()  # redirects to the folder with a trailing slash
+                plain()  # redirects to the folder with a trailing slash
                 return
             target = target / "index.html"
         if not target.is_file():
-            self.send_not_found()
+            self.send_not_found(head=head)
         elif target.suffix == ".html":
-            self.send_html(HTTPStatus.OK, target.read_text(encoding="utf-8"))
+            self.send_html(HTTPStatus.OK, target.read_text(encoding="utf-8"), head=head)
         else:
-            super().do_GET()
+            plain()
 
-    def send_not_found(self) -> None:
+    def send_not_found(self, *, head: bool = False) -> None:
         """Our 404 page with a 404 status, as GitHub Pages and most hosts do."""
         assert self.preview.site_dir is not None
         page = self.preview.site_dir / "404.html"
         text = page.read_text(encoding="utf-8") if page.is_file() else NOTHING_BUILT
-        self.send_html(HTTPStatus.NOT_FOUND, text)
+        self.send_html(HTTPStatus.NOT_FOUND, text, head=head)
 
-    def send_html(self, status: HTTPStatus, page: str, has_site: bool = True) -> None:
+    def send_html(self, status: HTTPStatus, page: str, has_site: bool = True, *, head: bool = False) -> None:
         with self.preview.changed:
             generation, errors = self.preview.generation, list(self.preview.errors)
         body = served_html(page, generation=generation, errors=errors, has_site=has_site).encode()
@@ -319,7 +331,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
     def stream_events(self) -> None:
         """Server-sent events: the current build generation now and after every build."""
