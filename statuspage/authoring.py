@@ -18,7 +18,14 @@ from pathlib import Path
 import yaml
 
 from .config import slugify, suggest
-from .content import FILE_NAME, component_id, INCIDENTS_DIR, incident_files, parse_incident, split_front_matter
+from .content import (
+    FILE_NAME,
+    INCIDENTS_DIR,
+    component_id,
+    incident_files,
+    parse_incident,
+    split_front_matter,
+)
 from .errors import Problems, UsageError
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Window
 from .status import incident_status
@@ -40,7 +47,9 @@ def parse_component_options(values: tuple[str, ...], config: Config, *, default:
         typed = typed.strip()
         cid = component_id(typed, config.component_ids)
         if cid is None:
-            raise UsageError(f"unknown component {typed!r}{suggest(typed, config.component_ids)} (known: {', '.join(config.component_ids) or 'none; add them to statuspage.yaml'})")
+            known = ", ".join(config.component_ids) or "none; add them to statuspage.yaml"
+            hint = suggest(typed, config.component_ids)
+            raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
         if not sep:
             if default is None:
                 raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")
@@ -53,7 +62,10 @@ def parse_component_options(values: tuple[str, ...], config: Config, *, default:
     return changes
 
 
-EMPTY_MESSAGE = "the update has no message: say what is happening with -m TEXT (or -m - to read it from standard input)"
+EMPTY_MESSAGE = (
+    "the update has no message: say what is happening with -m TEXT "
+    "(or -m - to read it from standard input)"
+)
 
 
 def find_incident(root: Path, ref: str) -> Path:

@@ -330,7 +330,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
         at=instant(at, "--at", config, now), status=status_choice(status, maintenance=maintenance),
         # The window itself is the news of a scheduled maintenance: a stock sentence is
         # meant there, as in `resolve`; an incident's first update must say something.
-        message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""), changes=changes,
+        message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""),
+        changes=changes,
         impact=Impact(Impact.parse(impact)) if impact else None, window=window,
     )  # fmt: skip
     click.echo(str(path))

@@ -56,7 +56,8 @@ def slugify(text: str) -> str:
 def _id_advice(value: object, kind: str) -> str:
     """What to type for a missing or malformed id."""
     if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value)) and value.strip():
-        return f"{kind} ids are lower-case letters, digits, - and _: use `id: {fixed}` instead of {value!r}"
+        rule = f"{kind} ids are lower-case letters, digits, - and _"
+        return f"{rule}: use `id: {fixed}` instead of {value!r}"
     if value is None:
         return f"{kind} `id:` is required: lower-case letters, digits, - and _ (e.g. api)"
     return f"{kind} `id:` must be lower-case letters, digits, - and _ (e.g. api), not {value!r}"
@@ -92,7 +93,8 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; run in the site's folder or give `--source DIR` "
+        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; "
+                       "run in the site's folder or give `--source DIR` "
                        "(or run `statuspage init` to create a site)")  # fmt: skip
         return None
     if not path.resolve().is_relative_to(root.resolve()):
@@ -304,8 +306,10 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
                 continue
             if gid in seen:
                 why = "" if "id" in entry else f" (a group's id comes from its name, {gname!r})"
-                problems.error(path, entry.line_of("id" if "id" in entry else "group"),
-                               f"duplicate id {gid!r}{why}, first defined on line {seen[gid]}; give the group its own `id:`")  # fmt: skip
+                where = entry.line_of("id" if "id" in entry else "group")
+                problems.error(path, where, f"duplicate id {gid!r}{why}, "
+                               f"first defined on line {seen[gid]}; "
+                               "give the group its own `id:`")  # fmt: skip
                 continue
             seen[gid] = entry.line_of("id" if "id" in entry else "group")
             if not isinstance(members, YamlList) or not members:

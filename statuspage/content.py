@@ -85,7 +85,9 @@ def parse_components(
         cid = component_id(typed, known)
         if cid is None:
             listed = ", ".join(known) or "none yet"
-            problems.error(path, line, f"unknown component {typed!r}{suggest(typed, known)}; components are defined in statuspage.yaml (known: {listed})")
+            problems.error(path, line, f"unknown component {typed!r}{suggest(typed, known)}; "
+                           "components are defined in statuspage.yaml "
+                           f"(known: {listed})")  # fmt: skip
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
@@ -279,34 +281,44 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
         _refuse_stray_components_lines(lines, body_line, path, problems)
         message = "\n".join(lines).strip()
         if not message:
-            problems.error(path, number, f"update {heading['status'].strip()!r} has no message: write what is happening on the lines below its heading")
+            problems.error(path, number, f"update {heading['status'].strip()!r} has no message: "
+                           "write what is happening on the lines below its heading")  # fmt: skip
         updates.append(Update(IncidentStatus(status), at, message, tuple(changes), number))
     updates.sort(key=lambda u: (u.at, -u.line))
     return updates
 
 
-def _component_changes(text: str, line: int, path: Path, config: Config, problems: Problems) -> list[tuple[str, ComponentStatus]]:
+def _component_changes(
+    text: str, line: int, path: Path, config: Config, problems: Problems
+) -> list[tuple[str, ComponentStatus]]:
     """The changes a `Components:` line asks for; a line not in the accepted form is refused."""
     match = COMPONENTS_LINE.match(text)
     assert match is not None
     listed = match["list"]
     if not COMPONENT_PAIRS.fullmatch(listed):
         known = ", ".join(config.component_ids) or "none yet; add them to statuspage.yaml"
-        problems.error(path, line, f"cannot read this `Components:` line: write it as {COMPONENTS_FORM} (components: {known}; statuses: {', '.join(ComponentStatus.words())})")
+        statuses = ", ".join(ComponentStatus.words())
+        problems.error(path, line, "cannot read this `Components:` line: "
+                       f"write it as {COMPONENTS_FORM} "
+                       f"(components: {known}; statuses: {statuses})")  # fmt: skip
         return []
     pairs = YamlMap((m["id"], m["status"]) for m in COMPONENT_PAIR.finditer(listed))
     pairs.line, pairs.key_lines = line, {}
     return parse_components(pairs, line, path, config, problems, default=None)
 
 
-def _refuse_stray_components_lines(lines: list[str], first_line: int, path: Path, problems: Problems) -> None:
+def _refuse_stray_components_lines(
+    lines: list[str], first_line: int, path: Path, problems: Problems
+) -> None:
     """A `Components:` line further down a message would be published as text: refuse it."""
     in_fence = False
     for offset, text in enumerate(lines):
         if FENCE.match(text):
             in_fence = not in_fence
         elif not in_fence and COMPONENTS_LINE.match(text):
-            problems.error(path, first_line + offset, "a `Components:` line must be the first line under its update's heading; move it up (or it would be shown as text)")
+            problems.error(path, first_line + offset,
+                           "a `Components:` line must be the first line under its update's "
+                           "heading; move it up (or it would be shown as text)")  # fmt: skip
 
 
 def incident_files(root: Path) -> list[Path]:

@@ -33,7 +33,8 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 def _converter() -> markdown.Markdown:
     # magiclink: a bare URL is a link, as GitHub (where these files are reviewed) shows it.
-    return markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists", "pymdownx.magiclink"], output_format="html")
+    extensions = ["fenced_code", "tables", "sane_lists", "pymdownx.magiclink"]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 _md = _converter()

@@ -17,14 +17,15 @@ def _discover(ctx: click.Context, param: click.Parameter, value: Path | None) ->
     here = Path.cwd()
     found = find_site(here)
     if found is None or found == here:
-        return Path(".")
+        return Path()
     # Said on stderr, so a script reading the printed path of `new` is not disturbed.
     click.echo(f"Using the site in {os.path.relpath(found, here)} ({found})", err=True)
     return found
 
 
 source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=None, callback=_discover,
+    "--source", "-s", type=click.Path(file_okay=False, path_type=Path),
+    default=None, callback=_discover,
     help="The status site folder (holding statuspage.yaml and incidents/); "
     "default: this folder or the nearest one above it holding statuspage.yaml.",
 )  # fmt: skip

@@ -213,8 +213,8 @@ BANNER_STYLE = """\
 .statuspage-serve-error{position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;
 background:#b00020;color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .statuspage-serve-error strong{display:block;font:600 15px/1.4 system-ui,sans-serif;margin-bottom:.25rem}
-.statuspage-serve-error pre{margin:0;padding:0;border:0;border-radius:0;background:none;color:inherit;
-white-space:pre-wrap;font:inherit}"""
+.statuspage-serve-error pre{margin:0;padding:0;border:0;border-radius:0;background:none;
+color:inherit;white-space:pre-wrap;font:inherit}"""
 # The site's own `pre` rule (a card-coloured box) must not reach the banner's text:
 # every property it sets is reset above, so the banner reads white on red in either theme.
 
@@ -301,7 +301,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
             self.stream_events()
             return
         if self.preview.site_dir is None:
-            self.send_html(HTTPStatus.INTERNAL_SERVER_ERROR, NOTHING_BUILT, has_site=False, head=head)
+            error = HTTPStatus.INTERNAL_SERVER_ERROR
+            self.send_html(error, NOTHING_BUILT, has_site=False, head=head)
             return
         target = Path(self.translate_path(self.path))
         if target.is_dir():
@@ -323,7 +324,9 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         text = page.read_text(encoding="utf-8") if page.is_file() else NOTHING_BUILT
         self.send_html(HTTPStatus.NOT_FOUND, text, head=head)
 
-    def send_html(self, status: HTTPStatus, page: str, has_site: bool = True, *, head: bool = False) -> None:
+    def send_html(
+        self, status: HTTPStatus, page: str, has_site: bool = True, *, head: bool = False
+    ) -> None:
         with self.preview.changed:
             generation, errors = self.preview.generation, list(self.preview.errors)
         body = served_html(page, generation=generation, errors=errors, has_site=has_site).encode()

@@ -176,7 +176,8 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         return None
     if b"\0" in data[:8192]:
         # Line 1 (a binary file has no lines), so a GitHub annotation lands on the file.
-        problems.error(path, 1, "this is not a text file (it contains NUL bytes); incidents/ holds only Markdown incident files")
+        problems.error(path, 1, "this is not a text file (it contains NUL bytes); "
+                       "incidents/ holds only Markdown incident files")  # fmt: skip
         return None
     try:
         text = data.decode("utf-8-sig")

@@ -476,21 +476,22 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
     # Past planned work (cState has no maintenance of its own, so teams filed it as an
     # issue) is a completed window: as an incident it would count as an outage.
     planned = None if upcoming or not resolved or informational else _planned_work(title, body)
-    window_end = resolved_when if resolved_when and resolved_when > start and (upcoming or planned) else None
+    ends_later = resolved_when is not None and resolved_when > start
+    window_end = resolved_when if ends_later and (upcoming or planned) else None
     if window_end is not None and not informational:
         announced = ctx.now.replace(second=0, microsecond=0) if upcoming else start
         if front.get("publishdate"):
             published = _instant(front["publishdate"], path, line("publishdate"), "`publishDate:`", ctx)
             announced = published if published and published < start else announced
         becomes = f"; severity {severity!r} becomes under_maintenance" if components else ""
+        begins, ends = format_timestamp(start, ctx.zone), format_timestamp(window_end, ctx.zone)
         if upcoming:
-            report.warn("maintenance", path, line("date"),
-                        f"dated after the import ({format_timestamp(start, ctx.zone)}): imported as maintenance "
-                        f"scheduled until {format_timestamp(window_end, ctx.zone)}{becomes}")  # fmt: skip
+            report.warn("maintenance", path, line("date"), f"dated after the import ({begins}): "
+                        f"imported as maintenance scheduled until {ends}{becomes}")  # fmt: skip
         else:
             report.warn("past-maintenance", path, line("title"),
-                        f"{planned}: imported as a completed maintenance window from {format_timestamp(start, ctx.zone)} "
-                        f"to {format_timestamp(window_end, ctx.zone)}, not as an incident{becomes}")  # fmt: skip
+                        f"{planned}: imported as a completed maintenance window "
+                        f"from {begins} to {ends}, not as an incident{becomes}")  # fmt: skip
         # Closing messages ([Final message], *Resolved*) wait for the window's end.
         message = _markdown("\n\n".join(p.text(consumed=p.kind in (None, Kind.OPEN)) for p in parts if p.kind is not Kind.FINAL), path, ctx)
         closing = _markdown("\n\n".join(p.text(consumed=True) for p in parts if p.kind is Kind.FINAL), path, ctx)
@@ -532,7 +533,8 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
 # (the text alone says "maintenance" of incidents too: "CloudFlare's maintenance broke ...").
 PLANNED_TITLE = re.compile(r"\b(maintenance|scheduled|planned)\b", re.IGNORECASE)
 PLANNED_TEXT = re.compile(
-    r"\b(maintenance window|(?:scheduled|planned) (?:maintenance|downtime|outage|brownout|migration|upgrade|operation|work))\b",
+    r"\b(maintenance window|(?:scheduled|planned) "
+    r"(?:maintenance|downtime|outage|brownout|migration|upgrade|operation|work))\b",
     re.IGNORECASE,
 )
 

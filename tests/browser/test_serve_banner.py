@@ -36,9 +36,17 @@ def test_error_banner_text_contrasts_in_both_themes(site_dir: SiteDir) -> None:
     server = Server(site_dir.root)
     try:
         server.wait_for("", lambda body: "Test Status" in body)
-        incident.write_text(EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic"), encoding="utf-8")
+        incident.write_text(
+            EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic"), encoding="utf-8"
+        )
         server.wait_for("", lambda body: banner_of(body) is not None)
-        done = subprocess.run(["node", str(HERE / "banner.cjs"), server.url], capture_output=True, text=True, timeout=300, check=False)
+        done = subprocess.run(
+            ["node", str(HERE / "banner.cjs"), server.url],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
     finally:
         server.kill()
     assert done.returncode == 0, done.stderr
