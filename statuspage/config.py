@@ -63,19 +63,28 @@ def _id_advice(value: object, kind: str) -> str:
     return f"{kind} `id:` must be lower-case letters, digits, - and _ (e.g. api), not {value!r}"
 
 
-def _derived_group_id(name: object, members: object, seen: dict[str, int]) -> str:
-    """A group without `id:` is named after its name, made unlike its members' ids
-    (`- group: Web` holding `id: web` is common) and ids defined before it."""
+def _derived_group_id(name: object, taken: set[str]) -> str:
+    """A group without `id:` is named after its name, made unlike every id written in
+    the file (`- group: Web` holding `id: web` is common) and those given before it."""
     base = slugify(str(name))
-    taken = set(seen)
-    if isinstance(members, YamlList):
-        taken |= {str(m["id"]) for m in members if isinstance(m, YamlMap) and "id" in m}
     candidate, n = base, 2
     if candidate in taken:
         candidate = f"{base}-group"
     while candidate in taken:
         candidate, n = f"{base}-group-{n}", n + 1
     return candidate
+
+
+def _written_ids(entries: YamlList) -> set[str]:
+    """Every `id:` written in `components:`, of groups and components at any depth."""
+    found: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, YamlMap):
+            if isinstance(entry.get("id"), str):
+                found.add(entry["id"])
+            if isinstance(entry.get("components"), YamlList):
+                found |= _written_ids(entry["components"])
+    return found
 
 
 def find_site(start: Path) -> Path | None:
@@ -290,6 +299,7 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             group=group, position=position, start_date=start_date, line=entry.line,
         ))  # fmt: skip
 
+    written = _written_ids(entries)
     for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
         if isinstance(entry, YamlMap) and "group" in entry:
             gname = entry["group"]
@@ -300,7 +310,7 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
                 problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
                 continue
             members = entry.get("components")
-            gid = entry.get("id") or _derived_group_id(gname, members, seen)
+            gid = entry.get("id") or _derived_group_id(gname, set(seen) | written)
             if not isinstance(gid, str) or not ID_PATTERN.match(gid):
                 problems.error(path, entry.line_of("id"), _id_advice(gid, "group"))
                 continue

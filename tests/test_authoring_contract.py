@@ -173,8 +173,7 @@ def test_group_name_clashing_with_an_earlier_id_says_where_its_id_comes_from(
     assert result.exit_code == 1
     assert (
         "statuspage.yaml:7: duplicate id 'api', first defined on line 4; "
-        "give the group its own `id:`"
-        in result.output
+        "give the group its own `id:`" in result.output
     )
 
 
@@ -184,8 +183,7 @@ def test_capitalised_id_says_what_to_type(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         "statuspage.yaml:4: component ids are lower-case letters, digits, - and _: "
-        "use `id: payments`"
-        in result.output
+        "use `id: payments`" in result.output
     )
 
 
@@ -322,9 +320,7 @@ def test_message_headings_continue_the_outline(site_dir: SiteDir) -> None:
     out = site_dir.build(OPEN_AT)
     for page in (out / "incidents" / "2026-11-20-api" / "index.html", out / "index.html"):
         levels = [int(tag[1]) for tag in heading_levels(page)]
-        assert levels[0] == 1 and all(
-            b <= a + 1 for a, b in pairwise(levels)
-        ), (page, levels)
+        assert levels[0] == 1 and all(b <= a + 1 for a, b in pairwise(levels)), (page, levels)
         body = parse_html(page).cssselect(".body")[0]
         assert [(h.tag, text_of(h)) for h in body.iter("h4", "h5", "h6")] == [
             ("h4", "Workaround"),
@@ -346,3 +342,18 @@ def test_bare_urls_become_links_and_stay_safe(site_dir: SiteDir) -> None:
     }
     assert all(a.get("rel") == "nofollow noopener noreferrer" for a in body.iter("a"))
     assert "javascript:alert(1)" in text_of(body)
+
+
+def test_group_id_from_its_name_avoids_a_component_defined_later(tmp_path: Path) -> None:
+    site = SiteDir(
+        tmp_path / "g",
+        GROUP_NAMED_LIKE_MEMBER.replace("id: web", "id: site") + "  - id: web\n    name: Web API\n",
+    )
+    assert site.run("check").exit_code == 0
+    site.incident("2026-11-20-web.md", incident("Components: web=major_outage"))
+    data = json.loads((site.build(OPEN_AT) / "api" / "v2" / "components.json").read_text())
+    by_name = {c["name"]: c for c in data["components"]}
+    assert (
+        by_name["Web API"]["status"] == "major_outage"
+        and by_name["Web"]["id"] != by_name["Web API"]["id"]
+    )
