@@ -299,7 +299,8 @@ def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | N
               help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.")
 @click.option("--impact", type=click.Choice([w for w in Impact.words() if w != "maintenance"]), help="How bad it is (default: from the component statuses).")
 @click.option("--status", help="First update's status (default: investigating, or scheduled for maintenance).")
-@click.option("--message", "-m", help="The first update's text (Markdown; required, except for --maintenance); "
+@click.option("--message", "-m",
+              help="The first update's text (Markdown; required, except for --maintenance); "
               "- reads it from standard input.")  # fmt: skip
 @click.option("--at", help="When the first update was posted (default: now).")
 @click.option("--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end).")
@@ -341,7 +342,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
 @cli.command()
 @click.argument("incident")
 @click.option("--status", required=True, help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).")
-@click.option("--message", "-m", help="The update's text (Markdown; required); - reads it from standard input.")
+@click.option("--message", "-m",
+              help="The update's text (Markdown; required); - reads it from standard input.")
 @click.option("--at", help="When it was posted (default: now).")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", help="A component whose status changes with this update.")
 @source_option
