@@ -33,7 +33,7 @@ FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance
 UPDATE_HEADING = re.compile(r"^##(?!#)\s*(?P<status>[A-Za-z][A-Za-z _]*?)\s*(?:·|\||—|–|\s-\s)\s*(?P<at>.+?)\s*$")
 # Any line starting `Components:` (any case) is a status change, never message text:
 # pairs are `id=status` or `id: status`, split by commas or spaces.
-COMPONENTS_LINE = re.compile(r"^\s*components\s*:(?P<list>.*)$", re.IGNORECASE)
+COMPONENTS_LINE = re.compile(r"^ {0,3}components\s*:(?P<list>.*)$", re.IGNORECASE)  # 4 spaces: code
 COMPONENT_PAIR = re.compile(r"(?P<id>[^\s,=:]+)\s*[=:]\s*(?P<status>[^\s,=:]+)")
 COMPONENT_PAIRS = re.compile(rf"(?:[\s,]*{COMPONENT_PAIR.pattern})+[\s,]*")
 COMPONENTS_FORM = "`Components: api=partial_outage, db=major_outage`"

@@ -357,3 +357,12 @@ def test_group_id_from_its_name_avoids_a_component_defined_later(tmp_path: Path)
         by_name["Web API"]["status"] == "major_outage"
         and by_name["Web"]["id"] != by_name["Web API"]["id"]
     )
+
+
+def test_components_line_in_an_indented_code_block_is_text(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-api.md", incident("We ran:\n\n    Components: api=major_outage"))
+    assert site_dir.run("check").exit_code == 0
+    out = site_dir.build(OPEN_AT)
+    assert component_statuses(out)["api"] == "operational"
+    body = parse_html(out / "incidents" / "2026-11-20-api" / "index.html").cssselect(".update .body")[0]
+    assert text_of(body.cssselect("pre")[0]) == "Components: api=major_outage"
