@@ -364,5 +364,5 @@ def test_components_line_in_an_indented_code_block_is_text(site_dir: SiteDir) ->
     assert site_dir.run("check").exit_code == 0
     out = site_dir.build(OPEN_AT)
     assert component_statuses(out)["api"] == "operational"
-    body = parse_html(out / "incidents" / "2026-11-20-api" / "index.html").cssselect(".update .body")[0]
-    assert text_of(body.cssselect("pre")[0]) == "Components: api=major_outage"
+    page = parse_html(out / "incidents" / "2026-11-20-api" / "index.html")
+    assert text_of(page.cssselect(".update .body pre")[0]) == "Components: api=major_outage"
