@@ -7,6 +7,7 @@ and written atomically, so a refused command leaves the file untouched.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tempfile
@@ -17,7 +18,14 @@ from pathlib import Path
 import yaml
 
 from .config import slugify, suggest
-from .content import FILE_NAME, INCIDENTS_DIR, incident_files, parse_incident, split_front_matter
+from .content import (
+    FILE_NAME,
+    INCIDENTS_DIR,
+    component_id,
+    incident_files,
+    parse_incident,
+    split_front_matter,
+)
 from .errors import Problems, UsageError
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Window
 from .status import incident_status
@@ -35,10 +43,13 @@ class Change:
 def parse_component_options(values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None) -> list[Change]:
     changes = []
     for value in values:
-        cid, sep, word = value.partition("=")
-        cid = cid.strip()
-        if cid not in config.component_ids:
-            raise UsageError(f"unknown component {cid!r}{suggest(cid, config.component_ids)} (known: {', '.join(config.component_ids) or 'none; add them to statuspage.yaml'})")
+        typed, sep, word = value.partition("=")
+        typed = typed.strip()
+        cid = component_id(typed, config.component_ids)
+        if cid is None:
+            known = ", ".join(config.component_ids) or "none; add them to statuspage.yaml"
+            hint = suggest(typed, config.component_ids)
+            raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
         if not sep:
             if default is None:
                 raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")
@@ -49,6 +60,12 @@ def parse_component_options(values: tuple[str, ...], config: Config, *, default:
             raise UsageError(f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})")
         changes.append(Change(cid, ComponentStatus(status)))
     return changes
+
+
+EMPTY_MESSAGE = (
+    "the update has no message: say what is happening with -m TEXT "
+    "(or -m - to read it from standard input)"
+)
 
 
 def find_incident(root: Path, ref: str) -> Path:
@@ -116,6 +133,8 @@ def create_incident(
         raise UsageError(f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})")
     if window is None and status.for_maintenance:
         raise UsageError(f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
     day = (window.start if window else at).astimezone(config.timezone).date()
     folder = root / INCIDENTS_DIR
     path = _free_name(folder, day, slugify(title)[:60].strip("-") or "incident")
@@ -134,13 +153,16 @@ def add_update(
 
     Without *exact_time* (no --at given), a clash with an update in the same second
     moves the new one a second later: two quick commands must both succeed."""
-    text = path.read_text(encoding="utf-8-sig")
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
+    raw = data.decode("utf-8-sig")
+    text = _normalised(raw)
     problems = Problems(root)
     name = FILE_NAME.match(path.name)
     if not name:
         raise UsageError(f"{path} is not named like an incident file (YYYY-MM-DD-slug.md)")
     day = date.fromisoformat(name["date"])
-    current = parse_incident(path, text.replace("\r\n", "\n"), day, config, problems)
+    current = parse_incident(path, text, day, config, problems)
     if current is None:
         raise UsageError(f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors))
     latest = incident_status(current, at)
@@ -150,23 +172,44 @@ def add_update(
         kind = "maintenance" if current.is_maintenance else "incident"
         allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
         raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
     taken = {u.at for u in current.updates}
     while not exact_time and at in taken:
         at += timedelta(seconds=1)
     if at in taken:
         raise UsageError(f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    source = split_front_matter(text.replace("\r\n", "\n"), path, problems)
+    source = split_front_matter(text, path, problems)
     assert source is not None  # parsed above
-    lines = text.replace("\r\n", "\n").split("\n")
-    head = "\n".join(lines[: source.body_line - 1])
-    body = source.body.lstrip("\n")
     block = update_block(status, at, message, changes, config)
-    new_text = f"{head}\n\n{block}\n{body}" if body else f"{head}\n\n{block}"
-    new_text = re.sub(r"\n{3,}(?=## )", "\n\n", new_text)
-    _validate(path, new_text, day, config)
-    _write_atomic(path, new_text.replace("\n", newline))
+    new_raw = _insert_before_line(raw, source.body_line + _leading_blank_lines(source.body), block)
+    _validate(path, _normalised(new_raw), day, config)
+    _write_atomic(path, bom + new_raw)
     return path
+
+
+def _normalised(raw: str) -> str:
+    """*raw* with newlines as the parser reads them (decode_text does the same)."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _leading_blank_lines(body: str) -> int:
+    lines = body.split("\n")
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _insert_before_line(raw: str, line: int, block: str) -> str:
+    """*raw* with *block* inserted before its line *line* (1-based), in the file's own
+    line endings; every byte of *raw* is kept (CRLF files from Windows stay CRLF)."""
+    pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
+    endings = pieces[1::2]
+    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+    offset = sum(len(p) for p in pieces[: 2 * (line - 1)])
+    block = _normalised(block).replace("\n", newline)
+    if offset >= len(raw):  # the file ends there: start the block on a line of its own
+        lead = "" if raw.endswith(("\n", "\r")) else newline
+        return raw + lead + newline + block
+    return raw[:offset] + block + raw[offset:]
 
 
 def _validate(path: Path, text: str, day: date, config: Config) -> None:

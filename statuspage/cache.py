@@ -72,7 +72,10 @@ def code_fingerprint() -> str:
 
 
 # Libraries whose output ends up in the site: a new version may change the bytes.
-_LIBRARIES = ("jinja2", "markupsafe", "markdown", "nh3", "babel", "feedgen", "icalendar", "pyyaml", "lxml")
+_LIBRARIES = (
+    "jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel", "feedgen",
+    "icalendar", "pyyaml", "lxml",
+)  # fmt: skip
 
 
 def _library_versions() -> list[str]:

@@ -22,6 +22,7 @@ from . import __version__
 from .cache import CACHE_DIR, BuildState, ParseCache
 from .config import load_config
 from .errors import ContentError, Problems, UsageError
+from .options import source_option
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
 from .output import OutputError, write_site
 from .sourcekey import source_key, up_to_date
@@ -35,12 +36,6 @@ if TYPE_CHECKING:
 # pay for importing it, which costs more than the no-op check itself.
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-    help="The status site folder (holding statuspage.yaml and incidents/).",
-)  # fmt: skip
-
 
 def clock(now: str | None, config: Config | None) -> datetime:
     """The build's `now`: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
@@ -285,6 +280,9 @@ def read_message(message: str | None) -> str:
     return message or ""
 
 
+MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
+
+
 def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | None:
     if value is None:
         return None
@@ -301,7 +299,9 @@ def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | N
               help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.")
 @click.option("--impact", type=click.Choice([w for w in Impact.words() if w != "maintenance"]), help="How bad it is (default: from the component statuses).")
 @click.option("--status", help="First update's status (default: investigating, or scheduled for maintenance).")
-@click.option("--message", "-m", help="The first update's text (Markdown); - reads it from standard input.")
+@click.option("--message", "-m",
+              help="The first update's text (Markdown; required, except for --maintenance); "
+              "- reads it from standard input.")  # fmt: skip
 @click.option("--at", help="When the first update was posted (default: now).")
 @click.option("--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end).")
 @click.option("--start", help="Maintenance window start.")
@@ -330,7 +330,10 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
     path = create_incident(
         source, config, title,
         at=instant(at, "--at", config, now), status=status_choice(status, maintenance=maintenance),
-        message=read_message(message), changes=changes,
+        # The window itself is the news of a scheduled maintenance: a stock sentence is
+        # meant there, as in `resolve`; an incident's first update must say something.
+        message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""),
+        changes=changes,
         impact=Impact(Impact.parse(impact)) if impact else None, window=window,
     )  # fmt: skip
     click.echo(str(path))
@@ -339,7 +342,8 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
 @cli.command()
 @click.argument("incident")
 @click.option("--status", required=True, help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).")
-@click.option("--message", "-m", help="The update's text (Markdown); - reads it from standard input.")
+@click.option("--message", "-m",
+              help="The update's text (Markdown; required); - reads it from standard input.")
 @click.option("--at", help="When it was posted (default: now).")
 @click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", help="A component whose status changes with this update.")
 @source_option

@@ -56,11 +56,58 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
 
 
+def _id_advice(value: object, kind: str) -> str:
+    """What to type for a missing or malformed id."""
+    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value)) and value.strip():
+        rule = f"{kind} ids are lower-case letters, digits, - and _"
+        return f"{rule}: use `id: {fixed}` instead of {value!r}"
+    if value is None:
+        return f"{kind} `id:` is required: lower-case letters, digits, - and _ (e.g. api)"
+    return f"{kind} `id:` must be lower-case letters, digits, - and _ (e.g. api), not {value!r}"
+
+
+def _derived_group_id(name: object, taken: set[str]) -> str:
+    """A group without `id:` is named after its name, made unlike every id written in
+    the file (`- group: Web` holding `id: web` is common) and those given before it."""
+    base = slugify(str(name))
+    candidate, n = base, 2
+    if candidate in taken:
+        candidate = f"{base}-group"
+    while candidate in taken:
+        candidate, n = f"{base}-group-{n}", n + 1
+    return candidate
+
+
+def _written_ids(entries: YamlList) -> set[str]:
+    """Every `id:` written in `components:`, of groups and components at any depth."""
+    found: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, YamlMap):
+            if isinstance(entry.get("id"), str):
+                found.add(entry["id"])
+            if isinstance(entry.get("components"), YamlList):
+                found |= _written_ids(entry["components"])
+    return found
+
+
+def find_site(start: Path) -> Path | None:
+    """The folder holding statuspage.yaml: *start* or its nearest parent, looking no
+    higher than the repository root (a folder with `.git`) or the filesystem root."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
 def load_config(root: Path, problems: Problems) -> Config | None:
     """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        problems.error(path, 0, f"no {CONFIG_NAME} here; run `statuspage init` to create one")
+        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; "
+                       "run in the site's folder or give `--source DIR` "
+                       "(or run `statuspage init` to create a site)")  # fmt: skip
         return None
     if not path.resolve().is_relative_to(root.resolve()):
         problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
@@ -262,7 +309,7 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
                 problems.error(path, entry.line_of(key), f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}")
         cid, name = entry.get("id"), entry.get("name")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
-            problems.error(path, entry.line_of("id"), "component `id:` is required: lower-case letters, digits, - and _ (e.g. api)")
+            problems.error(path, entry.line_of("id"), _id_advice(cid, "component"))
             return
         if cid in seen:
             problems.error(path, entry.line_of("id"), f"duplicate component id {cid!r} (first defined on line {seen[cid]})")
@@ -284,6 +331,7 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             group=group, position=position, start_date=start_date, line=entry.line,
         ))  # fmt: skip
 
+    written = _written_ids(entries)
     for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
         if isinstance(entry, YamlMap) and "group" in entry:
             gname = entry["group"]
@@ -293,15 +341,19 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             if not isinstance(gname, str) or not gname.strip():
                 problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
                 continue
-            gid = entry.get("id") or slugify(gname)
+            members = entry.get("components")
+            gid = entry.get("id") or _derived_group_id(gname, set(seen) | written)
             if not isinstance(gid, str) or not ID_PATTERN.match(gid):
-                problems.error(path, entry.line_of("id"), "group `id:` must be lower-case letters, digits, - and _")
+                problems.error(path, entry.line_of("id"), _id_advice(gid, "group"))
                 continue
             if gid in seen:
-                problems.error(path, entry.line_of("group"), f"duplicate id {gid!r} (first defined on line {seen[gid]}); give the group its own `id:`")
+                why = "" if "id" in entry else f" (a group's id comes from its name, {gname!r})"
+                where = entry.line_of("id" if "id" in entry else "group")
+                problems.error(path, where, f"duplicate id {gid!r}{why}, "
+                               f"first defined on line {seen[gid]}; "
+                               "give the group its own `id:`")  # fmt: skip
                 continue
-            seen[gid] = entry.line_of("group")
-            members = entry.get("components")
+            seen[gid] = entry.line_of("id" if "id" in entry else "group")
             if not isinstance(members, YamlList) or not members:
                 problems.error(path, entry.line_of("components"), f"group {gname!r} needs a list of `components:`")
                 continue

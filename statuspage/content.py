@@ -33,7 +33,15 @@ FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance
 # as the separator too, since `·` is awkward to type.
 _SEPARATORS = "·|\u2014\u2013-"  # middle dot, bar, em and en dash, hyphen
 _STATUS_WORDS = re.compile(r"[A-Za-z][A-Za-z _]*")
-COMPONENTS_LINE = re.compile(r"^Components:\s*(?P<list>[a-z0-9_-]+\s*=\s*[a-z_]+(?:\s*,\s*[a-z0-9_-]+\s*=\s*[a-z_]+)*)\s*$")
+# Any line starting `Components:` (any case) is a status change, never message text:
+# pairs are `id=status` or `id: status`, split by commas or spaces.
+COMPONENTS_LINE = re.compile(r"^ {0,3}components\s*:(?P<list>.*)$", re.IGNORECASE)  # 4 spaces: code
+COMPONENT_PAIR = re.compile(r"(?P<id>[^\s,=:]+)\s*[=:]\s*(?P<status>[^\s,=:]+)")
+# Pairs need a space or comma between them: with none, `[^\s,=:]+` could split a run
+# of letters in any of n places, and a long bad line took quadratic time.
+_PAIR = re.sub(r"\?P<\w+>", "", COMPONENT_PAIR.pattern)  # the same, without group names
+COMPONENT_PAIRS = re.compile(rf"[\s,]*{_PAIR}(?:[\s,]+{_PAIR})*[\s,]*")
+COMPONENTS_FORM = "`Components: api=partial_outage, db=major_outage`"
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MAX_FILE_BYTES = 1_000_000
 # Limits far above real use (the largest of 297 real incidents has a 95-character
@@ -117,9 +125,13 @@ def parse_components(
         hint = " or a list of ids" if default is not None else ""
         problems.error(path, line_of, f"`components:` must map component ids to statuses (api: partial_outage){hint}")
         return result
-    for cid, raw, line in pairs:
-        if cid not in known:
-            problems.error(path, line, f"unknown component {cid!r}{suggest(cid, known)}; components are defined in statuspage.yaml")
+    for typed, raw, line in pairs:
+        cid = component_id(typed, known)
+        if cid is None:
+            listed = ", ".join(known) or "none yet"
+            problems.error(path, line, f"unknown component {typed!r}{suggest(typed, known)}; "
+                           "components are defined in statuspage.yaml "
+                           f"(known: {listed})")  # fmt: skip
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
@@ -127,6 +139,14 @@ def parse_components(
             continue
         result.append((cid, ComponentStatus(status)))
     return result
+
+
+def component_id(typed: object, known: list[str]) -> str | None:
+    """The configured id *typed* means: itself, or the one id equal to it ignoring case."""
+    if typed in known:
+        return str(typed)
+    folded = [k for k in known if isinstance(typed, str) and k.lower() == typed.lower()]
+    return folded[0] if len(folded) == 1 else None
 
 
 def load_incident(path: Path, config: Config, problems: Problems, data: bytes | None = None) -> Incident | None:
@@ -365,15 +385,52 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
             continue
         seen[at] = number
         changes: list[tuple[str, ComponentStatus]] = []
+        body_line = number + 1
         first = next((i for i, text in enumerate(lines) if text.strip()), None)
-        if first is not None and (m := COMPONENTS_LINE.match(lines[first].strip())):
-            pairs = YamlMap((k.strip(), v.strip()) for k, v in (p.split("=") for p in m["list"].split(",")))
-            pairs.line, pairs.key_lines = number + 1 + first, {}
-            changes = parse_components(pairs, pairs.line, path, config, problems, default=None)
-            lines = lines[first + 1 :]
-        updates.append(Update(IncidentStatus(status), at, "\n".join(lines).strip(), tuple(changes), number))
+        if first is not None and COMPONENTS_LINE.match(lines[first]):
+            changes = _component_changes(lines[first], body_line + first, path, config, problems)
+            lines, body_line = lines[first + 1 :], body_line + first + 1
+        _refuse_stray_components_lines(lines, body_line, path, problems)
+        message = "\n".join(lines).strip()
+        if not message:
+            problems.error(path, number, f"update {shorten(word.strip())!r} has no message: "
+                           "write what is happening on the lines below its heading")  # fmt: skip
+        updates.append(Update(IncidentStatus(status), at, message, tuple(changes), number))
     updates.sort(key=lambda u: (u.at, -u.line))
     return updates
+
+
+def _component_changes(
+    text: str, line: int, path: Path, config: Config, problems: Problems
+) -> list[tuple[str, ComponentStatus]]:
+    """The changes a `Components:` line asks for; a line not in the accepted form is refused."""
+    match = COMPONENTS_LINE.match(text)
+    assert match is not None
+    listed = match["list"]
+    if not COMPONENT_PAIRS.fullmatch(listed):
+        known = ", ".join(config.component_ids) or "none yet; add them to statuspage.yaml"
+        statuses = ", ".join(ComponentStatus.words())
+        problems.error(path, line, "cannot read this `Components:` line: "
+                       f"write it as {COMPONENTS_FORM} "
+                       f"(components: {known}; statuses: {statuses})")  # fmt: skip
+        return []
+    pairs = YamlMap((m["id"], m["status"]) for m in COMPONENT_PAIR.finditer(listed))
+    pairs.line, pairs.key_lines = line, {}
+    return parse_components(pairs, line, path, config, problems, default=None)
+
+
+def _refuse_stray_components_lines(
+    lines: list[str], first_line: int, path: Path, problems: Problems
+) -> None:
+    """A `Components:` line further down a message would be published as text: refuse it."""
+    in_fence = False
+    for offset, text in enumerate(lines):
+        if FENCE.match(text):
+            in_fence = not in_fence
+        elif not in_fence and COMPONENTS_LINE.match(text):
+            problems.error(path, first_line + offset,
+                           "a `Components:` line must be the first line under its update's "
+                           "heading; move it up (or it would be shown as text)")  # fmt: skip
 
 
 def incident_files(root: Path) -> list[Path]:

@@ -265,11 +265,17 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
     def local(moment: datetime) -> datetime:
         return moment.astimezone(zone).replace(microsecond=0)
 
+    def text(plain: str) -> str:
+        # RSS has no way to say a title is text, and feedparser (so readers built on it)
+        # decodes RSS titles as HTML: escaped once more, `<img ...>` shows as typed.
+        # Atom's titles are type="text" and stay as they are.
+        return html.escape(xml_text(plain), quote=False) if name == RSS else xml_text(plain)
+
     fg = FeedGenerator()
     self_url = config.base_url + scope.prefix + name
     # The feed's own id may follow the URL: readers key subscriptions by URL anyway.
     fg.id(self_url)
-    fg.title(xml_text(scope.title))
+    fg.title(text(scope.title))
     # Atom subtitle and RSS description (required there). Many readers show RSS's as
     # HTML, so the plain text is HTML-escaped: a site or component name stays text.
     fg.subtitle(html.escape(xml_text(scope.description), quote=False))
@@ -285,7 +291,7 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
     for event in events:
         entry = fg.add_entry(order="append")
         entry.id(event.entry_id)
-        entry.title(xml_text(event.title))  # plain text: lxml escapes it
+        entry.title(text(event.title))  # lxml escapes it for XML
         entry.link(href=event.link(config.base_url))  # rel defaults to alternate
         entry.content(xml_text(event.content), type="html")
         entry.published(local(event.at))

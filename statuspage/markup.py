@@ -34,7 +34,9 @@ _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
 def _converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=["fenced_code", "tables", "sane_lists"], output_format="html")
+    # magiclink: a bare URL is a link, as GitHub (where these files are reviewed) shows it.
+    extensions = ["fenced_code", "tables", "sane_lists", "pymdownx.magiclink"]
+    return markdown.Markdown(extensions=extensions, output_format="html")
 
 
 _md = _converter()
@@ -45,10 +47,12 @@ def escaped_text(source: str) -> str:
 
 
 @lru_cache(maxsize=65536, typed=True)  # typed: an OverBudget body is not the str it equals
-def render_markdown(source: str) -> str:
+def render_markdown(source: str, top: int | None = None) -> str:
     """HTML for a Markdown body: converted, then cleaned with an allow-list.
 
-    Headings are demoted two levels, so a message never outranks the page's own."""
+    Headings are demoted two levels, so a message never outranks the page's own; with
+    *top*, they continue the page's outline instead: the first is h<top>, and none is
+    more than one level below the heading before it (see _outline)."""
     if isinstance(source, OverBudget):
         return escaped_text(source)
     try:
@@ -58,7 +62,10 @@ def render_markdown(source: str) -> str:
             html = html.replace(token, escaped, 1)
     except RecursionError:  # pathological nesting: fall back to escaped text
         html = "<pre>" + nh3.clean_text(source) + "</pre>"
-    html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
+    if top is None:
+        html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
+    else:
+        html = _outline(html, top)
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,
@@ -72,6 +79,26 @@ def render_markdown(source: str) -> str:
         # and parsers silently restructure or drop HTML nested thousands deep.
         return "<pre>" + nh3.clean_text(source) + "</pre>"
     return clean
+
+
+def _outline(html: str, top: int) -> str:
+    """*html* with heading levels renumbered from h<top> down without skipping one
+    (`###` alone becomes h<top>; `#` then `###` become h<top> then h<top+1>), as
+    accessibility checkers require; a level deeper than h6 stays h6."""
+    stack: list[tuple[int, int]] = []  # (level written, level shown) of the open sections
+    shown = top
+
+    def renumber(m: re.Match[str]) -> str:
+        nonlocal shown
+        if not m[1]:
+            level = int(m[2])
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            shown = min(stack[-1][1] + 1 if stack else top, 6)
+            stack.append((level, shown))
+        return f"<{m[1]}h{shown}"
+
+    return _HEADING.sub(renumber, html)
 
 
 def _depth(html: str) -> int:

@@ -18,6 +18,7 @@ from . import status as st
 from .authoring import _write_atomic, find_incident
 from .content import POSTMORTEM_SUFFIX
 from .errors import Problems, UsageError
+from .options import source_option
 from .i18n import Formatter, site_translations
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
 from .postmortems import PLACEHOLDER, parse_postmortem
@@ -154,8 +155,7 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
 
 @click.command("postmortem")
 @click.argument("incident")
-@click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="The status site folder (holding statuspage.yaml and incidents/).")  # fmt: skip
+@source_option
 def postmortem_command(incident: str, source: Path) -> None:
     """Start the postmortem of a resolved INCIDENT: writes incidents/<id>.postmortem.md,
     prefilled from the incident, and prints its path. Add `published:` to publish it."""

@@ -132,7 +132,8 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         bytecode_cache=_COMPILED,
     )
     env.install_gettext_callables(**_escaping(site_translations(root, language)), newstyle=True)  # type: ignore[attr-defined]
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text))
+    # Messages sit under an h3 (the update's, or the incident's on the front page).
+    env.filters["markdown"] = lambda text: Markup(render_markdown(text, top=4))
     env.filters["plain_text"] = plain_text
     env.globals.update(
         LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER, AUTOMATIC_MESSAGES=AUTOMATIC_MESSAGES, day_runs=day_runs

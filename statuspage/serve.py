@@ -38,6 +38,7 @@ from .cache import BuildState, ParseCache
 from .config import CONFIG_NAME
 from .errors import Problems, UsageError
 from .incremental import build_incrementally
+from .options import source_option
 from .output import OutputError
 from .site import load_site
 from .status import next_change
@@ -212,7 +213,10 @@ BANNER_STYLE = """\
 .statuspage-serve-error{position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;
 background:#b00020;color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .statuspage-serve-error strong{display:block;font:600 15px/1.4 system-ui,sans-serif;margin-bottom:.25rem}
-.statuspage-serve-error pre{margin:0;white-space:pre-wrap;font:inherit}"""
+.statuspage-serve-error pre{margin:0;padding:0;border:0;border-radius:0;background:none;
+color:inherit;white-space:pre-wrap;font:inherit}"""
+# The site's own `pre` rule (a card-coloured box) must not reach the banner's text:
+# every property it sets is reset above, so the banner reads white on red in either theme.
 
 
 def widen_csp(policy: str, nonce: str) -> str:
@@ -283,34 +287,46 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
+        self.respond(head=False)
+
+    def do_HEAD(self) -> None:
+        # The same headers as GET, so Content-Length counts the page as served (with the
+        # reload script and any banner), not the file on disk.
+        self.respond(head=True)
+
+    def respond(self, *, head: bool) -> None:
         path = unquote(urlsplit(self.path).path)
-        if path == EVENTS_PATH:
+        plain = super().do_HEAD if head else super().do_GET
+        if path == EVENTS_PATH and not head:
             self.stream_events()
             return
         if self.preview.site_dir is None:
-            self.send_html(HTTPStatus.INTERNAL_SERVER_ERROR, NOTHING_BUILT, has_site=False)
+            error = HTTPStatus.INTERNAL_SERVER_ERROR
+            self.send_html(error, NOTHING_BUILT, has_site=False, head=head)
             return
         target = Path(self.translate_path(self.path))
         if target.is_dir():
             if not path.endswith("/"):
-                super().do_GET()  # redirects to the folder with a trailing slash
+                plain()  # redirects to the folder with a trailing slash
                 return
             target = target / "index.html"
         if not target.is_file():
-            self.send_not_found()
+            self.send_not_found(head=head)
         elif target.suffix == ".html":
-            self.send_html(HTTPStatus.OK, target.read_text(encoding="utf-8"))
+            self.send_html(HTTPStatus.OK, target.read_text(encoding="utf-8"), head=head)
         else:
-            super().do_GET()
+            plain()
 
-    def send_not_found(self) -> None:
+    def send_not_found(self, *, head: bool = False) -> None:
         """Our 404 page with a 404 status, as GitHub Pages and most hosts do."""
         assert self.preview.site_dir is not None
         page = self.preview.site_dir / "404.html"
         text = page.read_text(encoding="utf-8") if page.is_file() else NOTHING_BUILT
-        self.send_html(HTTPStatus.NOT_FOUND, text)
+        self.send_html(HTTPStatus.NOT_FOUND, text, head=head)
 
-    def send_html(self, status: HTTPStatus, page: str, has_site: bool = True) -> None:
+    def send_html(
+        self, status: HTTPStatus, page: str, has_site: bool = True, *, head: bool = False
+    ) -> None:
         with self.preview.changed:
             generation, errors = self.preview.generation, list(self.preview.errors)
         body = served_html(page, generation=generation, errors=errors, has_site=has_site).encode()
@@ -318,7 +334,8 @@ class PreviewHandler(SimpleHTTPRequestHandler):
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        if not head:
+            self.wfile.write(body)
 
     def stream_events(self) -> None:
         """Server-sent events: the current build generation now and after every build."""
@@ -349,8 +366,7 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
 
 
 @click.command("serve")
-@click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="The status site folder (holding statuspage.yaml and incidents/).")  # fmt: skip
+@source_option
 @click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
               help="Port to listen on (0: any free port).")  # fmt: skip
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

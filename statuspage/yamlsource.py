@@ -175,7 +175,9 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         problems.error(path, 1, "file is UTF-16 encoded; save it with UTF-8 encoding")
         return None
     if b"\0" in data[:8192]:
-        problems.error(path, 0, "this is not a text file (it contains NUL bytes)")
+        # Line 1 (a binary file has no lines), so a GitHub annotation lands on the file.
+        problems.error(path, 1, "this is not a text file (it contains NUL bytes); "
+                       "incidents/ holds only Markdown incident files")  # fmt: skip
         return None
     try:
         text = data.decode("utf-8-sig")

@@ -41,7 +41,7 @@ def test_new_update_resolve_round_trip(site_dir: SiteDir) -> None:
 
 
 def test_refusals_leave_files_untouched(site_dir: SiteDir) -> None:
-    site_dir.run("new", "Broken", "-c", "api=major_outage", "--at", "2026-11-20 10:00")
+    site_dir.run("new", "Broken", "-c", "api=major_outage", "--at", "2026-11-20 10:00", "-m", "Down.")
     path = site_dir.root / "incidents" / "2026-11-20-broken.md"
     before = path.read_bytes()
     cases = [
@@ -51,7 +51,7 @@ def test_refusals_leave_files_untouched(site_dir: SiteDir) -> None:
         (("update", "broken", "--status", "scheduled"), "not a status for this incident"),
         (("update", "broken", "--status", "identified", "--at", "yesterday"), "--at: cannot read timestamp"),
         (("update", "unknown-thing", "--status", "identified"), "no incident matches"),
-        (("update", "broken", "--status", "identified", "--at", "2026-11-19 09:00"), "before the day in the file name"),
+        (("update", "broken", "--status", "identified", "--at", "2026-11-19 09:00", "-m", "Found."), "before the day in the file name"),
     ]
     for args, message in cases:
         result = site_dir.run(*args)
@@ -62,7 +62,7 @@ def test_refusals_leave_files_untouched(site_dir: SiteDir) -> None:
     resolved = path.read_bytes()
     result = site_dir.run("resolve", "broken", "--at", "2026-11-20 12:00")
     assert result.exit_code == 2 and "already resolved" in result.output
-    result = site_dir.run("update", "broken", "--status", "monitoring", "--at", "2026-11-20 12:00")
+    result = site_dir.run("update", "broken", "--status", "monitoring", "--at", "2026-11-20 12:00", "-m", "Watching.")
     assert result.exit_code == 2 and "comes after the incident was resolved" in result.output
     assert path.read_bytes() == resolved
 
@@ -75,14 +75,14 @@ def test_new_refuses_unknown_component(site_dir: SiteDir) -> None:
 
 
 def test_same_title_twice_gets_a_new_file(site_dir: SiteDir) -> None:
-    first = site_dir.run("new", "Outage", "--at", "2026-11-20 10:00").output.strip()
-    second = site_dir.run("new", "Outage", "--at", "2026-11-20 11:00").output.strip()
+    first = site_dir.run("new", "Outage", "--at", "2026-11-20 10:00", "-m", "Looking.").output.strip()
+    second = site_dir.run("new", "Outage", "--at", "2026-11-20 11:00", "-m", "Looking.").output.strip()
     assert first.endswith("2026-11-20-outage.md") and second.endswith("2026-11-20-outage-2.md")
 
 
 def test_ambiguous_reference(site_dir: SiteDir) -> None:
-    site_dir.run("new", "API slow", "--at", "2026-11-20 10:00")
-    site_dir.run("new", "API down", "--at", "2026-11-20 11:00")
+    site_dir.run("new", "API slow", "--at", "2026-11-20 10:00", "-m", "Looking.")
+    site_dir.run("new", "API down", "--at", "2026-11-20 11:00", "-m", "Looking.")
     result = site_dir.run("update", "api", "--status", "identified")
     assert result.exit_code == 2 and "matches several incidents" in result.output
 
@@ -100,7 +100,7 @@ def test_new_maintenance(site_dir: SiteDir) -> None:
 
 def test_hostile_title_is_quoted_in_yaml(site_dir: SiteDir) -> None:
     title = "API: 'broken' # \"quotes\" --- <script>"
-    assert site_dir.run("new", title, "--at", "2026-11-20 10:00").exit_code == 0
+    assert site_dir.run("new", title, "--at", "2026-11-20 10:00", "-m", "Looking.").exit_code == 0
     assert site_dir.load().incidents[0].title == title
 
 
@@ -119,6 +119,6 @@ def test_quick_commands_in_the_same_second_all_succeed(site_dir: SiteDir, monkey
     times = [u.at.timestamp() for u in site_dir.load().incidents[0].updates]
     assert times == [1795000000, 1795000001, 1795000002]
     # An explicit --at that clashes is still refused: the engineer meant that time.
-    site_dir.run("new", "Other", "--at", "2026-11-20 10:00")
-    result = site_dir.run("update", "other", "--status", "identified", "--at", "2026-11-20 10:00")
+    site_dir.run("new", "Other", "--at", "2026-11-20 10:00", "-m", "Looking.")
+    result = site_dir.run("update", "other", "--status", "identified", "--at", "2026-11-20 10:00", "-m", "Found.")
     assert result.exit_code == 2 and "already has an update" in result.output

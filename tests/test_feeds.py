@@ -7,6 +7,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from lxml import etree
+from lxml import html as lxml_html
 
 from statuspage import feeds
 from statuspage.feeds import FeedEvent
@@ -15,6 +16,17 @@ from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, at, parse_html, write
 
 BASE = "https://status.test.example/sub/"
 API = "2026-11-20-api-errors"
+
+
+def shown(entry: feedparser.FeedParserDict) -> str:
+    """A title as a reader shows it: feedparser marks RSS titles text/html, and readers
+    render those as HTML; a title must then decode to its text, with no element in it."""
+    detail = entry.title_detail
+    if detail.type != "text/html":
+        return str(detail.value)
+    fragment = lxml_html.fragment_fromstring(detail.value, create_parent="div")
+    assert len(fragment) == 0, detail.value  # no element: <b>, <img> stay text
+    return str(fragment.text_content())
 
 WEB_INCIDENT = """\
 ---
@@ -63,7 +75,7 @@ def test_one_entry_per_update_newest_first(site: SiteDir) -> None:
     out = site.build("2026-11-26 10:00")
     for name in ("history.atom", "history.rss"):
         feed = parse(out / name)
-        assert [e.title for e in feed.entries] == [
+        assert [shown(e) for e in feed.entries] == [
             "Database upgrade — Completed",  # filled in by the clock at the window's end
             "Database upgrade — In progress",
             'Dashboard <b>slow</b> & "sluggish" — Identified',
@@ -117,12 +129,16 @@ def test_content_is_the_sanitized_message_and_affected_components(site: SiteDir)
 
 def test_titles_are_plain_text_never_markup(site: SiteDir) -> None:
     site.incident("2026-11-23-evil.md", '---\ntitle: "<script>alert(1)</script> ]]> &amp;"\n---\n\n## Investigating · 2026-11-23 10:00\nx\n')
+    site.incident("2026-11-24-img.md", '---\ntitle: "Fix <img src=x onerror=alert(1)>"\n---\n\n## Investigating · 2026-11-24 10:00\nx\n')
     out = site.build("2026-11-26 10:00")
     for name in ("history.atom", "history.rss"):
         root = etree.fromstring((out / name).read_bytes())
         assert root.xpath("//*[local-name()='title']/*") == []  # no child elements: text only
-        titles = [e.title for e in parse(out / name).entries]
+        if name.endswith(".atom"):
+            assert {t.get("type", "text") for t in root.xpath("//*[local-name()='title']")} == {"text"}
+        titles = [shown(e) for e in parse(out / name).entries]
         assert "<script>alert(1)</script> ]]> &amp; — Investigating" in titles
+        assert "Fix <img src=x onerror=alert(1)> — Investigating" in titles
         assert 'Dashboard <b>slow</b> & "sluggish" — Identified' in titles
 
 
@@ -135,7 +151,7 @@ def test_ids_survive_new_updates_new_incidents_and_a_new_base_url(site: SiteDir)
     before = ids(site.build("2026-11-26 10:00"))
     # Pinned: a changed namespace or key format would re-send every entry to every subscriber.
     assert before["Elevated error rates on the API — Resolved"] == "urn:uuid:1a5a0ece-d745-5a9c-9501-118129d15ad6"
-    rss = {e.title: e.id for e in parse(site.root / "_site" / "history.rss").entries}
+    rss = {shown(e): e.id for e in parse(site.root / "_site" / "history.rss").entries}
     assert rss == before  # RSS guid == Atom id: one entry, two formats
 
     path = site.root / "incidents" / "2026-11-22-dashboard.md"
@@ -194,7 +210,7 @@ def test_future_updates_stay_out_until_their_time(site: SiteDir) -> None:
 def test_feed_limit_keeps_the_newest(site: SiteDir) -> None:
     write(site.root / "statuspage.yaml", CONFIG + "feed_limit: 3\n")
     out = site.build("2026-11-26 10:00")
-    titles = [e.title for e in parse(out / "history.rss").entries]
+    titles = [shown(e) for e in parse(out / "history.rss").entries]
     assert titles == ["Database upgrade — Completed", "Database upgrade — In progress", 'Dashboard <b>slow</b> & "sluggish" — Identified']
     assert len(parse(out / "components" / "dashboard" / "history.atom").entries) == 3
 

@@ -167,7 +167,7 @@ def _config_crlf_bom_tabs_in_values(root: Path, _: Path) -> None:
 
 L = f"incidents/{N}"
 GENERATED: dict[str, tuple[Setup, str]] = {
-    "binary-garbage": (_binary, f"outcome: error\nlocated: {L}: not a text file"),
+    "binary-garbage": (_binary, f"outcome: error\nlocated: {L}:1: not a text file"),
     "binary-without-nul": (_binary_no_nul, f"outcome: error\nlocated: {L}:4: not valid UTF-8"),
     "latin-1-encoding": (_latin1, f"outcome: error\nlocated: {L}:2: not valid UTF-8"),
     "utf-16-encoding": (_utf16, f"outcome: error\nlocated: {L}:1: UTF-16"),
@@ -182,7 +182,7 @@ GENERATED: dict[str, tuple[Setup, str]] = {
     "directory-named-md": (_directory_named_md, f"outcome: error\nlocated: {L}: not a regular file"),
     "fifo-named-md": (_fifo, f"outcome: error\nlocated: {L}: not a regular file"),
     "config-symlink-outside": (_config_symlink_outside, "outcome: error\nlocated: statuspage.yaml: a link to outside the site folder"),
-    "config-binary": (_config_binary, "outcome: error\nlocated: statuspage.yaml: not a text file"),
+    "config-binary": (_config_binary, "outcome: error\nlocated: statuspage.yaml:1: not a text file"),
     "config-huge": (_config_huge, "outcome: error\nlocated: statuspage.yaml: larger than 1000 kB"),
     "config-crlf-bom-tab-escape": (_config_crlf_bom_tabs_in_values, "outcome: build\nshows: Tabbed Status"),
 }  # fmt: skip

@@ -332,7 +332,7 @@ def test_future_dated_issue_with_an_end_becomes_a_maintenance_window(tmp_path: P
     warnings = "\n".join(imp.warnings)
     assert "2026-02-01-upgrade.md:3: warning: dated after the import (2026-02-01 02:00 +00:00): imported as maintenance scheduled until 2026-02-01 04:00 +00:00" in warnings
     assert "2026-03-01-notice.md:3: warning: dated after the import" in warnings and "imported as an incident" in warnings
-    assert "1 incidents, 1 scheduled maintenance" in imp.result.stdout
+    assert "1 incidents, 1 maintenance windows" in imp.result.stdout
 
 
 # --- the command ------------------------------------------------------------------------
@@ -427,7 +427,11 @@ def test_jenkins_corpus_imports_checks_and_builds(jenkins, tmp_path: Path) -> No
     assert result.exit_code == 0, result.output
     source = source_issues()
     assert len(source) == 297
-    assert "Imported 297 cState issues" in result.stdout and "295 incidents, 2 scheduled maintenance" in result.stdout
+    windows = len([w for w in result.stderr.splitlines() if "imported as a completed maintenance window" in w])
+    assert windows > 80
+    assert "Imported 297 cState issues" in result.stdout
+    assert f"{295 - windows} incidents, {2 + windows} maintenance windows" in result.stdout
+    assert f"{windows} past-maintenance" in result.stdout + result.stderr  # a warning kind of its own
     assert len(list((into / "incidents").glob("*.md"))) == 297
 
     check = run("check", "--source", str(into))
@@ -462,16 +466,20 @@ def test_jenkins_titles_dates_and_resolved_states_match_the_source(jenkins) -> N
         # The id keeps the source name where it is a valid one for the start day.
         slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name[11:-3]).strip("-")
         assert incident.id == f"{incident.started_at.date()}-{slug}", name
+        upcoming = front["date"] > utc("2026-06-10T00:00:00")
+        titled_planned = re.search(r"(?i)\b(maintenance|scheduled|planned)\b", front["title"]) is not None
+        if front["resolvedWhen"] > front["date"] and (upcoming or titled_planned):
+            assert incident.is_maintenance, name  # planned work is never counted as an outage
         if incident.is_maintenance:
-            assert front["date"] > utc("2026-06-10T00:00:00"), name
-            assert incident.maintenance.end == front["resolvedWhen"]
+            assert incident.maintenance.start == front["date"] and incident.maintenance.end == front["resolvedWhen"], name
             assert incident_status(incident, BUILD_NOW) == IncidentStatus.COMPLETED
             continue
         assert front["resolved"] is True  # every issue in this corpus is resolved...
         end = resolved_at(incident, BUILD_NOW)  # ...and so is every imported one
         assert end is not None, name
         assert end == max(front["resolvedWhen"], front["date"]), name  # fixed up where it was before
-    assert sum(i.is_maintenance for i in site.incidents) == 2
+    windows = [i for i in site.incidents if i.is_maintenance]
+    assert len(windows) > 80  # the corpus files ~80 past windows as issues, and 2 notices
 
 
 @corpus_only
@@ -493,3 +501,36 @@ def test_jenkins_warnings_name_the_known_mess(jenkins) -> None:
     assert backwards >= {"2021-09-23-puppet-outage.md", "2024-06-05-RPU-trusted.md"}
     assert "2026-06-11-postgres-public-db-upgrade.md" in files_warned("'plugin-health.jenkins.io'")
     assert files_warned("imported as maintenance") == {"2026-06-10-ci-maintenance-sec-advisory.md", "2026-06-11-postgres-public-db-upgrade.md"}
+
+
+# A URL written out in the text (not in a Markdown link, an <autolink> or code), as Hugo
+# and GitHub link it; trailing punctuation is the sentence's.
+BARE_URL = re.compile(r"(?<![(<\[`\"'=/])\bhttps?://[^\s<>()\[\]`\"']*[^\s<>()\[\]`\"'.,;:!?*]")
+
+
+def bare_urls(body: str) -> list[str]:
+    prose = re.sub(r"(?ms)^\s*(```|~~~).*?^\s*\1", "", body)  # fenced code
+    prose = re.sub(r"`[^`\n]*`", "", prose)  # inline code
+    prose = re.sub(r"\]\([^)]*\)", "]()", prose)  # link targets
+    return BARE_URL.findall(prose)
+
+
+@corpus_only
+def test_jenkins_bare_urls_are_links(jenkins, tmp_path: Path) -> None:
+    into, _ = jenkins
+    assert run("build", "--source", str(into), "--out", str(tmp_path / "site"), "--now", BUILD_NOW.isoformat()).exit_code == 0
+    site_links: dict[str, set[str]] = {}  # by page; a renamed incident keeps its slug, with another day
+    for page in (tmp_path / "site/incidents").glob("*/index.html"):
+        hrefs = {a.get("href") for a in parse_html(page).cssselect(".update .body a[href]")}
+        site_links[page.parent.name] = hrefs
+    checked = 0
+    for path in sorted((CORPUS / "content/issues").glob("*.md")):
+        urls = bare_urls(path.read_text(encoding="utf-8").split("---", 2)[2])
+        if not urls:
+            continue
+        slug = re.sub(r"[^A-Za-z0-9_-]+", "-", path.stem[11:]).strip("-")
+        links = set().union(*(hrefs for name, hrefs in site_links.items() if re.fullmatch(r"\d{4}-\d\d-\d\d-" + re.escape(slug) + r"(-\d+)?", name)))
+        for url in urls:
+            assert any(href == url or href.startswith(url) for href in links), (path.name, url, links)
+            checked += 1
+    assert checked > 80  # the corpus has bare URLs in dozens of files

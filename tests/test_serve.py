@@ -245,3 +245,24 @@ def test_serve_watches_what_a_build_reads_and_not_the_output(site_dir: SiteDir, 
     page = server.wait_for("no/such/page/", lambda body: "Lost?" in body)
     assert title_of(page) == "Lost?"
     assert server.interrupt() == 0
+
+
+def test_head_answers_with_the_length_get_sends(site_dir: SiteDir, serve) -> None:
+    incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    server = serve(site_dir.root)
+
+    def lengths(path: str) -> tuple[int, int, bytes]:
+        url = server.url + path
+        with urllib.request.urlopen(urllib.request.Request(url, method="HEAD"), timeout=10) as head:
+            announced, head_body = int(head.headers["Content-Length"]), head.read()
+        with urllib.request.urlopen(url, timeout=10) as get:
+            return announced, len(get.read()), head_body
+
+    for path in ("", "incidents/2026-11-20-api-errors/", "assets/style.css"):
+        announced, sent, head_body = lengths(path)
+        assert announced == sent and head_body == b"", path
+    # With the error banner in the page too.
+    incident.write_text(EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic"), encoding="utf-8")
+    server.wait_for("", lambda body: banner_of(body) is not None)
+    announced, sent, _ = lengths("")
+    assert announced == sent

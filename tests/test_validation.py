@@ -105,7 +105,7 @@ def test_binary_and_bad_encoding_are_reported_not_raised(site_dir: SiteDir) -> N
     (site_dir.root / "incidents" / "2026-11-20-latin.md").write_bytes("---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
     code, lines = check(site_dir)
     assert code == 1
-    assert any("bin.md: this is not a text file" in entry for entry in lines)
+    assert any("bin.md:1: this is not a text file" in entry for entry in lines)
     assert any("latin.md:2: file is not valid UTF-8" in entry for entry in lines)
 
 

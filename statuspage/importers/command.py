@@ -48,7 +48,7 @@ def cstate_cmd(cstate_dir: Path, into: Path, zone_name: str | None, now: str | N
         print_warnings(report.problems)
         click.echo(
             f"Imported {result.issues} cState issues from {cstate_dir} into {into}: "
-            f"{result.incidents} incidents, {result.maintenances} scheduled maintenance, "
+            f"{result.incidents} incidents, {result.maintenances} maintenance windows, "
             f"{result.components} components (times without an offset read as {zone.key})."
         )
         kinds = report.by_kind()

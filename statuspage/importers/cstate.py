@@ -18,6 +18,11 @@ Mapping, in short (README "Moving from cState" has the user's version):
   the resolution time; undated markers stay as bold text in the update before them.
 - an issue dated after the import's *now* with a `resolvedWhen` after its date is
   a maintenance notice: a window from `date` to `resolvedWhen`, announced now.
+- a past, resolved issue that is clearly planned work (its title says maintenance,
+  scheduled or planned, or its text "maintenance window", "planned downtime", ...)
+  with a `resolvedWhen` after its date is a completed window from `date` to
+  `resolvedWhen` (warning kind `past-maintenance`), so it counts as no outage.
+- an update left with no text (`date:` before the first message's time) says the title.
 """
 
 from __future__ import annotations
@@ -467,16 +472,26 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
     resolved_when = _instant(rw, path, line("resolvedwhen"), "`resolvedWhen:`", ctx) if rw else None
 
     parts = split_parts(body)
-    window_end = resolved_when if resolved_when and start > ctx.now and resolved_when > start else None
+    upcoming = start > ctx.now
+    # Past planned work (cState has no maintenance of its own, so teams filed it as an
+    # issue) is a completed window: as an incident it would count as an outage.
+    planned = None if upcoming or not resolved or informational else _planned_work(title, body)
+    ends_later = resolved_when is not None and resolved_when > start
+    window_end = resolved_when if ends_later and (upcoming or planned) else None
     if window_end is not None and not informational:
-        announced = ctx.now.replace(second=0, microsecond=0)
+        announced = ctx.now.replace(second=0, microsecond=0) if upcoming else start
         if front.get("publishdate"):
             published = _instant(front["publishdate"], path, line("publishdate"), "`publishDate:`", ctx)
             announced = published if published and published < start else announced
-        report.warn("maintenance", path, line("date"),
-                    f"dated after the import ({format_timestamp(start, ctx.zone)}): imported as maintenance "
-                    f"scheduled until {format_timestamp(window_end, ctx.zone)}"
-                    + (f"; severity {severity!r} becomes under_maintenance" if components else ""))  # fmt: skip
+        becomes = f"; severity {severity!r} becomes under_maintenance" if components else ""
+        begins, ends = format_timestamp(start, ctx.zone), format_timestamp(window_end, ctx.zone)
+        if upcoming:
+            report.warn("maintenance", path, line("date"), f"dated after the import ({begins}): "
+                        f"imported as maintenance scheduled until {ends}{becomes}")  # fmt: skip
+        else:
+            report.warn("past-maintenance", path, line("title"),
+                        f"{planned}: imported as a completed maintenance window "
+                        f"from {begins} to {ends}, not as an incident{becomes}")  # fmt: skip
         # Closing messages ([Final message], *Resolved*) wait for the window's end.
         message = _markdown("\n\n".join(p.text(consumed=p.kind in (None, Kind.OPEN)) for p in parts if p.kind is not Kind.FINAL), path, ctx)
         closing = _markdown("\n\n".join(p.text(consumed=True) for p in parts if p.kind is Kind.FINAL), path, ctx)
@@ -500,6 +515,9 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
             updates = [(IncidentStatus.RESOLVED, start, message or title)]
         else:
             updates = _updates(parts, start, resolved, resolved_when, path, line, body_line, ctx)
+            # An update with no text (`date:` earlier than the first message's time) is
+            # refused by `check`; cState showed the title then, so that is its message.
+            updates = [(status_, at, message or title) for status_, at, message in updates]
         front_out = {"title": title, "impact": impact.word}
         if components:
             front_out["components"] = dict.fromkeys(components, status.word)
@@ -509,6 +527,25 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
     head = yaml.safe_dump(front_out, sort_keys=False, allow_unicode=True, width=1000)
     blocks = [_update_block(s, at, msg, ctx.zone) for s, at, msg in sorted(updates, key=lambda u: u[1], reverse=True)]
     return name, f"---\n{head}---\n\n" + "\n".join(blocks), window_end is not None and not informational
+
+
+# Words that mark an issue as planned work: in the title, or as a phrase in the text
+# (the text alone says "maintenance" of incidents too: "CloudFlare's maintenance broke ...").
+PLANNED_TITLE = re.compile(r"\b(maintenance|scheduled|planned)\b", re.IGNORECASE)
+PLANNED_TEXT = re.compile(
+    r"\b(maintenance window|(?:scheduled|planned) "
+    r"(?:maintenance|downtime|outage|brownout|migration|upgrade|operation|work))\b",
+    re.IGNORECASE,
+)
+
+
+def _planned_work(title: str, body: str) -> str | None:
+    """Why an issue reads as planned work ("the title says 'maintenance'"), or None."""
+    if said := PLANNED_TITLE.search(title):
+        return f"the title says {said[0]!r}"
+    if said := PLANNED_TEXT.search(body):
+        return f"the text says {said[0]!r}"
+    return None
 
 
 def _close(name: str, defined: list[str]) -> str:

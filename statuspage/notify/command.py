@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from ..errors import Problems
+from ..options import source_option
 from .endpoints import load_endpoints
 from .messages import Renderer
 from .run import Report, dry_run_lines, notify
@@ -14,8 +15,7 @@ from .state import DEFAULT_PATH, StateError
 
 
 @click.command("notify")
-@click.option("--source", "-s", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="The status site folder (holding statuspage.yaml and incidents/).")
+@source_option
 @click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=f"What each endpoint has received (default: {DEFAULT_PATH} in the source folder). Commit it.")
 @click.option("--now", help="Notify as of this instant (ISO 8601); default: now.")

@@ -92,6 +92,26 @@ def served(example_site: Path) -> Iterator[str]:
         server.server_close()
 
 
+def nu_problems(pages: list[Path]) -> list[str]:
+    """What the Nu HTML Checker (vnu) reports on *pages*, one `url:line: type: message` each."""
+    require(shutil.which("java") is not None, "Java")
+    require(VNU_JAR.is_file(), "vnu-jar (npm)")
+    done = subprocess.run(
+        ["java", "-jar", str(VNU_JAR), "--format", "json", *map(str, pages)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    messages = json.loads(done.stderr)["messages"]
+    problems = [
+        f"{m['url']}:{m.get('lastLine')}: {m['type']} {m.get('subType', '')}: {m['message']}"
+        for m in messages
+        # vnu reads files from file: URLs, whose origin does not match the CSP's 'self';
+        # browsers load the stylesheet from disk and over HTTP (check.cjs nocss sees it apply).
+        if "violates Content Security Policy" not in m["message"]
+    ]
+    assert problems or done.returncode == 0, done.stderr
+    return problems
+
+
 def run_browser_check(mode: str, base: str, paths: list[str]) -> list[dict]:
     """Run tests/browser/check.cjs MODE over PATHS of the served site; its JSON report."""
     require(shutil.which("node") is not None, "Node.js")
