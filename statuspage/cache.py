@@ -30,6 +30,7 @@ from . import __version__
 from .content import load_incident
 from .errors import Problem, Problems
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+from .sitefiles import SiteFolder
 from .theme import TEMPLATES_DIR, default_templates_dir
 
 CACHE_DIR = ".statuspage-cache"
@@ -92,6 +93,8 @@ def user_templates_fingerprint(root: Path) -> str:
     folder = root / TEMPLATES_DIR
     if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
         return ""
+    if SiteFolder(root).links_out(TEMPLATES_DIR):
+        return "links out"  # refused by `check`; never read for a key either
     return _files_digest(folder)
 
 

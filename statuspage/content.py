@@ -21,6 +21,7 @@ from .model import (
     Update,
     Window,
 )
+from .sitefiles import OutsideSite, SiteFolder
 from .times import TimeError, parse_timestamp
 from .yamlsource import YamlError, YamlList, YamlMap, decode_text, parse_yaml, read_text
 
@@ -285,14 +286,12 @@ class IncidentCache(Protocol):
 def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
-    real_root = root.resolve()
-    # Resolving each of thousands of files is slow: a plain file is inside the site
-    # when its folder is; only links need resolving one by one.
-    folder_inside = (root / INCIDENTS_DIR).resolve().is_relative_to(real_root)
+    folder = SiteFolder(root)
     for path in incident_files(root):
-        inside = folder_inside and not path.is_symlink()
-        if not inside and not path.resolve().is_relative_to(real_root):
-            problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+        try:
+            folder.file(f"{INCIDENTS_DIR}/{path.name}")
+        except OutsideSite as e:
+            problems.error(path, 0, str(e))
             continue
         if not path.is_file():
             problems.error(path, 0, "not a regular file")
