@@ -110,3 +110,129 @@ def test_site_templates_linked_out_of_the_site_are_refused_and_never_rendered(si
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))
     assert result.returncode == 1
     assert not (site.root.parent / "out").exists()
+
+
+# -- the build journal, staging folders and the lock -----------------------------------
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def build_into(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    return statuspage("build", "--source", str(source), "--out", str(out), "--now", NOW)
+
+
+@pytest.mark.parametrize("planted", ["incidents", ".git", "../outside", "/tmp", "._site.new-abcdefgh/../incidents"])
+def test_a_planted_journal_naming_a_site_folder_deletes_nothing_and_the_build_proceeds(site: SiteDir, planted: str) -> None:
+    write(site.root / ".git" / "HEAD", "ref: refs/heads/main\n")
+    out = site.root / "_site"
+    assert build_into(site.root, out).returncode == 0
+    expected = tree(out)
+    (site.root / "._site.journal").write_text(json.dumps({"staging": planted, "changed": ["index.html"], "deleted": ["statuspage.yaml"]}))
+    # Same key as the last build: only the journal could make this build do anything.
+    result = build_into(site.root, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (site.root / "incidents" / "2026-11-20-api.md").read_text() == INCIDENT
+    assert (site.root / ".git" / "HEAD").is_file()
+    assert (site.root / "statuspage.yaml").is_file()
+    assert not (site.root / "._site.journal").exists()
+    assert tree(out) == expected
+    page = lxml_html.fromstring((out / "index.html").read_bytes())
+    assert "API errors" in page.text_content()
+
+
+def test_a_planted_journal_cannot_delete_or_move_outside_the_output(site: SiteDir, tmp_path: Path) -> None:
+    out = site.root / "_site"
+    assert build_into(site.root, out).returncode == 0
+    expected = tree(out)
+    staging = site.root / "._site.new-abcdefgh"
+    write(staging / "x.html", "<script>alert(1)</script>")
+    for changed, deleted in ((["../incidents/2026-11-20-api.md"], []), ([], ["../statuspage.yaml"]), ([], ["/etc/hostname"])):
+        (site.root / "._site.journal").write_text(json.dumps({"staging": staging.name, "changed": changed, "deleted": deleted}))
+        assert build_into(site.root, out).returncode == 0
+    assert (site.root / "incidents" / "2026-11-20-api.md").read_text() == INCIDENT
+    assert (site.root / "statuspage.yaml").is_file()
+    assert tree(out) == expected
+
+
+def test_a_journal_naming_a_linked_staging_folder_moves_nothing_through_it(site: SiteDir) -> None:
+    out = site.root / "_site"
+    assert build_into(site.root, out).returncode == 0
+    expected = tree(out)
+    (site.root / "._site.new-abcdefgh").symlink_to(site.root / "incidents")
+    (site.root / "._site.journal").write_text(json.dumps({"staging": "._site.new-abcdefgh", "changed": ["2026-11-20-api.md"], "deleted": []}))
+    assert build_into(site.root, out).returncode == 0
+    assert (site.root / "incidents" / "2026-11-20-api.md").read_text() == INCIDENT
+    assert (site.root / "._site.new-abcdefgh").is_symlink()  # not ours: left alone
+    assert tree(out) == expected
+
+
+def test_leftover_staging_and_old_folders_of_a_killed_build_are_removed(site: SiteDir) -> None:
+    out = site.root / "_site"
+    assert build_into(site.root, out).returncode == 0
+    new, old = site.root / "._site.new-k1ll3d_a", site.root / "._site.old-k1ll3d_b"
+    for folder in (new, old):
+        write(folder / "index.html", "x" * 100_000)
+    (site.root / "._site.new-linked__").symlink_to(site.root / "incidents")
+    (site.root / "._site.new-not-ours").mkdir()  # not mkdtemp's pattern
+    assert build_into(site.root, out).returncode == 0
+    assert not new.exists() and not old.exists()
+    assert (site.root / "._site.new-linked__").is_symlink() and (site.root / "incidents" / "2026-11-20-api.md").is_file()
+    assert (site.root / "._site.new-not-ours").is_dir()
+
+
+def test_a_kill_mid_commit_is_repaired_by_the_next_build(site: SiteDir) -> None:
+    """A build killed (SIGKILL) at any moment of its commit leaves a site that the
+    next build brings to exactly the new site, and removes what the dead one left."""
+    out = site.root / "_site"
+    assert build_into(site.root, out).returncode == 0
+    site.incident("2026-11-20-db.md", INCIDENT.replace("API errors", "Database slow"))
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        from statuspage import output
+        real = os.replace
+        def killed(src, dst):
+            real(src, dst)
+            if str(dst).startswith({str(out)!r}):
+                os.kill(os.getpid(), signal.SIGKILL)  # after the first file moved in
+        output.os.replace = killed
+        from statuspage.cli import cli
+        cli(["build", "--source", {str(site.root)!r}, "--out", {str(out)!r}, "--now", {NOW!r}])
+    """)
+    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert killed.returncode == -9
+    assert (site.root / "._site.journal").exists()
+    assert build_into(site.root, out).returncode == 0
+    cold = site.root.parent / "cold"
+    assert statuspage("build", "--source", str(site.root), "--out", str(cold), "--now", NOW, "--no-cache").returncode == 0
+    assert tree(out) == tree(cold)
+    assert sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site")) == []
+
+
+def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(tmp_path: Path) -> None:
+    sources = []
+    for name, title in (("a", "Alpha outage"), ("b", "Beta outage")):
+        s = SiteDir(tmp_path / name)
+        for day in range(1, 29):  # enough pages that two unserialized builds would overlap
+            s.incident(f"2026-10-{day:02d}-{name}.md", INCIDENT.replace("API errors", f"{title} {day}").replace("2026-11-20", f"2026-10-{day:02d}"))
+        sources.append(s.root)
+    expected = []
+    for source in sources:
+        assert build_into(source, tmp_path / f"cold-{source.name}").returncode == 0
+        expected.append(tree(tmp_path / f"cold-{source.name}"))
+    out = tmp_path / "shared-out"
+    for _ in range(3):
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1795262400"}
+        racers = [
+            subprocess.Popen([sys.executable, "-m", "statuspage", "build", "--source", str(s), "--out", str(out), "--now", NOW],
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+            for s in sources
+        ]  # fmt: skip
+        codes = [p.wait(timeout=300) for p in racers]
+        for p in racers:
+            assert p.stdout is not None
+            p.stdout.close()
+        assert codes == [0, 0]
+        assert tree(out) in expected
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".shared-out")) == []
