@@ -27,11 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import load_incident
-from .errors import Problem, Problems
+from .content import FILE_NAME, POSTMORTEM_URL, load_incident
+from .errors import _CONTROL, Problem, Problems
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
 from .sitefiles import SiteFolder
 from .theme import TEMPLATES_DIR, default_templates_dir
+from .yamlsource import unusable_character
 
 CACHE_DIR = ".statuspage-cache"
 FORMAT = 1  # bump when the files' layout changes
@@ -156,17 +157,96 @@ def encode_incident(i: Incident) -> list[Any] | None:
     ]  # fmt: skip
 
 
-def decode_incident(r: list[Any]) -> Incident:
-    cs = _COMPONENT_STATUSES
+def decode_incident(r: Any, name: str, config: Config) -> Incident | None:
+    """The Incident *r* encodes, or None unless it is one that parsing the file *name*
+    under *config* could have given. The cache is a file anyone can commit: an entry
+    must not carry what a source could not (a `javascript:` link, control characters,
+    unknown components), whatever its key says."""
+    try:
+        incident = _decode(r, config)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+        return None
+    return incident if _could_be_parsed(incident, name) else None
+
+
+def _decode(r: Any, config: Config) -> Incident:
+    """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
+    ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
+    known = config.component_ids
+
+    def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
+        pairs = tuple(_fields(pair, 2) for pair in _list(value))
+        if not all(_str(c) in known for c, _ in pairs):
+            raise ValueError("unknown component")
+        return tuple((c, _pick(_COMPONENT_STATUSES, s)) for c, s in pairs)
+
+    def update(u: Any) -> Update:
+        status, at, body, cs, line, automatic = _fields(u, 6)
+        if automatic is not False or _int(line) < 1:  # written by state, never parsed from a file
+            raise ValueError("not a parsed update")
+        return Update(_STATUSES[_int(status)], _moment(_int(at)), _str(body), changes(cs), line, False)
+
+    start_end = None if window is None else tuple(_moment(_int(m)) for m in _fields(window, 2))
     return Incident(
-        id=r[0], title=r[1], impact=_IMPACTS[r[2]],
-        components=tuple((c, cs[s]) for c, s in r[3]),
-        updates=tuple(
-            Update(_STATUSES[u[0]], _moment(u[1]), u[2], tuple((c, cs[s]) for c, s in u[3]), u[4], u[5]) for u in r[4]
-        ),
-        path=r[5], postmortem_url=r[6],
-        maintenance=Window(_moment(r[7][0]), _moment(r[7][1])) if r[7] else None,
+        id=_str(ident), title=_str(title), impact=_pick(_IMPACTS, impact), components=changes(components),
+        updates=tuple(update(u) for u in _list(updates)), path=_str(path),
+        postmortem_url=None if postmortem is None else _str(postmortem),
+        maintenance=None if start_end is None else Window(*start_end),
     )  # fmt: skip
+
+
+def _could_be_parsed(i: Incident, name: str) -> bool:
+    """The invariants content.parse_incident guarantees for the file *name*."""
+    texts = [i.title, i.path, *(u.body for u in i.updates)]
+    return (
+        FILE_NAME.match(name) is not None and i.id == name.removesuffix(".md")
+        and i.title == i.title.strip() != "" and bool(i.updates)
+        and not any(unusable_character(t) for t in texts) and "\r" not in "".join(texts)
+        and (i.postmortem_url is None or POSTMORTEM_URL.match(i.postmortem_url) is not None)
+        and (i.maintenance is None or i.maintenance.end > i.maintenance.start)
+    )  # fmt: skip
+
+
+def _fields(value: Any, count: int) -> list[Any]:
+    if type(value) is not list or len(value) != count:
+        raise TypeError("not the shape the cache writes")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError("not a list")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:  # bool is not an int here
+        raise TypeError("not an integer")
+    return value
+
+
+def _pick(values: list[Any], index: Any) -> Any:
+    """values[index] for an index we could have written (never a negative one)."""
+    if not 0 <= _int(index) < len(values):
+        raise IndexError("no such value")
+    return values[index]
+
+
+def _problems(value: Any) -> list[Problem] | None:
+    """A cached entry's problems, if each is a (path, line, message, severity) we could have written."""
+    try:
+        found = [_fields(p, 4) for p in _list(value)]
+        problems = [Problem(_str(path), _int(line), _str(message), _str(severity)) for path, line, message, severity in found]
+    except TypeError:
+        return None
+    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message) for p in problems)
+    return problems if ok else None
 
 
 class ParseCache:
@@ -186,7 +266,7 @@ class ParseCache:
     def _start(self, config: Config) -> None:
         self.key = digest(code_fingerprint(), config_key(config))
         data = self._loaded
-        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.entries = data["files"]
         else:
             self._decoded = {}
@@ -205,6 +285,23 @@ class ParseCache:
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0
 
+    def _cached(self, entry: Any, key: str, name: str, config: Config) -> tuple[Incident | None, list[Problem]] | None:
+        """(incident, problems) from a cache entry for the file's *key*, if it holds up (else None: parse)."""
+        if type(entry) is not list or len(entry) != 3 or entry[0] != key:
+            return None
+        found = _problems(entry[2])
+        if found is None:
+            return None
+        incident = self._decoded.get(key)
+        if incident is None and entry[1] is not None:
+            incident = decode_incident(entry[1], name, config)
+            if incident is None:
+                return None  # damaged or edited: the file is parsed again and the entry replaced
+            self._decoded[key] = incident
+        elif entry[1] is None and not any(p.is_error for p in found):
+            return None  # no incident, yet no error saying why: not something we wrote
+        return incident, found
+
     def _changed(self) -> bool:
         return self.misses > 0 or len(self.used) != len(self.entries)
 
@@ -218,14 +315,14 @@ class ParseCache:
             return load_incident(path, config, problems)  # reports why it cannot be read
         key = digest(path.name, data)
         entry = self.entries.get(path.name)
-        if entry is not None and entry[0] == key:
+        cached = self._cached(entry, key, path.name, config)
+        if cached is not None:
             self.hits += 1
-            problems.items += [Problem(*p) for p in entry[2]]
-            incident = self._decoded.get(key)
-            if incident is None and entry[1] is not None:
-                incident = self._decoded[key] = decode_incident(entry[1])
+            incident, found_before = cached
+            problems.items += found_before
         else:
             self.misses += 1
+            entry = None
             before = len(problems.items)
             incident = load_incident(path, config, problems, data)
             found = problems.items[before:]

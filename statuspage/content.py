@@ -35,6 +35,7 @@ UPDATE_HEADING = re.compile(r"^##(?!#)\s*(?P<status>[A-Za-z][A-Za-z _]*?)\s*(?:Â
 COMPONENTS_LINE = re.compile(r"^Components:\s*(?P<list>[a-z0-9_-]+\s*=\s*[a-z_]+(?:\s*,\s*[a-z0-9_-]+\s*=\s*[a-z_]+)*)\s*$")
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MAX_FILE_BYTES = 1_000_000
+POSTMORTEM_URL = re.compile(r"^https?://\S+$")
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
     postmortem = front.get("postmortem")
-    if postmortem is not None and not (isinstance(postmortem, str) and re.match(r"^https?://\S+$", postmortem)):
+    if postmortem is not None and not (isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)):
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
         postmortem = None
 

@@ -236,3 +236,75 @@ def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(tmp
         assert codes == [0, 0]
         assert tree(out) in expected
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".shared-out")) == []
+
+
+# -- the build cache --------------------------------------------------------------------
+
+
+def edit_cache(root: Path, edit: object) -> None:
+    path = root / ".statuspage-cache" / "incidents.json"
+    data = json.loads(path.read_text())
+    for entry in data["files"].values():
+        edit(entry)  # type: ignore[operator]
+    path.write_text(json.dumps(data))
+
+
+def poison(entry: list) -> None:
+    incident = entry[1]
+    incident[1] = "API errors\x1b[2J\x07"  # control characters a source may not hold
+    incident[6] = "javascript:alert(document.domain)"  # a postmortem link a source may not give
+    incident[4][0][2] = "Fixed.\x00\x1b]8;;javascript:alert(1)\x1b\\click\x1b]8;;\x1b\\"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        poison,
+        lambda e: e[1].__setitem__(3, [["no-such-component", 3]]),
+        lambda e: e[1].__setitem__(2, -1),  # an index from the end: a valid Python index, never ours
+        lambda e: e[1].__setitem__(4, "not a list"),
+        lambda e: e[2].append(["incidents/x.md\n\x1b[31mforged", 1, "ok", "error"]),
+        lambda e: e.__setitem__(1, None),  # "this file holds no incident", yet no error why
+    ],
+    ids=["javascript-link-and-control-chars", "unknown-component", "negative-index", "wrong-type", "forged-problem", "dropped-incident"],
+)
+def test_an_edited_cache_entry_is_never_used_and_the_source_is_parsed_again(site: SiteDir, edit: object) -> None:
+    first = site.root.parent / "first"
+    assert build_into(site.root, first).returncode == 0
+    edit_cache(site.root, edit)
+    out = site.root.parent / "second"  # a new output: every page is rendered from the cache
+    result = build_into(site.root, out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "forged" not in result.stdout + result.stderr
+    assert tree(out) == tree(first)
+    body = published(out)
+    assert b"javascript:" not in body and b"\x1b" not in body and b"\x07" not in body and b"\x00" not in body
+    page = lxml_html.fromstring((out / "incidents" / "2026-11-20-api" / "index.html").read_bytes())
+    assert page.cssselect("h1")[0].text_content() == "API errors"
+    # The entry was replaced by the source's parse: the next build trusts a clean cache.
+    cached = json.loads((site.root / ".statuspage-cache" / "incidents.json").read_text())
+    assert [e[1][1] for e in cached["files"].values()] == ["API errors"]
+
+
+def test_a_cache_of_another_format_is_ignored(site: SiteDir) -> None:
+    first = site.root.parent / "first"
+    assert build_into(site.root, first).returncode == 0
+    path = site.root / ".statuspage-cache" / "incidents.json"
+    data = json.loads(path.read_text())
+    data["format"] = 999
+    poison(next(iter(data["files"].values())))
+    path.write_text(json.dumps(data))
+    out = site.root.parent / "second"
+    assert build_into(site.root, out).returncode == 0
+    assert tree(out) == tree(first)
+
+
+def test_an_untouched_cache_is_still_used(site: SiteDir) -> None:
+    """Validation must not turn every entry into a miss: the cache would be dead weight."""
+    from statuspage.cache import ParseCache
+    from statuspage.site import load_site
+
+    assert build_into(site.root, site.root.parent / "first").returncode == 0
+    cache = ParseCache(site.root)
+    site_, _ = load_site(site.root, cache=cache)
+    assert site_ is not None and (cache.hits, cache.misses) == (1, 0)
