@@ -33,7 +33,14 @@ We are looking into it.
 
 def statuspage(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795262400"}  # 2026-11-21 12:00 UTC
-    return subprocess.run([sys.executable, "-m", "statuspage", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "statuspage", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
 
 
 @pytest.fixture
@@ -59,13 +66,18 @@ def published(out: Path) -> bytes:
 # -- reading outside the site ---------------------------------------------------------
 
 
-def test_a_logo_linked_out_of_the_site_is_refused_at_its_config_line(site: SiteDir, outside: Path) -> None:
+def test_a_logo_linked_out_of_the_site_is_refused_at_its_config_line(
+    site: SiteDir, outside: Path
+) -> None:
     (site.root / "logo.svg").symlink_to(outside / "environ")
     write(site.root / "statuspage.yaml", CONFIG + "logo: logo.svg\n")
     line = CONFIG.count("\n") + 1
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))
     assert result.returncode == 1
-    assert f"statuspage.yaml:{line}: `logo:` this file is a link to outside the site folder" in result.stdout + result.stderr
+    assert (
+        f"statuspage.yaml:{line}: `logo:` this file is a link to outside the site folder"
+        in result.stdout + result.stderr
+    )
     assert not (site.root.parent / "out").exists()
 
 
@@ -73,7 +85,8 @@ def test_a_logo_naming_a_dotfile_is_refused(site: SiteDir) -> None:
     write(site.root / ".git" / "config", "[remote]\n  url = https://token@example.com\n")
     write(site.root / "statuspage.yaml", CONFIG + "logo: .git/config\n")
     assert any(
-        f"statuspage.yaml:{CONFIG.count(chr(10)) + 1}: `logo:` .git/config is a hidden file" in p for p in site.problems()
+        f"statuspage.yaml:{CONFIG.count(chr(10)) + 1}: `logo:` .git/config is a hidden file" in p
+        for p in site.problems()
     )
 
 
@@ -85,18 +98,25 @@ def test_a_logo_linked_inside_the_site_is_still_published(site: SiteDir) -> None
     assert (out / "logo.svg").read_bytes() == (site.root / "assets" / "logo.svg").read_bytes()
 
 
-def test_a_translation_linked_out_of_the_site_is_refused_and_never_shown(site: SiteDir, outside: Path) -> None:
+def test_a_translation_linked_out_of_the_site_is_refused_and_never_shown(
+    site: SiteDir, outside: Path
+) -> None:
     (outside / "en.po").write_text('msgid "All systems operational"\nmsgstr "AWS_SECRET=hunter2"\n')
     (site.root / "translations").mkdir()
     (site.root / "translations" / "en.po").symlink_to(outside / "en.po")
-    assert "translations/en.po: this file is a link to outside the site folder; copy the file in instead" in site.problems()
+    assert (
+        "translations/en.po: this file is a link to outside the site folder; copy the file in instead"
+        in site.problems()
+    )
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))
     assert result.returncode == 1
     assert "hunter2" not in result.stdout + result.stderr
 
 
 @pytest.mark.parametrize("linked", ["folder", "file"])
-def test_site_templates_linked_out_of_the_site_are_refused_and_never_rendered(site: SiteDir, outside: Path, linked: str) -> None:
+def test_site_templates_linked_out_of_the_site_are_refused_and_never_rendered(
+    site: SiteDir, outside: Path, linked: str
+) -> None:
     theme = outside / "theme"
     write(theme / "page.html", "{{ 'AWS_SECRET=hunter2' }}")
     if linked == "folder":
@@ -106,7 +126,10 @@ def test_site_templates_linked_out_of_the_site_are_refused_and_never_rendered(si
         (site.root / "site-templates").mkdir()
         (site.root / "site-templates" / "page.html").symlink_to(theme / "page.html")
         bad = "site-templates/page.html"
-    assert f"{bad}: this file is a link to outside the site folder; copy the file in instead" in site.problems()
+    assert (
+        f"{bad}: this file is a link to outside the site folder; copy the file in instead"
+        in site.problems()
+    )
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))
     assert result.returncode == 1
     assert not (site.root.parent / "out").exists()
@@ -116,20 +139,28 @@ def test_site_templates_linked_out_of_the_site_are_refused_and_never_rendered(si
 
 
 def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def build_into(source: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return statuspage("build", "--source", str(source), "--out", str(out), "--now", NOW)
 
 
-@pytest.mark.parametrize("planted", ["incidents", ".git", "../outside", "/tmp", "._site.new-abcdefgh/../incidents"])
-def test_a_planted_journal_naming_a_site_folder_deletes_nothing_and_the_build_proceeds(site: SiteDir, planted: str) -> None:
+@pytest.mark.parametrize(
+    "planted", ["incidents", ".git", "../outside", "/tmp", "._site.new-abcdefgh/../incidents"]
+)
+def test_a_planted_journal_naming_a_site_folder_deletes_nothing_and_the_build_proceeds(
+    site: SiteDir, planted: str
+) -> None:
     write(site.root / ".git" / "HEAD", "ref: refs/heads/main\n")
     out = site.root / "_site"
     assert build_into(site.root, out).returncode == 0
     expected = tree(out)
-    (site.root / "._site.journal").write_text(json.dumps({"staging": planted, "changed": ["index.html"], "deleted": ["statuspage.yaml"]}))
+    (site.root / "._site.journal").write_text(
+        json.dumps({"staging": planted, "changed": ["index.html"], "deleted": ["statuspage.yaml"]})
+    )
     # Same key as the last build: only the journal could make this build do anything.
     result = build_into(site.root, out)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -142,14 +173,22 @@ def test_a_planted_journal_naming_a_site_folder_deletes_nothing_and_the_build_pr
     assert "API errors" in page.text_content()
 
 
-def test_a_planted_journal_cannot_delete_or_move_outside_the_output(site: SiteDir, tmp_path: Path) -> None:
+def test_a_planted_journal_cannot_delete_or_move_outside_the_output(
+    site: SiteDir, tmp_path: Path
+) -> None:
     out = site.root / "_site"
     assert build_into(site.root, out).returncode == 0
     expected = tree(out)
     staging = site.root / "._site.new-abcdefgh"
     write(staging / "x.html", "<script>alert(1)</script>")
-    for changed, deleted in ((["../incidents/2026-11-20-api.md"], []), ([], ["../statuspage.yaml"]), ([], ["/etc/hostname"])):
-        (site.root / "._site.journal").write_text(json.dumps({"staging": staging.name, "changed": changed, "deleted": deleted}))
+    for changed, deleted in (
+        (["../incidents/2026-11-20-api.md"], []),
+        ([], ["../statuspage.yaml"]),
+        ([], ["/etc/hostname"]),
+    ):
+        (site.root / "._site.journal").write_text(
+            json.dumps({"staging": staging.name, "changed": changed, "deleted": deleted})
+        )
         assert build_into(site.root, out).returncode == 0
     assert (site.root / "incidents" / "2026-11-20-api.md").read_text() == INCIDENT
     assert (site.root / "statuspage.yaml").is_file()
@@ -161,7 +200,11 @@ def test_a_journal_naming_a_linked_staging_folder_moves_nothing_through_it(site:
     assert build_into(site.root, out).returncode == 0
     expected = tree(out)
     (site.root / "._site.new-abcdefgh").symlink_to(site.root / "incidents")
-    (site.root / "._site.journal").write_text(json.dumps({"staging": "._site.new-abcdefgh", "changed": ["2026-11-20-api.md"], "deleted": []}))
+    (site.root / "._site.journal").write_text(
+        json.dumps(
+            {"staging": "._site.new-abcdefgh", "changed": ["2026-11-20-api.md"], "deleted": []}
+        )
+    )
     assert build_into(site.root, out).returncode == 0
     assert (site.root / "incidents" / "2026-11-20-api.md").read_text() == INCIDENT
     assert (site.root / "._site.new-abcdefgh").is_symlink()  # not ours: left alone
@@ -178,7 +221,9 @@ def test_leftover_staging_and_old_folders_of_a_killed_build_are_removed(site: Si
     (site.root / "._site.new-not-ours").mkdir()  # not mkdtemp's pattern
     assert build_into(site.root, out).returncode == 0
     assert not new.exists() and not old.exists()
-    assert (site.root / "._site.new-linked__").is_symlink() and (site.root / "incidents" / "2026-11-20-api.md").is_file()
+    assert (site.root / "._site.new-linked__").is_symlink() and (
+        site.root / "incidents" / "2026-11-20-api.md"
+    ).is_file()
     assert (site.root / "._site.new-not-ours").is_dir()
 
 
@@ -200,22 +245,36 @@ def test_a_kill_mid_commit_is_repaired_by_the_next_build(site: SiteDir) -> None:
         from statuspage.cli import cli
         cli(["build", "--source", {str(site.root)!r}, "--out", {str(out)!r}, "--now", {NOW!r}])
     """)
-    killed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    killed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert killed.returncode == -9
     assert (site.root / "._site.journal").exists()
     assert build_into(site.root, out).returncode == 0
     cold = site.root.parent / "cold"
-    assert statuspage("build", "--source", str(site.root), "--out", str(cold), "--now", NOW, "--no-cache").returncode == 0
+    assert (
+        statuspage(
+            "build", "--source", str(site.root), "--out", str(cold), "--now", NOW, "--no-cache"
+        ).returncode
+        == 0
+    )
     assert tree(out) == tree(cold)
     assert sorted(p.name for p in site.root.iterdir() if p.name.startswith("._site")) == []
 
 
-def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(tmp_path: Path) -> None:
+def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(
+    tmp_path: Path,
+) -> None:
     sources = []
     for name, title in (("a", "Alpha outage"), ("b", "Beta outage")):
         s = SiteDir(tmp_path / name)
         for day in range(1, 29):  # enough pages that two unserialized builds would overlap
-            s.incident(f"2026-10-{day:02d}-{name}.md", INCIDENT.replace("API errors", f"{title} {day}").replace("2026-11-20", f"2026-10-{day:02d}"))
+            s.incident(
+                f"2026-10-{day:02d}-{name}.md",
+                INCIDENT.replace("API errors", f"{title} {day}").replace(
+                    "2026-11-20", f"2026-10-{day:02d}"
+                ),
+            )
         sources.append(s.root)
     expected = []
     for source in sources:
@@ -261,14 +320,25 @@ def poison(entry: list) -> None:
     [
         poison,
         lambda e: e[1].__setitem__(3, [["no-such-component", 3]]),
-        lambda e: e[1].__setitem__(2, -1),  # an index from the end: a valid Python index, never ours
+        lambda e: e[1].__setitem__(
+            2, -1
+        ),  # an index from the end: a valid Python index, never ours
         lambda e: e[1].__setitem__(4, "not a list"),
         lambda e: e[2].append(["incidents/x.md\n\x1b[31mforged", 1, "ok", "error"]),
         lambda e: e.__setitem__(1, None),  # "this file holds no incident", yet no error why
     ],
-    ids=["javascript-link-and-control-chars", "unknown-component", "negative-index", "wrong-type", "forged-problem", "dropped-incident"],
+    ids=[
+        "javascript-link-and-control-chars",
+        "unknown-component",
+        "negative-index",
+        "wrong-type",
+        "forged-problem",
+        "dropped-incident",
+    ],
 )
-def test_an_edited_cache_entry_is_never_used_and_the_source_is_parsed_again(site: SiteDir, edit: object) -> None:
+def test_an_edited_cache_entry_is_never_used_and_the_source_is_parsed_again(
+    site: SiteDir, edit: object
+) -> None:
     first = site.root.parent / "first"
     assert build_into(site.root, first).returncode == 0
     edit_cache(site.root, edit)
@@ -278,7 +348,12 @@ def test_an_edited_cache_entry_is_never_used_and_the_source_is_parsed_again(site
     assert "forged" not in result.stdout + result.stderr
     assert tree(out) == tree(first)
     body = published(out)
-    assert b"javascript:" not in body and b"\x1b" not in body and b"\x07" not in body and b"\x00" not in body
+    assert (
+        b"javascript:" not in body
+        and b"\x1b" not in body
+        and b"\x07" not in body
+        and b"\x00" not in body
+    )
     page = lxml_html.fromstring((out / "incidents" / "2026-11-20-api" / "index.html").read_bytes())
     assert page.cssselect("h1")[0].text_content() == "API errors"
     # The entry was replaced by the source's parse: the next build trusts a clean cache.
