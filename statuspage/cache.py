@@ -184,11 +184,13 @@ def _decode(r: Any, config: Config) -> Incident:
         status, at, body, cs, line, automatic = _fields(u, 6)
         if automatic is not False or _int(line) < 1:  # written by state, never parsed from a file
             raise ValueError("not a parsed update")
-        return Update(_STATUSES[_int(status)], _moment(_int(at)), _str(body), changes(cs), line, False)
+        status_ = _STATUSES[_int(status)]
+        return Update(status_, _moment(_int(at)), _str(body), changes(cs), line, False)
 
     start_end = None if window is None else tuple(_moment(_int(m)) for m in _fields(window, 2))
     return Incident(
-        id=_str(ident), title=_str(title), impact=_pick(_IMPACTS, impact), components=changes(components),
+        id=_str(ident), title=_str(title), impact=_pick(_IMPACTS, impact),
+        components=changes(components),
         updates=tuple(update(u) for u in _list(updates)), path=_str(path),
         postmortem_url=None if postmortem is None else _str(postmortem),
         maintenance=None if start_end is None else Window(*start_end),
@@ -239,13 +241,14 @@ def _pick(values: list[Any], index: Any) -> Any:
 
 
 def _problems(value: Any) -> list[Problem] | None:
-    """A cached entry's problems, if each is a (path, line, message, severity) we could have written."""
+    """A cached entry's problems, if each is a (path, line, message, severity) we could write."""
     try:
         found = [_fields(p, 4) for p in _list(value)]
-        problems = [Problem(_str(path), _int(line), _str(message), _str(severity)) for path, line, message, severity in found]
+        problems = [Problem(_str(p), _int(n), _str(text), _str(kind)) for p, n, text, kind in found]
     except TypeError:
         return None
-    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message) for p in problems)
+    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message)
+             for p in problems)  # fmt: skip
     return problems if ok else None
 
 
@@ -266,7 +269,8 @@ class ParseCache:
     def _start(self, config: Config) -> None:
         self.key = digest(code_fingerprint(), config_key(config))
         data = self._loaded
-        if isinstance(data, dict) and data.get("format") == FORMAT and data.get("key") == self.key and isinstance(data.get("files"), dict):
+        ours = isinstance(data, dict) and data.get("format") == FORMAT
+        if ours and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.entries = data["files"]
         else:
             self._decoded = {}
@@ -285,8 +289,11 @@ class ParseCache:
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0
 
-    def _cached(self, entry: Any, key: str, name: str, config: Config) -> tuple[Incident | None, list[Problem]] | None:
-        """(incident, problems) from a cache entry for the file's *key*, if it holds up (else None: parse)."""
+    def _cached(
+        self, entry: Any, key: str, name: str, config: Config
+    ) -> tuple[Incident | None, list[Problem]] | None:
+        """(incident, problems) from a cache entry for the file's *key*, if it holds up (else
+        None: parse the file)."""
         if type(entry) is not list or len(entry) != 3 or entry[0] != key:
             return None
         found = _problems(entry[2])

@@ -239,7 +239,10 @@ def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | N
         _build(source, out, now, base_url, no_cache, interrupted)
 
 
-def _build(source: Path, out: Path, now: str | None, base_url: str | None, no_cache: bool, interrupted: bool) -> None:
+def _build(
+    source: Path, out: Path, now: str | None, base_url: str | None, no_cache: bool,
+    interrupted: bool,
+) -> None:  # fmt: skip
     state = None if no_cache else BuildState(source, out)
     if state is not None and interrupted:
         state.forget()  # the last build was killed while committing: trust nothing it recorded

@@ -153,7 +153,8 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
     postmortem = front.get("postmortem")
-    if postmortem is not None and not (isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)):
+    is_url = isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)
+    if postmortem is not None and not is_url:
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
         postmortem = None
 

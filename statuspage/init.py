@@ -70,7 +70,8 @@ def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Pat
         if rel == ".gitignore" and path.is_file():
             current = path.read_text(encoding="utf-8")
             if missing := [line for line in IGNORED if line not in current.split()]:
-                writes[path] = current + ("" if current.endswith("\n") or not current else "\n") + "".join(f"{m}\n" for m in missing)
+                separator = "" if current.endswith("\n") or not current else "\n"
+                writes[path] = current + separator + "".join(f"{m}\n" for m in missing)
         elif path.exists() or path.is_symlink():
             clashes.append(path)
         else:

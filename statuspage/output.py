@@ -158,11 +158,11 @@ def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Ite
         _swap(staging, out)
         return
     journal = journal_path(out)
-    record = {"staging": staging.name, "changed": sorted(changed), "deleted": sorted(deleted)}
+    moved, removed = sorted(changed), sorted(deleted)
     tmp = journal.with_name(journal.name + ".tmp")
-    tmp.write_text(json.dumps(record))
+    tmp.write_text(json.dumps({"staging": staging.name, "changed": moved, "deleted": removed}))
     os.replace(tmp, journal)  # from here on, the change is committed: a crash rolls forward
-    _roll_forward(out, record)
+    _roll_forward(out, staging, moved, removed)
 
 
 def recover(out: Path) -> bool:
@@ -183,7 +183,7 @@ def recover(out: Path) -> bool:
         record = None
     if record is None:
         return _drop(journal)
-    _roll_forward(out, {"staging": record[0].name, "changed": record[1], "deleted": record[2]})
+    _roll_forward(out, *record)
     return True
 
 
@@ -224,21 +224,22 @@ def _ours(out: Path, name: str, kinds: str) -> bool:
 
 
 def _inside(rel: str) -> bool:
-    """A plain relative path of the built site: no `..`, `.`, empty or absolute parts, not the marker."""
+    """A plain relative path of the built site: no `..`, `.`, empty or absolute parts, not
+    the marker."""
     parts = rel.split("/")
-    return bool(rel) and all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p for p in parts) and rel != MARKER
+    plain = all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p for p in parts)
+    return bool(rel) and plain and rel != MARKER
 
 
-def _roll_forward(out: Path, record: dict[str, object]) -> None:
-    staging = out.parent / _safe(str(record["staging"]))
-    for rel in record["changed"]:  # type: ignore[attr-defined]
+def _roll_forward(out: Path, staging: Path, changed: list[str], deleted: list[str]) -> None:
+    for rel in changed:
         source, target = staging / _safe(rel), out / _safe(rel)
         if source.is_symlink() or _through_link(out, rel):
             continue  # a planted link: never move what it points at, nor write through one
         if source.exists():  # else: already moved before an interruption
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
-    for rel in record["deleted"]:  # type: ignore[attr-defined]
+    for rel in deleted:
         target = out / _safe(rel)
         if _through_link(out, rel):
             continue

@@ -103,7 +103,9 @@ class _SiteTemplates(jinja2.FileSystemLoader):
         super().__init__(folder.root / TEMPLATES_DIR)
         self.folder = folder
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool] | None]:
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         if self.folder.inside(f"{TEMPLATES_DIR}/{template}") is None:
             raise jinja2.TemplateNotFound(template)
         return super().get_source(environment, template)

@@ -50,7 +50,8 @@ def overrides_fingerprint(root: Path) -> str:
         return ""
     site = SiteFolder(root)
     found = sorted(folder.glob("*.po"), key=lambda p: p.name)
-    return digest(*(part for path in found for part in (path.name, _contents(site.inside(f"{OVERRIDES_DIR}/{path.name}")))))
+    parts = ((p.name, _contents(site.inside(f"{OVERRIDES_DIR}/{p.name}"))) for p in found)
+    return digest(*(part for pair in parts for part in pair))
 
 
 def _contents(path: Path | None) -> bytes:

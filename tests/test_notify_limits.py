@@ -24,7 +24,7 @@ from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
 
 from .conftest import REPO, at
-from .test_notify import FIRST, Hooks, hook_yaml, hooks, site_with  # noqa: F401 (hooks: a fixture)
+from .test_notify import Hooks, hook_yaml, site_with
 
 DEADLINE = 3.0  # seconds; the trickling servers send a byte every 2 s
 NOW = "2026-11-20 14:10"
@@ -86,6 +86,15 @@ def slow_smtp() -> Iterator[Trickle]:
     server.close()
 
 
+@pytest.fixture
+def hooks() -> Iterator[Hooks]:
+    """The fast webhook receiver of test_notify.py, recording every request."""
+    server = Hooks()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
 def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]
     loaded = site.load()
     endpoints = load_endpoints(loaded.config, Problems())
@@ -95,11 +104,25 @@ def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]
     )  # fmt: skip
 
 
+def notify_args(root: Path) -> list[str]:
+    moment = "2026-11-20T14:10:00+01:00"
+    return [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "notify",
+        "--source",
+        str(root),
+        "--now",
+        moment,
+        "--backfill",
+    ]
+
+
 def cli_notify(root: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "statuspage", "notify", "--source", str(root), "--now", "2026-11-20T14:10:00+01:00", "--backfill"],
-        capture_output=True, text=True, env={**os.environ, **env}, timeout=120,
-    )  # fmt: skip
+        notify_args(root), capture_output=True, text=True, env={**os.environ, **env}, timeout=120
+    )
 
 
 # -- deadlines ------------------------------------------------------------------------
@@ -168,7 +191,9 @@ def test_a_bad_secret_fails_its_endpoint_by_name_never_by_value_and_the_others_r
     assert len(hooks.to("/b")) == 1 and hooks.to("/a") == []
 
 
-def test_an_unexpected_error_in_one_endpoint_never_skips_the_next(tmp_path: Path, hooks: Hooks) -> None:
+def test_an_unexpected_error_in_one_endpoint_never_skips_the_next(
+    tmp_path: Path, hooks: Hooks
+) -> None:
     # http.client refuses a header name with a colon (ValueError): before, the whole run died.
     site = site_with(tmp_path, hook_yaml(
         "    - {url: '${HOOK}/a', format: json, headers: {'X:Bad': '${TOKEN}'}}\n",
@@ -177,14 +202,18 @@ def test_an_unexpected_error_in_one_endpoint_never_skips_the_next(tmp_path: Path
     result = cli_notify(site.root, {"HOOK": hooks.url, "TOKEN": "s3cr3t"})
     output = result.stdout + result.stderr
     assert result.returncode == 1
-    assert "unexpected ValueError" in output and "s3cr3t" not in output and "Traceback" not in output
+    assert (
+        "unexpected ValueError" in output and "s3cr3t" not in output and "Traceback" not in output
+    )
     assert len(hooks.to("/b")) == 1
 
 
 # -- at least once, with an idempotency key -------------------------------------------------
 
 
-def test_a_kill_between_accept_and_state_write_resends_with_the_same_idempotency_key(tmp_path: Path) -> None:
+def test_a_kill_between_accept_and_state_write_resends_with_the_same_idempotency_key(
+    tmp_path: Path,
+) -> None:
     keys: list[str | None] = []
     victim: list[subprocess.Popen[str]] = []
 
@@ -207,8 +236,12 @@ def test_a_kill_between_accept_and_state_write_resends_with_the_same_idempotency
     try:
         site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
         env = {**os.environ, "HOOK": f"http://127.0.0.1:{server.server_address[1]}"}
-        args = [sys.executable, "-m", "statuspage", "notify", "--source", str(site.root), "--now", "2026-11-20T14:10:00+01:00", "--backfill"]
-        victim.append(subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True))
+        args = notify_args(site.root)
+        victim.append(
+            subprocess.Popen(
+                args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True
+            )
+        )
         assert victim[0].wait(timeout=120) == -signal.SIGKILL
         assert subprocess.run(args, env=env, capture_output=True, timeout=120).returncode == 0
     finally:
@@ -225,9 +258,19 @@ HOSTILE_TITLE = "<!channel> <@U0123> **[Log in](https://evil.example)** & `x`"
 
 @pytest.fixture
 def chat_payloads(tmp_path: Path, hooks: Hooks) -> dict[str, dict]:
-    site = site_with(tmp_path, hook_yaml(*(f"    - {{url: '${{HOOK}}/{f}', format: {f}}}\n" for f in ("slack", "discord", "teams"))))
+    site = site_with(
+        tmp_path,
+        hook_yaml(
+            *(
+                f"    - {{url: '${{HOOK}}/{f}', format: {f}}}\n"
+                for f in ("slack", "discord", "teams")
+            )
+        ),
+    )
     path = site.root / "incidents" / "2026-11-20-api-errors.md"
-    path.write_text(path.read_text().replace("Elevated error rates on the API", json.dumps(HOSTILE_TITLE)))
+    path.write_text(
+        path.read_text().replace("Elevated error rates on the API", json.dumps(HOSTILE_TITLE))
+    )
     run_notify(site, {"HOOK": hooks.url})
     return {f: hooks.to(f"/{f}")[0] for f in ("slack", "discord", "teams")}
 
@@ -239,10 +282,16 @@ def test_slack_fallback_text_cannot_ping_the_channel(chat_payloads: dict[str, di
 
 
 @pytest.mark.parametrize("fmt", ["discord", "teams"])
-def test_discord_and_teams_show_markdown_in_titles_as_written(chat_payloads: dict[str, dict], fmt: str) -> None:
+def test_discord_and_teams_show_markdown_in_titles_as_written(
+    chat_payloads: dict[str, dict], fmt: str
+) -> None:
     payload = chat_payloads[fmt]
     if fmt == "discord":
-        texts = [payload["content"], payload["embeds"][0]["title"], payload["embeds"][0]["description"]]
+        texts = [
+            payload["content"],
+            payload["embeds"][0]["title"],
+            payload["embeds"][0]["description"],
+        ]
     else:
         texts = [block["text"] for block in payload["attachments"][0]["content"]["body"]]
     escaped = r"\<!channel\> \<@U0123\> \*\*\[Log in\]\(https://evil.example\)\*\* & \`x\`"
@@ -257,6 +306,8 @@ def test_discord_and_teams_show_markdown_in_titles_as_written(chat_payloads: dic
 def test_the_notify_state_commit_runs_even_when_the_job_is_cancelled_or_failed() -> None:
     workflow = yaml.safe_load((REPO / ".github" / "workflows" / "publish.yml").read_text())
     steps = workflow["jobs"]["notify"]["steps"]
-    (save,) = [s for s in steps if "notified.json" in s.get("run", "") and "git add" in s.get("run", "")]
+    (save,) = [
+        s for s in steps if "notified.json" in s.get("run", "") and "git add" in s.get("run", "")
+    ]
     assert save["if"] == "always()"
     assert steps.index(save) == len(steps) - 1  # after the send step, which may fail or be cut off

@@ -105,7 +105,7 @@ def test_a_translation_linked_out_of_the_site_is_refused_and_never_shown(
     (site.root / "translations").mkdir()
     (site.root / "translations" / "en.po").symlink_to(outside / "en.po")
     assert (
-        "translations/en.po: this file is a link to outside the site folder; copy the file in instead"
+        "translations/en.po: this file is a link to outside the site folder; copy the file in instead"  # noqa: E501
         in site.problems()
     )
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))
@@ -283,11 +283,16 @@ def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(
     out = tmp_path / "shared-out"
     for _ in range(3):
         env = {**os.environ, "SOURCE_DATE_EPOCH": "1795262400"}
+        args = [sys.executable, "-m", "statuspage", "build", "--out", str(out), "--now", NOW]
         racers = [
-            subprocess.Popen([sys.executable, "-m", "statuspage", "build", "--source", str(s), "--out", str(out), "--now", NOW],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env)
+            subprocess.Popen(
+                [*args, "--source", str(s)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
             for s in sources
-        ]  # fmt: skip
+        ]
         codes = [p.wait(timeout=300) for p in racers]
         for p in racers:
             assert p.stdout is not None

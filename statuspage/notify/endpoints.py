@@ -59,7 +59,7 @@ class MissingVariables(Exception):
 
 
 class UnusableValue(Exception):
-    """A variable's value cannot be used where it goes; str() names the variable, never the value."""
+    """A variable's value cannot be used where it goes; str() names the variable, not the value."""
 
 
 # Where a substituted value goes -> what it may not hold. URLs and HTTP headers are
@@ -89,7 +89,10 @@ def resolve(endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> dic
 
     def value_of(name: str, place: str) -> str:
         if problem := _unusable(env[name], place):
-            raise UnusableValue(f"the value of ${{{name}}} contains {problem}; fix the secret (its value is not shown)")
+            raise UnusableValue(
+                f"the value of ${{{name}}} contains {problem}; "
+                "fix the secret (its value is not shown)"
+            )
         return env[name]
 
     def sub(value: Any, place: str) -> Any:

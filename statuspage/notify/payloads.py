@@ -96,7 +96,8 @@ def teams(message: Message) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": [
-            {"type": "TextBlock", "text": markdown_escape(message.subject), "weight": "Bolder", "size": "Medium", "wrap": True},
+            {"type": "TextBlock", "text": markdown_escape(message.subject),
+             "weight": "Bolder", "size": "Medium", "wrap": True},
             {"type": "TextBlock", "text": markdown_escape(message.text), "wrap": True},
         ],
         "actions": [{"type": "Action.OpenUrl", "title": message.link_text, "url": message.url}],

@@ -32,14 +32,9 @@ from .transport import Deadline, DeliveryError, RetryPolicy, Sleep, SmtpSession,
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()
-# The IETF draft's name (draft-ietf-httpapi-idempotency-key-header), as Stripe & co. use it.
+# The IETF draft's name (draft-ietf-httpapi-idempotency-key-header), as Stripe & co. use
+# it; its value is the event's id, the same on every run and endpoint ([A-Za-z0-9_#-]).
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-
-
-def idempotency_key(event: Event) -> str:
-    """The event's id, the same on every run and every endpoint: a receiver that has
-    seen it has seen this message. Quoted-string safe (ids are [A-Za-z0-9_#-])."""
-    return event.id
 
 
 @dataclass
@@ -141,7 +136,7 @@ def notify(
         deadline = Deadline(courier.policy.deadline)
         number = 0
         try:
-            for number, event in enumerate(todo):  # noqa: B007 (read after the loop when it fails)
+            for number, event in enumerate(todo):
                 try:
                     outcome.warnings += courier.send(endpoint, settings, event, deadline)
                 except DeliveryError as e:
@@ -154,7 +149,10 @@ def notify(
                 echo(f"{endpoint.label}: sent {event.kind} {event.id}")
         except Exception as e:  # a bug must not cost the other endpoints their messages
             # Only the type: the message of an unexpected error may quote a secret.
-            outcome.error = f"unexpected {type(e).__name__} while sending (details withheld: they may hold a secret)"
+            outcome.error = (
+                f"unexpected {type(e).__name__} while sending "
+                "(details withheld: they may hold a secret)"
+            )
             outcome.pending = len(todo) - number
         finally:
             deadline.close()
@@ -173,21 +171,28 @@ class _Courier:
         self.sleep = sleep
         self.session: SmtpSession | None = None
 
-    def send(self, endpoint: Endpoint, settings: Mapping[str, Any], event: Event, deadline: Deadline) -> list[str]:
-        """Deliver one event within the endpoint's *deadline*; warnings (e.g. refused recipients) are returned."""
+    def send(
+        self, endpoint: Endpoint, settings: Mapping[str, Any], event: Event, deadline: Deadline
+    ) -> list[str]:
+        """Deliver one event within the endpoint's *deadline*; warnings (e.g. refused
+        recipients) are returned."""
         if endpoint.kind == "webhook":
             url = str(settings["url"])
             if not url.startswith(("https://", "http://")):
                 raise DeliveryError(f"the URL ({redact(endpoint.settings['url'])}) does not start with https://")
             payload = FORMATS[endpoint.format](self.renderer.render(event))
-            headers = {**(settings.get("headers") or {}), IDEMPOTENCY_HEADER: idempotency_key(event)}
-            post_json(url, payload, headers, policy=self.policy, sleep=self.sleep, deadline=deadline)
+            headers = {**(settings.get("headers") or {}), IDEMPOTENCY_HEADER: event.id}
+            post_json(
+                url, payload, headers, policy=self.policy, sleep=self.sleep, deadline=deadline
+            )
             return []
         config = self.site.config
         message = self.renderer.render(event, unsubscribe_target(settings))
         mail = email_message(message, settings, config.base_url, config.title)
         if self.session is None:
-            self.session = SmtpSession(settings["smtp"], policy=self.policy, sleep=self.sleep, deadline=deadline)
+            self.session = SmtpSession(
+                settings["smtp"], policy=self.policy, sleep=self.sleep, deadline=deadline
+            )
         refused = self.session.send(mail)
         return [f"{event.id}: the server refused {', '.join(refused)}"] if refused else []
 

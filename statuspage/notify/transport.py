@@ -75,17 +75,20 @@ class Deadline:
         return max(self.end - time.monotonic(), 0.0)
 
     def timeout(self, per_operation: float) -> float:
-        """A socket timeout that never reaches past the deadline; DeliveryError once it has passed."""
+        """A socket timeout that never reaches past the deadline; DeliveryError once past it."""
         left = self.remaining()
         if left <= 0 or self.expired.is_set():
             raise self.error()
         return min(per_operation, left)
 
     def error(self) -> DeliveryError:
-        return DeliveryError(f"no complete answer within the endpoint's {self.seconds:g} s deadline; will retry on the next run")
+        return DeliveryError(
+            f"no complete answer within the endpoint's {self.seconds:g} s deadline; "
+            "will retry on the next run"
+        )
 
     def watch(self, connection: _Connected) -> None:
-        """Shut *connection*'s socket (whatever it is by then: TLS-wrapped or not) at the deadline."""
+        """Shut *connection*'s socket (whatever it is by then, TLS or not) at the deadline."""
         with self._lock:
             self._watched.append(connection)
             cut = self.expired.is_set()
@@ -189,7 +192,10 @@ def post_json(
 def _pause(seconds: float, problem: str, sleep: Sleep, deadline: Deadline) -> None:
     """Wait before a retry, unless the wait would outlast the endpoint's deadline."""
     if seconds >= deadline.remaining():
-        raise DeliveryError(f"{problem}; no time left to retry within the endpoint's {deadline.seconds:g} s deadline")
+        raise DeliveryError(
+            f"{problem}; no time left to retry within the endpoint's "
+            f"{deadline.seconds:g} s deadline"
+        )
     sleep(seconds)
 
 
@@ -206,7 +212,9 @@ class _WatchedSMTP(smtplib.SMTP):
 
 
 class _WatchedSMTPSSL(smtplib.SMTP_SSL):
-    def __init__(self, host: str, port: int, *, timeout: float, context: ssl.SSLContext, deadline: Deadline) -> None:
+    def __init__(
+        self, host: str, port: int, *, timeout: float, context: ssl.SSLContext, deadline: Deadline
+    ) -> None:
         self.deadline = deadline
         super().__init__(host, port, timeout=timeout, context=context)
 
@@ -218,7 +226,9 @@ class _WatchedSMTPSSL(smtplib.SMTP_SSL):
 class SmtpSession:
     """One SMTP connection per endpoint and run, reopened when it drops."""
 
-    def __init__(self, server: Mapping[str, Any], *, policy: RetryPolicy, sleep: Sleep, deadline: Deadline) -> None:
+    def __init__(
+        self, server: Mapping[str, Any], *, policy: RetryPolicy, sleep: Sleep, deadline: Deadline
+    ) -> None:
         self.server = server
         self.policy = policy
         self.sleep = sleep
@@ -231,7 +241,9 @@ class SmtpSession:
         timeout = self.deadline.timeout(s["timeout"])
         conn: smtplib.SMTP
         if s["ssl"]:
-            conn = _WatchedSMTPSSL(s["host"], s["port"], timeout=timeout, context=context, deadline=self.deadline)
+            conn = _WatchedSMTPSSL(
+                s["host"], s["port"], timeout=timeout, context=context, deadline=self.deadline
+            )
         else:
             conn = _WatchedSMTP(s["host"], s["port"], timeout=timeout, deadline=self.deadline)
         try:
