@@ -23,6 +23,7 @@ from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
 
+from . import test_notify as notify_tests
 from .conftest import REPO, at
 from .test_notify import Hooks, hook_yaml, site_with
 
@@ -86,13 +87,7 @@ def slow_smtp() -> Iterator[Trickle]:
     server.close()
 
 
-@pytest.fixture
-def hooks() -> Iterator[Hooks]:
-    """The fast webhook receiver of test_notify.py, recording every request."""
-    server = Hooks()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
+hooks = notify_tests.hooks  # the fast webhook receiver fixture, recording every request
 
 
 def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]
