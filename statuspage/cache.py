@@ -157,22 +157,21 @@ def encode_incident(i: Incident) -> list[Any] | None:
     ]  # fmt: skip
 
 
-def decode_incident(r: Any, name: str, config: Config) -> Incident | None:
+def decode_incident(r: Any, name: str, known: frozenset[str]) -> Incident | None:
     """The Incident *r* encodes, or None unless it is one that parsing the file *name*
-    under *config* could have given. The cache is a file anyone can commit: an entry
-    must not carry what a source could not (a `javascript:` link, control characters,
-    unknown components), whatever its key says."""
+    could have given under a config with the *known* component ids. The cache is a file
+    anyone can commit: an entry must not carry what a source could not (a `javascript:`
+    link, control characters, unknown components), whatever its key says."""
     try:
-        incident = _decode(r, config)
+        incident = _decode(r, known)
     except (TypeError, ValueError, KeyError, IndexError, OverflowError):
         return None
     return incident if _could_be_parsed(incident, name) else None
 
 
-def _decode(r: Any, config: Config) -> Incident:
+def _decode(r: Any, known: frozenset[str]) -> Incident:
     """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
     ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
-    known = config.component_ids
 
     def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
         pairs = tuple(_fields(pair, 2) for pair in _list(value))
@@ -261,6 +260,7 @@ class ParseCache:
         self.used: dict[str, list[Any]] = {}
         self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
         self.key: str | None = None
+        self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
         self._loaded: Any = _read_json(self.path)
         self._decoded: dict[str, Incident] = {}  # file digest -> its Incident, for the next run in this process
@@ -268,6 +268,7 @@ class ParseCache:
 
     def _start(self, config: Config) -> None:
         self.key = digest(code_fingerprint(), config_key(config))
+        self.known = frozenset(config.component_ids)
         data = self._loaded
         ours = isinstance(data, dict) and data.get("format") == FORMAT
         if ours and data.get("key") == self.key and isinstance(data.get("files"), dict):
@@ -285,12 +286,12 @@ class ParseCache:
         self._unsaved = self._unsaved or self._changed()
         known = {entry[0] for entry in self.used.values()}
         self._decoded = {key: incident for key, incident in self._decoded.items() if key in known}  # edited away: gone
-        self._loaded = {"key": self.key, "files": self.used}
+        self._loaded = {"format": FORMAT, "key": self.key, "files": self.used}
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0
 
     def _cached(
-        self, entry: Any, key: str, name: str, config: Config
+        self, entry: Any, key: str, name: str
     ) -> tuple[Incident | None, list[Problem]] | None:
         """(incident, problems) from a cache entry for the file's *key*, if it holds up (else
         None: parse the file)."""
@@ -301,7 +302,7 @@ class ParseCache:
             return None
         incident = self._decoded.get(key)
         if incident is None and entry[1] is not None:
-            incident = decode_incident(entry[1], name, config)
+            incident = decode_incident(entry[1], name, self.known)
             if incident is None:
                 return None  # damaged or edited: the file is parsed again and the entry replaced
             self._decoded[key] = incident
@@ -322,7 +323,7 @@ class ParseCache:
             return load_incident(path, config, problems)  # reports why it cannot be read
         key = digest(path.name, data)
         entry = self.entries.get(path.name)
-        cached = self._cached(entry, key, path.name, config)
+        cached = self._cached(entry, key, path.name)
         if cached is not None:
             self.hits += 1
             incident, found_before = cached

@@ -388,3 +388,6 @@ def test_an_untouched_cache_is_still_used(site: SiteDir) -> None:
     cache = ParseCache(site.root)
     site_, _ = load_site(site.root, cache=cache)
     assert site_ is not None and (cache.hits, cache.misses) == (1, 0)
+    cache.next_run()  # `serve`: the next save's build, in the same process
+    site_, _ = load_site(site.root, cache=cache)
+    assert site_ is not None and (cache.hits, cache.misses) == (1, 0)
