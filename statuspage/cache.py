@@ -174,10 +174,13 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
     ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
 
     def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
-        pairs = tuple(_fields(pair, 2) for pair in _list(value))
-        if not all(_str(c) in known for c, _ in pairs):
-            raise ValueError("unknown component")
-        return tuple((c, _pick(_COMPONENT_STATUSES, s)) for c, s in pairs)
+        found = []
+        for pair in _list(value):
+            cid, status = _fields(pair, 2)
+            if type(cid) is not str or cid not in known:
+                raise ValueError("unknown component")
+            found.append((cid, _pick(_COMPONENT_STATUSES, status)))
+        return tuple(found)
 
     def update(u: Any) -> Update:
         status, at, body, cs, line, automatic = _fields(u, 6)
