@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from . import status as st
 from .badges import OVERALL
 from .model import Impact, Site
+from .sitefiles import OutsideSite, SiteFolder
 
 # The banner's glyph for each overall state (the same shapes as the icon macro in
 # site-templates/_macros.html), white on the status colour of the badges.
@@ -52,6 +53,25 @@ def logo_path(logo: str | None) -> PurePosixPath | None:
     return None if ".." in path.parts else path
 
 
+def logo_refusal(logo: str | None, root: Path) -> str | None:
+    """Why the build must not read the configured logo (a dotfile, a link out of the site)."""
+    path = logo_path(logo)
+    if path is None:
+        return None
+    try:
+        SiteFolder(root).file(path)
+    except OutsideSite as e:
+        return str(e)
+    return None
+
+
+def site_logo(logo: str | None, root: Path | None) -> tuple[PurePosixPath, Path] | None:
+    """The logo's published path and the file to copy, when it is one the build may read."""
+    path = logo_path(logo)
+    source = SiteFolder(root).inside(path) if path is not None and root is not None else None
+    return (path, source) if path is not None and source is not None and source.is_file() else None
+
+
 def logo_warning(logo: str | None, root: Path) -> str | None:
     """Why a configured logo would not show on the page, if it would not."""
     if not logo:
@@ -76,7 +96,6 @@ def render_brand_files(site: Site, now: datetime) -> dict[str, bytes]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
     visible = [i for i in site.incidents if st.is_visible(i, now)]
     files = {"favicon.svg": favicon(st.page_status(site.config, visible, now).indicator)}
-    logo = logo_path(site.config.logo)
-    if logo is not None and site.root is not None and (site.root / logo).is_file():
-        files[logo.as_posix()] = (site.root / logo).read_bytes()
+    if logo := site_logo(site.config.logo, site.root):
+        files[logo[0].as_posix()] = logo[1].read_bytes()
     return files

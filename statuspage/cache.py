@@ -27,10 +27,12 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .content import load_incident
-from .errors import Problem, Problems
+from .content import FILE_NAME, POSTMORTEM_URL, load_incident
+from .errors import _CONTROL, Problem, Problems
 from .model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+from .sitefiles import SiteFolder
 from .theme import TEMPLATES_DIR, default_templates_dir
+from .yamlsource import unusable_character
 
 CACHE_DIR = ".statuspage-cache"
 FORMAT = 1  # bump when the files' layout changes
@@ -95,6 +97,8 @@ def user_templates_fingerprint(root: Path) -> str:
     folder = root / TEMPLATES_DIR
     if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
         return ""
+    if SiteFolder(root).links_out(TEMPLATES_DIR):
+        return "links out"  # refused by `check`; never read for a key either
     return _files_digest(folder)
 
 
@@ -156,17 +160,101 @@ def encode_incident(i: Incident) -> list[Any] | None:
     ]  # fmt: skip
 
 
-def decode_incident(r: list[Any]) -> Incident:
-    cs = _COMPONENT_STATUSES
+def decode_incident(r: Any, name: str, known: frozenset[str]) -> Incident | None:
+    """The Incident *r* encodes, or None unless it is one that parsing the file *name*
+    could have given under a config with the *known* component ids. The cache is a file
+    anyone can commit: an entry must not carry what a source could not (a `javascript:`
+    link, control characters, unknown components), whatever its key says."""
+    try:
+        incident = _decode(r, known)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+        return None
+    return incident if _could_be_parsed(incident, name) else None
+
+
+def _decode(r: Any, known: frozenset[str]) -> Incident:
+    """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
+    ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
+
+    def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
+        found = []
+        for pair in _list(value):
+            cid, status = _fields(pair, 2)
+            if type(cid) is not str or cid not in known:
+                raise ValueError("unknown component")
+            found.append((cid, _pick(_COMPONENT_STATUSES, status)))
+        return tuple(found)
+
+    def update(u: Any) -> Update:
+        status, at, body, cs, line, automatic = _fields(u, 6)
+        if automatic is not False or _int(line) < 1:  # written by state, never parsed from a file
+            raise ValueError("not a parsed update")
+        status_ = _STATUSES[_int(status)]
+        return Update(status_, _moment(_int(at)), _str(body), changes(cs), line, False)
+
+    start_end = None if window is None else tuple(_moment(_int(m)) for m in _fields(window, 2))
     return Incident(
-        id=r[0], title=r[1], impact=_IMPACTS[r[2]],
-        components=tuple((c, cs[s]) for c, s in r[3]),
-        updates=tuple(
-            Update(_STATUSES[u[0]], _moment(u[1]), u[2], tuple((c, cs[s]) for c, s in u[3]), u[4], u[5]) for u in r[4]
-        ),
-        path=r[5], postmortem_url=r[6],
-        maintenance=Window(_moment(r[7][0]), _moment(r[7][1])) if r[7] else None,
+        id=_str(ident), title=_str(title), impact=_pick(_IMPACTS, impact),
+        components=changes(components),
+        updates=tuple(update(u) for u in _list(updates)), path=_str(path),
+        postmortem_url=None if postmortem is None else _str(postmortem),
+        maintenance=None if start_end is None else Window(*start_end),
     )  # fmt: skip
+
+
+def _could_be_parsed(i: Incident, name: str) -> bool:
+    """The invariants content.parse_incident guarantees for the file *name*."""
+    texts = [i.title, i.path, *(u.body for u in i.updates)]
+    return (
+        FILE_NAME.match(name) is not None and i.id == name.removesuffix(".md")
+        and i.title == i.title.strip() != "" and bool(i.updates)
+        and not any(unusable_character(t) for t in texts) and "\r" not in "".join(texts)
+        and (i.postmortem_url is None or POSTMORTEM_URL.match(i.postmortem_url) is not None)
+        and (i.maintenance is None or i.maintenance.end > i.maintenance.start)
+    )  # fmt: skip
+
+
+def _fields(value: Any, count: int) -> list[Any]:
+    if type(value) is not list or len(value) != count:
+        raise TypeError("not the shape the cache writes")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError("not a list")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:  # bool is not an int here
+        raise TypeError("not an integer")
+    return value
+
+
+def _pick(values: list[Any], index: Any) -> Any:
+    """values[index] for an index we could have written (never a negative one)."""
+    if not 0 <= _int(index) < len(values):
+        raise IndexError("no such value")
+    return values[index]
+
+
+def _problems(value: Any) -> list[Problem] | None:
+    """A cached entry's problems, if each is a (path, line, message, severity) we could write."""
+    try:
+        found = [_fields(p, 4) for p in _list(value)]
+        problems = [Problem(_str(p), _int(n), _str(text), _str(kind)) for p, n, text, kind in found]
+    except TypeError:
+        return None
+    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message)
+             for p in problems)  # fmt: skip
+    return problems if ok else None
 
 
 class ParseCache:
@@ -178,6 +266,7 @@ class ParseCache:
         self.used: dict[str, list[Any]] = {}
         self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
         self.key: str | None = None
+        self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
         self._loaded: Any = _read_json(self.path)
         self._decoded: dict[str, Incident] = {}  # file digest -> its Incident, for the next run in this process
@@ -185,8 +274,10 @@ class ParseCache:
 
     def _start(self, config: Config) -> None:
         self.key = digest(code_fingerprint(), config_key(config))
+        self.known = frozenset(config.component_ids)
         data = self._loaded
-        if isinstance(data, dict) and data.get("key") == self.key and isinstance(data.get("files"), dict):
+        ours = isinstance(data, dict) and data.get("format") == FORMAT
+        if ours and data.get("key") == self.key and isinstance(data.get("files"), dict):
             self.entries = data["files"]
         else:
             self._decoded = {}
@@ -201,9 +292,29 @@ class ParseCache:
         self._unsaved = self._unsaved or self._changed()
         known = {entry[0] for entry in self.used.values()}
         self._decoded = {key: incident for key, incident in self._decoded.items() if key in known}  # edited away: gone
-        self._loaded = {"key": self.key, "files": self.used}
+        self._loaded = {"format": FORMAT, "key": self.key, "files": self.used}
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0
+
+    def _cached(
+        self, entry: Any, key: str, name: str
+    ) -> tuple[Incident | None, list[Problem]] | None:
+        """(incident, problems) from a cache entry for the file's *key*, if it holds up (else
+        None: parse the file)."""
+        if type(entry) is not list or len(entry) != 3 or entry[0] != key:
+            return None
+        found = _problems(entry[2])
+        if found is None:
+            return None
+        incident = self._decoded.get(key)
+        if incident is None and entry[1] is not None:
+            incident = decode_incident(entry[1], name, self.known)
+            if incident is None:
+                return None  # damaged or edited: the file is parsed again and the entry replaced
+            self._decoded[key] = incident
+        elif entry[1] is None and not any(p.is_error for p in found):
+            return None  # no incident, yet no error saying why: not something we wrote
+        return incident, found
 
     def _changed(self) -> bool:
         return self.misses > 0 or len(self.used) != len(self.entries)
@@ -218,14 +329,14 @@ class ParseCache:
             return load_incident(path, config, problems)  # reports why it cannot be read
         key = digest(path.name, data)
         entry = self.entries.get(path.name)
-        if entry is not None and entry[0] == key:
+        cached = self._cached(entry, key, path.name)
+        if cached is not None:
             self.hits += 1
-            problems.items += [Problem(*p) for p in entry[2]]
-            incident = self._decoded.get(key)
-            if incident is None and entry[1] is not None:
-                incident = self._decoded[key] = decode_incident(entry[1])
+            incident, found_before = cached
+            problems.items += found_before
         else:
             self.misses += 1
+            entry = None
             before = len(problems.items)
             incident = load_incident(path, config, problems, data)
             found = problems.items[before:]

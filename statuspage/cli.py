@@ -24,7 +24,7 @@ from .config import load_config
 from .errors import ContentError, Problems, UsageError
 from .options import source_option
 from .model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
-from .output import OutputError, write_site
+from .output import OutputError, check_output_dir, output_lock, remove_leftovers, write_site
 from .sourcekey import source_key, up_to_date
 from .times import MAX_YEAR, MIN_YEAR, TimeError, isoformat, parse_timestamp
 
@@ -228,7 +228,19 @@ def check(source: Path, fmt: str) -> None:
 def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool) -> None:  # fmt: skip
     """Build the status page into OUT (rendering and writing only what changed since the last build)."""
     out = out if out is not None else source / "_site"
+    check_output_dir(out, source)
+    with output_lock(out):  # one build at a time into OUT: no interleaved files
+        interrupted = remove_leftovers(out)
+        _build(source, out, now, base_url, no_cache, interrupted)
+
+
+def _build(
+    source: Path, out: Path, now: str | None, base_url: str | None, no_cache: bool,
+    interrupted: bool,
+) -> None:  # fmt: skip
     state = None if no_cache else BuildState(source, out)
+    if state is not None and interrupted:
+        state.forget()  # the last build was killed while committing: trust nothing it recorded
     key = moment = None
     config = load_config(source, Problems(source))
     if state is not None and config is not None:

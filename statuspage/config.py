@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from .colours import brand_warning
 from .errors import Problems
 from .model import Component, Config, Group
+from .sitefiles import OutsideSite, SiteFolder
 from .times import TimeError, load_zone
 from .yamlsource import YamlError, YamlList, YamlMap, parse_yaml, read_text
 
@@ -109,8 +110,10 @@ def load_config(root: Path, problems: Problems) -> Config | None:
                        "run in the site's folder or give `--source DIR` "
                        "(or run `statuspage init` to create a site)")  # fmt: skip
         return None
-    if not path.resolve().is_relative_to(root.resolve()):
-        problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+    try:
+        SiteFolder(root).file(CONFIG_NAME)
+    except OutsideSite as e:
+        problems.error(path, 0, str(e))
         return None
     if path.stat().st_size > MAX_CONFIG_BYTES:
         problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
@@ -178,9 +181,12 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
         logo = None
     if logo:  # brand.py and i18n.py (Babel) are imported only when needed: a no-op build is mostly imports
-        from .brand import logo_warning
+        from .brand import logo_refusal, logo_warning
 
-        if unusable_logo := logo_warning(logo, path.parent):
+        if refused := logo_refusal(logo, path.parent):
+            err("logo", f"`logo:` {refused}")
+            logo = None
+        elif unusable_logo := logo_warning(logo, path.parent):
             problems.warning(path, data.line_of("logo"), unusable_logo)
     language, languages = _languages(data, path, problems)
     cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)

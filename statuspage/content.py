@@ -22,6 +22,7 @@ from .model import (
     Update,
     Window,
 )
+from .sitefiles import OutsideSite, SiteFolder
 from .times import TimeError, parse_timestamp
 from .yamlsource import YamlError, YamlList, YamlMap, decode_text, parse_yaml, read_text
 
@@ -44,6 +45,7 @@ COMPONENT_PAIRS = re.compile(rf"[\s,]*{_PAIR}(?:[\s,]+{_PAIR})*[\s,]*")
 COMPONENTS_FORM = "`Components: api=partial_outage, db=major_outage`"
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MAX_FILE_BYTES = 1_000_000
+POSTMORTEM_URL = re.compile(r"^https?://\S+$")
 # Limits far above real use (the largest of 297 real incidents has a 95-character
 # title and a handful of updates) that keep the work and output of one file bounded.
 MAX_TITLE_CHARS = 300
@@ -226,7 +228,8 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
     postmortem = front.get("postmortem")
-    if postmortem is not None and not (isinstance(postmortem, str) and re.match(r"^https?://\S+$", postmortem)):
+    is_url = isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)
+    if postmortem is not None and not is_url:
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
         postmortem = None
 
@@ -475,10 +478,7 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
     budget = MarkdownBudget()
-    real_root = root.resolve()
-    # Resolving each of thousands of files is slow: a plain file is inside the site
-    # when its folder is; only links need resolving one by one.
-    folder_inside = (root / INCIDENTS_DIR).resolve().is_relative_to(real_root)
+    folder = SiteFolder(root)
     misnamed = misnamed_files(root)
     for path, what_to_do in misnamed:
         problems.error(path, 1, what_to_do)
@@ -486,9 +486,10 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
     for path in incident_files(root):
         if path in reported:
             continue
-        inside = folder_inside and not path.is_symlink()
-        if not inside and not path.resolve().is_relative_to(real_root):
-            problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+        try:
+            folder.file(f"{INCIDENTS_DIR}/{path.name}")
+        except OutsideSite as e:
+            problems.error(path, 0, str(e))
             continue
         if not path.is_file():
             problems.error(path, 0, "not a regular file")

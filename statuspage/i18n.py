@@ -27,6 +27,7 @@ from babel.units import format_unit
 
 from .errors import Problems
 from .model import Config
+from .sitefiles import OutsideSite, SiteFolder
 from .theme import OVERRIDES_DIR
 
 LOCALE_DIR = Path(__file__).parent / "locale"
@@ -110,7 +111,7 @@ def translations(language: str) -> gettext.NullTranslations:
 # entries it changes; English too): read at build time, no compiling, over the shipped catalog.
 def override_path(root: Path | None, language: str) -> Path | None:
     """The site's own catalog for *language*, if it has one."""
-    path = root / OVERRIDES_DIR / f"{language}.po" if root is not None else None
+    path = SiteFolder(root).inside(f"{OVERRIDES_DIR}/{language}.po") if root is not None else None
     return path if path is not None and path.is_file() else None
 
 
@@ -137,6 +138,11 @@ def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.Nul
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
     """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    try:
+        SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
+    except OutsideSite as e:
+        problems.error(root / OVERRIDES_DIR / f"{language}.po", 0, str(e))
+        return
     path = override_path(root, language)
     if path is None:
         return

@@ -18,7 +18,8 @@ from .config import CONFIG_NAME
 
 STARTER_DIR = Path(__file__).parent / "starter"
 WORKFLOWS = ("publish.yml", "check.yml")
-IGNORED = "_site/"
+# The output, and the journal, lock and staging folders a build keeps beside it.
+IGNORED = ("_site/", "._site.*")
 
 
 def workflows_dir() -> Path:
@@ -61,15 +62,16 @@ def _yaml_string(text: str) -> str:
 
 def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Path]]:
     """(what to write, what already exists and blocks). An existing .gitignore is
-    extended with `_site/` rather than replaced: most repositories have one."""
+    extended with `_site/` and `._site.*` rather than replaced: most repositories have one."""
     writes: dict[Path, str] = {}
     clashes: list[Path] = []
     for rel, text in files.items():
         path = target / rel
         if rel == ".gitignore" and path.is_file():
             current = path.read_text(encoding="utf-8")
-            if IGNORED not in current.split():
-                writes[path] = current + ("" if current.endswith("\n") or not current else "\n") + IGNORED + "\n"
+            if missing := [line for line in IGNORED if line not in current.split()]:
+                separator = "" if current.endswith("\n") or not current else "\n"
+                writes[path] = current + separator + "".join(f"{m}\n" for m in missing)
         elif path.exists() or path.is_symlink():
             clashes.append(path)
         else:
@@ -95,7 +97,7 @@ def init_cmd(directory: Path, title: str | None) -> None:
         existed = path.exists()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        click.echo(f"  {'added ' + IGNORED + ' to' if existed else 'created'} {path}")
+        click.echo(f"  {'added ' + ' and '.join(IGNORED) + ' to' if existed else 'created'} {path}")
     here = directory.resolve() == Path.cwd().resolve()
     steps = [] if here else [f"cd {directory}"]
     steps += [

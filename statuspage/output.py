@@ -30,11 +30,13 @@ for a big site, where a rebuild usually changes a handful.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 MARKER = ".statuspage-build"
@@ -156,35 +158,91 @@ def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Ite
         _swap(staging, out)
         return
     journal = journal_path(out)
-    record = {"staging": staging.name, "changed": sorted(changed), "deleted": sorted(deleted)}
+    moved, removed = sorted(changed), sorted(deleted)
     tmp = journal.with_name(journal.name + ".tmp")
-    tmp.write_text(json.dumps(record))
+    tmp.write_text(json.dumps({"staging": staging.name, "changed": moved, "deleted": removed}))
     os.replace(tmp, journal)  # from here on, the change is committed: a crash rolls forward
-    _roll_forward(out, record)
+    _roll_forward(out, staging, moved, removed)
 
 
 def recover(out: Path) -> bool:
-    """Finish a rebuild that was interrupted while moving files into *out*; True if there was one."""
+    """Finish a rebuild that was interrupted while moving files into *out*; True if there was one.
+
+    The journal sits beside the output where anyone with write access to the
+    repository can plant one, so it is obeyed only if it proves to be ours: it names
+    a staging folder of our own pattern (a real folder, not a link) and only plain
+    paths inside the output. Anything else is dropped unread, and the caller, which
+    then trusts nothing recorded, rebuilds every file from the sources."""
     journal = journal_path(out)
-    if not journal.exists():
-        return False
+    if not journal.is_file() or journal.is_symlink():
+        return journal.is_symlink() and _drop(journal)
+    out = out.resolve()
     try:
-        record = json.loads(journal.read_text())
-        _roll_forward(out.resolve(), record)
-    except (ValueError, KeyError, TypeError):
-        journal.unlink(missing_ok=True)  # unreadable: the caller rebuilds from what is there
+        record = _journal_record(out, json.loads(journal.read_text()))
+    except (OSError, ValueError):
+        record = None
+    if record is None:
+        return _drop(journal)
+    _roll_forward(out, *record)
     return True
 
 
-def _roll_forward(out: Path, record: dict[str, object]) -> None:
-    staging = out.parent / _safe(str(record["staging"]))
-    for rel in record["changed"]:  # type: ignore[attr-defined]
+def remove_leftovers(out: Path) -> bool:
+    """Finish or drop an interrupted rebuild, then delete the folders killed builds left
+    beside *out* (each up to a full copy of the site); True if a rebuild was interrupted."""
+    interrupted = recover(out)
+    for folder in leftovers(out):
+        shutil.rmtree(folder, ignore_errors=True)
+    return interrupted
+
+
+def _drop(journal: Path) -> bool:
+    journal.unlink(missing_ok=True)
+    return True
+
+
+def _journal_record(out: Path, data: object) -> tuple[Path, list[str], list[str]] | None:
+    """(staging folder, changed, deleted) if *data* is a journal we could have written for *out*."""
+    if not isinstance(data, dict) or set(data) != {"staging", "changed", "deleted"}:
+        return None
+    name, changed, deleted = data["staging"], data["changed"], data["deleted"]
+    if not (isinstance(name, str) and _ours(out, name, "new")):
+        return None
+    staging = out.parent / name
+    if staging.is_symlink() or not staging.is_dir():
+        return None
+    for paths in (changed, deleted):
+        if not isinstance(paths, list) or not all(isinstance(p, str) and _inside(p) for p in paths):
+            return None
+    return staging, changed, deleted
+
+
+def _ours(out: Path, name: str, kinds: str) -> bool:
+    """Whether *name* is one of our folders beside *out*: mkdtemp's `.<out>.new-` (or
+    `.old-`) and its eight letters, digits or `_`."""
+    return re.fullmatch(rf"\.{re.escape(out.name)}\.({kinds})-[a-z0-9_]{{8}}", name) is not None
+
+
+def _inside(rel: str) -> bool:
+    """A plain relative path of the built site: no `..`, `.`, empty or absolute parts, not
+    the marker."""
+    parts = rel.split("/")
+    plain = all(p not in ("", ".", "..") and "\\" not in p and "\0" not in p for p in parts)
+    return bool(rel) and plain and rel != MARKER
+
+
+def _roll_forward(out: Path, staging: Path, changed: list[str], deleted: list[str]) -> None:
+    for rel in changed:
         source, target = staging / _safe(rel), out / _safe(rel)
+        if source.is_symlink() or _through_link(out, rel):
+            continue  # a planted link: never move what it points at, nor write through one
         if source.exists():  # else: already moved before an interruption
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
-    for rel in record["deleted"]:  # type: ignore[attr-defined]
+    for rel in deleted:
         target = out / _safe(rel)
+        if _through_link(out, rel):
+            continue
         target.unlink(missing_ok=True)
         # A first build would not have the emptied folder (incidents/<id>/) either.
         for folder in target.parents:
@@ -193,6 +251,46 @@ def _roll_forward(out: Path, record: dict[str, object]) -> None:
             folder.rmdir()
     journal_path(out).unlink(missing_ok=True)
     discard(staging)
+
+
+def _through_link(out: Path, rel: str) -> bool:
+    """Whether a folder on the way to OUT/REL is a link (it could lead out of the output)."""
+    folder = out
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
+
+
+@contextlib.contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold a lock on the folder that holds *out*: builds into one output folder run one
+    after another, so two of them can never interleave their files. The lock is on the
+    folder itself (flock on its descriptor), so it leaves no file behind, and the kernel
+    releases it when the process dies, even by kill -9."""
+    parent = out.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def leftovers(out: Path) -> list[Path]:
+    """Staging and old folders beside *out* that a killed build left behind: ours by name
+    and real folders (never links). Only meaningful under `output_lock`, when no other
+    build into *out* can be running, so every one of them is older than this build."""
+    out = out.resolve()
+    if not out.parent.is_dir():
+        return []
+    with os.scandir(out.parent) as entries:
+        return sorted(
+            Path(e.path) for e in entries
+            if _ours(out, e.name, "new|old") and e.is_dir(follow_symlinks=False)
+        )  # fmt: skip
 
 
 def _safe(rel: str) -> str:

@@ -22,6 +22,7 @@ from .content import INCIDENTS_DIR, MAX_FILE_BYTES, POSTMORTEM_SUFFIX, split_fro
 from .errors import Problems
 from .markup import render_markdown
 from .model import Config, Incident, Postmortem, Site
+from .sitefiles import OutsideSite, SiteFolder
 from .times import TimeError, parse_timestamp
 from .yamlsource import YamlList, YamlMap, read_text
 
@@ -48,11 +49,13 @@ def load_postmortems(root: Path, config: Config, incidents: list[Incident], prob
     """Every postmortem file of the site by incident id, drafts included; each problem recorded."""
     by_id = {i.id: i for i in incidents}
     result: dict[str, Postmortem] = {}
-    real_root = root.resolve()
+    folder = SiteFolder(root)
     for path in postmortem_files(root):
         incident_id = path.name.removesuffix(POSTMORTEM_SUFFIX)
-        if not path.resolve().is_relative_to(real_root):
-            problems.error(path, 0, "this file is a link to outside the site folder; copy the file in instead")
+        try:
+            folder.file(f"{INCIDENTS_DIR}/{path.name}")
+        except OutsideSite as e:
+            problems.error(path, 0, str(e))
             continue
         if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
             problems.error(path, 0, f"not a regular file of at most {MAX_FILE_BYTES // 1000} kB")

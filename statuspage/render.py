@@ -27,6 +27,7 @@ from .markup import plain_text, render_markdown
 from .model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
 from .postmortems import PublishedPostmortems
 from .reliability import QuarterFigures, quarterly_figures
+from .sitefiles import SiteFolder
 from .theme import TEMPLATES_DIR, default_templates_dir
 from .times import isoformat
 from .uptime import Uptime, uptime_report
@@ -114,11 +115,27 @@ def _escaping(catalog: gettext.NullTranslations) -> dict[str, Callable[..., str]
     return {name: escaped(getattr(catalog, name)) for name in names}
 
 
+class _SiteTemplates(jinja2.FileSystemLoader):
+    """The site's own site-templates/, read only through the site-folder gate: a template
+    that is a link out of the site is not there (and `check` reports it)."""
+
+    def __init__(self, folder: SiteFolder) -> None:
+        super().__init__(folder.root / TEMPLATES_DIR)
+        self.folder = folder
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        if self.folder.inside(f"{TEMPLATES_DIR}/{template}") is None:
+            raise jinja2.TemplateNotFound(template)
+        return super().get_source(environment, template)
+
+
 def environment(root: Path | None, language: str) -> jinja2.Environment:
     default = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if root is not None and (root / TEMPLATES_DIR).is_dir() and (root / TEMPLATES_DIR).resolve() != default_templates_dir().resolve():
-        loaders.append(jinja2.FileSystemLoader(root / TEMPLATES_DIR))
+        loaders.append(_SiteTemplates(SiteFolder(root)))
     loaders += [default, jinja2.PrefixLoader({"default": default})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),

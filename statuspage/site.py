@@ -11,6 +11,8 @@ from .model import Site
 from .postmortems import load_postmortems
 from .notify.endpoints import check_notify
 from .i18n import check_overrides
+from .sitefiles import OUTSIDE, SiteFolder
+from .theme import TEMPLATES_DIR
 
 
 def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
@@ -22,6 +24,8 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
     if config is None:
         return None, problems
     check_notify(config, problems)
+    for link in SiteFolder(root).links_out(TEMPLATES_DIR):
+        problems.error(root / link, 0, OUTSIDE)
     for language in config.languages or (config.language,):
         check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems, cache)

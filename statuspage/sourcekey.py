@@ -17,6 +17,7 @@ from .cache import BuildState, code_fingerprint, config_key, digest, user_templa
 from .content import INCIDENTS_DIR
 from .model import Config
 from .output import existing_files, recover
+from .sitefiles import SiteFolder
 from .theme import OVERRIDES_DIR
 
 
@@ -35,11 +36,10 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     # Other files the build reads: string overrides and the logo it copies.
     parts.append(overrides_fingerprint(root))
     if config.logo:
-        from .brand import logo_path  # only then: it imports status.py, badges.py, ...
+        from .brand import site_logo  # only then: it imports status.py, badges.py, ...
 
-        logo = logo_path(config.logo)
-        if logo is not None:
-            parts += [str(logo), _contents(root / logo)]
+        if logo := site_logo(config.logo, root):
+            parts += [str(logo[0]), _contents(logo[1])]
     return digest(*parts)
 
 
@@ -48,13 +48,17 @@ def overrides_fingerprint(root: Path) -> str:
     folder = root / OVERRIDES_DIR
     if not folder.is_dir():
         return ""
-    return digest(*(part for path in sorted(folder.glob("*.po"), key=lambda p: p.name) for part in (path.name, _contents(path))))
+    site = SiteFolder(root)
+    found = sorted(folder.glob("*.po"), key=lambda p: p.name)
+    parts = ((p.name, _contents(site.inside(f"{OVERRIDES_DIR}/{p.name}"))) for p in found)
+    return digest(*(part for pair in parts for part in pair))
 
 
-def _contents(path: Path) -> bytes:
-    """A file's bytes for the key; never opens a FIFO or device (that would block or stream)."""
+def _contents(path: Path | None) -> bytes:
+    """A file's bytes for the key; never opens a FIFO or device (that would block or stream),
+    nor a file outside the site (None)."""
     try:
-        if not path.is_file():
+        if path is None or not path.is_file():
             return b"\0not a regular file"
         return path.read_bytes()
     except OSError:

@@ -159,6 +159,12 @@ def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[in
     return value
 
 
+def unusable_character(text: str) -> str | None:
+    """The first control character (or non-character) in *text* that no source may hold."""
+    bad = _UNUSABLE.search(text)
+    return bad[0] if bad else None
+
+
 def read_text(path: Path, problems: Problems) -> str | None:
     """A file's text as UTF-8 with newlines normalised, or None after reporting why not."""
     try:

@@ -25,7 +25,7 @@ def test_init_then_build_works_with_no_edits(tmp_path: Path) -> None:
     incidents = sorted((target / "incidents").glob("*.md"))
     assert len(incidents) == 1
     ignored = (target / ".gitignore").read_text().splitlines()
-    assert "_site/" in ignored and ".statuspage-cache/" in ignored
+    assert "_site/" in ignored and "._site.*" in ignored and ".statuspage-cache/" in ignored
     for name in ("publish.yml", "check.yml"):
         shipped = (target / ".github" / "workflows" / name).read_text()
         assert shipped == (REPO / ".github" / "workflows" / name).read_text(), f"{name} differs from the repository's"
@@ -59,7 +59,7 @@ def test_init_adds_site_to_an_existing_gitignore(tmp_path: Path) -> None:
     (tmp_path / ".gitignore").write_text("*.pyc")
     result = run("init", str(tmp_path), "--title", 'Acme: "Status"')
     assert result.exit_code == 0, result.output
-    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n_site/\n"
+    assert (tmp_path / ".gitignore").read_text() == "*.pyc\n_site/\n._site.*\n"
     built = run("build", "--source", str(tmp_path))
     assert built.exit_code == 0, built.output
     assert 'Acme: "Status"' in text_of(parse_html(tmp_path / "_site" / "index.html").cssselect("title")[0])

@@ -58,6 +58,28 @@ class MissingVariables(Exception):
         super().__init__(", ".join(names))
 
 
+class UnusableValue(Exception):
+    """A variable's value cannot be used where it goes; str() names the variable, not the value."""
+
+
+# Where a substituted value goes -> what it may not hold. URLs and HTTP headers are
+# ASCII; a newline anywhere could forge a header line (HTTP, SMTP, email).
+_PLACES = {"url": "url", "headers": "header", "username": "login", "password": "login"}
+
+
+def _unusable(value: str, place: str) -> str | None:
+    """What makes *value* unusable in *place* (url | header | login | text), if anything."""
+    if "\n" in value or "\r" in value:
+        return "a newline"
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return "a control character"
+    if place != "text" and not value.isascii():
+        return "a non-ASCII character"
+    if place == "url" and " " in value:
+        return "a space"
+    return None
+
+
 def resolve(endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The endpoint's settings with every `${VAR}` substituted; MissingVariables if unset."""
     env = os.environ if environ is None else environ
@@ -65,16 +87,24 @@ def resolve(endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> dic
     if missing:
         raise MissingVariables(missing)
 
-    def sub(value: Any) -> Any:
+    def value_of(name: str, place: str) -> str:
+        if problem := _unusable(env[name], place):
+            raise UnusableValue(
+                f"the value of ${{{name}}} contains {problem}; "
+                "fix the secret (its value is not shown)"
+            )
+        return env[name]
+
+    def sub(value: Any, place: str) -> Any:
         if isinstance(value, str):
-            return VARIABLE.sub(lambda m: env[m[1]], value)
+            return VARIABLE.sub(lambda m: value_of(m[1], place), value)
         if isinstance(value, dict):
-            return {k: sub(v) for k, v in value.items()}
+            return {k: sub(v, _PLACES.get(k, place)) for k, v in value.items()}
         if isinstance(value, list):
-            return [sub(v) for v in value]
+            return [sub(v, place) for v in value]
         return value
 
-    return dict(sub(dict(endpoint.settings)))
+    return dict(sub(dict(endpoint.settings), "text"))
 
 
 def redact(url: str) -> str:

@@ -1,11 +1,13 @@
 """Pure: a rendered Message -> the JSON body each kind of webhook accepts.
 
-Text is escaped for each medium (Slack mrkdwn, Discord mentions) and cut to
+Text is escaped for each medium (Slack's `&`, `<`, `>` in `text` and mrkdwn, Discord
+and Teams Markdown, Discord mentions) and cut to
 each service's documented limits, so one long update never gets a message refused.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,11 +40,28 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# Inline Markdown (emphasis, code, links, spoilers, mentions) anywhere, and what starts
+# a heading, quote or list at the start of a line (`)` of `1)` is inline already).
+_MARKDOWN = re.compile(r"[\\`*_~|\[\]()<>]|^[ \t]*(?:[#>]|[-+](?=\s)|\d+\.(?=\s))", re.MULTILINE)
+
+
+def _escaped(match: re.Match[str]) -> str:
+    text = match[0]
+    return text[:-1] + "\\" + text[-1]  # `1.` -> `1\.`, `  #` -> `  \#`, `*` -> `\*`
+
+
+def markdown_escape(text: str) -> str:
+    """*text* shown as written in Discord and Teams, whose Markdown would otherwise turn a
+    title into a heading or `[a link](https://elsewhere)`: each markup character escaped."""
+    return _MARKDOWN.sub(_escaped, text)
+
+
 def slack(message: Message) -> dict[str, Any]:
     """Block Kit, with `text` as the notification and screen-reader fallback."""
     link = f"<{message.url}|{slack_escape(message.event.incident.title)}>"
     return {
-        "text": cut(f"{message.subject} {message.url}", 3000),
+        # Slack parses the fallback too: `<!channel>` in a title would ping everyone.
+        "text": cut(f"{slack_escape(message.subject)} {message.url}", 3000),
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": cut(message.subject, 150), "emoji": False}},
             {"type": "section", "text": {"type": "mrkdwn", "text": cut(slack_escape(message.text), 3000)}},
@@ -55,11 +74,11 @@ def slack(message: Message) -> dict[str, Any]:
 def discord(message: Message) -> dict[str, Any]:
     """One embed; `allowed_mentions` empty so no incident text can ping @everyone."""
     return {
-        "content": cut(message.subject, 2000),
+        "content": cut(markdown_escape(message.subject), 2000),
         "embeds": [{
-            "title": cut(message.event.incident.title, 256),
+            "title": cut(markdown_escape(message.event.incident.title), 256),
             "url": message.url,
-            "description": cut(message.text, 4096),
+            "description": cut(markdown_escape(message.text), 4096),
             "color": int(colour(message)[1:], 16),
             "timestamp": message.timestamp,
             "footer": {"text": cut(message.event.kind, 2048)},
@@ -77,8 +96,9 @@ def teams(message: Message) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": [
-            {"type": "TextBlock", "text": message.subject, "weight": "Bolder", "size": "Medium", "wrap": True},
-            {"type": "TextBlock", "text": message.text, "wrap": True},
+            {"type": "TextBlock", "text": markdown_escape(message.subject),
+             "weight": "Bolder", "size": "Medium", "wrap": True},
+            {"type": "TextBlock", "text": markdown_escape(message.text), "wrap": True},
         ],
         "actions": [{"type": "Action.OpenUrl", "title": message.link_text, "url": message.url}],
     }

@@ -1,8 +1,14 @@
 """The notify loop: for each endpoint, send what it has not received yet, in order.
 
-Each endpoint is on its own: its record in the state file, its failures. A
-failure stops that endpoint for this run (so its messages stay in order) and
-the rest are still served; the failed message is tried again on the next run.
+Each endpoint is on its own: its record in the state file, its failures, its
+deadline. A failure stops that endpoint for this run (so its messages stay in
+order) and the rest are still served, whatever the failure, even a bug; the
+failed message is tried again on the next run.
+
+Each message is recorded as sent right after the receiver accepts it, so a run
+killed in between (kill -9, a cancelled job) sends that one message again next
+time: at least once, not exactly once. Webhooks carry the event's stable id in
+an `Idempotency-Key` header (email: the Message-ID) for receivers to drop repeats.
 """
 
 from __future__ import annotations
@@ -16,17 +22,20 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Site
-from .endpoints import Endpoint, MissingVariables, redact, resolve
+from .endpoints import Endpoint, MissingVariables, UnusableValue, redact, resolve
 from .events import Event, events
 from .limits import cap
 from .mail import email_message, unsubscribe_target
 from .messages import Renderer
 from .payloads import FORMATS
 from .state import EndpointState, load_state, save_state
-from .transport import DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
+from .transport import Deadline, DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()
+# The IETF draft's name (draft-ietf-httpapi-idempotency-key-header), as Stripe & co. use
+# it; its value is the event's id, the same on every run and endpoint ([A-Za-z0-9_#-]).
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 @dataclass
@@ -111,6 +120,11 @@ def notify(
             outcome.would_send = todo
             if missing := [n for n in endpoint.variables if not (environ if environ is not None else os.environ).get(n)]:
                 outcome.warnings.append(f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would fail this endpoint")
+            else:
+                try:
+                    resolve(endpoint, environ)
+                except UnusableValue as e:
+                    outcome.warnings.append(f"{e}: a real run would fail this endpoint")
             continue
         if not todo:
             continue
@@ -121,19 +135,32 @@ def notify(
             outcome.error = f"{names} not set; set it (e.g. from a repository secret) for the notify step"
             outcome.pending = len(todo)
             continue
+        except UnusableValue as e:
+            outcome.error, outcome.pending = str(e), len(todo)
+            continue
+        deadline = Deadline(courier.policy.deadline)
+        number = 0
         try:
             for number, event in enumerate(todo):
                 try:
-                    outcome.warnings += courier.send(endpoint, settings, event)
+                    outcome.warnings += courier.send(endpoint, settings, event, deadline)
                 except DeliveryError as e:
                     outcome.error = f"{event.kind} {event.id}: {e}"
                     outcome.pending = len(todo) - number
                     break
                 record.sent.add(event.id)
                 outcome.sent.append(event)
-                save()  # after every message: a crash never causes a repeat
+                save()  # right after each accepted message: a kill repeats at most this one
                 echo(f"{endpoint.label}: sent {event.kind} {event.id}")
+        except Exception as e:  # a bug must not cost the other endpoints their messages
+            # Only the type: the message of an unexpected error may quote a secret.
+            outcome.error = (
+                f"unexpected {type(e).__name__} while sending "
+                "(details withheld: they may hold a secret)"
+            )
+            outcome.pending = len(todo) - number
         finally:
+            deadline.close()
             courier.close()
     save()
     return Report(outcomes)
@@ -149,20 +176,28 @@ class _Courier:
         self.sleep = sleep
         self.session: SmtpSession | None = None
 
-    def send(self, endpoint: Endpoint, settings: Mapping[str, Any], event: Event) -> list[str]:
-        """Deliver one event; warnings (e.g. refused recipients) are returned."""
+    def send(
+        self, endpoint: Endpoint, settings: Mapping[str, Any], event: Event, deadline: Deadline
+    ) -> list[str]:
+        """Deliver one event within the endpoint's *deadline*; warnings (e.g. refused
+        recipients) are returned."""
         if endpoint.kind == "webhook":
             url = str(settings["url"])
             if not url.startswith(("https://", "http://")):
                 raise DeliveryError(f"the URL ({redact(endpoint.settings['url'])}) does not start with https://")
             payload = FORMATS[endpoint.format](self.renderer.render(event))
-            post_json(url, payload, settings.get("headers") or {}, policy=self.policy, sleep=self.sleep)
+            headers = {**(settings.get("headers") or {}), IDEMPOTENCY_HEADER: event.id}
+            post_json(
+                url, payload, headers, policy=self.policy, sleep=self.sleep, deadline=deadline
+            )
             return []
         config = self.site.config
         message = self.renderer.render(event, unsubscribe_target(settings))
         mail = email_message(message, settings, config.base_url, config.title)
         if self.session is None:
-            self.session = SmtpSession(settings["smtp"], policy=self.policy, sleep=self.sleep)
+            self.session = SmtpSession(
+                settings["smtp"], policy=self.policy, sleep=self.sleep, deadline=deadline
+            )
         refused = self.session.send(mail)
         return [f"{event.id}: the server refused {', '.join(refused)}"] if refused else []
 

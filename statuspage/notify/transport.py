@@ -4,20 +4,30 @@ Transient trouble (network errors, HTTP 5xx and 429, SMTP 4xx) is retried a
 few times within seconds; anything else, or running out of attempts, raises
 DeliveryError, whose text is safe to print: it never holds a URL's path,
 a header or a password.
+
+Each endpoint also has a total deadline for the run (`Deadline`): every connect,
+send, read and retry wait shares it, and when it passes, the endpoint's sockets
+are shut down from a timer thread, which ends any blocking read at once. So a
+server that answers one byte every few seconds (never tripping a per-read
+timeout) costs at most the deadline, and the other endpoints still get served.
 """
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import smtplib
+import socket
 import ssl
+import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, Protocol
 
 from .. import __version__
 
@@ -37,9 +47,70 @@ class RetryPolicy:
     first_delay: float = 0.5
     max_wait: float = 10.0
     timeout: float = 10.0
+    deadline: float = 60.0  # an endpoint's whole run: connects, reads, retries and waits
 
     def delay(self, attempt: int) -> float:
         return min(self.first_delay * 2.0 ** (attempt - 1), self.max_wait)
+
+
+class _Connected(Protocol):
+    sock: socket.socket | None
+
+
+class Deadline:
+    """One endpoint's total time in this run. Connections register with `watch`; when
+    the time is up they are shut down (from a timer thread), so no read outlives it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+        self.expired = threading.Event()
+        self._watched: list[_Connected] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        return max(self.end - time.monotonic(), 0.0)
+
+    def timeout(self, per_operation: float) -> float:
+        """A socket timeout that never reaches past the deadline; DeliveryError once past it."""
+        left = self.remaining()
+        if left <= 0 or self.expired.is_set():
+            raise self.error()
+        return min(per_operation, left)
+
+    def error(self) -> DeliveryError:
+        return DeliveryError(
+            f"no complete answer within the endpoint's {self.seconds:g} s deadline; "
+            "will retry on the next run"
+        )
+
+    def watch(self, connection: _Connected) -> None:
+        """Shut *connection*'s socket (whatever it is by then, TLS or not) at the deadline."""
+        with self._lock:
+            self._watched.append(connection)
+            cut = self.expired.is_set()
+        if cut:
+            _shut(connection)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.expired.set()
+            watched = list(self._watched)
+        for connection in watched:
+            _shut(connection)
+
+    def close(self) -> None:
+        self._timer.cancel()
+
+
+def _shut(connection: _Connected) -> None:
+    sock = getattr(connection, "sock", None)
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -49,7 +120,28 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
+    """urllib (proxies and all), with every connection it opens watched by *deadline*."""
+
+    class Http(http.client.HTTPConnection):
+        def connect(self) -> None:
+            deadline.watch(self)  # before connecting: a slow handshake is cut too
+            super().connect()
+
+    class Https(http.client.HTTPSConnection):
+        def connect(self) -> None:
+            deadline.watch(self)
+            super().connect()
+
+    class HttpHandler(urllib.request.HTTPHandler):
+        def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Http, req)
+
+    class HttpsHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+            return self.do_open(Https, req, context=ssl.create_default_context())
+
+    return urllib.request.build_opener(_NoRedirects, HttpHandler, HttpsHandler)
 
 
 def retry_after(value: str | None) -> float | None:
@@ -60,16 +152,22 @@ def retry_after(value: str | None) -> float | None:
         return None
 
 
-def post_json(url: str, payload: Mapping[str, Any], headers: Mapping[str, str], *, policy: RetryPolicy, sleep: Sleep) -> None:
+def post_json(
+    url: str, payload: Mapping[str, Any], headers: Mapping[str, str],
+    *, policy: RetryPolicy, sleep: Sleep, deadline: Deadline,
+) -> None:  # fmt: skip
     """POST *payload* as JSON; return once the server answers 2xx."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     request_headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": f"statuspage/{__version__}", **headers}
+    opener = _opener(deadline)
     for attempt in range(1, policy.attempts + 1):
         wait: float | None = None
         try:
             request = urllib.request.Request(url, data=body, headers=request_headers, method="POST")
-            with _opener.open(request, timeout=policy.timeout) as response:
+            with opener.open(request, timeout=deadline.timeout(policy.timeout)) as response:
                 response.read()
+            if deadline.expired.is_set():
+                raise deadline.error()  # the answer was cut short: not known to be delivered
             return
         except urllib.error.HTTPError as e:
             e.close()
@@ -81,31 +179,73 @@ def post_json(url: str, payload: Mapping[str, Any], headers: Mapping[str, str], 
             if wait is not None and wait > policy.max_wait:
                 raise DeliveryError(f"{problem}: asked to wait {wait:g} s (more than {policy.max_wait:g} s); will retry on the next run") from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
+            if deadline.expired.is_set():
+                raise deadline.error() from None
             reason = e.reason if isinstance(e, urllib.error.URLError) else e
             problem = f"network error: {getattr(reason, 'strerror', None) or reason or type(reason).__name__}"
         if attempt == policy.attempts:
             raise DeliveryError(f"{problem} (gave up after {attempt} attempts)")
-        sleep(wait if wait is not None else policy.delay(attempt))
+        _pause(wait if wait is not None else policy.delay(attempt), problem, sleep, deadline)
     raise AssertionError("unreachable")
+
+
+def _pause(seconds: float, problem: str, sleep: Sleep, deadline: Deadline) -> None:
+    """Wait before a retry, unless the wait would outlast the endpoint's deadline."""
+    if seconds >= deadline.remaining():
+        raise DeliveryError(
+            f"{problem}; no time left to retry within the endpoint's "
+            f"{deadline.seconds:g} s deadline"
+        )
+    sleep(seconds)
+
+
+class _WatchedSMTP(smtplib.SMTP):
+    """smtplib.SMTP whose socket the deadline can shut, from before the server's greeting."""
+
+    def __init__(self, host: str, port: int, *, timeout: float, deadline: Deadline) -> None:
+        self.deadline = deadline
+        super().__init__(host, port, timeout=timeout)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        self.deadline.watch(self)
+        return super()._get_socket(host, port, timeout)  # type: ignore[misc,no-any-return]
+
+
+class _WatchedSMTPSSL(smtplib.SMTP_SSL):
+    def __init__(
+        self, host: str, port: int, *, timeout: float, context: ssl.SSLContext, deadline: Deadline
+    ) -> None:
+        self.deadline = deadline
+        super().__init__(host, port, timeout=timeout, context=context)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        self.deadline.watch(self)
+        return super()._get_socket(host, port, timeout)  # type: ignore[misc,no-any-return]
 
 
 class SmtpSession:
     """One SMTP connection per endpoint and run, reopened when it drops."""
 
-    def __init__(self, server: Mapping[str, Any], *, policy: RetryPolicy, sleep: Sleep) -> None:
+    def __init__(
+        self, server: Mapping[str, Any], *, policy: RetryPolicy, sleep: Sleep, deadline: Deadline
+    ) -> None:
         self.server = server
         self.policy = policy
         self.sleep = sleep
+        self.deadline = deadline
         self.connection: smtplib.SMTP | None = None
 
     def _connect(self) -> smtplib.SMTP:
         s = self.server
         context = ssl.create_default_context()
+        timeout = self.deadline.timeout(s["timeout"])
         conn: smtplib.SMTP
         if s["ssl"]:
-            conn = smtplib.SMTP_SSL(s["host"], s["port"], timeout=s["timeout"], context=context)
+            conn = _WatchedSMTPSSL(
+                s["host"], s["port"], timeout=timeout, context=context, deadline=self.deadline
+            )
         else:
-            conn = smtplib.SMTP(s["host"], s["port"], timeout=s["timeout"])
+            conn = _WatchedSMTP(s["host"], s["port"], timeout=timeout, deadline=self.deadline)
         try:
             conn.ehlo()
             if s["starttls"]:
@@ -123,6 +263,7 @@ class SmtpSession:
     def send(self, mail: EmailMessage) -> list[str]:
         """Send *mail*; the recipients the server refused (if it accepted the others)."""
         for attempt in range(1, self.policy.attempts + 1):
+            self.deadline.timeout(0)  # raises once the deadline has passed
             try:
                 if self.connection is None:
                     self.connection = self._connect()
@@ -135,6 +276,8 @@ class SmtpSession:
                 raise DeliveryError(f"SMTP login failed ({e.smtp_code}); check the username and password variables") from None
             except smtplib.SMTPResponseException as e:
                 self.close()
+                if self.deadline.expired.is_set():
+                    raise self.deadline.error() from None
                 text = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
                 problem = f"SMTP {e.smtp_code} {text}"
                 if not 400 <= e.smtp_code < 500:
@@ -144,10 +287,12 @@ class SmtpSession:
                 raise DeliveryError(f"SMTP server: {e}") from None
             except (smtplib.SMTPException, OSError) as e:
                 self.close()
+                if self.deadline.expired.is_set():
+                    raise self.deadline.error() from None
                 problem = f"SMTP connection to {self.server['host']}:{self.server['port']} failed: {getattr(e, 'strerror', None) or e or type(e).__name__}"
             if attempt == self.policy.attempts:
                 raise DeliveryError(f"{problem} (gave up after {attempt} attempts)")
-            self.sleep(self.policy.delay(attempt))
+            _pause(self.policy.delay(attempt), problem, self.sleep, self.deadline)
         raise AssertionError("unreachable")
 
     def close(self) -> None:
