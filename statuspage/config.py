@@ -42,6 +42,9 @@ TOP_LEVEL_KEYS = {
 }
 COMPONENT_KEYS = {"id", "name", "description", "start_date"}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
+ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
+# Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
+MAX_COMPONENTS = 1_000
 
 
 def suggest(word: object, choices: list[str]) -> str:
@@ -138,6 +141,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             err(key, f"unknown setting {key!r}{suggest(key, list(TOP_LEVEL_KEYS))}")
+    _refuse_line_breaks(data, path, problems)
 
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -195,6 +199,10 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         return value
 
     components, groups = _components(data, path, problems)
+    if len(components) > MAX_COMPONENTS:
+        extra = components[MAX_COMPONENTS]
+        message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
+        problems.error(path, extra.line, message)
     extra = {k: data[k] for k in ("notify",) if k in data}
     if len(problems.errors) > before:
         return None
@@ -215,6 +223,30 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         extra=extra,
         path=path,
     )
+
+
+def _refuse_line_breaks(data: YamlMap, path: Path, problems: Problems) -> None:
+    """Names, URLs and the title are one line: they go into headers, calendar
+    properties and page titles, where a CR or LF breaks (or forges) the format."""
+    entries = data.get("components")
+    maps = [data]
+    for entry in entries if isinstance(entries, YamlList) else []:
+        if isinstance(entry, YamlMap):
+            members = entry.get("components")
+            inner = members if isinstance(members, YamlList) else []
+            maps += [entry, *(m for m in inner if isinstance(m, YamlMap))]
+    for entry in maps:
+        for key in (*ONE_LINE_KEYS, "description"):
+            value = entry.get(key)
+            if not isinstance(value, str):
+                continue
+            if "\r" in value:
+                message = f"`{key}:` contains a carriage return (\\r); remove it"
+            elif "\n" in value.strip() and key in ONE_LINE_KEYS:
+                message = f"`{key}:` must be one line of text: it contains a line break"
+            else:
+                continue
+            problems.error(path, entry.line_of(key), message)
 
 
 def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tuple[str, ...]]:

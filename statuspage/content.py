@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from .budget import MarkdownBudget
 from .config import suggest
 from .errors import Problems
 from .model import (
@@ -31,16 +32,59 @@ FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[A-Za-z0-9][A-Za-
 FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance"]
 # `## Identified · 2026-11-20 14:30 +01:00`; `-`, `|` and dashes are accepted
 # as the separator too, since `·` is awkward to type.
-UPDATE_HEADING = re.compile(r"^##(?!#)\s*(?P<status>[A-Za-z][A-Za-z _]*?)\s*(?:·|\||—|–|\s-\s)\s*(?P<at>.+?)\s*$")
+_SEPARATORS = "·|\u2014\u2013-"  # middle dot, bar, em and en dash, hyphen
+_STATUS_WORDS = re.compile(r"[A-Za-z][A-Za-z _]*")
 # Any line starting `Components:` (any case) is a status change, never message text:
 # pairs are `id=status` or `id: status`, split by commas or spaces.
 COMPONENTS_LINE = re.compile(r"^ {0,3}components\s*:(?P<list>.*)$", re.IGNORECASE)  # 4 spaces: code
 COMPONENT_PAIR = re.compile(r"(?P<id>[^\s,=:]+)\s*[=:]\s*(?P<status>[^\s,=:]+)")
-COMPONENT_PAIRS = re.compile(rf"(?:[\s,]*{COMPONENT_PAIR.pattern})+[\s,]*")
+# Pairs need a space or comma between them: with none, `[^\s,=:]+` could split a run
+# of letters in any of n places, and a long bad line took quadratic time.
+_PAIR = re.sub(r"\?P<\w+>", "", COMPONENT_PAIR.pattern)  # the same, without group names
+COMPONENT_PAIRS = re.compile(rf"[\s,]*{_PAIR}(?:[\s,]+{_PAIR})*[\s,]*")
 COMPONENTS_FORM = "`Components: api=partial_outage, db=major_outage`"
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 MAX_FILE_BYTES = 1_000_000
 POSTMORTEM_URL = re.compile(r"^https?://\S+$")
+# Limits far above real use (the largest of 297 real incidents has a 95-character
+# title and a handful of updates) that keep the work and output of one file bounded.
+MAX_TITLE_CHARS = 300
+MAX_UPDATES = 200
+MAX_UNKNOWN_KEYS_SHOWN = 10
+MAX_STATUS_CHANGES = 1_000  # front-matter components plus every `Components:` pair
+MAX_PAGE_BYTES = 4_000_000
+MAX_INCIDENT_OUTPUT_BYTES = 64_000_000
+# For the estimate of what an incident writes (measured on built sites).
+_CHANGE_BYTES = 60  # a status change as rendered: the component's name and its status
+_UPDATE_BYTES = 2_000  # an update's markup around its text
+_SITE_COPIES = 12
+MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """*text* cut to *limit* characters, so an error message never echoes a huge line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def split_update_heading(line: str) -> tuple[str, str] | None:
+    """(status, time) of `## <Status> · <time>`, or None; linear in the line's length.
+
+    No regex: a pattern with adjacent optional spaces backtracks quadratically
+    over a heading padded with tens of thousands of spaces."""
+    rest = line[2:]
+    cut = next((i for i, c in enumerate(rest) if c in _SEPARATORS), -1)
+    if cut < 0:
+        return None
+    width = 1
+    if rest[cut] == "-":  # a hyphen separates only between spaces, as in `Resolved - 14:30`
+        if not (rest[cut - 1 : cut].isspace() and rest[cut + 1 : cut + 2].isspace()):
+            return None
+        width = 2
+    status, at = rest[:cut].strip(), rest[cut + width :].strip()
+    if not at or not _STATUS_WORDS.fullmatch(status):
+        return None
+    return status, at
 
 
 @dataclass(frozen=True)
@@ -142,13 +186,27 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         return None
     zone = config.timezone
 
-    for key in front:
-        if key not in FRONT_MATTER_KEYS:
-            problems.error(path, front.line_of(key), f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+    unknown = [key for key in front if key not in FRONT_MATTER_KEYS]
+    for key in unknown[:MAX_UNKNOWN_KEYS_SHOWN]:
+        expected = ", ".join(FRONT_MATTER_KEYS)
+        hint = suggest(key, FRONT_MATTER_KEYS)
+        message = f"unknown key {shorten(str(key))!r}{hint} (expected: {expected})"
+        problems.error(path, front.line_of(key), message)
+    if len(unknown) > MAX_UNKNOWN_KEYS_SHOWN:
+        rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
+        message = f"and {len(rest):,} more unknown keys (not listed)"
+        problems.error(path, front.line_of(rest[0]), message)
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         problems.error(path, front.line_of("title") if "title" in front else 1, "`title:` is required")
         title = ""
+    elif len(title.strip()) > MAX_TITLE_CHARS:
+        length = len(title.strip())
+        message = (
+            f"`title:` is {length:,} characters long; "
+            f"keep it under {MAX_TITLE_CHARS} and put details in an update"
+        )
+        problems.error(path, front.line_of("title"), message)
 
     window = None
     if "maintenance" in front:
@@ -188,6 +246,7 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         for u in updates:
             if u.at > final.at and not u.status.is_final:
                 problems.error(path, u.line, f"update '{u.status.word}' comes after the incident was {final.status.word} (line {final.line}); reopen with a new incident file, or fix the times")
+    _check_output_size(path, text, components, updates, front.line_of("components") or 1, problems)
     if len(problems.errors) > before:
         return None
     return Incident(
@@ -200,6 +259,47 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         postmortem_url=postmortem,
         maintenance=window,
     )
+
+
+def _check_output_size(
+    path: Path,
+    text: str,
+    components: list[tuple[str, ComponentStatus]],
+    updates: list[Update],
+    line: int,
+    problems: Problems,
+) -> None:
+    """Refuse an incident whose pages would be far larger than its file.
+
+    Its page holds its text (escaping can quadruple `<` and `&`) and a row per status
+    change, and each component it touches repeats it in that component's feeds: 10,000
+    components in one incident once wrote 1.5 GB. Estimated from the source, before any work."""
+    changes = len(components) + sum(len(u.components) for u in updates)
+    if changes > MAX_STATUS_CHANGES:
+        problems.error(
+            path, line, f"{changes:,} component status changes in one incident (the limit is "
+            f"{MAX_STATUS_CHANGES:,}); list fewer components or split the incident"
+        )  # fmt: skip
+        return
+    escapes = sum(text.count(c) for c in "<>&")
+    page = len(text.encode()) + 4 * escapes + _CHANGE_BYTES * changes + _UPDATE_BYTES * len(updates)
+    changed = (cid for u in updates for cid, _ in u.components)
+    touched = len({cid for cid, _ in components}.union(changed))
+    # Its page, the site's feeds and API files, and an Atom and an RSS feed per component.
+    written = page * (_SITE_COPIES + 2 * touched)
+    if page > MAX_PAGE_BYTES:
+        mb = MAX_PAGE_BYTES // 1_000_000
+        problems.error(
+            path, line, f"the incident's page would be about {page / 1e6:.1f} MB "
+            f"(the limit is {mb} MB); shorten its updates or split it"
+        )  # fmt: skip
+    elif written > MAX_INCIDENT_OUTPUT_BYTES:
+        mb = MAX_INCIDENT_OUTPUT_BYTES // 1_000_000
+        problems.error(
+            path, line, f"the incident would write about {written / 1e6:,.0f} MB (its page, "
+            f"repeated in the feeds of its {touched:,} components; the limit is {mb} MB); "
+            "shorten its updates or list fewer components"
+        )  # fmt: skip
 
 
 def impact_of(components: list[tuple[str, ComponentStatus]]) -> Impact:
@@ -240,14 +340,19 @@ def _window(front: YamlMap, path: Path, zone: Any, file_day: date, problems: Pro
 def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems) -> list[Update]:
     allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
     allowed_words = [s.word for s in allowed]
-    blocks: list[tuple[int, re.Match[str] | None, str, list[str]]] = []
+    blocks: list[tuple[int, tuple[str, str] | None, str, list[str]]] = []
     in_fence = False
     for offset, line in enumerate(source.body.split("\n")):
         number = source.body_line + offset
         if FENCE.match(line):
             in_fence = not in_fence
         if not in_fence and line.startswith("##") and not line.startswith("###"):
-            blocks.append((number, UPDATE_HEADING.match(line), line, []))
+            if len(blocks) == MAX_UPDATES:
+                message = f"more than {MAX_UPDATES} updates in one incident; "
+                message += "split it into several files"
+                problems.error(path, number, message)
+                return []
+            blocks.append((number, split_update_heading(line), line, []))
         elif blocks:
             blocks[-1][3].append(line)
         elif line.strip():
@@ -259,15 +364,22 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
     for number, heading, raw, lines in blocks:
         if heading is None:
             if raw:
-                problems.error(path, number, f"cannot read update heading {raw.strip()!r}: write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`")
+                problems.error(
+                    path, number, f"cannot read update heading {shorten(raw.strip())!r}: "
+                    "write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`"
+                )  # fmt: skip
             continue
-        status = IncidentStatus.parse(heading["status"])
+        word, when = heading
+        status = IncidentStatus.parse(word)
         if status is None or status not in allowed:
             kind = "maintenance" if is_maintenance else "incident"
-            problems.error(path, number, f"unknown {kind} status {heading['status']!r}{suggest(heading['status'].lower(), allowed_words)} (expected: {', '.join(allowed_words)})")
+            hint = suggest(shorten(word).lower(), allowed_words)
+            expected = ", ".join(allowed_words)
+            message = f"unknown {kind} status {shorten(word)!r}{hint} (expected: {expected})"
+            problems.error(path, number, message)
             continue
         try:
-            at = parse_timestamp(heading["at"], config.timezone)
+            at = parse_timestamp(when, config.timezone)
         except TimeError as e:
             problems.error(path, number, str(e))
             continue
@@ -284,7 +396,7 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
         _refuse_stray_components_lines(lines, body_line, path, problems)
         message = "\n".join(lines).strip()
         if not message:
-            problems.error(path, number, f"update {heading['status'].strip()!r} has no message: "
+            problems.error(path, number, f"update {shorten(word.strip())!r} has no message: "
                            "write what is happening on the lines below its heading")  # fmt: skip
         updates.append(Update(IncidentStatus(status), at, message, tuple(changes), number))
     updates.sort(key=lambda u: (u.at, -u.line))
@@ -333,6 +445,29 @@ def incident_files(root: Path) -> list[Path]:
     return sorted(found, key=lambda p: p.name)  # one folder: by name is by path, and much cheaper
 
 
+def misnamed_files(root: Path) -> list[tuple[Path, str]]:
+    """Files in incidents/ meant as incidents but never read, each with what to do: skipping
+    `x.MD` or `..2026-11-20-x.md` silently would let `check` pass an incident nobody sees."""
+    folder = root / INCIDENTS_DIR
+    if not folder.is_dir():
+        return []
+    found = []
+    for p in sorted(folder.iterdir(), key=lambda p: p.name):
+        name = p.name
+        if _CONTROL.search(name):
+            what = "contains a control character (a newline?), so it is never read; rename it"
+        elif name.startswith(".") and name.lower().endswith(".md") and not name.startswith(".#"):
+            # (`.#name` is an editor's lock file, not ours to report)
+            what = f"starts with `.`, so it is never read; rename it to `{name.lstrip('.')}`"
+            what += " or delete it"
+        elif name.lower().endswith(".md") and not name.endswith(".md"):
+            what = f"ends in `{name[-3:]}`, so it is never read; rename it to `{name[:-3]}.md`"
+        else:
+            continue
+        found.append((p, f"the file name {what}"))
+    return found
+
+
 class IncidentCache(Protocol):
     """Parsed incidents kept between builds (cache.py), by file name and contents."""
 
@@ -342,8 +477,15 @@ class IncidentCache(Protocol):
 def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
+    budget = MarkdownBudget()
     folder = SiteFolder(root)
+    misnamed = misnamed_files(root)
+    for path, what_to_do in misnamed:
+        problems.error(path, 1, what_to_do)
+    reported = {path for path, _ in misnamed}
     for path in incident_files(root):
+        if path in reported:
+            continue
         try:
             folder.file(f"{INCIDENTS_DIR}/{path.name}")
         except OutsideSite as e:
@@ -354,6 +496,6 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
             continue
         incident = cache.load(path, config, problems) if cache else load_incident(path, config, problems)
         if incident is not None:
-            incidents.append(incident)
+            incidents.append(budget.apply(incident, path, problems))
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)
     return incidents

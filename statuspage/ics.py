@@ -41,11 +41,11 @@ def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    name = xml_text(f"{config.title}: {gettext('Scheduled maintenance')}")
+    name = _text(f"{config.title}: {gettext('Scheduled maintenance')}")
     calendar.add("name", name)  # RFC 7986
     calendar.add("x-wr-calname", name)  # what Apple, Google and Outlook show
     if config.description:
-        calendar.add("description", xml_text(config.description))
+        calendar.add("description", _text(config.description))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same, for Outlook
     calendar.add("source", config.base_url + CALENDAR)
@@ -82,8 +82,8 @@ def _event(site: Site, incident: Incident, now: datetime) -> Event:
     event.add("last-modified", _utc(revised))
     event.add("dtstart", _utc(window.start))
     event.add("dtend", _utc(end))
-    event.add("summary", xml_text(incident.title))
-    event.add("description", xml_text(_description(site, incident, now)))
+    event.add("summary", _text(incident.title))
+    event.add("description", _text(_description(site, incident, now)))
     event.add("url", f"{config.base_url}incidents/{incident.id}/")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Someone else's maintenance must not make a subscriber look busy.
@@ -110,6 +110,12 @@ def _description(site: Site, incident: Incident, now: datetime) -> str:
         lines += ["", f"{gettext(LABELS[update.status.word])} · {fmt.datetime(update.at)}", body]
     lines += ["", f"{config.base_url}incidents/{incident.id}/"]
     return "\n".join(lines).strip()
+
+
+def _text(text: str) -> str:
+    """*text* for a TEXT property: a lone CR would end the content line early in readers
+    that split on it, so every line break becomes the LF that icalendar escapes."""
+    return xml_text(text).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _utc(moment: datetime) -> datetime:

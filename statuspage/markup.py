@@ -10,6 +10,10 @@ from functools import lru_cache
 import markdown
 import nh3
 
+from .budget import MAX_SCAN as _MAX_SCAN
+from .budget import PARAGRAPHS as _PARAGRAPHS
+from .budget import OverBudget, scan_cost
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h3", "h4", "h5", "h6",
     "hr", "i", "ins", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
@@ -22,10 +26,8 @@ _MAX_DEPTH = 4 * _MAX_NESTING
 _OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 # Python-Markdown rescans the rest of a paragraph at every unmatched `[` or `<`
 # and rebuilds it at every emphasis, code span, link or entity it finds,
-# so a paragraph of thousands of them takes minutes. Past this many
+# so a paragraph of thousands of them takes minutes. Past _MAX_SCAN
 # (openers x paragraph length) such a paragraph is shown as escaped text instead.
-_MAX_SCAN = 2_000_000
-_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -40,13 +42,19 @@ def _converter() -> markdown.Markdown:
 _md = _converter()
 
 
-@lru_cache(maxsize=65536)
+def escaped_text(source: str) -> str:
+    return "<pre>" + nh3.clean_text(source) + "</pre>"
+
+
+@lru_cache(maxsize=65536, typed=True)  # typed: an OverBudget body is not the str it equals
 def render_markdown(source: str, top: int | None = None) -> str:
     """HTML for a Markdown body: converted, then cleaned with an allow-list.
 
     Headings are demoted two levels, so a message never outranks the page's own; with
     *top*, they continue the page's outline instead: the first is h<top>, and none is
     more than one level below the heading before it (see _outline)."""
+    if isinstance(source, OverBudget):
+        return escaped_text(source)
     try:
         text, aside = _set_aside_rescans(_flatten_nesting(source))
         html = _md.reset().convert(text)
@@ -131,8 +139,7 @@ def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
     out = []
     for part, sep in zip(parts, seps, strict=True):
         fences = sum(1 for line in part.split("\n") if _FENCE.match(line))
-        openers = sum(part.count(c) for c in "[<&\\*_`!")
-        if not in_fence and not fences and openers * len(part) > _MAX_SCAN:
+        if not in_fence and not fences and scan_cost(part) > _MAX_SCAN:
             token = f"statuspageaside{len(aside)}x"
             aside[token] = htmllib.escape(part.strip(), quote=False)
             part = token

@@ -6,6 +6,7 @@ in the site's own site-templates/ replaces it, and may extend `default/NAME`.
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import status as st
 from .status import AUTOMATIC_MESSAGES, N_
@@ -95,6 +96,25 @@ class _CompiledTemplates(jinja2.BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+def _escaping(catalog: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
+    """gettext callables whose translations are escaped wherever the template autoescapes.
+
+    Jinja's newstyle gettext marks every translation as safe HTML, but a site's own
+    translations/<lang>.po is operator text like any other field: `<img onerror>`
+    there must show as text. (The shipped catalogs hold no markup.)"""
+
+    def escaped(lookup: Callable[..., str]) -> Callable[..., str]:
+        @jinja2.pass_context
+        def call(context: jinja2.runtime.Context, *args: Any) -> str:
+            text = lookup(*args)
+            return escape(text) if context.eval_ctx.autoescape else text
+
+        return call
+
+    names = ("gettext", "ngettext", "pgettext", "npgettext")
+    return {name: escaped(getattr(catalog, name)) for name in names}
+
+
 class _SiteTemplates(jinja2.FileSystemLoader):
     """The site's own site-templates/, read only through the site-folder gate: a template
     that is a link out of the site is not there (and `check` reports it)."""
@@ -128,7 +148,7 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         auto_reload=False,  # one environment per build: no need to stat templates on every page
         bytecode_cache=_COMPILED,
     )
-    env.install_gettext_translations(site_translations(root, language), newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(**_escaping(site_translations(root, language)), newstyle=True)  # type: ignore[attr-defined]
     # Messages sit under an h3 (the update's, or the incident's on the front page).
     env.filters["markdown"] = lambda text: Markup(render_markdown(text, top=4))
     env.filters["plain_text"] = plain_text

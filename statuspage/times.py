@@ -15,6 +15,7 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+_MAX_TIMESTAMP_CHARS = 100  # `2026-11-20T14:02:03.123456 +01:00` is 33
 _TIMESTAMP = re.compile(
     r"""^\s*(?P<date>\d{4}-\d{2}-\d{2})
     (?:[T\s]+(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?:[.,](?P<frac>\d{1,6})\d*)?)?)?
@@ -50,6 +51,13 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
         text = text.isoformat()
     if not isinstance(text, str):
         raise TimeError(f"expected a timestamp like 2026-11-20 14:02 +01:00, got {text!r}")
+    if len(text) > _MAX_TIMESTAMP_CHARS:
+        # The pattern's optional spaces backtrack quadratically on a long run of them.
+        start = text.strip()[:40]
+        raise TimeError(
+            f"cannot read timestamp {start!r}…: it is {len(text):,} characters long; "
+            "write it as YYYY-MM-DD HH:MM"
+        )
     m = _TIMESTAMP.match(text)
     if not m or (require_time and m["h"] is None):
         raise TimeError(

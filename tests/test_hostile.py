@@ -268,4 +268,5 @@ def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, fmt: str) -> None
     assert len(lines) == 2, lines  # the problem and the summary
     assert "\\n" in lines[0] and "forged.md" in lines[0]
     if fmt == "github":
-        assert lines[0].startswith("::error file=incidents/2026-11-20-x\\n%3A%3Aerror file=forged.md%3A%3Apwned%2Cx.md::")
+        forged = "incidents/2026-11-20-x\\n%3A%3Aerror file=forged.md%3A%3Apwned%2Cx.md"
+        assert lines[0].startswith(f"::error file={forged},line=1::")

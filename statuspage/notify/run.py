@@ -24,6 +24,7 @@ from typing import Any
 from ..model import Site
 from .endpoints import Endpoint, MissingVariables, UnusableValue, redact, resolve
 from .events import Event, events
+from .limits import cap
 from .mail import email_message, unsubscribe_target
 from .messages import Renderer
 from .payloads import FORMATS
@@ -110,6 +111,10 @@ def notify(
         todo = [e for e in unsent if matches(endpoint, e)]
         outcome.filtered = len(unsent) - len(todo)
         record.sent.update(e.id for e in unsent if not matches(endpoint, e))
+        capped = cap(todo)
+        todo = capped.send
+        record.sent.update(e.id for e in capped.skip)
+        outcome.warnings += capped.warnings
         save()
         if dry_run:
             outcome.would_send = todo
