@@ -55,7 +55,7 @@ def serve_saves(site: Path, target: Path, saves: int = 3) -> None:
     (one first build, untimed, then *saves* edits of *target*); prints the best time."""
     import tempfile
 
-    from statuspage.serve import Preview
+    from statuspage.commands.serve import Preview
 
     original = target.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as workdir:

@@ -1,5 +1,5 @@
 """`python -m statuspage` runs the CLI."""
 
-from .cli import main
+from statuspage.commands.main import main
 
 main()

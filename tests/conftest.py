@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from statuspage.build import build
-from statuspage.cli import cli
-from statuspage.output import write_site
-from statuspage.site import load_site
-from statuspage.times import parse_timestamp
+from statuspage.build.pipeline import build
+from statuspage.commands.main import cli
+from statuspage.build.writer import write_site
+from statuspage.source.site import load_site
+from statuspage.source.times import parse_timestamp
 
 REPO = Path(__file__).resolve().parent.parent
 

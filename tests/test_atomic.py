@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import build as build_module
+from statuspage.build import pipeline as build_module
 from statuspage.model import Site
-from statuspage.render import render_pages
+from statuspage.outputs.pages import render_pages
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from statuspage import status as st
+from statuspage.state import status as st
 from statuspage.model import ComponentStatus, IncidentStatus
 
 from .conftest import SiteDir, at
@@ -105,7 +105,7 @@ def test_hostile_title_is_quoted_in_yaml(site_dir: SiteDir) -> None:
 
 
 def test_console_script_runs(site_dir: SiteDir) -> None:
-    result = subprocess.run([sys.executable, "-m", "statuspage.cli", "check", "--source", str(site_dir.root)], capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "statuspage.commands.main", "check", "--source", str(site_dir.root)], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
 
 

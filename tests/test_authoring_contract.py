@@ -236,7 +236,7 @@ def test_update_keeps_a_plain_file_byte_for_byte(site_dir: SiteDir) -> None:
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "statuspage.cli", *args],
+        [sys.executable, "-m", "statuspage.commands.main", *args],
         cwd=cwd,
         capture_output=True,
         text=True,

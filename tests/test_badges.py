@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from statuspage import badges
+from statuspage.outputs import badges
 
 from .test_api import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, SiteDir, add_incidents
 

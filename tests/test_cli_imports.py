@@ -15,7 +15,7 @@ NOW = "2026-11-21T12:00:00Z"
 
 PROBE = """
 import sys
-from statuspage.cli import cli
+from statuspage.commands.main import cli
 try:
     cli.main(sys.argv[1:], prog_name="statuspage")
 except SystemExit as e:

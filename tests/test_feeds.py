@@ -9,8 +9,8 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from statuspage import feeds
-from statuspage.feeds import FeedEvent
+from statuspage.outputs import feeds
+from statuspage.outputs.feeds import FeedEvent
 
 from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, at, parse_html, write
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.cache import _library_versions
+from statuspage.build.cache import _library_versions
 
 from .conftest import REPO
 

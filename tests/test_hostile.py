@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from statuspage.cli import cli
+from statuspage.commands.main import cli
 
 from .conftest import parse_html
 from .inert import assert_inert

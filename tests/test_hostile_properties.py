@@ -11,11 +11,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from statuspage.build import build
-from statuspage.markup import render_markdown
-from statuspage.output import write_site
-from statuspage.site import load_site
-from statuspage.yamlsource import YamlError, parse_yaml
+from statuspage.build.pipeline import build
+from statuspage.outputs.markup import render_markdown
+from statuspage.build.writer import write_site
+from statuspage.source.site import load_site
+from statuspage.source.yamlfile import YamlError, parse_yaml
 
 from .inert import html_fragment_dangers, site_dangers
 

@@ -21,13 +21,13 @@ from babel.messages.pofile import read_po
 from icalendar import Calendar
 from lxml import html as lxml_html
 
-from statuspage.build import build
-from statuspage.i18n import LOCALE_DIR, Formatter, available_languages, translations
+from statuspage.build.pipeline import build
+from statuspage.outputs.i18n import LOCALE_DIR, Formatter, available_languages, translations
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
-from statuspage.postmortem_draft import draft_text
-from statuspage.site import load_site
+from statuspage.commands.postmortem import draft_text
+from statuspage.source.site import load_site
 
 from .conftest import REPO, at, text_of
 

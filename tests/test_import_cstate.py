@@ -12,9 +12,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from statuspage.cli import cli
+from statuspage.commands.main import cli
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
-from statuspage.status import incident_status, is_open, resolved_at
+from statuspage.state.status import incident_status, is_open, resolved_at
 
 from .conftest import REPO, parse_html, text_of, write
 
@@ -70,7 +70,7 @@ class Imported:
         assert self.result.exit_code == 0, self.result.output
         check = run("check", "--source", str(self.into))
         assert check.exit_code == 0, check.output
-        from statuspage.site import load_site
+        from statuspage.source.site import load_site
 
         self.site, _ = load_site(self.into)
         assert self.site is not None
@@ -451,7 +451,7 @@ def test_jenkins_corpus_imports_checks_and_builds(jenkins, tmp_path: Path) -> No
 
 @corpus_only
 def test_jenkins_titles_dates_and_resolved_states_match_the_source(jenkins) -> None:
-    from statuspage.site import load_site
+    from statuspage.source.site import load_site
 
     into, _ = jenkins
     site, _ = load_site(into)

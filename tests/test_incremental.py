@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import incremental, output
-from statuspage.cache import CACHE_DIR
+from statuspage.build import incremental, writer as output
+from statuspage.build.cache import CACHE_DIR
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
 

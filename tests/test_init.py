@@ -7,7 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from statuspage import __version__
-from statuspage.cli import cli
+from statuspage.commands.main import cli
 
 from .conftest import REPO, parse_html, text_of
 

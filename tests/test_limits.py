@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import budget, config, content
-from statuspage.config import load_config
-from statuspage.content import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
+from statuspage.source import budget, config, incident_file as content
+from statuspage.source.config import load_config
+from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
 from statuspage.notify import limits as notify_limits
-from statuspage.site import load_site
+from statuspage.source.site import load_site
 
 from .conftest import SiteDir, parse_html
 from .test_notify import Hooks, add, hook_yaml, run, site_with

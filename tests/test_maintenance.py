@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statuspage import status as st
+from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
 
 from .conftest import SiteDir, at, parse_html, text_of

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from statuspage.badges import AMBER, GREEN
-from statuspage.colours import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, worst_contrast
+from statuspage.outputs.badges import AMBER, GREEN
+from statuspage.source.colours import DARK_BACKGROUNDS, LIGHT_BACKGROUNDS, worst_contrast
 
 from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, parse_html
 

@@ -48,8 +48,8 @@ def test_translation_msgstr_is_escaped_not_markup(site_dir: SiteDir) -> None:
 
 
 def test_translation_in_plain_text_messages_is_not_double_escaped(site_dir: SiteDir) -> None:
-    from statuspage.i18n import site_translations
-    from statuspage.render import environment
+    from statuspage.outputs.i18n import site_translations
+    from statuspage.outputs.pages import environment
 
     write(
         site_dir.root / "translations" / "en.po",

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.output import OutputError
+from statuspage.build.writer import OutputError
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, parse_html, text_of, write
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import postmortems as pm
-from statuspage.blameless import blame_findings
-from statuspage.site import load_site
+from statuspage.source import postmortem_file as pm
+from statuspage.source.blameless import blame_findings
+from statuspage.source.site import load_site
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, at, parse_html, text_of, write
 

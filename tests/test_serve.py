@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from statuspage.cache import CACHE_DIR
-from statuspage.serve import EVENTS_PATH, served_html, widen_csp
+from statuspage.build.cache import CACHE_DIR
+from statuspage.commands.serve import EVENTS_PATH, served_html, widen_csp
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of
 
@@ -227,7 +227,7 @@ def test_serve_watches_what_a_build_reads_and_not_the_output(site_dir: SiteDir, 
     (one inotify watch each), overflow the kernel's queue on every build and miss saves."""
     from watchdog.observers import Observer
 
-    from statuspage.serve import ChangeHandler, Preview, watch
+    from statuspage.commands.serve import ChangeHandler, Preview, watch
 
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     for folder in ("_site/incidents/a", ".git/objects", "node_modules/x", "translations"):

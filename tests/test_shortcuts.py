@@ -15,13 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from statuspage import feeds
-from statuspage import status as st
-from statuspage.api import ApiView
-from statuspage.config import load_config
+from statuspage.outputs import feeds
+from statuspage.state import status as st
+from statuspage.outputs.api import ApiView
+from statuspage.source.config import load_config
 from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Site, Update, Window
-from statuspage.reliability import IMPACTS, quarter_of, quarterly_figures
+from statuspage.state.reliability import IMPACTS, quarter_of, quarterly_figures
 
 from .conftest import CONFIG, at, write
 
@@ -122,7 +122,7 @@ def test_day_bars_sweep_equals_each_days_overlap(spans, minute, start_day) -> No
     must be what that day's overlap with every span gives."""
     from zoneinfo import ZoneInfo
 
-    from statuspage.uptime import Span, start_of_day, uptime_of, worst_over_time
+    from statuspage.state.uptime import Span, start_of_day, uptime_of, worst_over_time
 
     zone = ZoneInfo("America/New_York")  # a DST change (Nov 1 2026) inside the days
     origin = at("2026-10-25 00:00")

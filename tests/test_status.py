@@ -8,7 +8,7 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from statuspage import status as st
+from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Update
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, at

@@ -235,14 +235,14 @@ def test_a_kill_mid_commit_is_repaired_by_the_next_build(site: SiteDir) -> None:
     site.incident("2026-11-20-db.md", INCIDENT.replace("API errors", "Database slow"))
     script = textwrap.dedent(f"""
         import os, signal, sys
-        from statuspage import output
+        from statuspage.build import writer as output
         real = os.replace
         def killed(src, dst):
             real(src, dst)
             if str(dst).startswith({str(out)!r}):
                 os.kill(os.getpid(), signal.SIGKILL)  # after the first file moved in
         output.os.replace = killed
-        from statuspage.cli import cli
+        from statuspage.commands.main import cli
         cli(["build", "--source", {str(site.root)!r}, "--out", {str(out)!r}, "--now", {NOW!r}])
     """)
     killed = subprocess.run(
@@ -381,8 +381,8 @@ def test_a_cache_of_another_format_is_ignored(site: SiteDir) -> None:
 
 def test_an_untouched_cache_is_still_used(site: SiteDir) -> None:
     """Validation must not turn every entry into a miss: the cache would be dead weight."""
-    from statuspage.cache import ParseCache
-    from statuspage.site import load_site
+    from statuspage.build.cache import ParseCache
+    from statuspage.source.site import load_site
 
     assert build_into(site.root, site.root.parent / "first").returncode == 0
     cache = ParseCache(site.root)

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
-from statuspage import uptime
-from statuspage.metrics import metrics
+from statuspage.state import uptime
+from statuspage.outputs.metrics import metrics
 from statuspage.model import ComponentStatus
 
 from .conftest import SiteDir, at, parse_html, text_of

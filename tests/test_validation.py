@@ -118,7 +118,7 @@ def test_bom_and_crlf_are_fine(site_dir: SiteDir) -> None:
 def test_missing_config(tmp_path) -> None:
     from click.testing import CliRunner
 
-    from statuspage.cli import cli
+    from statuspage.commands.main import cli
 
     result = CliRunner().invoke(cli, ["check", "--source", str(tmp_path)])
     assert result.exit_code == 1

@@ -41,15 +41,15 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..config import CONFIG_NAME, ID_PATTERN, suggest
-from ..content import INCIDENTS_DIR, parse_incident
-from ..errors import Problem, Problems, UsageError
-from ..i18n import language_tag
-from ..markup import plain_text
-from ..model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
-from ..times import TimeError, format_timestamp, localize, parse_timestamp
-from ..yamlsource import YamlError, YamlMap, parse_yaml
-from .cstate_text import Kind, Part, convert_shortcodes, demote_headings, split_parts
+from statuspage.source.config import CONFIG_NAME, ID_PATTERN, suggest
+from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
+from statuspage.errors import Problem, Problems, UsageError
+from statuspage.outputs.i18n import language_tag
+from statuspage.outputs.markup import plain_text
+from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
+from statuspage.source.times import TimeError, format_timestamp, localize, parse_timestamp
+from statuspage.source.yamlfile import YamlError, YamlMap, parse_yaml
+from statuspage.importers.cstate_text import Kind, Part, convert_shortcodes, demote_headings, split_parts
 
 CONFIG_FILES = ("hugo.yaml", "hugo.yml", "hugo.toml", "config.yaml", "config.yml", "config.toml")
 ISSUES_DIR = Path("content") / "issues"

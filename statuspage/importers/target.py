@@ -8,10 +8,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from ..config import CONFIG_NAME
-from ..content import INCIDENTS_DIR, incident_files
-from ..errors import ContentError, UsageError
-from ..site import load_site
+from statuspage.source.config import CONFIG_NAME
+from statuspage.source.incident_file import INCIDENTS_DIR, incident_files
+from statuspage.errors import ContentError, UsageError
+from statuspage.source.site import load_site
 
 
 def existing_files(files: dict[str, str], into: Path) -> list[Path]:

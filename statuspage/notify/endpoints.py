@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from ..config import suggest
-from ..errors import Problems
-from ..model import Config
-from ..yamlsource import YamlList, YamlMap
+from statuspage.source.config import suggest
+from statuspage.errors import Problems
+from statuspage.model import Config
+from statuspage.source.yamlfile import YamlList, YamlMap
 
 WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
 SECTION_KEYS = ("webhooks", "email")

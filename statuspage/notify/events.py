@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from .. import status as st
-from ..postmortems import ANCHOR as POSTMORTEM_ANCHOR
-from ..postmortems import PublishedPostmortems
-from ..model import ComponentStatus, Incident, IncidentStatus, Site, Update
+from statuspage.state import status as st
+from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
+from statuspage.source.postmortem_file import PublishedPostmortems
+from statuspage.model import ComponentStatus, Incident, IncidentStatus, Site, Update
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .events import Event
+from statuspage.notify.events import Event
 
 MAX_PER_RUN = 100
 MAX_PER_INCIDENT = 10

@@ -15,7 +15,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .messages import Message
+from statuspage.notify.messages import Message
 
 
 def message_id(event_id: str, base_url: str) -> str:

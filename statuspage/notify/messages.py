@@ -13,13 +13,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..i18n import Formatter, site_translations
-from ..markup import plain_text, render_markdown
-from ..model import Component, ComponentStatus, Site
-from ..render import environment
-from ..status import AUTOMATIC_MESSAGES
-from ..times import isoformat
-from .events import Event
+from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.markup import plain_text, render_markdown
+from statuspage.model import Component, ComponentStatus, Site
+from statuspage.outputs.pages import environment
+from statuspage.state.status import AUTOMATIC_MESSAGES
+from statuspage.source.times import isoformat
+from statuspage.notify.events import Event
 
 TEMPLATES = ("subject.txt", "message.txt", "email.txt", "email.html")
 

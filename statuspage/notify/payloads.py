@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..model import Impact
-from .messages import Message
+from statuspage.model import Impact
+from statuspage.notify.messages import Message
 
 PAYLOAD_VERSION = 1
 # Colours by what readers should feel: green over, blue planned, then by impact.

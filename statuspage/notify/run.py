@@ -21,15 +21,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ..model import Site
-from .endpoints import Endpoint, MissingVariables, UnusableValue, redact, resolve
-from .events import Event, events
-from .limits import cap
-from .mail import email_message, unsubscribe_target
-from .messages import Renderer
-from .payloads import FORMATS
-from .state import EndpointState, load_state, save_state
-from .transport import Deadline, DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
+from statuspage.model import Site
+from statuspage.notify.endpoints import Endpoint, MissingVariables, UnusableValue, redact, resolve
+from statuspage.notify.events import Event, events
+from statuspage.notify.limits import cap
+from statuspage.notify.mail import email_message, unsubscribe_target
+from statuspage.notify.messages import Renderer
+from statuspage.notify.payloads import FORMATS
+from statuspage.notify.state import EndpointState, load_state, save_state
+from statuspage.notify.transport import Deadline, DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from typing import Any, Protocol
 
-from .. import __version__
+from statuspage import __version__
 
 Sleep = Callable[[float], None]
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build import build
-from statuspage.output import write_site
-from statuspage.site import load_site
+from statuspage.build.pipeline import build
+from statuspage.build.writer import write_site
+from statuspage.source.site import load_site
 
 from ..conftest import REPO, at
 

@@ -1,0 +1,1 @@
+"""The one pipeline: keys -> reuse or render -> the one writer (stage, journal, swap)."""

@@ -1,0 +1,382 @@
+"""The build cache: `.statuspage-cache/` in the site folder, safe to delete at any time.
+
+It holds what earlier builds worked out, each piece under a key made of everything
+it was made from, so a stale entry is never used, only missed:
+
+- `incidents.json`: each incident file's parse (the Incident and its problems), keyed
+  by the file's name and bytes, the parsed config and the package's own code;
+- `build-<out>.json`, one per output folder: the key of every page written there (its
+  inputs, `now` included), and the digest, size and mtime of every file written (the
+  manifest), so a rebuild renders and writes only what changed.
+
+Plain JSON, never pickle: the folder lives in a repository that others may commit to,
+and loading a cache must never run code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from statuspage import __version__
+from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
+from statuspage.errors import _CONTROL, Problem, Problems
+from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+from statuspage.source.site_folder import SiteFolder
+from statuspage.theme import TEMPLATES_DIR, default_templates_dir
+from statuspage.source.yamlfile import unusable_character
+
+CACHE_DIR = ".statuspage-cache"
+FORMAT = 1  # bump when the files' layout changes
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICRO = timedelta(microseconds=1)
+
+
+def digest(*parts: str | bytes) -> str:
+    """A short, collision-safe hash of *parts* (blake2b, 128 bits)."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: ("ab","c") != ("a","bc")
+        h.update(data)
+    return h.hexdigest()
+
+
+def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> str:
+    """Names and bytes of every file under *folder* (sorted), or "" when there is none."""
+    if not folder.is_dir():
+        return ""
+    parts: list[str | bytes] = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        if suffixes is None or path.suffix in suffixes:
+            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+@cache
+def code_fingerprint() -> str:
+    """The package version and its own code, catalogs and default theme: a developer's
+    edit to any of them invalidates the cache even without a new version number."""
+    package = Path(__file__).parent.parent
+    return digest(
+        __version__, str(FORMAT), *_library_versions(),
+        _files_digest(package, suffixes=(".py", ".mo", ".html", ".css", ".txt")),
+        _files_digest(default_templates_dir()),
+    )  # fmt: skip
+
+
+# Libraries whose output ends up in the site: a new version may change the bytes.
+_LIBRARIES = (
+    "jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel", "feedgen",
+    "icalendar", "pyyaml", "lxml",
+)  # fmt: skip
+
+
+def _library_versions() -> list[str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in _LIBRARIES:
+        try:
+            found.append(f"{name}={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name}=?")
+    return found
+
+
+def user_templates_fingerprint(root: Path) -> str:
+    """The site's own site-templates/ (empty string when it has none)."""
+    folder = root / TEMPLATES_DIR
+    if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
+        return ""
+    if SiteFolder(root).links_out(TEMPLATES_DIR):
+        return "links out"  # refused by `check`; never read for a key either
+    return _files_digest(folder)
+
+
+def config_key(config: Config) -> str:
+    """The config as a cache key: every setting, but not where the file is (which only
+    error messages show), so `--source site` and `--source /abs/site` share a cache."""
+    return repr(replace(config, path=None))
+
+
+def _write_json(path: Path, data: Any) -> None:
+    """Atomically: a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(json.dumps(data, separators=(",", ":")))  # dumps: C encoder; dump() streams in Python
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _read_json(path: Path) -> Any:
+    """The file's data, or None if it is missing or damaged (a cache is only ever a hint)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+# -- incidents as plain JSON ---------------------------------------------------
+
+_STATUSES = {int(s): s for s in IncidentStatus}
+_COMPONENT_STATUSES = list(ComponentStatus)
+_IMPACTS = list(Impact)
+
+
+def _micros(moment: datetime) -> int:
+    return (moment - _EPOCH) // _MICRO
+
+
+def _moment(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def encode_incident(i: Incident) -> list[Any] | None:
+    """*i* as JSON values (None if it holds something JSON cannot carry back exactly)."""
+    moments = [u.at for u in i.updates] + ([i.maintenance.start, i.maintenance.end] if i.maintenance else [])
+    if any(m.tzinfo is not UTC for m in moments):
+        return None
+    return [
+        i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],
+        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line, u.automatic]
+         for u in i.updates],
+        i.path, i.postmortem_url,
+        [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
+    ]  # fmt: skip
+
+
+def decode_incident(r: Any, name: str, known: frozenset[str]) -> Incident | None:
+    """The Incident *r* encodes, or None unless it is one that parsing the file *name*
+    could have given under a config with the *known* component ids. The cache is a file
+    anyone can commit: an entry must not carry what a source could not (a `javascript:`
+    link, control characters, unknown components), whatever its key says."""
+    try:
+        incident = _decode(r, known)
+    except (TypeError, ValueError, KeyError, IndexError, OverflowError):
+        return None
+    return incident if _could_be_parsed(incident, name) else None
+
+
+def _decode(r: Any, known: frozenset[str]) -> Incident:
+    """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
+    ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
+
+    def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
+        found = []
+        for pair in _list(value):
+            cid, status = _fields(pair, 2)
+            if type(cid) is not str or cid not in known:
+                raise ValueError("unknown component")
+            found.append((cid, _pick(_COMPONENT_STATUSES, status)))
+        return tuple(found)
+
+    def update(u: Any) -> Update:
+        status, at, body, cs, line, automatic = _fields(u, 6)
+        if automatic is not False or _int(line) < 1:  # written by state, never parsed from a file
+            raise ValueError("not a parsed update")
+        status_ = _STATUSES[_int(status)]
+        return Update(status_, _moment(_int(at)), _str(body), changes(cs), line, False)
+
+    start_end = None if window is None else tuple(_moment(_int(m)) for m in _fields(window, 2))
+    return Incident(
+        id=_str(ident), title=_str(title), impact=_pick(_IMPACTS, impact),
+        components=changes(components),
+        updates=tuple(update(u) for u in _list(updates)), path=_str(path),
+        postmortem_url=None if postmortem is None else _str(postmortem),
+        maintenance=None if start_end is None else Window(*start_end),
+    )  # fmt: skip
+
+
+def _could_be_parsed(i: Incident, name: str) -> bool:
+    """The invariants content.parse_incident guarantees for the file *name*."""
+    texts = [i.title, i.path, *(u.body for u in i.updates)]
+    return (
+        FILE_NAME.match(name) is not None and i.id == name.removesuffix(".md")
+        and i.title == i.title.strip() != "" and bool(i.updates)
+        and not any(unusable_character(t) for t in texts) and "\r" not in "".join(texts)
+        and (i.postmortem_url is None or POSTMORTEM_URL.match(i.postmortem_url) is not None)
+        and (i.maintenance is None or i.maintenance.end > i.maintenance.start)
+    )  # fmt: skip
+
+
+def _fields(value: Any, count: int) -> list[Any]:
+    if type(value) is not list or len(value) != count:
+        raise TypeError("not the shape the cache writes")
+    return value
+
+
+def _list(value: Any) -> list[Any]:
+    if type(value) is not list:
+        raise TypeError("not a list")
+    return value
+
+
+def _str(value: Any) -> str:
+    if type(value) is not str:
+        raise TypeError("not a string")
+    return value
+
+
+def _int(value: Any) -> int:
+    if type(value) is not int:  # bool is not an int here
+        raise TypeError("not an integer")
+    return value
+
+
+def _pick(values: list[Any], index: Any) -> Any:
+    """values[index] for an index we could have written (never a negative one)."""
+    if not 0 <= _int(index) < len(values):
+        raise IndexError("no such value")
+    return values[index]
+
+
+def _problems(value: Any) -> list[Problem] | None:
+    """A cached entry's problems, if each is a (path, line, message, severity) we could write."""
+    try:
+        found = [_fields(p, 4) for p in _list(value)]
+        problems = [Problem(_str(p), _int(n), _str(text), _str(kind)) for p, n, text, kind in found]
+    except TypeError:
+        return None
+    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message)
+             for p in problems)  # fmt: skip
+    return problems if ok else None
+
+
+class ParseCache:
+    """Parsed incident files, reused while a file's bytes, the config and the code are the same."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "incidents.json"
+        self.entries: dict[str, list[Any]] = {}
+        self.used: dict[str, list[Any]] = {}
+        self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
+        self.key: str | None = None
+        self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
+        self.hits = self.misses = 0
+        self._loaded: Any = _read_json(self.path)
+        self._decoded: dict[str, Incident] = {}  # file digest -> its Incident, for the next run in this process
+        self._unsaved = False  # an earlier run in this process changed what is known
+
+    def _start(self, config: Config) -> None:
+        self.key = digest(code_fingerprint(), config_key(config))
+        self.known = frozenset(config.component_ids)
+        data = self._loaded
+        ours = isinstance(data, dict) and data.get("format") == FORMAT
+        if ours and data.get("key") == self.key and isinstance(data.get("files"), dict):
+            self.entries = data["files"]
+        else:
+            self._decoded = {}
+        self._loaded = None
+
+    def next_run(self) -> None:
+        """Ready for another build in this process (`serve`): what this run parsed is
+        what is known, and incidents already decoded are handed out again as they are
+        (they are immutable), so a save costs the parse of the files it changed."""
+        if self.key is None:
+            return  # this run never got to the incidents: what was known still is
+        self._unsaved = self._unsaved or self._changed()
+        known = {entry[0] for entry in self.used.values()}
+        self._decoded = {key: incident for key, incident in self._decoded.items() if key in known}  # edited away: gone
+        self._loaded = {"format": FORMAT, "key": self.key, "files": self.used}
+        self.key, self.entries, self.used, self.digests = None, {}, {}, {}
+        self.hits = self.misses = 0
+
+    def _cached(
+        self, entry: Any, key: str, name: str
+    ) -> tuple[Incident | None, list[Problem]] | None:
+        """(incident, problems) from a cache entry for the file's *key*, if it holds up (else
+        None: parse the file)."""
+        if type(entry) is not list or len(entry) != 3 or entry[0] != key:
+            return None
+        found = _problems(entry[2])
+        if found is None:
+            return None
+        incident = self._decoded.get(key)
+        if incident is None and entry[1] is not None:
+            incident = decode_incident(entry[1], name, self.known)
+            if incident is None:
+                return None  # damaged or edited: the file is parsed again and the entry replaced
+            self._decoded[key] = incident
+        elif entry[1] is None and not any(p.is_error for p in found):
+            return None  # no incident, yet no error saying why: not something we wrote
+        return incident, found
+
+    def _changed(self) -> bool:
+        return self.misses > 0 or len(self.used) != len(self.entries)
+
+    def load(self, path: Path, config: Config, problems: Problems) -> Incident | None:
+        """What content.load_incident gives for *path*, from the cache when its bytes are known."""
+        if self.key is None:
+            self._start(config)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return load_incident(path, config, problems)  # reports why it cannot be read
+        key = digest(path.name, data)
+        entry = self.entries.get(path.name)
+        cached = self._cached(entry, key, path.name)
+        if cached is not None:
+            self.hits += 1
+            incident, found_before = cached
+            problems.items += found_before
+        else:
+            self.misses += 1
+            entry = None
+            before = len(problems.items)
+            incident = load_incident(path, config, problems, data)
+            found = problems.items[before:]
+            encoded = encode_incident(incident) if incident is not None else None
+            if incident is None or encoded is not None:
+                entry = [key, encoded, [[p.path, p.line, p.message, p.severity] for p in found]]
+        if entry is not None:
+            self.used[path.name] = entry
+        if incident is not None:
+            self.digests[incident.id] = key
+        return incident
+
+    def save(self) -> None:
+        """Keep the entries of this run's files (deleted files drop out); skipped when nothing changed."""
+        if self.key is None or not (self._unsaved or self._changed()):
+            return
+        with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
+            _write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})
+
+
+class BuildState:
+    """What the last build into one output folder wrote: page keys and the file manifest."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
+        data = _read_json(self.path)
+        ok = isinstance(data, dict) and data.get("format") == FORMAT and data.get("code") == code_fingerprint()
+        self.site_key: str | None = data.get("site") if ok else None
+        self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
+        self.files: dict[str, list[Any]] = data.get("files", {}) if ok else {}  # path -> [digest, size, mtime_ns]
+        self.warnings: list[str] = data.get("warnings", []) if ok else []
+
+    def forget(self) -> None:
+        """Trust nothing recorded (the output was changed behind our back)."""
+        self.site_key, self.pages, self.files = None, {}, {}
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
+            "warnings": self.warnings, "pages": self.pages, "files": self.files,
+        }  # fmt: skip
+        with contextlib.suppress(OSError):
+            _write_json(self.path, data)

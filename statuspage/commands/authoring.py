@@ -1,0 +1,244 @@
+"""`new`, `update`, `resolve`: write incident files the way a careful human would.
+
+New updates go on top of the body (newest first, as pages show them); the rest
+of the file is never rewritten. Every change is validated before it is written,
+and written atomically, so a refused command leaves the file untouched.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import yaml
+
+from statuspage.source.config import slugify, suggest
+from statuspage.source.incident_file import (
+    FILE_NAME,
+    INCIDENTS_DIR,
+    component_id,
+    incident_files,
+    parse_incident,
+    split_front_matter,
+)
+from statuspage.errors import Problems, UsageError
+from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Window
+from statuspage.state.status import incident_status
+from statuspage.source.times import format_timestamp
+
+
+@dataclass(frozen=True)
+class Change:
+    """A component status change given on the command line as `id=status`."""
+
+    component: str
+    status: ComponentStatus
+
+
+def parse_component_options(values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None) -> list[Change]:
+    changes = []
+    for value in values:
+        typed, sep, word = value.partition("=")
+        typed = typed.strip()
+        cid = component_id(typed, config.component_ids)
+        if cid is None:
+            known = ", ".join(config.component_ids) or "none; add them to statuspage.yaml"
+            hint = suggest(typed, config.component_ids)
+            raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
+        if not sep:
+            if default is None:
+                raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")
+            changes.append(Change(cid, default))
+            continue
+        status = ComponentStatus.parse(word)
+        if status is None:
+            raise UsageError(f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})")
+        changes.append(Change(cid, ComponentStatus(status)))
+    return changes
+
+
+EMPTY_MESSAGE = (
+    "the update has no message: say what is happening with -m TEXT "
+    "(or -m - to read it from standard input)"
+)
+
+
+def find_incident(root: Path, ref: str) -> Path:
+    """An incident file from its id, its path, or an unambiguous part of its slug."""
+    as_path = Path(ref)
+    if as_path.suffix == ".md" and as_path.is_file():
+        return as_path
+    if (root / as_path).is_file() and as_path.suffix == ".md":
+        return root / as_path
+    files = incident_files(root)
+    ref_id = as_path.name.removesuffix(".md")
+    exact = [p for p in files if p.stem == ref_id]
+    if exact:
+        return exact[0]
+    matches = [p for p in files if ref_id.lower() in p.stem.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        raise UsageError(f"no incident matches {ref!r} in {root / INCIDENTS_DIR}")
+    listed = ", ".join(p.stem for p in matches[:6])
+    raise UsageError(f"{ref!r} matches several incidents ({listed}); give the full id")
+
+
+def update_block(status: IncidentStatus, at: datetime, message: str, changes: list[Change], config: Config) -> str:
+    heading = f"## {_heading_word(status)} · {format_timestamp(at, config.timezone)}"
+    lines = [heading]
+    if changes:
+        lines.append("Components: " + ", ".join(f"{c.component}={c.status.word}" for c in changes))
+    lines.append("")
+    if message.strip():
+        lines += [message.strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _heading_word(status: IncidentStatus) -> str:
+    return status.word.replace("_", " ").capitalize()
+
+
+def new_incident_text(
+    config: Config, title: str, at: datetime, status: IncidentStatus, message: str,
+    changes: list[Change], impact: Impact | None, window: Window | None,
+) -> str:  # fmt: skip
+    front: dict[str, object] = {"title": title}
+    if impact is not None:
+        front["impact"] = impact.word
+    if window is not None:
+        zone = config.timezone
+        front["maintenance"] = {"start": format_timestamp(window.start, zone), "end": format_timestamp(window.end, zone)}
+    if changes:
+        front["components"] = {c.component: c.status.word for c in changes}
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{head}---\n\n{update_block(status, at, message, [], config)}"
+
+
+def create_incident(
+    root: Path, config: Config, title: str, *, at: datetime, status: IncidentStatus | None, message: str,
+    changes: list[Change], impact: Impact | None, window: Window | None = None,
+) -> Path:  # fmt: skip
+    """Write a new incident (or maintenance, with *window*) file and return its path."""
+    if not title.strip():
+        raise UsageError("the title must not be empty")
+    if status is None:
+        status = IncidentStatus.SCHEDULED if window else IncidentStatus.INVESTIGATING
+    if window is not None and not status.for_maintenance:
+        raise UsageError(f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})")
+    if window is None and status.for_maintenance:
+        raise UsageError(f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
+    day = (window.start if window else at).astimezone(config.timezone).date()
+    folder = root / INCIDENTS_DIR
+    path = _free_name(folder, day, slugify(title)[:60].strip("-") or "incident")
+    text = new_incident_text(config, title.strip(), at, status, message, changes, impact, window)
+    _validate(path, text, day, config)
+    folder.mkdir(parents=True, exist_ok=True)
+    _write_atomic(path, text, exclusive=True)
+    return path
+
+
+def add_update(
+    root: Path, config: Config, path: Path, *, status: IncidentStatus, at: datetime, message: str, changes: list[Change],
+    exact_time: bool = True,
+) -> Path:
+    """Insert an update at the top of the file's updates; nothing else in the file changes.
+
+    Without *exact_time* (no --at given), a clash with an update in the same second
+    moves the new one a second later: two quick commands must both succeed."""
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
+    raw = data.decode("utf-8-sig")
+    text = _normalised(raw)
+    problems = Problems(root)
+    name = FILE_NAME.match(path.name)
+    if not name:
+        raise UsageError(f"{path} is not named like an incident file (YYYY-MM-DD-slug.md)")
+    day = date.fromisoformat(name["date"])
+    current = parse_incident(path, text, day, config, problems)
+    if current is None:
+        raise UsageError(f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors))
+    latest = incident_status(current, at)
+    if latest.is_final and status.is_final:
+        raise UsageError(f"{current.id} is already {latest.word}")
+    if current.is_maintenance != status.for_maintenance:
+        kind = "maintenance" if current.is_maintenance else "incident"
+        allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
+        raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
+    if not message.strip():
+        raise UsageError(EMPTY_MESSAGE)
+    taken = {u.at for u in current.updates}
+    while not exact_time and at in taken:
+        at += timedelta(seconds=1)
+    if at in taken:
+        raise UsageError(f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at")
+    source = split_front_matter(text, path, problems)
+    assert source is not None  # parsed above
+    block = update_block(status, at, message, changes, config)
+    new_raw = _insert_before_line(raw, source.body_line + _leading_blank_lines(source.body), block)
+    _validate(path, _normalised(new_raw), day, config)
+    _write_atomic(path, bom + new_raw)
+    return path
+
+
+def _normalised(raw: str) -> str:
+    """*raw* with newlines as the parser reads them (decode_text does the same)."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _leading_blank_lines(body: str) -> int:
+    lines = body.split("\n")
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _insert_before_line(raw: str, line: int, block: str) -> str:
+    """*raw* with *block* inserted before its line *line* (1-based), in the file's own
+    line endings; every byte of *raw* is kept (CRLF files from Windows stay CRLF)."""
+    pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
+    endings = pieces[1::2]
+    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+    offset = sum(len(p) for p in pieces[: 2 * (line - 1)])
+    block = _normalised(block).replace("\n", newline)
+    if offset >= len(raw):  # the file ends there: start the block on a line of its own
+        lead = "" if raw.endswith(("\n", "\r")) else newline
+        return raw + lead + newline + block
+    return raw[:offset] + block + raw[offset:]
+
+
+def _validate(path: Path, text: str, day: date, config: Config) -> None:
+    problems = Problems(path.parent.parent)
+    if parse_incident(path, text, day, config, problems) is None:
+        raise UsageError("refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors))
+
+
+def _free_name(folder: Path, day: date, slug: str) -> Path:
+    path = folder / f"{day.isoformat()}-{slug}.md"
+    n = 2
+    while path.exists():
+        path = folder / f"{day.isoformat()}-{slug}-{n}.md"
+        n += 1
+    return path
+
+
+def _write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
+    if exclusive and path.exists():
+        raise UsageError(f"{path} already exists")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o777)
+        else:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

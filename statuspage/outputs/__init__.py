@@ -1,0 +1,1 @@
+"""Pure: a site at an instant -> every file of the built site."""

@@ -1,0 +1,32 @@
+"""Multi-language sites: `languages: [en, de, ja]` -> the other languages' editions.
+
+The first language is the site root, built by the other stages as usual. Each other
+language gets its own pages, feeds and maintenance calendar under `<tag>/`
+(`de/index.html`, `de/history.atom`), each page linking its translations with
+`hreflang`. Machine-facing files (api/, badges) exist once, at the root: they are
+never translated. Pure: no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from statuspage.outputs.feeds import render_feeds
+from statuspage.outputs.i18n import edition_config, edition_prefix
+from statuspage.outputs.calendar import render_calendar
+from statuspage.model import Site
+from statuspage.outputs.pages import render_pages
+
+STAGES = (render_pages, render_feeds, render_calendar)
+
+
+def render_editions(site: Site, now: datetime) -> dict[str, bytes]:
+    """Every file of every edition but the root one, keyed by its path from the site root."""
+    out: dict[str, bytes] = {}
+    for language in site.config.languages[1:]:
+        edition = replace(site, config=edition_config(site.config, language))
+        prefix = edition_prefix(edition.config)
+        for stage in STAGES:
+            out.update({prefix + path: data for path, data in stage(edition, now).items()})
+    return out

@@ -1,0 +1,20 @@
+"""Files that static hosts read from the site root: `CNAME` and `.nojekyll`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from statuspage.model import Site
+
+
+def render_hosting_files(site: Site, now: datetime) -> dict[str, bytes]:
+    """`.nojekyll` always; `CNAME` when the config names a custom domain.
+
+    GitHub Pages publishing from a branch runs Jekyll, which would hide files and
+    folders starting with `_`; `.nojekyll` turns that off. Publishing from a branch
+    also reads the custom domain from `CNAME` (an Actions deployment ignores the file
+    and uses the domain set in Settings -> Pages; Netlify and others ignore it)."""
+    files = {".nojekyll": b""}
+    if site.config.cname:
+        files["CNAME"] = f"{site.config.cname}\n".encode()
+    return files

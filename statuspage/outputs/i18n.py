@@ -1,0 +1,337 @@
+"""What the generator writes in the reader's language: gettext catalogs for UI
+strings, Babel (CLDR) for dates, durations and numbers, always in the site's zone.
+
+Machine-facing output (JSON keys and enums, v2 descriptions) never goes through here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gettext
+import io
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from functools import cache, lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale, UnknownLocaleError, parse_locale
+from babel.core import get_global
+from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton, get_datetime_format, get_timezone_name
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+from babel.numbers import format_decimal, format_percent
+from babel.units import format_unit
+
+from statuspage.errors import Problems
+from statuspage.model import Config
+from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.theme import OVERRIDES_DIR
+
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+DOMAIN = "statuspage"
+SOURCE_LANGUAGE = "en"  # msgids are English: it needs no catalog
+
+
+def _catalogs() -> set[str]:
+    """Catalog folder names with a compiled catalog: 'de', 'pt_BR', 'zh_Hans'."""
+    return {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+
+
+def available_languages() -> list[str]:
+    """Languages with a compiled catalog, plus English (the source language), as BCP 47 tags."""
+    return sorted({SOURCE_LANGUAGE} | {name.replace("_", "-") for name in _catalogs()})
+
+
+def _parse(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _catalog_candidates(locale: Locale) -> list[str]:
+    """Catalog names that can serve *locale*, most specific first: de-AT -> de_AT, de;
+    zh-CN -> zh_Hans (CLDR's likely script), pt -> pt_BR (CLDR's likely region)."""
+    likely = get_global("likely_subtags")
+    guess = likely.get(f"{locale.language}_{locale.territory}") or likely.get(locale.language) or ""
+    parts = parse_locale(guess) if guess else ("", None, None, None)
+    likely_territory, likely_script = parts[1], parts[2]
+    script = locale.script or likely_script
+    territory = locale.territory or likely_territory
+    names = [
+        f"{locale.language}_{locale.script}_{locale.territory}" if locale.script and locale.territory else "",
+        f"{locale.language}_{locale.territory}" if locale.territory else "",
+        f"{locale.language}_{script}" if script else "",
+        locale.language,
+        f"{locale.language}_{territory}" if not locale.territory and territory else "",
+    ]
+    return [n for n in names if n]
+
+
+def catalog_name(language: str) -> str | None:
+    """The catalog folder serving *language* (a BCP 47 tag), '' for English, None if none does."""
+    locale = _parse(language)
+    if locale is None:
+        return None
+    if locale.language == SOURCE_LANGUAGE:
+        return ""
+    found = _catalogs()
+    return next((name for name in _catalog_candidates(locale) if name in found), None)
+
+
+def language_tag(language: str) -> str | None:
+    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'), or None if no catalog serves it."""
+    locale = _parse(language)
+    if locale is None or catalog_name(language) is None:
+        return None
+    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+
+
+def language_name(language: str) -> str:
+    """The language's name in itself ('Deutsch', '日本語'), for a language switcher."""
+    locale = babel_locale(language)
+    name = locale.get_display_name(locale) or language
+    return name[:1].upper() + name[1:]
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalog for *language*; English (and anything without a catalog) passes msgids through."""
+    name = catalog_name(language)
+    if not name:
+        return gettext.NullTranslations()
+    with (LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+# A site may reword any string in its own `translations/<language>.po` (OVERRIDES_DIR; only the
+# entries it changes; English too): read at build time, no compiling, over the shipped catalog.
+def override_path(root: Path | None, language: str) -> Path | None:
+    """The site's own catalog for *language*, if it has one."""
+    path = SiteFolder(root).inside(f"{OVERRIDES_DIR}/{language}.po") if root is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def site_translations(root: Path | None, language: str) -> gettext.NullTranslations:
+    """The shipped catalog for *language*, with the site's own rewordings over it."""
+    path = override_path(root, language)
+    if path is None:
+        return translations(language)
+    stat = path.stat()  # keyed on size and time, so `serve` picks up an edit
+    return _overridden(path, stat.st_mtime_ns, stat.st_size, language)
+
+
+@lru_cache(maxsize=32)
+def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.NullTranslations:
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=str(babel_locale(language)))
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    own = gettext.GNUTranslations(compiled)
+    own.add_fallback(translations(language))
+    return own
+
+
+def check_overrides(root: Path, language: str, problems: Problems) -> None:
+    """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    try:
+        SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
+    except OutsideSite as e:
+        problems.error(root / OVERRIDES_DIR / f"{language}.po", 0, str(e))
+        return
+    path = override_path(root, language)
+    if path is None:
+        return
+    try:
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=str(babel_locale(language)), abort_invalid=True)
+    except PoFileError as e:
+        reason = str(e).rsplit(" on ", 1)[0]  # Babel appends its own 0-based line number
+        problems.error(path, e.lineno + 1, f"not a valid .po file: {reason}; each entry is msgid \"...\" then msgstr \"...\"")
+        return
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        known = {m.id for m in read_po(f) if m.id}
+    singular = {i[0] if isinstance(i, tuple) else i: i for i in known}
+    for message in catalog:
+        if message.id and message.id not in known:
+            hint = difflib.get_close_matches(str(message.id), [str(k) for k in singular], n=1)
+            problems.warning(path, message.lineno, f"statuspage never shows {message.id!r}; nothing is reworded"
+                             + (f" (did you mean {hint[0]!r}?)" if hint else ""))  # fmt: skip
+    for message, errors in catalog.check():
+        for error in errors or ():
+            problems.error(path, message.lineno, f"{message.id!r}: {error}")
+
+
+@cache
+def babel_locale(language: str) -> Locale:
+    return _parse(language) or Locale.parse(SOURCE_LANGUAGE)
+
+
+# Babel's CLDR formatting costs tens of microseconds a call, and pages show the same
+# instants many times (10,000 incidents: ~100,000 calls), so results are memoized.
+# Every method converts to the formatter's zone first, so equal instants given in
+# different zones share an entry rightly.
+_memo = lru_cache(maxsize=1 << 17)
+
+
+@dataclass(frozen=True)
+class Formatter:
+    """Formats instants for one language in one time zone."""
+
+    language: str
+    zone: ZoneInfo
+
+    @property
+    def locale(self) -> Locale:
+        return babel_locale(self.language)
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.locale.character_order == "right-to-left" else "ltr"
+
+    def local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.zone)
+
+    def zone_abbreviation(self, moment: datetime) -> str:
+        """CET / CEST / EST at that instant; MEZ / MESZ where CLDR has a name readers
+        of the language know. Never a bare offset from CLDR: the tz database's own
+        abbreviation (CET, or +03 where it has no letters) is clearer than '+0100'."""
+        local = self.local(moment)
+        abbreviation = local.strftime("%Z")
+        if abbreviation == "UTC":
+            return abbreviation
+        name = get_timezone_name(local, "short", locale=self.locale)
+        return name if name[:1].isalpha() and not name.startswith(("GMT", "UTC")) else abbreviation
+
+    @_memo
+    def datetime(self, moment: datetime) -> str:
+        """'Nov 20, 2026, 14:02 CET': date and time joined by the language's own CLDR
+        pattern ('{1}, {0}' in English, '{1} {0}' in Japanese, '{1}، {0}' in Arabic)."""
+        local = self.local(moment)
+        day = format_skeleton("yMMMd", local, locale=self.locale)
+        time = f"{format_skeleton('Hm', local, locale=self.locale)} {self.zone_abbreviation(moment)}"
+        return str(get_datetime_format("medium", locale=self.locale)).replace("{1}", day).replace("{0}", time)
+
+    @_memo
+    def time(self, moment: datetime) -> str:
+        """'14:02 CET'."""
+        return f"{format_skeleton('Hm', self.local(moment), locale=self.locale)} {self.zone_abbreviation(moment)}"
+
+    @_memo
+    def date(self, day: date | datetime) -> str:
+        """'Nov 20, 2026'."""
+        if isinstance(day, datetime):
+            day = self.local(day).date()
+        return format_skeleton("yMMMd", day, locale=self.locale)
+
+    @_memo
+    def short_date(self, day: date) -> str:
+        """'Nov 20' (no year), for day bars and lists within one year."""
+        return format_skeleton("MMMd", day, locale=self.locale)
+
+    @_memo
+    def long_date(self, day: date) -> str:
+        """'November 20, 2026', for day headings."""
+        return _babel_date(day, "long", locale=self.locale)
+
+    @_memo
+    def month(self, day: date) -> str:
+        """'November 2026'."""
+        return format_skeleton("yMMMM", day, locale=self.locale)
+
+    @_memo
+    def quarter(self, day: date) -> str:
+        """'Q4 2026'."""
+        return format_skeleton("yQQQ", day, locale=self.locale)
+
+    @_memo
+    def duration(self, span: timedelta) -> str:
+        """'1 hr 8 min' / '3 days 2 hr'; at most two units, never '0 min' for a real span."""
+        minutes = max(int(span.total_seconds() // 60), 0)
+        days, rest = divmod(minutes, 1440)
+        hours, mins = divmod(rest, 60)
+        parts = [(days, "duration-day"), (hours, "duration-hour"), (mins, "duration-minute")]
+        shown = [(v, unit) for v, unit in parts if v][:2]
+        if not shown:
+            return self._unit(0 if span.total_seconds() <= 0 else 1, "duration-minute")
+        return " ".join(self._unit(v, unit) for v, unit in shown)
+
+    def _unit(self, value: int, unit: str) -> str:
+        """'3 hr' in the language's short form. Where CLDR leaves a plural category to
+        'other' (Spanish 'h' for 1 and 2 alike), Babel falls back to the long name
+        ('1 horas'); CLDR's rule is to use 'other', so that is done here."""
+        patterns = self.locale._data["unit_patterns"][unit].get("short", {})
+        pattern = patterns.get(self.locale.plural_form(value)) or patterns.get("other")
+        if pattern is None:
+            return format_unit(value, unit, length="short", locale=self.locale)
+        return str(pattern).format(format_decimal(value, locale=self.locale))
+
+    @_memo
+    def percent(self, value: float) -> str:
+        """'99.95%' / '99,95 %' with two decimals: the language's percent pattern,
+        digits, separators and sign placement."""
+        pattern = self.locale.percent_formats[None].pattern.replace("#,##0", "#,##0.00", 1)
+        return format_percent(Decimal(str(value)) / 100, format=pattern, locale=self.locale)
+
+    def number(self, value: float | int) -> str:
+        return format_decimal(value, locale=self.locale)
+
+
+# A multi-language site (`languages: [en, de, ja]`) is one edition per language: the
+# first at the site root, each other one under `<tag>/`, built from a copy of the
+# config whose `language` and `base_url` are the edition's, so every absolute link
+# the pages, feeds and calendar make points into the edition.
+
+
+def site_languages(config: Config) -> tuple[str, ...]:
+    """Every language the site is built in, the root's first."""
+    return config.languages or (config.language,)
+
+
+def edition_prefix(config: Config) -> str:
+    """'' for the root edition, 'de/' for the German one of a multi-language site."""
+    return "" if config.language == site_languages(config)[0] else f"{config.language}/"
+
+
+def edition_config(config: Config, language: str) -> Config:
+    """The config the *language* edition is built from."""
+    root = replace(config, language=site_languages(config)[0], base_url=site_base_url(config))
+    prefix = edition_prefix(replace(root, language=language))
+    return replace(root, language=language, base_url=root.base_url + prefix)
+
+
+def site_base_url(config: Config) -> str:
+    """The whole site's base URL, from any edition's config."""
+    return config.base_url.removesuffix(edition_prefix(config))
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """One language's version of a page, for `hreflang` links and the language switcher."""
+
+    language: str  # BCP 47 tag
+    name: str  # in that language: 'Deutsch'
+    href: str  # relative to the page
+    url: str  # absolute
+    current: bool
+
+
+def alternates(config: Config, path: str, root: str) -> list[Alternate]:
+    """The page at output *path* of this edition (*root* leads back to the edition's
+    root) in every language of the site; [] for a one-language site."""
+    if not config.languages:
+        return []
+    home = root + "../" * edition_prefix(config).count("/")
+    base = site_base_url(config)
+    out = []
+    for language in config.languages:
+        prefix = edition_prefix(replace(config, language=language))
+        out.append(Alternate(
+            language=language, name=language_name(language), href=home + prefix + path,
+            url=base + prefix + path.removesuffix("index.html"), current=language == config.language,
+        ))  # fmt: skip
+    return out

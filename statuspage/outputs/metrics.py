@@ -1,0 +1,57 @@
+"""api/metrics.json: reliability per quarter and 90-day uptime, for dashboards (pure).
+
+The same figures as the history page and the day bars; machine words in English,
+durations in seconds and minutes, times with offsets in the site's zone.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from statuspage.state import status as st
+from statuspage.model import Site
+from statuspage.state.reliability import figures_json, quarterly_figures
+from statuspage.source.times import isoformat
+from statuspage.state.uptime import DAYS, uptime_json, uptime_report
+
+METRICS_PATH = "api/metrics.json"
+
+
+def metrics(site: Site, now: datetime) -> dict[str, Any]:
+    """The metrics document as plain JSON data."""
+    config = site.config
+    visible = [i for i in site.incidents if st.is_visible(i, now)]
+    uptime = uptime_report(config, visible, now)
+    quarters = quarterly_figures(config, visible, now)
+    return {
+        "page": {"name": config.title, "url": config.base_url, "time_zone": config.timezone.key},
+        "as_of": isoformat(now, config.timezone),
+        "uptime": {
+            "days": DAYS,
+            "components": [
+                {"id": c.id, "name": c.name, "group_id": c.group, **uptime_json(uptime[c.id], daily=False)}
+                for c in config.components
+            ],
+            "groups": [
+                {"id": g.id, "name": g.name, **uptime_json(uptime[g.id], daily=False)} for g in config.groups
+            ],
+        },
+        "quarters": [
+            {
+                "quarter": q.quarter.key,
+                "start": q.quarter.first_day.isoformat(),
+                "end": q.quarter.last_day.isoformat(),
+                **figures_json(q.overall),
+                "components": [{"id": cid, **figures_json(f)} for cid, f in q.components.items()],
+            }
+            for q in quarters
+        ],
+    }
+
+
+def render_metrics(site: Site, now: datetime) -> dict[str, bytes]:
+    """{api/metrics.json: bytes}; keys in a fixed order, so same input gives same bytes."""
+    text = json.dumps(metrics(site, now), indent=2, ensure_ascii=False) + "\n"
+    return {METRICS_PATH: text.encode()}

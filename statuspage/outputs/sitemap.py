@@ -1,0 +1,37 @@
+"""Site + now -> `sitemap.xml` and `robots.txt` for search engines (no I/O).
+
+Absolute URLs from `base_url`. Crawlers read robots.txt only at a host's root,
+so on a site under a path (https://acme.github.io/status/) it is inert but
+harmless; the sitemap can be submitted directly there.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from xml.sax.saxutils import escape
+
+from statuspage.model import Site
+from statuspage.outputs.pages import page_set
+from statuspage.source.times import isoformat
+
+NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
+    """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
+    config = site.config
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
+    # Written line by line (tens of thousands of URLs on a long history): the layout
+    # ElementTree's indent() gives, text escaped as it escapes it.
+    for page in page_set(site, now).pages():
+        if page.path == "404.html":
+            continue
+        # The page's canonical URL (render.py): directories end in `/`.
+        lines += ["  <url>", f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>"]
+        view = page.context.get("view")
+        if view is not None:
+            lines.append(f"    <lastmod>{isoformat(view.latest.at, config.timezone)}</lastmod>")
+        lines.append("  </url>")
+    lines.append("</urlset>\n")
+    robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
+    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}

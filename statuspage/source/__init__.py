@@ -1,0 +1,1 @@
+"""Reading (and writing) what users write: statuspage.yaml -> Config, incidents/*.md <-> Incident."""

@@ -1,0 +1,377 @@
+"""statuspage.yaml -> Config, with every problem reported at once."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from statuspage.source.colours import brand_warning
+from statuspage.errors import Problems
+from statuspage.model import Component, Config, Group
+from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.source.times import TimeError, load_zone
+from statuspage.source.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text
+
+CONFIG_NAME = "statuspage.yaml"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MAX_CONFIG_BYTES = 1_000_000
+# A logo is an http(s) URL or a path inside the site: never javascript:, data: & co.
+LOGO = re.compile(r"^(https?://[^\s\"'<>]+|(?![a-zA-Z][a-zA-Z0-9+.-]*:)(?!//)[^\s\"'<>:]+)$")
+
+# Top-level keys and what each holds. Sections owned by later features are
+# kept raw in Config.extra and validated by those features.
+TOP_LEVEL_KEYS = {
+    "title": "the page's name",
+    "description": "one sentence shown under the title and in link previews",
+    "base_url": "where the site is published",
+    "timezone": "IANA zone for naive timestamps and shown times",
+    "language": "UI language",
+    "languages": "every UI language of a multi-language site, the root's first",
+    "components": "components and groups",
+    "brand_color": "accent colour (#rrggbb)",
+    "logo": "logo image path or URL",
+    "cname": "custom domain for GitHub Pages",
+    "feed_limit": "entries in each feed",
+    "history_per_page": "incidents on each history page",
+    "notify": "notification endpoints",
+}
+COMPONENT_KEYS = {"id", "name", "description", "start_date"}
+GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
+ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
+# Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
+MAX_COMPONENTS = 1_000
+
+
+def suggest(word: object, choices: list[str]) -> str:
+    """' (did you mean X?)' when *word* looks like a typo of one of *choices*."""
+    close = difflib.get_close_matches(str(word), choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
+
+
+def _id_advice(value: object, kind: str) -> str:
+    """What to type for a missing or malformed id."""
+    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value)) and value.strip():
+        rule = f"{kind} ids are lower-case letters, digits, - and _"
+        return f"{rule}: use `id: {fixed}` instead of {value!r}"
+    if value is None:
+        return f"{kind} `id:` is required: lower-case letters, digits, - and _ (e.g. api)"
+    return f"{kind} `id:` must be lower-case letters, digits, - and _ (e.g. api), not {value!r}"
+
+
+def _derived_group_id(name: object, taken: set[str]) -> str:
+    """A group without `id:` is named after its name, made unlike every id written in
+    the file (`- group: Web` holding `id: web` is common) and those given before it."""
+    base = slugify(str(name))
+    candidate, n = base, 2
+    if candidate in taken:
+        candidate = f"{base}-group"
+    while candidate in taken:
+        candidate, n = f"{base}-group-{n}", n + 1
+    return candidate
+
+
+def _written_ids(entries: YamlList) -> set[str]:
+    """Every `id:` written in `components:`, of groups and components at any depth."""
+    found: set[str] = set()
+    for entry in entries:
+        if isinstance(entry, YamlMap):
+            if isinstance(entry.get("id"), str):
+                found.add(entry["id"])
+            if isinstance(entry.get("components"), YamlList):
+                found |= _written_ids(entry["components"])
+    return found
+
+
+def find_site(start: Path) -> Path | None:
+    """The folder holding statuspage.yaml: *start* or its nearest parent, looking no
+    higher than the repository root (a folder with `.git`) or the filesystem root."""
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
+
+
+def load_config(root: Path, problems: Problems) -> Config | None:
+    """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
+    path = root / CONFIG_NAME
+    if not path.is_file():
+        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; "
+                       "run in the site's folder or give `--source DIR` "
+                       "(or run `statuspage init` to create a site)")  # fmt: skip
+        return None
+    try:
+        SiteFolder(root).file(CONFIG_NAME)
+    except OutsideSite as e:
+        problems.error(path, 0, str(e))
+        return None
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    try:
+        data = parse_yaml(text)
+    except YamlError as e:
+        problems.error(path, e.line, e.message)
+        return None
+    if not isinstance(data, YamlMap):
+        problems.error(path, 1, "statuspage.yaml must be a mapping of settings (title:, components:, ...)")
+        return None
+    return _validate(data, path, problems)
+
+
+def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
+    before = len(problems.errors)
+
+    def err(key: str, message: str) -> None:
+        problems.error(path, data.line_of(key), message)
+
+    for key in data:
+        if key not in TOP_LEVEL_KEYS:
+            err(key, f"unknown setting {key!r}{suggest(key, list(TOP_LEVEL_KEYS))}")
+    _refuse_line_breaks(data, path, problems)
+
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        err("title", "`title:` is required: the name of the status page, e.g. `Acme Status`")
+        title = ""
+    base_url = data.get("base_url", "")
+    if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
+        err("base_url", "`base_url:` must be the absolute URL the site is published at, e.g. https://status.acme.example/")
+        base_url = "http://localhost/"
+    if not base_url.endswith("/"):
+        base_url += "/"
+
+    zone: ZoneInfo = ZoneInfo("UTC")
+    if "timezone" in data:
+        try:
+            zone = load_zone(str(data["timezone"]))
+        except TimeError as e:
+            err("timezone", str(e))
+
+    def optional_str(key: str) -> str | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            err(key, f"`{key}:` must be text")
+            return None
+        return value
+
+    brand = optional_str("brand_color")
+    if brand and not re.fullmatch(r"#[0-9a-fA-F]{6}", brand):
+        err("brand_color", "`brand_color:` must be a colour like #0b5fff")
+        brand = None
+    elif brand and (faint := brand_warning(brand)):
+        problems.warning(path, data.line_of("brand_color"), faint)
+    logo = optional_str("logo")
+    if logo and not LOGO.match(logo):
+        err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
+        logo = None
+    if logo:  # brand.py and i18n.py (Babel) are imported only when needed: a no-op build is mostly imports
+        from statuspage.outputs.brand import logo_refusal, logo_warning
+
+        if refused := logo_refusal(logo, path.parent):
+            err("logo", f"`logo:` {refused}")
+            logo = None
+        elif unusable_logo := logo_warning(logo, path.parent):
+            problems.warning(path, data.line_of("logo"), unusable_logo)
+    language, languages = _languages(data, path, problems)
+    cname = _cname(optional_str("cname"), base_url, data.line_of("cname"), path, problems)
+
+    def positive_int(key: str, default: int) -> int:
+        value = data.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            err(key, f"`{key}:` must be a whole number of at least 1")
+            return default
+        return value
+
+    components, groups = _components(data, path, problems)
+    if len(components) > MAX_COMPONENTS:
+        extra = components[MAX_COMPONENTS]
+        message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
+        problems.error(path, extra.line, message)
+    extra = {k: data[k] for k in ("notify",) if k in data}
+    if len(problems.errors) > before:
+        return None
+    return Config(
+        title=title.strip(),
+        base_url=base_url,
+        timezone=zone,
+        components=tuple(components),
+        groups=tuple(groups),
+        description=optional_str("description"),
+        language=language,
+        languages=languages,
+        brand_color=brand,
+        logo=logo,
+        cname=cname,
+        feed_limit=positive_int("feed_limit", 50),
+        history_per_page=positive_int("history_per_page", 20),
+        extra=extra,
+        path=path,
+    )
+
+
+def _refuse_line_breaks(data: YamlMap, path: Path, problems: Problems) -> None:
+    """Names, URLs and the title are one line: they go into headers, calendar
+    properties and page titles, where a CR or LF breaks (or forges) the format."""
+    entries = data.get("components")
+    maps = [data]
+    for entry in entries if isinstance(entries, YamlList) else []:
+        if isinstance(entry, YamlMap):
+            members = entry.get("components")
+            inner = members if isinstance(members, YamlList) else []
+            maps += [entry, *(m for m in inner if isinstance(m, YamlMap))]
+    for entry in maps:
+        for key in (*ONE_LINE_KEYS, "description"):
+            value = entry.get(key)
+            if not isinstance(value, str):
+                continue
+            if "\r" in value:
+                message = f"`{key}:` contains a carriage return (\\r); remove it"
+            elif "\n" in value.strip() and key in ONE_LINE_KEYS:
+                message = f"`{key}:` must be one line of text: it contains a line break"
+            else:
+                continue
+            problems.error(path, entry.line_of(key), message)
+
+
+def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tuple[str, ...]]:
+    """`language: de` or `languages: [en, de, ja]` -> (the root's language, every language
+    of a multi-language site or ()), as canonical BCP 47 tags that have a catalog."""
+
+    def tag(value: object, line: int, key: str) -> str | None:
+        from statuspage.outputs.i18n import available_languages, language_tag
+
+        found = language_tag(value) if isinstance(value, str) else None
+        if found is None:
+            available = available_languages()
+            problems.error(path, line, f"`{key}:` {value!r} is not a language with a translation"
+                           f"{suggest(value, available)}; available: {', '.join(available)}")  # fmt: skip
+        return found
+
+    language = tag(data["language"], data.line_of("language"), "language") if "language" in data else None
+    if "languages" not in data:
+        return language or "en", ()
+    entries = data["languages"]
+    if not isinstance(entries, YamlList) or not entries:
+        problems.error(path, data.line_of("languages"), "`languages:` must be a list of language codes, e.g. [en, de, ja]")
+        return language or "en", ()
+    languages: list[str] = []
+    for value, line in zip(entries, entries.item_lines, strict=True):
+        found = tag(value, line, "languages")
+        if found in languages:
+            problems.error(path, line, f"`languages:` lists {found} twice")
+        elif found is not None:
+            languages.append(found)
+    if not languages:
+        return language or "en", ()
+    if language is not None and language != languages[0]:
+        problems.error(path, data.line_of("language"), f"`language:` is {language} but `languages:` starts with {languages[0]}: "
+                       "the first of `languages:` is the language at the site root; remove `language:`")  # fmt: skip
+    return languages[0], tuple(languages) if len(languages) > 1 else ()
+
+
+def _cname(cname: str | None, base_url: str, line: int, path: Path, problems: Problems) -> str | None:
+    """A custom domain is a bare host name, and the site's base_url should live on it."""
+    if not cname:
+        return None
+    if not re.fullmatch(r"(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", cname):
+        problems.error(path, line, f"`cname:` must be a bare domain name like status.acme.example, not {cname!r}")
+        return None
+    if urlsplit(base_url).hostname != cname.lower():
+        problems.warning(path, line, f"`cname:` is {cname} but `base_url:` is {base_url}; set base_url to https://{cname}/")
+    return cname.lower()
+
+
+def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Component], list[Group]]:
+    entries = data.get("components", YamlList())
+    components: list[Component] = []
+    groups: list[Group] = []
+    seen: dict[str, int] = {}
+    if not isinstance(entries, YamlList):
+        problems.error(path, data.line_of("components"), "`components:` must be a list")
+        return components, groups
+
+    def add(entry: Any, line: int, group: str | None, position: int) -> None:
+        if not isinstance(entry, YamlMap):
+            problems.error(path, line, "a component must be a mapping with `id:` and `name:`")
+            return
+        for key in entry:
+            if key not in COMPONENT_KEYS:
+                problems.error(path, entry.line_of(key), f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}")
+        cid, name = entry.get("id"), entry.get("name")
+        if not isinstance(cid, str) or not ID_PATTERN.match(cid):
+            problems.error(path, entry.line_of("id"), _id_advice(cid, "component"))
+            return
+        if cid in seen:
+            problems.error(path, entry.line_of("id"), f"duplicate component id {cid!r} (first defined on line {seen[cid]})")
+            return
+        seen[cid] = entry.line_of("id")
+        if not isinstance(name, str) or not name.strip():
+            problems.error(path, entry.line_of("name") if "name" in entry else entry.line, f"component {cid!r} needs a `name:`")
+            name = cid
+        start = entry.get("start_date")
+        start_date: date | None = None
+        if start is not None:
+            try:
+                start_date = date.fromisoformat(str(start))
+            except ValueError:
+                problems.error(path, entry.line_of("start_date"), "`start_date:` must be a date like 2026-01-31")
+        description = entry.get("description")
+        components.append(Component(
+            id=cid, name=name.strip(), description=str(description) if description else None,
+            group=group, position=position, start_date=start_date, line=entry.line,
+        ))  # fmt: skip
+
+    written = _written_ids(entries)
+    for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
+        if isinstance(entry, YamlMap) and "group" in entry:
+            gname = entry["group"]
+            for key in entry:
+                if key not in GROUP_KEYS:
+                    problems.error(path, entry.line_of(key), f"unknown group key {key!r}{suggest(key, sorted(GROUP_KEYS))}")
+            if not isinstance(gname, str) or not gname.strip():
+                problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
+                continue
+            members = entry.get("components")
+            gid = entry.get("id") or _derived_group_id(gname, set(seen) | written)
+            if not isinstance(gid, str) or not ID_PATTERN.match(gid):
+                problems.error(path, entry.line_of("id"), _id_advice(gid, "group"))
+                continue
+            if gid in seen:
+                why = "" if "id" in entry else f" (a group's id comes from its name, {gname!r})"
+                where = entry.line_of("id" if "id" in entry else "group")
+                problems.error(path, where, f"duplicate id {gid!r}{why}, "
+                               f"first defined on line {seen[gid]}; "
+                               "give the group its own `id:`")  # fmt: skip
+                continue
+            seen[gid] = entry.line_of("id" if "id" in entry else "group")
+            if not isinstance(members, YamlList) or not members:
+                problems.error(path, entry.line_of("components"), f"group {gname!r} needs a list of `components:`")
+                continue
+            first = len(components)
+            for inner, (member, mline) in enumerate(zip(members, members.item_lines, strict=True)):
+                add(member, mline, gid, inner)
+            description = entry.get("description")
+            groups.append(Group(
+                id=gid, name=gname.strip(), components=tuple(c.id for c in components[first:]),
+                description=str(description) if description else None, position=position,
+                collapsed=bool(entry.get("collapsed", True)), line=entry.line,
+            ))  # fmt: skip
+        else:
+            add(entry, line, None, position)
+    return components, groups

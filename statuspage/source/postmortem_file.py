@@ -1,0 +1,241 @@
+"""Postmortems: `incidents/<id>.postmortem.md` -> Postmortem, their checks, and
+what is published of them at an instant (for pages, feeds and the JSON API).
+
+A postmortem file is YAML front matter plus Markdown. Without `published:` it
+is a draft and appears nowhere; with it, it appears from that instant on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+from markupsafe import Markup
+
+from statuspage.state import status as st
+from statuspage.source.blameless import blame_findings
+from statuspage.source.config import suggest
+from statuspage.source.incident_file import INCIDENTS_DIR, MAX_FILE_BYTES, POSTMORTEM_SUFFIX, split_front_matter
+from statuspage.errors import Problems
+from statuspage.outputs.markup import render_markdown
+from statuspage.model import Config, Incident, Postmortem, Site
+from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.source.times import TimeError, parse_timestamp
+from statuspage.source.yamlfile import YamlList, YamlMap, read_text
+
+FRONT_MATTER_KEYS = ["published", "title", "authors"]
+# Unmistakable, greppable, and never plausible prose: `check` refuses to publish it.
+PLACEHOLDER = "TODO(postmortem)"
+_PLACEHOLDER = re.compile(re.escape(PLACEHOLDER), re.IGNORECASE)
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s")
+# Task items as Python-Markdown renders them (it has no task-list syntax): `<li>[x] …`.
+_TASK_HTML = re.compile(r"<li>(\s*<p>)?\[(?P<mark>[ xX])\]\s+")
+_SUBHEADING = re.compile(r"<(/?)h([4-6])\b")
+ANCHOR = "postmortem"  # fragment id of the postmortem section on the incident page
+
+
+def postmortem_files(root: Path) -> list[Path]:
+    folder = root / INCIDENTS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+
+
+def load_postmortems(root: Path, config: Config, incidents: list[Incident], problems: Problems) -> dict[str, Postmortem]:
+    """Every postmortem file of the site by incident id, drafts included; each problem recorded."""
+    by_id = {i.id: i for i in incidents}
+    result: dict[str, Postmortem] = {}
+    folder = SiteFolder(root)
+    for path in postmortem_files(root):
+        incident_id = path.name.removesuffix(POSTMORTEM_SUFFIX)
+        try:
+            folder.file(f"{INCIDENTS_DIR}/{path.name}")
+        except OutsideSite as e:
+            problems.error(path, 0, str(e))
+            continue
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            problems.error(path, 0, f"not a regular file of at most {MAX_FILE_BYTES // 1000} kB")
+            continue
+        incident = by_id.get(incident_id)
+        if incident is None:
+            if not (path.parent / f"{incident_id}.md").exists():  # else its own errors are reported
+                hint = suggest(incident_id, list(by_id))
+                problems.error(path, 0, f"no incident {incident_id!r}{hint}: name a postmortem after its incident file, incidents/<id>{POSTMORTEM_SUFFIX}")
+            continue
+        text = read_text(path, problems)
+        if text is None:
+            continue
+        postmortem = parse_postmortem(path, text, incident, config, problems)
+        if postmortem is not None:
+            result[incident_id] = postmortem
+    return result
+
+
+def parse_postmortem(path: Path, text: str, incident: Incident, config: Config, problems: Problems) -> Postmortem | None:
+    """The postmortem in *text* (the contents of *path*) of *incident*, or None after recording why not."""
+    before = len(problems.errors)
+    if incident.is_maintenance:
+        problems.error(path, 0, f"{incident.id} is a maintenance; postmortems are for incidents")
+        return None
+    resolved = next((u for u in incident.updates if u.status.is_final), None)
+    if resolved is None:
+        problems.error(path, 0, f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage resolve {incident.id})")
+        return None
+    if not text.startswith("---"):
+        problems.error(path, 1, "a postmortem starts with YAML front matter between `---` lines (put `published: <time>` there to publish it)")
+        return None
+    source = split_front_matter(text, path, problems)
+    if source is None:
+        return None
+    front = source.front if source.front is not None else YamlMap()
+    if not isinstance(front, YamlMap):
+        problems.error(path, 2, "front matter must be a mapping (published:, title:, authors:)")
+        return None
+    for key in front:
+        if key not in FRONT_MATTER_KEYS:
+            problems.error(path, front.line_of(key), f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+
+    published_at = None
+    if "published" in front:
+        line = front.line_of("published")
+        try:
+            published_at = parse_timestamp(front["published"], config.timezone)
+        except TimeError as e:
+            problems.error(path, line, f"`published:` {e}; or remove the key to keep a draft")
+        if published_at is not None and published_at < resolved.at:
+            problems.error(path, line, f"published before the incident was resolved ({incident.path}:{resolved.line}); publish it after the resolution")
+
+    title = front.get("title")
+    if title is not None and not (isinstance(title, str) and title.strip()):
+        problems.error(path, front.line_of("title"), "`title:` must be text (or leave it out: the heading is then 'Postmortem')")
+        title = None
+    authors = front.get("authors", YamlList())
+    if isinstance(authors, str):
+        authors = [authors]
+    if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
+        problems.error(path, front.line_of("authors"), "`authors:` must be a list of names or teams, e.g. [Platform team]")
+        authors = []
+
+    body = source.body.strip("\n")
+    body_line = source.body_line + len(source.body) - len(source.body.lstrip("\n"))
+    if published_at is not None:
+        if not body.strip():
+            problems.error(path, front.line_of("published"), "a published postmortem needs text: write it below the front matter")
+        for offset, line_text in enumerate(body.split("\n")):
+            if _PLACEHOLDER.search(line_text):
+                problems.error(path, body_line + offset, f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this part, or remove `published:` to keep a draft")
+    for finding in blame_findings(body):
+        problems.warning(path, body_line + finding.offset, f'"{finding.phrase}" names a person; a blameless postmortem describes what the system and process allowed, not who slipped')
+    if len(problems.errors) > before:
+        return None
+    return Postmortem(
+        incident_id=incident.id,
+        body=body,
+        published_at=published_at,
+        title=title.strip() if title else None,
+        authors=tuple(a.strip() for a in authors),
+        path=problems.display_path(path),
+        body_line=body_line,
+    )
+
+
+def action_items(markdown: str) -> tuple[int, int]:
+    """(checked, total) Markdown task-list items (`- [x]` / `- [ ]`) outside code blocks."""
+    checked = total = 0
+    in_fence = False
+    for line in markdown.split("\n"):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and (m := _TASK.match(line)):
+            total += 1
+            checked += m["mark"] != " "
+    return checked, total
+
+
+def render_postmortem(markdown: str) -> str:
+    """Sanitized HTML of a postmortem body: its `##` sections become <h3> under the
+    page's "Postmortem" <h2>, and task items show ☑ / ☐ (no script, no form)."""
+    html = render_markdown(markdown)
+    html = _SUBHEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) - 1}", html)
+
+    def box(m: re.Match[str]) -> str:
+        done = m["mark"] != " "
+        return f'<li class="task{" done" if done else ""}">{m[1] or ""}<span class="box">{"☑" if done else "☐"}</span>'
+
+    return _TASK_HTML.sub(box, html)
+
+
+def published_postmortem(site: Site, incident_id: str, now: datetime) -> Postmortem | None:
+    """The incident's postmortem if it is published by *now* (drafts and future ones: None).
+
+    Its `.body` is the Markdown source and `.published_at` when it appears."""
+    postmortem = site.postmortems.get(incident_id)
+    incident = site.incident(incident_id)
+    if postmortem is None or incident is None or not postmortem.is_published(now):
+        return None
+    if st.resolved_at(incident, now) is None:  # cannot happen for loaded files; stays safe for hand-built Sites
+        return None
+    return postmortem
+
+
+def api_status(site: Site, incident: Incident, now: datetime) -> str:
+    """The incident's v2 `status` word: `postmortem` once its postmortem is published."""
+    if published_postmortem(site, incident.id, now) is not None:
+        return "postmortem"
+    return st.incident_status(incident, now).word
+
+
+def next_publication(site: Site, now: datetime) -> datetime | None:
+    """The next instant after *now* at which a postmortem appears by itself, if any."""
+    return min((p.published_at for p in site.postmortems.values() if p.published_at and p.published_at > now), default=None)
+
+
+@dataclass(frozen=True)
+class PublishedPostmortem:
+    """A published postmortem with its incident, as pages (and feeds) show it."""
+
+    postmortem: Postmortem
+    incident: Incident
+
+    @property
+    def published_at(self) -> datetime:
+        assert self.postmortem.published_at is not None
+        return self.postmortem.published_at
+
+    @property
+    def title(self) -> str | None:
+        return self.postmortem.title
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return self.postmortem.authors
+
+    @cached_property
+    def html(self) -> Markup:
+        return Markup(render_postmortem(self.postmortem.body))  # sanitized by render_markdown
+
+    @cached_property
+    def action_items(self) -> tuple[int, int]:
+        return action_items(self.postmortem.body)
+
+
+class PublishedPostmortems:
+    """Every postmortem published by *now*: what templates call `postmortems`."""
+
+    def __init__(self, site: Site, now: datetime) -> None:
+        self._by_id: dict[str, PublishedPostmortem] = {}
+        for incident in site.incidents:
+            postmortem = published_postmortem(site, incident.id, now)
+            if postmortem is not None:
+                self._by_id[incident.id] = PublishedPostmortem(postmortem, incident)
+
+    def of(self, incident_id: str) -> PublishedPostmortem | None:
+        return self._by_id.get(incident_id)
+
+    @cached_property
+    def newest_first(self) -> list[PublishedPostmortem]:
+        return sorted(self._by_id.values(), key=lambda p: (p.published_at, p.incident.id), reverse=True)

@@ -1,0 +1,35 @@
+"""Source folder -> Site: config and every incident, all problems at once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from statuspage.source.config import load_config
+from statuspage.source.incident_file import IncidentCache, load_incidents
+from statuspage.errors import Problems
+from statuspage.model import Site
+from statuspage.source.postmortem_file import load_postmortems
+from statuspage.notify.endpoints import check_notify
+from statuspage.outputs.i18n import check_overrides
+from statuspage.source.site_folder import OUTSIDE, SiteFolder
+from statuspage.theme import TEMPLATES_DIR
+
+
+def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
+    """The site in *root*, or None; the Problems hold every error and warning found.
+
+    With a *cache* (cache.py), incident files whose bytes are unchanged are not parsed again."""
+    problems = Problems(root)
+    config = load_config(root, problems)
+    if config is None:
+        return None, problems
+    check_notify(config, problems)
+    for link in SiteFolder(root).links_out(TEMPLATES_DIR):
+        problems.error(root / link, 0, OUTSIDE)
+    for language in config.languages or (config.language,):
+        check_overrides(root, language, problems)
+    incidents = load_incidents(root, config, problems, cache)
+    postmortems = load_postmortems(root, config, incidents, problems)
+    if problems.errors:
+        return None, problems
+    return Site(config=config, incidents=tuple(incidents), root=root, postmortems=postmortems), problems

@@ -1,0 +1,199 @@
+"""Safe YAML with line numbers, for errors that point at the offending key.
+
+Only plain data is accepted: the safe loader's scalars, lists and mappings.
+Timestamps stay strings (times.py reads them with the site's zone, since
+PyYAML would silently make `2026-12-01 02:00:00` a naive datetime), and
+aliases are refused, which also defuses "billion laughs" alias bombs.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from statuspage.errors import Problems
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_MAX_DEPTH = 50
+_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+# Characters that XML cannot carry and UTF-8 cannot encode (lone surrogates):
+# reachable only through YAML escapes ("\0", "\ud800") or stray bytes in a file.
+_UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+class _Loader(yaml.SafeLoader):
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not supported here", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+# libyaml's parser (when PyYAML was built with it) composes ~10x faster than the pure-Python
+# one. It is used for the common case only: any error, alias or merge key is re-read with
+# _Loader, so every message and line number stays exactly what the Python loader reports.
+_CLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+class _Fallback(Exception):
+    """The fast parse met something only the Python loader reports exactly."""
+
+
+class YamlMap(dict[Any, Any]):
+    """A mapping that remembers the line of itself, each key and each value."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class YamlList(list[Any]):
+    """A list that remembers the line of itself and of each item."""
+
+    line: int = 0
+    item_lines: list[int]
+
+
+class YamlError(ValueError):
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def parse_yaml(text: str, *, first_line: int = 1) -> Any:
+    """Parse *text*; lines reported are counted from *first_line*."""
+    if _CLoader is not None:
+        try:
+            return _parse(_CLoader, text, first_line, set())
+        except (_Fallback, yaml.YAMLError, YamlError):
+            pass
+    return _parse(_Loader, text, first_line, None)
+
+
+def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None) -> Any:
+    """Compose and convert one document; *seen* (fast path only) detects aliases."""
+    try:
+        loader = loader_class(text)  # the reader checks for unprintable characters right away
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+        if node is None:
+            return None
+        return _convert(node, loader, first_line - 1, 0, seen)
+    except yaml.MarkedYAMLError as e:
+        if seen is not None:
+            raise
+        mark = e.problem_mark or e.context_mark
+        line = (mark.line + first_line) if mark else first_line
+        problem = e.problem or e.context or "invalid YAML"
+        if "found character '\\t'" in problem:
+            problem = "tabs are not allowed for indentation in YAML; use spaces"
+        raise YamlError(line, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as e:
+        line = text.count("\n", 0, e.position) + first_line
+        raise YamlError(line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it") from None
+    except yaml.YAMLError as e:
+        if seen is not None:
+            raise
+        raise YamlError(first_line, f"invalid YAML: {e}") from None
+    except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
+        raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
+
+
+def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[int] | None = None) -> Any:
+    line = node.start_mark.line + 1 + offset
+    if seen is not None:
+        # libyaml resolves an alias to the very node its anchor names: meeting a node
+        # twice means an alias, which the Python loader refuses with its own message.
+        if id(node) in seen or node.tag == "tag:yaml.org,2002:merge":
+            raise _Fallback
+        seen.add(id(node))
+    if depth > _MAX_DEPTH:
+        raise YamlError(line, f"YAML is nested more than {_MAX_DEPTH} levels deep")
+    if isinstance(node, yaml.MappingNode | yaml.SequenceNode) and node.tag not in _PLAIN_TAGS:
+        raise YamlError(line, f"unsupported YAML value: tag {node.tag!r} is not allowed here")
+    if isinstance(node, yaml.MappingNode):
+        result = YamlMap()
+        result.line, result.key_lines = line, {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlError(key_node.start_mark.line + 1 + offset, "YAML merge keys (<<) are not supported here")
+            key = _convert(key_node, loader, offset, depth + 1, seen)
+            key_line = key_node.start_mark.line + 1 + offset
+            if not isinstance(key, str | int | float | bool) and key is not None:
+                raise YamlError(key_line, "mapping keys must be plain words")
+            if key in result:
+                raise YamlError(key_line, f"duplicate key {key!r}")
+            result[key] = _convert(value_node, loader, offset, depth + 1, seen)
+            result.key_lines[key] = key_line
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        items = YamlList(_convert(n, loader, offset, depth + 1, seen) for n in node.value)
+        items.line = line
+        items.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
+        return items
+    try:
+        value = loader.construct_object(node, deep=True)
+    except yaml.constructor.ConstructorError as e:
+        raise YamlError(line, f"unsupported YAML value: {e.problem}") from None
+    if isinstance(value, str) and (bad := _UNUSABLE.search(value)):
+        raise YamlError(line, f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it")
+    return value
+
+
+def unusable_character(text: str) -> str | None:
+    """The first control character (or non-character) in *text* that no source may hold."""
+    bad = _UNUSABLE.search(text)
+    return bad[0] if bad else None
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """A file's text as UTF-8 with newlines normalised, or None after reporting why not."""
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        problems.error(path, 0, f"cannot read file: {e.strerror or e}")
+        return None
+    return decode_text(data, path, problems)
+
+
+def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
+    """*data* (the contents of *path*) as text, as read_text reads it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        problems.error(path, 1, "file is UTF-16 encoded; save it with UTF-8 encoding")
+        return None
+    if b"\0" in data[:8192]:
+        # Line 1 (a binary file has no lines), so a GitHub annotation lands on the file.
+        problems.error(path, 1, "this is not a text file (it contains NUL bytes); "
+                       "incidents/ holds only Markdown incident files")  # fmt: skip
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        problems.error(path, line, "file is not valid UTF-8; save it with UTF-8 encoding")
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if bad := _UNUSABLE.search(text):
+        line = text.count("\n", 0, bad.start()) + 1
+        problems.error(path, line, f"the control character U+{ord(bad[0]):04X} is not allowed in text; remove it")
+        return None
+    return text

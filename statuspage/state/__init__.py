@@ -1,0 +1,1 @@
+"""Pure: what is true of a site at an instant (statuses, timelines, uptime, quarters)."""

@@ -1,0 +1,242 @@
+"""Pure functions from (site, now) to what is true at that instant.
+
+Nothing here reads the clock: `now` is always a parameter, so every page can
+be rebuilt for any instant and two builds at the same `now` agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from statuspage.state.memo import remember_last
+from statuspage.model import ComponentStatus, Config, Group, Impact, Incident, IncidentStatus, Update
+
+# The v2 API's fixed descriptions (machine-facing: never translated).
+INDICATOR_DESCRIPTIONS = {
+    Impact.NONE: "All Systems Operational",
+    Impact.MAINTENANCE: "Service Under Maintenance",
+    Impact.MINOR: "Minor Service Outage",
+    Impact.MAJOR: "Partial System Outage",
+    Impact.CRITICAL: "Major Service Outage",
+}
+_STATUS_IMPACT = {
+    ComponentStatus.OPERATIONAL: Impact.NONE,
+    ComponentStatus.UNDER_MAINTENANCE: Impact.MAINTENANCE,
+    ComponentStatus.DEGRADED_PERFORMANCE: Impact.MINOR,
+    ComponentStatus.PARTIAL_OUTAGE: Impact.MAJOR,
+    ComponentStatus.MAJOR_OUTAGE: Impact.CRITICAL,
+}
+
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction into the catalogs; translated where shown."""
+    return message
+
+
+# What the updates the clock writes (a maintenance window opening or closing) say:
+# English here and in the JSON API, translated on pages, feeds and notifications.
+AUTOMATIC_MESSAGES = {
+    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
+    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
+}
+
+@dataclass(frozen=True)
+class PageStatus:
+    indicator: Impact
+
+    @property
+    def description(self) -> str:
+        return INDICATOR_DESCRIPTIONS[self.indicator]
+
+
+# Every output asks for the timeline (and the status, and the resolution) of every
+# incident at the build's `now`, several times over; remembered for one `now` at a
+# time (entries keep their incident alive, so an id is never reused while it is a
+# key). Transparent: same answer, computed once.
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    timeline: tuple[Update, ...]
+    status: IncidentStatus
+    resolved_at: datetime | None
+
+
+_snapshots: dict[int, tuple[Incident, _Snapshot]] = {}
+_snapshots_now: list[datetime] = []
+
+
+def _snapshot(incident: Incident, now: datetime) -> _Snapshot:
+    if not _snapshots_now or _snapshots_now[0] != now or _snapshots_now[0].tzinfo is not now.tzinfo:
+        _snapshots.clear()
+        _snapshots_now[:] = [now]
+    hit = _snapshots.get(id(incident))
+    if hit is not None and hit[0] is incident:
+        return hit[1]
+    snapshot = _snapshot_at(incident, now)
+    _snapshots[id(incident)] = (incident, snapshot)
+    return snapshot
+
+
+def _snapshot_at(incident: Incident, moment: datetime) -> _Snapshot:
+    """The snapshot, not remembered: for instants other than the build's (an update's
+    time, a window's edge), which would otherwise evict all of the build's answers."""
+    shown = _timeline(incident, moment)
+    if not shown:
+        status = IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
+    else:
+        status = shown[-1].status
+    resolved = next(u.at for u in shown if u.status.is_final) if shown and status.is_final else None
+    return _Snapshot(tuple(shown), status, resolved)
+
+
+def status_at(incident: Incident, moment: datetime) -> IncidentStatus:
+    """`incident_status` at a passing instant (not the build's `now`): computed each time."""
+    return _snapshot_at(incident, moment).status
+
+
+def was_open_at(incident: Incident, moment: datetime) -> bool:
+    """`is_open` at a passing instant (not the build's `now`): computed each time."""
+    return is_visible(incident, moment) and _is_open_status(status_at(incident, moment))
+
+
+def timeline(incident: Incident, now: datetime) -> list[Update]:
+    """Updates published by *now*, oldest first, with a maintenance's automatic start and end (see _timeline)."""
+    return list(_snapshot(incident, now).timeline)
+
+
+def _timeline(incident: Incident, now: datetime) -> list[Update]:
+    """Updates published by *now*, oldest first, with a maintenance's automatic
+    start and end filled in where no one took over by hand.
+
+    The window opens by itself (`in_progress` at its start) unless an update at or
+    before the start already moved it on (an early start or an early `completed`).
+    It closes by itself (`completed` at its end) only while it is plainly
+    `in_progress`: after a `verifying` or `completed`, or once anyone posts at or
+    after the end (an overrun), the engineers' updates decide."""
+    window = incident.maintenance
+    if window is None and incident.updates[-1].at <= now:
+        return list(incident.updates)  # the common case: a settled incident, all of it published
+    shown = [u for u in incident.updates if u.at <= now]
+    if window is None:
+        return shown
+    result = list(shown)
+    if window.start <= now and _status_at(result, window.start) is IncidentStatus.SCHEDULED:
+        result.append(Update(IncidentStatus.IN_PROGRESS, window.start, "", automatic=True))
+        result.sort(key=lambda u: u.at)
+    taken_over = any(u.at >= window.end for u in shown)
+    if window.end <= now and not taken_over and _status_at(result, window.end) is IncidentStatus.IN_PROGRESS:
+        result.append(Update(IncidentStatus.COMPLETED, window.end, "", automatic=True))
+    return result
+
+
+def _status_at(updates: list[Update], moment: datetime) -> IncidentStatus:
+    """A maintenance's status after the *updates* (oldest first) posted by *moment*."""
+    return next((u.status for u in reversed(updates) if u.at <= moment), IncidentStatus.SCHEDULED)
+
+
+def is_visible(incident: Incident, now: datetime) -> bool:
+    """Published by *now* (its first update is not in the future)."""
+    return incident.updates[0].at <= now
+
+
+def incident_status(incident: Incident, now: datetime) -> IncidentStatus:
+    return _snapshot(incident, now).status
+
+
+def resolved_at(incident: Incident, now: datetime) -> datetime | None:
+    """When it was resolved (or its maintenance completed), if it is by *now*."""
+    return _snapshot(incident, now).resolved_at
+
+
+def is_open(incident: Incident, now: datetime) -> bool:
+    """An unresolved incident, or a maintenance in progress or verifying, at *now*."""
+    return is_visible(incident, now) and _is_open_status(incident_status(incident, now))
+
+
+def _is_open_status(status: IncidentStatus) -> bool:
+    return not status.is_final and status is not IncidentStatus.SCHEDULED
+
+
+def is_upcoming(incident: Incident, now: datetime) -> bool:
+    return is_visible(incident, now) and incident_status(incident, now) is IncidentStatus.SCHEDULED
+
+
+def duration(incident: Incident, now: datetime) -> timedelta:
+    """From start to resolution (or to *now* while open), right across DST changes."""
+    end = resolved_at(incident, now) or now
+    # In UTC: Python subtracts datetimes sharing one ZoneInfo as wall-clock times.
+    return max(end.astimezone(UTC) - incident.started_at.astimezone(UTC), timedelta(0))
+
+
+def component_states(incident: Incident, at: datetime) -> dict[str, ComponentStatus]:
+    """What the incident says of each affected component at *at* (all posted changes applied)."""
+    states = dict(incident.components)
+    for update in incident.updates:
+        if update.at <= at:
+            states.update(update.components)
+    return states
+
+
+def component_status(component_id: str, incidents: Iterable[Incident], now: datetime) -> ComponentStatus:
+    """Worst status given to the component by any incident open at *now*."""
+    worst = ComponentStatus.OPERATIONAL
+    for incident in incidents:
+        if is_open(incident, now):
+            worst = max(worst, component_states(incident, now).get(component_id, worst))
+    return worst
+
+
+@remember_last
+def component_statuses(config: Config, incidents: Iterable[Incident], now: datetime) -> dict[str, ComponentStatus]:
+    """Every component's (and group's) status at *now*."""
+    result = dict.fromkeys(config.component_ids, ComponentStatus.OPERATIONAL)
+    for incident in incidents:
+        if is_open(incident, now):
+            for cid, status in component_states(incident, now).items():
+                if cid in result:
+                    result[cid] = max(result[cid], status)
+    for group in config.groups:
+        result[group.id] = group_status(group, result)
+    return result
+
+
+def group_status(group: Group, statuses: dict[str, ComponentStatus]) -> ComponentStatus:
+    return max((statuses[c] for c in group.components), default=ComponentStatus.OPERATIONAL)
+
+
+@remember_last
+def page_status(config: Config, incidents: Iterable[Incident], now: datetime) -> PageStatus:
+    """The overall indicator: the worst of open incidents' impacts and component
+    statuses; `maintenance` only when nothing worse is going on."""
+    worst = max((i.impact for i in incidents if is_open(i, now)), default=Impact.NONE)
+    for status in component_statuses(config, incidents, now).values():
+        worst = max(worst, _STATUS_IMPACT[status])
+    return PageStatus(worst)
+
+
+def changes(incident: Incident, now: datetime) -> list[tuple[datetime, IncidentStatus]]:
+    """The instants after *now* at which what the page shows of *incident* changes by
+    itself (it appears, a dated update comes due, its window opens or closes), each
+    with the incident's status from then on."""
+    candidates = {u.at for u in incident.updates if u.at > now}
+    if incident.maintenance:
+        candidates |= {t for t in (incident.maintenance.start, incident.maintenance.end) if t > now}
+    result = []
+    before = (is_visible(incident, now), _snapshot(incident, now).timeline)
+    # What is shown is constant between candidates, so comparing neighbours finds
+    # every real change and skips non-events (the end of a window completed early).
+    for moment in sorted(candidates):
+        later = _snapshot_at(incident, moment)
+        state = (is_visible(incident, moment), later.timeline)
+        if state != before:
+            result.append((moment, later.status))
+        before = state
+    return result
+
+
+def next_change(incidents: Iterable[Incident], now: datetime) -> datetime | None:
+    """The next instant after *now* at which the page changes by itself: a future-dated
+    update appears, or a maintenance window opens or closes."""
+    return min((moment for i in incidents for moment, _ in changes(i, now)[:1]), default=None)
