@@ -59,9 +59,16 @@ class Problems:
         p = Path(path)
         if self.root is not None:
             # Unresolved first, so a symlink is named where it is, not where it points.
-            for base, target in ((self.root.absolute(), p.absolute()), (self._resolve(self.root), self._resolve(p))):
+            for base, target in (
+                (self.root.absolute(), p.absolute()),
+                (self._resolve(self.root), self._resolve(p)),
+            ):
                 try:
-                    return Path(os.path.normpath(target)).relative_to(os.path.normpath(base)).as_posix()
+                    return (
+                        Path(os.path.normpath(target))
+                        .relative_to(os.path.normpath(base))
+                        .as_posix()
+                    )
                 except ValueError:
                     pass
         return p.as_posix()

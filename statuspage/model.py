@@ -7,9 +7,9 @@ users write in files and the enum values of the Statuspage v2 API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import UTC, date, datetime
 from enum import IntEnum
+from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -207,7 +207,9 @@ class Site:
     incidents: tuple[Incident, ...]  # newest first, then by id
     root: Path | None = None
     warnings: tuple[object, ...] = ()
-    postmortems: dict[str, Postmortem] = field(default_factory=dict)  # by incident id, drafts included
+    postmortems: dict[str, Postmortem] = field(
+        default_factory=dict
+    )  # by incident id, drafts included
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)
@@ -216,4 +218,3 @@ class Site:
     def _by_id(self) -> dict[str, Incident]:
         # Pages and the API look incidents up by id for every incident: keep that O(1).
         return {i.id: i for i in reversed(self.incidents)}  # reversed: the first of equal ids wins
-

@@ -27,12 +27,20 @@ from pathlib import Path
 from typing import Any
 
 from statuspage import __version__
-from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
 from statuspage.errors import _CONTROL, Problem, Problems
-from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Update, Window
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Update,
+    Window,
+)
+from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
 from statuspage.source.site_folder import SiteFolder
-from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 from statuspage.source.yamlfile import unusable_character
+from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 CACHE_DIR = ".statuspage-cache"
 FORMAT = 1  # bump when the files' layout changes
@@ -55,7 +63,9 @@ def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> s
     if not folder.is_dir():
         return ""
     parts: list[str | bytes] = []
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    for path in sorted(
+        p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+    ):
         if suffixes is None or path.suffix in suffixes:
             parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return digest(*parts)
@@ -114,7 +124,9 @@ def _write_json(path: Path, data: Any) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(json.dumps(data, separators=(",", ":")))  # dumps: C encoder; dump() streams in Python
+            f.write(
+                json.dumps(data, separators=(",", ":"))
+            )  # dumps: C encoder; dump() streams in Python
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -148,7 +160,9 @@ def _moment(micros: int) -> datetime:
 
 def encode_incident(i: Incident) -> list[Any] | None:
     """*i* as JSON values (None if it holds something JSON cannot carry back exactly)."""
-    moments = [u.at for u in i.updates] + ([i.maintenance.start, i.maintenance.end] if i.maintenance else [])
+    moments = [u.at for u in i.updates] + (
+        [i.maintenance.start, i.maintenance.end] if i.maintenance else []
+    )
     if any(m.tzinfo is not UTC for m in moments):
         return None
     return [
@@ -269,7 +283,9 @@ class ParseCache:
         self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
         self._loaded: Any = _read_json(self.path)
-        self._decoded: dict[str, Incident] = {}  # file digest -> its Incident, for the next run in this process
+        self._decoded: dict[
+            str, Incident
+        ] = {}  # file digest -> its Incident, for the next run in this process
         self._unsaved = False  # an earlier run in this process changed what is known
 
     def _start(self, config: Config) -> None:
@@ -291,7 +307,9 @@ class ParseCache:
             return  # this run never got to the incidents: what was known still is
         self._unsaved = self._unsaved or self._changed()
         known = {entry[0] for entry in self.used.values()}
-        self._decoded = {key: incident for key, incident in self._decoded.items() if key in known}  # edited away: gone
+        self._decoded = {
+            key: incident for key, incident in self._decoded.items() if key in known
+        }  # edited away: gone
         self._loaded = {"format": FORMAT, "key": self.key, "files": self.used}
         self.key, self.entries, self.used, self.digests = None, {}, {}, {}
         self.hits = self.misses = 0
@@ -363,10 +381,16 @@ class BuildState:
     def __init__(self, root: Path, out: Path) -> None:
         self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
         data = _read_json(self.path)
-        ok = isinstance(data, dict) and data.get("format") == FORMAT and data.get("code") == code_fingerprint()
+        ok = (
+            isinstance(data, dict)
+            and data.get("format") == FORMAT
+            and data.get("code") == code_fingerprint()
+        )
         self.site_key: str | None = data.get("site") if ok else None
         self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
-        self.files: dict[str, list[Any]] = data.get("files", {}) if ok else {}  # path -> [digest, size, mtime_ns]
+        self.files: dict[str, list[Any]] = (
+            data.get("files", {}) if ok else {}
+        )  # path -> [digest, size, mtime_ns]
         self.warnings: list[str] = data.get("warnings", []) if ok else []
 
     def forget(self) -> None:

@@ -33,10 +33,15 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.build import pipeline as stages
+from statuspage.build.cache import (
+    BuildState,
+    code_fingerprint,
+    config_key,
+    digest,
+    user_templates_fingerprint,
+)
 from statuspage.build.pipeline import OutputClash
-from statuspage.build.cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
-from statuspage.outputs.keyed import Keyed
-from statuspage.model import Site
+from statuspage.build.sourcekey import overrides_fingerprint
 from statuspage.build.writer import (
     apply_changes,
     check_output_dir,
@@ -47,8 +52,9 @@ from statuspage.build.writer import (
     recover,
     stage_file,
 )
+from statuspage.model import Site
+from statuspage.outputs.keyed import Keyed
 from statuspage.outputs.pages import STYLESHEET, IncidentView, Page, SiteRenderer, render_pages
-from statuspage.build.sourcekey import overrides_fingerprint
 
 # Below this many pages to render, starting processes costs more than it saves.
 PARALLEL_MIN = 400
@@ -70,14 +76,20 @@ class _Inputs:
 
     def __init__(self, site: Site, digests: dict[str, str]) -> None:
         assert site.root is not None
-        self.base = digest(code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root))
+        self.base = digest(
+            code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root)
+        )
         self.digests = digests
         self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
 
     def incident(self, incident_id: str) -> str | None:
         """What names the incident's file's bytes and its postmortem's (None if unknown)."""
         known = self.digests.get(incident_id)
-        return None if known is None else f"{incident_id}:{known}:{self.postmortems.get(incident_id, '')}"
+        return (
+            None
+            if known is None
+            else f"{incident_id}:{known}:{self.postmortems.get(incident_id, '')}"
+        )
 
 
 def _output_keys(outputs: dict[str, Keyed], inputs: _Inputs) -> dict[str, str]:
@@ -90,7 +102,9 @@ def _output_keys(outputs: dict[str, Keyed], inputs: _Inputs) -> dict[str, str]:
     return keys
 
 
-def _page_keys(renderer: SiteRenderer, now: datetime, inputs: _Inputs, site_key: str | None) -> dict[str, str]:
+def _page_keys(
+    renderer: SiteRenderer, now: datetime, inputs: _Inputs, site_key: str | None
+) -> dict[str, str]:
     """The key of each page whose inputs we can name (see the module docstring)."""
     site = renderer.site
     assert site.root is not None
@@ -107,6 +121,7 @@ def _page_keys(renderer: SiteRenderer, now: datetime, inputs: _Inputs, site_key:
     # is published: the count of shown updates and that flag stand for the instant. A
     # site's own templates may show the clock anywhere, so there `now` is always part of it.
     clock = now.isoformat() if user_templates else ""
+
     def part(view: IncidentView) -> str | None:
         known = inputs.incident(view.id)
         if known is None:
@@ -121,17 +136,32 @@ def _page_keys(renderer: SiteRenderer, now: datetime, inputs: _Inputs, site_key:
             own = part(page.context["view"])
             if own is not None:
                 keys[page.path] = digest(shared, when, "incident", own)
-        elif page.template == "history.html" and page.context["number"] > 1:  # page 1 shows all-time figures
+        elif (
+            page.template == "history.html" and page.context["number"] > 1
+        ):  # page 1 shows all-time figures
             ids = [part(view) for _, views in page.context["months"] for view in views]
             if None not in ids:
-                keys[page.path] = digest(shared, when, "history", str(page.context["number"]), str(page.context["count"]), *ids)  # type: ignore[arg-type]
+                keys[page.path] = digest(
+                    shared,
+                    when,
+                    "history",
+                    str(page.context["number"]),
+                    str(page.context["count"]),
+                    *ids,
+                )  # type: ignore[arg-type]
     return keys
 
 
 class _Writer:
     """Compares each output with what the folder holds, staging only what differs."""
 
-    def __init__(self, out: Path, staging: Path, live: dict[str, tuple[int, int]], recorded: dict[str, list[Any]]) -> None:
+    def __init__(
+        self,
+        out: Path,
+        staging: Path,
+        live: dict[str, tuple[int, int]],
+        recorded: dict[str, list[Any]],
+    ) -> None:
         self.out, self.staging, self.live, self.recorded = out, staging, live, recorded
 
     def trusted(self, rel: str) -> str | None:
@@ -184,7 +214,9 @@ def _render_chunk(indices: list[int]) -> list[tuple[str, str, bool]] | int:
     return results
 
 
-def _render(renderer: SiteRenderer, pages: list[Page], writer: _Writer, workers: int) -> Iterable[tuple[str, str, bool]]:
+def _render(
+    renderer: SiteRenderer, pages: list[Page], writer: _Writer, workers: int
+) -> Iterable[tuple[str, str, bool]]:
     if workers < 2 or len(pages) < PARALLEL_MIN:
         for page in pages:
             yield writer.put(page.path, renderer.render(page))
@@ -244,7 +276,9 @@ def build_incrementally(
         renderer = SiteRenderer(site, now)
         inputs = _Inputs(site, digests)
         keys = _page_keys(renderer, now, inputs, site_key)
-        todo = [page for page in renderer.pages.pages() if not reused(page.path, keys.get(page.path))]
+        todo = [
+            page for page in renderer.pages.pages() if not reused(page.path, keys.get(page.path))
+        ]
         report.rendered = len(todo)
         for rel, digest_, changed in _render(renderer, todo, writer, workers or default_workers()):
             add(rel, digest_, changed)
@@ -270,7 +304,9 @@ def build_incrementally(
         else:
             discard(staging)
     except BaseException:
-        if not journal_path(out).exists():  # else the change is committed: the next build rolls it forward
+        if not journal_path(
+            out
+        ).exists():  # else the change is committed: the next build rolls it forward
             discard(staging)
         raise
     # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they now are.

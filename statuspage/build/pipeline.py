@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from statuspage.outputs.feeds import render_feeds
-from statuspage.outputs.calendar import render_calendar
+from statuspage.model import Site
 from statuspage.outputs.api import render_api
 from statuspage.outputs.badges import render_badges
-from statuspage.outputs.metrics import render_metrics
-from statuspage.outputs.hosting import render_hosting_files
-from statuspage.model import Site
 from statuspage.outputs.brand import render_brand_files
-from statuspage.outputs.sitemap import render_sitemap
-from statuspage.outputs.pages import Renderer, render_pages
+from statuspage.outputs.calendar import render_calendar
 from statuspage.outputs.editions import render_editions
+from statuspage.outputs.feeds import render_feeds
+from statuspage.outputs.hosting import render_hosting_files
+from statuspage.outputs.metrics import render_metrics
+from statuspage.outputs.pages import Renderer, render_pages
+from statuspage.outputs.sitemap import render_sitemap
 
 
 def renderers() -> Iterable[Renderer]:

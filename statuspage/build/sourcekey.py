@@ -13,10 +13,16 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from statuspage.build.cache import BuildState, code_fingerprint, config_key, digest, user_templates_fingerprint
-from statuspage.source.incident_file import INCIDENTS_DIR
-from statuspage.model import Config
+from statuspage.build.cache import (
+    BuildState,
+    code_fingerprint,
+    config_key,
+    digest,
+    user_templates_fingerprint,
+)
 from statuspage.build.writer import existing_files, recover
+from statuspage.model import Config
+from statuspage.source.incident_file import INCIDENTS_DIR
 from statuspage.source.site_folder import SiteFolder
 from statuspage.theme import OVERRIDES_DIR
 
@@ -25,7 +31,12 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     """Everything a build reads, hashed: equal keys mean byte-identical output.
 
     *config* is the effective one (after --base-url). Reads every source file, but parses none."""
-    parts: list[str | bytes] = [code_fingerprint(), user_templates_fingerprint(root), config_key(config), now.isoformat()]
+    parts: list[str | bytes] = [
+        code_fingerprint(),
+        user_templates_fingerprint(root),
+        config_key(config),
+        now.isoformat(),
+    ]
     folder = root / INCIDENTS_DIR
     if folder.is_dir():
         with os.scandir(folder) as listing:
@@ -36,7 +47,9 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     # Other files the build reads: string overrides and the logo it copies.
     parts.append(overrides_fingerprint(root))
     if config.logo:
-        from statuspage.outputs.brand import site_logo  # only then: it imports status.py, badges.py, ...
+        from statuspage.outputs.brand import (
+            site_logo,
+        )  # only then: it imports status.py, badges.py, ...
 
         if logo := site_logo(config.logo, root):
             parts += [str(logo[0]), _contents(logo[1])]

@@ -50,7 +50,9 @@ def check_output_dir(out: Path, source: Path) -> None:
     """Refuse targets whose replacement would delete the user's sources."""
     out_r, src_r = out.resolve(), source.resolve()
     if out_r == src_r or src_r.is_relative_to(out_r):
-        raise OutputError(f"refusing to build into {out}: it contains the site's sources; choose another --out")
+        raise OutputError(
+            f"refusing to build into {out}: it contains the site's sources; choose another --out"
+        )
     if out_r.exists() and not out_r.is_dir():
         raise OutputError(f"{out} exists and is not a folder")
     if out_r.is_dir() and any(out_r.iterdir()) and not (out_r / MARKER).exists():
@@ -97,7 +99,6 @@ def _swap(staging: Path, out: Path) -> None:
             old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
-
 
 
 # -- rebuilds: stage changed files, then apply them with a journal -----------------------

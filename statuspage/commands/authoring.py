@@ -17,6 +17,8 @@ from pathlib import Path
 
 import yaml
 
+from statuspage.errors import Problems, UsageError
+from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Window
 from statuspage.source.config import slugify, suggest
 from statuspage.source.incident_file import (
     FILE_NAME,
@@ -26,10 +28,8 @@ from statuspage.source.incident_file import (
     parse_incident,
     split_front_matter,
 )
-from statuspage.errors import Problems, UsageError
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Window
-from statuspage.state.status import incident_status
 from statuspage.source.times import format_timestamp
+from statuspage.state.status import incident_status
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,9 @@ class Change:
     status: ComponentStatus
 
 
-def parse_component_options(values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None) -> list[Change]:
+def parse_component_options(
+    values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None
+) -> list[Change]:
     changes = []
     for value in values:
         typed, sep, word = value.partition("=")
@@ -52,12 +54,16 @@ def parse_component_options(values: tuple[str, ...], config: Config, *, default:
             raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
         if not sep:
             if default is None:
-                raise UsageError(f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage")
+                raise UsageError(
+                    f"--component {value}: write it as ID=STATUS, e.g. {cid}=partial_outage"
+                )
             changes.append(Change(cid, default))
             continue
         status = ComponentStatus.parse(word)
         if status is None:
-            raise UsageError(f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})")
+            raise UsageError(
+                f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})"
+            )
         changes.append(Change(cid, ComponentStatus(status)))
     return changes
 
@@ -89,7 +95,9 @@ def find_incident(root: Path, ref: str) -> Path:
     raise UsageError(f"{ref!r} matches several incidents ({listed}); give the full id")
 
 
-def update_block(status: IncidentStatus, at: datetime, message: str, changes: list[Change], config: Config) -> str:
+def update_block(
+    status: IncidentStatus, at: datetime, message: str, changes: list[Change], config: Config
+) -> str:
     heading = f"## {_heading_word(status)} · {format_timestamp(at, config.timezone)}"
     lines = [heading]
     if changes:
@@ -113,7 +121,10 @@ def new_incident_text(
         front["impact"] = impact.word
     if window is not None:
         zone = config.timezone
-        front["maintenance"] = {"start": format_timestamp(window.start, zone), "end": format_timestamp(window.end, zone)}
+        front["maintenance"] = {
+            "start": format_timestamp(window.start, zone),
+            "end": format_timestamp(window.end, zone),
+        }
     if changes:
         front["components"] = {c.component: c.status.word for c in changes}
     head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
@@ -130,9 +141,13 @@ def create_incident(
     if status is None:
         status = IncidentStatus.SCHEDULED if window else IncidentStatus.INVESTIGATING
     if window is not None and not status.for_maintenance:
-        raise UsageError(f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})")
+        raise UsageError(
+            f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})"
+        )
     if window is None and status.for_maintenance:
-        raise UsageError(f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved")
+        raise UsageError(
+            f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved"
+        )
     if not message.strip():
         raise UsageError(EMPTY_MESSAGE)
     day = (window.start if window else at).astimezone(config.timezone).date()
@@ -146,7 +161,14 @@ def create_incident(
 
 
 def add_update(
-    root: Path, config: Config, path: Path, *, status: IncidentStatus, at: datetime, message: str, changes: list[Change],
+    root: Path,
+    config: Config,
+    path: Path,
+    *,
+    status: IncidentStatus,
+    at: datetime,
+    message: str,
+    changes: list[Change],
     exact_time: bool = True,
 ) -> Path:
     """Insert an update at the top of the file's updates; nothing else in the file changes.
@@ -164,13 +186,19 @@ def add_update(
     day = date.fromisoformat(name["date"])
     current = parse_incident(path, text, day, config, problems)
     if current is None:
-        raise UsageError(f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors))
+        raise UsageError(
+            f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors)
+        )
     latest = incident_status(current, at)
     if latest.is_final and status.is_final:
         raise UsageError(f"{current.id} is already {latest.word}")
     if current.is_maintenance != status.for_maintenance:
         kind = "maintenance" if current.is_maintenance else "incident"
-        allowed = "scheduled, in_progress, verifying, completed" if current.is_maintenance else "investigating, identified, monitoring, resolved"
+        allowed = (
+            "scheduled, in_progress, verifying, completed"
+            if current.is_maintenance
+            else "investigating, identified, monitoring, resolved"
+        )
         raise UsageError(f"{status.word!r} is not a status for this {kind} (expected: {allowed})")
     if not message.strip():
         raise UsageError(EMPTY_MESSAGE)
@@ -178,7 +206,9 @@ def add_update(
     while not exact_time and at in taken:
         at += timedelta(seconds=1)
     if at in taken:
-        raise UsageError(f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at")
+        raise UsageError(
+            f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at"
+        )
     source = split_front_matter(text, path, problems)
     assert source is not None  # parsed above
     block = update_block(status, at, message, changes, config)
@@ -215,7 +245,9 @@ def _insert_before_line(raw: str, line: int, block: str) -> str:
 def _validate(path: Path, text: str, day: date, config: Config) -> None:
     problems = Problems(path.parent.parent)
     if parse_incident(path, text, day, config, problems) is None:
-        raise UsageError("refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors))
+        raise UsageError(
+            "refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors)
+        )
 
 
 def _free_name(folder: Path, day: date, slug: str) -> Path:

@@ -7,9 +7,9 @@ from pathlib import Path
 import click
 
 from statuspage.errors import ContentError, UsageError
-from statuspage.source.times import TimeError, load_zone, parse_timestamp
 from statuspage.importers.cstate import import_cstate, read_zone_setting
 from statuspage.importers.target import other_incidents, write_import
+from statuspage.source.times import TimeError, load_zone, parse_timestamp
 
 
 @click.group("import")
@@ -19,15 +19,34 @@ def import_cmd() -> None:
 
 @import_cmd.command("cstate")
 @click.argument("cstate_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
-              help="Folder for the new site (statuspage.yaml and incidents/).")
-@click.option("--timezone", "zone_name", metavar="ZONE",
-              help="IANA zone for cState dates without an offset (default: the site's Hugo timeZone, else UTC).")
-@click.option("--now", help="The import's 'now' (ISO 8601): issues dated later become scheduled maintenance.")
-@click.option("--force", is_flag=True, help="Replace statuspage.yaml and same-named incident files in --into.")
-def cstate_cmd(cstate_dir: Path, into: Path, zone_name: str | None, now: str | None, force: bool) -> None:
+@click.option(
+    "--into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="Folder for the new site (statuspage.yaml and incidents/).",
+)
+@click.option(
+    "--timezone",
+    "zone_name",
+    metavar="ZONE",
+    help="IANA zone for cState dates without an offset (default: the site's Hugo timeZone, else UTC).",
+)
+@click.option(
+    "--now", help="The import's 'now' (ISO 8601): issues dated later become scheduled maintenance."
+)
+@click.option(
+    "--force", is_flag=True, help="Replace statuspage.yaml and same-named incident files in --into."
+)
+def cstate_cmd(
+    cstate_dir: Path, into: Path, zone_name: str | None, now: str | None, force: bool
+) -> None:
     """Import the cState site in CSTATE_DIR: config.yml systems and content/issues/*.md."""
-    from statuspage.commands.main import clock, print_warnings, reports_errors  # late: cli.py registers this command
+    from statuspage.commands.main import (
+        clock,
+        print_warnings,
+        reports_errors,
+    )  # late: cli.py registers this command
 
     @reports_errors
     def run() -> None:
@@ -53,11 +72,15 @@ def cstate_cmd(cstate_dir: Path, into: Path, zone_name: str | None, now: str | N
         )
         kinds = report.by_kind()
         if kinds:
-            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+            listed = ", ".join(
+                f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
             click.echo(f"{sum(kinds.values())} warnings ({listed}); each names the source file.")
         others = other_incidents(result.files, into)
         if others:
-            click.echo(f"{len(others)} incident files already in {into / 'incidents'} were left as they were.")
+            click.echo(
+                f"{len(others)} incident files already in {into / 'incidents'} were left as they were."
+            )
         click.echo(f"Next: statuspage check --source {into} && statuspage build --source {into}")
 
     run()

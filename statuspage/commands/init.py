@@ -27,7 +27,11 @@ def workflows_dir() -> Path:
 
     One source for both: the wheel force-includes .github/workflows/ (pyproject.toml)."""
     packaged = STARTER_DIR / "workflows"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent.parent / ".github" / "workflows"
+    return (
+        packaged
+        if packaged.is_dir()
+        else Path(__file__).parent.parent.parent / ".github" / "workflows"
+    )
 
 
 def default_title(target: Path) -> str:
@@ -91,7 +95,9 @@ def init_cmd(directory: Path, title: str | None) -> None:
     if clashes:
         for path in clashes:
             click.echo(f"{path}: already exists", err=True)
-        click.secho("error: refusing to overwrite existing files; nothing was written", fg="red", err=True)
+        click.secho(
+            "error: refusing to overwrite existing files; nothing was written", fg="red", err=True
+        )
         sys.exit(1)
     for path, text in writes.items():
         existed = path.exists()

@@ -9,8 +9,8 @@ import contextlib
 import os
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from dataclasses import replace
+from datetime import UTC, datetime
 from functools import wraps
 from importlib import import_module
 from pathlib import Path
@@ -20,12 +20,18 @@ import click
 
 from statuspage import __version__
 from statuspage.build.cache import CACHE_DIR, BuildState, ParseCache
-from statuspage.source.config import load_config
-from statuspage.errors import ContentError, Problems, UsageError
-from statuspage.commands._common import source_option
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
-from statuspage.build.writer import OutputError, check_output_dir, output_lock, remove_leftovers, write_site
 from statuspage.build.sourcekey import source_key, up_to_date
+from statuspage.build.writer import (
+    OutputError,
+    check_output_dir,
+    output_lock,
+    remove_leftovers,
+    write_site,
+)
+from statuspage.commands._common import source_option
+from statuspage.errors import ContentError, Problems, UsageError
+from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Site, Window
+from statuspage.source.config import load_config
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, isoformat, parse_timestamp
 
 if TYPE_CHECKING:
@@ -36,6 +42,7 @@ if TYPE_CHECKING:
 # pay for importing it, which costs more than the no-op check itself.
 
 F = TypeVar("F", bound=Callable[..., Any])
+
 
 def clock(now: str | None, config: Config | None) -> datetime:
     """The build's `now`: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
@@ -55,7 +62,9 @@ def clock(now: str | None, config: Config | None) -> datetime:
                 raise ValueError(epoch)
             return moment
         except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}"
+            ) from None
     return datetime.now(UTC).replace(microsecond=0)
 
 
@@ -87,7 +96,10 @@ def reports_errors(func: F) -> F:
         except ContentError as e:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
-            fail(f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed", 1)
+            fail(
+                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed",
+                1,
+            )
         except loaded("jinja2", "TemplateError") as e:
             fail(f"template error: {template_location(e)}{e.message or e}; nothing was changed", 1)
         except loaded("statuspage.build.pipeline", "OutputClash") as e:
@@ -127,7 +139,9 @@ def template_location(error: jinja2.TemplateError) -> str:
         filename, line = error.filename, error.lineno
     else:
         # Jinja rewrites tracebacks so template frames carry the template's file and line.
-        frames = [f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")]
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")
+        ]
         if not frames:
             return ""
         filename, line = frames[-1].filename, frames[-1].lineno or 0
@@ -179,7 +193,9 @@ LAZY_COMMANDS = {
 }
 
 
-@click.group(cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=LazyGroup, lazy=LAZY_COMMANDS, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="statuspage")
 def cli() -> None:
     """Build a status page from incident files kept in git."""
@@ -202,7 +218,13 @@ def check(source: Path, fmt: str) -> None:
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
             # Property values escape `:` and `,` too, so a file name cannot forge a command.
-            path = problem.path.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+            path = (
+                problem.path.replace("%", "%25")
+                .replace("\r", "%0D")
+                .replace("\n", "%0A")
+                .replace(":", "%3A")
+                .replace(",", "%2C")
+            )
             where = f"file={path}" + (f",line={problem.line}" if problem.line else "")
             message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
             click.echo(f"::{kind} {where}::{message}")
@@ -218,12 +240,20 @@ def check(source: Path, fmt: str) -> None:
 
 @cli.command("build")
 @source_option
-@click.option("--out", "-o", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: _site inside the source folder).")
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: _site inside the source folder).",
+)
 @click.option("--now", help="Build as of this instant (ISO 8601), for reproducible output.")
 @click.option("--base-url", help="Override the config's base_url (e.g. for a preview deploy).")
-@click.option("--no-cache", is_flag=True,
-              help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).",
+)
 @reports_errors
 def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool) -> None:  # fmt: skip
     """Build the status page into OUT (rendering and writing only what changed since the last build)."""
@@ -248,14 +278,18 @@ def _build(
         # is left for the full path to report, after the content's own problems.
         with contextlib.suppress(UsageError):
             moment = clock(now, config)
-            key = source_key(source, with_base_url(config, base_url) if base_url else config, moment)
+            key = source_key(
+                source, with_base_url(config, base_url) if base_url else config, moment
+            )
         if key is not None and moment is not None and up_to_date(state, out, key):
             for warning in state.warnings:
                 click.secho(warning, fg="yellow", err=True)
-            click.echo(f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)}).")
+            click.echo(
+                f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)})."
+            )
             return
-    from statuspage.build.pipeline import build
     from statuspage.build.incremental import build_incrementally
+    from statuspage.build.pipeline import build
     from statuspage.source.site import load_site
 
     parsed = None if no_cache else ParseCache(source)
@@ -271,13 +305,17 @@ def _build(
     if state is None or parsed is None:
         files = build(site, moment)
         write_site(files, out, source)
-        click.echo(f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}).")
+        click.echo(
+            f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)})."
+        )
         return
     report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
     state.warnings = [str(w) for w in problems.warnings]
     state.save()
-    click.echo(f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}); "
-               f"{report.rendered} pages rendered, {report.written} files written, {report.deleted} removed.")
+    click.echo(
+        f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}); "
+        f"{report.rendered} pages rendered, {report.written} files written, {report.deleted} removed."
+    )
 
 
 def with_base_url(config: Config, base_url: str) -> Config:
@@ -307,15 +345,29 @@ def status_choice(value: str | None, *, maintenance: bool) -> IncidentStatus | N
 
 @cli.command()
 @click.argument("title")
-@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS",
-              help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.")
-@click.option("--impact", type=click.Choice([w for w in Impact.words() if w != "maintenance"]), help="How bad it is (default: from the component statuses).")
-@click.option("--status", help="First update's status (default: investigating, or scheduled for maintenance).")
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID=STATUS",
+    help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.",
+)
+@click.option(
+    "--impact",
+    type=click.Choice([w for w in Impact.words() if w != "maintenance"]),
+    help="How bad it is (default: from the component statuses).",
+)
+@click.option(
+    "--status", help="First update's status (default: investigating, or scheduled for maintenance)."
+)
 @click.option("--message", "-m",
               help="The first update's text (Markdown; required, except for --maintenance); "
               "- reads it from standard input.")  # fmt: skip
 @click.option("--at", help="When the first update was posted (default: now).")
-@click.option("--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end).")
+@click.option(
+    "--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end)."
+)
 @click.option("--start", help="Maintenance window start.")
 @click.option("--end", help="Maintenance window end.")
 @source_option
@@ -353,14 +405,35 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
 
 @cli.command()
 @click.argument("incident")
-@click.option("--status", required=True, help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).")
-@click.option("--message", "-m",
-              help="The update's text (Markdown; required); - reads it from standard input.")
+@click.option(
+    "--status",
+    required=True,
+    help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).",
+)
+@click.option(
+    "--message",
+    "-m",
+    help="The update's text (Markdown; required); - reads it from standard input.",
+)
 @click.option("--at", help="When it was posted (default: now).")
-@click.option("--component", "-c", "components", multiple=True, metavar="ID=STATUS", help="A component whose status changes with this update.")
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID=STATUS",
+    help="A component whose status changes with this update.",
+)
 @source_option
 @reports_errors
-def update(incident: str, status: str, message: str | None, at: str | None, components: tuple[str, ...], source: Path) -> None:
+def update(
+    incident: str,
+    status: str,
+    message: str | None,
+    at: str | None,
+    components: tuple[str, ...],
+    source: Path,
+) -> None:
     """Add an update to INCIDENT (its id, path, or a unique part of its name)."""
     from statuspage.commands.authoring import add_update, find_incident, parse_component_options
 
@@ -391,7 +464,9 @@ def resolve(incident: str, message: str | None, at: str | None, source: Path) ->
     current = site.incident(path.stem)
     is_maintenance = current is not None and current.is_maintenance
     status = IncidentStatus.COMPLETED if is_maintenance else IncidentStatus.RESOLVED
-    default = "The maintenance is complete." if is_maintenance else "This incident has been resolved."
+    default = (
+        "The maintenance is complete." if is_maintenance else "This incident has been resolved."
+    )
     add_update(source, config, path, status=status, at=instant(at, "--at", config, clock(None, config)),
                message=read_message(message) or default, changes=[], exact_time=at is not None)  # fmt: skip
     click.echo(str(path))
@@ -413,7 +488,11 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
     site, _ = require_site(source)
     zone = site.config.timezone
     moment = clock(now, site.config)
-    coming = [(when, f"{incident.id}: {status.word}") for incident in site.incidents for when, status in changes(incident, moment)]
+    coming = [
+        (when, f"{incident.id}: {status.word}")
+        for incident in site.incidents
+        for when, status in changes(incident, moment)
+    ]
     published = next_publication(site, moment)
     if published is not None:
         coming.append((published, "a postmortem is published"))

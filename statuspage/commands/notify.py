@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from statuspage.errors import Problems
 from statuspage.commands._common import source_option
+from statuspage.errors import Problems
 from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
@@ -16,19 +16,34 @@ from statuspage.notify.state import DEFAULT_PATH, StateError
 
 @click.command("notify")
 @source_option
-@click.option("--state", "state_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help=f"What each endpoint has received (default: {DEFAULT_PATH} in the source folder). Commit it.")
+@click.option(
+    "--state",
+    "state_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help=f"What each endpoint has received (default: {DEFAULT_PATH} in the source folder). Commit it.",
+)
 @click.option("--now", help="Notify as of this instant (ISO 8601); default: now.")
-@click.option("--dry-run", is_flag=True, help="Print what would be sent; send nothing, write no state.")
-@click.option("--backfill", is_flag=True, help="Endpoints seen for the first time get every past update too (default: only what happens from now on).")
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would be sent; send nothing, write no state."
+)
+@click.option(
+    "--backfill",
+    is_flag=True,
+    help="Endpoints seen for the first time get every past update too (default: only what happens from now on).",
+)
 def notify_command(source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool) -> None:  # fmt: skip
     """Send each new update to the webhooks and mailing lists in `notify:`, once per endpoint."""
-    from statuspage.commands.main import reports_errors  # cli.py imports this module: import it late
+    from statuspage.commands.main import (
+        reports_errors,
+    )  # cli.py imports this module: import it late
 
     reports_errors(_notify)(source, state_path, now, dry_run, backfill)
 
 
-def _notify(source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool) -> None:
+def _notify(
+    source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool
+) -> None:
     from statuspage.commands.main import clock, fail, print_warnings, require_site
 
     site, problems = require_site(source)
@@ -40,7 +55,9 @@ def _notify(source: Path, state_path: Path | None, now: str | None, dry_run: boo
     moment = clock(now, site.config)
     path = state_path if state_path is not None else source / DEFAULT_PATH
     try:
-        report = notify(site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=click.echo)
+        report = notify(
+            site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=click.echo
+        )
     except StateError as e:
         fail(str(e), 1)
     if dry_run:
@@ -50,7 +67,10 @@ def _notify(source: Path, state_path: Path | None, now: str | None, dry_run: boo
         return
     _summarize(report)
     if report.failed:
-        fail(f"{len(report.failed)} of {len(report.outcomes)} endpoint(s) failed; their unsent messages will be retried on the next run", 1)
+        fail(
+            f"{len(report.failed)} of {len(report.outcomes)} endpoint(s) failed; their unsent messages will be retried on the next run",
+            1,
+        )
 
 
 def _summarize(report: Report) -> None:
@@ -59,12 +79,17 @@ def _summarize(report: Report) -> None:
         for warning in o.warnings:
             click.secho(f"{label}: warning: {warning}", fg="yellow", err=True)
         if o.first_run:
-            click.echo(f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use --backfill to send them)")
+            click.echo(
+                f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use --backfill to send them)"
+            )
         parts = [f"{len(o.sent)} sent"]
         if o.filtered:
             parts.append(f"{o.filtered} outside its components")
         if o.error:
-            click.secho(f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} message(s) left for the next run", fg="red", err=True)
+            click.secho(
+                f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} message(s) left for the next run",
+                fg="red",
+                err=True,
+            )
         elif not o.first_run:
             click.echo(f"{label}: {', '.join(parts)}")
-

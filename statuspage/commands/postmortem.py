@@ -14,14 +14,14 @@ from pathlib import Path
 
 import click
 
-from statuspage.state import status as st
-from statuspage.commands.authoring import _write_atomic, find_incident
-from statuspage.source.incident_file import POSTMORTEM_SUFFIX
-from statuspage.errors import Problems, UsageError
 from statuspage.commands._common import source_option
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.commands.authoring import _write_atomic, find_incident
+from statuspage.errors import Problems, UsageError
 from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
+from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.source.incident_file import POSTMORTEM_SUFFIX
 from statuspage.source.postmortem_file import PLACEHOLDER, parse_postmortem
+from statuspage.state import status as st
 
 TODO = PLACEHOLDER + ":"
 
@@ -44,7 +44,9 @@ def _translations(config: Config) -> gettext.NullTranslations:
     return site_translations(config.path.parent if config.path else None, config.language)
 
 
-def label(word: ComponentStatus | Impact | IncidentStatus, config: Config, *, in_sentence: bool = False) -> str:
+def label(
+    word: ComponentStatus | Impact | IncidentStatus, config: Config, *, in_sentence: bool = False
+) -> str:
     """The word's label in the page's language. English labels read lower-case inside a
     sentence; other languages keep the translator's casing (German nouns stay capitalised)."""
     text = _translations(config).gettext(word.label)
@@ -60,8 +62,13 @@ def timeline_item(incident: Incident, index: int, config: Config) -> str:
     """One update as a Markdown list item; the message stays Markdown, indented into the item."""
     update = incident.updates[index]
     names = {c.id: c.name for c in config.components}
-    changes = "; ".join(f"{names.get(cid, cid)}: {label(status, config, in_sentence=True)}" for cid, status in update.components)
-    head = f"- **{local_time(update.at, config.timezone)}** · {label(update.status, config)}" + (f" ({changes})" if changes else "")
+    changes = "; ".join(
+        f"{names.get(cid, cid)}: {label(status, config, in_sentence=True)}"
+        for cid, status in update.components
+    )
+    head = f"- **{local_time(update.at, config.timezone)}** · {label(update.status, config)}" + (
+        f" ({changes})" if changes else ""
+    )
     lines = update.body.split("\n") if update.body else []
     if not lines:
         return head
@@ -77,9 +84,19 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
         raise ValueError(f"{incident.id} is not resolved at {now}")
     fmt = Formatter(config.language, zone)
     _ = _translations(config).gettext
-    components = ", ".join(f"{name} ({label(status, config, in_sentence=True)})" for name, status in worst_statuses(incident, config))
-    items = [timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now]
-    items.append(f"- {TODO} " + _("add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions."))
+    components = ", ".join(
+        f"{name} ({label(status, config, in_sentence=True)})"
+        for name, status in worst_statuses(incident, config)
+    )
+    items = [
+        timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now
+    ]
+    items.append(
+        f"- {TODO} "
+        + _(
+            "add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions."
+        )
+    )
     # A message of several paragraphs needs a loose list, or Markdown folds the next item into it.
     timeline = ("\n\n" if any("\n\n" in item for item in items) else "\n").join(items)
     example = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
@@ -141,14 +158,20 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
         raise UsageError(f"{incident.id} is a maintenance; postmortems are for incidents")
     if st.resolved_at(incident, now) is None:
         current = st.incident_status(incident, now).word
-        raise UsageError(f"{incident.id} is not resolved (it is {current}); resolve it first: statuspage resolve {incident.id}")
+        raise UsageError(
+            f"{incident.id} is not resolved (it is {current}); resolve it first: statuspage resolve {incident.id}"
+        )
     target = path.with_name(incident.id + POSTMORTEM_SUFFIX)
     if target.exists():
         raise UsageError(f"{target} already exists; edit it instead")
     text = draft_text(incident, site.config, now)
     problems = Problems(root)
-    if parse_postmortem(target, text, incident, site.config, problems) is None:  # a bug if it happens
-        raise UsageError("refusing to write an invalid draft:\n" + "\n".join(str(p) for p in problems.errors))
+    if (
+        parse_postmortem(target, text, incident, site.config, problems) is None
+    ):  # a bug if it happens
+        raise UsageError(
+            "refusing to write an invalid draft:\n" + "\n".join(str(p) for p in problems.errors)
+        )
     _write_atomic(target, text, exclusive=True)
     return target
 

@@ -35,11 +35,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
 from statuspage.build.cache import BuildState, ParseCache
-from statuspage.source.config import CONFIG_NAME
-from statuspage.errors import Problems, UsageError
 from statuspage.build.incremental import build_incrementally
-from statuspage.commands._common import source_option
 from statuspage.build.writer import OutputError
+from statuspage.commands._common import source_option
+from statuspage.errors import Problems, UsageError
+from statuspage.source.config import CONFIG_NAME
 from statuspage.source.site import load_site
 from statuspage.state.status import next_change
 
@@ -59,7 +59,9 @@ class Preview:
         self.base_url = "http://127.0.0.1/"
         self.site_dir: Path | None = None  # the last good build
         self.out = workdir / "site"
-        self.state = BuildState(workdir, self.out)  # its manifest lives in the temporary directory too
+        self.state = BuildState(
+            workdir, self.out
+        )  # its manifest lives in the temporary directory too
         # Parsed incidents, kept in memory from one save to the next; written to the site's
         # own cache when the preview stops (a later `build` gains from it too).
         self.parsed = ParseCache(source)
@@ -96,7 +98,9 @@ class Preview:
                 # per core; later ones render in this process (forking one that runs
                 # server threads is not safe, and they render little).
                 workers = None if self.builds == 0 else 1
-                report = build_incrementally(site, moment, self.out, self.source, self.state, parsed.digests, workers=workers)
+                report = build_incrementally(
+                    site, moment, self.out, self.source, self.state, parsed.digests, workers=workers
+                )
                 self.state.save()
                 errors = []
                 count = f"{report.files} files from {len(site.incidents)} incidents ({report.rendered} pages rendered)"
@@ -125,7 +129,9 @@ class Preview:
             for error in errors:
                 click.secho(error, fg="red", err=True)
             kept = "still serving the last good site" if self.site_dir else "nothing to serve yet"
-            click.secho(f"Build failed ({kept}); fix the file and save it again.", fg="red", err=True)
+            click.secho(
+                f"Build failed ({kept}); fix the file and save it again.", fg="red", err=True
+            )
             return False
         click.echo(f"Built {count} in {time.monotonic() - started:.2f} s.")
         return True
@@ -176,10 +182,18 @@ class ChangeHandler(FileSystemEventHandler):
             return
         if event.is_directory and event.event_type == "modified":
             return  # the file inside it reports its own change
-        paths = [p if isinstance(p, str) else p.decode() for p in (event.src_path, event.dest_path) if p]
-        if event.is_directory and event.event_type in ("created", "moved") and self.observer is not None:
+        paths = [
+            p if isinstance(p, str) else p.decode() for p in (event.src_path, event.dest_path) if p
+        ]
+        if (
+            event.is_directory
+            and event.event_type in ("created", "moved")
+            and self.observer is not None
+        ):
             for path in paths:  # a new top-level folder (site-templates/, say): watch inside it too
-                if Path(path).parent.resolve() == self.preview.source.resolve() and is_relevant(path, self.preview.source):
+                if Path(path).parent.resolve() == self.preview.source.resolve() and is_relevant(
+                    path, self.preview.source
+                ):
                     self.observer.schedule(self, path, recursive=True)
         if any(is_relevant(p, self.preview.source) for p in paths):
             self.preview.dirty.set()
@@ -199,7 +213,9 @@ def watch(observer: BaseObserver, handler: ChangeHandler, source: Path) -> None:
 
 # --- what the browser gets -------------------------------------------------
 
-CSP_META = re.compile(r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE)
+CSP_META = re.compile(
+    r'(<meta\s+http-equiv="Content-Security-Policy"\s+content=")([^"]*)(")', re.IGNORECASE
+)
 BODY_OPEN = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
 
 RELOAD_SCRIPT = """\
@@ -227,7 +243,11 @@ def widen_csp(policy: str, nonce: str) -> str:
         if words:
             directives.setdefault(words[0].lower(), words[1:])
     default = [s for s in directives.get("default-src", []) if s != "'none'"]
-    for name, source in (("script-src", f"'nonce-{nonce}'"), ("style-src", f"'nonce-{nonce}'"), ("connect-src", "'self'")):
+    for name, source in (
+        ("script-src", f"'nonce-{nonce}'"),
+        ("style-src", f"'nonce-{nonce}'"),
+        ("connect-src", "'self'"),
+    ):
         sources = directives.get(name)
         sources = list(default) if sources is None else [s for s in sources if s != "'none'"]
         if source not in sources:
@@ -237,7 +257,11 @@ def widen_csp(policy: str, nonce: str) -> str:
 
 
 def error_banner(errors: list[str], nonce: str, has_site: bool) -> str:
-    kept = "The last good version of this page is shown below." if has_site else "Nothing could be built yet."
+    kept = (
+        "The last good version of this page is shown below."
+        if has_site
+        else "Nothing could be built yet."
+    )
     lines = "\n".join(html.escape(e) for e in errors)
     return (
         f'<style nonce="{nonce}">{BANNER_STYLE}</style>'
@@ -249,7 +273,11 @@ def error_banner(errors: list[str], nonce: str, has_site: bool) -> str:
 def served_html(page: str, *, generation: str, errors: list[str], has_site: bool = True) -> str:
     """*page* as the preview serves it: reload script, and the error banner if the last build failed."""
     nonce = secrets.token_urlsafe(16)
-    page = CSP_META.sub(lambda m: m.group(1) + _attribute(widen_csp(html.unescape(m.group(2)), nonce)) + m.group(3), page, count=1)
+    page = CSP_META.sub(
+        lambda m: m.group(1) + _attribute(widen_csp(html.unescape(m.group(2)), nonce)) + m.group(3),
+        page,
+        count=1,
+    )
     if errors:
         banner = error_banner(errors, nonce, has_site)
         body = BODY_OPEN.search(page)
@@ -350,7 +378,11 @@ class PreviewHandler(SimpleHTTPRequestHandler):
                     if preview.generation == sent:
                         preview.changed.wait(timeout=15)
                     generation = preview.generation
-                message = b": still here\n\n" if generation == sent else f"data: {generation}\n\n".encode()
+                message = (
+                    b": still here\n\n"
+                    if generation == sent
+                    else f"data: {generation}\n\n".encode()
+                )
                 self.wfile.write(message)
                 self.wfile.flush()
                 sent = generation
@@ -376,7 +408,11 @@ def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
     from statuspage.commands.main import clock
 
     if not (source / CONFIG_NAME).is_file():
-        click.secho(f"error: no {CONFIG_NAME} in {source}; run `statuspage init` to create one", fg="red", err=True)
+        click.secho(
+            f"error: no {CONFIG_NAME} in {source}; run `statuspage init` to create one",
+            fg="red",
+            err=True,
+        )
         sys.exit(1)
     try:
         clock(now, None)
@@ -388,7 +424,11 @@ def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
         try:
             server = make_server(host, port, preview)
         except OSError as e:
-            click.secho(f"error: cannot listen on {host}:{port}: {e.strerror or e}; choose another --port", fg="red", err=True)
+            click.secho(
+                f"error: cannot listen on {host}:{port}: {e.strerror or e}; choose another --port",
+                fg="red",
+                err=True,
+            )
             sys.exit(1)
         url = f"http://{host}:{server.server_port}/"
         preview.base_url = url

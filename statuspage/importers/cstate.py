@@ -41,15 +41,21 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from statuspage.source.config import CONFIG_NAME, ID_PATTERN, suggest
-from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
 from statuspage.errors import Problem, Problems, UsageError
+from statuspage.importers.cstate_text import (
+    Kind,
+    Part,
+    convert_shortcodes,
+    demote_headings,
+    split_parts,
+)
+from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
 from statuspage.outputs.i18n import language_tag
 from statuspage.outputs.markup import plain_text
-from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
+from statuspage.source.config import CONFIG_NAME, ID_PATTERN, suggest
+from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
 from statuspage.source.times import TimeError, format_timestamp, localize, parse_timestamp
 from statuspage.source.yamlfile import YamlError, YamlMap, parse_yaml
-from statuspage.importers.cstate_text import Kind, Part, convert_shortcodes, demote_headings, split_parts
 
 CONFIG_FILES = ("hugo.yaml", "hugo.yml", "hugo.toml", "config.yaml", "config.yml", "config.toml")
 ISSUES_DIR = Path("content") / "issues"
@@ -119,13 +125,17 @@ class Catalog:
         self.taken.add(candidate)
         return candidate
 
-    def system(self, name: str, display: str, description: str | None, group: str | None) -> dict[str, Any]:
+    def system(
+        self, name: str, display: str, description: str | None, group: str | None
+    ) -> dict[str, Any]:
         cid = self.new_id(name, "component")
         self.ids[name] = cid
         entry: dict[str, Any] = {"id": cid, "name": display}
         if description:
             entry["description"] = description
-        self.components.append(Component(id=cid, name=display, description=description, group=group))
+        self.components.append(
+            Component(id=cid, name=display, description=description, group=group)
+        )
         return entry
 
 
@@ -143,7 +153,9 @@ class Context:
 def find_config(source: Path) -> Path:
     """The cState (Hugo) config file of *source*, or UsageError."""
     if not source.is_dir():
-        raise UsageError(f"{source} is not a folder; give the folder of a cState site (with config.yml)")
+        raise UsageError(
+            f"{source} is not a folder; give the folder of a cState site (with config.yml)"
+        )
     for name in CONFIG_FILES:
         if (source / name).is_file():
             return source / name
@@ -196,7 +208,12 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
     site = _site_settings(data, config_path, report)
     params = data.get("params") or {}
     if not isinstance(params, dict):
-        report.warn("config", config_path, _line(data, "params"), "`params:` is not a mapping; no systems imported")
+        report.warn(
+            "config",
+            config_path,
+            _line(data, "params"),
+            "`params:` is not a mapping; no systems imported",
+        )
         params = {}
     catalog = _catalog(params, config_path, report)
     ctx = Context(zone, now, site["base_url"], catalog, report, list(catalog.ids))
@@ -211,7 +228,9 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
         result.files[f"{INCIDENTS_DIR}/{name}.md"] = text
         result.maintenances += is_maintenance
         result.incidents += not is_maintenance
-    for path in sorted(p for p in issues_dir.iterdir() if not p.name.endswith(".md") and not p.name.startswith(".")):
+    for path in sorted(
+        p for p in issues_dir.iterdir() if not p.name.endswith(".md") and not p.name.startswith(".")
+    ):
         report.warn("skipped", path, 0, "not a Markdown file; not imported")
     if catalog.undefined:
         gid = catalog.new_id(OTHER_GROUP, "other")
@@ -221,7 +240,10 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
             "components": catalog.undefined,
         })  # fmt: skip
     result.components = len(catalog.components)
-    result.files = {CONFIG_NAME: _config_text(site, zone, catalog, source), **dict(sorted(result.files.items()))}
+    result.files = {
+        CONFIG_NAME: _config_text(site, zone, catalog, source),
+        **dict(sorted(result.files.items())),
+    }
     _validate(result, zone, catalog, site["base_url"])
     return result
 
@@ -235,7 +257,9 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
     assert isinstance(params, dict)
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
-        report.warn("config", path, _line(data, "title"), "no `title:`; the page is called 'Status'")
+        report.warn(
+            "config", path, _line(data, "title"), "no `title:`; the page is called 'Status'"
+        )
         title = "Status"
     base_url = data.get("baseURL", data.get("baseurl"))
     if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
@@ -252,11 +276,18 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
                         "the description's links are not kept: statuspage.yaml `description:` is plain text")  # fmt: skip
     language = str(data.get("languageCode") or data.get("defaultContentLanguage") or "en").lower()
     primary = re.split(r"[-_]", language)[0]
-    tag = language_tag(language) or language_tag(primary)  # pt-br -> pt-BR, zh-cn -> zh-CN, de-de -> de-DE
+    tag = language_tag(language) or language_tag(
+        primary
+    )  # pt-br -> pt-BR, zh-cn -> zh-CN, de-de -> de-DE
     if tag is not None and primary != "en":
         settings["language"] = tag
     elif primary != "en":
-        report.warn("config", path, _line(data, "languageCode"), f"language {language!r} has no translation here; pages are in English")
+        report.warn(
+            "config",
+            path,
+            _line(data, "languageCode"),
+            f"language {language!r} has no translation here; pages are in English",
+        )
     brand = params.get("brand")
     if isinstance(brand, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", brand.strip()):
         settings["brand_color"] = brand.strip().lower()
@@ -276,10 +307,17 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
     categories = params.get("categories") or []
     systems = params.get("systems") or []
     if not isinstance(categories, list):
-        report.warn("config", path, _line(params, "categories"), "`categories:` is not a list; ignored")
+        report.warn(
+            "config", path, _line(params, "categories"), "`categories:` is not a list; ignored"
+        )
         categories = []
     if not isinstance(systems, list):
-        report.warn("config", path, _line(params, "systems"), "`systems:` is not a list; no components imported")
+        report.warn(
+            "config",
+            path,
+            _line(params, "systems"),
+            "`systems:` is not a list; no components imported",
+        )
         systems = []
     by_category: dict[str | None, list[tuple[int, dict[str, Any]]]] = {}
     item_lines = getattr(systems, "item_lines", [0] * len(systems))
@@ -290,13 +328,27 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
         if not isinstance(name, str) or not name.strip():
             report.warn("config", path, line, "a system without a `name:`; skipped")
             continue
-        if name in catalog.ids or any(name == s.get("name") for group in by_category.values() for _, s in group):
-            report.warn("config", path, line, f"system {name!r} is defined twice; the second definition is ignored")
+        if name in catalog.ids or any(
+            name == s.get("name") for group in by_category.values() for _, s in group
+        ):
+            report.warn(
+                "config",
+                path,
+                line,
+                f"system {name!r} is defined twice; the second definition is ignored",
+            )
             continue
         category = system.get("category")
-        by_category.setdefault(category if isinstance(category, str) else None, []).append((line, system))
+        by_category.setdefault(category if isinstance(category, str) else None, []).append(
+            (line, system)
+        )
         for key in sorted(set(system) - {"name", "displayName", "description", "category"}):
-            report.warn("config", path, _line(system, key), f"system {name!r}: `{key}:` has no counterpart; not imported")
+            report.warn(
+                "config",
+                path,
+                _line(system, key),
+                f"system {name!r}: `{key}:` has no counterpart; not imported",
+            )
 
     def entry(line: int, system: dict[str, Any], group: str | None) -> dict[str, Any]:
         name = system["name"]
@@ -307,7 +359,9 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
         return catalog.system(name, display, text, group)
 
     category_names = []
-    for cat_line, category in zip(getattr(categories, "item_lines", [0] * len(categories)), categories, strict=True):
+    for cat_line, category in zip(
+        getattr(categories, "item_lines", [0] * len(categories)), categories, strict=True
+    ):
         cname = category.get("name") if isinstance(category, dict) else None
         if not isinstance(cname, str):
             report.warn("config", path, cat_line, "a category without a `name:`; skipped")
@@ -315,24 +369,42 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
         category_names.append(cname)
         members = by_category.pop(cname, [])
         if not members:
-            report.warn("config", path, cat_line, f"category {cname!r} has no systems; no group made")
+            report.warn(
+                "config", path, cat_line, f"category {cname!r} has no systems; no group made"
+            )
             continue
         if category.get("untitled"):
             # cState hid the name: show its systems ungrouped, as readers saw them.
-            report.warn("config", path, cat_line, f"category {cname!r} is untitled (its name was never shown); its systems are ungrouped components")
+            report.warn(
+                "config",
+                path,
+                cat_line,
+                f"category {cname!r} is untitled (its name was never shown); its systems are ungrouped components",
+            )
             catalog.entries += [entry(line, s, None) for line, s in members]
             continue
         gid = catalog.new_id(cname, "group")
         components = [entry(line, s, gid) for line, s in members]
-        group: dict[str, Any] = {"group": cname.strip(), "id": gid, "collapsed": bool(category.get("closed", False))}
+        group: dict[str, Any] = {
+            "group": cname.strip(),
+            "id": gid,
+            "collapsed": bool(category.get("closed", False)),
+        }
         if category.get("description"):
             group["description"] = " ".join(str(category["description"]).split())
         group["components"] = components
         catalog.entries.append(group)
-        catalog.groups.append(Group(id=gid, name=cname.strip(), components=tuple(c["id"] for c in components)))
+        catalog.groups.append(
+            Group(id=gid, name=cname.strip(), components=tuple(c["id"] for c in components))
+        )
     for cname, members in by_category.items():
         if cname is not None:
-            report.warn("config", path, members[0][0], f"category {cname!r} is not defined under `categories:`; its systems are ungrouped components")
+            report.warn(
+                "config",
+                path,
+                members[0][0],
+                f"category {cname!r} is not defined under `categories:`; its systems are ungrouped components",
+            )
         catalog.entries += [entry(line, s, None) for line, s in members]
     return catalog
 
@@ -363,7 +435,11 @@ def _front_matter(text: str, path: Path, report: Report) -> tuple[dict[str, Any]
     lines = text.split("\n")
     fence = lines[0].strip() if lines else ""
     if fence not in ("---", "+++"):
-        report.error(path, 1, "no front matter: a cState issue starts with `---` and YAML (title:, date:, ...)")
+        report.error(
+            path,
+            1,
+            "no front matter: a cState issue starts with `---` and YAML (title:, date:, ...)",
+        )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() == fence), None)
     if end is None:
@@ -408,7 +484,9 @@ def _instant(value: Any, path: Path, line: int, what: str, ctx: Context) -> date
                         f"{what} {text!r}: {str(e).split(';')[0]}; imported as {format_timestamp(moment, ctx.zone)}")  # fmt: skip
         return moment
     if not re.search(r"\d[T\s]+\d{1,2}:\d{2}", text):
-        ctx.report.warn("bad-date", path, line, f"{what} {text!r} has no time of day; imported as 00:00")
+        ctx.report.warn(
+            "bad-date", path, line, f"{what} {text!r} has no time of day; imported as 00:00"
+        )
     return moment
 
 
@@ -429,36 +507,77 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
     front, body, body_line = parsed
     line = front.line_of  # type: ignore[attr-defined]
     if front.get("draft") is True:
-        report.warn("skipped", path, line("draft"), "a draft (`draft: true`), never published by cState; not imported")
+        report.warn(
+            "skipped",
+            path,
+            line("draft"),
+            "a draft (`draft: true`), never published by cState; not imported",
+        )
         return None
     if front.get("section", "issue") != "issue":
-        report.warn("section", path, line("section"), f"`section: {front.get('section')}`: cState did not list it as an issue; imported anyway")
+        report.warn(
+            "section",
+            path,
+            line("section"),
+            f"`section: {front.get('section')}`: cState did not list it as an issue; imported anyway",
+        )
     unmapped = sorted(k for k in front if k not in HANDLED_KEYS)
     if unmapped:
-        report.warn("unmapped-key", path, line(unmapped[0]), f"front matter not imported (no counterpart): {', '.join(unmapped)}")
+        report.warn(
+            "unmapped-key",
+            path,
+            line(unmapped[0]),
+            f"front matter not imported (no counterpart): {', '.join(unmapped)}",
+        )
 
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
         title = path.stem
-        report.warn("no-title", path, line("title"), f"no `title:`; titled {title!r} after the file")
+        report.warn(
+            "no-title", path, line("title"), f"no `title:`; titled {title!r} after the file"
+        )
     title = " ".join(str(title).split())
 
-    start = _instant(front["date"], path, line("date"), "`date:`", ctx) if front.get("date") else None
+    start = (
+        _instant(front["date"], path, line("date"), "`date:`", ctx) if front.get("date") else None
+    )
     if start is None:
         m = re.match(r"^(\d{4}-\d{2}-\d{2})", path.name)
         if m is None:
-            report.error(path, line("date") if "date" in front else 2, "no usable `date:` and no date in the file name: add `date: YYYY-MM-DD HH:MM`")
+            report.error(
+                path,
+                line("date") if "date" in front else 2,
+                "no usable `date:` and no date in the file name: add `date: YYYY-MM-DD HH:MM`",
+            )
             return None
         start = localize(datetime.fromisoformat(m[1]), ctx.zone)
-        report.warn("no-date", path, line("date") if "date" in front else 2, f"no usable `date:`; dated {m[1]} 00:00 from the file name")
+        report.warn(
+            "no-date",
+            path,
+            line("date") if "date" in front else 2,
+            f"no usable `date:`; dated {m[1]} 00:00 from the file name",
+        )
 
     informational = bool(front.get("informational"))
     severity = front.get("severity")
-    status, impact = SEVERITIES.get(str(severity).strip().lower(), (None, None)) if severity is not None else (None, None)
+    status, impact = (
+        SEVERITIES.get(str(severity).strip().lower(), (None, None))
+        if severity is not None
+        else (None, None)
+    )
     if status is None or impact is None:
         if not informational:
-            said = f"unknown severity {severity!r}{suggest(str(severity), list(SEVERITIES))}" if severity is not None else "no `severity:`"
-            report.warn("severity", path, line("severity") if "severity" in front else 2, f"{said}; imported as notice (degraded_performance, impact minor)")
+            said = (
+                f"unknown severity {severity!r}{suggest(str(severity), list(SEVERITIES))}"
+                if severity is not None
+                else "no `severity:`"
+            )
+            report.warn(
+                "severity",
+                path,
+                line("severity") if "severity" in front else 2,
+                f"{said}; imported as notice (degraded_performance, impact minor)",
+            )
         status, impact = SEVERITIES["notice"]
     if informational:
         status, impact = ComponentStatus.OPERATIONAL, Impact.NONE
@@ -466,7 +585,12 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
 
     resolved = front.get("resolved", informational)
     if not isinstance(resolved, bool):
-        report.warn("resolved", path, line("resolved"), f"`resolved: {resolved!r}` is not true or false; read as {bool(resolved)}")
+        report.warn(
+            "resolved",
+            path,
+            line("resolved"),
+            f"`resolved: {resolved!r}` is not true or false; read as {bool(resolved)}",
+        )
         resolved = bool(resolved)
     rw = front.get("resolvedwhen")
     resolved_when = _instant(rw, path, line("resolvedwhen"), "`resolvedWhen:`", ctx) if rw else None
@@ -481,7 +605,9 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
     if window_end is not None and not informational:
         announced = ctx.now.replace(second=0, microsecond=0) if upcoming else start
         if front.get("publishdate"):
-            published = _instant(front["publishdate"], path, line("publishdate"), "`publishDate:`", ctx)
+            published = _instant(
+                front["publishdate"], path, line("publishdate"), "`publishDate:`", ctx
+            )
             announced = published if published and published < start else announced
         becomes = f"; severity {severity!r} becomes under_maintenance" if components else ""
         begins, ends = format_timestamp(start, ctx.zone), format_timestamp(window_end, ctx.zone)
@@ -493,14 +619,29 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
                         f"{planned}: imported as a completed maintenance window "
                         f"from {begins} to {ends}, not as an incident{becomes}")  # fmt: skip
         # Closing messages ([Final message], *Resolved*) wait for the window's end.
-        message = _markdown("\n\n".join(p.text(consumed=p.kind in (None, Kind.OPEN)) for p in parts if p.kind is not Kind.FINAL), path, ctx)
-        closing = _markdown("\n\n".join(p.text(consumed=True) for p in parts if p.kind is Kind.FINAL), path, ctx)
-        updates = [(IncidentStatus.SCHEDULED, announced, message or "This maintenance is scheduled.")]
+        message = _markdown(
+            "\n\n".join(
+                p.text(consumed=p.kind in (None, Kind.OPEN))
+                for p in parts
+                if p.kind is not Kind.FINAL
+            ),
+            path,
+            ctx,
+        )
+        closing = _markdown(
+            "\n\n".join(p.text(consumed=True) for p in parts if p.kind is Kind.FINAL), path, ctx
+        )
+        updates = [
+            (IncidentStatus.SCHEDULED, announced, message or "This maintenance is scheduled.")
+        ]
         if closing:
             updates.append((IncidentStatus.COMPLETED, window_end, closing))
         front_out: dict[str, Any] = {
             "title": title,
-            "maintenance": {"start": format_timestamp(start, ctx.zone), "end": format_timestamp(window_end, ctx.zone)},
+            "maintenance": {
+                "start": format_timestamp(start, ctx.zone),
+                "end": format_timestamp(window_end, ctx.zone),
+            },
         }
         if components:
             front_out["components"] = list(components)
@@ -525,8 +666,15 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
 
     name = _incident_id(path, day, title, ctx)
     head = yaml.safe_dump(front_out, sort_keys=False, allow_unicode=True, width=1000)
-    blocks = [_update_block(s, at, msg, ctx.zone) for s, at, msg in sorted(updates, key=lambda u: u[1], reverse=True)]
-    return name, f"---\n{head}---\n\n" + "\n".join(blocks), window_end is not None and not informational
+    blocks = [
+        _update_block(s, at, msg, ctx.zone)
+        for s, at, msg in sorted(updates, key=lambda u: u[1], reverse=True)
+    ]
+    return (
+        name,
+        f"---\n{head}---\n\n" + "\n".join(blocks),
+        window_end is not None and not informational,
+    )
 
 
 # Words that mark an issue as planned work: in the title, or as a phrase in the text
@@ -553,7 +701,9 @@ def _close(name: str, defined: list[str]) -> str:
     (`*.jenkins.io`) that difflib's similarity would suggest unrelated ones."""
     key = re.sub(r"[^a-z0-9]", "", name.lower())
     for other in defined:
-        if re.sub(r"[^a-z0-9]", "", other.lower()) == key or (len(name) >= 6 and _edits(name, other) <= 2):
+        if re.sub(r"[^a-z0-9]", "", other.lower()) == key or (
+            len(name) >= 6 and _edits(name, other) <= 2
+        ):
             return f" (did you mean {other!r}?)"
     return ""
 
@@ -576,7 +726,9 @@ def _affected(front: dict[str, Any], path: Path, ctx: Context) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        ctx.report.warn("affected", path, line, f"`affected:` {value!r} is not a list of system names; ignored")
+        ctx.report.warn(
+            "affected", path, line, f"`affected:` {value!r} is not a list of system names; ignored"
+        )
         return []
     ids: list[str] = []
     new: list[str] = []
@@ -614,15 +766,24 @@ def _updates(
 
     def where(part: Part) -> int:
         return body_line + part.line - 1 if part.line else body_line
+
     stamps: dict[int, datetime | None] = {}
     for i, part in enumerate(parts):
         if part.stamp:
-            stamps[i] = _instant(part.stamp, path, where(part), f"the time in {part.label or 'a track shortcode'!r}", ctx)
+            stamps[i] = _instant(
+                part.stamp,
+                path,
+                where(part),
+                f"the time in {part.label or 'a track shortcode'!r}",
+                ctx,
+            )
     dated = [t for t in stamps.values() if t is not None]
 
     resolution: datetime | None = None
     if resolved:
-        finals = sorted(t for i, t in stamps.items() if t is not None and parts[i].kind is Kind.FINAL)
+        finals = sorted(
+            t for i, t in stamps.items() if t is not None and parts[i].kind is Kind.FINAL
+        )
         if finals:
             resolution = finals[0]
             if resolved_when is not None and resolved_when != resolution:
@@ -632,7 +793,12 @@ def _updates(
             resolution = resolved_when
         else:
             resolution = max([start, *dated])
-            report.warn("no-resolvedwhen", path, line("resolved"), f"`resolved: true` without `resolvedWhen:`; resolved at {fmt(resolution)}, the last time the file gives")
+            report.warn(
+                "no-resolvedwhen",
+                path,
+                line("resolved"),
+                f"`resolved: true` without `resolvedWhen:`; resolved at {fmt(resolution)}, the last time the file gives",
+            )
         if resolution < start:
             fixed = max([start, *(t for t in dated if t > start)])
             said = "`resolvedWhen:`" if resolution == resolved_when else "the closing update's time"
@@ -641,7 +807,12 @@ def _updates(
                         + (" (its start: the real end is unknown)" if fixed == start else " (its last dated update)"))  # fmt: skip
             resolution = fixed
     elif resolved_when is not None:
-        report.warn("resolved", path, line("resolvedwhen"), f"`resolvedWhen:` {fmt(resolved_when)} but `resolved: false`: imported as ongoing, as cState showed it")
+        report.warn(
+            "resolved",
+            path,
+            line("resolvedwhen"),
+            f"`resolvedWhen:` {fmt(resolved_when)} but `resolved: false`: imported as ongoing, as cState showed it",
+        )
 
     slots: dict[datetime, Slot] = {start: Slot(start, {Kind.OPEN})}
     if resolution is not None:
@@ -659,12 +830,22 @@ def _updates(
             at, keep_label = None, True
         if kind is Kind.FINAL and resolution is None:
             if at is not None:
-                report.warn("resolved", path, where(part), f"{part.label!r} closes the issue at {fmt(at)} but `resolved:` is not true: imported as an update of an ongoing incident")
+                report.warn(
+                    "resolved",
+                    path,
+                    where(part),
+                    f"{part.label!r} closes the issue at {fmt(at)} but `resolved:` is not true: imported as an update of an ongoing incident",
+                )
             kind, keep_label = Kind.UPDATE, True
         if at is None and not keep_label:
             at = {None: start, Kind.OPEN: start, Kind.FINAL: resolution}.get(kind)
         elif kind is Kind.OPEN and at is not None and at != start:
-            report.warn("opening-differs", path, where(part), f"{part.label!r} is dated {fmt(at)} but `date:` is {fmt(start)}; both times are kept")
+            report.warn(
+                "opening-differs",
+                path,
+                where(part),
+                f"{part.label!r} is dated {fmt(at)} but `date:` is {fmt(start)}; both times are kept",
+            )
         if at is None:
             undated.append(i)
             continue
@@ -692,7 +873,12 @@ def _updates(
         if resolution is not None and at >= resolution:
             later = slot.kinds & {Kind.IDENTIFIED, Kind.MONITORING} if at > resolution else set()
             if later:
-                report.warn("after-resolution", path, 0, f"an update marked {sorted(k.value for k in later)[0]!r} at {fmt(at)} comes after the resolution at {fmt(resolution)}; imported as a follow-up of the resolved incident")
+                report.warn(
+                    "after-resolution",
+                    path,
+                    0,
+                    f"an update marked {sorted(k.value for k in later)[0]!r} at {fmt(at)} comes after the resolution at {fmt(resolution)}; imported as a follow-up of the resolved incident",
+                )
             status = IncidentStatus.RESOLVED
         elif Kind.MONITORING in slot.kinds:
             status = IncidentStatus.MONITORING
@@ -759,6 +945,10 @@ def _validate(result: Imported, zone: ZoneInfo, catalog: Catalog, base_url: str)
         problems = Problems()
         if parse_incident(path, text, date.fromisoformat(path.name[:10]), config, problems) is None:
             for p in problems.errors:
-                result.report.error(Path(p.path), p.line, f"the import produced an invalid file (please report this): {p.message}")
+                result.report.error(
+                    Path(p.path),
+                    p.line,
+                    f"the import produced an invalid file (please report this): {p.message}",
+                )
     for cid in (c.id for c in catalog.components):
         assert ID_PATTERN.match(cid), cid

@@ -46,18 +46,27 @@ _MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TIME = r"(?P<h>\d{1,2})[:h](?P<min>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ap>[ap]\.?m\.?)?"
 _ZONE = r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})(?![a-z]))?"
 ISO_STAMP = re.compile(rf"(?P<d>\d{{4}}-\d{{2}}-\d{{2}})(?:[T\s]+|\s+at\s+){_TIME}{_ZONE}", re.I)
-DAY_MONTH = re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>\d{{4}})", re.I)
+DAY_MONTH = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(?P<y>\d{{4}})", re.I
+)
 MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I)
 TIME_ZONE = re.compile(rf"\b{_TIME}{_ZONE}", re.I)
 
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _SEP = r"\s*(?:-+>|[-\u2013\u2014:])?\s*"  # -, en dash, em dash, :
 BRACKET = re.compile(rf"^\s{{0,3}}\[(?P<label>[^\]\n]{{1,80}})\](?![(\[:]){_SEP}(?P<rest>.*)$")
-EMPHASIS = re.compile(rf"^\s{{0,3}}(?P<e>\*\*|__|\*|_)(?P<label>[^*_\n]{{1,80}}?)(?P=e)(?![*_]){_SEP}(?P<rest>.*)$")
+EMPHASIS = re.compile(
+    rf"^\s{{0,3}}(?P<e>\*\*|__|\*|_)(?P<label>[^*_\n]{{1,80}}?)(?P=e)(?![*_]){_SEP}(?P<rest>.*)$"
+)
 UNCLOSED_BOLD = re.compile(r"^\s{0,3}(?:\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*(?P<rest>)$")
 HEADING = re.compile(r"^\s{0,3}(?P<hashes>#{1,6})\s+(?P<label>.{1,80}?)\s*#*\s*(?P<rest>)$")
-PLAIN = re.compile(r"^\s{0,3}(?P<label>(?:update|edit|resolved|resolution|investigating|identified|monitoring)\b[^:\n]{0,40}?)\s*:\s+(?P<rest>.*)$", re.I)
-SHORTCODE = re.compile(r"\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[\w./-]+)(?P<args>.*?)\s*[>%]\}\}", re.S)
+PLAIN = re.compile(
+    r"^\s{0,3}(?P<label>(?:update|edit|resolved|resolution|investigating|identified|monitoring)\b[^:\n]{0,40}?)\s*:\s+(?P<rest>.*)$",
+    re.I,
+)
+SHORTCODE = re.compile(
+    r"\{\{(?P<open>[<%])\s*(?P<close>/)?\s*(?P<name>[\w./-]+)(?P<args>.*?)\s*[>%]\}\}", re.S
+)
 
 
 @dataclass(frozen=True)
@@ -152,14 +161,26 @@ def split_parts(body: str) -> list[Part]:
         text = "\n".join(lines).strip()
         if found is None:
             if text:
-                result.append(Part(None, _track_stamp(text), "", 0, "", _drop_track(text, None), True))
+                result.append(
+                    Part(None, _track_stamp(text), "", 0, "", _drop_track(text, None), True)
+                )
             continue
         label, head = found
         classified = classify(label)
         assert classified is not None
         kind, stamp, plain = classified
         stamp = stamp or _track_stamp(f"{head}\n{text}")
-        result.append(Part(kind, stamp, label, number, _drop_track(head, stamp), _drop_track(text, stamp), plain))
+        result.append(
+            Part(
+                kind,
+                stamp,
+                label,
+                number,
+                _drop_track(head, stamp),
+                _drop_track(text, stamp),
+                plain,
+            )
+        )
     return result
 
 
@@ -236,13 +257,17 @@ def _args(raw: str) -> tuple[list[str], dict[str, str]]:
     return positional, {k.lower(): v for k, v in named.items()}
 
 
-def _shortcode_link(name: str, positional: list[str], named: dict[str, str], base_url: str) -> str | None:
+def _shortcode_link(
+    name: str, positional: list[str], named: dict[str, str], base_url: str
+) -> str | None:
     first = positional[0] if positional else ""
     if name == "youtube" and (vid := named.get("id", first)):
         return f"[YouTube video](https://www.youtube.com/watch?v={vid})"
     if name == "vimeo" and (vid := named.get("id", first)):
         return f"[Vimeo video](https://vimeo.com/{vid})"
-    if name in ("tweet", "twitter", "x") and (tid := named.get("id", positional[-1] if positional else "")):
+    if name in ("tweet", "twitter", "x") and (
+        tid := named.get("id", positional[-1] if positional else "")
+    ):
         user = named.get("user", positional[0] if len(positional) > 1 else "i")
         return f"[Post on X](https://x.com/{user}/status/{tid})"
     if name == "gist" and len(positional) >= 2:

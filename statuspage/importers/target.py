@@ -8,9 +8,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from statuspage.errors import ContentError, UsageError
 from statuspage.source.config import CONFIG_NAME
 from statuspage.source.incident_file import INCIDENTS_DIR, incident_files
-from statuspage.errors import ContentError, UsageError
 from statuspage.source.site import load_site
 
 
@@ -28,8 +28,12 @@ def write_import(files: dict[str, str], into: Path, *, force: bool) -> None:
     """Write *files* (relative path -> text) into *into* once the whole site loads cleanly."""
     clashes = existing_files(files, into)
     if clashes and not force:
-        listed = ", ".join(p.as_posix() for p in clashes[:3]) + (f" and {len(clashes) - 3} more" if len(clashes) > 3 else "")
-        raise UsageError(f"refusing to overwrite {listed}; import into an empty folder (--into DIR) or pass --force to replace them")
+        listed = ", ".join(p.as_posix() for p in clashes[:3]) + (
+            f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
+        )
+        raise UsageError(
+            f"refusing to overwrite {listed}; import into an empty folder (--into DIR) or pass --force to replace them"
+        )
     if into.exists() and not into.is_dir():
         raise UsageError(f"{into} exists and is not a folder")
     into.mkdir(parents=True, exist_ok=True)

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from statuspage.state import status as st
+from statuspage.model import ComponentStatus, Incident, IncidentStatus, Site, Update
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortems
-from statuspage.model import ComponentStatus, Incident, IncidentStatus, Site, Update
+from statuspage.state import status as st
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,13 @@ def update_events(incident: Incident, now: datetime) -> Iterable[Event]:
     started = False
     for number, update in enumerate(st.timeline(incident, now)):
         if not incident.is_maintenance:
-            kind = "incident.created" if number == 0 else "incident.resolved" if update.status.is_final else "incident.updated"
+            kind = (
+                "incident.created"
+                if number == 0
+                else "incident.resolved"
+                if update.status.is_final
+                else "incident.updated"
+            )
         elif update.status.is_final:
             kind = "maintenance.completed"
         elif update.status is IncidentStatus.IN_PROGRESS and not started:
@@ -68,7 +74,12 @@ def update_events(incident: Incident, now: datetime) -> Iterable[Event]:
 def postmortem_events(site: Site, now: datetime) -> Iterable[Event]:
     """One event when an incident's postmortem is published (by *now*)."""
     for published in PublishedPostmortems(site, now).newest_first:
-        yield Event(f"{published.incident.id}#{POSTMORTEM_ANCHOR}", "postmortem.published", published.incident, published.published_at)
+        yield Event(
+            f"{published.incident.id}#{POSTMORTEM_ANCHOR}",
+            "postmortem.published",
+            published.incident,
+            published.published_at,
+        )
 
 
 EventSource = Callable[[Incident, datetime], Iterable[Event]]
@@ -84,6 +95,12 @@ KINDS = (
 
 def events(site: Site, now: datetime) -> list[Event]:
     """Every event at or before *now*, oldest first (then by id): the order they are sent in."""
-    found = [e for incident in site.incidents for source in EVENT_SOURCES for e in source(incident, now) if e.at <= now]
+    found = [
+        e
+        for incident in site.incidents
+        for source in EVENT_SOURCES
+        for e in source(incident, now)
+        if e.at <= now
+    ]
     found += postmortem_events(site, now)
     return sorted(found, key=lambda e: (e.at, e.id))

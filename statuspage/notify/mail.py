@@ -35,7 +35,9 @@ def unsubscribe_target(settings: Mapping[str, Any]) -> str:
     return f"mailto:{address}?subject={quote('unsubscribe')}"
 
 
-def email_message(message: Message, settings: Mapping[str, Any], base_url: str, list_name: str) -> EmailMessage:
+def email_message(
+    message: Message, settings: Mapping[str, Any], base_url: str, list_name: str
+) -> EmailMessage:
     """One email for one event, to the endpoint's recipients."""
     event = message.event
     mail = EmailMessage()

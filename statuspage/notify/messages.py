@@ -13,13 +13,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from statuspage.model import Component, ComponentStatus, Site
+from statuspage.notify.events import Event
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text, render_markdown
-from statuspage.model import Component, ComponentStatus, Site
 from statuspage.outputs.pages import environment
-from statuspage.state.status import AUTOMATIC_MESSAGES
 from statuspage.source.times import isoformat
-from statuspage.notify.events import Event
+from statuspage.state.status import AUTOMATIC_MESSAGES
 
 TEMPLATES = ("subject.txt", "message.txt", "email.txt", "email.html")
 
@@ -53,7 +53,9 @@ class Renderer:
         self.env.autoescape = lambda name: not (name or "").endswith(".txt")
         self.fmt = Formatter(config.language, config.timezone)
         self.gettext = site_translations(site.root, config.language).gettext
-        self.env.globals.update(site=site, config=config, fmt=self.fmt, iso=lambda m: isoformat(m, config.timezone))
+        self.env.globals.update(
+            site=site, config=config, fmt=self.fmt, iso=lambda m: isoformat(m, config.timezone)
+        )
         self._cache: dict[tuple[str, str | None], Message] = {}
 
     def incident_url(self, event: Event) -> str:
@@ -97,10 +99,11 @@ class Renderer:
             body_html=str(context["body_html"]),
             components=components,
             timestamp=isoformat(event.at, config.timezone),
-            window=(isoformat(w.start, config.timezone), isoformat(w.end, config.timezone)) if (w := event.incident.maintenance) else None,
+            window=(isoformat(w.start, config.timezone), isoformat(w.end, config.timezone))
+            if (w := event.incident.maintenance)
+            else None,
             link_text=self.gettext("View on the status page"),
         )
 
     def _template(self, name: str) -> jinja2.Template:
         return self.env.get_template(f"notify/{name}")
-

@@ -63,9 +63,23 @@ def slack(message: Message) -> dict[str, Any]:
         # Slack parses the fallback too: `<!channel>` in a title would ping everyone.
         "text": cut(f"{slack_escape(message.subject)} {message.url}", 3000),
         "blocks": [
-            {"type": "header", "text": {"type": "plain_text", "text": cut(message.subject, 150), "emoji": False}},
-            {"type": "section", "text": {"type": "mrkdwn", "text": cut(slack_escape(message.text), 3000)}},
-            {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(f"{link} · {slack_escape(message.event.incident.id)}", 3000)}]},
+            {
+                "type": "header",
+                "text": {"type": "plain_text", "text": cut(message.subject, 150), "emoji": False},
+            },
+            {
+                "type": "section",
+                "text": {"type": "mrkdwn", "text": cut(slack_escape(message.text), 3000)},
+            },
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": cut(f"{link} · {slack_escape(message.event.incident.id)}", 3000),
+                    }
+                ],
+            },
         ],
         "unfurl_links": False,
     }
@@ -96,15 +110,26 @@ def teams(message: Message) -> dict[str, Any]:
         "version": "1.4",
         "msteams": {"width": "Full"},
         "body": [
-            {"type": "TextBlock", "text": markdown_escape(message.subject),
-             "weight": "Bolder", "size": "Medium", "wrap": True},
+            {
+                "type": "TextBlock",
+                "text": markdown_escape(message.subject),
+                "weight": "Bolder",
+                "size": "Medium",
+                "wrap": True,
+            },
             {"type": "TextBlock", "text": markdown_escape(message.text), "wrap": True},
         ],
         "actions": [{"type": "Action.OpenUrl", "title": message.link_text, "url": message.url}],
     }
     return {
         "type": "message",
-        "attachments": [{"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card}],
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
     }
 
 

@@ -29,7 +29,14 @@ from statuspage.notify.mail import email_message, unsubscribe_target
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import FORMATS
 from statuspage.notify.state import EndpointState, load_state, save_state
-from statuspage.notify.transport import Deadline, DeliveryError, RetryPolicy, Sleep, SmtpSession, post_json
+from statuspage.notify.transport import (
+    Deadline,
+    DeliveryError,
+    RetryPolicy,
+    Sleep,
+    SmtpSession,
+    post_json,
+)
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()
@@ -118,8 +125,14 @@ def notify(
         save()
         if dry_run:
             outcome.would_send = todo
-            if missing := [n for n in endpoint.variables if not (environ if environ is not None else os.environ).get(n)]:
-                outcome.warnings.append(f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would fail this endpoint")
+            if missing := [
+                n
+                for n in endpoint.variables
+                if not (environ if environ is not None else os.environ).get(n)
+            ]:
+                outcome.warnings.append(
+                    f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would fail this endpoint"
+                )
             else:
                 try:
                     resolve(endpoint, environ)
@@ -132,7 +145,9 @@ def notify(
             settings = resolve(endpoint, environ)
         except MissingVariables as e:
             names = ", ".join(f"${{{n}}}" for n in e.names)
-            outcome.error = f"{names} not set; set it (e.g. from a repository secret) for the notify step"
+            outcome.error = (
+                f"{names} not set; set it (e.g. from a repository secret) for the notify step"
+            )
             outcome.pending = len(todo)
             continue
         except UnusableValue as e:
@@ -184,7 +199,9 @@ class _Courier:
         if endpoint.kind == "webhook":
             url = str(settings["url"])
             if not url.startswith(("https://", "http://")):
-                raise DeliveryError(f"the URL ({redact(endpoint.settings['url'])}) does not start with https://")
+                raise DeliveryError(
+                    f"the URL ({redact(endpoint.settings['url'])}) does not start with https://"
+                )
             payload = FORMATS[endpoint.format](self.renderer.render(event))
             headers = {**(settings.get("headers") or {}), IDEMPOTENCY_HEADER: event.id}
             post_json(
@@ -213,7 +230,9 @@ def dry_run_lines(report: Report, renderer: Renderer) -> list[str]:
     for outcome in report.outcomes:
         label = outcome.endpoint.label
         if outcome.first_run:
-            lines.append(f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as sent, not sent (--backfill sends them)")
+            lines.append(
+                f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as sent, not sent (--backfill sends them)"
+            )
         for event in outcome.would_send:
             message = renderer.render(event)
             lines.append(f"{label}: would send {event.kind} {event.id}")

@@ -38,7 +38,8 @@ class State:
         data = {
             "version": VERSION,
             "endpoints": {
-                key: {"endpoint": e.label, "sent": sorted(e.sent)} for key, e in sorted(self.endpoints.items())
+                key: {"endpoint": e.label, "sent": sorted(e.sent)}
+                for key, e in sorted(self.endpoints.items())
             },
         }
         return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

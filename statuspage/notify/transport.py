@@ -158,7 +158,11 @@ def post_json(
 ) -> None:  # fmt: skip
     """POST *payload* as JSON; return once the server answers 2xx."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
-    request_headers = {"Content-Type": "application/json; charset=utf-8", "User-Agent": f"statuspage/{__version__}", **headers}
+    request_headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": f"statuspage/{__version__}",
+        **headers,
+    }
     opener = _opener(deadline)
     for attempt in range(1, policy.attempts + 1):
         wait: float | None = None
@@ -172,12 +176,18 @@ def post_json(
         except urllib.error.HTTPError as e:
             e.close()
             if e.code != 429 and e.code < 500:
-                hint = "the URL has moved" if 300 <= e.code < 400 else "check the URL (is the webhook still enabled?) and its `format:`"
+                hint = (
+                    "the URL has moved"
+                    if 300 <= e.code < 400
+                    else "check the URL (is the webhook still enabled?) and its `format:`"
+                )
                 raise DeliveryError(f"HTTP {e.code} {e.reason}: {hint}") from None
             problem = f"HTTP {e.code} {e.reason}"
             wait = retry_after(e.headers.get("Retry-After"))
             if wait is not None and wait > policy.max_wait:
-                raise DeliveryError(f"{problem}: asked to wait {wait:g} s (more than {policy.max_wait:g} s); will retry on the next run") from None
+                raise DeliveryError(
+                    f"{problem}: asked to wait {wait:g} s (more than {policy.max_wait:g} s); will retry on the next run"
+                ) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             if deadline.expired.is_set():
                 raise deadline.error() from None
@@ -250,7 +260,9 @@ class SmtpSession:
             conn.ehlo()
             if s["starttls"]:
                 if not conn.has_extn("starttls"):
-                    raise DeliveryError(f"{s['host']} does not offer STARTTLS; set `ssl: true` (port 465), or `starttls: false` for a trusted local relay")
+                    raise DeliveryError(
+                        f"{s['host']} does not offer STARTTLS; set `ssl: true` (port 465), or `starttls: false` for a trusted local relay"
+                    )
                 conn.starttls(context=context)
                 conn.ehlo()
             if s.get("username"):
@@ -270,15 +282,23 @@ class SmtpSession:
                 refused = self.connection.send_message(mail)
                 return sorted(refused)
             except smtplib.SMTPRecipientsRefused as e:
-                raise DeliveryError(f"the server refused every recipient ({', '.join(sorted(e.recipients))})") from None
+                raise DeliveryError(
+                    f"the server refused every recipient ({', '.join(sorted(e.recipients))})"
+                ) from None
             except smtplib.SMTPAuthenticationError as e:
                 self.close()
-                raise DeliveryError(f"SMTP login failed ({e.smtp_code}); check the username and password variables") from None
+                raise DeliveryError(
+                    f"SMTP login failed ({e.smtp_code}); check the username and password variables"
+                ) from None
             except smtplib.SMTPResponseException as e:
                 self.close()
                 if self.deadline.expired.is_set():
                     raise self.deadline.error() from None
-                text = e.smtp_error.decode(errors="replace") if isinstance(e.smtp_error, bytes) else str(e.smtp_error)
+                text = (
+                    e.smtp_error.decode(errors="replace")
+                    if isinstance(e.smtp_error, bytes)
+                    else str(e.smtp_error)
+                )
                 problem = f"SMTP {e.smtp_code} {text}"
                 if not 400 <= e.smtp_code < 500:
                     raise DeliveryError(problem) from None

@@ -17,11 +17,11 @@ from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import Any
 
-from statuspage.source import postmortem_file as postmortems
-from statuspage.state import status as st
-from statuspage.source.config import slugify
-from statuspage.state.uptime import uptime_blocks
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
+from statuspage.source import postmortem_file as postmortems
+from statuspage.source.config import slugify
+from statuspage.state import status as st
+from statuspage.state.uptime import uptime_blocks
 
 API_DIR = "api/v2/"
 LIST_LIMIT = 50  # the hosted API returns "the 50 most recent"
@@ -102,7 +102,9 @@ class ApiView:
     @cached_property
     def updated_at(self) -> datetime:
         """The newest published change: an unchanged site gives unchanged files, whatever *now*."""
-        return max((self.timelines[i.id][-1].at for i in self.incidents), default=self._config_time())
+        return max(
+            (self.timelines[i.id][-1].at for i in self.incidents), default=self._config_time()
+        )
 
     def _config_time(self) -> datetime:
         dates = [c.start_date for c in self.config.components if c.start_date]
@@ -126,7 +128,9 @@ class ApiView:
                 break
             for update, made in self.changes(incident):
                 for change in made:
-                    result[change.component] = max(result.get(change.component, update.at), update.at)
+                    result[change.component] = max(
+                        result.get(change.component, update.at), update.at
+                    )
         return result
 
     # -- objects ------------------------------------------------------------
@@ -180,7 +184,9 @@ class ApiView:
 
     def component_ids(self) -> list[str]:
         """Display order: top-level entries as configured, each group followed by its members."""
-        order: list[tuple[int, list[str]]] = [(g.position, [g.id, *g.components]) for g in self.config.groups]
+        order: list[tuple[int, list[str]]] = [
+            (g.position, [g.id, *g.components]) for g in self.config.groups
+        ]
         order += [(c.position, [c.id]) for c in self.config.components if c.group is None]
         return [cid for _, ids in sorted(order, key=lambda entry: entry[0]) for cid in ids]
 
@@ -207,7 +213,9 @@ class ApiView:
             # Unique per incident and stable: the update's anchor on the incident page.
             "id": f"{incident.id}-{update.anchor}",
             "status": update.status.word,
-            "body": st.AUTOMATIC_MESSAGES.get(update.status, "") if update.automatic else update.body,
+            "body": st.AUTOMATIC_MESSAGES.get(update.status, "")
+            if update.automatic
+            else update.body,
             "incident_id": incident.id,
             "created_at": at,
             "updated_at": at,
@@ -272,7 +280,9 @@ class ApiView:
 
     @property
     def unresolved_incidents(self) -> list[Incident]:
-        return [i for i in self.incidents if not i.is_maintenance and self._status(i) in _UNRESOLVED]
+        return [
+            i for i in self.incidents if not i.is_maintenance and self._status(i) in _UNRESOLVED
+        ]
 
     @property
     def maintenances(self) -> list[Incident]:
@@ -283,12 +293,18 @@ class ApiView:
     @property
     def upcoming_maintenances(self) -> list[Incident]:
         """Soonest first, as the page lists them."""
-        found = [i for i in self.incidents if i.is_maintenance and self._status(i) is IncidentStatus.SCHEDULED]
+        found = [
+            i
+            for i in self.incidents
+            if i.is_maintenance and self._status(i) is IncidentStatus.SCHEDULED
+        ]
         return sorted(found, key=lambda i: (i.started_at, i.id))
 
     @property
     def active_maintenances(self) -> list[Incident]:
-        found = [i for i in self.incidents if i.is_maintenance and self._status(i) in _ACTIVE_MAINTENANCE]
+        found = [
+            i for i in self.incidents if i.is_maintenance and self._status(i) in _ACTIVE_MAINTENANCE
+        ]
         return sorted(found, key=lambda i: (i.started_at, i.id))
 
     # -- files --------------------------------------------------------------
@@ -308,13 +324,21 @@ class ApiView:
                 # Capped like the lists: summary.json is polled often and must not grow with
                 # history (a site with hundreds of forgotten open incidents still answers fast).
                 "incidents": incidents(self.unresolved_incidents[:LIST_LIMIT]),
-                "scheduled_maintenances": incidents((self.active_maintenances + self.upcoming_maintenances)[:LIST_LIMIT]),
+                "scheduled_maintenances": incidents(
+                    (self.active_maintenances + self.upcoming_maintenances)[:LIST_LIMIT]
+                ),
             },
             "status.json": {"page": page, "status": self.status()},
             "components.json": {"page": page, "components": self.components_with_uptime()},
             "incidents.json": {"page": page, "incidents": incidents(self.all_incidents)},
-            "incidents/unresolved.json": {"page": page, "incidents": incidents(self.unresolved_incidents)},
-            "scheduled-maintenances.json": {"page": page, "scheduled_maintenances": incidents(self.maintenances)},
+            "incidents/unresolved.json": {
+                "page": page,
+                "incidents": incidents(self.unresolved_incidents),
+            },
+            "scheduled-maintenances.json": {
+                "page": page,
+                "scheduled_maintenances": incidents(self.maintenances),
+            },
             "scheduled-maintenances/upcoming.json": {
                 "page": page,
                 "scheduled_maintenances": incidents(self.upcoming_maintenances),

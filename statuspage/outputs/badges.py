@@ -17,8 +17,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
-from statuspage.state import status as st
 from statuspage.model import Component, ComponentStatus, Group, Impact, Site
+from statuspage.state import status as st
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
 GREEN, AMBER, ORANGE, RED, BLUE = "#1a7f37", "#9a6700", "#bc4c00", "#cf222e", "#0969da"
@@ -102,16 +102,25 @@ class Badge:
         ET.SubElement(gradient, "stop", {"offset": "0", "stop-color": "#bbb", "stop-opacity": ".1"})
         ET.SubElement(gradient, "stop", {"offset": "1", "stop-opacity": ".1"})
         clip = ET.SubElement(svg, "clipPath", {"id": "r"})
-        ET.SubElement(clip, "rect", {"width": str(width), "height": "20", "rx": "3", "fill": "#fff"})
+        ET.SubElement(
+            clip, "rect", {"width": str(width), "height": "20", "rx": "3", "fill": "#fff"}
+        )
         shapes = ET.SubElement(svg, "g", {"clip-path": "url(#r)"})
         ET.SubElement(shapes, "rect", {"width": str(left), "height": "20", "fill": LABEL_COLOUR})
-        ET.SubElement(shapes, "rect", {"x": str(left), "width": str(right), "height": "20", "fill": self.colour})
+        ET.SubElement(
+            shapes,
+            "rect",
+            {"x": str(left), "width": str(right), "height": "20", "fill": self.colour},
+        )
         ET.SubElement(shapes, "rect", {"width": str(width), "height": "20", "fill": "url(#s)"})
         texts = ET.SubElement(svg, "g", {
             "fill": "#fff", "text-anchor": "middle", "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
             "text-rendering": "geometricPrecision", "font-size": str(_FONT_SIZE), "aria-hidden": "true",
         })  # fmt: skip
-        for text, centre, length in ((label, left / 2, label_text), (message, left + right / 2, message_text)):
+        for text, centre, length in (
+            (label, left / 2, label_text),
+            (message, left + right / 2, message_text),
+        ):
             # A faint copy one pixel lower is the flat style's text shadow.
             for y, extra in (("15", {"fill": "#010101", "fill-opacity": ".3"}), ("14", {})):
                 attributes = {"x": f"{centre:g}", "y": y, "textLength": str(length), **extra}
@@ -139,7 +148,9 @@ def badges(site: Site, now: datetime) -> dict[str, Badge]:
     items: list[Component | Group] = [*config.groups, *config.components]
     for item in sorted(items, key=lambda i: i.id):
         word = statuses[item.id].label.lower()
-        result[item.id] = Badge(item.name, word, COMPONENT[statuses[item.id]], f"{item.name}: {word}")
+        result[item.id] = Badge(
+            item.name, word, COMPONENT[statuses[item.id]], f"{item.name}: {word}"
+        )
     return result
 
 

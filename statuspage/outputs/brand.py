@@ -7,10 +7,10 @@ import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from statuspage.state import status as st
-from statuspage.outputs.badges import OVERALL
 from statuspage.model import Impact, Site
+from statuspage.outputs.badges import OVERALL
 from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.state import status as st
 
 # The banner's glyph for each overall state (the same shapes as the icon macro in
 # site-templates/_macros.html), white on the status colour of the badges.

@@ -15,12 +15,12 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
-from statuspage.state import status as st
+from statuspage.model import Incident, Site
 from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_text
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text
-from statuspage.model import Incident, Site
 from statuspage.outputs.pages import LABELS
+from statuspage.state import status as st
 
 CALENDAR = "maintenance.ics"
 PRODID = "-//statuspage//Scheduled maintenance//EN"
@@ -52,7 +52,9 @@ def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
     maintenances = [i for i in site.incidents if i.maintenance and st.is_visible(i, now)]
     # The latest `feed_limit` windows (upcoming ones first of all), like the feeds: the
     # file is fetched hourly by every subscriber and must not grow with years of history.
-    latest = sorted(maintenances, key=lambda i: (i.started_at, i.id), reverse=True)[: config.feed_limit]
+    latest = sorted(maintenances, key=lambda i: (i.started_at, i.id), reverse=True)[
+        : config.feed_limit
+    ]
     for incident in reversed(latest):
         calendar.add_component(_event(site, incident, now))
     if not maintenances:

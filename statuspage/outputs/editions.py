@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from statuspage.model import Site
+from statuspage.outputs.calendar import render_calendar
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.i18n import edition_config, edition_prefix
-from statuspage.outputs.calendar import render_calendar
-from statuspage.model import Site
 from statuspage.outputs.pages import render_pages
 
 STAGES = (render_pages, render_feeds, render_calendar)

@@ -29,14 +29,14 @@ from functools import cached_property, partial
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
-from statuspage.state import status as st
+from statuspage.model import Component, Group, Incident, Site, Update
 from statuspage.outputs.i18n import site_translations
 from statuspage.outputs.keyed import Keyed, made
 from statuspage.outputs.markup import render_markdown
-from statuspage.model import Component, Group, Incident, Site, Update
+from statuspage.outputs.pages import LABELS
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
-from statuspage.outputs.pages import LABELS
+from statuspage.state import status as st
 
 # Fixed forever: every entry id in every published feed is derived from it.
 ENTRY_NAMESPACE = uuid.UUID("6f0c6a52-1f5e-5a0e-9a7e-5d1c3b1f4e21")
@@ -60,7 +60,9 @@ class FeedEvent:
     at: datetime
     key: str  # the permanent identity the entry id is derived from (never a URL)
     title: str  # plain text
-    html: str | Callable[[], str]  # sanitized HTML, or what makes it (run only for entries a feed shows)
+    html: (
+        str | Callable[[], str]
+    )  # sanitized HTML, or what makes it (run only for entries a feed shows)
     anchor: str  # fragment on the incident page
     components: frozenset[str]  # ids of the components it concerns
 
@@ -174,12 +176,17 @@ def _postmortem_html(published: PublishedPostmortem) -> str:
 
 # Where feed events come from, each source newest first (feed_order). A feature with
 # its own events appends its function here.
-EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (update_events, postmortem_events)
+EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (
+    update_events,
+    postmortem_events,
+)
 
 
 def feed_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
     """Every event, newest first (feed_order), merged lazily from the sources."""
-    return heapq.merge(*(source(site, now) for source in EVENT_SOURCES), key=feed_order, reverse=True)
+    return heapq.merge(
+        *(source(site, now) for source in EVENT_SOURCES), key=feed_order, reverse=True
+    )
 
 
 @dataclass(frozen=True)
@@ -239,8 +246,12 @@ def keyed_feeds(site: Site, now: datetime) -> dict[str, Keyed]:
         entries = chosen[scope.prefix]
         parts = (scope.prefix, *(event.key for event in entries))
         incidents = tuple(dict.fromkeys(event.incident.id for event in entries))
-        out[scope.prefix + ATOM] = Keyed((ATOM, *parts), incidents, partial(_atom, site, scope, entries))
-        out[scope.prefix + RSS] = Keyed((RSS, *parts), incidents, partial(_rss, site, scope, entries))
+        out[scope.prefix + ATOM] = Keyed(
+            (ATOM, *parts), incidents, partial(_atom, site, scope, entries)
+        )
+        out[scope.prefix + RSS] = Keyed(
+            (RSS, *parts), incidents, partial(_rss, site, scope, entries)
+        )
     return out
 
 

@@ -62,7 +62,9 @@ def _catalog_candidates(locale: Locale) -> list[str]:
     script = locale.script or likely_script
     territory = locale.territory or likely_territory
     names = [
-        f"{locale.language}_{locale.script}_{locale.territory}" if locale.script and locale.territory else "",
+        f"{locale.language}_{locale.script}_{locale.territory}"
+        if locale.script and locale.territory
+        else "",
         f"{locale.language}_{locale.territory}" if locale.territory else "",
         f"{locale.language}_{script}" if script else "",
         locale.language,
@@ -151,7 +153,11 @@ def check_overrides(root: Path, language: str, problems: Problems) -> None:
             catalog = read_po(f, locale=str(babel_locale(language)), abort_invalid=True)
     except PoFileError as e:
         reason = str(e).rsplit(" on ", 1)[0]  # Babel appends its own 0-based line number
-        problems.error(path, e.lineno + 1, f"not a valid .po file: {reason}; each entry is msgid \"...\" then msgstr \"...\"")
+        problems.error(
+            path,
+            e.lineno + 1,
+            f'not a valid .po file: {reason}; each entry is msgid "..." then msgstr "..."',
+        )
         return
     with (LOCALE_DIR / "messages.pot").open("rb") as f:
         known = {m.id for m in read_po(f) if m.id}
@@ -213,8 +219,14 @@ class Formatter:
         pattern ('{1}, {0}' in English, '{1} {0}' in Japanese, '{1}، {0}' in Arabic)."""
         local = self.local(moment)
         day = format_skeleton("yMMMd", local, locale=self.locale)
-        time = f"{format_skeleton('Hm', local, locale=self.locale)} {self.zone_abbreviation(moment)}"
-        return str(get_datetime_format("medium", locale=self.locale)).replace("{1}", day).replace("{0}", time)
+        time = (
+            f"{format_skeleton('Hm', local, locale=self.locale)} {self.zone_abbreviation(moment)}"
+        )
+        return (
+            str(get_datetime_format("medium", locale=self.locale))
+            .replace("{1}", day)
+            .replace("{0}", time)
+        )
 
     @_memo
     def time(self, moment: datetime) -> str:

@@ -19,7 +19,13 @@ ALLOWED_TAGS = {
     "hr", "i", "ins", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
     "table", "tbody", "td", "th", "thead", "tr", "ul", "dl", "dt", "dd", "span",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "td": {"align"}, "th": {"align"}, "ol": {"start"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+}
 URL_SCHEMES = {"http", "https", "mailto"}
 _MAX_NESTING = 30
 _MAX_DEPTH = 4 * _MAX_NESTING

@@ -10,10 +10,10 @@ import json
 from datetime import datetime
 from typing import Any
 
-from statuspage.state import status as st
 from statuspage.model import Site
-from statuspage.state.reliability import figures_json, quarterly_figures
 from statuspage.source.times import isoformat
+from statuspage.state import status as st
+from statuspage.state.reliability import figures_json, quarterly_figures
 from statuspage.state.uptime import DAYS, uptime_json, uptime_report
 
 METRICS_PATH = "api/metrics.json"
@@ -31,11 +31,17 @@ def metrics(site: Site, now: datetime) -> dict[str, Any]:
         "uptime": {
             "days": DAYS,
             "components": [
-                {"id": c.id, "name": c.name, "group_id": c.group, **uptime_json(uptime[c.id], daily=False)}
+                {
+                    "id": c.id,
+                    "name": c.name,
+                    "group_id": c.group,
+                    **uptime_json(uptime[c.id], daily=False),
+                }
                 for c in config.components
             ],
             "groups": [
-                {"id": g.id, "name": g.name, **uptime_json(uptime[g.id], daily=False)} for g in config.groups
+                {"id": g.id, "name": g.name, **uptime_json(uptime[g.id], daily=False)}
+                for g in config.groups
             ],
         },
         "quarters": [

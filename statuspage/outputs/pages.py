@@ -18,24 +18,32 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from statuspage.state import status as st
-from statuspage.state.status import AUTOMATIC_MESSAGES, N_
-from statuspage.source.colours import BrandColours
-from statuspage.state.daybars import day_runs
+from statuspage.model import (
+    Component,
+    ComponentStatus,
+    Config,
+    Group,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Site,
+    Update,
+)
 from statuspage.outputs.i18n import Formatter, alternates, edition_prefix, site_translations
 from statuspage.outputs.markup import plain_text, render_markdown
-from statuspage.model import ComponentStatus, Component, Config, Group, Impact, Incident, IncidentStatus, Site, Update
+from statuspage.source.colours import BrandColours
 from statuspage.source.postmortem_file import PublishedPostmortems
-from statuspage.state.reliability import QuarterFigures, quarterly_figures
 from statuspage.source.site_folder import SiteFolder
-from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 from statuspage.source.times import isoformat
+from statuspage.state import status as st
+from statuspage.state.daybars import day_runs
+from statuspage.state.reliability import QuarterFigures, quarterly_figures
+from statuspage.state.status import AUTOMATIC_MESSAGES, N_
 from statuspage.state.uptime import Uptime, uptime_report
+from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
-
-
 
 
 # UI labels for the enum words (machine words stay English in files and JSON).
@@ -134,7 +142,11 @@ class _SiteTemplates(jinja2.FileSystemLoader):
 def environment(root: Path | None, language: str) -> jinja2.Environment:
     default = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
-    if root is not None and (root / TEMPLATES_DIR).is_dir() and (root / TEMPLATES_DIR).resolve() != default_templates_dir().resolve():
+    if (
+        root is not None
+        and (root / TEMPLATES_DIR).is_dir()
+        and (root / TEMPLATES_DIR).resolve() != default_templates_dir().resolve()
+    ):
         loaders.append(_SiteTemplates(SiteFolder(root)))
     loaders += [default, jinja2.PrefixLoader({"default": default})]
     env = jinja2.Environment(
@@ -153,7 +165,11 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
     env.filters["markdown"] = lambda text: Markup(render_markdown(text, top=4))
     env.filters["plain_text"] = plain_text
     env.globals.update(
-        LABELS=LABELS, IMPACT_LABELS=IMPACT_LABELS, BANNER=BANNER, AUTOMATIC_MESSAGES=AUTOMATIC_MESSAGES, day_runs=day_runs
+        LABELS=LABELS,
+        IMPACT_LABELS=IMPACT_LABELS,
+        BANNER=BANNER,
+        AUTOMATIC_MESSAGES=AUTOMATIC_MESSAGES,
+        day_runs=day_runs,
     )
     return env
 
@@ -252,9 +268,17 @@ class PageSet:
         """Top-level rows in config order; a group carries its members."""
         rows: list[tuple[int, ComponentRow]] = []
         for group in self.config.groups:
-            members = tuple(ComponentRow(c, self.statuses[c.id]) for c in self.config.components if c.group == group.id)
+            members = tuple(
+                ComponentRow(c, self.statuses[c.id])
+                for c in self.config.components
+                if c.group == group.id
+            )
             rows.append((group.position, ComponentRow(group, self.statuses[group.id], members)))
-        rows += [(c.position, ComponentRow(c, self.statuses[c.id])) for c in self.config.components if c.group is None]
+        rows += [
+            (c.position, ComponentRow(c, self.statuses[c.id]))
+            for c in self.config.components
+            if c.group is None
+        ]
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
 
     @cached_property
@@ -271,7 +295,9 @@ class PageSet:
     def active_incidents(self) -> list[IncidentView]:
         """The newest open incidents; capped so the front page never grows with history
         (older open ones stay on their pages and in the history)."""
-        active = (v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now))
+        active = (
+            v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now)
+        )
         return list(islice(active, ACTIVE_LIMIT))
 
     @property
@@ -280,13 +306,17 @@ class PageSet:
 
     @property
     def upcoming_maintenance(self) -> list[IncidentView]:
-        upcoming = [v for v in self.views if v.is_maintenance and st.is_upcoming(v.incident, self.now)]
+        upcoming = [
+            v for v in self.views if v.is_maintenance and st.is_upcoming(v.incident, self.now)
+        ]
         return sorted(upcoming, key=lambda v: (v.incident.started_at, v.id))
 
     @cached_property
     def past(self) -> list[IncidentView]:
         """Everything that has happened or begun, newest first (upcoming maintenance left out)."""
-        return [v for v in self.views if not (v.is_maintenance and v.status is IncidentStatus.SCHEDULED)]
+        return [
+            v for v in self.views if not (v.is_maintenance and v.status is IncidentStatus.SCHEDULED)
+        ]
 
     def recent_days(self) -> list[tuple[date, list[IncidentView]]]:
         today = self.now.astimezone(self.config.timezone).date()
@@ -309,7 +339,9 @@ class PageSet:
         per, past = self.config.history_per_page, self.past
         count = max(len(past) // per, 1)
         first = len(past) - (count - 1) * per
-        chunks = [past[:first]] + [past[first + i * per : first + (i + 1) * per] for i in range(count - 1)]
+        chunks = [past[:first]] + [
+            past[first + i * per : first + (i + 1) * per] for i in range(count - 1)
+        ]
         for number, chunk in enumerate(chunks, start=1):
             months: dict[date, list[IncidentView]] = {}
             for view in chunk:
@@ -326,8 +358,16 @@ class PageSet:
             yield Page(f"incidents/{view.id}/index.html", "incident.html", context)
         for number, count, months in self.history_pages():
             path = "history/index.html" if number == 1 else f"history/{number}/index.html"
-            live = number == 1 or any(not view.status.is_final for _, views in months for view in views)  # page 1: figures as of now
-            context = {"page_name": "history", "number": number, "count": count, "months": months, "live": live}
+            live = number == 1 or any(
+                not view.status.is_final for _, views in months for view in views
+            )  # page 1: figures as of now
+            context = {
+                "page_name": "history",
+                "number": number,
+                "count": count,
+                "months": months,
+                "live": live,
+            }
             yield Page(path, "history.html", context)
         yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
@@ -352,7 +392,9 @@ class SiteRenderer:
     """One build's pages: the PageSet and Jinja environment, set up once, rendering a page at a time
     (so a build can skip pages it already has, or share them out between processes)."""
 
-    def __init__(self, site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, site: Site, now: datetime, extra_globals: dict[str, Any] | None = None
+    ) -> None:
         self.site = site
         self.pages = pages = page_set(site, now)
         self.env = env = environment(site.root, site.config.language)
@@ -368,7 +410,12 @@ class SiteRenderer:
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
-        context = dict(page.context, root=page.root, canonical=self.site.config.base_url + _clean(page.path), path=page.path)
+        context = dict(
+            page.context,
+            root=page.root,
+            canonical=self.site.config.base_url + _clean(page.path),
+            path=page.path,
+        )
         # `home` leads to the site root (api/, badges), above a language edition's own root.
         context.update(home=page.root + "../" * edition_prefix(self.site.config).count("/"),
                        alternates=alternates(self.site.config, page.path, page.root))  # fmt: skip
@@ -381,7 +428,9 @@ class SiteRenderer:
 STYLESHEET = "assets/style.css"
 
 
-def render_pages(site: Site, now: datetime, extra_globals: dict[str, Any] | None = None) -> dict[str, bytes]:
+def render_pages(
+    site: Site, now: datetime, extra_globals: dict[str, Any] | None = None
+) -> dict[str, bytes]:
     """Every HTML page and the stylesheet, as {relative path: bytes}."""
     renderer = SiteRenderer(site, now, extra_globals)
     out = {page.path: renderer.render(page) for page in renderer.pages.pages()}

@@ -27,7 +27,10 @@ def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
         if page.path == "404.html":
             continue
         # The page's canonical URL (render.py): directories end in `/`.
-        lines += ["  <url>", f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>"]
+        lines += [
+            "  <url>",
+            f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>",
+        ]
         view = page.context.get("view")
         if view is not None:
             lines.append(f"    <lastmod>{isoformat(view.latest.at, config.timezone)}</lastmod>")

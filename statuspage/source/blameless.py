@@ -41,7 +41,9 @@ _BLAME = re.compile(
     )\b""",
     re.VERBOSE,
 )
-_POSSESSIVE = re.compile(rf"\b(?P<name>{_NAME})'s\s+(?P<what>mistake|fault|oversight|typo|blunder|carelessness|negligence)\b")
+_POSSESSIVE = re.compile(
+    rf"\b(?P<name>{_NAME})'s\s+(?P<what>mistake|fault|oversight|typo|blunder|carelessness|negligence)\b"
+)
 
 # Capitalised words that are not people: sentence openers, teams, parts of a system,
 # and systems whose names look like first names. Keeps false positives low.

@@ -10,9 +10,9 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from statuspage.source.colours import brand_warning
 from statuspage.errors import Problems
 from statuspage.model import Component, Config, Group
+from statuspage.source.colours import brand_warning
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, load_zone
 from statuspage.source.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text
@@ -116,7 +116,11 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         problems.error(path, 0, str(e))
         return None
     if path.stat().st_size > MAX_CONFIG_BYTES:
-        problems.error(path, 0, f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?")
+        problems.error(
+            path,
+            0,
+            f"file is larger than {MAX_CONFIG_BYTES // 1000} kB; is it really the site's settings?",
+        )
         return None
     text = read_text(path, problems)
     if text is None:
@@ -127,7 +131,9 @@ def load_config(root: Path, problems: Problems) -> Config | None:
         problems.error(path, e.line, e.message)
         return None
     if not isinstance(data, YamlMap):
-        problems.error(path, 1, "statuspage.yaml must be a mapping of settings (title:, components:, ...)")
+        problems.error(
+            path, 1, "statuspage.yaml must be a mapping of settings (title:, components:, ...)"
+        )
         return None
     return _validate(data, path, problems)
 
@@ -149,7 +155,10 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         title = ""
     base_url = data.get("base_url", "")
     if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
-        err("base_url", "`base_url:` must be the absolute URL the site is published at, e.g. https://status.acme.example/")
+        err(
+            "base_url",
+            "`base_url:` must be the absolute URL the site is published at, e.g. https://status.acme.example/",
+        )
         base_url = "http://localhost/"
     if not base_url.endswith("/"):
         base_url += "/"
@@ -178,7 +187,9 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         problems.warning(path, data.line_of("brand_color"), faint)
     logo = optional_str("logo")
     if logo and not LOGO.match(logo):
-        err("logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg")
+        err(
+            "logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg"
+        )
         logo = None
     if logo:  # brand.py and i18n.py (Babel) are imported only when needed: a no-op build is mostly imports
         from statuspage.outputs.brand import logo_refusal, logo_warning
@@ -263,12 +274,18 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
                            f"{suggest(value, available)}; available: {', '.join(available)}")  # fmt: skip
         return found
 
-    language = tag(data["language"], data.line_of("language"), "language") if "language" in data else None
+    language = (
+        tag(data["language"], data.line_of("language"), "language") if "language" in data else None
+    )
     if "languages" not in data:
         return language or "en", ()
     entries = data["languages"]
     if not isinstance(entries, YamlList) or not entries:
-        problems.error(path, data.line_of("languages"), "`languages:` must be a list of language codes, e.g. [en, de, ja]")
+        problems.error(
+            path,
+            data.line_of("languages"),
+            "`languages:` must be a list of language codes, e.g. [en, de, ja]",
+        )
         return language or "en", ()
     languages: list[str] = []
     for value, line in zip(entries, entries.item_lines, strict=True):
@@ -285,19 +302,33 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
     return languages[0], tuple(languages) if len(languages) > 1 else ()
 
 
-def _cname(cname: str | None, base_url: str, line: int, path: Path, problems: Problems) -> str | None:
+def _cname(
+    cname: str | None, base_url: str, line: int, path: Path, problems: Problems
+) -> str | None:
     """A custom domain is a bare host name, and the site's base_url should live on it."""
     if not cname:
         return None
-    if not re.fullmatch(r"(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", cname):
-        problems.error(path, line, f"`cname:` must be a bare domain name like status.acme.example, not {cname!r}")
+    if not re.fullmatch(
+        r"(?i)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", cname
+    ):
+        problems.error(
+            path,
+            line,
+            f"`cname:` must be a bare domain name like status.acme.example, not {cname!r}",
+        )
         return None
     if urlsplit(base_url).hostname != cname.lower():
-        problems.warning(path, line, f"`cname:` is {cname} but `base_url:` is {base_url}; set base_url to https://{cname}/")
+        problems.warning(
+            path,
+            line,
+            f"`cname:` is {cname} but `base_url:` is {base_url}; set base_url to https://{cname}/",
+        )
     return cname.lower()
 
 
-def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Component], list[Group]]:
+def _components(
+    data: YamlMap, path: Path, problems: Problems
+) -> tuple[list[Component], list[Group]]:
     entries = data.get("components", YamlList())
     components: list[Component] = []
     groups: list[Group] = []
@@ -312,17 +343,29 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             return
         for key in entry:
             if key not in COMPONENT_KEYS:
-                problems.error(path, entry.line_of(key), f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}")
+                problems.error(
+                    path,
+                    entry.line_of(key),
+                    f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}",
+                )
         cid, name = entry.get("id"), entry.get("name")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
             problems.error(path, entry.line_of("id"), _id_advice(cid, "component"))
             return
         if cid in seen:
-            problems.error(path, entry.line_of("id"), f"duplicate component id {cid!r} (first defined on line {seen[cid]})")
+            problems.error(
+                path,
+                entry.line_of("id"),
+                f"duplicate component id {cid!r} (first defined on line {seen[cid]})",
+            )
             return
         seen[cid] = entry.line_of("id")
         if not isinstance(name, str) or not name.strip():
-            problems.error(path, entry.line_of("name") if "name" in entry else entry.line, f"component {cid!r} needs a `name:`")
+            problems.error(
+                path,
+                entry.line_of("name") if "name" in entry else entry.line,
+                f"component {cid!r} needs a `name:`",
+            )
             name = cid
         start = entry.get("start_date")
         start_date: date | None = None
@@ -330,7 +373,11 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             try:
                 start_date = date.fromisoformat(str(start))
             except ValueError:
-                problems.error(path, entry.line_of("start_date"), "`start_date:` must be a date like 2026-01-31")
+                problems.error(
+                    path,
+                    entry.line_of("start_date"),
+                    "`start_date:` must be a date like 2026-01-31",
+                )
         description = entry.get("description")
         components.append(Component(
             id=cid, name=name.strip(), description=str(description) if description else None,
@@ -343,7 +390,11 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
             gname = entry["group"]
             for key in entry:
                 if key not in GROUP_KEYS:
-                    problems.error(path, entry.line_of(key), f"unknown group key {key!r}{suggest(key, sorted(GROUP_KEYS))}")
+                    problems.error(
+                        path,
+                        entry.line_of(key),
+                        f"unknown group key {key!r}{suggest(key, sorted(GROUP_KEYS))}",
+                    )
             if not isinstance(gname, str) or not gname.strip():
                 problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
                 continue
@@ -361,7 +412,11 @@ def _components(data: YamlMap, path: Path, problems: Problems) -> tuple[list[Com
                 continue
             seen[gid] = entry.line_of("id" if "id" in entry else "group")
             if not isinstance(members, YamlList) or not members:
-                problems.error(path, entry.line_of("components"), f"group {gname!r} needs a list of `components:`")
+                problems.error(
+                    path,
+                    entry.line_of("components"),
+                    f"group {gname!r} needs a list of `components:`",
+                )
                 continue
             first = len(components)
             for inner, (member, mline) in enumerate(zip(members, members.item_lines, strict=True)):

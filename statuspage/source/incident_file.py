@@ -8,8 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from statuspage.source.budget import MarkdownBudget
-from statuspage.source.config import suggest
 from statuspage.errors import Problems
 from statuspage.model import (
     INCIDENT_STATUSES,
@@ -22,9 +20,18 @@ from statuspage.model import (
     Update,
     Window,
 )
+from statuspage.source.budget import MarkdownBudget
+from statuspage.source.config import suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
-from statuspage.source.yamlfile import YamlError, YamlList, YamlMap, decode_text, parse_yaml, read_text
+from statuspage.source.yamlfile import (
+    YamlError,
+    YamlList,
+    YamlMap,
+    decode_text,
+    parse_yaml,
+    read_text,
+)
 
 INCIDENTS_DIR = "incidents"
 POSTMORTEM_SUFFIX = ".postmortem.md"
@@ -99,7 +106,11 @@ class SourceFile:
 def split_front_matter(text: str, path: Path, problems: Problems) -> SourceFile | None:
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        problems.error(path, 1, "file must start with `---` and YAML front matter (title:, impact:, components:)")
+        problems.error(
+            path,
+            1,
+            "file must start with `---` and YAML front matter (title:, impact:, components:)",
+        )
         return None
     end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
     if end is None:
@@ -114,7 +125,13 @@ def split_front_matter(text: str, path: Path, problems: Problems) -> SourceFile 
 
 
 def parse_components(
-    value: Any, line_of: Any, path: Path, config: Config, problems: Problems, *, default: ComponentStatus | None
+    value: Any,
+    line_of: Any,
+    path: Path,
+    config: Config,
+    problems: Problems,
+    *,
+    default: ComponentStatus | None,
 ) -> list[tuple[str, ComponentStatus]]:
     """`{id: status}` (or, where *default* is given, a plain list of ids)."""
     result: list[tuple[str, ComponentStatus]] = []
@@ -125,7 +142,11 @@ def parse_components(
         pairs = [(k, v, value.line_of(k)) for k, v in value.items()]
     else:
         hint = " or a list of ids" if default is not None else ""
-        problems.error(path, line_of, f"`components:` must map component ids to statuses (api: partial_outage){hint}")
+        problems.error(
+            path,
+            line_of,
+            f"`components:` must map component ids to statuses (api: partial_outage){hint}",
+        )
         return result
     for typed, raw, line in pairs:
         cid = component_id(typed, known)
@@ -137,7 +158,11 @@ def parse_components(
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
-            problems.error(path, line, f"unknown component status {raw!r}{suggest(raw, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})")
+            problems.error(
+                path,
+                line,
+                f"unknown component status {raw!r}{suggest(raw, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})",
+            )
             continue
         result.append((cid, ComponentStatus(status)))
     return result
@@ -151,11 +176,17 @@ def component_id(typed: object, known: list[str]) -> str | None:
     return folded[0] if len(folded) == 1 else None
 
 
-def load_incident(path: Path, config: Config, problems: Problems, data: bytes | None = None) -> Incident | None:
+def load_incident(
+    path: Path, config: Config, problems: Problems, data: bytes | None = None
+) -> Incident | None:
     """Read one incident file (or parse its *data*, already read); None (with problems recorded) if it is unusable."""
     name = FILE_NAME.match(path.name)
     if not name:
-        problems.error(path, 0, "incident files are named YYYY-MM-DD-slug.md (letters, digits, - and _ only), e.g. 2026-11-20-api-errors.md")
+        problems.error(
+            path,
+            0,
+            "incident files are named YYYY-MM-DD-slug.md (letters, digits, - and _ only), e.g. 2026-11-20-api-errors.md",
+        )
         return None
     try:
         file_day = date.fromisoformat(name["date"])
@@ -163,7 +194,9 @@ def load_incident(path: Path, config: Config, problems: Problems, data: bytes | 
         problems.error(path, 0, f"{name['date']!r} in the file name is not a real date")
         return None
     if path.stat().st_size > MAX_FILE_BYTES:
-        problems.error(path, 0, f"file is larger than {MAX_FILE_BYTES // 1000} kB; is it really an incident?")
+        problems.error(
+            path, 0, f"file is larger than {MAX_FILE_BYTES // 1000} kB; is it really an incident?"
+        )
         return None
     if data is None:
         text = read_text(path, problems)
@@ -174,7 +207,9 @@ def load_incident(path: Path, config: Config, problems: Problems, data: bytes | 
     return parse_incident(path, text, file_day, config, problems)
 
 
-def parse_incident(path: Path, text: str, file_day: date, config: Config, problems: Problems) -> Incident | None:
+def parse_incident(
+    path: Path, text: str, file_day: date, config: Config, problems: Problems
+) -> Incident | None:
     """The incident in *text* (the contents of *path*), or None after recording why not."""
     before = len(problems.errors)
     source = split_front_matter(text, path, problems)
@@ -198,7 +233,9 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
         problems.error(path, front.line_of(rest[0]), message)
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
-        problems.error(path, front.line_of("title") if "title" in front else 1, "`title:` is required")
+        problems.error(
+            path, front.line_of("title") if "title" in front else 1, "`title:` is required"
+        )
         title = ""
     elif len(title.strip()) > MAX_TITLE_CHARS:
         length = len(title.strip())
@@ -215,15 +252,26 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
 
     default_status = ComponentStatus.UNDER_MAINTENANCE if is_maintenance else None
     components = parse_components(
-        front.get("components", YamlMap()), front.line_of("components"), path, config, problems, default=default_status
+        front.get("components", YamlMap()),
+        front.line_of("components"),
+        path,
+        config,
+        problems,
+        default=default_status,
     )
 
     impact = None
     if "impact" in front:
         impact = Impact.parse(front["impact"])
-        allowed = Impact.words() if is_maintenance else [w for w in Impact.words() if w != "maintenance"]
+        allowed = (
+            Impact.words() if is_maintenance else [w for w in Impact.words() if w != "maintenance"]
+        )
         if impact is None or impact.word not in allowed:
-            problems.error(path, front.line_of("impact"), f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})")
+            problems.error(
+                path,
+                front.line_of("impact"),
+                f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})",
+            )
     if impact is None:
         impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
@@ -236,16 +284,28 @@ def parse_incident(path: Path, text: str, file_day: date, config: Config, proble
     updates = _updates(source, path, config, is_maintenance, problems)
     if not updates and len(problems.errors) == before:
         first = "Scheduled" if is_maintenance else "Investigating"
-        problems.error(path, source.body_line, f"no updates: add one below the front matter, e.g. `## {first} · {file_day} 14:02`")
+        problems.error(
+            path,
+            source.body_line,
+            f"no updates: add one below the front matter, e.g. `## {first} · {file_day} 14:02`",
+        )
     if not is_maintenance:
         for u in updates:
             if u.at.astimezone(zone).date() < file_day:
-                problems.error(path, u.line, f"update is dated {u.at.astimezone(zone).date()}, before the day in the file name ({file_day}); rename the file or fix the date")
+                problems.error(
+                    path,
+                    u.line,
+                    f"update is dated {u.at.astimezone(zone).date()}, before the day in the file name ({file_day}); rename the file or fix the date",
+                )
     final = next((u for u in updates if u.status.is_final), None)
     if final is not None:
         for u in updates:
             if u.at > final.at and not u.status.is_final:
-                problems.error(path, u.line, f"update '{u.status.word}' comes after the incident was {final.status.word} (line {final.line}); reopen with a new incident file, or fix the times")
+                problems.error(
+                    path,
+                    u.line,
+                    f"update '{u.status.word}' comes after the incident was {final.status.word} (line {final.line}); reopen with a new incident file, or fix the times",
+                )
     _check_output_size(path, text, components, updates, front.line_of("components") or 1, problems)
     if len(problems.errors) > before:
         return None
@@ -312,7 +372,9 @@ def impact_of(components: list[tuple[str, ComponentStatus]]) -> Impact:
     }.get(worst, Impact.NONE)
 
 
-def _window(front: YamlMap, path: Path, zone: Any, file_day: date, problems: Problems) -> Window | None:
+def _window(
+    front: YamlMap, path: Path, zone: Any, file_day: date, problems: Problems
+) -> Window | None:
     value = front["maintenance"]
     line = front.line_of("maintenance")
     if not isinstance(value, YamlMap) or "start" not in value or "end" not in value:
@@ -320,7 +382,9 @@ def _window(front: YamlMap, path: Path, zone: Any, file_day: date, problems: Pro
         return None
     for key in value:
         if key not in ("start", "end"):
-            problems.error(path, value.line_of(key), f"unknown maintenance key {key!r} (expected: start, end)")
+            problems.error(
+                path, value.line_of(key), f"unknown maintenance key {key!r} (expected: start, end)"
+            )
     times: dict[str, datetime] = {}
     for key in ("start", "end"):
         try:
@@ -333,11 +397,17 @@ def _window(front: YamlMap, path: Path, zone: Any, file_day: date, problems: Pro
         problems.error(path, value.line_of("end"), "maintenance `end:` must be after its `start:`")
         return None
     if times["start"].astimezone(zone).date() != file_day:
-        problems.error(path, value.line_of("start"), f"maintenance starts on {times['start'].astimezone(zone).date()}, but the file name says {file_day}; name the file after the window's first day")
+        problems.error(
+            path,
+            value.line_of("start"),
+            f"maintenance starts on {times['start'].astimezone(zone).date()}, but the file name says {file_day}; name the file after the window's first day",
+        )
     return Window(times["start"], times["end"])
 
 
-def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems) -> list[Update]:
+def _updates(
+    source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems
+) -> list[Update]:
     allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
     allowed_words = [s.word for s in allowed]
     blocks: list[tuple[int, tuple[str, str] | None, str, list[str]]] = []
@@ -356,7 +426,11 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
         elif blocks:
             blocks[-1][3].append(line)
         elif line.strip():
-            problems.error(path, number, "text before the first update: put it under a heading like `## Investigating · 2026-11-20 14:02`")
+            problems.error(
+                path,
+                number,
+                "text before the first update: put it under a heading like `## Investigating · 2026-11-20 14:02`",
+            )
             blocks.append((number, None, "", []))  # swallow the rest of this stray text
 
     updates: list[Update] = []
@@ -384,7 +458,11 @@ def _updates(source: SourceFile, path: Path, config: Config, is_maintenance: boo
             problems.error(path, number, str(e))
             continue
         if at in seen:
-            problems.error(path, number, f"another update (line {seen[at]}) has the same time; give each update its own time")
+            problems.error(
+                path,
+                number,
+                f"another update (line {seen[at]}) has the same time; give each update its own time",
+            )
             continue
         seen[at] = number
         changes: list[tuple[str, ComponentStatus]] = []
@@ -441,7 +519,13 @@ def incident_files(root: Path) -> list[Path]:
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    found = (p for p in folder.iterdir() if p.name.endswith(".md") and not p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    found = (
+        p
+        for p in folder.iterdir()
+        if p.name.endswith(".md")
+        and not p.name.endswith(POSTMORTEM_SUFFIX)
+        and not p.name.startswith(".")
+    )
     return sorted(found, key=lambda p: p.name)  # one folder: by name is by path, and much cheaper
 
 
@@ -474,7 +558,9 @@ class IncidentCache(Protocol):
     def load(self, path: Path, config: Config, problems: Problems) -> Incident | None: ...
 
 
-def load_incidents(root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None) -> list[Incident]:
+def load_incidents(
+    root: Path, config: Config, problems: Problems, cache: IncidentCache | None = None
+) -> list[Incident]:
     """Every incident of the site, newest first (then by id), each error recorded."""
     incidents = []
     budget = MarkdownBudget()
@@ -494,7 +580,9 @@ def load_incidents(root: Path, config: Config, problems: Problems, cache: Incide
         if not path.is_file():
             problems.error(path, 0, "not a regular file")
             continue
-        incident = cache.load(path, config, problems) if cache else load_incident(path, config, problems)
+        incident = (
+            cache.load(path, config, problems) if cache else load_incident(path, config, problems)
+        )
         if incident is not None:
             incidents.append(budget.apply(incident, path, problems))
     incidents.sort(key=lambda i: (i.started_at, i.id), reverse=True)

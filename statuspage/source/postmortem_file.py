@@ -15,16 +15,21 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from statuspage.state import status as st
+from statuspage.errors import Problems
+from statuspage.model import Config, Incident, Postmortem, Site
+from statuspage.outputs.markup import render_markdown
 from statuspage.source.blameless import blame_findings
 from statuspage.source.config import suggest
-from statuspage.source.incident_file import INCIDENTS_DIR, MAX_FILE_BYTES, POSTMORTEM_SUFFIX, split_front_matter
-from statuspage.errors import Problems
-from statuspage.outputs.markup import render_markdown
-from statuspage.model import Config, Incident, Postmortem, Site
+from statuspage.source.incident_file import (
+    INCIDENTS_DIR,
+    MAX_FILE_BYTES,
+    POSTMORTEM_SUFFIX,
+    split_front_matter,
+)
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import YamlList, YamlMap, read_text
+from statuspage.state import status as st
 
 FRONT_MATTER_KEYS = ["published", "title", "authors"]
 # Unmistakable, greppable, and never plausible prose: `check` refuses to publish it.
@@ -42,10 +47,16 @@ def postmortem_files(root: Path) -> list[Path]:
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith("."))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.name.endswith(POSTMORTEM_SUFFIX) and not p.name.startswith(".")
+    )
 
 
-def load_postmortems(root: Path, config: Config, incidents: list[Incident], problems: Problems) -> dict[str, Postmortem]:
+def load_postmortems(
+    root: Path, config: Config, incidents: list[Incident], problems: Problems
+) -> dict[str, Postmortem]:
     """Every postmortem file of the site by incident id, drafts included; each problem recorded."""
     by_id = {i.id: i for i in incidents}
     result: dict[str, Postmortem] = {}
@@ -64,7 +75,11 @@ def load_postmortems(root: Path, config: Config, incidents: list[Incident], prob
         if incident is None:
             if not (path.parent / f"{incident_id}.md").exists():  # else its own errors are reported
                 hint = suggest(incident_id, list(by_id))
-                problems.error(path, 0, f"no incident {incident_id!r}{hint}: name a postmortem after its incident file, incidents/<id>{POSTMORTEM_SUFFIX}")
+                problems.error(
+                    path,
+                    0,
+                    f"no incident {incident_id!r}{hint}: name a postmortem after its incident file, incidents/<id>{POSTMORTEM_SUFFIX}",
+                )
             continue
         text = read_text(path, problems)
         if text is None:
@@ -75,7 +90,9 @@ def load_postmortems(root: Path, config: Config, incidents: list[Incident], prob
     return result
 
 
-def parse_postmortem(path: Path, text: str, incident: Incident, config: Config, problems: Problems) -> Postmortem | None:
+def parse_postmortem(
+    path: Path, text: str, incident: Incident, config: Config, problems: Problems
+) -> Postmortem | None:
     """The postmortem in *text* (the contents of *path*) of *incident*, or None after recording why not."""
     before = len(problems.errors)
     if incident.is_maintenance:
@@ -83,10 +100,18 @@ def parse_postmortem(path: Path, text: str, incident: Incident, config: Config, 
         return None
     resolved = next((u for u in incident.updates if u.status.is_final), None)
     if resolved is None:
-        problems.error(path, 0, f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage resolve {incident.id})")
+        problems.error(
+            path,
+            0,
+            f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage resolve {incident.id})",
+        )
         return None
     if not text.startswith("---"):
-        problems.error(path, 1, "a postmortem starts with YAML front matter between `---` lines (put `published: <time>` there to publish it)")
+        problems.error(
+            path,
+            1,
+            "a postmortem starts with YAML front matter between `---` lines (put `published: <time>` there to publish it)",
+        )
         return None
     source = split_front_matter(text, path, problems)
     if source is None:
@@ -97,7 +122,11 @@ def parse_postmortem(path: Path, text: str, incident: Incident, config: Config, 
         return None
     for key in front:
         if key not in FRONT_MATTER_KEYS:
-            problems.error(path, front.line_of(key), f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})")
+            problems.error(
+                path,
+                front.line_of(key),
+                f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})",
+            )
 
     published_at = None
     if "published" in front:
@@ -107,29 +136,53 @@ def parse_postmortem(path: Path, text: str, incident: Incident, config: Config, 
         except TimeError as e:
             problems.error(path, line, f"`published:` {e}; or remove the key to keep a draft")
         if published_at is not None and published_at < resolved.at:
-            problems.error(path, line, f"published before the incident was resolved ({incident.path}:{resolved.line}); publish it after the resolution")
+            problems.error(
+                path,
+                line,
+                f"published before the incident was resolved ({incident.path}:{resolved.line}); publish it after the resolution",
+            )
 
     title = front.get("title")
     if title is not None and not (isinstance(title, str) and title.strip()):
-        problems.error(path, front.line_of("title"), "`title:` must be text (or leave it out: the heading is then 'Postmortem')")
+        problems.error(
+            path,
+            front.line_of("title"),
+            "`title:` must be text (or leave it out: the heading is then 'Postmortem')",
+        )
         title = None
     authors = front.get("authors", YamlList())
     if isinstance(authors, str):
         authors = [authors]
     if not isinstance(authors, list) or not all(isinstance(a, str) and a.strip() for a in authors):
-        problems.error(path, front.line_of("authors"), "`authors:` must be a list of names or teams, e.g. [Platform team]")
+        problems.error(
+            path,
+            front.line_of("authors"),
+            "`authors:` must be a list of names or teams, e.g. [Platform team]",
+        )
         authors = []
 
     body = source.body.strip("\n")
     body_line = source.body_line + len(source.body) - len(source.body.lstrip("\n"))
     if published_at is not None:
         if not body.strip():
-            problems.error(path, front.line_of("published"), "a published postmortem needs text: write it below the front matter")
+            problems.error(
+                path,
+                front.line_of("published"),
+                "a published postmortem needs text: write it below the front matter",
+            )
         for offset, line_text in enumerate(body.split("\n")):
             if _PLACEHOLDER.search(line_text):
-                problems.error(path, body_line + offset, f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this part, or remove `published:` to keep a draft")
+                problems.error(
+                    path,
+                    body_line + offset,
+                    f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this part, or remove `published:` to keep a draft",
+                )
     for finding in blame_findings(body):
-        problems.warning(path, body_line + finding.offset, f'"{finding.phrase}" names a person; a blameless postmortem describes what the system and process allowed, not who slipped')
+        problems.warning(
+            path,
+            body_line + finding.offset,
+            f'"{finding.phrase}" names a person; a blameless postmortem describes what the system and process allowed, not who slipped',
+        )
     if len(problems.errors) > before:
         return None
     return Postmortem(
@@ -177,7 +230,9 @@ def published_postmortem(site: Site, incident_id: str, now: datetime) -> Postmor
     incident = site.incident(incident_id)
     if postmortem is None or incident is None or not postmortem.is_published(now):
         return None
-    if st.resolved_at(incident, now) is None:  # cannot happen for loaded files; stays safe for hand-built Sites
+    if (
+        st.resolved_at(incident, now) is None
+    ):  # cannot happen for loaded files; stays safe for hand-built Sites
         return None
     return postmortem
 
@@ -191,7 +246,14 @@ def api_status(site: Site, incident: Incident, now: datetime) -> str:
 
 def next_publication(site: Site, now: datetime) -> datetime | None:
     """The next instant after *now* at which a postmortem appears by itself, if any."""
-    return min((p.published_at for p in site.postmortems.values() if p.published_at and p.published_at > now), default=None)
+    return min(
+        (
+            p.published_at
+            for p in site.postmortems.values()
+            if p.published_at and p.published_at > now
+        ),
+        default=None,
+    )
 
 
 @dataclass(frozen=True)
@@ -238,4 +300,6 @@ class PublishedPostmortems:
 
     @cached_property
     def newest_first(self) -> list[PublishedPostmortem]:
-        return sorted(self._by_id.values(), key=lambda p: (p.published_at, p.incident.id), reverse=True)
+        return sorted(
+            self._by_id.values(), key=lambda p: (p.published_at, p.incident.id), reverse=True
+        )

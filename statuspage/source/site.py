@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statuspage.source.config import load_config
-from statuspage.source.incident_file import IncidentCache, load_incidents
 from statuspage.errors import Problems
 from statuspage.model import Site
-from statuspage.source.postmortem_file import load_postmortems
 from statuspage.notify.endpoints import check_notify
 from statuspage.outputs.i18n import check_overrides
+from statuspage.source.config import load_config
+from statuspage.source.incident_file import IncidentCache, load_incidents
+from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import OUTSIDE, SiteFolder
 from statuspage.theme import TEMPLATES_DIR
 
@@ -32,4 +32,6 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:
         return None, problems
-    return Site(config=config, incidents=tuple(incidents), root=root, postmortems=postmortems), problems
+    return Site(
+        config=config, incidents=tuple(incidents), root=root, postmortems=postmortems
+    ), problems

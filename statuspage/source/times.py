@@ -40,7 +40,9 @@ def load_zone(name: str) -> ZoneInfo:
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:
         close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower()[-6:]))
         hint = f" (did you mean {', '.join(close[:3])}?)" if close and name else ""
-        raise TimeError(f"unknown time zone {name!r}: use an IANA name like Europe/Berlin{hint}") from e
+        raise TimeError(
+            f"unknown time zone {name!r}: use an IANA name like Europe/Berlin{hint}"
+        ) from e
 
 
 def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) -> datetime:
@@ -75,7 +77,9 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
         raise TimeError(f"cannot read timestamp {text.strip()!r}: {e}") from e
     if not MIN_YEAR <= naive.year <= MAX_YEAR:
         # Far-off years overflow datetime arithmetic (zones, durations) at build time.
-        raise TimeError(f"timestamp {text.strip()!r} is not between the years {MIN_YEAR} and {MAX_YEAR}")
+        raise TimeError(
+            f"timestamp {text.strip()!r} is not between the years {MIN_YEAR} and {MAX_YEAR}"
+        )
     tz = m["tz"]
     moment = naive.replace(tzinfo=_offset(tz)) if tz else localize(naive, zone)
     return moment.astimezone(UTC)

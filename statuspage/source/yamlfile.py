@@ -109,7 +109,9 @@ def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None)
         raise YamlError(line, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + first_line
-        raise YamlError(line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it") from None
+        raise YamlError(
+            line, f"invalid YAML: the character U+{e.character:04X} is not allowed; remove it"
+        ) from None
     except yaml.YAMLError as e:
         if seen is not None:
             raise
@@ -118,7 +120,9 @@ def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None)
         raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
 
 
-def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[int] | None = None) -> Any:
+def _convert(
+    node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[int] | None = None
+) -> Any:
     line = node.start_mark.line + 1 + offset
     if seen is not None:
         # libyaml resolves an alias to the very node its anchor names: meeting a node
@@ -135,7 +139,10 @@ def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[in
         result.line, result.key_lines = line, {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                raise YamlError(key_node.start_mark.line + 1 + offset, "YAML merge keys (<<) are not supported here")
+                raise YamlError(
+                    key_node.start_mark.line + 1 + offset,
+                    "YAML merge keys (<<) are not supported here",
+                )
             key = _convert(key_node, loader, offset, depth + 1, seen)
             key_line = key_node.start_mark.line + 1 + offset
             if not isinstance(key, str | int | float | bool) and key is not None:
@@ -155,7 +162,10 @@ def _convert(node: yaml.Node, loader: Any, offset: int, depth: int, seen: set[in
     except yaml.constructor.ConstructorError as e:
         raise YamlError(line, f"unsupported YAML value: {e.problem}") from None
     if isinstance(value, str) and (bad := _UNUSABLE.search(value)):
-        raise YamlError(line, f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it")
+        raise YamlError(
+            line,
+            f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it",
+        )
     return value
 
 
@@ -194,6 +204,10 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if bad := _UNUSABLE.search(text):
         line = text.count("\n", 0, bad.start()) + 1
-        problems.error(path, line, f"the control character U+{ord(bad[0]):04X} is not allowed in text; remove it")
+        problems.error(
+            path,
+            line,
+            f"the control character U+{ord(bad[0]):04X} is not allowed in text; remove it",
+        )
         return None
     return text

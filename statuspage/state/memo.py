@@ -30,7 +30,13 @@ def remember_last(function: Callable[..., T]) -> Callable[..., T]:
         incidents = tuple(incidents)
         if last:
             (c, i, n, r), answer = last
-            if c is config and n == now and r == rest and len(i) == len(incidents) and all(map(operator.is_, i, incidents)):
+            if (
+                c is config
+                and n == now
+                and r == rest
+                and len(i) == len(incidents)
+                and all(map(operator.is_, i, incidents))
+            ):
                 return _copy(answer)
         answer = function(config, incidents, now, *rest)
         last[:] = [(config, incidents, now, rest), answer]

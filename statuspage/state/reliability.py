@@ -13,11 +13,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
+from statuspage.model import Config, Impact, Incident
 from statuspage.state import status as st
 from statuspage.state.memo import remember_last
-from statuspage.model import Config, Impact, Incident
 
-IMPACTS = [Impact.CRITICAL, Impact.MAJOR, Impact.MINOR, Impact.NONE]  # worst first, as tables show them
+IMPACTS = [
+    Impact.CRITICAL,
+    Impact.MAJOR,
+    Impact.MINOR,
+    Impact.NONE,
+]  # worst first, as tables show them
 
 
 @dataclass(frozen=True, order=True)
@@ -103,10 +108,13 @@ def quarter_of(moment: datetime, zone: tzinfo) -> Quarter:
 
 
 @remember_last
-def quarterly_figures(config: Config, incidents: Iterable[Incident], now: datetime) -> list[QuarterFigures]:
+def quarterly_figures(
+    config: Config, incidents: Iterable[Incident], now: datetime
+) -> list[QuarterFigures]:
     """Figures for every quarter from the first incident's to the current one, newest first."""
     zone = config.timezone
     current = quarter_of(now, zone)
+
     # One pass: each incident is added to its quarter's tally and to those of the
     # components it affected (linear in the incidents, not quarters x components x incidents).
     def fresh() -> tuple[_Tally, dict[str, _Tally]]:

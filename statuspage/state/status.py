@@ -10,8 +10,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Group,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Update,
+)
 from statuspage.state.memo import remember_last
-from statuspage.model import ComponentStatus, Config, Group, Impact, Incident, IncidentStatus, Update
 
 # The v2 API's fixed descriptions (machine-facing: never translated).
 INDICATOR_DESCRIPTIONS = {
@@ -30,7 +38,6 @@ _STATUS_IMPACT = {
 }
 
 
-
 def N_(message: str) -> str:
     """Marks a string for extraction into the catalogs; translated where shown."""
     return message
@@ -42,6 +49,7 @@ AUTOMATIC_MESSAGES = {
     IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
     IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
 }
+
 
 @dataclass(frozen=True)
 class PageStatus:
@@ -84,7 +92,9 @@ def _snapshot_at(incident: Incident, moment: datetime) -> _Snapshot:
     time, a window's edge), which would otherwise evict all of the build's answers."""
     shown = _timeline(incident, moment)
     if not shown:
-        status = IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
+        status = (
+            IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
+        )
     else:
         status = shown[-1].status
     resolved = next(u.at for u in shown if u.status.is_final) if shown and status.is_final else None
@@ -126,7 +136,11 @@ def _timeline(incident: Incident, now: datetime) -> list[Update]:
         result.append(Update(IncidentStatus.IN_PROGRESS, window.start, "", automatic=True))
         result.sort(key=lambda u: u.at)
     taken_over = any(u.at >= window.end for u in shown)
-    if window.end <= now and not taken_over and _status_at(result, window.end) is IncidentStatus.IN_PROGRESS:
+    if (
+        window.end <= now
+        and not taken_over
+        and _status_at(result, window.end) is IncidentStatus.IN_PROGRESS
+    ):
         result.append(Update(IncidentStatus.COMPLETED, window.end, "", automatic=True))
     return result
 
@@ -179,7 +193,9 @@ def component_states(incident: Incident, at: datetime) -> dict[str, ComponentSta
     return states
 
 
-def component_status(component_id: str, incidents: Iterable[Incident], now: datetime) -> ComponentStatus:
+def component_status(
+    component_id: str, incidents: Iterable[Incident], now: datetime
+) -> ComponentStatus:
     """Worst status given to the component by any incident open at *now*."""
     worst = ComponentStatus.OPERATIONAL
     for incident in incidents:
@@ -189,7 +205,9 @@ def component_status(component_id: str, incidents: Iterable[Incident], now: date
 
 
 @remember_last
-def component_statuses(config: Config, incidents: Iterable[Incident], now: datetime) -> dict[str, ComponentStatus]:
+def component_statuses(
+    config: Config, incidents: Iterable[Incident], now: datetime
+) -> dict[str, ComponentStatus]:
     """Every component's (and group's) status at *now*."""
     result = dict.fromkeys(config.component_ids, ComponentStatus.OPERATIONAL)
     for incident in incidents:

@@ -28,9 +28,9 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
+from statuspage.model import ComponentStatus, Config, Incident, Site
 from statuspage.state import status as st
 from statuspage.state.memo import remember_last
-from statuspage.model import ComponentStatus, Config, Incident, Site
 
 DAYS = 90
 # How much of each status counts as downtime (the rest counts as up).
@@ -53,7 +53,9 @@ class Span:
 class Day:
     day: date
     status: ComponentStatus | None  # the worst that day; None: no data (before start_date)
-    durations: tuple[tuple[ComponentStatus, timedelta], ...]  # time in each non-operational status, worst first
+    durations: tuple[
+        tuple[ComponentStatus, timedelta], ...
+    ]  # time in each non-operational status, worst first
     observed: timedelta  # the day's length (23-25 h; today: up to now); zero without data
 
     @property
@@ -71,7 +73,9 @@ class Uptime:
 
     def total(self, status: ComponentStatus) -> timedelta:
         """Time spent in *status* over the days with data."""
-        return sum((span for day in self.days for s, span in day.durations if s is status), timedelta(0))
+        return sum(
+            (span for day in self.days for s, span in day.durations if s is status), timedelta(0)
+        )
 
 
 def start_of_day(day: date, zone: tzinfo) -> datetime:
@@ -134,7 +138,12 @@ def day_range(now: datetime, zone: tzinfo, days: int = DAYS) -> list[date]:
 
 
 def uptime_of(
-    item_id: str, spans: list[Span], start_date: date | None, now: datetime, zone: tzinfo, days: int = DAYS
+    item_id: str,
+    spans: list[Span],
+    start_date: date | None,
+    now: datetime,
+    zone: tzinfo,
+    days: int = DAYS,
 ) -> Uptime:
     """Day bars and the uptime figure for one component or group from its *spans*."""
     return _uptime_of(item_id, spans, start_date, _day_bounds(now, zone, days))
@@ -149,7 +158,12 @@ def _day_bounds(now: datetime, zone: tzinfo, days: int) -> list[tuple[date, date
     ]
 
 
-def _uptime_of(item_id: str, spans: list[Span], start_date: date | None, bounds: list[tuple[date, datetime, datetime]]) -> Uptime:
+def _uptime_of(
+    item_id: str,
+    spans: list[Span],
+    start_date: date | None,
+    bounds: list[tuple[date, datetime, datetime]],
+) -> Uptime:
     merged = worst_over_time(spans)  # disjoint, oldest first: one sweep serves every day
     result = []
     first = 0
@@ -178,7 +192,10 @@ def uptime_percent(days: Iterable[Day]) -> float | None:
     down = Fraction(0)
     for day in days:
         observed += _micro(day.observed)
-        down += sum((DOWNTIME_WEIGHT.get(s, Fraction(0)) * _micro(span) for s, span in day.durations), Fraction(0))
+        down += sum(
+            (DOWNTIME_WEIGHT.get(s, Fraction(0)) * _micro(span) for s, span in day.durations),
+            Fraction(0),
+        )
     if observed == 0:
         return None
     return math.floor((1 - down / observed) * 10_000) / 100
@@ -189,12 +206,16 @@ def _micro(span: timedelta) -> int:
 
 
 @remember_last
-def uptime_report(config: Config, incidents: Iterable[Incident], now: datetime, days: int = DAYS) -> dict[str, Uptime]:
+def uptime_report(
+    config: Config, incidents: Iterable[Incident], now: datetime, days: int = DAYS
+) -> dict[str, Uptime]:
     """Every component's and group's uptime over the last *days* days, by id."""
     return _uptime_report(config, tuple(incidents), now, days)
 
 
-def _uptime_report(config: Config, incidents: tuple[Incident, ...], now: datetime, days: int) -> dict[str, Uptime]:
+def _uptime_report(
+    config: Config, incidents: tuple[Incident, ...], now: datetime, days: int
+) -> dict[str, Uptime]:
     first_day = start_of_day(day_range(now, config.timezone, days)[0], config.timezone)
     per_component: dict[str, list[Span]] = {cid: [] for cid in config.component_ids}
     for incident in incidents:
@@ -209,10 +230,14 @@ def _uptime_report(config: Config, incidents: tuple[Incident, ...], now: datetim
             # Before it existed a component has no data, in its own bars and in its group's.
             begin = start_of_day(component.start_date, config.timezone)
             per_component[component.id] = [
-                Span(max(s.start, begin), s.end, s.status) for s in per_component[component.id] if s.end > begin
+                Span(max(s.start, begin), s.end, s.status)
+                for s in per_component[component.id]
+                if s.end > begin
             ]
     bounds = _day_bounds(now, config.timezone, days)
-    report = {c.id: _uptime_of(c.id, per_component[c.id], c.start_date, bounds) for c in config.components}
+    report = {
+        c.id: _uptime_of(c.id, per_component[c.id], c.start_date, bounds) for c in config.components
+    }
     for group in config.groups:
         members = [c for c in config.components if c.id in group.components]
         starts = [c.start_date for c in members]
@@ -237,7 +262,11 @@ def uptime_json(uptime: Uptime, *, daily: bool = True) -> dict[str, Any]:
         "days_with_data": len(data_days),
         "from": uptime.days[0].day.isoformat(),
         "to": uptime.days[-1].day.isoformat(),
-        "minutes": {s.word: minutes(uptime.total(s)) for s in reversed(ComponentStatus) if s is not ComponentStatus.OPERATIONAL},
+        "minutes": {
+            s.word: minutes(uptime.total(s))
+            for s in reversed(ComponentStatus)
+            if s is not ComponentStatus.OPERATIONAL
+        },
         "weights": {s.word: float(w) for s, w in DOWNTIME_WEIGHT.items()},
     }
     if daily:
