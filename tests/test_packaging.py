@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import venv
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir
+from .venvs import make_venv, pip_install
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +33,8 @@ def test_wheel_ships_the_theme(wheel: Path) -> None:
 
 def test_installed_wheel_builds_a_site(wheel: Path, tmp_path: Path) -> None:
     env_dir = tmp_path / "venv"
-    venv.create(env_dir, system_site_packages=True, with_pip=True)
-    python = env_dir / "bin" / "python"
-    subprocess.run([python, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)], check=True, capture_output=True)
+    python = make_venv(env_dir)
+    pip_install(python, str(wheel))
     site = SiteDir(tmp_path / "site")
     site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     # Run from the site folder, so the checkout's own package cannot be imported by accident.

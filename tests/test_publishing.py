@@ -123,8 +123,10 @@ def shell_env(tmp_path: Path) -> dict[str, str]:
     shim = bin_dir / "statuspage"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
     shim.chmod(0o755)
+    # A script, not a symlink: a symlink to a venv's python runs outside the venv (no pyvenv.cfg beside it).
     python = bin_dir / "python"
-    python.symlink_to(sys.executable)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
     env.pop("SOURCE_DATE_EPOCH", None)
     return env
