@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import re
 import subprocess
 import sys
 import zipfile
@@ -49,3 +51,16 @@ def test_wheel_ships_compiled_catalogs(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     catalogs = {p.relative_to(REPO).as_posix() for p in (REPO / "statuspage" / "locale").glob("*/LC_MESSAGES/statuspage.mo")}
     assert len(catalogs) >= 7 and catalogs <= names
+
+
+def test_one_version_in_cli_metadata_wheel_and_changelog(wheel: Path) -> None:
+    """`statuspage --version`, the installed metadata, the built wheel and CHANGELOG.md's newest release agree."""
+    from statuspage import __version__
+
+    printed = subprocess.run([sys.executable, "-m", "statuspage", "--version"], capture_output=True, text=True, check=True)
+    assert printed.stdout.split() == ["statuspage,", "version", __version__]
+    assert importlib.metadata.version("git-statuspage") == __version__, "stale install: run `pip install -e .` again"
+    metadata = zipfile.ZipFile(wheel).read(f"git_statuspage-{__version__}.dist-info/METADATA").decode()
+    assert f"\nVersion: {__version__}\n" in metadata
+    releases = re.findall(r"^## \[(\d[^\]]*)\] - \d{4}-\d{2}-\d{2}$", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
+    assert releases and releases[0] == __version__, "CHANGELOG.md's newest release is not this version"
