@@ -54,13 +54,16 @@ def test_wheel_ships_compiled_catalogs(wheel: Path) -> None:
 
 
 def test_one_version_in_cli_metadata_wheel_and_changelog(wheel: Path) -> None:
-    """`statuspage --version`, the installed metadata, the built wheel and CHANGELOG.md's newest release agree."""
+    """`statuspage --version`, the installed metadata, the built wheel and the changelog agree."""
     from statuspage import __version__
 
-    printed = subprocess.run([sys.executable, "-m", "statuspage", "--version"], capture_output=True, text=True, check=True)
+    command = [sys.executable, "-m", "statuspage", "--version"]
+    printed = subprocess.run(command, capture_output=True, text=True, check=True)
     assert printed.stdout.split() == ["statuspage,", "version", __version__]
-    assert importlib.metadata.version("git-statuspage") == __version__, "stale install: run `pip install -e .` again"
-    metadata = zipfile.ZipFile(wheel).read(f"git_statuspage-{__version__}.dist-info/METADATA").decode()
-    assert f"\nVersion: {__version__}\n" in metadata
-    releases = re.findall(r"^## \[(\d[^\]]*)\] - \d{4}-\d{2}-\d{2}$", (REPO / "CHANGELOG.md").read_text(encoding="utf-8"), re.MULTILINE)
-    assert releases and releases[0] == __version__, "CHANGELOG.md's newest release is not this version"
+    installed = importlib.metadata.version("git-statuspage")
+    assert installed == __version__, "stale install: run `pip install -e .` again"
+    info = f"git_statuspage-{__version__}.dist-info/METADATA"
+    assert f"\nVersion: {__version__}\n" in zipfile.ZipFile(wheel).read(info).decode()
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## \[(\d[^\]]*)\] - \d{4}-\d{2}-\d{2}$", changelog, re.MULTILINE)
+    assert releases and releases[0] == __version__, "CHANGELOG.md's newest release is another"

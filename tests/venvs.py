@@ -24,7 +24,8 @@ def make_venv(path: Path) -> Path:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     own = Path(found.stdout.strip())
-    outer = [p for p in sys.path if Path(p).name in ("site-packages", "dist-packages") and Path(p).is_dir()]
+    folders = ("site-packages", "dist-packages")
+    outer = [p for p in sys.path if Path(p).name in folders and Path(p).is_dir()]
     (own / "outer-packages.pth").write_text("".join(f"{p}\n" for p in outer), encoding="utf-8")
     return python
 
@@ -33,7 +34,8 @@ def pip_install(python: Path, *args: str, cwd: Path | None = None) -> None:
     """`pip install` into the venv of *python*, adding nothing from an index: dependencies
     and the build backend come from the running interpreter's packages (see make_venv)."""
     done = subprocess.run(
-        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation", "--ignore-installed", *args],
+        [python, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
+         "--ignore-installed", *args],
         cwd=cwd, capture_output=True, text=True,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
