@@ -75,7 +75,7 @@ def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
 def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     data = load(WORKFLOWS / "publish.yml")
     assert data["on"]["push"]["branches"] == ["main"]
-    assert data["on"]["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert data["on"]["schedule"] == [{"cron": "*/15 * * * *"}, {"cron": "7 4 * * *"}]
     assert "workflow_dispatch" in data["on"]
     assert data["permissions"] == {}
     assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
@@ -85,12 +85,48 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     assert jobs["notify"]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
     used = [s.get("uses", "").split("@")[0] for s in steps(data)]
-    assert [
-        u for u in used if "pages" in u
-    ] == ["actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    assert [u for u in used if "pages" in u] == ["actions/upload-pages-artifact", "actions/deploy-pages"]
     notify = jobs["notify"]["steps"]
     assert any("statuspage notify" in s.get("run", "") for s in notify)
-    assert all(v.startswith("${{ secrets.") for s in notify for v in s.get("env", {}).values())
+    sending = step(data, "Send notifications")
+    assert all(v.startswith("${{ secrets.") for v in sending["env"].values())
+    # No step keeps a token in .git/config; only the pushing step gets one, in its env.
+    checkouts = [s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    tokens = [s["name"] for s in steps(data) if "github.token" in str(s.get("env", {}))]
+    assert tokens == ["Find the GitHub Pages address", "Save the record of sent notifications", "Keep the schedule enabled"]
+
+
+def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:
+    data = load(WORKFLOWS / "publish.yml")
+    job = data["jobs"]["keepalive"]
+    daily = data["on"]["schedule"][1]["cron"]
+    assert job["if"] == f"github.event_name == 'schedule' && github.event.schedule == '{daily}'"
+    assert job["permissions"] == {"actions": "write"} and "needs" not in job
+    (only,) = job["steps"]
+    assert 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable"' in only["run"]
+    assert only["env"]["WORKFLOW_REF"] == "${{ github.workflow_ref }}"
+    # The other jobs do not ask for `actions:`; this one asks for nothing else.
+    assert all("actions" not in j.get("permissions", {}) for name, j in data["jobs"].items() if name != "keepalive")
+
+
+def test_saving_the_notification_record_pushes_without_stored_credentials(tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run([*git, "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
+    (work / "statuspage.yaml").write_text("title: T\n")
+    subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "site"], check=True)
+    subprocess.run([*git, "-C", str(work), "push", "-q", "origin", "HEAD:main"], check=True, capture_output=True)
+    (work / ".statuspage").mkdir()
+    (work / ".statuspage" / "notified.json").write_text("{}\n")
+    save = step(load(WORKFLOWS / "publish.yml"), "Save the record of sent notifications")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path), "GITHUB_SERVER_URL": "https://github.com", "GITHUB_TOKEN": "t0ken"}
+    run_step(save["run"], work, env)
+    pushed = subprocess.run(["git", "-C", str(origin), "log", "-1", "--format=%s", "main"], capture_output=True, text=True, check=True)
+    assert pushed.stdout.strip() == "Record sent notifications [skip ci]"
+    assert "extraheader" not in (work / ".git" / "config").read_text()
 
 
 def test_check_workflow_runs_on_pull_requests_with_annotations() -> None:
