@@ -105,7 +105,7 @@ def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:
     assert job["permissions"] == {"actions": "write"} and "needs" not in job
     (only,) = job["steps"]
     assert 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable"' in only["run"]
-    assert only["env"]["WORKFLOW_REF"] == "${{ github.workflow_ref }}"
+    assert only["env"] == {"GH_TOKEN": "${{ github.token }}"} and "${GITHUB_WORKFLOW_REF%@*}" in only["run"]
     # The other jobs do not ask for `actions:`; this one asks for nothing else.
     assert all("actions" not in j.get("permissions", {}) for name, j in data["jobs"].items() if name != "keepalive")
 
@@ -211,3 +211,17 @@ def test_action_build_step_uses_base_url_input_and_reports_site_path(tmp_path: P
     _, outputs = run_step(build_step["run"], tmp_path / "repo", shell_env, SOURCE="status", BASE_URL="https://octo.github.io/status")  # fmt: skip
     assert outputs == {"site-path": "status/_site"}
     assert canonical(site.root / "_site") == "https://octo.github.io/status/"
+
+
+def test_release_workflow_checks_then_publishes_with_trusted_publishing() -> None:
+    data = load(WORKFLOWS / "release.yml")
+    assert data["on"] == {"push": {"tags": ["v*"]}} and data["permissions"] == {}
+    jobs = data["jobs"]
+    assert any("bash .ci/release-check dist release-notes.md" in s.get("run", "") for s in jobs["build"]["steps"])
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    assert any(s.get("uses", "").startswith("pypa/gh-action-pypi-publish@") for s in jobs["pypi"]["steps"])
+    assert [name for name, job in jobs.items() if "id-token" in job.get("permissions", {})] == ["pypi"]
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert set(jobs["github-release"]["needs"]) == {"build", "pypi"}
+    assert any("gh release create" in s.get("run", "") for s in jobs["github-release"]["steps"])
