@@ -6,6 +6,7 @@ import importlib.metadata
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -67,3 +68,21 @@ def test_one_version_in_cli_metadata_wheel_and_changelog(wheel: Path) -> None:
     changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
     releases = re.findall(r"^## \[(\d[^\]]*)\] - \d{4}-\d{2}-\d{2}$", changelog, re.MULTILINE)
     assert releases and releases[0] == __version__, "CHANGELOG.md's newest release is another"
+
+
+def test_lock_file_pins_every_requirement_within_its_bounds() -> None:
+    """requirements/ci.lock.txt (CI installs from it) honours pyproject.toml; regenerate it with
+    the command at its top when a bound changes."""
+    # packaging comes with hatchling (test extra).
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lock = (REPO / "requirements" / "ci.lock.txt").read_text(encoding="utf-8")
+    pinned = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", lock, re.MULTILINE))
+    pinned = {canonicalize_name(name): version for name, version in pinned.items()}
+    for line in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+        wanted = Requirement(line)
+        name = canonicalize_name(wanted.name)
+        assert name in pinned, f"{wanted.name} is not in requirements/ci.lock.txt"
+        assert wanted.specifier.contains(pinned[name]), f"lock has {name}=={pinned[name]}, not {wanted}"
