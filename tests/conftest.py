@@ -112,3 +112,10 @@ Error rates are dropping.
 ## Investigating · 2026-11-20 14:02 +01:00
 We are seeing **elevated** error rates on API requests.
 """
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true",
+        help="rewrite tests/golden/*/expected from today's output (see tests/golden/README.md)",
+    )  # fmt: skip

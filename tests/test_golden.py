@@ -1,0 +1,200 @@
+"""Golden output trees: each site in tests/golden/<case>/input, built at a fixed `--now`,
+must give exactly tests/golden/<case>/expected: the same files, byte for byte.
+
+Our other tests compare our output with our output, so output that is wrong the same way
+every time passes them; this one compares it with output a reviewer has read. To accept a
+change in output: `pytest tests/test_golden.py --update-golden` (or set
+STATUSPAGE_UPDATE_GOLDEN=1), then review `git diff tests/golden` like code (see
+tests/golden/README.md).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from statuspage.cache import _library_versions
+
+from .conftest import REPO
+
+GOLDEN = Path(__file__).resolve().parent / "golden"
+# Each case and the instant it is built at.
+CASES = {
+    "example": "2026-11-28 09:30 +01:00",
+    "full": "2026-12-02 10:00 +01:00",
+}
+# A difference report shows the diffs of this many text files, each cut to this many lines.
+SHOWN_DIFFS = 3
+DIFF_LINES = 60
+
+
+def read_tree(folder: Path) -> dict[str, bytes]:
+    """Every file under *folder* (hidden ones too), by its POSIX path relative to it."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def build_case(case: str, tmp_path: Path, *, cache: bool, env: dict[str, str]) -> dict[str, bytes]:
+    """The tree `statuspage build` writes for *case*: with --no-cache, or as a cold build
+    through the incremental path (whose cache goes into a copy of the input)."""
+    source = GOLDEN / case / "input"
+    if cache:
+        source = shutil.copytree(source, tmp_path / f"{case}-source")
+    out = tmp_path / f"{case}-{'cold' if cache else 'no-cache'}"
+    command = ["build", "--source", str(source), "--out", str(out), "--now", CASES[case]]
+    result = subprocess.run(
+        [sys.executable, "-m", "statuspage", *command, *([] if cache else ["--no-cache"])],
+        cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPO), "SOURCE_DATE_EPOCH": "", **env},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == "", result.stderr  # a golden site builds without warnings
+    return read_tree(out)
+
+
+def as_text(data: bytes) -> list[str] | None:
+    """The lines of *data*, or None if it is not UTF-8 text."""
+    if b"\0" in data:
+        return None
+    try:
+        return data.decode("utf-8").splitlines(keepends=True)
+    except UnicodeDecodeError:
+        return None
+
+
+def tree_differences(expected: dict[str, bytes], built: dict[str, bytes]) -> str:
+    """What differs between two trees, for a reader: missing, extra and changed files, and
+    unified diffs of the first few changed text files. Empty when the trees are equal."""
+    missing = sorted(expected.keys() - built.keys())
+    extra = sorted(built.keys() - expected.keys())
+    changed = sorted(p for p in expected.keys() & built.keys() if expected[p] != built[p])
+    lines = []
+    if missing:
+        lines.append(f"missing (expected, not built): {', '.join(missing)}")
+    if extra:
+        lines.append(f"unexpected (built, not expected): {', '.join(extra)}")
+    if changed:
+        lines.append(f"changed: {', '.join(changed)}")
+    binary = []
+    shown = 0
+    for path in changed:
+        old, new = as_text(expected[path]), as_text(built[path])
+        if old is None or new is None:
+            binary.append(path)
+            continue
+        if shown == SHOWN_DIFFS:
+            continue
+        shown += 1
+        lines.append(unified_diff(old, new, path))
+    if binary:
+        lines.append(f"binary files differ: {', '.join(binary)}")
+    return "\n".join(lines)
+
+
+def unified_diff(old: list[str], new: list[str], path: str) -> str:
+    """The unified diff of one file, cut to DIFF_LINES lines."""
+    diff = list(difflib.unified_diff(old, new, f"expected/{path}", f"built/{path}"))
+    if len(diff) > DIFF_LINES:
+        diff = [*diff[:DIFF_LINES], f"... ({len(diff) - DIFF_LINES} more diff lines)\n"]
+    # A last line without a newline would run into the next file's header.
+    mark = "\n\\ No newline at end of file\n"
+    ended = [line if line.endswith("\n") else line + mark for line in diff]
+    return "".join(ended).rstrip("\n")
+
+
+def rewrite_tree(folder: Path, files: dict[str, bytes]) -> None:
+    """Make *folder* hold exactly *files*: stale files and folders go."""
+    shutil.rmtree(folder, ignore_errors=True)
+    for rel, data in files.items():
+        path = folder / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """Rewrite expected trees instead of failing: --update-golden or STATUSPAGE_UPDATE_GOLDEN=1."""
+    from_env = os.environ.get("STATUSPAGE_UPDATE_GOLDEN", "") not in ("", "0")
+    return from_env or bool(request.config.getoption("--update-golden"))
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_build_matches_the_golden_tree(case: str, tmp_path: Path, update_golden: bool) -> None:
+    # Two builds in processes that differ in hash seed, zone and locale, through both
+    # build paths (a cold build is the incremental one with an empty cache): they must agree.
+    one = {"PYTHONHASHSEED": "1", "TZ": "UTC", "LC_ALL": "C.UTF-8"}
+    other = {"PYTHONHASHSEED": "4242", "TZ": "Pacific/Auckland", "LC_ALL": "de_DE.UTF-8"}
+    plain = build_case(case, tmp_path, cache=False, env=one)
+    cold = build_case(case, tmp_path, cache=True, env=other)
+    between_paths = tree_differences(plain, cold)
+    assert not between_paths, f"`build --no-cache` and a cold cached build differ:\n{between_paths}"
+    expected_dir = GOLDEN / case / "expected"
+    differences = tree_differences(read_tree(expected_dir), plain)
+    if differences and update_golden:
+        rewrite_tree(expected_dir, plain)
+        pytest.skip(f"rewrote tests/golden/{case}/expected; review it with `git diff tests/golden`")
+    if differences:
+        libraries = ", ".join(_library_versions())
+        pytest.fail(
+            f"the build of tests/golden/{case}/input at --now {CASES[case]!r} differs from "
+            f"tests/golden/{case}/expected:\n{differences}\n\nBuilt with {libraries}: "
+            "a new version of one of these may change output too. If the change is intended, run "
+            "`pytest tests/test_golden.py --update-golden` and review `git diff tests/golden`.",
+            pytrace=False,
+        )
+
+
+def test_every_case_folder_is_built() -> None:
+    """A case folder without an entry in CASES would never be compared."""
+    folders = {p.name for p in GOLDEN.iterdir() if p.is_dir()}
+    assert folders == CASES.keys()
+    for case in CASES:
+        assert (GOLDEN / case / "input" / "statuspage.yaml").is_file()
+        assert read_tree(GOLDEN / case / "expected"), f"tests/golden/{case}/expected is empty"
+
+
+def test_differences_name_every_kind_of_change() -> None:
+    """The report a failing golden test shows: so a bug in it cannot hide a difference."""
+    expected = read_tree(GOLDEN / "example" / "expected")
+    assert tree_differences(expected, dict(expected)) == ""
+    built = dict(expected)
+    title = b"<title>Acme Status</title>"
+    assert title in expected["index.html"]
+    built["index.html"] = expected["index.html"].replace(title, b"<title>Acme</title>")
+    del built["robots.txt"]
+    built["logo.png"] = b"\x89PNG\r\n\x1a\n\0"
+    expected_with_binary = {**expected, "favicon.png": b"\0\1", "logo.png": b"\0\2"}
+    built["favicon.png"] = b"\0\3"
+    report = tree_differences(expected_with_binary, built)
+    assert "missing (expected, not built): robots.txt" in report
+    assert "unexpected (built, not expected)" not in report
+    assert "changed: favicon.png, index.html, logo.png" in report
+    assert "--- expected/index.html\n+++ built/index.html\n" in report
+    assert "\n-<title>Acme Status</title>\n+<title>Acme</title>\n" in report
+    assert "binary files differ: favicon.png, logo.png" in report
+    extra = tree_differences(expected, {**expected, "new.txt": b"x"})
+    assert extra == "unexpected (built, not expected): new.txt"
+
+
+def test_diffs_are_capped() -> None:
+    expected = {f"page{n}.html": b"".join(b"line %d\n" % i for i in range(200)) for n in range(5)}
+    built = {path: data.replace(b"line ", b"LINE ") for path, data in expected.items()}
+    report = tree_differences(expected, built)
+    assert report.count("--- expected/") == SHOWN_DIFFS
+    assert "more diff lines)" in report
+    assert len(report.splitlines()) < 1 + SHOWN_DIFFS * (DIFF_LINES + 1) + 1
+
+
+def test_rewriting_leaves_exactly_the_new_tree(tmp_path: Path) -> None:
+    folder = tmp_path / "expected"
+    rewrite_tree(folder, {"stale/old.html": b"old", "kept.txt": b"before", ".hidden": b""})
+    files = {"kept.txt": b"after", "new/deeper/page.html": b"<p>new</p>", ".hidden": b""}
+    rewrite_tree(folder, files)
+    assert read_tree(folder) == files
+    assert not (folder / "stale").exists()
