@@ -13,6 +13,7 @@ import json
 import os
 import shutil
 import subprocess
+import sysconfig
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,8 @@ import pytest
 
 from .test_api import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, SiteDir, add_incidents
 
-EXPORTER = shutil.which("statuspage-prometheus-exporter")
+# Beside the running python first: a venv's scripts are not on PATH unless it is activated.
+EXPORTER = shutil.which("statuspage-prometheus-exporter", path=sysconfig.get_path("scripts")) or shutil.which("statuspage-prometheus-exporter")
 pytestmark = pytest.mark.skipif(EXPORTER is None, reason="statuspage-prometheus-exporter is not installed")
 
 

@@ -8,7 +8,7 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from statuspage.build.pipeline import build
@@ -161,6 +161,7 @@ def test_random_component_maps_never_crash_and_build_inert(config: str) -> None:
 
 @FAST
 @given(markdownish)
+@example("[](<script>alert(1)</script>)")  # nh3 < 0.3.7 leaves `<` raw in attribute values
 def test_rendered_markdown_is_inert(body: str) -> None:
     html = render_markdown(body)
     assert "<script" not in html.lower()

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime
+from importlib.metadata import PathDistribution
 from pathlib import Path
 
+import pytest
+import yaml
 from click.testing import CliRunner
 
 from statuspage import __version__
+from statuspage.commands._requirement import Requirement, requirement_for
+from statuspage.commands.init import starter_files
 from statuspage.commands.main import cli
 
 from .conftest import REPO, parse_html, text_of
+from .venvs import make_venv, pip_install
 
 
 def run(*args: str):
@@ -69,3 +79,102 @@ def test_the_workflows_install_this_release() -> None:
     for name in ("publish.yml", "check.yml"):
         text = (REPO / ".github" / "workflows" / name).read_text()
         assert f"STATUSPAGE_REQUIREMENT: git-statuspage=={__version__}\n" in text, name
+
+
+# --- the requirement init writes, for each way statuspage can be installed ---------------
+
+
+@pytest.fixture(scope="module")
+def source_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A git repository of this checkout's source as it is now (committed or not); its commit."""
+    src = tmp_path_factory.mktemp("statuspage-src") / "statuspage"
+    skip = (".git", "_site", "node_modules", ".statuspage-cache", "__pycache__", "*.egg-info",
+            "build", "dist", ".pytest_cache", ".hypothesis", "bench", "docs", "tests")  # fmt: skip
+    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(*skip))
+    git = ["git", "-C", str(src), "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "statuspage"]):
+        subprocess.run([*git, *args], check=True, capture_output=True)
+    head = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    return src, head.stdout.strip()
+
+
+def init_with(python: Path, target: Path) -> tuple[str, str]:
+    """Run that venv's `statuspage init TARGET`: (the requirement the workflows install, stderr)."""
+    command = [python, "-m", "statuspage", "init", str(target)]
+    done = subprocess.run(command, cwd=target.parent, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    workflows = target / ".github" / "workflows"
+    publish = yaml.safe_load((workflows / "publish.yml").read_text())
+    assert yaml.safe_load((workflows / "check.yml").read_text())["env"] == publish["env"]
+    return publish["env"]["STATUSPAGE_REQUIREMENT"], done.stderr
+
+
+def test_init_after_a_git_install_writes_that_url_and_commit(
+    tmp_path: Path, source_repo: tuple[Path, str]
+) -> None:
+    src, commit = source_repo
+    python = make_venv(tmp_path / "venv")
+    pip_install(python, f"git+{src.as_uri()}@{commit}")
+    requirement, stderr = init_with(python, tmp_path / "site")
+    assert requirement == f"git-statuspage @ git+{src.as_uri()}@{commit}"
+    # A file:// URL works on this machine only: say so.
+    assert "STATUSPAGE_REQUIREMENT" in stderr and "cannot reach" in stderr
+
+
+def test_init_after_installing_a_folder_pins_the_release_and_warns(
+    tmp_path: Path, source_repo: tuple[Path, str]
+) -> None:
+    src, _ = source_repo
+    python = make_venv(tmp_path / "venv")
+    pip_install(python, ".", cwd=src)
+    requirement, stderr = init_with(python, tmp_path / "site")
+    assert requirement == f"git-statuspage=={__version__}"
+    assert f"warning: statuspage {__version__} was installed from {src.as_uri()}" in stderr
+    assert "set STATUSPAGE_REQUIREMENT in .github/workflows/publish.yml and check.yml" in stderr
+
+
+def installed_metadata(
+    root: Path, version: str, direct_url: dict[str, object] | None = None
+) -> PathDistribution:
+    """A distribution's metadata folder as pip writes it (no index is reachable from tests)."""
+    info = root / f"git_statuspage-{version}.dist-info"
+    info.mkdir(parents=True)
+    metadata = f"Metadata-Version: 2.4\nName: git-statuspage\nVersion: {version}\n"
+    (info / "METADATA").write_text(metadata)
+    (info / "INSTALLER").write_text("pip\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(json.dumps(direct_url))
+    return PathDistribution(info)
+
+
+def test_requirement_for_index_vcs_archive_and_folder_installs(tmp_path: Path) -> None:
+    index = requirement_for(installed_metadata(tmp_path / "index", "2.3.4"))
+    assert index == Requirement("git-statuspage==2.3.4")
+
+    repo, commit = "https://github.com/acme/statuspage.git", "a" * 40
+    vcs_info = {"vcs": "git", "commit_id": commit, "requested_revision": "main"}
+    vcs = {"url": repo, "vcs_info": vcs_info}
+    from_git = requirement_for(installed_metadata(tmp_path / "vcs", "2.3.5.dev1", vcs))
+    assert from_git == Requirement(f"git-statuspage @ git+{repo}@{commit}")
+
+    wheel = "https://example.test/git_statuspage-2.3.4-py3-none-any.whl"
+    archive = installed_metadata(tmp_path / "archive", "2.3.4", {"url": wheel, "archive_info": {}})
+    assert requirement_for(archive) == Requirement(f"git-statuspage @ {wheel}")
+
+    folder = {"url": "file:///home/me/statuspage", "dir_info": {"editable": True}}
+    editable = requirement_for(installed_metadata(tmp_path / "dir", "2.3.6", folder))
+    assert editable.text == "git-statuspage==2.3.6"
+    assert editable.warning and "file:///home/me/statuspage" in editable.warning
+    assert "STATUSPAGE_REQUIREMENT" in editable.warning
+
+    bare = requirement_for(None)
+    assert bare.text == f"git-statuspage=={__version__}"
+    assert bare.warning and "STATUSPAGE_REQUIREMENT" in bare.warning
+
+
+def test_init_writes_a_requirement_that_needs_yaml_quoting_intact(tmp_path: Path) -> None:
+    requirement = "git-statuspage @ git+https://x.test/a.git@abc#subdirectory=py: x"
+    files = starter_files("Acme Status", datetime(2026, 12, 1, tzinfo=UTC), requirement)
+    for name in ("publish.yml", "check.yml"):
+        data = yaml.safe_load(files[f".github/workflows/{name}"])
+        assert data["env"]["STATUSPAGE_REQUIREMENT"] == requirement

@@ -75,7 +75,7 @@ def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
 def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     data = load(WORKFLOWS / "publish.yml")
     assert data["on"]["push"]["branches"] == ["main"]
-    assert data["on"]["schedule"] == [{"cron": "*/15 * * * *"}]
+    assert data["on"]["schedule"] == [{"cron": "*/15 * * * *"}, {"cron": "7 4 * * *"}]
     assert "workflow_dispatch" in data["on"]
     assert data["permissions"] == {}
     assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
@@ -85,12 +85,56 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     assert jobs["notify"]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
     used = [s.get("uses", "").split("@")[0] for s in steps(data)]
-    assert [
-        u for u in used if "pages" in u
-    ] == ["actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+    pages = [u for u in used if "pages" in u]
+    assert pages == ["actions/upload-pages-artifact", "actions/deploy-pages"]
     notify = jobs["notify"]["steps"]
     assert any("statuspage notify" in s.get("run", "") for s in notify)
-    assert all(v.startswith("${{ secrets.") for s in notify for v in s.get("env", {}).values())
+    sending = step(data, "Send notifications")
+    assert all(v.startswith("${{ secrets.") for v in sending["env"].values())
+    # No step keeps a token in .git/config; only the pushing step gets one, in its env.
+    checkouts = [s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@")]
+    assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    tokens = [s["name"] for s in steps(data) if "github.token" in str(s.get("env", {}))]
+    assert tokens == ["Find the GitHub Pages address", "Save the record of sent notifications",
+                      "Keep the schedule enabled"]  # fmt: skip
+
+
+def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:
+    data = load(WORKFLOWS / "publish.yml")
+    job = data["jobs"]["keepalive"]
+    daily = data["on"]["schedule"][1]["cron"]
+    assert job["if"] == f"github.event_name == 'schedule' && github.event.schedule == '{daily}'"
+    assert job["permissions"] == {"actions": "write"} and "needs" not in job
+    (only,) = job["steps"]
+    enable = 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable'
+    assert enable in only["run"] and "${GITHUB_WORKFLOW_REF%@*}" in only["run"]
+    assert only["env"] == {"GH_TOKEN": "${{ github.token }}"}
+    # The other jobs do not ask for `actions:`; this one asks for nothing else.
+    others = [job for name, job in data["jobs"].items() if name != "keepalive"]
+    assert all("actions" not in job.get("permissions", {}) for job in others)
+
+
+def test_saving_the_notification_record_pushes_without_stored_credentials(tmp_path: Path) -> None:
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid",
+           "-c", "init.defaultBranch=main"]  # fmt: skip
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run([*git, "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
+    (work / "statuspage.yaml").write_text("title: T\n")
+    subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "site"], check=True)
+    push = [*git, "-C", str(work), "push", "-q", "origin", "HEAD:main"]
+    subprocess.run(push, check=True, capture_output=True)
+    (work / ".statuspage").mkdir()
+    (work / ".statuspage" / "notified.json").write_text("{}\n")
+    save = step(load(WORKFLOWS / "publish.yml"), "Save the record of sent notifications")
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path),
+           "GITHUB_SERVER_URL": "https://github.com", "GITHUB_TOKEN": "t0ken"}  # fmt: skip
+    run_step(save["run"], work, env)
+    log = ["git", "-C", str(origin), "log", "-1", "--format=%s", "main"]
+    pushed = subprocess.run(log, capture_output=True, text=True, check=True)
+    assert pushed.stdout.strip() == "Record sent notifications [skip ci]"
+    assert "extraheader" not in (work / ".git" / "config").read_text()
 
 
 def test_check_workflow_runs_on_pull_requests_with_annotations() -> None:
@@ -123,8 +167,10 @@ def shell_env(tmp_path: Path) -> dict[str, str]:
     shim = bin_dir / "statuspage"
     shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
     shim.chmod(0o755)
+    # A script, not a symlink: a symlink to a venv's python leaves the venv (no pyvenv.cfg there).
     python = bin_dir / "python"
-    python.symlink_to(sys.executable)
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
     env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
     env.pop("SOURCE_DATE_EPOCH", None)
     return env
@@ -173,3 +219,20 @@ def test_action_build_step_uses_base_url_input_and_reports_site_path(tmp_path: P
     _, outputs = run_step(build_step["run"], tmp_path / "repo", shell_env, SOURCE="status", BASE_URL="https://octo.github.io/status")  # fmt: skip
     assert outputs == {"site-path": "status/_site"}
     assert canonical(site.root / "_site") == "https://octo.github.io/status/"
+
+
+def test_release_workflow_checks_then_publishes_with_trusted_publishing() -> None:
+    data = load(WORKFLOWS / "release.yml")
+    assert data["on"] == {"push": {"tags": ["v*"]}} and data["permissions"] == {}
+    jobs = data["jobs"]
+    check = "bash .ci/release-check dist release-notes.md"
+    assert any(check in s.get("run", "") for s in jobs["build"]["steps"])
+    assert jobs["pypi"]["environment"]["name"] == "pypi"
+    assert jobs["pypi"]["permissions"] == {"id-token": "write"}
+    publish = "pypa/gh-action-pypi-publish@"
+    assert any(s.get("uses", "").startswith(publish) for s in jobs["pypi"]["steps"])
+    oidc = [name for name, job in jobs.items() if "id-token" in job.get("permissions", {})]
+    assert oidc == ["pypi"]
+    assert jobs["github-release"]["permissions"] == {"contents": "write"}
+    assert set(jobs["github-release"]["needs"]) == {"build", "pypi"}
+    assert any("gh release create" in s.get("run", "") for s in jobs["github-release"]["steps"])

@@ -6,6 +6,7 @@ workflows, and a .gitignore; never overwrites a file.
 
 from __future__ import annotations
 
+import re
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ from string import Template
 import click
 import yaml
 
+from statuspage.commands._requirement import VARIABLE, installed, requirement_for
 from statuspage.source.config import CONFIG_NAME
 
 STARTER_DIR = Path(__file__).parent.parent / "starter"
@@ -40,8 +42,9 @@ def default_title(target: Path) -> str:
     return name if name.endswith("Status") else f"{name} Status".strip()
 
 
-def starter_files(title: str, now: datetime) -> dict[str, str]:
-    """Every file of a new site, keyed by path relative to it; the example incident is dated *now*."""
+def starter_files(title: str, now: datetime, requirement: str) -> dict[str, str]:
+    """Every file of a new site, keyed by path relative to it; the example incident is dated
+    *now*, and the workflows install statuspage with the pip *requirement*."""
     resolved = now.astimezone(UTC).replace(second=0, microsecond=0)
     started = resolved - timedelta(minutes=42)
     stamp = "%Y-%m-%d %H:%M +00:00"
@@ -55,8 +58,15 @@ def starter_files(title: str, now: datetime) -> dict[str, str]:
         ".gitignore": (STARTER_DIR / "gitignore").read_text(encoding="utf-8"),
     }
     for name in WORKFLOWS:
-        files[f".github/workflows/{name}"] = (workflows_dir() / name).read_text(encoding="utf-8")
+        workflow = (workflows_dir() / name).read_text(encoding="utf-8")
+        files[f".github/workflows/{name}"] = _with_requirement(workflow, requirement)
     return files
+
+
+def _with_requirement(workflow: str, requirement: str) -> str:
+    """*workflow* with its `STATUSPAGE_REQUIREMENT:` line set to *requirement*."""
+    line = re.compile(rf"^(\s*{VARIABLE}: ).*$", re.MULTILINE)
+    return line.sub(lambda m: m.group(1) + _yaml_string(requirement), workflow, count=1)
 
 
 def _yaml_string(text: str) -> str:
@@ -90,7 +100,8 @@ def init_cmd(directory: Path, title: str | None) -> None:
     """Start a new status site in DIRECTORY (default: here); never overwrites a file."""
     from statuspage.commands.main import clock  # the one place that reads the clock
 
-    files = starter_files(title or default_title(directory), clock(None, None))
+    requirement = requirement_for(installed())
+    files = starter_files(title or default_title(directory), clock(None, None), requirement.text)
     writes, clashes = plan(directory, files)
     if clashes:
         for path in clashes:
@@ -111,6 +122,8 @@ def init_cmd(directory: Path, title: str | None) -> None:
         "statuspage serve            # live preview at http://127.0.0.1:8000/",
         'git init && git add . && git commit -m "Status page"',
     ]
+    if requirement.warning:
+        click.secho(f"warning: {requirement.warning}", fg="yellow", err=True)
     click.echo("\nNext steps:\n" + "\n".join(f"  {s}" for s in steps))
     click.echo(
         "Then push to GitHub and choose Settings -> Pages -> Source: GitHub Actions;\n"
