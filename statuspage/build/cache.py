@@ -18,8 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import cache
@@ -28,6 +26,7 @@ from typing import Any
 
 from statuspage import __version__
 from statuspage.errors import _CONTROL, Problem, Problems
+from statuspage.files import write_atomic
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -119,19 +118,9 @@ def config_key(config: Config) -> str:
 
 
 def _write_json(path: Path, data: Any) -> None:
-    """Atomically: a crash leaves the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(
-                json.dumps(data, separators=(",", ":"))
-            )  # dumps: C encoder; dump() streams in Python
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    # dumps: the C encoder; dump() streams in Python
+    write_atomic(path, json.dumps(data, separators=(",", ":")).encode())
 
 
 def _read_json(path: Path) -> Any:

@@ -39,6 +39,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
+from statuspage.files import write_atomic
+
 MARKER = ".statuspage-build"
 
 
@@ -160,9 +162,8 @@ def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Ite
         return
     journal = journal_path(out)
     moved, removed = sorted(changed), sorted(deleted)
-    tmp = journal.with_name(journal.name + ".tmp")
-    tmp.write_text(json.dumps({"staging": staging.name, "changed": moved, "deleted": removed}))
-    os.replace(tmp, journal)  # from here on, the change is committed: a crash rolls forward
+    record = {"staging": staging.name, "changed": moved, "deleted": removed}
+    write_atomic(journal, json.dumps(record).encode())  # now committed: a crash rolls forward
     _roll_forward(out, staging, moved, removed)
 
 

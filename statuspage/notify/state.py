@@ -9,12 +9,11 @@ and replaced atomically so a crash never leaves half a file.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from statuspage.files import write_atomic
 
 DEFAULT_PATH = Path(".statuspage") / "notified.json"
 VERSION = 1
@@ -70,16 +69,6 @@ def load_state(path: Path) -> State:
 
 
 def save_state(state: State, path: Path) -> None:
-    """Replace *path* with *state* atomically (temp file in the same folder + rename)."""
+    """Replace *path* with *state* atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(state.to_json())
-            f.flush()
-            os.fsync(f.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            Path(tmp).unlink()
-        raise
+    write_atomic(path, state.to_json().encode())
