@@ -26,7 +26,7 @@ from statuspage.outputs.i18n import LOCALE_DIR, Formatter, available_languages, 
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
-from statuspage.commands.postmortem import draft_text
+from statuspage.authoring.postmortem import draft_text
 from statuspage.source.site import load_site
 
 from .conftest import REPO, at, text_of

@@ -7,27 +7,29 @@ and written atomically, so a refused command leaves the file untouched.
 
 from __future__ import annotations
 
-import codecs
-import os
-import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import yaml
-
 from statuspage.errors import Problems, UsageError
 from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Window
-from statuspage.source.config import slugify, suggest
 from statuspage.source.incident_file import (
     FILE_NAME,
     INCIDENTS_DIR,
     component_id,
     incident_files,
     parse_incident,
-    split_front_matter,
 )
+from statuspage.source.incident_text import (
+    free_name,
+    incident_text,
+    normalised,
+    refuse_invalid,
+    update_block,
+    with_update,
+    write_file,
+)
+from statuspage.source.names import slugify, suggest
 from statuspage.source.times import format_timestamp
 from statuspage.state.status import incident_status
 
@@ -95,27 +97,11 @@ def find_incident(root: Path, ref: str) -> Path:
     raise UsageError(f"{ref!r} matches several incidents ({listed}); give the full id")
 
 
-def update_block(
-    status: IncidentStatus, at: datetime, message: str, changes: list[Change], config: Config
-) -> str:
-    heading = f"## {_heading_word(status)} · {format_timestamp(at, config.timezone)}"
-    lines = [heading]
-    if changes:
-        lines.append("Components: " + ", ".join(f"{c.component}={c.status.word}" for c in changes))
-    lines.append("")
-    if message.strip():
-        lines += [message.strip(), ""]
-    return "\n".join(lines) + "\n"
-
-
-def _heading_word(status: IncidentStatus) -> str:
-    return status.word.replace("_", " ").capitalize()
-
-
 def new_incident_text(
     config: Config, title: str, at: datetime, status: IncidentStatus, message: str,
     changes: list[Change], impact: Impact | None, window: Window | None,
 ) -> str:  # fmt: skip
+    """The text of a new incident (or, with *window*, maintenance) file."""
     front: dict[str, object] = {"title": title}
     if impact is not None:
         front["impact"] = impact.word
@@ -127,8 +113,7 @@ def new_incident_text(
         }
     if changes:
         front["components"] = {c.component: c.status.word for c in changes}
-    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000)
-    return f"---\n{head}---\n\n{update_block(status, at, message, [], config)}"
+    return incident_text(front, [update_block(status, at, message, config.timezone)])
 
 
 def create_incident(
@@ -152,11 +137,11 @@ def create_incident(
         raise UsageError(EMPTY_MESSAGE)
     day = (window.start if window else at).astimezone(config.timezone).date()
     folder = root / INCIDENTS_DIR
-    path = _free_name(folder, day, slugify(title)[:60].strip("-") or "incident")
+    path = free_name(folder, day, slugify(title, limit=60) or "incident")
     text = new_incident_text(config, title.strip(), at, status, message, changes, impact, window)
-    _validate(path, text, day, config)
+    refuse_invalid(path, text, day, config)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(path, text, exclusive=True)
+    write_file(path, text.encode(), exclusive=True)
     return path
 
 
@@ -176,9 +161,7 @@ def add_update(
     Without *exact_time* (no --at given), a clash with an update in the same second
     moves the new one a second later: two quick commands must both succeed."""
     data = path.read_bytes()
-    bom = "\ufeff" if data.startswith(codecs.BOM_UTF8) else ""
-    raw = data.decode("utf-8-sig")
-    text = _normalised(raw)
+    text = normalised(data.decode("utf-8-sig"))
     problems = Problems(root)
     name = FILE_NAME.match(path.name)
     if not name:
@@ -209,68 +192,9 @@ def add_update(
         raise UsageError(
             f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at"
         )
-    source = split_front_matter(text, path, problems)
-    assert source is not None  # parsed above
-    block = update_block(status, at, message, changes, config)
-    new_raw = _insert_before_line(raw, source.body_line + _leading_blank_lines(source.body), block)
-    _validate(path, _normalised(new_raw), day, config)
-    _write_atomic(path, bom + new_raw)
+    block = update_block(status, at, message, config.timezone, [(c.component, c.status) for c in changes])
+    new_data = with_update(data, block, path, problems)
+    assert new_data is not None  # parsed above
+    refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config)
+    write_file(path, new_data)
     return path
-
-
-def _normalised(raw: str) -> str:
-    """*raw* with newlines as the parser reads them (decode_text does the same)."""
-    return raw.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _leading_blank_lines(body: str) -> int:
-    lines = body.split("\n")
-    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-
-
-def _insert_before_line(raw: str, line: int, block: str) -> str:
-    """*raw* with *block* inserted before its line *line* (1-based), in the file's own
-    line endings; every byte of *raw* is kept (CRLF files from Windows stay CRLF)."""
-    pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
-    endings = pieces[1::2]
-    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
-    offset = sum(len(p) for p in pieces[: 2 * (line - 1)])
-    block = _normalised(block).replace("\n", newline)
-    if offset >= len(raw):  # the file ends there: start the block on a line of its own
-        lead = "" if raw.endswith(("\n", "\r")) else newline
-        return raw + lead + newline + block
-    return raw[:offset] + block + raw[offset:]
-
-
-def _validate(path: Path, text: str, day: date, config: Config) -> None:
-    problems = Problems(path.parent.parent)
-    if parse_incident(path, text, day, config, problems) is None:
-        raise UsageError(
-            "refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors)
-        )
-
-
-def _free_name(folder: Path, day: date, slug: str) -> Path:
-    path = folder / f"{day.isoformat()}-{slug}.md"
-    n = 2
-    while path.exists():
-        path = folder / f"{day.isoformat()}-{slug}-{n}.md"
-        n += 1
-    return path
-
-
-def _write_atomic(path: Path, text: str, *, exclusive: bool = False) -> None:
-    if exclusive and path.exists():
-        raise UsageError(f"{path} already exists")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

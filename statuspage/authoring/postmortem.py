@@ -1,4 +1,4 @@
-"""`statuspage postmortem ID`: start a postmortem draft, prefilled from the incident.
+"""A postmortem draft, prefilled from the incident (`statuspage postmortem ID`).
 
 The draft holds what the files already know (summary, every update as the
 timeline) and the sections people must write, each marked with an unmistakable
@@ -12,14 +12,12 @@ import gettext
 from datetime import datetime, tzinfo
 from pathlib import Path
 
-import click
-
-from statuspage.commands._common import source_option
-from statuspage.commands.authoring import _write_atomic, find_incident
+from statuspage.authoring.incidents import find_incident
 from statuspage.errors import Problems, UsageError
 from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.source.incident_file import POSTMORTEM_SUFFIX
+from statuspage.source.incident_text import write_file
 from statuspage.source.postmortem_file import PLACEHOLDER, parse_postmortem
 from statuspage.state import status as st
 
@@ -172,23 +170,5 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
         raise UsageError(
             "refusing to write an invalid draft:\n" + "\n".join(str(p) for p in problems.errors)
         )
-    _write_atomic(target, text, exclusive=True)
+    write_file(target, text.encode(), exclusive=True)
     return target
-
-
-@click.command("postmortem")
-@click.argument("incident")
-@source_option
-def postmortem_command(incident: str, source: Path) -> None:
-    """Start the postmortem of a resolved INCIDENT: writes incidents/<id>.postmortem.md,
-    prefilled from the incident, and prints its path. Add `published:` to publish it."""
-    # cli.py imports this module to register the command, so its helpers are imported late.
-    from statuspage.commands.main import clock, reports_errors, require_site
-
-    @reports_errors
-    def run() -> None:
-        site, _ = require_site(source)
-        path = create_postmortem(source, site, incident, clock(None, site.config))
-        click.echo(str(path))
-
-    run()

@@ -1,14 +1,189 @@
-"""`--source`, shared by every command that reads a site: given, or found as git finds
-its repository (the current folder or the nearest parent holding statuspage.yaml)."""
+"""What every command shares: the clock, `--source`, errors as messages and exit codes.
+
+Exit codes: 0 success, 1 problems in the content, 2 wrong usage.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import wraps
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
+from statuspage.build.writer import OutputError
+from statuspage.errors import ContentError, Problems, UsageError
+from statuspage.model import Config, IncidentStatus, Site
 from statuspage.source.config import find_site
+from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
+
+if TYPE_CHECKING:
+    import jinja2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def clock(now: str | None, config: Config | None) -> datetime:
+    """The build's `now`: --now, else SOURCE_DATE_EPOCH (reproducible builds), else the clock.
+
+    The only place in the package that reads the clock."""
+    zone = config.timezone if config else UTC
+    if now:
+        try:
+            return parse_timestamp(now, zone)
+        except TimeError as e:
+            raise UsageError(f"--now: {e}") from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            moment = datetime.fromtimestamp(int(epoch), UTC)
+            if not MIN_YEAR <= moment.year <= MAX_YEAR:
+                raise ValueError(epoch)
+            return moment
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}"
+            ) from None
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def instant(value: str | None, option: str, config: Config, default: datetime) -> datetime:
+    if not value:
+        return default
+    try:
+        return parse_timestamp(value, config.timezone)
+    except TimeError as e:
+        raise UsageError(f"{option}: {e}") from None
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.secho(f"error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def reports_errors(func: F) -> F:
+    """Turn library exceptions into messages and exit codes, never tracebacks."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as e:
+            fail(str(e), 2)
+        except OutputError as e:
+            fail(str(e), 1)
+        except ContentError as e:
+            for problem in e.problems:
+                click.echo(str(problem), err=True)
+            fail(
+                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed",
+                1,
+            )
+        except loaded("jinja2", "TemplateError") as e:
+            fail(f"template error: {template_location(e)}{e.message or e}; nothing was changed", 1)
+        except loaded("statuspage.build.pipeline", "OutputClash") as e:
+            fail(f"{e}; nothing was changed", 1)
+        except OSError as e:
+            where = f": {e.filename}" if e.filename else ""
+            fail(f"{e.strerror or e}{where}; nothing was changed", 1)
+        except KeyboardInterrupt:
+            fail("interrupted; nothing was changed", 130)
+        except Exception as e:
+            if os.environ.get("STATUSPAGE_TRACEBACK"):
+                raise
+            fail(
+                f"internal error: {type(e).__name__}: {e}; nothing was changed. This is a bug in "
+                "statuspage: please report it (STATUSPAGE_TRACEBACK=1 shows where it happened)",
+                1,
+            )
+
+    return wrapper  # type: ignore[return-value]
+
+
+def loaded(module: str, name: str) -> Any:
+    """The exception class *module*.*name*, or () (an `except` that matches nothing) while
+    *module* is not imported: nothing can have raised it then, and importing it only to
+    compare would cost every command that never renders."""
+    found = sys.modules.get(module)
+    return getattr(found, name) if found is not None else ()
+
+
+def template_location(error: jinja2.TemplateError) -> str:
+    """`file:line: ` of the template line that failed, for syntax and runtime errors alike."""
+    import traceback
+
+    import jinja2
+
+    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
+        filename, line = error.filename, error.lineno
+    else:
+        # Jinja rewrites tracebacks so template frames carry the template's file and line.
+        frames = [
+            f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")
+        ]
+        if not frames:
+            return ""
+        filename, line = frames[-1].filename, frames[-1].lineno or 0
+    path = Path(filename)
+    with contextlib.suppress(ValueError):
+        path = path.resolve().relative_to(Path.cwd().resolve())
+    return f"{path.as_posix()}:{line}: "
+
+
+def require_site(source: Path) -> tuple[Site, Problems]:
+    from statuspage.source.site import load_site
+
+    site, problems = load_site(source)
+    if site is None:
+        raise ContentError(problems.items)
+    return site, problems
+
+
+def print_warnings(problems: Problems) -> None:
+    for warning in problems.warnings:
+        click.secho(str(warning), fg="yellow", err=True)
+
+
+class LazyGroup(click.Group):
+    """A group whose commands from other modules are imported only when run or listed
+    (`--help`), so running one command does not import every other one's libraries."""
+
+    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy  # command name -> "module:attribute"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, attribute = self.lazy[cmd_name].split(":")
+            self.add_command(getattr(import_module(module, __package__), attribute), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+def read_message(message: str | None) -> str:
+    """The text of `--message`: `-` reads it from standard input."""
+    if message == "-":
+        return sys.stdin.read()
+    return message or ""
+
+
+def status_choice(value: str | None) -> IncidentStatus | None:
+    """The status word given on the command line, or UsageError listing the known ones."""
+    if value is None:
+        return None
+    status = IncidentStatus.parse(value)
+    if status is None:
+        words = ", ".join(IncidentStatus.words())
+        raise UsageError(f"unknown status {value!r} (expected one of: {words})")
+    return IncidentStatus(status)
 
 
 def _discover(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from statuspage.commands._common import clock, print_warnings, reports_errors
 from statuspage.errors import ContentError, UsageError
 from statuspage.importers.cstate import import_cstate, read_zone_setting
 from statuspage.importers.target import other_incidents, write_import
@@ -42,12 +43,6 @@ def cstate_cmd(
     cstate_dir: Path, into: Path, zone_name: str | None, now: str | None, force: bool
 ) -> None:
     """Import the cState site in CSTATE_DIR: config.yml systems and content/issues/*.md."""
-    from statuspage.commands.main import (
-        clock,
-        print_warnings,
-        reports_errors,
-    )  # late: cli.py registers this command
-
     @reports_errors
     def run() -> None:
         name = zone_name or read_zone_setting(cstate_dir) or "UTC"

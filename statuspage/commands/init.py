@@ -15,6 +15,7 @@ from string import Template
 import click
 import yaml
 
+from statuspage.commands._common import clock
 from statuspage.commands._requirement import VARIABLE, installed, requirement_for
 from statuspage.source.config import CONFIG_NAME
 
@@ -98,8 +99,6 @@ def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Pat
 @click.option("--title", help="The page's name (default: from the folder's name).")
 def init_cmd(directory: Path, title: str | None) -> None:
     """Start a new status site in DIRECTORY (default: here); never overwrites a file."""
-    from statuspage.commands.main import clock  # the one place that reads the clock
-
     requirement = requirement_for(installed())
     files = starter_files(title or default_title(directory), clock(None, None), requirement.text)
     writes, clashes = plan(directory, files)

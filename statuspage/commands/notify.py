@@ -1,4 +1,4 @@
-"""`statuspage notify`: the click command (registered in cli.py)."""
+"""`statuspage notify`: send each new update to the endpoints in `notify:`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,14 @@ from pathlib import Path
 
 import click
 
-from statuspage.commands._common import source_option
+from statuspage.commands._common import (
+    clock,
+    fail,
+    print_warnings,
+    reports_errors,
+    require_site,
+    source_option,
+)
 from statuspage.errors import Problems
 from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.messages import Renderer
@@ -34,18 +41,12 @@ from statuspage.notify.state import DEFAULT_PATH, StateError
 )
 def notify_command(source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool) -> None:  # fmt: skip
     """Send each new update to the webhooks and mailing lists in `notify:`, once per endpoint."""
-    from statuspage.commands.main import (
-        reports_errors,
-    )  # cli.py imports this module: import it late
-
     reports_errors(_notify)(source, state_path, now, dry_run, backfill)
 
 
 def _notify(
     source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool
 ) -> None:
-    from statuspage.commands.main import clock, fail, print_warnings, require_site
-
     site, problems = require_site(source)
     print_warnings(problems)
     endpoints = load_endpoints(site.config, Problems())  # already checked by load_site

@@ -37,7 +37,7 @@ from watchdog.observers.api import BaseObserver
 from statuspage.build.cache import BuildState, ParseCache
 from statuspage.build.incremental import build_incrementally
 from statuspage.build.writer import OutputError
-from statuspage.commands._common import source_option
+from statuspage.commands._common import clock, source_option
 from statuspage.errors import Problems, UsageError
 from statuspage.source.config import CONFIG_NAME
 from statuspage.source.site import load_site
@@ -80,8 +80,6 @@ class Preview:
 
     def rebuild(self) -> bool:
         """Bring the served folder up to date; on failure it stays as it was."""
-        from statuspage.commands.main import clock  # the one place that reads the clock
-
         started = time.monotonic()
         problems = Problems(self.source)
         count = ""
@@ -141,8 +139,6 @@ class Preview:
         while not self.stopping.is_set():
             timeout = None
             if self.next_change is not None:
-                from statuspage.commands.main import clock
-
                 timeout = max(0.0, (self.next_change - clock(None, None)).total_seconds()) + 1
             if not self.dirty.wait(timeout) and self.next_change is None:
                 continue
@@ -405,8 +401,6 @@ def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
 @click.option("--now", help="Preview the page as of this instant (ISO 8601) instead of the clock.")
 def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
     """Preview the site at http://HOST:PORT/, rebuilding and reloading on every change."""
-    from statuspage.commands.main import clock
-
     if not (source / CONFIG_NAME).is_file():
         click.secho(
             f"error: no {CONFIG_NAME} in {source}; run `statuspage init` to create one",

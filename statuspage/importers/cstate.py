@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,8 +51,10 @@ from statuspage.importers.cstate_text import (
 from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
 from statuspage.outputs.i18n import language_tag
 from statuspage.outputs.markup import plain_text
-from statuspage.source.config import CONFIG_NAME, ID_PATTERN, suggest
+from statuspage.source.config import CONFIG_NAME, ID_PATTERN
 from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
+from statuspage.source.incident_text import incident_text, update_block
+from statuspage.source.names import slugify, suggest
 from statuspage.source.times import TimeError, format_timestamp, localize, parse_timestamp
 from statuspage.source.yamlfile import YamlError, YamlMap, parse_yaml
 
@@ -117,8 +118,7 @@ class Catalog:
 
     def new_id(self, name: str, fallback: str) -> str:
         """A slug of *name*, unique among components and groups (-2, -3... on a clash)."""
-        ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-        base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60].strip("-") or fallback
+        base = slugify(name, limit=60, fold=True) or fallback
         candidate, n = base, 2
         while candidate in self.taken:
             candidate, n = f"{base}-{n}", n + 1
@@ -665,14 +665,13 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
         day = min(at for _, at, _ in updates).astimezone(ctx.zone).date()
 
     name = _incident_id(path, day, title, ctx)
-    head = yaml.safe_dump(front_out, sort_keys=False, allow_unicode=True, width=1000)
     blocks = [
-        _update_block(s, at, msg, ctx.zone)
+        update_block(s, at, msg, ctx.zone)
         for s, at, msg in sorted(updates, key=lambda u: u[1], reverse=True)
     ]
     return (
         name,
-        f"---\n{head}---\n\n" + "\n".join(blocks),
+        incident_text(front_out, blocks),
         window_end is not None and not informational,
     )
 
@@ -694,28 +693,6 @@ def _planned_work(title: str, body: str) -> str | None:
     if said := PLANNED_TEXT.search(body):
         return f"the text says {said[0]!r}"
     return None
-
-
-def _close(name: str, defined: list[str]) -> str:
-    """' (did you mean X?)' for a likely typo: system names share so much text
-    (`*.jenkins.io`) that difflib's similarity would suggest unrelated ones."""
-    key = re.sub(r"[^a-z0-9]", "", name.lower())
-    for other in defined:
-        if re.sub(r"[^a-z0-9]", "", other.lower()) == key or (
-            len(name) >= 6 and _edits(name, other) <= 2
-        ):
-            return f" (did you mean {other!r}?)"
-    return ""
-
-
-def _edits(a: str, b: str) -> int:
-    """Levenshtein distance between *a* and *b*."""
-    row = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        prev, row[0] = row[0], i
-        for j, cb in enumerate(b, 1):
-            prev, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, prev + (ca != cb))
-    return row[-1]
 
 
 def _affected(front: dict[str, Any], path: Path, ctx: Context) -> list[str]:
@@ -747,7 +724,7 @@ def _affected(front: dict[str, Any], path: Path, ctx: Context) -> list[str]:
         if cid not in ids:
             ids.append(cid)
     if new:
-        listed = ", ".join(f"{n!r}{_close(n, ctx.defined)}" for n in new)
+        listed = ", ".join(f"{n!r}{suggest(n, ctx.defined, by_edits=True)}" for n in new)
         ctx.report.warn("undefined-system", path, line,
                         f"`affected:` names systems that config.yml does not define: {listed}; "
                         f"imported as components of the {OTHER_GROUP!r} group")  # fmt: skip
@@ -902,12 +879,6 @@ def _markdown(text: str, path: Path, ctx: Context) -> str:
     return demote_headings(converted).strip()
 
 
-def _update_block(status: IncidentStatus, at: datetime, message: str, zone: ZoneInfo) -> str:
-    word = status.word.replace("_", " ").capitalize()
-    block = f"## {word} · {format_timestamp(at, zone)}\n"
-    return block + (f"{message}\n" if message else "")
-
-
 def _incident_id(path: Path, day: date, title: str, ctx: Context) -> str:
     """The source's name when it is a valid incident id for *day*; else one close to it."""
     stem = path.stem
@@ -915,7 +886,7 @@ def _incident_id(path: Path, day: date, title: str, ctx: Context) -> str:
     rest = m[2] if m else stem
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", rest).strip("-_")[:80].strip("-_")
     if not slug:
-        slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:60].strip("-") or "incident"
+        slug = slugify(title, limit=60) or "incident"
     name, n = f"{day.isoformat()}-{slug}", 2
     base = name
     while name in ctx.names:

@@ -19,7 +19,7 @@ from typing import Any
 
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
 from statuspage.source import postmortem_file as postmortems
-from statuspage.source.config import slugify
+from statuspage.source.names import slugify
 from statuspage.state import status as st
 from statuspage.state.uptime import uptime_blocks
 
@@ -53,7 +53,7 @@ class ApiView:
         self.statuses = st.component_statuses(self.config, self.incidents, now)
         self.timelines = {i.id: st.timeline(i, now) for i in self.incidents}
         self._changes: dict[str, list[tuple[Update, list[Change]]]] = {}  # filled by changes()
-        self.page_id = slugify(self.config.title)
+        self.page_id = slugify(self.config.title) or "group"  # the rule ids had, kept
 
     # -- values -------------------------------------------------------------
 

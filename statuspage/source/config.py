@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from zoneinfo import ZoneInfo
 from statuspage.errors import Problems
 from statuspage.model import Component, Config, Group
 from statuspage.source.colours import brand_warning
+from statuspage.source.names import slugify, suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, load_zone
 from statuspage.source.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text
@@ -47,19 +47,9 @@ ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "b
 MAX_COMPONENTS = 1_000
 
 
-def suggest(word: object, choices: list[str]) -> str:
-    """' (did you mean X?)' when *word* looks like a typo of one of *choices*."""
-    close = difflib.get_close_matches(str(word), choices, n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-def slugify(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "group"
-
-
 def _id_advice(value: object, kind: str) -> str:
     """What to type for a missing or malformed id."""
-    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value)) and value.strip():
+    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value) or "group") and value.strip():
         rule = f"{kind} ids are lower-case letters, digits, - and _"
         return f"{rule}: use `id: {fixed}` instead of {value!r}"
     if value is None:
@@ -70,7 +60,7 @@ def _id_advice(value: object, kind: str) -> str:
 def _derived_group_id(name: object, taken: set[str]) -> str:
     """A group without `id:` is named after its name, made unlike every id written in
     the file (`- group: Web` holding `id: web` is common) and those given before it."""
-    base = slugify(str(name))
+    base = slugify(str(name)) or "group"
     candidate, n = base, 2
     if candidate in taken:
         candidate = f"{base}-group"

@@ -1,0 +1,107 @@
+"""`statuspage build`: render the site into its output folder, only what changed."""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import replace
+from pathlib import Path
+
+import click
+
+# Only what the no-op check needs is imported here: rendering (Jinja, Markdown, lxml,
+# Babel, feeds, ...) is imported inside `_build`, as a `build` with nothing to do
+# must not pay for importing it, which costs more than the check itself.
+from statuspage.build.cache import CACHE_DIR, BuildState, ParseCache
+from statuspage.build.sourcekey import source_key, up_to_date
+from statuspage.build.writer import check_output_dir, output_lock, remove_leftovers, write_site
+from statuspage.commands._common import clock, print_warnings, reports_errors, source_option
+from statuspage.errors import ContentError, Problems, UsageError
+from statuspage.model import Config
+from statuspage.source.config import load_config
+from statuspage.source.times import isoformat
+
+
+@click.command("build")
+@source_option
+@click.option(
+    "--out",
+    "-o",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: _site inside the source folder).",
+)
+@click.option("--now", help="Build as of this instant (ISO 8601), for reproducible output.")
+@click.option("--base-url", help="Override the config's base_url (e.g. for a preview deploy).")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).",
+)
+@reports_errors
+def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool) -> None:  # fmt: skip
+    """Build the status page into OUT (rendering and writing only what changed since the last build)."""
+    out = out if out is not None else source / "_site"
+    check_output_dir(out, source)
+    with output_lock(out):  # one build at a time into OUT: no interleaved files
+        interrupted = remove_leftovers(out)
+        _build(source, out, now, base_url, no_cache, interrupted)
+
+
+def _build(
+    source: Path, out: Path, now: str | None, base_url: str | None, no_cache: bool,
+    interrupted: bool,
+) -> None:  # fmt: skip
+    state = None if no_cache else BuildState(source, out)
+    if state is not None and interrupted:
+        state.forget()  # the last build was killed while committing: trust nothing it recorded
+    key = moment = None
+    config = load_config(source, Problems(source))
+    if state is not None and config is not None:
+        # The no-op check reads the sources but parses none of them. Any usage error
+        # is left for the full path to report, after the content's own problems.
+        with contextlib.suppress(UsageError):
+            moment = clock(now, config)
+            key = source_key(
+                source, with_base_url(config, base_url) if base_url else config, moment
+            )
+        if key is not None and moment is not None and up_to_date(state, out, key):
+            for warning in state.warnings:
+                click.secho(warning, fg="yellow", err=True)
+            click.echo(
+                f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)})."
+            )
+            return
+    from statuspage.build.incremental import build_incrementally
+    from statuspage.build.pipeline import build
+    from statuspage.source.site import load_site
+
+    parsed = None if no_cache else ParseCache(source)
+    site, problems = load_site(source, cache=parsed)
+    if parsed is not None:
+        parsed.save()
+    if site is None:
+        raise ContentError(problems.items)
+    print_warnings(problems)
+    if base_url:
+        site = replace(site, config=with_base_url(site.config, base_url))
+    moment = moment or clock(now, site.config)
+    if state is None or parsed is None:
+        files = build(site, moment)
+        write_site(files, out, source)
+        click.echo(
+            f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)})."
+        )
+        return
+    report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
+    state.warnings = [str(w) for w in problems.warnings]
+    state.save()
+    click.echo(
+        f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}); "
+        f"{report.rendered} pages rendered, {report.written} files written, {report.deleted} removed."
+    )
+
+
+def with_base_url(config: Config, base_url: str) -> Config:
+    if not base_url.startswith(("http://", "https://")):
+        raise UsageError("--base-url must be an absolute http(s) URL")
+    return replace(config, base_url=base_url.rstrip("/") + "/")

@@ -1,0 +1,47 @@
+"""`statuspage check`: validate every file, report each problem as path:line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from statuspage.commands._common import reports_errors, source_option
+
+
+@click.command()
+@source_option
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="`github` prints workflow commands that GitHub shows as annotations.")  # fmt: skip
+@reports_errors
+def check(source: Path, fmt: str) -> None:
+    """Validate statuspage.yaml and every incident file; report all problems as path:line."""
+    from statuspage.notify.endpoints import unset_variable_warnings
+    from statuspage.source.site import load_site
+
+    site, problems = load_site(source)
+    if site is not None:
+        unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
+    for problem in problems.items:
+        if fmt == "github":
+            kind = "error" if problem.is_error else "warning"
+            # Property values escape `:` and `,` too, so a file name cannot forge a command.
+            path = (
+                problem.path.replace("%", "%25")
+                .replace("\r", "%0D")
+                .replace("\n", "%0A")
+                .replace(":", "%3A")
+                .replace(",", "%2C")
+            )
+            where = f"file={path}" + (f",line={problem.line}" if problem.line else "")
+            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            click.echo(f"::{kind} {where}::{message}")
+        else:
+            click.echo(str(problem))
+    errors = len(problems.errors)
+    if errors:
+        files = len({p.path for p in problems.errors})
+        click.secho(f"{errors} error(s) in {files} file(s)", fg="red", err=True)
+        sys.exit(1)
+    click.secho("All files are valid.", fg="green", err=True)

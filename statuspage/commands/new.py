@@ -1,0 +1,80 @@
+"""`statuspage new`: open an incident or schedule maintenance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from statuspage.commands._common import (
+    clock,
+    instant,
+    read_message,
+    reports_errors,
+    require_site,
+    source_option,
+    status_choice,
+)
+from statuspage.errors import UsageError
+from statuspage.model import ComponentStatus, Impact, Window
+
+MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
+
+@click.command()
+@click.argument("title")
+@click.option(
+    "--component",
+    "-c",
+    "components",
+    multiple=True,
+    metavar="ID=STATUS",
+    help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.",
+)
+@click.option(
+    "--impact",
+    type=click.Choice([w for w in Impact.words() if w != "maintenance"]),
+    help="How bad it is (default: from the component statuses).",
+)
+@click.option(
+    "--status", help="First update's status (default: investigating, or scheduled for maintenance)."
+)
+@click.option("--message", "-m",
+              help="The first update's text (Markdown; required, except for --maintenance); "
+              "- reads it from standard input.")  # fmt: skip
+@click.option("--at", help="When the first update was posted (default: now).")
+@click.option(
+    "--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end)."
+)
+@click.option("--start", help="Maintenance window start.")
+@click.option("--end", help="Maintenance window end.")
+@source_option
+@reports_errors
+def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None, message: str | None,
+        at: str | None, maintenance: bool, start: str | None, end: str | None, source: Path) -> None:  # fmt: skip
+    """Open a new incident (or schedule maintenance) and print the new file's path."""
+    from statuspage.authoring.incidents import create_incident, parse_component_options
+
+    site, _ = require_site(source)
+    config = site.config
+    now = clock(None, config)
+    window = None
+    if maintenance:
+        if not (start and end):
+            raise UsageError("--maintenance needs --start and --end")
+        window = Window(instant(start, "--start", config, now), instant(end, "--end", config, now))
+        if window.end <= window.start:
+            raise UsageError("--end must be after --start")
+    elif start or end:
+        raise UsageError("--start and --end are for --maintenance")
+    default = ComponentStatus.UNDER_MAINTENANCE if maintenance else None
+    changes = parse_component_options(components, config, default=default)
+    path = create_incident(
+        source, config, title,
+        at=instant(at, "--at", config, now), status=status_choice(status),
+        # The window itself is the news of a scheduled maintenance: a stock sentence is
+        # meant there, as in `resolve`; an incident's first update must say something.
+        message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""),
+        changes=changes,
+        impact=Impact(Impact.parse(impact)) if impact else None, window=window,
+    )  # fmt: skip
+    click.echo(str(path))

@@ -1,0 +1,108 @@
+"""Writing incident files: their text, a new update inserted into one, the file itself.
+
+The reading half is incident_file.py; every text made here is parsed back by it
+before it is written, so nothing writes a file that `check` would refuse.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+
+import yaml
+
+from statuspage.errors import Problems, UsageError
+from statuspage.files import write_atomic
+from statuspage.model import ComponentStatus, Config, IncidentStatus
+from statuspage.source.incident_file import parse_incident, split_front_matter
+from statuspage.source.times import format_timestamp
+
+
+def update_block(
+    status: IncidentStatus,
+    at: datetime,
+    message: str,
+    zone: tzinfo,
+    changes: Sequence[tuple[str, ComponentStatus]] = (),
+) -> str:
+    """One update as its `## Status · time` heading, `Components:` line and message."""
+    word = status.word.replace("_", " ").capitalize()
+    lines = [f"## {word} · {format_timestamp(at, zone)}"]
+    if changes:
+        lines.append("Components: " + ", ".join(f"{cid}={s.word}" for cid, s in changes))
+    lines.append("")
+    if message.strip():
+        lines += [message.strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+def incident_text(front: Mapping[str, object], blocks: Iterable[str]) -> str:
+    """A whole incident file: YAML front matter (keys in the order given), then the updates."""
+    head = yaml.safe_dump(dict(front), sort_keys=False, allow_unicode=True, width=1000)
+    return f"---\n{head}---\n\n" + "".join(blocks)
+
+
+def free_name(folder: Path, day: date, slug: str) -> Path:
+    """`folder/DAY-SLUG.md`, or with -2, -3... when that file exists."""
+    path = folder / f"{day.isoformat()}-{slug}.md"
+    n = 2
+    while path.exists():
+        path = folder / f"{day.isoformat()}-{slug}-{n}.md"
+        n += 1
+    return path
+
+
+def with_update(data: bytes, block: str, path: Path, problems: Problems) -> bytes | None:
+    """*data* (an incident file) with *block* on top of its updates; None if it cannot be split.
+
+    Every byte of *data* is kept, its BOM and line endings too (CRLF files from
+    Windows stay CRLF)."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    raw = data.decode("utf-8-sig")
+    source = split_front_matter(normalised(raw), path, problems)
+    if source is None:
+        return None
+    line = source.body_line + _leading_blank_lines(source.body)
+    return bom + _insert_before_line(raw, line, block).encode()
+
+
+def normalised(raw: str) -> str:
+    """*raw* with newlines as the parser reads them (decode_text does the same)."""
+    return raw.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _leading_blank_lines(body: str) -> int:
+    lines = body.split("\n")
+    return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _insert_before_line(raw: str, line: int, block: str) -> str:
+    """*raw* with *block* inserted before its line *line* (1-based), in the file's own line endings."""
+    pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
+    endings = pieces[1::2]
+    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+    offset = sum(len(p) for p in pieces[: 2 * (line - 1)])
+    block = normalised(block).replace("\n", newline)
+    if offset >= len(raw):  # the file ends there: start the block on a line of its own
+        lead = "" if raw.endswith(("\n", "\r")) else newline
+        return raw + lead + newline + block
+    return raw[:offset] + block + raw[offset:]
+
+
+def refuse_invalid(path: Path, text: str, day: date, config: Config) -> None:
+    """Raise UsageError with every problem if *text* is not a valid incident file at *path*."""
+    problems = Problems(path.parent.parent)
+    if parse_incident(path, text, day, config, problems) is None:
+        raise UsageError(
+            "refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors)
+        )
+
+
+def write_file(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write *data* to *path* atomically; with *exclusive*, refuse to replace a file."""
+    if exclusive and path.exists():
+        raise UsageError(f"{path} already exists")
+    write_atomic(path, data)
