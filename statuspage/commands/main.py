@@ -20,6 +20,7 @@ COMMANDS = {
     "postmortem": ".postmortem:postmortem_command",
     "resolve": ".resolve:resolve",
     "serve": ".serve:serve_cmd",
+    "setting": ".setting:setting_cmd",
     "update": ".update:update",
 }
 

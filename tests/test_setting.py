@@ -1,0 +1,38 @@
+"""`statuspage setting NAME`: what workflows read instead of importing the package's internals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from .conftest import CONFIG, SiteDir
+
+
+def setting(root: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """Run it as a workflow does: a fresh process, the value on stdout."""
+    return subprocess.run([sys.executable, "-m", "statuspage", "setting", name, "--source", str(root)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+
+
+def test_prints_each_setting_and_empty_when_unset(tmp_path: Path) -> None:
+    plain = SiteDir(tmp_path / "plain")
+    assert [setting(plain.root, n).stdout for n in ("cname", "notify", "timezone", "title")] == [
+        "\n", "false\n", "Europe/Berlin\n", "Test Status\n"]  # fmt: skip
+    custom = SiteDir(tmp_path / "custom", CONFIG.replace("https://status.test.example/sub/", "https://status.test.example/")
+                     + "cname: status.test.example\nnotify:\n  webhooks:\n    - url: https://hooks.test.example/x\n")  # fmt: skip
+    assert setting(custom.root, "cname").stdout == "status.test.example\n"
+    assert setting(custom.root, "notify").stdout == "true\n"
+    assert setting(custom.root, "base_url").stdout == "https://status.test.example/\n"
+
+
+def test_a_site_with_errors_says_where_and_fails(tmp_path: Path) -> None:
+    bad = SiteDir(tmp_path / "bad", CONFIG + "cname: https://status.test.example/\n")
+    done = setting(bad.root, "cname")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "statuspage.yaml:" in done.stderr and "`cname:` must be a bare domain name" in done.stderr
+
+
+def test_an_unknown_name_is_a_usage_error_listing_the_names(tmp_path: Path) -> None:
+    done = setting(SiteDir(tmp_path / "site").root, "cnmae")
+    assert done.returncode == 2 and "'cname'" in done.stderr and "'notify'" in done.stderr
