@@ -55,11 +55,12 @@ def serve_saves(site: Path, target: Path, saves: int = 3) -> None:
     (one first build, untimed, then *saves* edits of *target*); prints the best time."""
     import tempfile
 
-    from statuspage.commands.serve import Preview
+    from statuspage.commands._common import clock
+    from statuspage.preview.rebuild import Preview
 
     original = target.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory() as workdir:
-        preview = Preview(site, Path(workdir), NOW)
+        preview = Preview(site, Path(workdir), lambda config: clock(NOW, config))
         assert preview.rebuild()
         times = []
         try:

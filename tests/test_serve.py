@@ -14,13 +14,14 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
 
 from statuspage.build.cache import CACHE_DIR
-from statuspage.commands.serve import EVENTS_PATH, served_html, widen_csp
+from statuspage.preview.inject import EVENTS_PATH, served_html, widen_csp
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of
 
@@ -227,13 +228,14 @@ def test_serve_watches_what_a_build_reads_and_not_the_output(site_dir: SiteDir, 
     (one inotify watch each), overflow the kernel's queue on every build and miss saves."""
     from watchdog.observers import Observer
 
-    from statuspage.commands.serve import ChangeHandler, Preview, watch
+    from statuspage.preview.rebuild import Preview
+    from statuspage.preview.watch import ChangeHandler, watch
 
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     for folder in ("_site/incidents/a", ".git/objects", "node_modules/x", "translations"):
         (site_dir.root / folder).mkdir(parents=True)
     observer = Observer()
-    watch(observer, ChangeHandler(Preview(site_dir.root, site_dir.root, None)), site_dir.root)
+    watch(observer, ChangeHandler(Preview(site_dir.root, site_dir.root, lambda config: datetime.now(UTC))), site_dir.root)
     watched = {(Path(e.watch.path), e.watch.is_recursive) for e in observer.emitters}
     assert watched == {(site_dir.root, False), (site_dir.root / "incidents", True), (site_dir.root / "translations", True)}
 

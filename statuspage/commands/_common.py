@@ -5,7 +5,6 @@ Exit codes: 0 success, 1 problems in the content, 2 wrong usage.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -13,18 +12,16 @@ from datetime import UTC, datetime
 from functools import wraps
 from importlib import import_module
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
+from statuspage.build.failures import describe
 from statuspage.build.writer import OutputError
 from statuspage.errors import ContentError, Problems, UsageError
 from statuspage.model import Config, IncidentStatus, Site
 from statuspage.source.config import find_site
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
-
-if TYPE_CHECKING:
-    import jinja2
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -74,10 +71,6 @@ def reports_errors(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
-        except UsageError as e:
-            fail(str(e), 2)
-        except OutputError as e:
-            fail(str(e), 1)
         except ContentError as e:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
@@ -85,16 +78,16 @@ def reports_errors(func: F) -> F:
                 f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed",
                 1,
             )
-        except loaded("jinja2", "TemplateError") as e:
-            fail(f"template error: {template_location(e)}{e.message or e}; nothing was changed", 1)
-        except loaded("statuspage.build.pipeline", "OutputClash") as e:
-            fail(f"{e}; nothing was changed", 1)
-        except OSError as e:
-            where = f": {e.filename}" if e.filename else ""
-            fail(f"{e.strerror or e}{where}; nothing was changed", 1)
         except KeyboardInterrupt:
             fail("interrupted; nothing was changed", 130)
         except Exception as e:
+            message = describe(e, Path.cwd())
+            if isinstance(e, UsageError):
+                fail(str(e), 2)
+            if isinstance(e, OutputError):
+                fail(str(e), 1)
+            if message is not None:
+                fail(f"{message}; nothing was changed", 1)
             if os.environ.get("STATUSPAGE_TRACEBACK"):
                 raise
             fail(
@@ -103,37 +96,7 @@ def reports_errors(func: F) -> F:
                 1,
             )
 
-    return wrapper  # type: ignore[return-value]
-
-
-def loaded(module: str, name: str) -> Any:
-    """The exception class *module*.*name*, or () (an `except` that matches nothing) while
-    *module* is not imported: nothing can have raised it then, and importing it only to
-    compare would cost every command that never renders."""
-    found = sys.modules.get(module)
-    return getattr(found, name) if found is not None else ()
-
-
-def template_location(error: jinja2.TemplateError) -> str:
-    """`file:line: ` of the template line that failed, for syntax and runtime errors alike."""
-    import traceback
-
-    import jinja2
-
-    if isinstance(error, jinja2.TemplateSyntaxError) and error.filename:
-        filename, line = error.filename, error.lineno
-    else:
-        # Jinja rewrites tracebacks so template frames carry the template's file and line.
-        frames = [
-            f for f in traceback.extract_tb(error.__traceback__) if not f.filename.endswith(".py")
-        ]
-        if not frames:
-            return ""
-        filename, line = frames[-1].filename, frames[-1].lineno or 0
-    path = Path(filename)
-    with contextlib.suppress(ValueError):
-        path = path.resolve().relative_to(Path.cwd().resolve())
-    return f"{path.as_posix()}:{line}: "
+    return cast(F, wrapper)
 
 
 def require_site(source: Path) -> tuple[Site, Problems]:

@@ -1,0 +1,1 @@
+"""`statuspage serve`'s parts: rebuild on change, watch files, mark up pages, serve them."""
