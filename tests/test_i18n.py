@@ -21,13 +21,14 @@ from babel.messages.pofile import read_po
 from icalendar import Calendar
 from lxml import html as lxml_html
 
+from statuspage.authoring.postmortem import draft_text
 from statuspage.build.pipeline import build
-from statuspage.outputs.i18n import LOCALE_DIR, Formatter, available_languages, translations
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
-from statuspage.authoring.postmortem import draft_text
+from statuspage.outputs.i18n import Formatter, translations
 from statuspage.source.site import load_site
+from statuspage.source.translations import LOCALE_DIR, available_languages
 
 from .conftest import REPO, at, text_of
 

@@ -20,9 +20,9 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from statuspage.errors import Problems
 from statuspage.notify import run as run_module
-from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
+from statuspage.source.notify_config import load_endpoints
 
 from .conftest import CONFIG, SiteDir, at, write
 

@@ -19,9 +19,9 @@ import pytest
 import yaml
 
 from statuspage.errors import Problems
-from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
+from statuspage.source.notify_config import load_endpoints
 
 from . import test_notify as notify_tests
 from .conftest import REPO, at

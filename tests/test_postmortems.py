@@ -10,6 +10,7 @@ import pytest
 from statuspage.source import postmortem_file as pm
 from statuspage.source.blameless import blame_findings
 from statuspage.source.site import load_site
+from statuspage.state import postmortems as pm_state
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, at, parse_html, text_of, write
 
@@ -176,16 +177,16 @@ def test_draft_and_future_publication(incident: SiteDir) -> None:
     draft = POSTMORTEM.replace("published: {published}\n", "")
     postmortem_file(incident, ID, draft)
     site = incident.load()
-    assert pm.published_postmortem(site, ID, at("2030-01-01 00:00")) is None
-    assert pm.api_status(site, site.incident(ID), at("2030-01-01 00:00")) == "resolved"
+    assert pm_state.published_postmortem(site, ID, at("2030-01-01 00:00")) is None
+    assert pm_state.api_status(site, site.incident(ID), at("2030-01-01 00:00")) == "resolved"
 
     published(incident, "2026-11-25 10:00")
     site = incident.load()
     before, after = at("2026-11-24 12:00"), at("2026-11-25 10:00")
-    assert pm.published_postmortem(site, ID, before) is None
-    assert pm.api_status(site, site.incident(ID), before) == "resolved"
-    assert pm.published_postmortem(site, ID, after) is site.postmortems[ID]
-    assert pm.api_status(site, site.incident(ID), after) == "postmortem"
+    assert pm_state.published_postmortem(site, ID, before) is None
+    assert pm_state.api_status(site, site.incident(ID), before) == "resolved"
+    assert pm_state.published_postmortem(site, ID, after) is site.postmortems[ID]
+    assert pm_state.api_status(site, site.incident(ID), after) == "postmortem"
     assert site.postmortems[ID].body.startswith("## What happened\n\nA configuration change")
     # The scheduler learns when to rebuild so the postmortem appears on time.
     coming = incident.run("next-change", "--now", "2026-11-24 12:00", "-v").output.splitlines()
@@ -385,7 +386,7 @@ def test_postmortems_page_without_any(incident: SiteDir) -> None:
 def test_this_repos_postmortem_is_published_and_complete(tmp_path: Path) -> None:
     site, problems = load_site(REPO)
     assert site is not None and problems.items == []  # no placeholder, no blame-shaped sentence
-    postmortem = pm.published_postmortem(site, ID, at("2026-11-26 10:00"))
+    postmortem = pm_state.published_postmortem(site, ID, at("2026-11-26 10:00"))
     assert postmortem is not None
     assert pm.action_items(postmortem.body) == (3, 7)
     site_dir = SiteDir.__new__(SiteDir)

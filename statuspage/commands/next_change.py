@@ -19,7 +19,7 @@ def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
     """Print when the page next changes by itself (ISO 8601): a maintenance window
     opens or closes, a future-dated update comes due, or the day ends in the site's
     zone (the day bars move on), so a scheduler can rebuild right then."""
-    from statuspage.source.postmortem_file import next_publication
+    from statuspage.state.postmortems import next_publication
     from statuspage.state.status import changes
     from statuspage.state.uptime import next_day_start
 

@@ -15,10 +15,10 @@ from statuspage.commands._common import (
     source_option,
 )
 from statuspage.errors import Problems
-from statuspage.notify.endpoints import load_endpoints
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.state import DEFAULT_PATH, StateError
+from statuspage.source.notify_config import load_endpoints
 
 
 @click.command("notify")

@@ -49,13 +49,13 @@ from statuspage.importers.cstate_text import (
     split_parts,
 )
 from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
-from statuspage.outputs.i18n import language_tag
 from statuspage.outputs.markup import plain_text
 from statuspage.source.config import CONFIG_NAME, ID_PATTERN
 from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
 from statuspage.source.incident_text import incident_text, update_block
 from statuspage.source.names import slugify, suggest
 from statuspage.source.times import TimeError, format_timestamp, localize, parse_timestamp
+from statuspage.source.translations import language_tag
 from statuspage.source.yamlfile import YamlError, YamlMap, parse_yaml
 
 CONFIG_FILES = ("hugo.yaml", "hugo.yml", "hugo.toml", "config.yaml", "config.yml", "config.toml")

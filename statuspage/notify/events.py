@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from statuspage.model import ComponentStatus, Incident, IncidentStatus, Site, Update
+from statuspage.outputs.postmortems import PublishedPostmortems
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
-from statuspage.source.postmortem_file import PublishedPostmortems
 from statuspage.state import status as st
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.model import Site
-from statuspage.notify.endpoints import Endpoint, MissingVariables, UnusableValue, redact, resolve
+from statuspage.notify.endpoints import MissingVariables, UnusableValue, resolve
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.mail import email_message, unsubscribe_target
@@ -37,6 +37,7 @@ from statuspage.notify.transport import (
     SmtpSession,
     post_json,
 )
+from statuspage.source.notify_config import Endpoint, redact
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()

@@ -18,8 +18,8 @@ from functools import cached_property
 from typing import Any
 
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
-from statuspage.source import postmortem_file as postmortems
 from statuspage.source.names import slugify
+from statuspage.state import postmortems
 from statuspage.state import status as st
 from statuspage.state.uptime import uptime_blocks
 

@@ -34,8 +34,8 @@ from statuspage.outputs.i18n import site_translations
 from statuspage.outputs.keyed import Keyed, made
 from statuspage.outputs.markup import render_markdown
 from statuspage.outputs.pages import LABELS
+from statuspage.outputs.postmortems import PublishedPostmortem, PublishedPostmortems
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
-from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
 from statuspage.state import status as st
 
 # Fixed forever: every entry id in every published feed is derived from it.

@@ -31,8 +31,8 @@ from statuspage.model import (
 )
 from statuspage.outputs.i18n import Formatter, alternates, edition_prefix, site_translations
 from statuspage.outputs.markup import plain_text, render_markdown
+from statuspage.outputs.postmortems import PublishedPostmortems
 from statuspage.source.colours import BrandColours
-from statuspage.source.postmortem_file import PublishedPostmortems
 from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import isoformat
 from statuspage.state import status as st

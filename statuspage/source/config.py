@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from statuspage.errors import Problems
 from statuspage.model import Component, Config, Group
 from statuspage.source.colours import brand_warning
+from statuspage.source.logo import logo_refusal, logo_warning
 from statuspage.source.names import slugify, suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, load_zone
@@ -181,9 +182,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
             "logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg"
         )
         logo = None
-    if logo:  # brand.py and i18n.py (Babel) are imported only when needed: a no-op build is mostly imports
-        from statuspage.outputs.brand import logo_refusal, logo_warning
-
+    if logo:
         if refused := logo_refusal(logo, path.parent):
             err("logo", f"`logo:` {refused}")
             logo = None
@@ -255,7 +254,8 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
     of a multi-language site or ()), as canonical BCP 47 tags that have a catalog."""
 
     def tag(value: object, line: int, key: str) -> str | None:
-        from statuspage.outputs.i18n import available_languages, language_tag
+        # Babel is imported only when needed: a no-op build is mostly imports.
+        from statuspage.source.translations import available_languages, language_tag
 
         found = language_tag(value) if isinstance(value, str) else None
         if found is None:

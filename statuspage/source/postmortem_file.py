@@ -8,28 +8,21 @@ is a draft and appears nowhere; with it, it appears from that instant on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
-from markupsafe import Markup
-
 from statuspage.errors import Problems
-from statuspage.model import Config, Incident, Postmortem, Site
-from statuspage.outputs.markup import render_markdown
+from statuspage.model import Config, Incident, Postmortem
 from statuspage.source.blameless import blame_findings
-from statuspage.source.config import suggest
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_FILE_BYTES,
     POSTMORTEM_SUFFIX,
     split_front_matter,
 )
+from statuspage.source.names import suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import YamlList, YamlMap, read_text
-from statuspage.state import status as st
 
 FRONT_MATTER_KEYS = ["published", "title", "authors"]
 # Unmistakable, greppable, and never plausible prose: `check` refuses to publish it.
@@ -37,9 +30,6 @@ PLACEHOLDER = "TODO(postmortem)"
 _PLACEHOLDER = re.compile(re.escape(PLACEHOLDER), re.IGNORECASE)
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _TASK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\[(?P<mark>[ xX])\]\s")
-# Task items as Python-Markdown renders them (it has no task-list syntax): `<li>[x] …`.
-_TASK_HTML = re.compile(r"<li>(\s*<p>)?\[(?P<mark>[ xX])\]\s+")
-_SUBHEADING = re.compile(r"<(/?)h([4-6])\b")
 ANCHOR = "postmortem"  # fragment id of the postmortem section on the incident page
 
 
@@ -207,99 +197,3 @@ def action_items(markdown: str) -> tuple[int, int]:
             total += 1
             checked += m["mark"] != " "
     return checked, total
-
-
-def render_postmortem(markdown: str) -> str:
-    """Sanitized HTML of a postmortem body: its `##` sections become <h3> under the
-    page's "Postmortem" <h2>, and task items show ☑ / ☐ (no script, no form)."""
-    html = render_markdown(markdown)
-    html = _SUBHEADING.sub(lambda m: f"<{m[1]}h{int(m[2]) - 1}", html)
-
-    def box(m: re.Match[str]) -> str:
-        done = m["mark"] != " "
-        return f'<li class="task{" done" if done else ""}">{m[1] or ""}<span class="box">{"☑" if done else "☐"}</span>'
-
-    return _TASK_HTML.sub(box, html)
-
-
-def published_postmortem(site: Site, incident_id: str, now: datetime) -> Postmortem | None:
-    """The incident's postmortem if it is published by *now* (drafts and future ones: None).
-
-    Its `.body` is the Markdown source and `.published_at` when it appears."""
-    postmortem = site.postmortems.get(incident_id)
-    incident = site.incident(incident_id)
-    if postmortem is None or incident is None or not postmortem.is_published(now):
-        return None
-    if (
-        st.resolved_at(incident, now) is None
-    ):  # cannot happen for loaded files; stays safe for hand-built Sites
-        return None
-    return postmortem
-
-
-def api_status(site: Site, incident: Incident, now: datetime) -> str:
-    """The incident's v2 `status` word: `postmortem` once its postmortem is published."""
-    if published_postmortem(site, incident.id, now) is not None:
-        return "postmortem"
-    return st.incident_status(incident, now).word
-
-
-def next_publication(site: Site, now: datetime) -> datetime | None:
-    """The next instant after *now* at which a postmortem appears by itself, if any."""
-    return min(
-        (
-            p.published_at
-            for p in site.postmortems.values()
-            if p.published_at and p.published_at > now
-        ),
-        default=None,
-    )
-
-
-@dataclass(frozen=True)
-class PublishedPostmortem:
-    """A published postmortem with its incident, as pages (and feeds) show it."""
-
-    postmortem: Postmortem
-    incident: Incident
-
-    @property
-    def published_at(self) -> datetime:
-        assert self.postmortem.published_at is not None
-        return self.postmortem.published_at
-
-    @property
-    def title(self) -> str | None:
-        return self.postmortem.title
-
-    @property
-    def authors(self) -> tuple[str, ...]:
-        return self.postmortem.authors
-
-    @cached_property
-    def html(self) -> Markup:
-        return Markup(render_postmortem(self.postmortem.body))  # sanitized by render_markdown
-
-    @cached_property
-    def action_items(self) -> tuple[int, int]:
-        return action_items(self.postmortem.body)
-
-
-class PublishedPostmortems:
-    """Every postmortem published by *now*: what templates call `postmortems`."""
-
-    def __init__(self, site: Site, now: datetime) -> None:
-        self._by_id: dict[str, PublishedPostmortem] = {}
-        for incident in site.incidents:
-            postmortem = published_postmortem(site, incident.id, now)
-            if postmortem is not None:
-                self._by_id[incident.id] = PublishedPostmortem(postmortem, incident)
-
-    def of(self, incident_id: str) -> PublishedPostmortem | None:
-        return self._by_id.get(incident_id)
-
-    @cached_property
-    def newest_first(self) -> list[PublishedPostmortem]:
-        return sorted(
-            self._by_id.values(), key=lambda p: (p.published_at, p.incident.id), reverse=True
-        )

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from statuspage.errors import Problems
 from statuspage.model import Site
-from statuspage.notify.endpoints import check_notify
-from statuspage.outputs.i18n import check_overrides
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import IncidentCache, load_incidents
+from statuspage.source.notify_config import check_notify
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import OUTSIDE, SiteFolder
+from statuspage.source.translations import check_overrides
 from statuspage.theme import TEMPLATES_DIR
 
 

@@ -1,0 +1,357 @@
+"""The `notify:` section of statuspage.yaml -> endpoints, validated with file:line.
+
+What users write is read here, in source/; notify/ sends to what it finds.
+
+Values may name environment variables as `${VAR}`; they are substituted only
+when a message is sent (`resolve`), so `build`, `new` and `check` never need
+the secrets, and the state file keys each endpoint by its *un-substituted*
+entry, which holds none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.utils import parseaddr
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from statuspage.errors import Problems
+from statuspage.model import Config
+from statuspage.source.names import suggest
+from statuspage.source.yamlfile import YamlList, YamlMap
+
+WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
+SECTION_KEYS = ("webhooks", "email")
+WEBHOOK_KEYS = ("url", "format", "components", "headers", "name")
+EMAIL_KEYS = ("smtp", "from", "to", "components", "unsubscribe", "reply_to", "name")
+SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+# Chat webhook URLs carry their own credentials: in the repository they are leaked.
+SECRET_URL_FORMATS = ("slack", "discord", "teams")
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One place notifications go; `settings` keep `${VAR}`s until `resolve`."""
+
+    kind: str  # "webhook" | "email"
+    format: str  # slack | discord | teams | json | email
+    key: str  # stable id in the state file: a hash of the un-substituted entry
+    label: str  # how errors name it: never a secret
+    settings: Mapping[str, Any]
+    components: frozenset[str] | None  # None: every event
+    line: int
+
+    @property
+    def variables(self) -> list[str]:
+        """Environment variables this endpoint needs, by name."""
+        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
+
+
+def redact(url: str) -> str:
+    """Scheme and host only: webhook paths and queries are the credentials."""
+    if VARIABLE.search(url):
+        return url  # un-substituted: only the variable's name
+    parts = urlsplit(url)
+    host = parts.hostname or "?"
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}"
+
+
+def load_endpoints(config: Config, problems: Problems) -> list[Endpoint]:
+    """Every endpoint of `notify:`, each problem recorded as statuspage.yaml:line."""
+    raw = config.extra.get("notify")
+    if raw is None:
+        return []
+    path = config.path or Path("statuspage.yaml")
+    parser = _Parser(path, problems, config)
+    return parser.section(raw)
+
+
+def check_notify(config: Config, problems: Problems) -> None:
+    """The load_site hook: record what is wrong with `notify:`."""
+    load_endpoints(config, problems)
+
+
+def _plain(value: Any) -> Any:
+    """YamlMap/YamlList -> plain JSON data, for hashing and for settings."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def endpoint_key(kind: str, entry: Any) -> str:
+    digest = hashlib.sha256(
+        json.dumps(_plain(entry), sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+    return f"{kind}-{digest[:16]}"
+
+
+class _Parser:
+    def __init__(self, path: Path, problems: Problems, config: Config) -> None:
+        self.path = path
+        self.problems = problems
+        self.config = config
+
+    def error(self, line: int, message: str) -> None:
+        self.problems.error(self.path, line, message)
+
+    def unknown_keys(self, entry: YamlMap, allowed: tuple[str, ...], what: str) -> None:
+        for key in entry:
+            if key not in allowed:
+                self.error(
+                    entry.line_of(key),
+                    f"unknown {what} key {key!r}{suggest(key, list(allowed))} (expected: {', '.join(allowed)})",
+                )
+
+    def section(self, raw: Any) -> list[Endpoint]:
+        if not isinstance(raw, YamlMap):
+            self.error(
+                getattr(raw, "line", 0),
+                "`notify:` must be a mapping with `webhooks:` and/or `email:`",
+            )
+            return []
+        self.unknown_keys(raw, SECTION_KEYS, "notify")
+        endpoints: list[Endpoint] = []
+        hooks = raw.get("webhooks")
+        if hooks is None:
+            pass
+        elif not isinstance(hooks, YamlList):
+            self.error(
+                raw.line_of("webhooks"),
+                "`webhooks:` must be a list of `- url: ... format: ...` entries",
+            )
+        else:
+            for number, (entry, line) in enumerate(
+                zip(hooks, hooks.item_lines, strict=True), start=1
+            ):
+                endpoints += self.webhook(entry, line, number)
+        mail = raw.get("email")
+        if mail is not None:
+            entries = mail if isinstance(mail, YamlList) else [mail]
+            lines = mail.item_lines if isinstance(mail, YamlList) else [raw.line_of("email")]
+            for number, (entry, line) in enumerate(zip(entries, lines, strict=True), start=1):
+                endpoints += self.email(entry, line, number)
+        seen: dict[str, int] = {}
+        for endpoint in endpoints:
+            if endpoint.key in seen:
+                self.error(
+                    endpoint.line,
+                    f"this endpoint repeats the one on line {seen[endpoint.key]}; each would get every message twice",
+                )
+            seen.setdefault(endpoint.key, endpoint.line)
+        return endpoints
+
+    def components(self, entry: YamlMap) -> frozenset[str] | None:
+        value = entry.get("components")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.error(
+                entry.line_of("components"),
+                "`components:` must be a list of component or group ids, e.g. [api, dashboard]",
+            )
+            return None
+        known = self.config.component_ids + [g.id for g in self.config.groups]
+        ids: set[str] = set()
+        for cid in value:
+            group = self.config.group(str(cid))
+            if group is not None:
+                ids.update(group.components)
+            elif cid in known:
+                ids.add(cid)
+            else:
+                self.error(
+                    entry.line_of("components"),
+                    f"unknown component {cid!r}{suggest(cid, known)} in `components:`",
+                )
+        return frozenset(ids)
+
+    def text(self, entry: YamlMap, key: str, what: str, *, required: bool = True) -> str | None:
+        value = entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(entry.line_of(key), f"`{key}:` is required: {what}")
+            return None
+        return value.strip()
+
+    def webhook(self, entry: Any, line: int, number: int) -> list[Endpoint]:
+        if not isinstance(entry, YamlMap):
+            self.error(
+                line,
+                "a webhook must be a mapping: `- url: ${SLACK_WEBHOOK_URL}` and `format: slack`",
+            )
+            return []
+        before = len(self.problems.errors)
+        self.unknown_keys(entry, WEBHOOK_KEYS, "webhook")
+        url = self.text(
+            entry, "url", "the webhook URL, best as an environment variable: ${SLACK_WEBHOOK_URL}"
+        )
+        fmt = entry.get("format", "json")
+        if fmt not in WEBHOOK_FORMATS:
+            self.error(
+                entry.line_of("format"),
+                f"unknown webhook format {fmt!r}{suggest(fmt, list(WEBHOOK_FORMATS))} (expected: {', '.join(WEBHOOK_FORMATS)})",
+            )
+        if url and not VARIABLE.search(url):
+            if not re.match(r"^https?://[^/\s]+", url):
+                self.error(
+                    entry.line_of("url"),
+                    "`url:` must be an http(s) URL or name an environment variable: ${SLACK_WEBHOOK_URL}",
+                )
+            elif fmt in SECRET_URL_FORMATS:
+                self.problems.warning(
+                    self.path,
+                    entry.line_of("url"),
+                    f"this {fmt} webhook URL is a secret written into the repository; put it in an environment variable and write `url: ${{{str(fmt).upper()}_WEBHOOK_URL}}`",
+                )
+        headers = entry.get("headers", YamlMap())
+        if not isinstance(headers, YamlMap) or not all(
+            isinstance(v, str) for v in headers.values()
+        ):
+            self.error(
+                entry.line_of("headers"),
+                "`headers:` must map header names to text, e.g. `Authorization: Bearer ${HOOK_TOKEN}`",
+            )
+            headers = YamlMap()
+        components = self.components(entry)
+        name = entry.get("name")
+        if len(self.problems.errors) > before or url is None:
+            return []
+        label = f"{fmt} webhook {name!r}" if name else f"{fmt} webhook #{number} ({redact(url)})"
+        settings = {"url": url, "headers": _plain(headers)}
+        return [
+            Endpoint(
+                "webhook",
+                str(fmt),
+                endpoint_key("webhook", entry),
+                label,
+                settings,
+                components,
+                line,
+            )
+        ]
+
+    def email(self, entry: Any, line: int, number: int) -> list[Endpoint]:
+        if not isinstance(entry, YamlMap):
+            self.error(line, "`email:` must be a mapping with `smtp:`, `from:` and `to:`")
+            return []
+        before = len(self.problems.errors)
+        self.unknown_keys(entry, EMAIL_KEYS, "email")
+        smtp = entry.get("smtp")
+        server: dict[str, Any] = {}
+        if not isinstance(smtp, YamlMap):
+            self.error(
+                entry.line_of("smtp"),
+                "`smtp:` is required: {host: smtp.example.com, port: 587, starttls: true, username: ${SMTP_USER}, password: ${SMTP_PASSWORD}}",
+            )
+        else:
+            server = self.smtp(smtp)
+        sender = self.text(entry, "from", 'the sender, e.g. "Acme Status <status@acme.example>"')
+        if sender and not VARIABLE.search(sender) and "@" not in parseaddr(sender)[1]:
+            self.error(entry.line_of("from"), f"`from:` {sender!r} is not an email address")
+        to = entry.get("to")
+        recipients = [to] if isinstance(to, str) else to
+        if (
+            not isinstance(recipients, list)
+            or not recipients
+            or not all(isinstance(r, str) and r.strip() for r in recipients)
+        ):
+            self.error(
+                entry.line_of("to"),
+                "`to:` is required: a list of addresses, e.g. [customers@lists.acme.example]",
+            )
+            recipients = []
+        unsubscribe = self.text(entry, "unsubscribe", "a URL or mailto: address", required=False)
+        if (
+            unsubscribe
+            and not re.match(r"^(https?://|mailto:)\S+$", unsubscribe)
+            and not VARIABLE.search(unsubscribe)
+        ):
+            self.error(
+                entry.line_of("unsubscribe"),
+                "`unsubscribe:` must be an https:// URL or a mailto: address",
+            )
+        reply_to = self.text(entry, "reply_to", "an address", required=False)
+        components = self.components(entry)
+        name = entry.get("name")
+        if len(self.problems.errors) > before or sender is None:
+            return []
+        label = f"email {name!r}" if name else f"email #{number} (smtp {server.get('host')})"
+        settings = {
+            "smtp": server, "from": sender, "to": [r.strip() for r in recipients],
+            "unsubscribe": unsubscribe, "reply_to": reply_to,
+        }  # fmt: skip
+        return [
+            Endpoint(
+                "email", "email", endpoint_key("email", entry), label, settings, components, line
+            )
+        ]
+
+    def smtp(self, smtp: YamlMap) -> dict[str, Any]:
+        self.unknown_keys(smtp, SMTP_KEYS, "smtp")
+        host = self.text(smtp, "host", "the SMTP server, e.g. email-smtp.eu-west-1.amazonaws.com")
+        flags = {}
+        for key in ("starttls", "ssl"):
+            value = smtp.get(key, key == "starttls" and not smtp.get("ssl"))
+            if not isinstance(value, bool):
+                self.error(smtp.line_of(key), f"`{key}:` must be true or false")
+                value = False
+            flags[key] = value
+        if flags["starttls"] and flags["ssl"]:
+            self.error(
+                smtp.line_of("ssl"),
+                "choose one of `starttls: true` (usually port 587) and `ssl: true` (usually port 465)",
+            )
+        default_port = 465 if flags["ssl"] else 587 if flags["starttls"] else 25
+        port = smtp.get("port", default_port)
+        if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+            self.error(smtp.line_of("port"), "`port:` must be a port number such as 587")
+            port = default_port
+        timeout = smtp.get("timeout", 10)
+        if (
+            not isinstance(timeout, int | float)
+            or isinstance(timeout, bool)
+            or not 0 < timeout <= 120
+        ):
+            self.error(smtp.line_of("timeout"), "`timeout:` must be a number of seconds up to 120")
+            timeout = 10
+        username, password = smtp.get("username"), smtp.get("password")
+        for key, value in (("username", username), ("password", password)):
+            if value is not None and not isinstance(value, str):
+                self.error(
+                    smtp.line_of(key),
+                    f"`{key}:` must be text, best an environment variable: ${{SMTP_{key.upper()}}}",
+                )
+        if (username is None) != (password is None):
+            self.error(smtp.line, "give both `username:` and `password:`, or neither")
+        if password is not None and isinstance(password, str) and not VARIABLE.search(password):
+            self.problems.warning(
+                self.path,
+                smtp.line_of("password"),
+                "the SMTP password is written into the repository; write `password: ${SMTP_PASSWORD}` and set it as a secret",
+            )
+        if username and not (flags["starttls"] or flags["ssl"]):
+            self.problems.warning(
+                self.path,
+                smtp.line_of("username"),
+                "the SMTP login would travel unencrypted; set `starttls: true` or `ssl: true`",
+            )
+        return {
+            "host": host,
+            "port": port,
+            "timeout": timeout,
+            "username": username,
+            "password": password,
+            **flags,
+        }

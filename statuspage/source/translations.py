@@ -1,0 +1,125 @@
+"""Which languages have a catalog, and the site's own `translations/<language>.po`: reading
+what users write about languages (the rendering half is outputs/i18n.py)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError, parse_locale
+from babel.core import get_global
+from babel.messages.pofile import PoFileError, read_po
+
+from statuspage.errors import Problems
+from statuspage.source.names import suggest
+from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.theme import OVERRIDES_DIR
+
+LOCALE_DIR = Path(__file__).parent.parent / "locale"
+DOMAIN = "statuspage"
+SOURCE_LANGUAGE = "en"  # msgids are English: it needs no catalog
+
+
+def _catalogs() -> set[str]:
+    """Catalog folder names with a compiled catalog: 'de', 'pt_BR', 'zh_Hans'."""
+    return {p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.mo")}
+
+
+def available_languages() -> list[str]:
+    """Languages with a compiled catalog, plus English (the source language), as BCP 47 tags."""
+    return sorted({SOURCE_LANGUAGE} | {name.replace("_", "-") for name in _catalogs()})
+
+
+def _parse(code: str) -> Locale | None:
+    try:
+        return Locale.parse(code.replace("_", "-"), sep="-")
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def _catalog_candidates(locale: Locale) -> list[str]:
+    """Catalog names that can serve *locale*, most specific first: de-AT -> de_AT, de;
+    zh-CN -> zh_Hans (CLDR's likely script), pt -> pt_BR (CLDR's likely region)."""
+    likely = get_global("likely_subtags")
+    guess = likely.get(f"{locale.language}_{locale.territory}") or likely.get(locale.language) or ""
+    parts = parse_locale(guess) if guess else ("", None, None, None)
+    likely_territory, likely_script = parts[1], parts[2]
+    script = locale.script or likely_script
+    territory = locale.territory or likely_territory
+    names = [
+        f"{locale.language}_{locale.script}_{locale.territory}"
+        if locale.script and locale.territory
+        else "",
+        f"{locale.language}_{locale.territory}" if locale.territory else "",
+        f"{locale.language}_{script}" if script else "",
+        locale.language,
+        f"{locale.language}_{territory}" if not locale.territory and territory else "",
+    ]
+    return [n for n in names if n]
+
+
+def catalog_name(language: str) -> str | None:
+    """The catalog folder serving *language* (a BCP 47 tag), '' for English, None if none does."""
+    locale = _parse(language)
+    if locale is None:
+        return None
+    if locale.language == SOURCE_LANGUAGE:
+        return ""
+    found = _catalogs()
+    return next((name for name in _catalog_candidates(locale) if name in found), None)
+
+
+def language_tag(language: str) -> str | None:
+    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'), or None if no catalog serves it."""
+    locale = _parse(language)
+    if locale is None or catalog_name(language) is None:
+        return None
+    return "-".join(part for part in (locale.language, locale.script, locale.territory) if part)
+
+
+# Cached: a pure function of the language tag, and a site has a handful of languages.
+@cache
+def babel_locale(language: str) -> Locale:
+    """The Babel locale of *language*; English when Babel does not know it."""
+    return _parse(language) or Locale.parse(SOURCE_LANGUAGE)
+
+
+# A site may reword any string in its own `translations/<language>.po` (OVERRIDES_DIR; only the
+# entries it changes; English too): read at build time, no compiling, over the shipped catalog.
+def override_path(root: Path | None, language: str) -> Path | None:
+    """The site's own catalog for *language*, if it has one."""
+    path = SiteFolder(root).inside(f"{OVERRIDES_DIR}/{language}.po") if root is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def check_overrides(root: Path, language: str, problems: Problems) -> None:
+    """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    try:
+        SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
+    except OutsideSite as e:
+        problems.error(root / OVERRIDES_DIR / f"{language}.po", 0, str(e))
+        return
+    path = override_path(root, language)
+    if path is None:
+        return
+    try:
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=str(babel_locale(language)), abort_invalid=True)
+    except PoFileError as e:
+        reason = str(e).rsplit(" on ", 1)[0]  # Babel appends its own 0-based line number
+        problems.error(
+            path,
+            e.lineno + 1,
+            f'not a valid .po file: {reason}; each entry is msgid "..." then msgstr "..."',
+        )
+        return
+    with (LOCALE_DIR / "messages.pot").open("rb") as f:
+        known = {m.id for m in read_po(f) if m.id}
+    singular = {i[0] if isinstance(i, tuple) else i: i for i in known}
+    for message in catalog:
+        if message.id and message.id not in known:
+            hint = suggest(message.id, [str(k) for k in singular])
+            problems.warning(path, message.lineno, f"statuspage never shows {message.id!r}; nothing is reworded{hint}")  # fmt: skip
+    for message, errors in catalog.check():
+        for error in errors or ():
+            problems.error(path, message.lineno, f"{message.id!r}: {error}")
