@@ -78,7 +78,7 @@ class Problems:
         return _CONTROL.sub(lambda m: repr(m[0])[1:-1], self.display_path(path))
 
     def _resolve(self, p: Path) -> Path:
-        """`p.resolve()`, with each folder resolved once: a site has thousands of files in one folder."""
+        """`p.resolve()`, with each folder resolved once: a site has thousands of files in one."""
         if p.name in ("", ".", "..") or p.is_symlink():
             return p.resolve()
         parent = p.parent

@@ -27,9 +27,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             mode = path.stat().st_mode & 0o777
         except FileNotFoundError:
             mode = NEW_FILE_MODE
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        Path(tmp).chmod(mode)
+        Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise

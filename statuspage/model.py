@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 from enum import IntEnum
 from functools import cached_property
 from pathlib import Path
+from typing import Self
 from zoneinfo import ZoneInfo
 
 
@@ -29,7 +30,7 @@ class _Words(IntEnum):
         return [m.word for m in cls]
 
     @classmethod
-    def parse(cls, word: object) -> _Words | None:
+    def parse(cls, word: object) -> Self | None:
         if isinstance(word, str):
             return cls.__members__.get(word.strip().lower().replace(" ", "_").upper())
         return None

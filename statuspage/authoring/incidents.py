@@ -64,7 +64,8 @@ def parse_component_options(
         status = ComponentStatus.parse(word)
         if status is None:
             raise UsageError(
-                f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})"
+                f"unknown component status {word!r}{suggest(word, ComponentStatus.words())} "
+                f"(expected: {', '.join(ComponentStatus.words())})"
             )
         changes.append(Change(cid, ComponentStatus(status)))
     return changes
@@ -98,9 +99,15 @@ def find_incident(root: Path, ref: str) -> Path:
 
 
 def new_incident_text(
-    config: Config, title: str, at: datetime, status: IncidentStatus, message: str,
-    changes: list[Change], impact: Impact | None, window: Window | None,
-) -> str:  # fmt: skip
+    config: Config,
+    title: str,
+    at: datetime,
+    status: IncidentStatus,
+    message: str,
+    changes: list[Change],
+    impact: Impact | None,
+    window: Window | None,
+) -> str:
     """The text of a new incident (or, with *window*, maintenance) file."""
     front: dict[str, object] = {"title": title}
     if impact is not None:
@@ -117,9 +124,17 @@ def new_incident_text(
 
 
 def create_incident(
-    root: Path, config: Config, title: str, *, at: datetime, status: IncidentStatus | None, message: str,
-    changes: list[Change], impact: Impact | None, window: Window | None = None,
-) -> Path:  # fmt: skip
+    root: Path,
+    config: Config,
+    title: str,
+    *,
+    at: datetime,
+    status: IncidentStatus | None,
+    message: str,
+    changes: list[Change],
+    impact: Impact | None,
+    window: Window | None = None,
+) -> Path:
     """Write a new incident (or maintenance, with *window*) file and return its path."""
     if not title.strip():
         raise UsageError("the title must not be empty")
@@ -127,11 +142,13 @@ def create_incident(
         status = IncidentStatus.SCHEDULED if window else IncidentStatus.INVESTIGATING
     if window is not None and not status.for_maintenance:
         raise UsageError(
-            f"a maintenance's status is one of: scheduled, in_progress, verifying, completed (not {status.word})"
+            "a maintenance's status is one of: scheduled, in_progress, verifying, completed (not "
+            f"{status.word})"
         )
     if window is None and status.for_maintenance:
         raise UsageError(
-            f"{status.word!r} is a maintenance status; incidents use investigating, identified, monitoring, resolved"
+            f"{status.word!r} is a maintenance status; incidents use investigating, identified, "
+            "monitoring, resolved"
         )
     if not message.strip():
         raise UsageError(EMPTY_MESSAGE)
@@ -190,9 +207,12 @@ def add_update(
         at += timedelta(seconds=1)
     if at in taken:
         raise UsageError(
-            f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use another --at"
+            f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use "
+            "another --at"
         )
-    block = update_block(status, at, message, config.timezone, [(c.component, c.status) for c in changes])
+    block = update_block(
+        status, at, message, config.timezone, [(c.component, c.status) for c in changes]
+    )
     new_data = with_update(data, block, path, problems)
     assert new_data is not None  # parsed above
     refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config)

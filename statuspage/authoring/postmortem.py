@@ -30,7 +30,7 @@ def local_time(moment: datetime, zone: tzinfo) -> str:
 
 
 def worst_statuses(incident: Incident, config: Config) -> list[tuple[str, ComponentStatus]]:
-    """Each affected component's name with the worst status the incident gave it, in config order."""
+    """Each affected component's name with the worst status it had, in config order."""
     worst: dict[str, ComponentStatus] = {}
     for cid, status in [*incident.components, *(c for u in incident.updates for c in u.components)]:
         worst[cid] = max(worst.get(cid, status), status)
@@ -92,58 +92,76 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
     items.append(
         f"- {TODO} "
         + _(
-            "add what customers could not see, each with its time: the change or event that triggered it, the first alert, the key decisions."
+            "add what customers could not see, each with its time: the change or event that "
+            "triggered it, the first alert, the key decisions."
         )
     )
     # A message of several paragraphs needs a loose list, or Markdown folds the next item into it.
     timeline = ("\n\n" if any("\n\n" in item for item in items) else "\n").join(items)
     example = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
     # The front matter's keys, the TODO marker and the `- [ ]` boxes are syntax: never translated.
-    return "\n".join([
-        "---",
-        "# " + _("A draft: shown nowhere until you add the time it is published, e.g."),
-        f"# published: {example}",
-        "# " + _("(a future time publishes it then). Optional: %(keys)s") % {"keys": 'title: "...", authors: [Platform team]'},
-        "---",
-        "",
-        "## " + _("Summary"),
-        "",
-        f"{TODO} " + _("two or three sentences for customers: what they saw, for how long, and whether any data was affected."),
-        "",
-        field(_("Incident"), incident.title),
-        field(_("Impact"), label(incident.impact, config)),
-        *([field(_("Affected components"), components)] if components else []),
-        field(_("Started"), local_time(incident.started_at, zone)),
-        field(_("Resolved"), local_time(resolved, zone)),
-        field(_("Duration"), fmt.duration(st.duration(incident, now))),
-        "",
-        "## " + _("Timeline"),
-        "",
-        _("All times are %(zone)s.") % {"zone": zone},
-        "",
-        timeline,
-        "",
-        "## " + _("What happened"),
-        "",
-        f"{TODO} " + _("the sequence of events in plain language, from the trigger to full recovery."),
-        "",
-        "## " + _("Root cause"),
-        "",
-        f"{TODO} " + _("the technical cause, and the conditions in our systems and processes that let it reach customers. Ask what allowed it, not who did it."),
-        "",
-        "## " + _("What went well"),
-        "",
-        f"- {TODO} " + _("what helped us detect, understand or fix it."),
-        "",
-        "## " + _("What went wrong"),
-        "",
-        f"- {TODO} " + _("what made it worse, longer, or harder to see."),
-        "",
-        "## " + _("Action items"),
-        "",
-        f"- [ ] {TODO} " + _("a concrete follow-up, the team that owns it and a target date; tick it (`- [x]`) when it is done."),
-        "",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "---",
+            "# " + _("A draft: shown nowhere until you add the time it is published, e.g."),
+            f"# published: {example}",
+            "# "
+            + _("(a future time publishes it then). Optional: %(keys)s")
+            % {"keys": 'title: "...", authors: [Platform team]'},
+            "---",
+            "",
+            "## " + _("Summary"),
+            "",
+            f"{TODO} "
+            + _(
+                "two or three sentences for customers: what they saw, for how long, and "
+                "whether any data was affected."
+            ),
+            "",
+            field(_("Incident"), incident.title),
+            field(_("Impact"), label(incident.impact, config)),
+            *([field(_("Affected components"), components)] if components else []),
+            field(_("Started"), local_time(incident.started_at, zone)),
+            field(_("Resolved"), local_time(resolved, zone)),
+            field(_("Duration"), fmt.duration(st.duration(incident, now))),
+            "",
+            "## " + _("Timeline"),
+            "",
+            _("All times are %(zone)s.") % {"zone": zone},
+            "",
+            timeline,
+            "",
+            "## " + _("What happened"),
+            "",
+            f"{TODO} "
+            + _("the sequence of events in plain language, from the trigger to full recovery."),
+            "",
+            "## " + _("Root cause"),
+            "",
+            f"{TODO} "
+            + _(
+                "the technical cause, and the conditions in our systems and processes that "
+                "let it reach customers. Ask what allowed it, not who did it."
+            ),
+            "",
+            "## " + _("What went well"),
+            "",
+            f"- {TODO} " + _("what helped us detect, understand or fix it."),
+            "",
+            "## " + _("What went wrong"),
+            "",
+            f"- {TODO} " + _("what made it worse, longer, or harder to see."),
+            "",
+            "## " + _("Action items"),
+            "",
+            f"- [ ] {TODO} "
+            + _(
+                "a concrete follow-up, the team that owns it and a target date; tick "
+                "it (`- [x]`) when it is done."
+            ),
+            "",
+        ]
+    )
 
 
 def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
@@ -157,7 +175,8 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
     if st.resolved_at(incident, now) is None:
         current = st.incident_status(incident, now).word
         raise UsageError(
-            f"{incident.id} is not resolved (it is {current}); resolve it first: statuspage resolve {incident.id}"
+            f"{incident.id} is not resolved (it is {current}); resolve it first: statuspage "
+            f"resolve {incident.id}"
         )
     target = path.with_name(incident.id + POSTMORTEM_SUFFIX)
     if target.exists():

@@ -75,7 +75,8 @@ def reports_errors(func: F) -> F:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
             fail(
-                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was changed",
+                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was "
+                "changed",
                 1,
             )
         except KeyboardInterrupt:
@@ -162,8 +163,11 @@ def _discover(ctx: click.Context, param: click.Parameter, value: Path | None) ->
 
 
 source_option = click.option(
-    "--source", "-s", type=click.Path(file_okay=False, path_type=Path),
-    default=None, callback=_discover,
+    "--source",
+    "-s",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    callback=_discover,
     help="The status site folder (holding statuspage.yaml and incidents/); "
     "default: this folder or the nearest one above it holding statuspage.yaml.",
-)  # fmt: skip
+)

@@ -38,8 +38,11 @@ from statuspage.source.times import isoformat
     help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).",
 )
 @reports_errors
-def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool) -> None:  # fmt: skip
-    """Build the status page into OUT (rendering and writing only what changed since the last build)."""
+def build_cmd(
+    source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool
+) -> None:
+    """Build the status page into OUT (rendering and writing only what changed since the last
+    build)."""
     out = out if out is not None else source / "_site"
     check_output_dir(out, source)
     with output_lock(out):  # one build at a time into OUT: no interleaved files
@@ -48,9 +51,13 @@ def build_cmd(source: Path, out: Path | None, now: str | None, base_url: str | N
 
 
 def _build(
-    source: Path, out: Path, now: str | None, base_url: str | None, no_cache: bool,
+    source: Path,
+    out: Path,
+    now: str | None,
+    base_url: str | None,
+    no_cache: bool,
     interrupted: bool,
-) -> None:  # fmt: skip
+) -> None:
     state = None if no_cache else BuildState(source, out)
     if state is not None and interrupted:
         state.forget()  # the last build was killed while committing: trust nothing it recorded
@@ -68,7 +75,8 @@ def _build(
             for warning in state.warnings:
                 click.secho(warning, fg="yellow", err=True)
             click.echo(
-                f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)})."
+                f"Up to date: {len(state.files)} files in {out} (as of "
+                f"{isoformat(moment, config.timezone)})."
             )
             return
     from statuspage.build.incremental import build_incrementally
@@ -89,15 +97,18 @@ def _build(
         files = build(site, moment)
         write_site(files, out, source)
         click.echo(
-            f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)})."
+            f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of "
+            f"{isoformat(moment, site.config.timezone)})."
         )
         return
     report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
     state.warnings = [str(w) for w in problems.warnings]
     state.save()
     click.echo(
-        f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)}); "
-        f"{report.rendered} pages rendered, {report.written} files written, {report.deleted} removed."
+        f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of "
+        f"{isoformat(moment, site.config.timezone)}); "
+        f"{report.rendered} pages rendered, {report.written} files written, "
+        f"{report.deleted} removed."
     )
 
 

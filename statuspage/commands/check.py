@@ -12,8 +12,14 @@ from statuspage.commands._common import reports_errors, source_option
 
 @click.command()
 @source_option
-@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
-              help="`github` prints workflow commands that GitHub shows as annotations.")  # fmt: skip
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="`github` prints workflow commands that GitHub shows as annotations.",
+)
 @reports_errors
 def check(source: Path, fmt: str) -> None:
     """Validate statuspage.yaml and every incident file; report all problems as path:line."""

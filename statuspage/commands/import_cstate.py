@@ -31,7 +31,8 @@ def import_cmd() -> None:
     "--timezone",
     "zone_name",
     metavar="ZONE",
-    help="IANA zone for cState dates without an offset (default: the site's Hugo timeZone, else UTC).",
+    help="IANA zone for cState dates without an offset (default: the site's Hugo timeZone, else "
+    "UTC).",
 )
 @click.option(
     "--now", help="The import's 'now' (ISO 8601): issues dated later become scheduled maintenance."
@@ -43,6 +44,7 @@ def cstate_cmd(
     cstate_dir: Path, into: Path, zone_name: str | None, now: str | None, force: bool
 ) -> None:
     """Import the cState site in CSTATE_DIR: config.yml systems and content/issues/*.md."""
+
     @reports_errors
     def run() -> None:
         name = zone_name or read_zone_setting(cstate_dir) or "UTC"
@@ -74,7 +76,8 @@ def cstate_cmd(
         others = other_incidents(result.files, into)
         if others:
             click.echo(
-                f"{len(others)} incident files already in {into / 'incidents'} were left as they were."
+                f"{len(others)} incident files already in {into / 'incidents'} were left as they "
+                "were."
             )
         click.echo(f"Next: statuspage check --source {into} && statuspage build --source {into}")
 

@@ -20,6 +20,7 @@ from statuspage.model import ComponentStatus, Impact, Window
 
 MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 
+
 @click.command()
 @click.argument("title")
 @click.option(
@@ -28,7 +29,8 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
     "components",
     multiple=True,
     metavar="ID=STATUS",
-    help="An affected component and its status; repeat for several. With --maintenance, ID alone means under_maintenance.",
+    help="An affected component and its status; repeat for several. With --maintenance, ID alone "
+    "means under_maintenance.",
 )
 @click.option(
     "--impact",
@@ -38,9 +40,12 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 @click.option(
     "--status", help="First update's status (default: investigating, or scheduled for maintenance)."
 )
-@click.option("--message", "-m",
-              help="The first update's text (Markdown; required, except for --maintenance); "
-              "- reads it from standard input.")  # fmt: skip
+@click.option(
+    "--message",
+    "-m",
+    help="The first update's text (Markdown; required, except for --maintenance); "
+    "- reads it from standard input.",
+)
 @click.option("--at", help="When the first update was posted (default: now).")
 @click.option(
     "--maintenance", is_flag=True, help="Schedule a maintenance window (with --start and --end)."
@@ -49,8 +54,18 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 @click.option("--end", help="Maintenance window end.")
 @source_option
 @reports_errors
-def new(title: str, components: tuple[str, ...], impact: str | None, status: str | None, message: str | None,
-        at: str | None, maintenance: bool, start: str | None, end: str | None, source: Path) -> None:  # fmt: skip
+def new(
+    title: str,
+    components: tuple[str, ...],
+    impact: str | None,
+    status: str | None,
+    message: str | None,
+    at: str | None,
+    maintenance: bool,
+    start: str | None,
+    end: str | None,
+    source: Path,
+) -> None:
     """Open a new incident (or schedule maintenance) and print the new file's path."""
     from statuspage.authoring.incidents import create_incident, parse_component_options
 
@@ -69,12 +84,16 @@ def new(title: str, components: tuple[str, ...], impact: str | None, status: str
     default = ComponentStatus.UNDER_MAINTENANCE if maintenance else None
     changes = parse_component_options(components, config, default=default)
     path = create_incident(
-        source, config, title,
-        at=instant(at, "--at", config, now), status=status_choice(status),
+        source,
+        config,
+        title,
+        at=instant(at, "--at", config, now),
+        status=status_choice(status),
         # The window itself is the news of a scheduled maintenance: a stock sentence is
         # meant there, as in `resolve`; an incident's first update must say something.
         message=read_message(message) or (MAINTENANCE_SCHEDULED if maintenance else ""),
         changes=changes,
-        impact=Impact(Impact.parse(impact)) if impact else None, window=window,
-    )  # fmt: skip
+        impact=Impact.parse(impact) if impact else None,
+        window=window,
+    )
     click.echo(str(path))

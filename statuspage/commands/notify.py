@@ -28,7 +28,8 @@ from statuspage.source.notify_config import load_endpoints
     "state_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help=f"What each endpoint has received (default: {DEFAULT_PATH} in the source folder). Commit it.",
+    help=f"What each endpoint has received (default: {DEFAULT_PATH} in the source folder). Commit "
+    "it.",
 )
 @click.option("--now", help="Notify as of this instant (ISO 8601); default: now.")
 @click.option(
@@ -37,9 +38,12 @@ from statuspage.source.notify_config import load_endpoints
 @click.option(
     "--backfill",
     is_flag=True,
-    help="Endpoints seen for the first time get every past update too (default: only what happens from now on).",
+    help="Endpoints seen for the first time get every past update too (default: only what happens "
+    "from now on).",
 )
-def notify_command(source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool) -> None:  # fmt: skip
+def notify_command(
+    source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool
+) -> None:
     """Send each new update to the webhooks and mailing lists in `notify:`, once per endpoint."""
     reports_errors(_notify)(source, state_path, now, dry_run, backfill)
 
@@ -69,7 +73,8 @@ def _notify(
     _summarize(report)
     if report.failed:
         fail(
-            f"{len(report.failed)} of {len(report.outcomes)} endpoint(s) failed; their unsent messages will be retried on the next run",
+            f"{len(report.failed)} of {len(report.outcomes)} endpoint(s) failed; their unsent "
+            "messages will be retried on the next run",
             1,
         )
 
@@ -81,14 +86,16 @@ def _summarize(report: Report) -> None:
             click.secho(f"{label}: warning: {warning}", fg="yellow", err=True)
         if o.first_run:
             click.echo(
-                f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use --backfill to send them)"
+                f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use "
+                "--backfill to send them)"
             )
         parts = [f"{len(o.sent)} sent"]
         if o.filtered:
             parts.append(f"{o.filtered} outside its components")
         if o.error:
             click.secho(
-                f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} message(s) left for the next run",
+                f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} message(s) "
+                "left for the next run",
                 fg="red",
                 err=True,
             )

@@ -36,6 +36,14 @@ def resolve(incident: str, message: str | None, at: str | None, source: Path) ->
     default = (
         "The maintenance is complete." if is_maintenance else "This incident has been resolved."
     )
-    add_update(source, config, path, status=status, at=instant(at, "--at", config, clock(None, config)),
-               message=read_message(message) or default, changes=[], exact_time=at is not None)  # fmt: skip
+    add_update(
+        source,
+        config,
+        path,
+        status=status,
+        at=instant(at, "--at", config, clock(None, config)),
+        message=read_message(message) or default,
+        changes=[],
+        exact_time=at is not None,
+    )
     click.echo(str(path))

@@ -35,8 +35,14 @@ def say(message: str, level: Level) -> None:
 
 @click.command("serve")
 @source_option
-@click.option("--port", "-p", type=click.IntRange(0, 65535), default=8000, show_default=True,
-              help="Port to listen on (0: any free port).")  # fmt: skip
+@click.option(
+    "--port",
+    "-p",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port).",
+)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--now", help="Preview the page as of this instant (ISO 8601) instead of the clock.")
 def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:

@@ -22,7 +22,8 @@ from statuspage.commands._common import (
 @click.option(
     "--status",
     required=True,
-    help="The new status (investigating, identified, monitoring, resolved; for maintenance: in_progress, verifying, completed).",
+    help="The new status (investigating, identified, monitoring, resolved; for maintenance: "
+    "in_progress, verifying, completed).",
 )
 @click.option(
     "--message",
@@ -57,6 +58,14 @@ def update(
     new_status = status_choice(status)
     assert new_status is not None
     changes = parse_component_options(components, config)
-    add_update(source, config, path, status=new_status, at=instant(at, "--at", config, clock(None, config)),
-               message=read_message(message), changes=changes, exact_time=at is not None)  # fmt: skip
+    add_update(
+        source,
+        config,
+        path,
+        status=new_status,
+        at=instant(at, "--at", config, clock(None, config)),
+        message=read_message(message),
+        changes=changes,
+        exact_time=at is not None,
+    )
     click.echo(str(path))

@@ -66,8 +66,19 @@ SEVERITIES = {
     "notice": (ComponentStatus.DEGRADED_PERFORMANCE, Impact.MINOR),
 }
 # Front matter we map (Hugo keys are case-insensitive), and what we leave on purpose.
-HANDLED_KEYS = {"title", "date", "resolved", "resolvedwhen", "severity", "affected", "section",
-                "informational", "draft", "publishdate", "lastmod"}  # fmt: skip
+HANDLED_KEYS = {
+    "title",
+    "date",
+    "resolved",
+    "resolvedwhen",
+    "severity",
+    "affected",
+    "section",
+    "informational",
+    "draft",
+    "publishdate",
+    "lastmod",
+}
 # cState display settings with no counterpart; listed once so nothing goes unmentioned.
 MAPPED_PARAMS = {"systems", "categories", "description", "brand"}
 RESOLVED_TEXT = "This incident has been resolved."
@@ -234,11 +245,15 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
         report.warn("skipped", path, 0, "not a Markdown file; not imported")
     if catalog.undefined:
         gid = catalog.new_id(OTHER_GROUP, "other")
-        catalog.entries.append({
-            "group": OTHER_GROUP, "id": gid, "collapsed": True,
-            "description": "Named in cState issues but not defined in its config",
-            "components": catalog.undefined,
-        })  # fmt: skip
+        catalog.entries.append(
+            {
+                "group": OTHER_GROUP,
+                "id": gid,
+                "collapsed": True,
+                "description": "Named in cState issues but not defined in its config",
+                "components": catalog.undefined,
+            }
+        )
     result.components = len(catalog.components)
     result.files = {
         CONFIG_NAME: _config_text(site, zone, catalog, source),
@@ -263,8 +278,13 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
         title = "Status"
     base_url = data.get("baseURL", data.get("baseurl"))
     if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
-        report.warn("config", path, _line(data, "baseURL"),
-                    f"`baseURL:` {base_url!r} is not an absolute URL; set `base_url:` in statuspage.yaml before publishing")  # fmt: skip
+        report.warn(
+            "config",
+            path,
+            _line(data, "baseURL"),
+            f"`baseURL:` {base_url!r} is not an absolute URL; set `base_url:` in "
+            "statuspage.yaml before publishing",
+        )
         base_url = "https://status.example.com/"
     settings: dict[str, Any] = {"title": title.strip(), "base_url": base_url.rstrip("/") + "/"}
     description = params.get("description")
@@ -272,8 +292,13 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
         plain = " ".join(plain_text(description).split())
         settings["description"] = plain
         if re.search(r"\]\(|<https?://", description):
-            report.warn("config", path, _line(params, "description"),
-                        "the description's links are not kept: statuspage.yaml `description:` is plain text")  # fmt: skip
+            report.warn(
+                "config",
+                path,
+                _line(params, "description"),
+                "the description's links are not kept: statuspage.yaml `description:` is "
+                "plain text",
+            )
     language = str(data.get("languageCode") or data.get("defaultContentLanguage") or "en").lower()
     primary = re.split(r"[-_]", language)[0]
     tag = language_tag(language) or language_tag(
@@ -292,12 +317,21 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
     if isinstance(brand, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", brand.strip()):
         settings["brand_color"] = brand.strip().lower()
     if params.get("logo") or params.get("useLogo"):
-        report.warn("config", path, _line(params, "logo"),
-                    f"logo {params.get('logo')!r} not imported: copy the image into the new site and set `logo:`")  # fmt: skip
+        report.warn(
+            "config",
+            path,
+            _line(params, "logo"),
+            f"logo {params.get('logo')!r} not imported: copy the image into the new site "
+            "and set `logo:`",
+        )
     ignored = sorted(k for k in params if k not in MAPPED_PARAMS and k not in ("logo", "useLogo"))
     if ignored:
-        report.warn("config", path, _line(data, "params"),
-                    f"cState display settings with no counterpart, not imported: {', '.join(ignored)}")  # fmt: skip
+        report.warn(
+            "config",
+            path,
+            _line(data, "params"),
+            f"cState display settings with no counterpart, not imported: {', '.join(ignored)}",
+        )
     return settings
 
 
@@ -379,7 +413,8 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
                 "config",
                 path,
                 cat_line,
-                f"category {cname!r} is untitled (its name was never shown); its systems are ungrouped components",
+                f"category {cname!r} is untitled (its name was never shown); its systems are "
+                "ungrouped components",
             )
             catalog.entries += [entry(line, s, None) for line, s in members]
             continue
@@ -403,7 +438,8 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
                 "config",
                 path,
                 members[0][0],
-                f"category {cname!r} is not defined under `categories:`; its systems are ungrouped components",
+                f"category {cname!r} is not defined under `categories:`; its systems are ungrouped "
+                "components",
             )
         catalog.entries += [entry(line, s, None) for line, s in members]
     return catalog
@@ -412,7 +448,8 @@ def _catalog(params: dict[str, Any], path: Path, report: Report) -> Catalog:
 def _config_text(site: dict[str, Any], zone: ZoneInfo, catalog: Catalog, source: Path) -> str:
     data = {**site, "timezone": zone.key, "components": catalog.entries}
     head = (
-        f"# Imported from the cState site {source.resolve().name!r} by `statuspage import cstate`.\n"
+        f"# Imported from the cState site {source.resolve().name!r} by `statuspage import "
+        "cstate`.\n"
         f"# cState dates without an offset were read as {zone.key} time (--timezone).\n"
     )
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
@@ -480,8 +517,13 @@ def _instant(value: Any, path: Path, line: int, what: str, ctx: Context) -> date
             return None
         naive = parse_timestamp(text, UTC).replace(tzinfo=None)
         moment = naive.replace(tzinfo=ctx.zone).astimezone(UTC).astimezone(ctx.zone)
-        ctx.report.warn("ambiguous-time", path, line,
-                        f"{what} {text!r}: {str(e).split(';')[0]}; imported as {format_timestamp(moment, ctx.zone)}")  # fmt: skip
+        ctx.report.warn(
+            "ambiguous-time",
+            path,
+            line,
+            f"{what} {text!r}: {str(e).split(';')[0]}; imported as "
+            f"{format_timestamp(moment, ctx.zone)}",
+        )
         return moment
     if not re.search(r"\d[T\s]+\d{1,2}:\d{2}", text):
         ctx.report.warn(
@@ -519,7 +561,8 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
             "section",
             path,
             line("section"),
-            f"`section: {front.get('section')}`: cState did not list it as an issue; imported anyway",
+            f"`section: {front.get('section')}`: cState did not list it as an issue; imported "
+            "anyway",
         )
     unmapped = sorted(k for k in front if k not in HANDLED_KEYS)
     if unmapped:
@@ -612,12 +655,21 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
         becomes = f"; severity {severity!r} becomes under_maintenance" if components else ""
         begins, ends = format_timestamp(start, ctx.zone), format_timestamp(window_end, ctx.zone)
         if upcoming:
-            report.warn("maintenance", path, line("date"), f"dated after the import ({begins}): "
-                        f"imported as maintenance scheduled until {ends}{becomes}")  # fmt: skip
+            report.warn(
+                "maintenance",
+                path,
+                line("date"),
+                f"dated after the import ({begins}): "
+                f"imported as maintenance scheduled until {ends}{becomes}",
+            )
         else:
-            report.warn("past-maintenance", path, line("title"),
-                        f"{planned}: imported as a completed maintenance window "
-                        f"from {begins} to {ends}, not as an incident{becomes}")  # fmt: skip
+            report.warn(
+                "past-maintenance",
+                path,
+                line("title"),
+                f"{planned}: imported as a completed maintenance window "
+                f"from {begins} to {ends}, not as an incident{becomes}",
+            )
         # Closing messages ([Final message], *Resolved*) wait for the window's end.
         message = _markdown(
             "\n\n".join(
@@ -648,9 +700,15 @@ def _issue(path: Path, ctx: Context) -> tuple[str, str, bool] | None:
         day = start.astimezone(ctx.zone).date()
     else:
         if start > ctx.now:
-            report.warn("future", path, line("date"),
-                        f"dated after the import ({format_timestamp(start, ctx.zone)}) without a later `resolvedWhen:` "
-                        "to end a maintenance window: imported as an incident, shown from that time")  # fmt: skip
+            report.warn(
+                "future",
+                path,
+                line("date"),
+                f"dated after the import ({format_timestamp(start, ctx.zone)}) without a "
+                "later `resolvedWhen:` "
+                "to end a maintenance window: imported as an incident, shown from that "
+                "time",
+            )
         if informational:
             message = _markdown("\n\n".join(p.text(consumed=False) for p in parts), path, ctx)
             updates = [(IncidentStatus.RESOLVED, start, message or title)]
@@ -725,16 +783,26 @@ def _affected(front: dict[str, Any], path: Path, ctx: Context) -> list[str]:
             ids.append(cid)
     if new:
         listed = ", ".join(f"{n!r}{suggest(n, ctx.defined, by_edits=True)}" for n in new)
-        ctx.report.warn("undefined-system", path, line,
-                        f"`affected:` names systems that config.yml does not define: {listed}; "
-                        f"imported as components of the {OTHER_GROUP!r} group")  # fmt: skip
+        ctx.report.warn(
+            "undefined-system",
+            path,
+            line,
+            f"`affected:` names systems that config.yml does not define: {listed}; "
+            f"imported as components of the {OTHER_GROUP!r} group",
+        )
     return ids
 
 
 def _updates(
-    parts: list[Part], start: datetime, resolved: bool, resolved_when: datetime | None,
-    path: Path, line: Callable[[str], int], body_line: int, ctx: Context,
-) -> list[tuple[IncidentStatus, datetime, str]]:  # fmt: skip
+    parts: list[Part],
+    start: datetime,
+    resolved: bool,
+    resolved_when: datetime | None,
+    path: Path,
+    line: Callable[[str], int],
+    body_line: int,
+    ctx: Context,
+) -> list[tuple[IncidentStatus, datetime, str]]:
     """The updates of an incident from the parts of its body (rules in the module docstring)."""
     report, zone = ctx.report, ctx.zone
 
@@ -764,8 +832,14 @@ def _updates(
         if finals:
             resolution = finals[0]
             if resolved_when is not None and resolved_when != resolution:
-                report.warn("resolvedwhen-differs", path, line("resolvedwhen"),
-                            f"`resolvedWhen:` {fmt(resolved_when)} differs from the closing update's time {fmt(resolution)}; resolved at the latter")  # fmt: skip
+                report.warn(
+                    "resolvedwhen-differs",
+                    path,
+                    line("resolvedwhen"),
+                    f"`resolvedWhen:` {fmt(resolved_when)} differs from the closing "
+                    f"update's time {fmt(resolution)}; resolved at the "
+                    "latter",
+                )
         elif resolved_when is not None:
             resolution = resolved_when
         else:
@@ -774,21 +848,32 @@ def _updates(
                 "no-resolvedwhen",
                 path,
                 line("resolved"),
-                f"`resolved: true` without `resolvedWhen:`; resolved at {fmt(resolution)}, the last time the file gives",
+                f"`resolved: true` without `resolvedWhen:`; resolved at {fmt(resolution)}, the "
+                "last time the file gives",
             )
         if resolution < start:
             fixed = max([start, *(t for t in dated if t > start)])
             said = "`resolvedWhen:`" if resolution == resolved_when else "the closing update's time"
-            report.warn("resolved-before-date", path, line("resolvedwhen"),
-                        f"{said} {fmt(resolution)} is before `date:` {fmt(start)}; imported as resolved at {fmt(fixed)}"
-                        + (" (its start: the real end is unknown)" if fixed == start else " (its last dated update)"))  # fmt: skip
+            report.warn(
+                "resolved-before-date",
+                path,
+                line("resolvedwhen"),
+                f"{said} {fmt(resolution)} is before `date:` {fmt(start)}; imported as "
+                f"resolved at {fmt(fixed)}"
+                + (
+                    " (its start: the real end is unknown)"
+                    if fixed == start
+                    else " (its last dated update)"
+                ),
+            )
             resolution = fixed
     elif resolved_when is not None:
         report.warn(
             "resolved",
             path,
             line("resolvedwhen"),
-            f"`resolvedWhen:` {fmt(resolved_when)} but `resolved: false`: imported as ongoing, as cState showed it",
+            f"`resolvedWhen:` {fmt(resolved_when)} but `resolved: false`: imported as ongoing, as "
+            "cState showed it",
         )
 
     slots: dict[datetime, Slot] = {start: Slot(start, {Kind.OPEN})}
@@ -802,8 +887,13 @@ def _updates(
         keep_label = False  # the heading cannot say what the marker says: keep its label
         if at is not None and at < start:
             # `date:` is the start cState showed; an earlier stamp is a typo more likely than news.
-            report.warn("update-before-date", path, where(part),
-                        f"{part.label or 'an update'!r} is dated {fmt(at)}, before `date:` {fmt(start)}; kept as text in the update before it")  # fmt: skip
+            report.warn(
+                "update-before-date",
+                path,
+                where(part),
+                f"{part.label or 'an update'!r} is dated {fmt(at)}, before `date:` "
+                f"{fmt(start)}; kept as text in the update before it",
+            )
             at, keep_label = None, True
         if kind is Kind.FINAL and resolution is None:
             if at is not None:
@@ -811,7 +901,8 @@ def _updates(
                     "resolved",
                     path,
                     where(part),
-                    f"{part.label!r} closes the issue at {fmt(at)} but `resolved:` is not true: imported as an update of an ongoing incident",
+                    f"{part.label!r} closes the issue at {fmt(at)} but `resolved:` is not true: "
+                    "imported as an update of an ongoing incident",
                 )
             kind, keep_label = Kind.UPDATE, True
         if at is None and not keep_label:
@@ -821,7 +912,8 @@ def _updates(
                 "opening-differs",
                 path,
                 where(part),
-                f"{part.label!r} is dated {fmt(at)} but `date:` is {fmt(start)}; both times are kept",
+                f"{part.label!r} is dated {fmt(at)} but `date:` is {fmt(start)}; both times are "
+                "kept",
             )
         if at is None:
             undated.append(i)
@@ -839,8 +931,11 @@ def _updates(
     for i in undated:
         before = [p for p in placed if p[0] < i]
         after = [p for p in placed if p[0] > i]
-        target = (after[0] if after else before[-1] if before else (i, start)) if newest_first else \
-                 (before[-1] if before else after[0] if after else (i, start))  # fmt: skip
+        target = (
+            (after[0] if after else before[-1] if before else (i, start))
+            if newest_first
+            else (before[-1] if before else after[0] if after else (i, start))
+        )
         slots[target[1]].texts.append((i, parts[i].text(consumed=False)))
 
     updates: list[tuple[IncidentStatus, datetime, str]] = []
@@ -854,7 +949,9 @@ def _updates(
                     "after-resolution",
                     path,
                     0,
-                    f"an update marked {sorted(k.value for k in later)[0]!r} at {fmt(at)} comes after the resolution at {fmt(resolution)}; imported as a follow-up of the resolved incident",
+                    f"an update marked {sorted(k.value for k in later)[0]!r} at {fmt(at)} comes "
+                    f"after the resolution at {fmt(resolution)}; imported as a follow-up of "
+                    "the resolved incident",
                 )
             status = IncidentStatus.RESOLVED
         elif Kind.MONITORING in slot.kinds:
@@ -907,8 +1004,13 @@ def _incident_id(path: Path, day: date, title: str, ctx: Context) -> str:
 
 def _validate(result: Imported, zone: ZoneInfo, catalog: Catalog, base_url: str) -> None:
     """Parse every generated incident as `statuspage check` will; a failure is our bug, reported."""
-    config = Config(title="import", base_url=base_url, timezone=zone,
-                    components=tuple(catalog.components), groups=tuple(catalog.groups))  # fmt: skip
+    config = Config(
+        title="import",
+        base_url=base_url,
+        timezone=zone,
+        components=tuple(catalog.components),
+        groups=tuple(catalog.groups),
+    )
     for rel, text in result.files.items():
         if not rel.startswith(INCIDENTS_DIR + "/"):
             continue

@@ -27,21 +27,44 @@ class Kind(Enum):
 
 
 KEYWORDS = {
-    "initial": Kind.OPEN, "opening": Kind.OPEN, "open": Kind.OPEN, "opened": Kind.OPEN,
-    "investigating": Kind.OPEN, "start": Kind.OPEN, "started": Kind.OPEN,
-    "identified": Kind.IDENTIFIED, "monitoring": Kind.MONITORING,
-    "update": Kind.UPDATE, "updated": Kind.UPDATE, "updates": Kind.UPDATE, "edit": Kind.UPDATE,
-    "edited": Kind.UPDATE, "progress": Kind.UPDATE, "followup": Kind.UPDATE, "follow": Kind.UPDATE,
-    "final": Kind.FINAL, "closing": Kind.FINAL, "close": Kind.FINAL, "closed": Kind.FINAL,
-    "resolved": Kind.FINAL, "resolution": Kind.FINAL, "fixed": Kind.FINAL, "end": Kind.FINAL,
-    "ended": Kind.FINAL, "completed": Kind.FINAL,
-}  # fmt: skip
+    "initial": Kind.OPEN,
+    "opening": Kind.OPEN,
+    "open": Kind.OPEN,
+    "opened": Kind.OPEN,
+    "investigating": Kind.OPEN,
+    "start": Kind.OPEN,
+    "started": Kind.OPEN,
+    "identified": Kind.IDENTIFIED,
+    "monitoring": Kind.MONITORING,
+    "update": Kind.UPDATE,
+    "updated": Kind.UPDATE,
+    "updates": Kind.UPDATE,
+    "edit": Kind.UPDATE,
+    "edited": Kind.UPDATE,
+    "progress": Kind.UPDATE,
+    "followup": Kind.UPDATE,
+    "follow": Kind.UPDATE,
+    "final": Kind.FINAL,
+    "closing": Kind.FINAL,
+    "close": Kind.FINAL,
+    "closed": Kind.FINAL,
+    "resolved": Kind.FINAL,
+    "resolution": Kind.FINAL,
+    "fixed": Kind.FINAL,
+    "end": Kind.FINAL,
+    "ended": Kind.FINAL,
+    "completed": Kind.FINAL,
+}
 # Words that may accompany a keyword without adding anything the update heading
 # does not already say; a marker with other words keeps its label in the text.
 FILLER = {"message", "msg", "at", "on", "of", "the", "issue", "incident", "up", "utc", "gmt", "z"}
 
-MONTHS = {m: i + 1 for i, m in enumerate(
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}  # fmt: skip
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+    )
+}
 _MONTH = r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
 _TIME = r"(?P<h>\d{1,2})[:h](?P<min>\d{2})(?::(?P<s>\d{2}))?\s*(?P<ap>[ap]\.?m\.?)?"
 _ZONE = r"(?:\s*(?P<tz>Z|UTC|GMT|[+-]\d{2}:?\d{2})(?![a-z]))?"
@@ -71,7 +94,7 @@ SHORTCODE = re.compile(
 
 @dataclass(frozen=True)
 class Part:
-    """A stretch of the body: before the first marker (kind None), or from one marker to the next."""
+    """A stretch of the body: before the first marker (kind None), or from a marker to the next."""
 
     kind: Kind | None
     stamp: str | None  # timestamp found in the marker or in a track shortcode, normalised

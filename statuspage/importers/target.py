@@ -32,7 +32,8 @@ def write_import(files: dict[str, str], into: Path, *, force: bool) -> None:
             f" and {len(clashes) - 3} more" if len(clashes) > 3 else ""
         )
         raise UsageError(
-            f"refusing to overwrite {listed}; import into an empty folder (--into DIR) or pass --force to replace them"
+            f"refusing to overwrite {listed}; import into an empty folder (--into DIR) or pass "
+            "--force to replace them"
         )
     if into.exists() and not into.is_dir():
         raise UsageError(f"{into} exists and is not a folder")

@@ -70,7 +70,7 @@ def resolve(endpoint: Endpoint, environ: Mapping[str, str] | None = None) -> dic
 def unset_variable_warnings(
     config: Config, problems: Problems, environ: Mapping[str, str] | None = None
 ) -> None:
-    """`check`: warn (never fail) about `${VAR}`s unset here; `notify` fails only their endpoints."""
+    """`check`: warn (never fail) of `${VAR}`s unset here; `notify` fails only their endpoints."""
     env = os.environ if environ is None else environ
     scratch = Problems(problems.root)
     for endpoint in load_endpoints(config, scratch):
@@ -78,6 +78,8 @@ def unset_variable_warnings(
         if missing:
             names = ", ".join(f"${{{n}}}" for n in missing)
             problems.warning(
-                config.path or "statuspage.yaml", endpoint.line,
-                f"{endpoint.label}: {names} not set here; `statuspage notify` fails this endpoint where it is unset (give it the secret)",
-            )  # fmt: skip
+                config.path or "statuspage.yaml",
+                endpoint.line,
+                f"{endpoint.label}: {names} not set here; `statuspage notify` fails this endpoint "
+                "where it is unset (give it the secret)",
+            )

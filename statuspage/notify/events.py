@@ -87,10 +87,15 @@ EventSource = Callable[[Incident, datetime], Iterable[Event]]
 EVENT_SOURCES: list[EventSource] = [update_events]
 
 KINDS = (
-    "incident.created", "incident.updated", "incident.resolved",
-    "maintenance.scheduled", "maintenance.started", "maintenance.updated", "maintenance.completed",
+    "incident.created",
+    "incident.updated",
+    "incident.resolved",
+    "maintenance.scheduled",
+    "maintenance.started",
+    "maintenance.updated",
+    "maintenance.completed",
     "postmortem.published",
-)  # fmt: skip
+)
 
 
 def events(site: Site, now: datetime) -> list[Event]:

@@ -81,11 +81,17 @@ class Renderer:
         states = event.components
         components = tuple((c, states[c.id]) for c in config.components if c.id in states)
         context: dict[str, Any] = {
-            "event": event, "incident": event.incident, "update": update, "status": event.status,
-            "components": components, "url": url, "incident_url": incident_url,
-            "body_text": plain_text(source), "body_html": Markup(render_markdown(source)),
+            "event": event,
+            "incident": event.incident,
+            "update": update,
+            "status": event.status,
+            "components": components,
+            "url": url,
+            "incident_url": incident_url,
+            "body_text": plain_text(source),
+            "body_html": Markup(render_markdown(source)),
             "unsubscribe": unsubscribe,
-        }  # fmt: skip
+        }
         out = {name: self._template(name).render(context) for name in TEMPLATES}
         return Message(
             event=event,

@@ -17,9 +17,13 @@ from statuspage.notify.messages import Message
 PAYLOAD_VERSION = 1
 # Colours by what readers should feel: green over, blue planned, then by impact.
 COLOURS = {
-    "final": "#1f883d", "maintenance": "#0969da", Impact.NONE: "#6e7781",
-    Impact.MINOR: "#d4a72c", Impact.MAJOR: "#e16f24", Impact.CRITICAL: "#cf222e",
-}  # fmt: skip
+    "final": "#1f883d",
+    "maintenance": "#0969da",
+    Impact.NONE: "#6e7781",
+    Impact.MINOR: "#d4a72c",
+    Impact.MAJOR: "#e16f24",
+    Impact.CRITICAL: "#cf222e",
+}
 
 
 def colour(message: Message) -> str:
@@ -89,16 +93,18 @@ def discord(message: Message) -> dict[str, Any]:
     """One embed; `allowed_mentions` empty so no incident text can ping @everyone."""
     return {
         "content": cut(markdown_escape(message.subject), 2000),
-        "embeds": [{
-            "title": cut(markdown_escape(message.event.incident.title), 256),
-            "url": message.url,
-            "description": cut(markdown_escape(message.text), 4096),
-            "color": int(colour(message)[1:], 16),
-            "timestamp": message.timestamp,
-            "footer": {"text": cut(message.event.kind, 2048)},
-        }],
+        "embeds": [
+            {
+                "title": cut(markdown_escape(message.event.incident.title), 256),
+                "url": message.url,
+                "description": cut(markdown_escape(message.text), 4096),
+                "color": int(colour(message)[1:], 16),
+                "timestamp": message.timestamp,
+                "footer": {"text": cut(message.event.kind, 2048)},
+            }
+        ],
         "allowed_mentions": {"parse": []},
-    }  # fmt: skip
+    }
 
 
 def teams(message: Message) -> dict[str, Any]:
@@ -146,9 +152,13 @@ def generic(message: Message) -> dict[str, Any]:
             "status": event.status.word,
             "impact": incident.impact.word,
             "url": message.incident_url,
-            "maintenance": {"start": message.window[0], "end": message.window[1]} if message.window else None,
+            "maintenance": {"start": message.window[0], "end": message.window[1]}
+            if message.window
+            else None,
         },
-        "update": None if update is None else {
+        "update": None
+        if update is None
+        else {
             "status": update.status.word,
             "at": message.timestamp,
             "automatic": update.automatic,
@@ -156,12 +166,17 @@ def generic(message: Message) -> dict[str, Any]:
             "html": message.body_html,
             "url": message.url,
         },
-        "components": [{"id": c.id, "name": c.name, "status": s.word} for c, s in message.components],
+        "components": [
+            {"id": c.id, "name": c.name, "status": s.word} for c, s in message.components
+        ],
         "subject": message.subject,
         "text": message.text,
-    }  # fmt: skip
+    }
 
 
 FORMATS: dict[str, Callable[[Message], dict[str, Any]]] = {
-    "slack": slack, "discord": discord, "teams": teams, "json": generic,
-}  # fmt: skip
+    "slack": slack,
+    "discord": discord,
+    "teams": teams,
+    "json": generic,
+}

@@ -132,7 +132,8 @@ def notify(
                 if not (environ if environ is not None else os.environ).get(n)
             ]:
                 outcome.warnings.append(
-                    f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would fail this endpoint"
+                    f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would "
+                    "fail this endpoint"
                 )
             else:
                 try:
@@ -232,7 +233,8 @@ def dry_run_lines(report: Report, renderer: Renderer) -> list[str]:
         label = outcome.endpoint.label
         if outcome.first_run:
             lines.append(
-                f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as sent, not sent (--backfill sends them)"
+                f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as "
+                "sent, not sent (--backfill sends them)"
             )
         for event in outcome.would_send:
             message = renderer.render(event)

@@ -62,7 +62,8 @@ def load_state(path: Path) -> State:
         }
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise StateError(
-            f"{path}: not a notification state file ({e}); restore it from git, or delete it to start afresh "
+            f"{path}: not a notification state file ({e}); restore it from git, or delete it to "
+            "start afresh "
             "(every endpoint then counts as new: past updates are marked as sent, not sent again)"
         ) from None
     return State(endpoints)

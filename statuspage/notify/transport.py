@@ -153,9 +153,14 @@ def retry_after(value: str | None) -> float | None:
 
 
 def post_json(
-    url: str, payload: Mapping[str, Any], headers: Mapping[str, str],
-    *, policy: RetryPolicy, sleep: Sleep, deadline: Deadline,
-) -> None:  # fmt: skip
+    url: str,
+    payload: Mapping[str, Any],
+    headers: Mapping[str, str],
+    *,
+    policy: RetryPolicy,
+    sleep: Sleep,
+    deadline: Deadline,
+) -> None:
     """POST *payload* as JSON; return once the server answers 2xx."""
     body = json.dumps(payload, ensure_ascii=False, sort_keys=True).encode()
     request_headers = {
@@ -186,13 +191,15 @@ def post_json(
             wait = retry_after(e.headers.get("Retry-After"))
             if wait is not None and wait > policy.max_wait:
                 raise DeliveryError(
-                    f"{problem}: asked to wait {wait:g} s (more than {policy.max_wait:g} s); will retry on the next run"
+                    f"{problem}: asked to wait {wait:g} s (more than {policy.max_wait:g} s); will "
+                    "retry on the next run"
                 ) from None
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             if deadline.expired.is_set():
                 raise deadline.error() from None
             reason = e.reason if isinstance(e, urllib.error.URLError) else e
-            problem = f"network error: {getattr(reason, 'strerror', None) or reason or type(reason).__name__}"
+            why = getattr(reason, "strerror", None) or reason or type(reason).__name__
+            problem = f"network error: {why}"
         if attempt == policy.attempts:
             raise DeliveryError(f"{problem} (gave up after {attempt} attempts)")
         _pause(wait if wait is not None else policy.delay(attempt), problem, sleep, deadline)
@@ -261,7 +268,8 @@ class SmtpSession:
             if s["starttls"]:
                 if not conn.has_extn("starttls"):
                     raise DeliveryError(
-                        f"{s['host']} does not offer STARTTLS; set `ssl: true` (port 465), or `starttls: false` for a trusted local relay"
+                        f"{s['host']} does not offer STARTTLS; set `ssl: true` (port 465), or "
+                        "`starttls: false` for a trusted local relay"
                     )
                 conn.starttls(context=context)
                 conn.ehlo()
@@ -309,7 +317,10 @@ class SmtpSession:
                 self.close()
                 if self.deadline.expired.is_set():
                     raise self.deadline.error() from None
-                problem = f"SMTP connection to {self.server['host']}:{self.server['port']} failed: {getattr(e, 'strerror', None) or e or type(e).__name__}"
+                why = getattr(e, "strerror", None) or e or type(e).__name__
+                problem = (
+                    f"SMTP connection to {self.server['host']}:{self.server['port']} failed: {why}"
+                )
             if attempt == self.policy.attempts:
                 raise DeliveryError(f"{problem} (gave up after {attempt} attempts)")
             _pause(self.policy.delay(attempt), problem, self.sleep, self.deadline)

@@ -27,7 +27,8 @@ def render_postmortem(markdown: str) -> str:
 
     def box(m: re.Match[str]) -> str:
         done = m["mark"] != " "
-        return f'<li class="task{" done" if done else ""}">{m[1] or ""}<span class="box">{"☑" if done else "☐"}</span>'
+        css, mark = ("task done", "☑") if done else ("task", "☐")
+        return f'<li class="{css}">{m[1] or ""}<span class="box">{mark}</span>'
 
     return _TASK_HTML.sub(box, html)
 

@@ -24,7 +24,8 @@ RELOAD_SCRIPT = """\
 BANNER_STYLE = """\
 .statuspage-serve-error{position:sticky;top:0;z-index:1000;margin:0;padding:1rem 1.25rem;
 background:#b00020;color:#fff;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
-.statuspage-serve-error strong{display:block;font:600 15px/1.4 system-ui,sans-serif;margin-bottom:.25rem}
+.statuspage-serve-error strong{display:block;font:600 15px/1.4 system-ui,sans-serif;
+margin-bottom:.25rem}
 .statuspage-serve-error pre{margin:0;padding:0;border:0;border-radius:0;background:none;
 color:inherit;white-space:pre-wrap;font:inherit}"""
 # The site's own `pre` rule (a card-coloured box) must not reach the banner's text:
@@ -61,13 +62,14 @@ def error_banner(errors: list[str], nonce: str, has_site: bool) -> str:
     lines = "\n".join(html.escape(e) for e in errors)
     return (
         f'<style nonce="{nonce}">{BANNER_STYLE}</style>'
-        f'<div class="statuspage-serve-error" role="alert"><strong>statuspage serve: the build failed. {kept}</strong>'
+        '<div class="statuspage-serve-error" role="alert"><strong>statuspage serve: the build '
+        f"failed. {kept}</strong>"
         f"<pre>{lines}</pre></div>"
     )
 
 
 def served_html(page: str, *, generation: str, errors: list[str], has_site: bool = True) -> str:
-    """*page* as the preview serves it: reload script, and the error banner if the last build failed."""
+    """*page* as the preview serves it: reload script, and the error banner if the build failed."""
     nonce = secrets.token_urlsafe(16)
     page = CSP_META.sub(
         lambda m: m.group(1) + _attribute(widen_csp(html.unescape(m.group(2)), nonce)) + m.group(3),

@@ -58,7 +58,9 @@ class Preview:
         self.base_url = "http://127.0.0.1/"
         self.site_dir: Path | None = None  # the last good build
         self.out = workdir / "site"
-        self.state = BuildState(workdir, self.out)  # its manifest lives in the temporary directory too
+        self.state = BuildState(
+            workdir, self.out
+        )  # its manifest lives in the temporary directory too
         # Parsed incidents, kept in memory from one save to the next; written to the site's
         # own cache when the preview stops (a later `build` gains from it too).
         self.parsed = ParseCache(source)
@@ -126,7 +128,8 @@ class Preview:
         )
         self.state.save()
         self.next_change = None if self.frozen else next_change(site.incidents, moment)
-        return f"{report.files} files from {len(site.incidents)} incidents ({report.rendered} pages rendered)"
+        incidents = len(site.incidents)
+        return f"{report.files} files from {incidents} incidents ({report.rendered} pages rendered)"
 
     def run_builder(self) -> None:
         """Rebuild after each burst of changes, and when the page changes by itself."""

@@ -22,7 +22,7 @@ class Watched(Protocol):
 
 
 def is_relevant(path: str, source: Path) -> bool:
-    """Changes to content, config and templates count; git, editors' temp files and output do not."""
+    """Changes to content, config and templates count; git, editors' temp files, output do not."""
     try:
         parts = Path(path).resolve().relative_to(source.resolve()).parts
     except ValueError:

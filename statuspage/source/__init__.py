@@ -1,1 +1,1 @@
-"""Reading (and writing) what users write: statuspage.yaml -> Config, incidents/*.md <-> Incident."""
+"""What users write, read (and written): statuspage.yaml -> Config, incidents/*.md <-> Incident."""

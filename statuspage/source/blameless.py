@@ -32,12 +32,15 @@ _BLAME = re.compile(
     rf"""(?P<who>\b(?:{_NAME}\s+)?(?P<name>{_NAME}|he|she))\s+
     (?P<what>
       forgot|forgets|neglected|overlooked|messed\ up|screwed\ up|fat-fingered|dropped\ the\ ball
-    | was\ careless|was\ negligent|was\ supposed\ to|should(?:\ have|'ve)\ (?:known|checked|tested|noticed|caught|reviewed|asked|waited)
+    | was\ careless|was\ negligent|was\ supposed\ to
+    | should(?:\ have|'ve)\ (?:known|checked|tested|noticed|caught|reviewed|asked|waited)
     | (?:didn't|did\ not|failed\ to|never|forgot\ to|refused\ to)\ (?:{_PERSON_ACTS})
     | (?:accidentally|mistakenly|carelessly|wrongly)\ \w+
     | ignored\ (?:the\ |our\ |an?\ )?(?:alerts?|warnings?|pages?|runbook|checklist|process|review)
-    | broke\ (?:the\ )?(?:build|production|prod|main|master|deploy(?:ment)?|site|config(?:uration)?|pipeline|things|everything)
-    | (?:pushed|deployed|merged|shipped|committed|made)\ an?\ (?:bad|broken|faulty|buggy|wrong|careless|untested|mistake|error)
+    | broke\ (?:the\ )?(?:build|production|prod|main|master|deploy(?:ment)?|site
+                        |config(?:uration)?|pipeline|things|everything)
+    | (?:pushed|deployed|merged|shipped|committed|made)
+      \ an?\ (?:bad|broken|faulty|buggy|wrong|careless|untested|mistake|error)
     )\b""",
     re.VERBOSE,
 )
@@ -56,12 +59,15 @@ _NOT_NAMES = frozenset(  # a word list reads better than 200 quoted strings
     System Systems Service Services Server Servers Deploy Deploys Automation Tooling Review Reviewer
     Reviewers Process Pipeline Check Checks Test Tests Canary Staging Production Rollout Rollback
     Cluster Node Nodes Database Scheduler Load Cache Proxy Script Job Jobs Cron Config Alert Alerts
-    Runbook Dashboard Oncall Engineer Engineers Developer Developers Operator Operators Vendor Provider
+    Runbook Dashboard Oncall Engineer Engineers Developer Developers Operator Operators Vendor
+    Provider
     Kubernetes Redis Postgres Nginx Terraform Ansible Puppet Chef Jenkins Sentry Grafana Prometheus
     Alertmanager Consul Vault Docker Helm Azure Cloudflare Fastly Akamai Kafka Elasticsearch Mongo
-    Cassandra Envoy Istio Linux Certbot Nomad Vercel Netlify Heroku Stripe Twilio Slack Opsgenie Chrome
+    Cassandra Envoy Istio Linux Certbot Nomad Vercel Netlify Heroku Stripe Twilio Slack Opsgenie
+    Chrome
     Firefox Safari Windows Python Java Ruby Go Rust Git Gitlab Bitbucket Argo Flux Spinnaker Celery
-    Sidekiq Memcached Varnish Traefik Caddy Apache Tomcat Zookeeper Etcd Pgbouncer Datadog""".split()  # noqa: SIM905
+    Sidekiq Memcached Varnish Traefik Caddy Apache Tomcat Zookeeper Etcd Pgbouncer
+    Datadog""".split()  # noqa: SIM905
 )
 # Suffixes of abstract nouns that open sentences ("Monitoring didn't notice") but end no names.
 _NOUN_SUFFIX = re.compile(r"(?:ing|tion|sion|ment|ness|ity|ance|ence|ure|ics|ism|ogy)$")
@@ -100,7 +106,7 @@ def blame_findings(markdown: str) -> list[Finding]:
 
 
 def _prose(line: str) -> str:
-    """The line's readable text: no code spans, no link targets, no emphasis marks, straight quotes."""
+    """The line's readable text: no code spans, link targets or emphasis marks; straight quotes."""
     line = line.replace("\u2019", "'")
     line = _CODE_SPAN.sub(" ", line)
     line = _LINK_TARGET.sub("]", line)

@@ -65,10 +65,12 @@ class MarkdownBudget:
                 which = "file" if over_file else "site"
                 limit = MARKDOWN_FILE_BUDGET if over_file else MARKDOWN_SITE_BUDGET
                 problems.warning(
-                    path, update.line, "this update's Markdown is too costly to render "
+                    path,
+                    update.line,
+                    "this update's Markdown is too costly to render "
                     f"(past the {which}'s budget of {limit:,} scan units, see Limits in "
-                    "the README); it is shown as plain text"
-                )  # fmt: skip
+                    "the README); it is shown as plain text",
+                )
                 update, over = replace(update, body=OverBudget(update.body)), True
             updates.append(update)
         return replace(incident, updates=tuple(updates)) if over else incident

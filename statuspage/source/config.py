@@ -50,7 +50,11 @@ MAX_COMPONENTS = 1_000
 
 def _id_advice(value: object, kind: str) -> str:
     """What to type for a missing or malformed id."""
-    if isinstance(value, str) and ID_PATTERN.match(fixed := slugify(value) or "group") and value.strip():
+    if (
+        isinstance(value, str)
+        and ID_PATTERN.match(fixed := slugify(value) or "group")
+        and value.strip()
+    ):
         rule = f"{kind} ids are lower-case letters, digits, - and _"
         return f"{rule}: use `id: {fixed}` instead of {value!r}"
     if value is None:
@@ -97,9 +101,13 @@ def load_config(root: Path, problems: Problems) -> Config | None:
     """Read ROOT/statuspage.yaml; None (with problems recorded) if it cannot be used."""
     path = root / CONFIG_NAME
     if not path.is_file():
-        problems.error(path, 0, f"no {CONFIG_NAME} here or in a folder above it; "
-                       "run in the site's folder or give `--source DIR` "
-                       "(or run `statuspage init` to create a site)")  # fmt: skip
+        problems.error(
+            path,
+            0,
+            f"no {CONFIG_NAME} here or in a folder above it; "
+            "run in the site's folder or give `--source DIR` "
+            "(or run `statuspage init` to create a site)",
+        )
         return None
     try:
         SiteFolder(root).file(CONFIG_NAME)
@@ -148,7 +156,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if not isinstance(base_url, str) or not re.match(r"^https?://[^/\s]+", base_url):
         err(
             "base_url",
-            "`base_url:` must be the absolute URL the site is published at, e.g. https://status.acme.example/",
+            "`base_url:` must be the absolute URL the site is published at, e.g. "
+            "https://status.acme.example/",
         )
         base_url = "http://localhost/"
     if not base_url.endswith("/"):
@@ -200,9 +209,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
 
     components, groups = _components(data, path, problems)
     if len(components) > MAX_COMPONENTS:
-        extra = components[MAX_COMPONENTS]
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
-        problems.error(path, extra.line, message)
+        problems.error(path, components[MAX_COMPONENTS].line, message)
     extra = {k: data[k] for k in ("notify",) if k in data}
     if len(problems.errors) > before:
         return None
@@ -260,8 +268,13 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
         found = language_tag(value) if isinstance(value, str) else None
         if found is None:
             available = available_languages()
-            problems.error(path, line, f"`{key}:` {value!r} is not a language with a translation"
-                           f"{suggest(value, available)}; available: {', '.join(available)}")  # fmt: skip
+            problems.error(
+                path,
+                line,
+                f"`{key}:` {value!r} is not a language with a translation"
+                f"{suggest(value, available)}; available: "
+                f"{', '.join(available)}",
+            )
         return found
 
     language = (
@@ -287,8 +300,14 @@ def _languages(data: YamlMap, path: Path, problems: Problems) -> tuple[str, tupl
     if not languages:
         return language or "en", ()
     if language is not None and language != languages[0]:
-        problems.error(path, data.line_of("language"), f"`language:` is {language} but `languages:` starts with {languages[0]}: "
-                       "the first of `languages:` is the language at the site root; remove `language:`")  # fmt: skip
+        problems.error(
+            path,
+            data.line_of("language"),
+            f"`language:` is {language} but "
+            f"`languages:` starts with {languages[0]}: "
+            "the first of `languages:` is the language at the site root; remove "
+            "`language:`",
+        )
     return languages[0], tuple(languages) if len(languages) > 1 else ()
 
 
@@ -369,10 +388,17 @@ def _components(
                     "`start_date:` must be a date like 2026-01-31",
                 )
         description = entry.get("description")
-        components.append(Component(
-            id=cid, name=name.strip(), description=str(description) if description else None,
-            group=group, position=position, start_date=start_date, line=entry.line,
-        ))  # fmt: skip
+        components.append(
+            Component(
+                id=cid,
+                name=name.strip(),
+                description=str(description) if description else None,
+                group=group,
+                position=position,
+                start_date=start_date,
+                line=entry.line,
+            )
+        )
 
     written = _written_ids(entries)
     for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
@@ -396,9 +422,13 @@ def _components(
             if gid in seen:
                 why = "" if "id" in entry else f" (a group's id comes from its name, {gname!r})"
                 where = entry.line_of("id" if "id" in entry else "group")
-                problems.error(path, where, f"duplicate id {gid!r}{why}, "
-                               f"first defined on line {seen[gid]}; "
-                               "give the group its own `id:`")  # fmt: skip
+                problems.error(
+                    path,
+                    where,
+                    f"duplicate id {gid!r}{why}, "
+                    f"first defined on line {seen[gid]}; "
+                    "give the group its own `id:`",
+                )
                 continue
             seen[gid] = entry.line_of("id" if "id" in entry else "group")
             if not isinstance(members, YamlList) or not members:
@@ -412,11 +442,17 @@ def _components(
             for inner, (member, mline) in enumerate(zip(members, members.item_lines, strict=True)):
                 add(member, mline, gid, inner)
             description = entry.get("description")
-            groups.append(Group(
-                id=gid, name=gname.strip(), components=tuple(c.id for c in components[first:]),
-                description=str(description) if description else None, position=position,
-                collapsed=bool(entry.get("collapsed", True)), line=entry.line,
-            ))  # fmt: skip
+            groups.append(
+                Group(
+                    id=gid,
+                    name=gname.strip(),
+                    components=tuple(c.id for c in components[first:]),
+                    description=str(description) if description else None,
+                    position=position,
+                    collapsed=bool(entry.get("collapsed", True)),
+                    line=entry.line,
+                )
+            )
         else:
             add(entry, line, None, position)
     return components, groups

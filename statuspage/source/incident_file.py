@@ -21,7 +21,7 @@ from statuspage.model import (
     Window,
 )
 from statuspage.source.budget import MarkdownBudget
-from statuspage.source.config import suggest
+from statuspage.source.names import suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import (
@@ -152,16 +152,21 @@ def parse_components(
         cid = component_id(typed, known)
         if cid is None:
             listed = ", ".join(known) or "none yet"
-            problems.error(path, line, f"unknown component {typed!r}{suggest(typed, known)}; "
-                           "components are defined in statuspage.yaml "
-                           f"(known: {listed})")  # fmt: skip
+            problems.error(
+                path,
+                line,
+                f"unknown component {typed!r}{suggest(typed, known)}; "
+                "components are defined in statuspage.yaml "
+                f"(known: {listed})",
+            )
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
             problems.error(
                 path,
                 line,
-                f"unknown component status {raw!r}{suggest(raw, ComponentStatus.words())} (expected: {', '.join(ComponentStatus.words())})",
+                f"unknown component status {raw!r}{suggest(raw, ComponentStatus.words())} "
+                f"(expected: {', '.join(ComponentStatus.words())})",
             )
             continue
         result.append((cid, ComponentStatus(status)))
@@ -179,13 +184,15 @@ def component_id(typed: object, known: list[str]) -> str | None:
 def load_incident(
     path: Path, config: Config, problems: Problems, data: bytes | None = None
 ) -> Incident | None:
-    """Read one incident file (or parse its *data*, already read); None (with problems recorded) if it is unusable."""
+    """Read one incident file (or parse its *data*, already read); None (with problems
+    recorded) if it is unusable."""
     name = FILE_NAME.match(path.name)
     if not name:
         problems.error(
             path,
             0,
-            "incident files are named YYYY-MM-DD-slug.md (letters, digits, - and _ only), e.g. 2026-11-20-api-errors.md",
+            "incident files are named YYYY-MM-DD-slug.md (letters, digits, - and _ only), e.g. "
+            "2026-11-20-api-errors.md",
         )
         return None
     try:
@@ -198,10 +205,7 @@ def load_incident(
             path, 0, f"file is larger than {MAX_FILE_BYTES // 1000} kB; is it really an incident?"
         )
         return None
-    if data is None:
-        text = read_text(path, problems)
-    else:
-        text = decode_text(data, path, problems)
+    text = read_text(path, problems) if data is None else decode_text(data, path, problems)
     if text is None:
         return None
     return parse_incident(path, text, file_day, config, problems)
@@ -295,7 +299,8 @@ def parse_incident(
                 problems.error(
                     path,
                     u.line,
-                    f"update is dated {u.at.astimezone(zone).date()}, before the day in the file name ({file_day}); rename the file or fix the date",
+                    f"update is dated {u.at.astimezone(zone).date()}, before the day in the file "
+                    f"name ({file_day}); rename the file or fix the date",
                 )
     final = next((u for u in updates if u.status.is_final), None)
     if final is not None:
@@ -304,7 +309,8 @@ def parse_incident(
                 problems.error(
                     path,
                     u.line,
-                    f"update '{u.status.word}' comes after the incident was {final.status.word} (line {final.line}); reopen with a new incident file, or fix the times",
+                    f"update '{u.status.word}' comes after the incident was {final.status.word} "
+                    f"(line {final.line}); reopen with a new incident file, or fix the times",
                 )
     _check_output_size(path, text, components, updates, front.line_of("components") or 1, problems)
     if len(problems.errors) > before:
@@ -337,9 +343,11 @@ def _check_output_size(
     changes = len(components) + sum(len(u.components) for u in updates)
     if changes > MAX_STATUS_CHANGES:
         problems.error(
-            path, line, f"{changes:,} component status changes in one incident (the limit is "
-            f"{MAX_STATUS_CHANGES:,}); list fewer components or split the incident"
-        )  # fmt: skip
+            path,
+            line,
+            f"{changes:,} component status changes in one incident (the limit is "
+            f"{MAX_STATUS_CHANGES:,}); list fewer components or split the incident",
+        )
         return
     escapes = sum(text.count(c) for c in "<>&")
     page = len(text.encode()) + 4 * escapes + _CHANGE_BYTES * changes + _UPDATE_BYTES * len(updates)
@@ -350,16 +358,20 @@ def _check_output_size(
     if page > MAX_PAGE_BYTES:
         mb = MAX_PAGE_BYTES // 1_000_000
         problems.error(
-            path, line, f"the incident's page would be about {page / 1e6:.1f} MB "
-            f"(the limit is {mb} MB); shorten its updates or split it"
-        )  # fmt: skip
+            path,
+            line,
+            f"the incident's page would be about {page / 1e6:.1f} MB "
+            f"(the limit is {mb} MB); shorten its updates or split it",
+        )
     elif written > MAX_INCIDENT_OUTPUT_BYTES:
         mb = MAX_INCIDENT_OUTPUT_BYTES // 1_000_000
         problems.error(
-            path, line, f"the incident would write about {written / 1e6:,.0f} MB (its page, "
+            path,
+            line,
+            f"the incident would write about {written / 1e6:,.0f} MB (its page, "
             f"repeated in the feeds of its {touched:,} components; the limit is {mb} MB); "
-            "shorten its updates or list fewer components"
-        )  # fmt: skip
+            "shorten its updates or list fewer components",
+        )
 
 
 def impact_of(components: list[tuple[str, ComponentStatus]]) -> Impact:
@@ -400,7 +412,8 @@ def _window(
         problems.error(
             path,
             value.line_of("start"),
-            f"maintenance starts on {times['start'].astimezone(zone).date()}, but the file name says {file_day}; name the file after the window's first day",
+            f"maintenance starts on {times['start'].astimezone(zone).date()}, but the file name "
+            f"says {file_day}; name the file after the window's first day",
         )
     return Window(times["start"], times["end"])
 
@@ -429,7 +442,8 @@ def _updates(
             problems.error(
                 path,
                 number,
-                "text before the first update: put it under a heading like `## Investigating · 2026-11-20 14:02`",
+                "text before the first update: put it under a heading like `## Investigating · "
+                "2026-11-20 14:02`",
             )
             blocks.append((number, None, "", []))  # swallow the rest of this stray text
 
@@ -439,9 +453,11 @@ def _updates(
         if heading is None:
             if raw:
                 problems.error(
-                    path, number, f"cannot read update heading {shorten(raw.strip())!r}: "
-                    "write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`"
-                )  # fmt: skip
+                    path,
+                    number,
+                    f"cannot read update heading {shorten(raw.strip())!r}: "
+                    "write `## <Status> · <timestamp>`, e.g. `## Identified · 2026-11-20 14:30`",
+                )
             continue
         word, when = heading
         status = IncidentStatus.parse(word)
@@ -461,7 +477,8 @@ def _updates(
             problems.error(
                 path,
                 number,
-                f"another update (line {seen[at]}) has the same time; give each update its own time",
+                f"another update (line {seen[at]}) has the same time; give each update its own "
+                "time",
             )
             continue
         seen[at] = number
@@ -474,8 +491,12 @@ def _updates(
         _refuse_stray_components_lines(lines, body_line, path, problems)
         message = "\n".join(lines).strip()
         if not message:
-            problems.error(path, number, f"update {shorten(word.strip())!r} has no message: "
-                           "write what is happening on the lines below its heading")  # fmt: skip
+            problems.error(
+                path,
+                number,
+                f"update {shorten(word.strip())!r} has no message: "
+                "write what is happening on the lines below its heading",
+            )
         updates.append(Update(IncidentStatus(status), at, message, tuple(changes), number))
     updates.sort(key=lambda u: (u.at, -u.line))
     return updates
@@ -491,9 +512,13 @@ def _component_changes(
     if not COMPONENT_PAIRS.fullmatch(listed):
         known = ", ".join(config.component_ids) or "none yet; add them to statuspage.yaml"
         statuses = ", ".join(ComponentStatus.words())
-        problems.error(path, line, "cannot read this `Components:` line: "
-                       f"write it as {COMPONENTS_FORM} "
-                       f"(components: {known}; statuses: {statuses})")  # fmt: skip
+        problems.error(
+            path,
+            line,
+            "cannot read this `Components:` line: "
+            f"write it as {COMPONENTS_FORM} "
+            f"(components: {known}; statuses: {statuses})",
+        )
         return []
     pairs = YamlMap((m["id"], m["status"]) for m in COMPONENT_PAIR.finditer(listed))
     pairs.line, pairs.key_lines = line, {}
@@ -509,9 +534,12 @@ def _refuse_stray_components_lines(
         if FENCE.match(text):
             in_fence = not in_fence
         elif not in_fence and COMPONENTS_LINE.match(text):
-            problems.error(path, first_line + offset,
-                           "a `Components:` line must be the first line under its update's "
-                           "heading; move it up (or it would be shown as text)")  # fmt: skip
+            problems.error(
+                path,
+                first_line + offset,
+                "a `Components:` line must be the first line under its update's "
+                "heading; move it up (or it would be shown as text)",
+            )
 
 
 def incident_files(root: Path) -> list[Path]:

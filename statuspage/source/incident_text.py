@@ -80,7 +80,7 @@ def _leading_blank_lines(body: str) -> int:
 
 
 def _insert_before_line(raw: str, line: int, block: str) -> str:
-    """*raw* with *block* inserted before its line *line* (1-based), in the file's own line endings."""
+    """*raw* with *block* inserted before its line *line* (1-based), in the file's line endings."""
     pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
     endings = pieces[1::2]
     newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"

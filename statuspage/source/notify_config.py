@@ -108,7 +108,8 @@ class _Parser:
             if key not in allowed:
                 self.error(
                     entry.line_of(key),
-                    f"unknown {what} key {key!r}{suggest(key, list(allowed))} (expected: {', '.join(allowed)})",
+                    f"unknown {what} key {key!r}{suggest(key, list(allowed))} (expected: "
+                    f"{', '.join(allowed)})",
                 )
 
     def section(self, raw: Any) -> list[Endpoint]:
@@ -144,7 +145,8 @@ class _Parser:
             if endpoint.key in seen:
                 self.error(
                     endpoint.line,
-                    f"this endpoint repeats the one on line {seen[endpoint.key]}; each would get every message twice",
+                    f"this endpoint repeats the one on line {seen[endpoint.key]}; each would get "
+                    "every message twice",
                 )
             seen.setdefault(endpoint.key, endpoint.line)
         return endpoints
@@ -201,19 +203,23 @@ class _Parser:
         if fmt not in WEBHOOK_FORMATS:
             self.error(
                 entry.line_of("format"),
-                f"unknown webhook format {fmt!r}{suggest(fmt, list(WEBHOOK_FORMATS))} (expected: {', '.join(WEBHOOK_FORMATS)})",
+                f"unknown webhook format {fmt!r}{suggest(fmt, list(WEBHOOK_FORMATS))} (expected: "
+                f"{', '.join(WEBHOOK_FORMATS)})",
             )
         if url and not VARIABLE.search(url):
             if not re.match(r"^https?://[^/\s]+", url):
                 self.error(
                     entry.line_of("url"),
-                    "`url:` must be an http(s) URL or name an environment variable: ${SLACK_WEBHOOK_URL}",
+                    "`url:` must be an http(s) URL or name an environment variable: "
+                    "${SLACK_WEBHOOK_URL}",
                 )
             elif fmt in SECRET_URL_FORMATS:
                 self.problems.warning(
                     self.path,
                     entry.line_of("url"),
-                    f"this {fmt} webhook URL is a secret written into the repository; put it in an environment variable and write `url: ${{{str(fmt).upper()}_WEBHOOK_URL}}`",
+                    f"this {fmt} webhook URL is a secret written into the repository; put it in an "
+                    "environment variable and write `url: "
+                    f"${{{str(fmt).upper()}_WEBHOOK_URL}}`",
                 )
         headers = entry.get("headers", YamlMap())
         if not isinstance(headers, YamlMap) or not all(
@@ -221,7 +227,8 @@ class _Parser:
         ):
             self.error(
                 entry.line_of("headers"),
-                "`headers:` must map header names to text, e.g. `Authorization: Bearer ${HOOK_TOKEN}`",
+                "`headers:` must map header names to text, e.g. `Authorization: Bearer "
+                "${HOOK_TOKEN}`",
             )
             headers = YamlMap()
         components = self.components(entry)
@@ -253,7 +260,9 @@ class _Parser:
         if not isinstance(smtp, YamlMap):
             self.error(
                 entry.line_of("smtp"),
-                "`smtp:` is required: {host: smtp.example.com, port: 587, starttls: true, username: ${SMTP_USER}, password: ${SMTP_PASSWORD}}",
+                "`smtp:` is required: "
+                "{host: smtp.example.com, port: 587, starttls: true, "
+                "username: ${SMTP_USER}, password: ${SMTP_PASSWORD}}",
             )
         else:
             server = self.smtp(smtp)
@@ -289,9 +298,12 @@ class _Parser:
             return []
         label = f"email {name!r}" if name else f"email #{number} (smtp {server.get('host')})"
         settings = {
-            "smtp": server, "from": sender, "to": [r.strip() for r in recipients],
-            "unsubscribe": unsubscribe, "reply_to": reply_to,
-        }  # fmt: skip
+            "smtp": server,
+            "from": sender,
+            "to": [r.strip() for r in recipients],
+            "unsubscribe": unsubscribe,
+            "reply_to": reply_to,
+        }
         return [
             Endpoint(
                 "email", "email", endpoint_key("email", entry), label, settings, components, line
@@ -311,7 +323,8 @@ class _Parser:
         if flags["starttls"] and flags["ssl"]:
             self.error(
                 smtp.line_of("ssl"),
-                "choose one of `starttls: true` (usually port 587) and `ssl: true` (usually port 465)",
+                "choose one of `starttls: true` (usually port 587) and `ssl: true` (usually port "
+                "465)",
             )
         default_port = 465 if flags["ssl"] else 587 if flags["starttls"] else 25
         port = smtp.get("port", default_port)
@@ -339,7 +352,8 @@ class _Parser:
             self.problems.warning(
                 self.path,
                 smtp.line_of("password"),
-                "the SMTP password is written into the repository; write `password: ${SMTP_PASSWORD}` and set it as a secret",
+                "the SMTP password is written into the repository; write `password: "
+                "${SMTP_PASSWORD}` and set it as a secret",
             )
         if username and not (flags["starttls"] or flags["ssl"]):
             self.problems.warning(

@@ -68,7 +68,8 @@ def load_postmortems(
                 problems.error(
                     path,
                     0,
-                    f"no incident {incident_id!r}{hint}: name a postmortem after its incident file, incidents/<id>{POSTMORTEM_SUFFIX}",
+                    f"no incident {incident_id!r}{hint}: name a postmortem after its incident "
+                    f"file, incidents/<id>{POSTMORTEM_SUFFIX}",
                 )
             continue
         text = read_text(path, problems)
@@ -83,7 +84,7 @@ def load_postmortems(
 def parse_postmortem(
     path: Path, text: str, incident: Incident, config: Config, problems: Problems
 ) -> Postmortem | None:
-    """The postmortem in *text* (the contents of *path*) of *incident*, or None after recording why not."""
+    """The postmortem of *incident* in *text* (the contents of *path*); None: problems say why."""
     before = len(problems.errors)
     if incident.is_maintenance:
         problems.error(path, 0, f"{incident.id} is a maintenance; postmortems are for incidents")
@@ -93,14 +94,16 @@ def parse_postmortem(
         problems.error(
             path,
             0,
-            f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage resolve {incident.id})",
+            f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage "
+            f"resolve {incident.id})",
         )
         return None
     if not text.startswith("---"):
         problems.error(
             path,
             1,
-            "a postmortem starts with YAML front matter between `---` lines (put `published: <time>` there to publish it)",
+            "a postmortem starts with YAML front matter between `---` lines (put `published: "
+            "<time>` there to publish it)",
         )
         return None
     source = split_front_matter(text, path, problems)
@@ -115,7 +118,8 @@ def parse_postmortem(
             problems.error(
                 path,
                 front.line_of(key),
-                f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: {', '.join(FRONT_MATTER_KEYS)})",
+                f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: "
+                f"{', '.join(FRONT_MATTER_KEYS)})",
             )
 
     published_at = None
@@ -129,7 +133,8 @@ def parse_postmortem(
             problems.error(
                 path,
                 line,
-                f"published before the incident was resolved ({incident.path}:{resolved.line}); publish it after the resolution",
+                f"published before the incident was resolved ({incident.path}:{resolved.line}); "
+                "publish it after the resolution",
             )
 
     title = front.get("title")
@@ -165,13 +170,15 @@ def parse_postmortem(
                 problems.error(
                     path,
                     body_line + offset,
-                    f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this part, or remove `published:` to keep a draft",
+                    f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this "
+                    "part, or remove `published:` to keep a draft",
                 )
     for finding in blame_findings(body):
         problems.warning(
             path,
             body_line + finding.offset,
-            f'"{finding.phrase}" names a person; a blameless postmortem describes what the system and process allowed, not who slipped',
+            f'"{finding.phrase}" names a person; a blameless postmortem describes what the system '
+            "and process allowed, not who slipped",
         )
     if len(problems.errors) > before:
         return None

@@ -69,10 +69,16 @@ def parse_timestamp(text: object, zone: tzinfo, *, require_time: bool = True) ->
     try:
         day = date.fromisoformat(m["date"])
         frac = (m["frac"] or "").ljust(6, "0")
-        naive = datetime(
-            day.year, day.month, day.day,
-            int(m["h"] or 0), int(m["m"] or 0), int(m["s"] or 0), int(frac or 0),
-        )  # fmt: skip
+        # Naive on purpose: a wall-clock time, placed in its zone just below.
+        naive = datetime(  # noqa: DTZ001
+            day.year,
+            day.month,
+            day.day,
+            int(m["h"] or 0),
+            int(m["m"] or 0),
+            int(m["s"] or 0),
+            int(frac or 0),
+        )
     except ValueError as e:
         raise TimeError(f"cannot read timestamp {text.strip()!r}: {e}") from e
     if not MIN_YEAR <= naive.year <= MAX_YEAR:

@@ -70,7 +70,7 @@ def catalog_name(language: str) -> str | None:
 
 
 def language_tag(language: str) -> str | None:
-    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'), or None if no catalog serves it."""
+    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'); None if no catalog serves it."""
     locale = _parse(language)
     if locale is None or catalog_name(language) is None:
         return None
@@ -93,7 +93,7 @@ def override_path(root: Path | None, language: str) -> Path | None:
 
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
-    """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    """`check`: the site's catalog parses, rewords strings statuspage uses, keeps placeholders."""
     try:
         SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
     except OutsideSite as e:
@@ -119,7 +119,11 @@ def check_overrides(root: Path, language: str, problems: Problems) -> None:
     for message in catalog:
         if message.id and message.id not in known:
             hint = suggest(message.id, [str(k) for k in singular])
-            problems.warning(path, message.lineno, f"statuspage never shows {message.id!r}; nothing is reworded{hint}")  # fmt: skip
+            problems.warning(
+                path,
+                message.lineno or 0,
+                f"statuspage never shows {message.id!r}; nothing is reworded{hint}",
+            )
     for message, errors in catalog.check():
         for error in errors or ():
-            problems.error(path, message.lineno, f"{message.id!r}: {error}")
+            problems.error(path, message.lineno or 0, f"{message.id!r}: {error}")

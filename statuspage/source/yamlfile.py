@@ -25,14 +25,16 @@ _UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 class _Loader(yaml.SafeLoader):
-    yaml_implicit_resolvers = {
+    # Replaced, never mutated: SafeLoader's resolvers without the timestamp one.
+    yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML reads it as a class attribute)
         first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP_TAG]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            # PyYAML's stubs leave Parser.peek_event unannotated.
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not supported here", event.start_mark
             )
@@ -164,7 +166,8 @@ def _convert(
     if isinstance(value, str) and (bad := _UNUSABLE.search(value)):
         raise YamlError(
             line,
-            f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or \\x01); remove it",
+            f"text holds the control character U+{ord(bad[0]):04X} (from an escape like \\0 or "
+            "\\x01); remove it",
         )
     return value
 
@@ -192,8 +195,12 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         return None
     if b"\0" in data[:8192]:
         # Line 1 (a binary file has no lines), so a GitHub annotation lands on the file.
-        problems.error(path, 1, "this is not a text file (it contains NUL bytes); "
-                       "incidents/ holds only Markdown incident files")  # fmt: skip
+        problems.error(
+            path,
+            1,
+            "this is not a text file (it contains NUL bytes); "
+            "incidents/ holds only Markdown incident files",
+        )
         return None
     try:
         text = data.decode("utf-8-sig")
