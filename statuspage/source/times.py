@@ -140,7 +140,3 @@ def format_timestamp(moment: datetime, zone: tzinfo) -> str:
 def isoformat(moment: datetime, zone: tzinfo) -> str:
     """ISO 8601 with offset in *zone*, second precision: what JSON and feeds carry."""
     return moment.astimezone(zone).replace(microsecond=0).isoformat()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
