@@ -1,6 +1,6 @@
 """Problems found in a user's files, located as `path:line`.
 
-This module knows nothing of click: `cli.py` decides how problems are shown
+This module knows nothing of click: `commands/` decides how problems are shown
 and which exit code they become.
 """
 
