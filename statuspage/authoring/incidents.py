@@ -45,6 +45,7 @@ class Change:
 def parse_component_options(
     values: tuple[str, ...], config: Config, *, default: ComponentStatus | None = None
 ) -> list[Change]:
+    """`--component ID=STATUS` options as changes; UsageError for an unknown id or status."""
     changes = []
     for value in values:
         typed, sep, word = value.partition("=")

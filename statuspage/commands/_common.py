@@ -51,6 +51,7 @@ def clock(now: str | None, config: Config | None) -> datetime:
 
 
 def instant(value: str | None, option: str, config: Config, default: datetime) -> datetime:
+    """The instant an option (`--at`, `--start`, ...) gives in the site's zone, else *default*."""
     if not value:
         return default
     try:
@@ -60,6 +61,7 @@ def instant(value: str | None, option: str, config: Config, default: datetime) -
 
 
 def fail(message: str, code: int) -> NoReturn:
+    """Print `error: MESSAGE` on stderr and exit with *code*."""
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(code)
 
@@ -101,6 +103,7 @@ def reports_errors(func: F) -> F:
 
 
 def require_site(source: Path) -> tuple[Site, Problems]:
+    """The site in *source*, or ContentError with every problem found."""
     from statuspage.source.site import load_site
 
     site, problems = load_site(source)
@@ -110,6 +113,7 @@ def require_site(source: Path) -> tuple[Site, Problems]:
 
 
 def print_warnings(problems: Problems) -> None:
+    """Print each warning of *problems* on stderr."""
     for warning in problems.warnings:
         click.secho(str(warning), fg="yellow", err=True)
 

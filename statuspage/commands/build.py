@@ -113,6 +113,7 @@ def _build(
 
 
 def with_base_url(config: Config, base_url: str) -> Config:
+    """*config* with `--base-url` (an absolute http(s) URL) as its base_url."""
     if not base_url.startswith(("http://", "https://")):
         raise UsageError("--base-url must be an absolute http(s) URL")
     return replace(config, base_url=base_url.rstrip("/") + "/")

@@ -152,6 +152,8 @@ class Catalog:
 
 @dataclass
 class Context:
+    """What converting one issue needs: the zone, now, the catalog and the report."""
+
     zone: ZoneInfo
     now: datetime
     base_url: str

@@ -13,6 +13,8 @@ from statuspage.source.notify_config import VARIABLE, Endpoint, load_endpoints
 
 
 class MissingVariables(Exception):
+    """The endpoint names `${VAR}`s that are not set here."""
+
     def __init__(self, names: list[str]) -> None:
         self.names = names
         super().__init__(", ".join(names))

@@ -15,6 +15,8 @@ MAX_PER_INCIDENT = 10
 
 @dataclass
 class Capped:
+    """What one run sends, marks as sent without a message, and leaves for the next run."""
+
     send: list[Event] = field(default_factory=list)  # in order, now
     skip: list[Event] = field(default_factory=list)  # marked as sent without a message
     later: int = 0  # left unsent for the next run

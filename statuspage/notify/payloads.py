@@ -27,6 +27,7 @@ COLOURS = {
 
 
 def colour(message: Message) -> str:
+    """The accent colour of a chat message: final (resolved, postmortem), maintenance or impact."""
     event = message.event
     if event.status.is_final or event.kind == "postmortem.published":
         return COLOURS["final"]
@@ -36,6 +37,7 @@ def colour(message: Message) -> str:
 
 
 def cut(text: str, limit: int) -> str:
+    """*text* cut to *limit* characters, with an ellipsis when it was longer."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 

@@ -62,6 +62,8 @@ class Outcome:
 
 @dataclass
 class Report:
+    """What a run did, endpoint by endpoint."""
+
     outcomes: list[Outcome]
 
     @property

@@ -25,12 +25,16 @@ class StateError(Exception):
 
 @dataclass
 class EndpointState:
+    """What one endpoint has received: the ids of the events sent to it."""
+
     label: str
     sent: set[str] = field(default_factory=set)
 
 
 @dataclass
 class State:
+    """Every endpoint's record, as the state file holds it."""
+
     endpoints: dict[str, EndpointState] = field(default_factory=dict)
 
     def to_json(self) -> str:

@@ -54,6 +54,7 @@ def widen_csp(policy: str, nonce: str) -> str:
 
 
 def error_banner(errors: list[str], nonce: str, has_site: bool) -> str:
+    """The red banner listing why the last build failed (each line escaped)."""
     kept = (
         "The last good version of this page is shown below."
         if has_site

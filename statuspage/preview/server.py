@@ -105,6 +105,7 @@ class PreviewHandler(SimpleHTTPRequestHandler):
 
 
 def make_server(host: str, port: int, preview: Preview) -> ThreadingHTTPServer:
+    """An HTTP server for *preview* on *host*:*port* (not yet serving)."""
     handler = type("Handler", (PreviewHandler,), {"preview": preview})
     server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True  # open event streams must not hold up Ctrl-C

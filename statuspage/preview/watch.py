@@ -35,6 +35,8 @@ def is_relevant(path: str, source: Path) -> bool:
 
 
 class ChangeHandler(FileSystemEventHandler):
+    """Marks the preview dirty on a relevant change; watches new top-level folders too."""
+
     def __init__(self, preview: Watched, observer: BaseObserver | None = None) -> None:
         self.preview = preview
         self.observer = observer

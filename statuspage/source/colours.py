@@ -42,6 +42,7 @@ def contrast(a: str, b: str) -> float:
 
 
 def worst_contrast(colour: str, backgrounds: tuple[str, ...]) -> float:
+    """The lowest contrast ratio of *colour* against any of *backgrounds*."""
     return min(contrast(colour, bg) for bg in backgrounds)
 
 

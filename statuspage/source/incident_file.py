@@ -104,6 +104,7 @@ class SourceFile:
 
 
 def split_front_matter(text: str, path: Path, problems: Problems) -> SourceFile | None:
+    """*text* as its `---` front matter and body; None (with the problem recorded) without one."""
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         problems.error(

@@ -88,6 +88,7 @@ def _plain(value: Any) -> Any:
 
 
 def endpoint_key(kind: str, entry: Any) -> str:
+    """The endpoint's id in the state file: a hash of its un-substituted entry."""
     digest = hashlib.sha256(
         json.dumps(_plain(entry), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()

@@ -34,6 +34,7 @@ ANCHOR = "postmortem"  # fragment id of the postmortem section on the incident p
 
 
 def postmortem_files(root: Path) -> list[Path]:
+    """Every `incidents/*.postmortem.md` of the site in *root*, sorted."""
     folder = root / INCIDENTS_DIR
     if not folder.is_dir():
         return []

@@ -73,6 +73,8 @@ class YamlList(list[Any]):
 
 
 class YamlError(ValueError):
+    """A file that is not YAML we accept, at *line*."""
+
     def __init__(self, line: int, message: str) -> None:
         super().__init__(message)
         self.line = line
