@@ -88,9 +88,15 @@ def test_the_workflows_install_this_release() -> None:
 def source_repo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     """A git repository of this checkout's source as it is now (committed or not); its commit."""
     src = tmp_path_factory.mktemp("statuspage-src") / "statuspage"
-    skip = (".git", "_site", "node_modules", ".statuspage-cache", "__pycache__", "*.egg-info",
-            "build", "dist", ".pytest_cache", ".hypothesis", "bench", "docs", "tests")  # fmt: skip
-    shutil.copytree(REPO, src, ignore=shutil.ignore_patterns(*skip))
+    anywhere = shutil.ignore_patterns(".git", "_site", "node_modules", ".statuspage-cache", "__pycache__",
+                                      "*.egg-info", ".pytest_cache", ".hypothesis")  # fmt: skip
+    # Only at the top: the package has a folder named build/ of its own.
+    top = {"build", "dist", "bench", "docs", "tests"}
+
+    def skip(folder: str, names: list[str]) -> set[str]:
+        return set(anywhere(folder, names)) | (top & set(names) if Path(folder) == REPO else set())
+
+    shutil.copytree(REPO, src, ignore=skip)
     git = ["git", "-C", str(src), "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "statuspage"]):
         subprocess.run([*git, *args], check=True, capture_output=True)
