@@ -17,6 +17,7 @@ from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import Any
 
+from statuspage.labels import AUTOMATIC_MESSAGES
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
 from statuspage.source import postmortem_file as postmortems
 from statuspage.source.config import slugify
@@ -213,9 +214,7 @@ class ApiView:
             # Unique per incident and stable: the update's anchor on the incident page.
             "id": f"{incident.id}-{update.anchor}",
             "status": update.status.word,
-            "body": st.AUTOMATIC_MESSAGES.get(update.status, "")
-            if update.automatic
-            else update.body,
+            "body": AUTOMATIC_MESSAGES.get(update.status, "") if update.automatic else update.body,
             "incident_id": incident.id,
             "created_at": at,
             "updated_at": at,

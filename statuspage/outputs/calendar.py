@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
+from statuspage.labels import LABELS
 from statuspage.model import Incident, Site
 from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_text
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text
-from statuspage.outputs.pages import LABELS
 from statuspage.state import status as st
 
 CALENDAR = "maintenance.ics"

@@ -29,11 +29,11 @@ from functools import cached_property, partial
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+from statuspage.labels import AUTOMATIC_MESSAGES, LABELS
 from statuspage.model import Component, Group, Incident, Site, Update
 from statuspage.outputs.i18n import site_translations
 from statuspage.outputs.keyed import Keyed, made
 from statuspage.outputs.markup import render_markdown
-from statuspage.outputs.pages import LABELS
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
 from statuspage.state import status as st
@@ -81,7 +81,7 @@ class FeedEvent:
 
 def automatic_message(update: Update, gettext: Callable[[str], str]) -> str:
     """What the incident page says for an update the clock wrote (a window opening or closing)."""
-    return gettext(st.AUTOMATIC_MESSAGES[update.status])
+    return gettext(AUTOMATIC_MESSAGES[update.status])
 
 
 def update_key(incident: Incident, update: Update) -> str:

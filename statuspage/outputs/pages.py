@@ -18,12 +18,12 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
+from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
 from statuspage.model import (
     Component,
     ComponentStatus,
     Config,
     Group,
-    Impact,
     Incident,
     IncidentStatus,
     Site,
@@ -38,46 +38,11 @@ from statuspage.source.times import isoformat
 from statuspage.state import status as st
 from statuspage.state.daybars import day_runs
 from statuspage.state.reliability import QuarterFigures, quarterly_figures
-from statuspage.state.status import AUTOMATIC_MESSAGES, N_
 from statuspage.state.uptime import Uptime, uptime_report
 from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
-
-
-# UI labels for the enum words (machine words stay English in files and JSON).
-LABELS = {
-    "operational": N_("Operational"),
-    "under_maintenance": N_("Under maintenance"),
-    "degraded_performance": N_("Degraded performance"),
-    "partial_outage": N_("Partial outage"),
-    "major_outage": N_("Major outage"),
-    "investigating": N_("Investigating"),
-    "identified": N_("Identified"),
-    "monitoring": N_("Monitoring"),
-    "resolved": N_("Resolved"),
-    "scheduled": N_("Scheduled"),
-    "in_progress": N_("In progress"),
-    "verifying": N_("Verifying"),
-    "completed": N_("Completed"),
-    "postmortem": N_("Postmortem"),
-}
-IMPACT_LABELS = {
-    "none": N_("No impact"),
-    "maintenance": N_("Maintenance"),
-    "minor": N_("Minor impact"),
-    "major": N_("Major impact"),
-    "critical": N_("Critical impact"),
-}
-# What the banner says; friendlier than the v2 API's fixed descriptions.
-BANNER = {
-    Impact.NONE: N_("All Systems Operational"),
-    Impact.MAINTENANCE: N_("Scheduled Maintenance in Progress"),
-    Impact.MINOR: N_("Minor Service Disruption"),
-    Impact.MAJOR: N_("Partial System Outage"),
-    Impact.CRITICAL: N_("Major System Outage"),
-}
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from statuspage.labels import INDICATOR_DESCRIPTIONS
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -21,33 +22,12 @@ from statuspage.model import (
 )
 from statuspage.state.memo import remember_last
 
-# The v2 API's fixed descriptions (machine-facing: never translated).
-INDICATOR_DESCRIPTIONS = {
-    Impact.NONE: "All Systems Operational",
-    Impact.MAINTENANCE: "Service Under Maintenance",
-    Impact.MINOR: "Minor Service Outage",
-    Impact.MAJOR: "Partial System Outage",
-    Impact.CRITICAL: "Major Service Outage",
-}
 _STATUS_IMPACT = {
     ComponentStatus.OPERATIONAL: Impact.NONE,
     ComponentStatus.UNDER_MAINTENANCE: Impact.MAINTENANCE,
     ComponentStatus.DEGRADED_PERFORMANCE: Impact.MINOR,
     ComponentStatus.PARTIAL_OUTAGE: Impact.MAJOR,
     ComponentStatus.MAJOR_OUTAGE: Impact.CRITICAL,
-}
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction into the catalogs; translated where shown."""
-    return message
-
-
-# What the updates the clock writes (a maintenance window opening or closing) say:
-# English here and in the JSON API, translated on pages, feeds and notifications.
-AUTOMATIC_MESSAGES = {
-    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
-    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
 }
 
 
