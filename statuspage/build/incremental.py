@@ -55,6 +55,7 @@ from statuspage.build.writer import (
 from statuspage.model import Site
 from statuspage.outputs.keyed import Keyed
 from statuspage.outputs.pages import STYLESHEET, IncidentView, Page, SiteRenderer, render_pages
+from statuspage.state.snapshot import Snapshot
 
 # Below this many pages to render, starting processes costs more than it saves.
 PARALLEL_MIN = 400
@@ -273,7 +274,8 @@ def build_incrementally(
 
     try:
         writer = _Writer(out, staging, live, state.files)
-        renderer = SiteRenderer(site, now)
+        snapshot = Snapshot(site, now)
+        renderer = SiteRenderer(snapshot)
         inputs = _Inputs(site, digests)
         keys = _page_keys(renderer, now, inputs, site_key)
         todo = [
@@ -288,10 +290,10 @@ def build_incrementally(
                 continue
             keyed = getattr(stage, "keyed", None)
             if keyed is None:
-                for rel, data in stage(site, now).items():
+                for rel, data in stage(snapshot).items():
                     add(*writer.put(rel, data))
                 continue
-            outputs = keyed(site, now)
+            outputs = keyed(snapshot)
             output_keys = _output_keys(outputs, inputs)
             for rel, output in outputs.items():
                 if not reused(rel, output_keys.get(rel)):

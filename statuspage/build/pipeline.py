@@ -16,6 +16,7 @@ from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
 from statuspage.outputs.pages import Renderer, render_pages
 from statuspage.outputs.sitemap import render_sitemap
+from statuspage.state.snapshot import Snapshot
 
 
 def renderers() -> Iterable[Renderer]:
@@ -40,11 +41,10 @@ def build(site: Site, now: datetime) -> dict[str, bytes]:
     """Every file of the built site, keyed by its path relative to the site root.
 
     Pure in (site, now): the same inputs give byte-identical output."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
+    snapshot = Snapshot(site, now)
     files: dict[str, bytes] = {}
     for renderer in renderers():
-        for path, data in renderer(site, now).items():
+        for path, data in renderer(snapshot).items():
             if path in files:
                 raise OutputClash(f"two outputs share the path {path}")
             files[path] = data

@@ -15,10 +15,9 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime
 
-from statuspage.model import Component, ComponentStatus, Group, Impact, Site
-from statuspage.state import status as st
+from statuspage.model import Component, ComponentStatus, Group, Impact
+from statuspage.state.snapshot import Snapshot
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
 GREEN, AMBER, ORANGE, RED, BLUE = "#1a7f37", "#9a6700", "#bc4c00", "#cf222e", "#0969da"
@@ -138,13 +137,13 @@ class Badge:
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def badges(site: Site, now: datetime) -> dict[str, Badge]:
+def badges(snapshot: Snapshot) -> dict[str, Badge]:
     """The overall badge (key "") and one per component and group (key: its id)."""
-    config = site.config
-    overall = st.page_status(config, site.incidents, now)
+    config = snapshot.config
+    overall = snapshot.page_status
     message, colour = OVERALL[overall.indicator]
     result = {"": Badge("status", message, colour, f"{config.title}: {overall.description}")}
-    statuses = st.component_statuses(config, site.incidents, now)
+    statuses = snapshot.component_statuses
     items: list[Component | Group] = [*config.groups, *config.components]
     for item in sorted(items, key=lambda i: i.id):
         word = statuses[item.id].label.lower()
@@ -154,10 +153,10 @@ def badges(site: Site, now: datetime) -> dict[str, Badge]:
     return result
 
 
-def render_badges(site: Site, now: datetime) -> dict[str, bytes]:
+def render_badges(snapshot: Snapshot) -> dict[str, bytes]:
     """badge.svg, api/badge.json, and components/<id>/badge.svg + api/components/<id>/badge.json."""
     files: dict[str, bytes] = {}
-    for item_id, badge in badges(site, now).items():
+    for item_id, badge in badges(snapshot).items():
         prefix = f"components/{item_id}/" if item_id else ""
         files[f"{prefix}badge.svg"] = badge.svg()
         files[f"api/{prefix}badge.json"] = badge.endpoint()

@@ -4,13 +4,12 @@ colour, and the configured logo copied from the site folder into the output."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime
 from pathlib import Path, PurePosixPath
 
-from statuspage.model import Impact, Site
+from statuspage.model import Impact
 from statuspage.outputs.badges import OVERALL
 from statuspage.source.site_folder import OutsideSite, SiteFolder
-from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 
 # The banner's glyph for each overall state (the same shapes as the icon macro in
 # site-templates/_macros.html), white on the status colour of the badges.
@@ -92,10 +91,10 @@ def logo_warning(logo: str | None, root: Path) -> str | None:
     return None
 
 
-def render_brand_files(site: Site, now: datetime) -> dict[str, bytes]:
+def render_brand_files(snapshot: Snapshot) -> dict[str, bytes]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    files = {"favicon.svg": favicon(st.page_status(site.config, visible, now).indicator)}
+    site = snapshot.site
+    files = {"favicon.svg": favicon(snapshot.page_status.indicator)}
     if logo := site_logo(site.config.logo, site.root):
         files[logo[0].as_posix()] = logo[1].read_bytes()
     return files

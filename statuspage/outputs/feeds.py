@@ -37,6 +37,7 @@ from statuspage.outputs.markup import render_markdown
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
 from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 
 # Fixed forever: every entry id in every published feed is derived from it.
 ENTRY_NAMESPACE = uuid.UUID("6f0c6a52-1f5e-5a0e-9a7e-5d1c3b1f4e21")
@@ -89,21 +90,22 @@ def update_key(incident: Incident, update: Update) -> str:
     return f"{incident.id}/{update.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def update_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+def update_events(snapshot: Snapshot) -> Iterator[FeedEvent]:
     """One event per update published by *now* (maintenance start/end included), newest first.
 
     Lazily: feeds show only the newest entries, so incidents are visited by their
     newest update, latest first, and an event is handed out once no incident still
     to visit can hold a newer one; years of history are never turned into events."""
+    site, now = snapshot.site, snapshot.now
     gettext = site_translations(site.root, site.config.language).gettext
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    newest = {i.id: st.timeline(i, now)[-1].at for i in visible}
+    visible = snapshot.visible
+    newest = {i.id: snapshot.timeline(i)[-1].at for i in visible}
     waiting: list[_Newest] = []
     for incident in sorted(visible, key=lambda i: newest[i.id], reverse=True):
         while waiting and waiting[0].event.at > newest[incident.id]:
             yield heapq.heappop(waiting).event
         concerns = frozenset(st.component_states(incident, now))
-        for update in st.timeline(incident, now):
+        for update in snapshot.timeline(incident):
             label = gettext(LABELS[update.status.word])
             heapq.heappush(waiting, _Newest(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
@@ -156,8 +158,9 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
     return "\n".join(parts)
 
 
-def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
+def postmortem_events(snapshot: Snapshot) -> list[FeedEvent]:
     """One event when a postmortem is published (its id never changes afterwards), newest first."""
+    site, now = snapshot.site, snapshot.now
     gettext = site_translations(site.root, site.config.language).gettext
     events = []
     for published in PublishedPostmortems(site, now).newest_first:
@@ -176,16 +179,16 @@ def _postmortem_html(published: PublishedPostmortem) -> str:
 
 # Where feed events come from, each source newest first (feed_order). A feature with
 # its own events appends its function here.
-EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (
+EVENT_SOURCES: tuple[Callable[[Snapshot], Iterable[FeedEvent]], ...] = (
     update_events,
     postmortem_events,
 )
 
 
-def feed_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+def feed_events(snapshot: Snapshot) -> Iterator[FeedEvent]:
     """Every event, newest first (feed_order), merged lazily from the sources."""
     return heapq.merge(
-        *(source(site, now) for source in EVENT_SOURCES), key=feed_order, reverse=True
+        *(source(snapshot) for source in EVENT_SOURCES), key=feed_order, reverse=True
     )
 
 
@@ -219,19 +222,20 @@ def feed_scopes(site: Site) -> list[FeedScope]:
     return scopes
 
 
-def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
+def render_feeds(snapshot: Snapshot) -> dict[str, bytes]:
     """history.atom/.rss at the root and under components/<id>/, as bytes."""
-    return made(keyed_feeds(site, now))
+    return made(keyed_feeds(snapshot))
 
 
-def keyed_feeds(site: Site, now: datetime) -> dict[str, Keyed]:
+def keyed_feeds(snapshot: Snapshot) -> dict[str, Keyed]:
     """Each feed file with what it is made of: the events it shows (keyed.py). A feed's
     bytes depend on nothing else, not even `now`, so an edit deep in history makes none."""
+    site = snapshot.site
     limit = site.config.feed_limit
     scopes = feed_scopes(site)
     chosen: dict[str, list[FeedEvent]] = {scope.prefix: [] for scope in scopes}
     filling = [scope for scope in scopes if limit > 0]
-    events = feed_events(site, now)
+    events = feed_events(snapshot)
     while filling:  # one pass over the events, newest first, until every feed is full
         event = next(events, None)
         if event is None:

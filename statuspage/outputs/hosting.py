@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from statuspage.model import Site
+from statuspage.state.snapshot import Snapshot
 
 
-def render_hosting_files(site: Site, now: datetime) -> dict[str, bytes]:
+def render_hosting_files(snapshot: Snapshot) -> dict[str, bytes]:
     """`.nojekyll` always; `CNAME` when the config names a custom domain.
 
     GitHub Pages publishing from a branch runs Jekyll, which would hide files and
@@ -15,6 +13,6 @@ def render_hosting_files(site: Site, now: datetime) -> dict[str, bytes]:
     also reads the custom domain from `CNAME` (an Actions deployment ignores the file
     and uses the domain set in Settings -> Pages; Netlify and others ignore it)."""
     files = {".nojekyll": b""}
-    if site.config.cname:
-        files["CNAME"] = f"{site.config.cname}\n".encode()
+    if snapshot.config.cname:
+        files["CNAME"] = f"{snapshot.config.cname}\n".encode()
     return files

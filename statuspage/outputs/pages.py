@@ -22,11 +22,9 @@ from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
 from statuspage.model import (
     Component,
     ComponentStatus,
-    Config,
     Group,
     Incident,
     IncidentStatus,
-    Site,
     Update,
 )
 from statuspage.outputs.i18n import Formatter, alternates, edition_prefix, site_translations
@@ -35,10 +33,10 @@ from statuspage.source.colours import BrandColours
 from statuspage.source.postmortem_file import PublishedPostmortems
 from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import isoformat
-from statuspage.state import status as st
 from statuspage.state.daybars import day_runs
-from statuspage.state.reliability import QuarterFigures, quarterly_figures
-from statuspage.state.uptime import Uptime, uptime_report
+from statuspage.state.reliability import QuarterFigures
+from statuspage.state.snapshot import Snapshot
+from statuspage.state.uptime import Uptime
 from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 RECENT_DAYS = 14
@@ -153,10 +151,11 @@ class ComponentRow:
 class IncidentView:
     """One incident as of `now`, with what pages show of it computed once."""
 
-    def __init__(self, incident: Incident, now: datetime, config: Config) -> None:
+    def __init__(self, incident: Incident, snapshot: Snapshot) -> None:
         self.incident = incident
-        self.now = now
-        self.config = config
+        self.snapshot = snapshot
+        self.now = snapshot.now
+        self.config = snapshot.config
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.incident, name)
@@ -164,19 +163,19 @@ class IncidentView:
     @cached_property
     def timeline(self) -> list[Update]:
         """Newest first, as readers expect."""
-        return list(reversed(st.timeline(self.incident, self.now)))
+        return list(reversed(self.snapshot.timeline(self.incident)))
 
     @cached_property
     def status(self) -> IncidentStatus:
-        return st.incident_status(self.incident, self.now)
+        return self.snapshot.status(self.incident)
 
     @cached_property
     def resolved_at(self) -> datetime | None:
-        return st.resolved_at(self.incident, self.now)
+        return self.snapshot.resolved_at(self.incident)
 
     @cached_property
     def duration(self) -> timedelta:
-        return st.duration(self.incident, self.now)
+        return self.snapshot.duration(self.incident)
 
     @property
     def latest(self) -> Update:
@@ -216,17 +215,17 @@ class Page:
 
 
 class PageSet:
-    """Everything the HTML pages need, derived once from (site, now)."""
+    """Everything the HTML pages need, derived from the Snapshot (which holds the costly parts)."""
 
-    def __init__(self, site: Site, now: datetime) -> None:
-        self.site = site
-        self.config = site.config
-        self.now = now
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.site = snapshot.site
+        self.config = snapshot.config
+        self.now = snapshot.now
         self.fmt = Formatter(self.config.language, self.config.timezone)
-        visible = [i for i in site.incidents if st.is_visible(i, now)]
-        self.views = [IncidentView(i, now, self.config) for i in visible]
-        self.statuses = st.component_statuses(self.config, visible, now)
-        self.page_status = st.page_status(self.config, visible, now)
+        self.views = [IncidentView(i, snapshot) for i in snapshot.visible]
+        self.statuses = snapshot.component_statuses
+        self.page_status = snapshot.page_status
 
     @cached_property
     def components(self) -> list[ComponentRow]:
@@ -246,33 +245,33 @@ class PageSet:
         ]
         return [row for _, row in sorted(rows, key=lambda r: r[0])]
 
-    @cached_property
+    @property
     def uptime(self) -> dict[str, Uptime]:
         """Day bars and 90-day uptime per component and group id (uptime.py)."""
-        return uptime_report(self.config, [v.incident for v in self.views], self.now)
+        return self.snapshot.uptime
 
-    @cached_property
+    @property
     def reliability(self) -> list[QuarterFigures]:
         """Incidents by impact and MTTR per quarter, newest first (reliability.py)."""
-        return quarterly_figures(self.config, [v.incident for v in self.views], self.now)
+        return self.snapshot.quarters
 
     @property
     def active_incidents(self) -> list[IncidentView]:
         """The newest open incidents; capped so the front page never grows with history
         (older open ones stay on their pages and in the history)."""
         active = (
-            v for v in self.views if not v.is_maintenance and st.is_open(v.incident, self.now)
+            v for v in self.views if not v.is_maintenance and self.snapshot.is_open(v.incident)
         )
         return list(islice(active, ACTIVE_LIMIT))
 
     @property
     def active_maintenance(self) -> list[IncidentView]:
-        return [v for v in self.views if v.is_maintenance and st.is_open(v.incident, self.now)]
+        return [v for v in self.views if v.is_maintenance and self.snapshot.is_open(v.incident)]
 
     @property
     def upcoming_maintenance(self) -> list[IncidentView]:
         upcoming = [
-            v for v in self.views if v.is_maintenance and st.is_upcoming(v.incident, self.now)
+            v for v in self.views if v.is_maintenance and self.snapshot.is_upcoming(v.incident)
         ]
         return sorted(upcoming, key=lambda v: (v.incident.started_at, v.id))
 
@@ -338,17 +337,6 @@ class PageSet:
         yield Page("404.html", "404.html", {"page_name": "404"})
 
 
-_last_page_set: list[PageSet] = []
-
-
-def page_set(site: Site, now: datetime) -> PageSet:
-    """The PageSet of (site, now), made once per build: the pages and the sitemap both need it."""
-    if _last_page_set and _last_page_set[0].site is site and _last_page_set[0].now == now:
-        return _last_page_set[0]
-    _last_page_set[:] = [PageSet(site, now)]
-    return _last_page_set[0]
-
-
 def history_href(number: int) -> str:
     return "history/index.html" if number == 1 else f"history/{number}/index.html"
 
@@ -357,11 +345,10 @@ class SiteRenderer:
     """One build's pages: the PageSet and Jinja environment, set up once, rendering a page at a time
     (so a build can skip pages it already has, or share them out between processes)."""
 
-    def __init__(
-        self, site: Site, now: datetime, extra_globals: dict[str, Any] | None = None
-    ) -> None:
-        self.site = site
-        self.pages = pages = page_set(site, now)
+    def __init__(self, snapshot: Snapshot, extra_globals: dict[str, Any] | None = None) -> None:
+        self.site = site = snapshot.site
+        now = snapshot.now
+        self.pages = pages = PageSet(snapshot)
         self.env = env = environment(site.root, site.config.language)
         fmt = pages.fmt
         zone = site.config.timezone
@@ -394,10 +381,10 @@ STYLESHEET = "assets/style.css"
 
 
 def render_pages(
-    site: Site, now: datetime, extra_globals: dict[str, Any] | None = None
+    snapshot: Snapshot, extra_globals: dict[str, Any] | None = None
 ) -> dict[str, bytes]:
     """Every HTML page and the stylesheet, as {relative path: bytes}."""
-    renderer = SiteRenderer(site, now, extra_globals)
+    renderer = SiteRenderer(snapshot, extra_globals)
     out = {page.path: renderer.render(page) for page in renderer.pages.pages()}
     out[STYLESHEET] = renderer.stylesheet()
     return out
@@ -408,4 +395,4 @@ def _clean(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-Renderer = Callable[[Site, datetime], dict[str, bytes]]
+Renderer = Callable[[Snapshot], dict[str, bytes]]

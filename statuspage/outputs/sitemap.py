@@ -7,23 +7,22 @@ harmless; the sitemap can be submitted directly there.
 
 from __future__ import annotations
 
-from datetime import datetime
 from xml.sax.saxutils import escape
 
-from statuspage.model import Site
-from statuspage.outputs.pages import page_set
+from statuspage.outputs.pages import PageSet
 from statuspage.source.times import isoformat
+from statuspage.state.snapshot import Snapshot
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
+def render_sitemap(snapshot: Snapshot) -> dict[str, bytes]:
     """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
-    config = site.config
+    config = snapshot.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
     # ElementTree's indent() gives, text escaped as it escapes it.
-    for page in page_set(site, now).pages():
+    for page in PageSet(snapshot).pages():
         if page.path == "404.html":
             continue
         # The page's canonical URL (render.py): directories end in `/`.
