@@ -15,12 +15,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from statuspage.outputs import feeds
-from statuspage.state import status as st
-from statuspage.outputs.api import ApiView
-from statuspage.source.config import load_config
 from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Site, Update, Window
+from statuspage.outputs import feeds
+from statuspage.outputs.api import ApiView
+from statuspage.source.config import load_config
+from statuspage.state import status as st
 from statuspage.state.reliability import IMPACTS, quarter_of, quarterly_figures
 from statuspage.state.snapshot import Snapshot
 

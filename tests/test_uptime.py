@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
-from statuspage.state import uptime
-from statuspage.outputs.metrics import metrics
 from statuspage.model import ComponentStatus
+from statuspage.outputs.metrics import metrics
+from statuspage.state import uptime
 from statuspage.state.snapshot import Snapshot
 
 from .conftest import SiteDir, at, parse_html, text_of

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from statuspage import __version__
-from statuspage.build.cache import CACHE_DIR, BuildState, ParseCache
-from statuspage.build.sourcekey import source_key, up_to_date
+from statuspage.build.inputs import source_key
+from statuspage.build.manifest import CACHE_DIR, BuildState, up_to_date
+from statuspage.build.parse_cache import ParseCache
 from statuspage.build.writer import (
     OutputError,
     check_output_dir,
@@ -288,8 +289,7 @@ def _build(
                 f"Up to date: {len(state.files)} files in {out} (as of {isoformat(moment, config.timezone)})."
             )
             return
-    from statuspage.build.incremental import build_incrementally
-    from statuspage.build.pipeline import build
+    from statuspage.build.pipeline import build, build_into
     from statuspage.source.site import load_site
 
     parsed = None if no_cache else ParseCache(source)
@@ -309,7 +309,7 @@ def _build(
             f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of {isoformat(moment, site.config.timezone)})."
         )
         return
-    report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
+    report = build_into(site, moment, out, source, state, parsed.digests, site_key=key)
     state.warnings = [str(w) for w in problems.warnings]
     state.save()
     click.echo(

@@ -34,8 +34,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 
-from statuspage.build.cache import BuildState, ParseCache
-from statuspage.build.incremental import build_incrementally
+from statuspage.build.manifest import BuildState
+from statuspage.build.parse_cache import ParseCache
+from statuspage.build.pipeline import build_into
 from statuspage.build.writer import OutputError
 from statuspage.commands._common import source_option
 from statuspage.errors import Problems, UsageError
@@ -98,7 +99,7 @@ class Preview:
                 # per core; later ones render in this process (forking one that runs
                 # server threads is not safe, and they render little).
                 workers = None if self.builds == 0 else 1
-                report = build_incrementally(
+                report = build_into(
                     site, moment, self.out, self.source, self.state, parsed.digests, workers=workers
                 )
                 self.state.save()

@@ -19,6 +19,7 @@ from typing import Any
 
 from statuspage.labels import AUTOMATIC_MESSAGES
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Update
+from statuspage.outputs.output import Output, ready
 from statuspage.source import postmortem_file as postmortems
 from statuspage.source.config import slugify
 from statuspage.state import status as st
@@ -381,9 +382,9 @@ def dump(document: JSON) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def render_api(snapshot: Snapshot) -> dict[str, bytes]:
+def render_api(snapshot: Snapshot) -> dict[str, Output]:
     """Every file of the v2 API, plus the root status.json."""
     view = ApiView(snapshot)
     files = {API_DIR + name: dump(doc) for name, doc in view.documents().items()}
     files["status.json"] = dump(view.simple_status())
-    return files
+    return ready(files)

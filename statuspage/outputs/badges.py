@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 
 from statuspage.model import Component, ComponentStatus, Group, Impact
+from statuspage.outputs.output import Output, ready
 from statuspage.state.snapshot import Snapshot
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
@@ -153,11 +154,11 @@ def badges(snapshot: Snapshot) -> dict[str, Badge]:
     return result
 
 
-def render_badges(snapshot: Snapshot) -> dict[str, bytes]:
+def render_badges(snapshot: Snapshot) -> dict[str, Output]:
     """badge.svg, api/badge.json, and components/<id>/badge.svg + api/components/<id>/badge.json."""
     files: dict[str, bytes] = {}
     for item_id, badge in badges(snapshot).items():
         prefix = f"components/{item_id}/" if item_id else ""
         files[f"{prefix}badge.svg"] = badge.svg()
         files[f"api/{prefix}badge.json"] = badge.endpoint()
-    return files
+    return ready(files)

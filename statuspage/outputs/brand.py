@@ -8,6 +8,7 @@ from pathlib import Path, PurePosixPath
 
 from statuspage.model import Impact
 from statuspage.outputs.badges import OVERALL
+from statuspage.outputs.output import Output, ready
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.state.snapshot import Snapshot
 
@@ -91,10 +92,10 @@ def logo_warning(logo: str | None, root: Path) -> str | None:
     return None
 
 
-def render_brand_files(snapshot: Snapshot) -> dict[str, bytes]:
+def render_brand_files(snapshot: Snapshot) -> dict[str, Output]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
     site = snapshot.site
     files = {"favicon.svg": favicon(snapshot.page_status.indicator)}
     if logo := site_logo(site.config.logo, site.root):
         files[logo[0].as_posix()] = logo[1].read_bytes()
-    return files
+    return ready(files)

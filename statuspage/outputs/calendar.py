@@ -20,6 +20,7 @@ from statuspage.model import Incident
 from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_text
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text
+from statuspage.outputs.output import Output, ready
 from statuspage.state import status as st
 from statuspage.state.snapshot import Snapshot
 
@@ -34,7 +35,7 @@ def event_uid(incident: Incident) -> str:
     return str(uuid.uuid5(ENTRY_NAMESPACE, key))
 
 
-def render_calendar(snapshot: Snapshot) -> dict[str, bytes]:
+def render_calendar(snapshot: Snapshot) -> dict[str, Output]:
     """maintenance.ics holding every maintenance published by *now*."""
     site = snapshot.site
     config = site.config
@@ -63,7 +64,7 @@ def render_calendar(snapshot: Snapshot) -> dict[str, bytes]:
         # RFC 5545 §3.6 wants at least one component; an empty calendar carries
         # the zone all its times are in, and stays valid for subscribers.
         calendar.add_component(_utc_zone())
-    return {CALENDAR: calendar.to_ical()}
+    return ready({CALENDAR: calendar.to_ical()})
 
 
 def _event(snapshot: Snapshot, incident: Incident) -> Event:

@@ -32,8 +32,8 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from statuspage.labels import AUTOMATIC_MESSAGES, LABELS
 from statuspage.model import Component, Group, Incident, Site, Update
 from statuspage.outputs.i18n import site_translations
-from statuspage.outputs.keyed import Keyed, made
 from statuspage.outputs.markup import render_markdown
+from statuspage.outputs.output import Output
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
 from statuspage.state import status as st
@@ -178,7 +178,7 @@ def _postmortem_html(published: PublishedPostmortem) -> str:
 
 
 # Where feed events come from, each source newest first (feed_order). A feature with
-# its own events appends its function here.
+# its own events adds its function to this tuple (in the source, never at import time).
 EVENT_SOURCES: tuple[Callable[[Snapshot], Iterable[FeedEvent]], ...] = (
     update_events,
     postmortem_events,
@@ -222,14 +222,10 @@ def feed_scopes(site: Site) -> list[FeedScope]:
     return scopes
 
 
-def render_feeds(snapshot: Snapshot) -> dict[str, bytes]:
-    """history.atom/.rss at the root and under components/<id>/, as bytes."""
-    return made(keyed_feeds(snapshot))
-
-
-def keyed_feeds(snapshot: Snapshot) -> dict[str, Keyed]:
-    """Each feed file with what it is made of: the events it shows (keyed.py). A feed's
-    bytes depend on nothing else, not even `now`, so an edit deep in history makes none."""
+def render_feeds(snapshot: Snapshot) -> dict[str, Output]:
+    """history.atom/.rss at the root and under components/<id>/, each with what it is made
+    of: the events it shows. A feed's bytes depend on nothing else, not even `now`, so an
+    edit deep in history makes none."""
     site = snapshot.site
     limit = site.config.feed_limit
     scopes = feed_scopes(site)
@@ -245,21 +241,18 @@ def keyed_feeds(snapshot: Snapshot) -> dict[str, Keyed]:
                 chosen[scope.prefix].append(event)
         if any(len(chosen[scope.prefix]) >= limit for scope in filling):
             filling = [scope for scope in filling if len(chosen[scope.prefix]) < limit]
-    out: dict[str, Keyed] = {}
+    out: dict[str, Output] = {}
     for scope in scopes:
         entries = chosen[scope.prefix]
         parts = (scope.prefix, *(event.key for event in entries))
         incidents = tuple(dict.fromkeys(event.incident.id for event in entries))
-        out[scope.prefix + ATOM] = Keyed(
-            (ATOM, *parts), incidents, partial(_atom, site, scope, entries)
+        out[scope.prefix + ATOM] = Output(
+            partial(_atom, site, scope, entries), (ATOM, *parts), incidents
         )
-        out[scope.prefix + RSS] = Keyed(
-            (RSS, *parts), incidents, partial(_rss, site, scope, entries)
+        out[scope.prefix + RSS] = Output(
+            partial(_rss, site, scope, entries), (RSS, *parts), incidents
         )
     return out
-
-
-render_feeds.keyed = keyed_feeds  # type: ignore[attr-defined]
 
 
 def _atom(site: Site, scope: FeedScope, entries: list[FeedEvent]) -> bytes:

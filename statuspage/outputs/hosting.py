@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from statuspage.outputs.output import Output, ready
 from statuspage.state.snapshot import Snapshot
 
 
-def render_hosting_files(snapshot: Snapshot) -> dict[str, bytes]:
+def render_hosting_files(snapshot: Snapshot) -> dict[str, Output]:
     """`.nojekyll` always; `CNAME` when the config names a custom domain.
 
     GitHub Pages publishing from a branch runs Jekyll, which would hide files and
@@ -15,4 +16,4 @@ def render_hosting_files(snapshot: Snapshot) -> dict[str, bytes]:
     files = {".nojekyll": b""}
     if snapshot.config.cname:
         files["CNAME"] = f"{snapshot.config.cname}\n".encode()
-    return files
+    return ready(files)

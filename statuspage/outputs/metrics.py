@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from statuspage.outputs.output import Output, ready
 from statuspage.source.times import isoformat
 from statuspage.state.reliability import figures_json
 from statuspage.state.snapshot import Snapshot
@@ -54,7 +55,7 @@ def metrics(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def render_metrics(snapshot: Snapshot) -> dict[str, bytes]:
+def render_metrics(snapshot: Snapshot) -> dict[str, Output]:
     """{api/metrics.json: bytes}; keys in a fixed order, so same input gives same bytes."""
     text = json.dumps(metrics(snapshot), indent=2, ensure_ascii=False) + "\n"
-    return {METRICS_PATH: text.encode()}
+    return ready({METRICS_PATH: text.encode()})

@@ -10,7 +10,7 @@ import gettext
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import cached_property
+from functools import cached_property, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from statuspage.model import (
 )
 from statuspage.outputs.i18n import Formatter, alternates, edition_prefix, site_translations
 from statuspage.outputs.markup import plain_text, render_markdown
+from statuspage.outputs.output import Output
 from statuspage.source.colours import BrandColours
 from statuspage.source.postmortem_file import PublishedPostmortems
 from statuspage.source.site_folder import SiteFolder
@@ -382,12 +383,45 @@ STYLESHEET = "assets/style.css"
 
 def render_pages(
     snapshot: Snapshot, extra_globals: dict[str, Any] | None = None
-) -> dict[str, bytes]:
-    """Every HTML page and the stylesheet, as {relative path: bytes}."""
+) -> dict[str, Output]:
+    """Every HTML page (each with what it shows, as its key) and the stylesheet."""
     renderer = SiteRenderer(snapshot, extra_globals)
-    out = {page.path: renderer.render(page) for page in renderer.pages.pages()}
-    out[STYLESHEET] = renderer.stylesheet()
+    out = {page.path: page_output(renderer, page) for page in renderer.pages.pages()}
+    out[STYLESHEET] = Output(renderer.stylesheet)
     return out
+
+
+def page_output(renderer: SiteRenderer, page: Page) -> Output:
+    """*page* to be rendered, keyed by what the default theme shows on it.
+
+    A page that is not `live` shows the same for any later `now` until one of its
+    incidents shows another update (a future-dated one coming due) or its postmortem is
+    published: the count of shown updates and that flag stand for the instant. Pages
+    showing the page status or all-time figures (index, history page 1, postmortems,
+    404) get no key: they are always rendered. The build adds the config, code, theme
+    and each named incident's file to every key, and the site's own templates (and
+    `now`) to a page's."""
+    pages = renderer.pages
+    shared = (
+        "" if page.context.get("live", True) is False else pages.now.isoformat(),
+        pages.page_status.indicator.word,
+        str(bool(renderer.postmortems.newest_first)),
+    )
+
+    def shown(view: IncidentView) -> str:
+        published = renderer.postmortems.of(view.id) is not None
+        return f"{view.status.word}:{len(view.timeline)}:{published}"
+
+    make = partial(renderer.render, page)
+    if "view" in page.context:
+        view = page.context["view"]
+        return Output(make, ("incident", *shared, shown(view)), (view.id,), page=True)
+    if page.template == "history.html" and page.context["number"] > 1:  # 1: all-time figures
+        views = [view for _, month in page.context["months"] for view in month]
+        number, count = str(page.context["number"]), str(page.context["count"])
+        parts = ("history", *shared, number, count, *map(shown, views))
+        return Output(make, parts, tuple(view.id for view in views), page=True)
+    return Output(make, page=True)
 
 
 def _clean(path: str) -> str:
@@ -395,4 +429,4 @@ def _clean(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-Renderer = Callable[[Snapshot], dict[str, bytes]]
+Renderer = Callable[[Snapshot], dict[str, Output]]

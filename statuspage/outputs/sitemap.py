@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
+from statuspage.outputs.output import Output, ready
 from statuspage.outputs.pages import PageSet
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
@@ -16,7 +17,7 @@ from statuspage.state.snapshot import Snapshot
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def render_sitemap(snapshot: Snapshot) -> dict[str, bytes]:
+def render_sitemap(snapshot: Snapshot) -> dict[str, Output]:
     """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
     config = snapshot.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
@@ -36,4 +37,4 @@ def render_sitemap(snapshot: Snapshot) -> dict[str, bytes]:
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
-    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}
+    return ready({"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()})
