@@ -18,6 +18,7 @@ import pytest
 from statuspage.build import pipeline as build_module
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.snapshot import Snapshot
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
@@ -109,7 +110,7 @@ def test_template_syntax_error_names_template_and_line(built) -> None:
 def test_a_stage_raising_midway(built, monkeypatch: pytest.MonkeyPatch) -> None:
     site_dir, out, before = built
 
-    def broken_stage(snapshot: Snapshot) -> dict[str, Output]:
+    def broken_stage(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
         raise ZeroDivisionError("the badge renderer divided by zero")
 
     def stages() -> Iterable:

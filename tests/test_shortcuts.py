@@ -19,6 +19,7 @@ from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Site, Update, Window
 from statuspage.outputs import feeds
 from statuspage.outputs.api import ApiView
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.config import load_config
 from statuspage.state import status as st
 from statuspage.state.reliability import IMPACTS, quarter_of, quarterly_figures
@@ -78,7 +79,7 @@ def test_feed_events_are_every_event_newest_first(config, data) -> None:
         (u.at, i.id, feeds.update_key(i, u)) for i in site.incidents if st.is_visible(i, now) for u in st.timeline(i, now)
     ]
     expected.sort(reverse=True)
-    assert [feeds.feed_order(e) for e in feeds.feed_events(Snapshot(site, now))] == expected
+    assert [feeds.feed_order(e) for e in feeds.feed_events(Snapshot(site, now), RenderCache())] == expected
 
 
 @SETTINGS

@@ -46,6 +46,7 @@ from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import Renderer, render_pages
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
 from statuspage.state.snapshot import Snapshot
 
@@ -78,34 +79,36 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def outputs(snapshot: Snapshot) -> dict[str, Output]:
+def outputs(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every output of every stage, by path; two outputs of one path are a clash."""
     found: dict[str, Output] = {}
     for stage in STAGES:
-        for path, output in stage(snapshot).items():
+        for path, output in stage(snapshot, cache).items():
             if path in found:
                 raise OutputClash(f"two outputs share the path {path}")
             found[path] = output
     return found
 
 
-def build(site: Site, now: datetime) -> dict[str, bytes]:
+def build(site: Site, now: datetime, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every file of the built site, keyed by its path relative to the site root.
 
-    Pure in (site, now): the same inputs give byte-identical output."""
-    made = {path: output.make() for path, output in outputs(Snapshot(site, now)).items()}
+    Pure in (site, now): the same inputs give byte-identical output. *cache* may be
+    kept from an earlier build in this process (it only saves work)."""
+    found = outputs(Snapshot(site, now), cache or RenderCache())
+    made = {path: output.make() for path, output in found.items()}
     return dict(sorted(made.items()))
 
 
 def build_into(
     site: Site, now: datetime, out: Path, source: Path, state: BuildState, digests: dict[str, str],
-    *, site_key: str | None = None, workers: int | None = None,
+    *, site_key: str | None = None, workers: int | None = None, cache: RenderCache | None = None,
 ) -> BuildReport:  # fmt: skip
     """Bring *out* to exactly what `build(site, now)` gives, doing only the work that changed.
 
     *state* is the manifest of the last build into *out* (updated here; the caller saves
     it), *digests* each incident file's digest (the parse cache's), *site_key* the
-    inputs.source_key of this build when known."""
+    inputs.source_key of this build when known, *cache* one kept from an earlier build."""
     snapshot = Snapshot(site, now)
     check_output_dir(out, source)
     out = out.resolve()
@@ -118,7 +121,7 @@ def build_into(
     keys: dict[str, str] = {}
     rendered = 0
     try:
-        found = outputs(snapshot)
+        found = outputs(snapshot, cache or RenderCache())
         inputs = Inputs(site, digests, site_key)
         todo: list[tuple[str, Output]] = []
         for rel, output in found.items():

@@ -40,6 +40,7 @@ from statuspage.build.pipeline import build_into
 from statuspage.build.writer import OutputError
 from statuspage.commands._common import source_option
 from statuspage.errors import Problems, UsageError
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.config import CONFIG_NAME
 from statuspage.source.site import load_site
 from statuspage.state.status import next_change
@@ -66,6 +67,7 @@ class Preview:
         # Parsed incidents, kept in memory from one save to the next; written to the site's
         # own cache when the preview stops (a later `build` gains from it too).
         self.parsed = ParseCache(source)
+        self.render_cache = RenderCache()  # kept between saves: templates compiled once
         self.errors: list[str] = []  # why the latest build failed, as path:line: message
         self.token = secrets.token_hex(4)  # tells builds of different server runs apart
         self.builds = 0
@@ -100,7 +102,8 @@ class Preview:
                 # server threads is not safe, and they render little).
                 workers = None if self.builds == 0 else 1
                 report = build_into(
-                    site, moment, self.out, self.source, self.state, parsed.digests, workers=workers
+                    site, moment, self.out, self.source, self.state, parsed.digests, workers=workers,
+                    cache=self.render_cache,
                 )
                 self.state.save()
                 errors = []

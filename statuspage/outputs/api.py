@@ -20,6 +20,7 @@ from typing import Any
 from statuspage.labels import AUTOMATIC_MESSAGES
 from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Update
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source import postmortem_file as postmortems
 from statuspage.source.config import slugify
 from statuspage.state import status as st
@@ -382,7 +383,7 @@ def dump(document: JSON) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def render_api(snapshot: Snapshot) -> dict[str, Output]:
+def render_api(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every file of the v2 API, plus the root status.json."""
     view = ApiView(snapshot)
     files = {API_DIR + name: dump(doc) for name, doc in view.documents().items()}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from statuspage.model import Component, ComponentStatus, Group, Impact
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.snapshot import Snapshot
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
@@ -154,7 +155,7 @@ def badges(snapshot: Snapshot) -> dict[str, Badge]:
     return result
 
 
-def render_badges(snapshot: Snapshot) -> dict[str, Output]:
+def render_badges(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """badge.svg, api/badge.json, and components/<id>/badge.svg + api/components/<id>/badge.json."""
     files: dict[str, bytes] = {}
     for item_id, badge in badges(snapshot).items():

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 from statuspage.model import Impact
 from statuspage.outputs.badges import OVERALL
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.state.snapshot import Snapshot
 
@@ -92,7 +93,7 @@ def logo_warning(logo: str | None, root: Path) -> str | None:
     return None
 
 
-def render_brand_files(snapshot: Snapshot) -> dict[str, Output]:
+def render_brand_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
     site = snapshot.site
     files = {"favicon.svg": favicon(snapshot.page_status.indicator)}

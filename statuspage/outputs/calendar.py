@@ -21,6 +21,7 @@ from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_tex
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state import status as st
 from statuspage.state.snapshot import Snapshot
 
@@ -35,7 +36,7 @@ def event_uid(incident: Incident) -> str:
     return str(uuid.uuid5(ENTRY_NAMESPACE, key))
 
 
-def render_calendar(snapshot: Snapshot) -> dict[str, Output]:
+def render_calendar(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """maintenance.ics holding every maintenance published by *now*."""
     site = snapshot.site
     config = site.config
@@ -59,7 +60,7 @@ def render_calendar(snapshot: Snapshot) -> dict[str, Output]:
         : config.feed_limit
     ]
     for incident in reversed(latest):
-        calendar.add_component(_event(snapshot, incident))
+        calendar.add_component(_event(snapshot, incident, cache))
     if not maintenances:
         # RFC 5545 §3.6 wants at least one component; an empty calendar carries
         # the zone all its times are in, and stays valid for subscribers.
@@ -67,7 +68,7 @@ def render_calendar(snapshot: Snapshot) -> dict[str, Output]:
     return ready({CALENDAR: calendar.to_ical()})
 
 
-def _event(snapshot: Snapshot, incident: Incident) -> Event:
+def _event(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> Event:
     config = snapshot.config
     assert incident.maintenance is not None
     window = incident.maintenance
@@ -88,7 +89,7 @@ def _event(snapshot: Snapshot, incident: Incident) -> Event:
     event.add("dtstart", _utc(window.start))
     event.add("dtend", _utc(end))
     event.add("summary", _text(incident.title))
-    event.add("description", _text(_description(snapshot, incident)))
+    event.add("description", _text(_description(snapshot, incident, cache)))
     event.add("url", f"{config.base_url}incidents/{incident.id}/")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Someone else's maintenance must not make a subscriber look busy.
@@ -97,7 +98,7 @@ def _event(snapshot: Snapshot, incident: Incident) -> Event:
     return event
 
 
-def _description(snapshot: Snapshot, incident: Incident) -> str:
+def _description(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> str:
     """Plain text: components, the planned window, every update newest first, the link."""
     site, config = snapshot.site, snapshot.config
     gettext = site_translations(site.root, config.language).gettext
@@ -113,7 +114,11 @@ def _description(snapshot: Snapshot, incident: Incident) -> str:
     planned = f"{fmt.datetime(window.start)} \u2013 {fmt.datetime(window.end)}"
     lines.append(f"{gettext('Scheduled for')}: {planned}")
     for update in reversed(snapshot.timeline(incident)):
-        body = automatic_message(update, gettext) if update.automatic else plain_text(update.body)
+        body = (
+            automatic_message(update, gettext)
+            if update.automatic
+            else plain_text(update.body, cache.markdown)
+        )
         lines += ["", f"{gettext(LABELS[update.status.word])} · {fmt.datetime(update.at)}", body]
     lines += ["", f"{config.base_url}incidents/{incident.id}/"]
     return "\n".join(lines).strip()

@@ -32,8 +32,8 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 from statuspage.labels import AUTOMATIC_MESSAGES, LABELS
 from statuspage.model import Component, Group, Incident, Site, Update
 from statuspage.outputs.i18n import site_translations
-from statuspage.outputs.markup import render_markdown
 from statuspage.outputs.output import Output
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.source.postmortem_file import PublishedPostmortem, PublishedPostmortems
 from statuspage.state import status as st
@@ -90,7 +90,7 @@ def update_key(incident: Incident, update: Update) -> str:
     return f"{incident.id}/{update.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def update_events(snapshot: Snapshot) -> Iterator[FeedEvent]:
+def update_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]:
     """One event per update published by *now* (maintenance start/end included), newest first.
 
     Lazily: feeds show only the newest entries, so incidents are visited by their
@@ -109,7 +109,7 @@ def update_events(snapshot: Snapshot) -> Iterator[FeedEvent]:
             label = gettext(LABELS[update.status.word])
             heapq.heappush(waiting, _Newest(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
-                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update),
+                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update, cache),
                 anchor=update.anchor, components=concerns,
             )))  # fmt: skip
     while waiting:
@@ -134,14 +134,14 @@ class _Newest:
         return self.order > other.order
 
 
-def _update_html(site: Site, incident: Incident, update: Update) -> str:
+def _update_html(site: Site, incident: Incident, update: Update, cache: RenderCache) -> str:
     """The update's message as sanitized HTML, then the components it affects."""
     gettext = site_translations(site.root, site.config.language).gettext
     config = site.config
     if update.automatic:
         body = f"<p>{html.escape(automatic_message(update, gettext))}</p>"
     else:
-        body = render_markdown(update.body)
+        body = cache.markdown.render(update.body)
     parts = [body] if body else []
     affected = st.component_states(incident, update.at)
     names = [c.name for c in config.components if c.id in affected]
@@ -158,7 +158,7 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
     return "\n".join(parts)
 
 
-def postmortem_events(snapshot: Snapshot) -> list[FeedEvent]:
+def postmortem_events(snapshot: Snapshot, cache: RenderCache) -> list[FeedEvent]:
     """One event when a postmortem is published (its id never changes afterwards), newest first."""
     site, now = snapshot.site, snapshot.now
     gettext = site_translations(site.root, site.config.language).gettext
@@ -179,16 +179,16 @@ def _postmortem_html(published: PublishedPostmortem) -> str:
 
 # Where feed events come from, each source newest first (feed_order). A feature with
 # its own events adds its function to this tuple (in the source, never at import time).
-EVENT_SOURCES: tuple[Callable[[Snapshot], Iterable[FeedEvent]], ...] = (
+EVENT_SOURCES: tuple[Callable[[Snapshot, RenderCache], Iterable[FeedEvent]], ...] = (
     update_events,
     postmortem_events,
 )
 
 
-def feed_events(snapshot: Snapshot) -> Iterator[FeedEvent]:
+def feed_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]:
     """Every event, newest first (feed_order), merged lazily from the sources."""
     return heapq.merge(
-        *(source(snapshot) for source in EVENT_SOURCES), key=feed_order, reverse=True
+        *(source(snapshot, cache) for source in EVENT_SOURCES), key=feed_order, reverse=True
     )
 
 
@@ -222,7 +222,7 @@ def feed_scopes(site: Site) -> list[FeedScope]:
     return scopes
 
 
-def render_feeds(snapshot: Snapshot) -> dict[str, Output]:
+def render_feeds(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """history.atom/.rss at the root and under components/<id>/, each with what it is made
     of: the events it shows. A feed's bytes depend on nothing else, not even `now`, so an
     edit deep in history makes none."""
@@ -231,7 +231,7 @@ def render_feeds(snapshot: Snapshot) -> dict[str, Output]:
     scopes = feed_scopes(site)
     chosen: dict[str, list[FeedEvent]] = {scope.prefix: [] for scope in scopes}
     filling = [scope for scope in scopes if limit > 0]
-    events = feed_events(snapshot)
+    events = feed_events(snapshot, cache)
     while filling:  # one pass over the events, newest first, until every feed is full
         event = next(events, None)
         if event is None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.snapshot import Snapshot
 
 
-def render_hosting_files(snapshot: Snapshot) -> dict[str, Output]:
+def render_hosting_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`.nojekyll` always; `CNAME` when the config names a custom domain.
 
     GitHub Pages publishing from a branch runs Jekyll, which would hide files and

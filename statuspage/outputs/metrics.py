@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
 from statuspage.state.reliability import figures_json
 from statuspage.state.snapshot import Snapshot
@@ -55,7 +56,7 @@ def metrics(snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
-def render_metrics(snapshot: Snapshot) -> dict[str, Output]:
+def render_metrics(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """{api/metrics.json: bytes}; keys in a fixed order, so same input gives same bytes."""
     text = json.dumps(metrics(snapshot), indent=2, ensure_ascii=False) + "\n"
     return ready({METRICS_PATH: text.encode()})

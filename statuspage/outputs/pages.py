@@ -28,8 +28,9 @@ from statuspage.model import (
     Update,
 )
 from statuspage.outputs.i18n import Formatter, alternates, edition_prefix, site_translations
-from statuspage.outputs.markup import plain_text, render_markdown
+from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.colours import BrandColours
 from statuspage.source.postmortem_file import PublishedPostmortems
 from statuspage.source.site_folder import SiteFolder
@@ -42,30 +43,6 @@ from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
-
-
-class _CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the life of the process (never on disk:
-    loading code from the site's folder would run whatever someone put there).
-
-    A fresh Environment per build still compiles each template only once per process:
-    once for all the languages of a multi-language site, once for all of `serve`'s
-    rebuilds. Jinja checks each entry against its template's source, so an edited
-    template is compiled again; every Environment here has the same settings."""
-
-    def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _CompiledTemplates()
 
 
 def _escaping(catalog: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
@@ -103,7 +80,11 @@ class _SiteTemplates(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def environment(root: Path | None, language: str) -> jinja2.Environment:
+def environment(
+    root: Path | None, language: str, cache: RenderCache | None = None
+) -> jinja2.Environment:
+    """The build's Jinja environment for *language*: the site's templates over ours."""
+    cache = cache or RenderCache()
     default = jinja2.FileSystemLoader(default_templates_dir())
     loaders: list[jinja2.BaseLoader] = []
     if (
@@ -122,12 +103,13 @@ def environment(root: Path | None, language: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: no need to stat templates on every page
-        bytecode_cache=_COMPILED,
+        bytecode_cache=cache.templates,
     )
     env.install_gettext_callables(**_escaping(site_translations(root, language)), newstyle=True)  # type: ignore[attr-defined]
     # Messages sit under an h3 (the update's, or the incident's on the front page).
-    env.filters["markdown"] = lambda text: Markup(render_markdown(text, top=4))
-    env.filters["plain_text"] = plain_text
+    converted = cache.markdown
+    env.filters["markdown"] = lambda text: Markup(converted.render(text, top=4))
+    env.filters["plain_text"] = lambda text: plain_text(text, converted)
     env.globals.update(
         LABELS=LABELS,
         IMPACT_LABELS=IMPACT_LABELS,
@@ -346,11 +328,13 @@ class SiteRenderer:
     """One build's pages: the PageSet and Jinja environment, set up once, rendering a page at a time
     (so a build can skip pages it already has, or share them out between processes)."""
 
-    def __init__(self, snapshot: Snapshot, extra_globals: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, snapshot: Snapshot, cache: RenderCache, extra_globals: dict[str, Any] | None = None
+    ) -> None:
         self.site = site = snapshot.site
         now = snapshot.now
         self.pages = pages = PageSet(snapshot)
-        self.env = env = environment(site.root, site.config.language)
+        self.env = env = environment(site.root, site.config.language, cache)
         fmt = pages.fmt
         zone = site.config.timezone
         env.globals.update(
@@ -382,10 +366,10 @@ STYLESHEET = "assets/style.css"
 
 
 def render_pages(
-    snapshot: Snapshot, extra_globals: dict[str, Any] | None = None
+    snapshot: Snapshot, cache: RenderCache, extra_globals: dict[str, Any] | None = None
 ) -> dict[str, Output]:
     """Every HTML page (each with what it shows, as its key) and the stylesheet."""
-    renderer = SiteRenderer(snapshot, extra_globals)
+    renderer = SiteRenderer(snapshot, cache, extra_globals)
     out = {page.path: page_output(renderer, page) for page in renderer.pages.pages()}
     out[STYLESHEET] = Output(renderer.stylesheet)
     return out
@@ -429,4 +413,4 @@ def _clean(path: str) -> str:
     return path.removesuffix("index.html")
 
 
-Renderer = Callable[[Snapshot], dict[str, Output]]
+Renderer = Callable[[Snapshot, RenderCache], dict[str, Output]]

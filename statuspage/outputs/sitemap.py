@@ -11,13 +11,14 @@ from xml.sax.saxutils import escape
 
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.pages import PageSet
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def render_sitemap(snapshot: Snapshot) -> dict[str, Output]:
+def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
     config = snapshot.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
