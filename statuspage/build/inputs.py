@@ -58,7 +58,7 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
 
 
 def _entry_contents(entry: os.DirEntry[str]) -> bytes:
-    """`file_contents` of a listed file, sparing the stat: the listing already tells a regular file."""
+    """`file_contents` of a listed file, sparing the stat (the listing tells a regular file)."""
     try:
         if entry.is_file():
             with Path(entry.path).open("rb") as f:

@@ -50,7 +50,7 @@ class BuildState:
 
 
 def up_to_date(state: BuildState, out: Path, key: str) -> bool:
-    """The last build into *out* had the same key, and every file it wrote is still as it left it."""
+    """The last build into *out* had *key*, and every file it wrote is still as it left it."""
     if state.site_key != key or not (out / MARKER).exists() or recover(out):
         return False
     live = existing_files(out)

@@ -57,8 +57,8 @@ def encode_incident(i: Incident) -> list[Any] | None:
         return None
     return [
         i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],
-        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line, u.automatic]
-         for u in i.updates],
+        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line,
+          u.automatic] for u in i.updates],
         i.path, i.postmortem_url,
         [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
     ]  # fmt: skip
@@ -258,7 +258,7 @@ class ParseCache:
         return incident
 
     def save(self) -> None:
-        """Keep the entries of this run's files (deleted files drop out); skipped when nothing changed."""
+        """Keep the entries of this run's files (deleted files drop out), if anything changed."""
         if self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster

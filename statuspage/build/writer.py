@@ -152,7 +152,8 @@ def journal_path(out: Path) -> Path:
 def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Iterable[str]) -> None:
     """Make *out* hold the staged files and lose the *deleted* ones (see the module docstring).
 
-    Into a missing or empty *out*, the staging folder (then holding the whole site) is swapped in whole."""
+    Into a missing or empty *out*, the staging folder (then holding the whole site) is swapped
+    in whole."""
     out = out.resolve()
     if not out.is_dir() or not any(out.iterdir()):
         (staging / MARKER).write_text("This folder is replaced whole by `statuspage build`.\n")
@@ -165,7 +166,7 @@ def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Ite
     moved, removed = sorted(changed), sorted(deleted)
     tmp = journal.with_name(journal.name + ".tmp")
     tmp.write_text(json.dumps({"staging": staging.name, "changed": moved, "deleted": removed}))
-    os.replace(tmp, journal)  # from here on, the change is committed: a crash rolls forward
+    tmp.replace(journal)  # from here on, the change is committed: a crash rolls forward
     _roll_forward(out, staging, moved, removed)
 
 
@@ -242,7 +243,7 @@ def _roll_forward(out: Path, staging: Path, changed: list[str], deleted: list[st
             continue  # a planted link: never move what it points at, nor write through one
         if source.exists():  # else: already moved before an interruption
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+            source.replace(target)
     for rel in deleted:
         target = out / _safe(rel)
         if _through_link(out, rel):
@@ -363,10 +364,10 @@ def write_json(path: Path, data: Any) -> None:
             f.write(
                 json.dumps(data, separators=(",", ":"))
             )  # dumps: C encoder; dump() streams in Python
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise
 
 

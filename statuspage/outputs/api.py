@@ -260,7 +260,9 @@ class ApiView:
             })  # fmt: skip
         newest_first = reversed(self.changes(incident))
         obj.update({
-            "incident_updates": [self.incident_update(incident, u, made) for u, made in newest_first],
+            "incident_updates": [
+                self.incident_update(incident, u, made) for u, made in newest_first
+            ],
             "components": [self.component(cid) for cid in incident.affected],
         })  # fmt: skip
         published = postmortems.published_postmortem(self.site, incident.id, self.now)
@@ -354,7 +356,7 @@ class ApiView:
         }
 
     def simple_status(self) -> JSON:
-        """The root status.json: the rollup in a shape convenient for shell scripts (`jq .indicator`)."""
+        """The root status.json: the rollup in a shape handy for shell scripts (`jq .indicator`)."""
         status = self.status()
         return {
             "name": self.config.title,

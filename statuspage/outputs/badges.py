@@ -46,7 +46,8 @@ _WIDTHS = {
     " ": 720, "!": 807, '"': 941, "#": 1644, "$": 1303, "%": 2209, "&": 1470, "'": 549,
     "(": 1024, ")": 1024, "*": 1303, "+": 1644, ",": 745, "-": 866, ".": 745, "/": 1024,
     ":": 928, ";": 928, "<": 1644, "=": 1644, ">": 1644, "?": 1110, "@": 2005, "[": 1024,
-    "\\": 1024, "]": 1024, "^": 1644, "_": 1303, "`": 1303, "{": 1300, "|": 1024, "}": 1300, "~": 1644,
+    "\\": 1024, "]": 1024, "^": 1644, "_": 1303, "`": 1303, "{": 1300, "|": 1024, "}": 1300,
+    "~": 1644,
     "A": 1401, "B": 1405, "C": 1430, "D": 1577, "E": 1294, "F": 1178, "G": 1587, "H": 1540,
     "I": 860, "J": 921, "K": 1406, "L": 1145, "M": 1727, "N": 1532, "O": 1611, "P": 1241,
     "Q": 1611, "R": 1423, "S": 1401, "T": 1237, "U": 1499, "V": 1401, "W": 2025, "X": 1403,
@@ -115,8 +116,10 @@ class Badge:
         )
         ET.SubElement(shapes, "rect", {"width": str(width), "height": "20", "fill": "url(#s)"})
         texts = ET.SubElement(svg, "g", {
-            "fill": "#fff", "text-anchor": "middle", "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
-            "text-rendering": "geometricPrecision", "font-size": str(_FONT_SIZE), "aria-hidden": "true",
+            "fill": "#fff", "text-anchor": "middle",
+            "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
+            "text-rendering": "geometricPrecision", "font-size": str(_FONT_SIZE),
+            "aria-hidden": "true",
         })  # fmt: skip
         for text, centre, length in (
             (label, left / 2, label_text),

@@ -109,7 +109,8 @@ def update_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]
             label = gettext(LABELS[update.status.word])
             heapq.heappush(waiting, _Newest(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
-                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update, cache),
+                title=f"{incident.title} — {label}",
+                html=partial(_update_html, site, incident, update, cache),
                 anchor=update.anchor, components=concerns,
             )))  # fmt: skip
     while waiting:
@@ -167,7 +168,8 @@ def postmortem_events(snapshot: Snapshot, cache: RenderCache) -> list[FeedEvent]
         incident = published.incident
         events.append(FeedEvent(
             incident=incident, at=published.published_at, key=f"{incident.id}/postmortem",
-            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=partial(_postmortem_html, published),
+            title=f"{incident.title} — {gettext(LABELS['postmortem'])}",
+            html=partial(_postmortem_html, published),
             anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
         ))  # fmt: skip
     return sorted(events, key=feed_order, reverse=True)

@@ -31,9 +31,9 @@ from babel.units import format_unit
 from statuspage.errors import Problems
 from statuspage.model import Config
 from statuspage.source.site_folder import OutsideSite, SiteFolder
+from statuspage.theme import OVERRIDES_DIR
 
 _V = TypeVar("_V")
-from statuspage.theme import OVERRIDES_DIR
 
 LOCALE_DIR = Path(__file__).parent.parent / "locale"
 DOMAIN = "statuspage"
@@ -90,7 +90,7 @@ def catalog_name(language: str) -> str | None:
 
 
 def language_tag(language: str) -> str | None:
-    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'), or None if no catalog serves it."""
+    """*language* as a canonical BCP 47 tag ('pt_br' -> 'pt-BR'); None if no catalog serves it."""
     locale = _parse(language)
     if locale is None or catalog_name(language) is None:
         return None
@@ -147,7 +147,7 @@ def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.Nul
 
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
-    """`check`: the site's own catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    """`check`: the site's catalog parses, rewords strings statuspage uses, keeps placeholders."""
     try:
         SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
     except OutsideSite as e:
@@ -173,8 +173,9 @@ def check_overrides(root: Path, language: str, problems: Problems) -> None:
     for message in catalog:
         if message.id and message.id not in known:
             hint = difflib.get_close_matches(str(message.id), [str(k) for k in singular], n=1)
-            problems.warning(path, message.lineno or 1, f"statuspage never shows {message.id!r}; nothing is reworded"
-                             + (f" (did you mean {hint[0]!r}?)" if hint else ""))  # fmt: skip
+            said = f"statuspage never shows {message.id!r}; nothing is reworded"
+            said += f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.warning(path, message.lineno or 1, said)
     for message, errors in catalog.check():
         for error in errors or ():
             problems.error(path, message.lineno or 1, f"{message.id!r}: {error}")
@@ -261,7 +262,8 @@ class Formatter:
     @_remembered
     def time(self, moment: _Instant) -> str:
         """'14:02 CET'."""
-        return f"{format_skeleton('Hm', self.local(moment), locale=self.locale)} {self.zone_abbreviation(moment)}"
+        clock = format_skeleton("Hm", self.local(moment), locale=self.locale)
+        return f"{clock} {self.zone_abbreviation(moment)}"
 
     @_remembered
     def date(self, day: date | _Instant) -> str:
@@ -374,6 +376,7 @@ def alternates(config: Config, path: str, root: str) -> list[Alternate]:
         prefix = edition_prefix(replace(config, language=language))
         out.append(Alternate(
             language=language, name=language_name(language), href=home + prefix + path,
-            url=base + prefix + path.removesuffix("index.html"), current=language == config.language,
+            url=base + prefix + path.removesuffix("index.html"),
+            current=language == config.language,
         ))  # fmt: skip
     return out

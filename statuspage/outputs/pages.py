@@ -193,7 +193,7 @@ class Page:
 
     @property
     def root(self) -> str:
-        """Relative prefix back to the site root, so the site works under any sub-path and from disk."""
+        """Relative prefix back to the site root, so the site works under any path and from disk."""
         return "../" * self.path.count("/")
 
 
@@ -340,7 +340,8 @@ class SiteRenderer:
         env.globals.update(
             site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
             page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
-            iso=lambda moment: isoformat(moment, zone), brand=BrandColours.of(site.config.brand_color),
+            iso=lambda moment: isoformat(moment, zone),
+            brand=BrandColours.of(site.config.brand_color),
             **(extra_globals or {}),
         )  # fmt: skip
         self.postmortems = env.globals["postmortems"] = PublishedPostmortems(site, now)
