@@ -17,6 +17,7 @@ interrupted build leaves behind).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -45,13 +46,17 @@ from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
 from statuspage.outputs.output import Output
-from statuspage.outputs.pages import Renderer, render_pages
+from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
 from statuspage.state.snapshot import Snapshot
 
-# Each output stage: Snapshot -> {relative path: Output}, no I/O.
-STAGES: tuple[Renderer, ...] = (
+# An output stage: what the site shows at the Snapshot's `now` -> {relative path: Output};
+# pure, no I/O (the RenderCache only saves work).
+Stage = Callable[[Snapshot, RenderCache], dict[str, Output]]
+
+# Every stage, in order: the one list a new output is added to.
+STAGES: tuple[Stage, ...] = (
     render_pages,
     render_feeds,
     render_calendar,

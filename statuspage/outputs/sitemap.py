@@ -10,7 +10,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from statuspage.outputs.output import Output, ready
-from statuspage.outputs.pages import PageSet
+from statuspage.outputs.page_set import PageSet
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
