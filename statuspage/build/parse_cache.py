@@ -107,7 +107,7 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
 
 
 def _could_be_parsed(i: Incident, name: str) -> bool:
-    """The invariants content.parse_incident guarantees for the file *name*."""
+    """The invariants parsing the file *name* guarantees (source/incident_file.py)."""
     texts = [i.title, i.path, *(u.body for u in i.updates)]
     return (
         FILE_NAME.match(name) is not None and i.id == name.removesuffix(".md")

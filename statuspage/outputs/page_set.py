@@ -101,12 +101,12 @@ class Page:
 class PageSet:
     """Everything the HTML pages need, derived from the Snapshot (which holds the costly parts)."""
 
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, fmt: Formatter | None = None) -> None:
         self.snapshot = snapshot
         self.site = snapshot.site
         self.config = snapshot.config
         self.now = snapshot.now
-        self.fmt = Formatter(self.config.language, self.config.timezone)
+        self.fmt = fmt or Formatter(self.config.language, self.config.timezone)
         self.views = [IncidentView(i, snapshot) for i in snapshot.visible]
         self.statuses = snapshot.component_statuses
         self.page_status = snapshot.page_status
@@ -131,12 +131,12 @@ class PageSet:
 
     @property
     def uptime(self) -> dict[str, Uptime]:
-        """Day bars and 90-day uptime per component and group id (uptime.py)."""
+        """Day bars and 90-day uptime per component and group id (state/uptime.py)."""
         return self.snapshot.uptime
 
     @property
     def reliability(self) -> list[QuarterFigures]:
-        """Incidents by impact and MTTR per quarter, newest first (reliability.py)."""
+        """Incidents by impact and MTTR per quarter, newest first (state/reliability.py)."""
         return self.snapshot.quarters
 
     @property

@@ -118,10 +118,10 @@ class SiteRenderer:
     ) -> None:
         self.site = site = snapshot.site
         now = snapshot.now
-        self.pages = pages = PageSet(snapshot)
+        zone = site.config.timezone
+        self.pages = pages = PageSet(snapshot, cache.formatter(site.config.language, zone))
         self.env = env = environment(site.root, site.config.language, cache)
         fmt = pages.fmt
-        zone = site.config.timezone
         env.globals.update(
             site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
             page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,

@@ -4,8 +4,11 @@ keeps one between saves (so a save compiles no template and converts only new bo
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 import jinja2
 
+from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.markup import Markdown
 
 
@@ -31,8 +34,18 @@ class CompiledTemplates(jinja2.BytecodeCache):
 
 
 class RenderCache:
-    """Compiled templates and converted Markdown, for one build or many."""
+    """Compiled templates, converted Markdown and formatted dates, for one build or many."""
 
     def __init__(self) -> None:
         self.templates = CompiledTemplates()
         self.markdown = Markdown()
+        self._formatters: dict[tuple[str, ZoneInfo], Formatter] = {}
+
+    def formatter(self, language: str, zone: ZoneInfo) -> Formatter:
+        """The Formatter of *language* in *zone*, with every answer it gave before (one per
+        language of the site: `serve`'s saves show mostly the same instants again)."""
+        key = (language, zone)
+        found = self._formatters.get(key)
+        if found is None:
+            found = self._formatters[key] = Formatter(language, zone)
+        return found

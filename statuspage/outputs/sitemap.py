@@ -27,7 +27,7 @@ def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     for page in PageSet(snapshot).pages():
         if page.path == "404.html":
             continue
-        # The page's canonical URL (render.py): directories end in `/`.
+        # The page's canonical URL (pages.py): directories end in `/`.
         lines += [
             "  <url>",
             f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>",
