@@ -11,14 +11,15 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from statuspage.build import pipeline as build_module
-from statuspage.model import Site
+from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
+from statuspage.outputs.render_cache import RenderCache
+from statuspage.state.snapshot import Snapshot
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
 
@@ -109,14 +110,14 @@ def test_template_syntax_error_names_template_and_line(built) -> None:
 def test_a_stage_raising_midway(built, monkeypatch: pytest.MonkeyPatch) -> None:
     site_dir, out, before = built
 
-    def broken_stage(site: Site, now: datetime) -> dict[str, bytes]:
+    def broken_stage(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
         raise ZeroDivisionError("the badge renderer divided by zero")
 
     def stages() -> Iterable:
         yield render_pages
         yield broken_stage
 
-    monkeypatch.setattr(build_module, "renderers", stages)
+    monkeypatch.setattr(build_module, "STAGES", tuple(stages()))
     # Both paths: a full build, and an incremental one after a source changed.
     result = site_dir.run("build", "--out", str(out), "--now", NOW, "--no-cache")
     assert result.exit_code == 1

@@ -235,8 +235,8 @@ def test_every_page_advertises_the_feeds(site: SiteDir) -> None:
 def test_a_new_kind_of_event_is_one_source_away(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     """The extension point later features (published postmortems) use."""
 
-    def postmortems(site_, now):  # type: ignore[no-untyped-def]
-        incident = site_.incident(API)
+    def postmortems(snapshot, cache):  # type: ignore[no-untyped-def]
+        incident = snapshot.site.incident(API)
         yield FeedEvent(incident, at("2026-11-21 12:00"), f"{incident.id}/postmortem", f"{incident.title} — Postmortem",
                         "<p>What happened</p>", "postmortem", frozenset({"api"}))  # fmt: skip
 

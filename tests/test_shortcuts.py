@@ -15,13 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hs
 
-from statuspage.outputs import feeds
-from statuspage.state import status as st
-from statuspage.outputs.api import ApiView
-from statuspage.source.config import load_config
 from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Site, Update, Window
+from statuspage.outputs import feeds
+from statuspage.outputs.api import ApiView
+from statuspage.outputs.render_cache import RenderCache
+from statuspage.source.config import load_config
+from statuspage.state import status as st
 from statuspage.state.reliability import IMPACTS, quarter_of, quarterly_figures
+from statuspage.state.snapshot import Snapshot
 
 from .conftest import CONFIG, at, write
 
@@ -77,20 +79,20 @@ def test_feed_events_are_every_event_newest_first(config, data) -> None:
         (u.at, i.id, feeds.update_key(i, u)) for i in site.incidents if st.is_visible(i, now) for u in st.timeline(i, now)
     ]
     expected.sort(reverse=True)
-    assert [feeds.feed_order(e) for e in feeds.feed_events(site, now)] == expected
+    assert [feeds.feed_order(e) for e in feeds.feed_events(Snapshot(site, now), RenderCache())] == expected
 
 
 @SETTINGS
 @given(data=hs.data())
 def test_changed_at_is_each_components_latest_change(config, data) -> None:
     site, now = data.draw(sites(config))
-    view = ApiView(site, now)
+    view = ApiView(Snapshot(site, now))
     latest: dict[str, object] = {}
     for incident in view.incidents:
         for update, made in view.changes(incident):
             for change in made:
                 latest[change.component] = max(latest.get(change.component, update.at), update.at)  # type: ignore[type-var]
-    assert ApiView(site, now).changed_at == latest
+    assert ApiView(Snapshot(site, now)).changed_at == latest
 
 
 @SETTINGS

@@ -381,7 +381,7 @@ def test_a_cache_of_another_format_is_ignored(site: SiteDir) -> None:
 
 def test_an_untouched_cache_is_still_used(site: SiteDir) -> None:
     """Validation must not turn every entry into a miss: the cache would be dead weight."""
-    from statuspage.build.cache import ParseCache
+    from statuspage.build.parse_cache import ParseCache
     from statuspage.source.site import load_site
 
     assert build_into(site.root, site.root.parent / "first").returncode == 0

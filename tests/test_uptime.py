@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 import jsonschema
 import pytest
 
-from statuspage.state import uptime
-from statuspage.outputs.metrics import metrics
 from statuspage.model import ComponentStatus
+from statuspage.outputs.metrics import metrics
+from statuspage.state import uptime
+from statuspage.state.snapshot import Snapshot
 
 from .conftest import SiteDir, at, parse_html, text_of
 
@@ -135,7 +136,7 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     # No inline styles anywhere (the CSP forbids them): colours come from classes.
     assert doc.xpath("//*[@style]") == [] and doc.cssselect("style") == []
 
-    blocks = uptime.uptime_blocks(site.load(), NOW_UTC)
+    blocks = uptime.uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)
     assert set(blocks) == {"api", "db", "stack", "web"}
     assert blocks["api"]["percent"] == 99.91
     assert blocks["api"]["minutes"] == {"major_outage": 60, "partial_outage": 180, "degraded_performance": 60, "under_maintenance": 120}
@@ -200,7 +201,7 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     assert components["web"] == {"id": "web", "incidents": 0, "by_impact": {"critical": 0, "major": 0, "minor": 0, "none": 0}, "resolved": 0, "mttr_seconds": None}
     assert (q1["incidents"], q1["mttr_seconds"]) == (0, None)
     assert (q4["by_impact"]["minor"], q4["mttr_seconds"]) == (1, 600)
-    assert metrics(site.load(), NOW_UTC) == data
+    assert metrics(Snapshot(site.load(), NOW_UTC)) == data
 
     doc = parse_html(out / "history" / "index.html")
     overall, per_component = doc.cssselect("table.figures")
@@ -221,4 +222,4 @@ def test_no_data_yet(tmp_path: Path) -> None:
     doc = parse_html(site.build(NOW) / "index.html")
     db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
     assert text_of(db.cssselect(".figure")[0]) == "No data yet · 90 days"
-    assert uptime.uptime_blocks(site.load(), NOW_UTC)["db"]["percent"] is None
+    assert uptime.uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)["db"]["percent"] is None

@@ -1,10 +1,41 @@
-"""The library API: a Site and an instant -> every output file, as bytes."""
+"""The one pipeline: a Site and an instant -> every output -> reuse by key or make -> write.
+
+`build()` is the library API: every file's bytes in memory, no disk. `build_into()`
+is the same pipeline plus the writer, for an output folder and the manifest of the
+last build into it (a cold build is this with an empty manifest):
+
+- an output whose key (inputs.Inputs.key: what it is made of) is the one the last
+  build recorded, and whose file is still as that build left it, is not made again;
+- every other output is made, but written only if its bytes differ from what the
+  folder holds (known from the manifest, checked against each file's size and mtime,
+  or else read back);
+- a first build of a big site makes its outputs in a process per core (parallel.py).
+
+Output goes through writer.py's staging + journal (see there for what a failed or
+interrupted build leaves behind).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
+from statuspage.build.inputs import Inputs
+from statuspage.build.manifest import BuildState
+from statuspage.build.parallel import default_workers, make_all
+from statuspage.build.writer import (
+    FolderWriter,
+    apply_changes,
+    check_output_dir,
+    discard,
+    existing_files,
+    journal_path,
+    new_staging,
+    recover,
+)
 from statuspage.model import Site
 from statuspage.outputs.api import render_api
 from statuspage.outputs.badges import render_badges
@@ -14,38 +45,124 @@ from statuspage.outputs.editions import render_editions
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
-from statuspage.outputs.pages import Renderer, render_pages
+from statuspage.outputs.output import Output
+from statuspage.outputs.pages import render_pages
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
+from statuspage.state.snapshot import Snapshot
 
+# An output stage: what the site shows at the Snapshot's `now` -> {relative path: Output};
+# pure, no I/O (the RenderCache only saves work).
+Stage = Callable[[Snapshot, RenderCache], dict[str, Output]]
 
-def renderers() -> Iterable[Renderer]:
-    """Each output stage; each returns {relative path: bytes} and does no I/O."""
-    yield render_pages
-    yield render_feeds
-    yield render_calendar
-    yield render_api
-    yield render_badges
-    yield render_metrics
-    yield render_hosting_files
-    yield render_editions
-    yield render_brand_files
-    yield render_sitemap
+# Every stage, in order: the one list a new output is added to.
+STAGES: tuple[Stage, ...] = (
+    render_pages,
+    render_feeds,
+    render_calendar,
+    render_api,
+    render_badges,
+    render_metrics,
+    render_hosting_files,
+    render_editions,
+    render_brand_files,
+    render_sitemap,
+)
 
 
 class OutputClash(RuntimeError):
     """Two stages want to write the same path: a bug, or a user template shadowing an output."""
 
 
-def build(site: Site, now: datetime) -> dict[str, bytes]:
+@dataclass
+class BuildReport:
+    files: int = 0  # files in the built site
+    rendered: int = 0  # pages made (the rest were reused)
+    written: int = 0  # files whose bytes changed
+    deleted: int = 0
+    up_to_date: bool = False  # nothing to do at all
+    warnings: list[str] = field(default_factory=list)
+
+
+def outputs(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
+    """Every output of every stage, by path; two outputs of one path are a clash."""
+    found: dict[str, Output] = {}
+    for stage in STAGES:
+        for path, output in stage(snapshot, cache).items():
+            if path in found:
+                raise OutputClash(f"two outputs share the path {path}")
+            found[path] = output
+    return found
+
+
+def build(site: Site, now: datetime, cache: RenderCache | None = None) -> dict[str, bytes]:
     """Every file of the built site, keyed by its path relative to the site root.
 
-    Pure in (site, now): the same inputs give byte-identical output."""
-    if now.tzinfo is None:
-        raise ValueError("now must be timezone-aware")
-    files: dict[str, bytes] = {}
-    for renderer in renderers():
-        for path, data in renderer(site, now).items():
-            if path in files:
-                raise OutputClash(f"two outputs share the path {path}")
-            files[path] = data
-    return dict(sorted(files.items()))
+    Pure in (site, now): the same inputs give byte-identical output. *cache* may be
+    kept from an earlier build in this process (it only saves work)."""
+    found = outputs(Snapshot(site, now), cache or RenderCache())
+    made = {path: output.make() for path, output in found.items()}
+    return dict(sorted(made.items()))
+
+
+def build_into(
+    site: Site, now: datetime, out: Path, source: Path, state: BuildState, digests: dict[str, str],
+    *, site_key: str | None = None, workers: int | None = None, cache: RenderCache | None = None,
+) -> BuildReport:  # fmt: skip
+    """Bring *out* to exactly what `build(site, now)` gives, doing only the work that changed.
+
+    *state* is the manifest of the last build into *out* (updated here; the caller saves
+    it), *digests* each incident file's digest (the parse cache's), *site_key* the
+    inputs.source_key of this build when known, *cache* one kept from an earlier build."""
+    snapshot = Snapshot(site, now)
+    check_output_dir(out, source)
+    out = out.resolve()
+    if recover(out):
+        state.forget()  # the last build was interrupted after its manifest was written
+    live = existing_files(out)
+    staging = new_staging(out)
+    writer = FolderWriter(out, staging, live, state.files)
+    results: dict[str, tuple[str, bool]] = {}
+    keys: dict[str, str] = {}
+    rendered = 0
+    try:
+        found = outputs(snapshot, cache or RenderCache())
+        inputs = Inputs(site, digests, site_key)
+        todo: list[tuple[str, Output]] = []
+        for rel, output in found.items():
+            key = inputs.key(rel, output, now)
+            if key is not None:
+                keys[rel] = key
+            kept = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
+            if kept is not None:
+                results[rel] = (kept, False)
+            else:
+                todo.append((rel, output))
+                rendered += output.page
+        for rel, digest_, was_changed in make_all(todo, writer, workers or default_workers()):
+            results[rel] = (digest_, was_changed)
+        changed = [rel for rel, (_, c) in results.items() if c]
+        deleted = sorted(live.keys() - results.keys())
+        if changed or deleted or not live:
+            apply_changes(staging, out, changed, deleted)
+        else:
+            discard(staging)
+    except BaseException:
+        if not journal_path(
+            out
+        ).exists():  # else the change is committed: the next build rolls it forward
+            discard(staging)
+        raise
+    # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they are.
+    files: dict[str, list[Any]] = {}
+    for rel, (digest_, moved) in sorted(results.items()):
+        if not moved and rel in live:
+            files[rel] = [digest_, *live[rel]]
+        else:
+            st = (out / rel).stat()
+            files[rel] = [digest_, st.st_size, st.st_mtime_ns]
+    state.files, state.site_key = files, site_key
+    state.pages = {path: key for path, key in keys.items() if path in files}
+    return BuildReport(
+        files=len(files), rendered=rendered, written=len(changed), deleted=len(deleted)
+    )

@@ -38,7 +38,9 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
+from typing import Any
 
+from statuspage.build.fingerprint import digest
 from statuspage.files import write_atomic
 
 MARKER = ".statuspage-build"
@@ -151,7 +153,8 @@ def journal_path(out: Path) -> Path:
 def apply_changes(staging: Path, out: Path, changed: Iterable[str], deleted: Iterable[str]) -> None:
     """Make *out* hold the staged files and lose the *deleted* ones (see the module docstring).
 
-    Into a missing or empty *out*, the staging folder (then holding the whole site) is swapped in whole."""
+    Into a missing or empty *out*, the staging folder (then holding the whole site) is swapped
+    in whole."""
     out = out.resolve()
     if not out.is_dir() or not any(out.iterdir()):
         (staging / MARKER).write_text("This folder is replaced whole by `statuspage build`.\n")
@@ -240,7 +243,7 @@ def _roll_forward(out: Path, staging: Path, changed: list[str], deleted: list[st
             continue  # a planted link: never move what it points at, nor write through one
         if source.exists():  # else: already moved before an interruption
             target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(source, target)
+            source.replace(target)
     for rel in deleted:
         target = out / _safe(rel)
         if _through_link(out, rel):
@@ -301,3 +304,68 @@ def _safe(rel: str) -> str:
     if not parts or rel.startswith("/") or ".." in parts:
         raise ValueError(f"not a path inside the site: {rel!r}")
     return rel
+
+
+class FolderWriter:
+    """Compares each output with what the folder holds, staging only what differs."""
+
+    def __init__(
+        self,
+        out: Path,
+        staging: Path,
+        live: dict[str, tuple[int, int]],
+        recorded: dict[str, list[Any]],
+    ) -> None:
+        self.out, self.staging, self.live, self.recorded = out, staging, live, recorded
+
+    def trusted(self, rel: str) -> str | None:
+        """The digest of the live file as the manifest recorded it, if the file still matches.
+
+        Size and mtime as recorded vouch for it; a file of the recorded size whose mtime
+        moved (a CI cache restored, a copy, a checkout) is read back and hashed, which
+        costs far less than making it again."""
+        entry = self.recorded.get(rel)
+        if entry is None or rel not in self.live:
+            return None
+        if self.live[rel] == (entry[1], entry[2]):
+            return str(entry[0])
+        if self.live[rel][0] == entry[1]:
+            try:
+                if digest((self.out / rel).read_bytes()) == entry[0]:
+                    return str(entry[0])
+            except OSError:
+                pass
+        return None
+
+    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
+        """(path, digest, changed), staging *data* if the folder does not hold exactly it."""
+        new = digest(data)
+        old = self.trusted(rel)
+        if old is None and rel in self.live:
+            try:
+                old = digest((self.out / rel).read_bytes())
+            except OSError:
+                old = None
+        changed = new != old
+        if changed:
+            stage_file(self.staging, rel, data)
+        return rel, new, changed
+
+
+# -- the build cache's JSON files ----------------------------------------------------
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Atomically: a crash leaves the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # dumps: the C encoder; dump() streams in Python
+    write_atomic(path, json.dumps(data, separators=(",", ":")).encode())
+
+
+def read_json(path: Path) -> Any:
+    """The file's data, or None if it is missing or damaged (a cache is only ever a hint)."""
+    try:
+        with path.open(encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None

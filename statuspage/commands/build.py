@@ -11,8 +11,9 @@ import click
 # Only what the no-op check needs is imported here: rendering (Jinja, Markdown, lxml,
 # Babel, feeds, ...) is imported inside `_build`, as a `build` with nothing to do
 # must not pay for importing it, which costs more than the check itself.
-from statuspage.build.cache import CACHE_DIR, BuildState, ParseCache
-from statuspage.build.sourcekey import source_key, up_to_date
+from statuspage.build.inputs import source_key
+from statuspage.build.manifest import CACHE_DIR, BuildState, up_to_date
+from statuspage.build.parse_cache import ParseCache
 from statuspage.build.writer import check_output_dir, output_lock, remove_leftovers, write_site
 from statuspage.commands._common import clock, print_warnings, reports_errors, source_option
 from statuspage.errors import ContentError, Problems, UsageError
@@ -79,8 +80,7 @@ def _build(
                 f"{isoformat(moment, config.timezone)})."
             )
             return
-    from statuspage.build.incremental import build_incrementally
-    from statuspage.build.pipeline import build
+    from statuspage.build.pipeline import build, build_into
     from statuspage.source.site import load_site
 
     parsed = None if no_cache else ParseCache(source)
@@ -101,7 +101,7 @@ def _build(
             f"{isoformat(moment, site.config.timezone)})."
         )
         return
-    report = build_incrementally(site, moment, out, source, state, parsed.digests, site_key=key)
+    report = build_into(site, moment, out, source, state, parsed.digests, site_key=key)
     state.warnings = [str(w) for w in problems.warnings]
     state.save()
     click.echo(

@@ -34,7 +34,7 @@ class Event:
     @property
     def status(self) -> IncidentStatus:
         """The incident's status as of this event (not as of now)."""
-        return st.status_at(self.incident, self.at)
+        return st.incident_status(self.incident, self.at)
 
     @property
     def components(self) -> dict[str, ComponentStatus]:

@@ -13,13 +13,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from statuspage.labels import AUTOMATIC_MESSAGES
 from statuspage.model import Component, ComponentStatus, Site
 from statuspage.notify.events import Event
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text, render_markdown
 from statuspage.outputs.pages import environment
 from statuspage.source.times import isoformat
-from statuspage.state.status import AUTOMATIC_MESSAGES
 
 TEMPLATES = ("subject.txt", "message.txt", "email.txt", "email.html")
 

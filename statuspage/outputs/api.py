@@ -17,10 +17,14 @@ from datetime import UTC, datetime, time
 from functools import cached_property
 from typing import Any
 
-from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Site, Update
+from statuspage.labels import AUTOMATIC_MESSAGES
+from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Update
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.names import slugify
 from statuspage.state import postmortems
 from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 from statuspage.state.uptime import uptime_blocks
 
 API_DIR = "api/v2/"
@@ -45,13 +49,15 @@ class Change:
 class ApiView:
     """Every API object as of *now*, each built by one method in the hosted key order."""
 
-    def __init__(self, site: Site, now: datetime) -> None:
-        self.site = site
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.site = site = snapshot.site
+        now = snapshot.now
         self.config: Config = site.config
         self.now = now
-        self.incidents = [i for i in site.incidents if st.is_visible(i, now)]  # newest first
-        self.statuses = st.component_statuses(self.config, self.incidents, now)
-        self.timelines = {i.id: st.timeline(i, now) for i in self.incidents}
+        self.incidents = snapshot.visible  # newest first
+        self.statuses = snapshot.component_statuses
+        self.timelines = {i.id: snapshot.timeline(i) for i in self.incidents}
         self._changes: dict[str, list[tuple[Update, list[Change]]]] = {}  # filled by changes()
         self.page_id = slugify(self.config.title) or "group"  # the rule ids had, kept
 
@@ -145,7 +151,7 @@ class ApiView:
         }
 
     def status(self) -> JSON:
-        indicator = st.page_status(self.config, self.incidents, self.now)
+        indicator = self.snapshot.page_status
         return {"indicator": indicator.indicator.word, "description": indicator.description}
 
     def component(self, item_id: str) -> JSON:
@@ -195,7 +201,7 @@ class ApiView:
 
     def components_with_uptime(self) -> list[JSON]:
         """components.json's entries, each with our `uptime` block (90 days, as the page shows)."""
-        blocks = uptime_blocks(self.site, self.now)
+        blocks = uptime_blocks(self.snapshot.uptime)
         return [{**component, "uptime": blocks[component["id"]]} for component in self.components()]
 
     def incident_update(self, incident: Incident, update: Update, made: list[Change]) -> JSON:
@@ -213,9 +219,7 @@ class ApiView:
             # Unique per incident and stable: the update's anchor on the incident page.
             "id": f"{incident.id}-{update.anchor}",
             "status": update.status.word,
-            "body": st.AUTOMATIC_MESSAGES.get(update.status, "")
-            if update.automatic
-            else update.body,
+            "body": AUTOMATIC_MESSAGES.get(update.status, "") if update.automatic else update.body,
             "incident_id": incident.id,
             "created_at": at,
             "updated_at": at,
@@ -237,7 +241,7 @@ class ApiView:
             "created_at": self.time(incident.created_at),
             "updated_at": self.time(shown[-1].at),
             "monitoring_at": self.time(max(monitoring, default=None)),
-            "resolved_at": self.time(st.resolved_at(incident, self.now)),
+            "resolved_at": self.time(self.snapshot.resolved_at(incident)),
             "impact": incident.impact.word,
             "shortlink": f"{self.config.base_url}incidents/{incident.id}/",
             "started_at": self.time(incident.started_at),
@@ -256,7 +260,9 @@ class ApiView:
             })  # fmt: skip
         newest_first = reversed(self.changes(incident))
         obj.update({
-            "incident_updates": [self.incident_update(incident, u, made) for u, made in newest_first],
+            "incident_updates": [
+                self.incident_update(incident, u, made) for u, made in newest_first
+            ],
             "components": [self.component(cid) for cid in incident.affected],
         })  # fmt: skip
         published = postmortems.published_postmortem(self.site, incident.id, self.now)
@@ -271,7 +277,7 @@ class ApiView:
     # -- lists --------------------------------------------------------------
 
     def _status(self, incident: Incident) -> IncidentStatus:
-        return st.incident_status(incident, self.now)
+        return self.snapshot.status(incident)
 
     @property
     def all_incidents(self) -> list[Incident]:
@@ -350,7 +356,7 @@ class ApiView:
         }
 
     def simple_status(self) -> JSON:
-        """The root status.json: the rollup in a shape convenient for shell scripts (`jq .indicator`)."""
+        """The root status.json: the rollup in a shape handy for shell scripts (`jq .indicator`)."""
         status = self.status()
         return {
             "name": self.config.title,
@@ -379,9 +385,9 @@ def dump(document: JSON) -> bytes:
     return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
-def render_api(site: Site, now: datetime) -> dict[str, bytes]:
+def render_api(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every file of the v2 API, plus the root status.json."""
-    view = ApiView(site, now)
+    view = ApiView(snapshot)
     files = {API_DIR + name: dump(doc) for name, doc in view.documents().items()}
     files["status.json"] = dump(view.simple_status())
-    return files
+    return ready(files)

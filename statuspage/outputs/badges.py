@@ -15,10 +15,11 @@ import re
 import unicodedata
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime
 
-from statuspage.model import Component, ComponentStatus, Group, Impact, Site
-from statuspage.state import status as st
+from statuspage.model import Component, ComponentStatus, Group, Impact
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
+from statuspage.state.snapshot import Snapshot
 
 # The page's light-theme status colours: each carries white text at a contrast of at least 4.5:1.
 GREEN, AMBER, ORANGE, RED, BLUE = "#1a7f37", "#9a6700", "#bc4c00", "#cf222e", "#0969da"
@@ -45,7 +46,8 @@ _WIDTHS = {
     " ": 720, "!": 807, '"': 941, "#": 1644, "$": 1303, "%": 2209, "&": 1470, "'": 549,
     "(": 1024, ")": 1024, "*": 1303, "+": 1644, ",": 745, "-": 866, ".": 745, "/": 1024,
     ":": 928, ";": 928, "<": 1644, "=": 1644, ">": 1644, "?": 1110, "@": 2005, "[": 1024,
-    "\\": 1024, "]": 1024, "^": 1644, "_": 1303, "`": 1303, "{": 1300, "|": 1024, "}": 1300, "~": 1644,
+    "\\": 1024, "]": 1024, "^": 1644, "_": 1303, "`": 1303, "{": 1300, "|": 1024, "}": 1300,
+    "~": 1644,
     "A": 1401, "B": 1405, "C": 1430, "D": 1577, "E": 1294, "F": 1178, "G": 1587, "H": 1540,
     "I": 860, "J": 921, "K": 1406, "L": 1145, "M": 1727, "N": 1532, "O": 1611, "P": 1241,
     "Q": 1611, "R": 1423, "S": 1401, "T": 1237, "U": 1499, "V": 1401, "W": 2025, "X": 1403,
@@ -114,8 +116,10 @@ class Badge:
         )
         ET.SubElement(shapes, "rect", {"width": str(width), "height": "20", "fill": "url(#s)"})
         texts = ET.SubElement(svg, "g", {
-            "fill": "#fff", "text-anchor": "middle", "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
-            "text-rendering": "geometricPrecision", "font-size": str(_FONT_SIZE), "aria-hidden": "true",
+            "fill": "#fff", "text-anchor": "middle",
+            "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
+            "text-rendering": "geometricPrecision", "font-size": str(_FONT_SIZE),
+            "aria-hidden": "true",
         })  # fmt: skip
         for text, centre, length in (
             (label, left / 2, label_text),
@@ -138,13 +142,13 @@ class Badge:
         return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def badges(site: Site, now: datetime) -> dict[str, Badge]:
+def badges(snapshot: Snapshot) -> dict[str, Badge]:
     """The overall badge (key "") and one per component and group (key: its id)."""
-    config = site.config
-    overall = st.page_status(config, site.incidents, now)
+    config = snapshot.config
+    overall = snapshot.page_status
     message, colour = OVERALL[overall.indicator]
     result = {"": Badge("status", message, colour, f"{config.title}: {overall.description}")}
-    statuses = st.component_statuses(config, site.incidents, now)
+    statuses = snapshot.component_statuses
     items: list[Component | Group] = [*config.groups, *config.components]
     for item in sorted(items, key=lambda i: i.id):
         word = statuses[item.id].label.lower()
@@ -154,11 +158,11 @@ def badges(site: Site, now: datetime) -> dict[str, Badge]:
     return result
 
 
-def render_badges(site: Site, now: datetime) -> dict[str, bytes]:
+def render_badges(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """badge.svg, api/badge.json, and components/<id>/badge.svg + api/components/<id>/badge.json."""
     files: dict[str, bytes] = {}
-    for item_id, badge in badges(site, now).items():
+    for item_id, badge in badges(snapshot).items():
         prefix = f"components/{item_id}/" if item_id else ""
         files[f"{prefix}badge.svg"] = badge.svg()
         files[f"api/{prefix}badge.json"] = badge.endpoint()
-    return files
+    return ready(files)

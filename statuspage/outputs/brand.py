@@ -4,12 +4,13 @@ colour, and the configured logo copied from the site folder into the output."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from datetime import datetime
 
-from statuspage.model import Impact, Site
+from statuspage.model import Impact
 from statuspage.outputs.badges import OVERALL
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.logo import site_logo
-from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 
 # The banner's glyph for each overall state (the same shapes as the icon macro in
 # site-templates/_macros.html), white on the status colour of the badges.
@@ -44,10 +45,10 @@ def favicon(indicator: Impact) -> bytes:
     return ET.tostring(svg, encoding="unicode").encode() + b"\n"
 
 
-def render_brand_files(site: Site, now: datetime) -> dict[str, bytes]:
+def render_brand_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    files = {"favicon.svg": favicon(st.page_status(site.config, visible, now).indicator)}
+    site = snapshot.site
+    files = {"favicon.svg": favicon(snapshot.page_status.indicator)}
     if logo := site_logo(site.config.logo, site.root):
         files[logo[0].as_posix()] = logo[1].read_bytes()
-    return files
+    return ready(files)

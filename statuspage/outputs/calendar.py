@@ -15,12 +15,15 @@ from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneStandard
 
-from statuspage.model import Incident, Site
+from statuspage.labels import LABELS
+from statuspage.model import Incident
 from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_text
 from statuspage.outputs.i18n import Formatter, site_translations
 from statuspage.outputs.markup import plain_text
-from statuspage.outputs.pages import LABELS
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 
 CALENDAR = "maintenance.ics"
 PRODID = "-//statuspage//Scheduled maintenance//EN"
@@ -33,8 +36,9 @@ def event_uid(incident: Incident) -> str:
     return str(uuid.uuid5(ENTRY_NAMESPACE, key))
 
 
-def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
+def render_calendar(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """maintenance.ics holding every maintenance published by *now*."""
+    site = snapshot.site
     config = site.config
     gettext = site_translations(site.root, config.language).gettext
     calendar = Calendar()
@@ -49,27 +53,27 @@ def render_calendar(site: Site, now: datetime) -> dict[str, bytes]:
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")  # the same, for Outlook
     calendar.add("source", config.base_url + CALENDAR)
-    maintenances = [i for i in site.incidents if i.maintenance and st.is_visible(i, now)]
+    maintenances = [i for i in snapshot.visible if i.maintenance]
     # The latest `feed_limit` windows (upcoming ones first of all), like the feeds: the
     # file is fetched hourly by every subscriber and must not grow with years of history.
     latest = sorted(maintenances, key=lambda i: (i.started_at, i.id), reverse=True)[
         : config.feed_limit
     ]
     for incident in reversed(latest):
-        calendar.add_component(_event(site, incident, now))
+        calendar.add_component(_event(snapshot, incident, cache))
     if not maintenances:
         # RFC 5545 §3.6 wants at least one component; an empty calendar carries
         # the zone all its times are in, and stays valid for subscribers.
         calendar.add_component(_utc_zone())
-    return {CALENDAR: calendar.to_ical()}
+    return ready({CALENDAR: calendar.to_ical()})
 
 
-def _event(site: Site, incident: Incident, now: datetime) -> Event:
-    config = site.config
+def _event(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> Event:
+    config = snapshot.config
     assert incident.maintenance is not None
     window = incident.maintenance
-    shown = st.timeline(incident, now)
-    finished = st.resolved_at(incident, now)
+    shown = snapshot.timeline(incident)
+    finished = snapshot.resolved_at(incident)
     # Completed before it began: the work was called off.
     cancelled = finished is not None and finished < window.start
     end = window.end
@@ -85,7 +89,7 @@ def _event(site: Site, incident: Incident, now: datetime) -> Event:
     event.add("dtstart", _utc(window.start))
     event.add("dtend", _utc(end))
     event.add("summary", _text(incident.title))
-    event.add("description", _text(_description(site, incident, now)))
+    event.add("description", _text(_description(snapshot, incident, cache)))
     event.add("url", f"{config.base_url}incidents/{incident.id}/")
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     # Someone else's maintenance must not make a subscriber look busy.
@@ -94,21 +98,27 @@ def _event(site: Site, incident: Incident, now: datetime) -> Event:
     return event
 
 
-def _description(site: Site, incident: Incident, now: datetime) -> str:
+def _description(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> str:
     """Plain text: components, the planned window, every update newest first, the link."""
-    config = site.config
+    site, config = snapshot.site, snapshot.config
     gettext = site_translations(site.root, config.language).gettext
     fmt = Formatter(config.language, config.timezone)
     assert incident.maintenance is not None
     lines = []
-    names = [c.name for c in config.components if c.id in st.component_states(incident, now)]
+    names = [
+        c.name for c in config.components if c.id in st.component_states(incident, snapshot.now)
+    ]
     if names:
         lines.append(f"{gettext('Affected components')}: {', '.join(names)}")
     window = incident.maintenance
     planned = f"{fmt.datetime(window.start)} \u2013 {fmt.datetime(window.end)}"
     lines.append(f"{gettext('Scheduled for')}: {planned}")
-    for update in reversed(st.timeline(incident, now)):
-        body = automatic_message(update, gettext) if update.automatic else plain_text(update.body)
+    for update in reversed(snapshot.timeline(incident)):
+        body = (
+            automatic_message(update, gettext)
+            if update.automatic
+            else plain_text(update.body, cache.markdown)
+        )
         lines += ["", f"{gettext(LABELS[update.status.word])} · {fmt.datetime(update.at)}", body]
     lines += ["", f"{config.base_url}incidents/{incident.id}/"]
     return "\n".join(lines).strip()

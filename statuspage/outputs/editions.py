@@ -9,24 +9,23 @@ never translated. Pure: no I/O, no clock.
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import datetime
-
-from statuspage.model import Site
 from statuspage.outputs.calendar import render_calendar
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.i18n import edition_config, edition_prefix
+from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
+from statuspage.outputs.render_cache import RenderCache
+from statuspage.state.snapshot import Snapshot
 
 STAGES = (render_pages, render_feeds, render_calendar)
 
 
-def render_editions(site: Site, now: datetime) -> dict[str, bytes]:
+def render_editions(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every file of every edition but the root one, keyed by its path from the site root."""
-    out: dict[str, bytes] = {}
-    for language in site.config.languages[1:]:
-        edition = replace(site, config=edition_config(site.config, language))
+    out: dict[str, Output] = {}
+    for language in snapshot.config.languages[1:]:
+        edition = snapshot.edition(edition_config(snapshot.config, language))
         prefix = edition_prefix(edition.config)
         for stage in STAGES:
-            out.update({prefix + path: data for path, data in stage(edition, now).items()})
+            out.update({prefix + path: output for path, output in stage(edition, cache).items()})
     return out

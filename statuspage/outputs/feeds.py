@@ -29,14 +29,15 @@ from functools import cached_property, partial
 
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+from statuspage.labels import AUTOMATIC_MESSAGES, LABELS
 from statuspage.model import Component, Group, Incident, Site, Update
 from statuspage.outputs.i18n import site_translations
-from statuspage.outputs.keyed import Keyed, made
-from statuspage.outputs.markup import render_markdown
-from statuspage.outputs.pages import LABELS
+from statuspage.outputs.output import Output
 from statuspage.outputs.postmortems import PublishedPostmortem, PublishedPostmortems
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.postmortem_file import ANCHOR as POSTMORTEM_ANCHOR
 from statuspage.state import status as st
+from statuspage.state.snapshot import Snapshot
 
 # Fixed forever: every entry id in every published feed is derived from it.
 ENTRY_NAMESPACE = uuid.UUID("6f0c6a52-1f5e-5a0e-9a7e-5d1c3b1f4e21")
@@ -81,7 +82,7 @@ class FeedEvent:
 
 def automatic_message(update: Update, gettext: Callable[[str], str]) -> str:
     """What the incident page says for an update the clock wrote (a window opening or closing)."""
-    return gettext(st.AUTOMATIC_MESSAGES[update.status])
+    return gettext(AUTOMATIC_MESSAGES[update.status])
 
 
 def update_key(incident: Incident, update: Update) -> str:
@@ -89,25 +90,27 @@ def update_key(incident: Incident, update: Update) -> str:
     return f"{incident.id}/{update.at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
-def update_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+def update_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]:
     """One event per update published by *now* (maintenance start/end included), newest first.
 
     Lazily: feeds show only the newest entries, so incidents are visited by their
     newest update, latest first, and an event is handed out once no incident still
     to visit can hold a newer one; years of history are never turned into events."""
+    site, now = snapshot.site, snapshot.now
     gettext = site_translations(site.root, site.config.language).gettext
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    newest = {i.id: st.timeline(i, now)[-1].at for i in visible}
+    visible = snapshot.visible
+    newest = {i.id: snapshot.timeline(i)[-1].at for i in visible}
     waiting: list[_Newest] = []
     for incident in sorted(visible, key=lambda i: newest[i.id], reverse=True):
         while waiting and waiting[0].event.at > newest[incident.id]:
             yield heapq.heappop(waiting).event
         concerns = frozenset(st.component_states(incident, now))
-        for update in st.timeline(incident, now):
+        for update in snapshot.timeline(incident):
             label = gettext(LABELS[update.status.word])
             heapq.heappush(waiting, _Newest(FeedEvent(
                 incident=incident, at=update.at, key=update_key(incident, update),
-                title=f"{incident.title} — {label}", html=partial(_update_html, site, incident, update),
+                title=f"{incident.title} — {label}",
+                html=partial(_update_html, site, incident, update, cache),
                 anchor=update.anchor, components=concerns,
             )))  # fmt: skip
     while waiting:
@@ -132,14 +135,14 @@ class _Newest:
         return self.order > other.order
 
 
-def _update_html(site: Site, incident: Incident, update: Update) -> str:
+def _update_html(site: Site, incident: Incident, update: Update, cache: RenderCache) -> str:
     """The update's message as sanitized HTML, then the components it affects."""
     gettext = site_translations(site.root, site.config.language).gettext
     config = site.config
     if update.automatic:
         body = f"<p>{html.escape(automatic_message(update, gettext))}</p>"
     else:
-        body = render_markdown(update.body)
+        body = cache.markdown.render(update.body)
     parts = [body] if body else []
     affected = st.component_states(incident, update.at)
     names = [c.name for c in config.components if c.id in affected]
@@ -156,15 +159,17 @@ def _update_html(site: Site, incident: Incident, update: Update) -> str:
     return "\n".join(parts)
 
 
-def postmortem_events(site: Site, now: datetime) -> list[FeedEvent]:
+def postmortem_events(snapshot: Snapshot, cache: RenderCache) -> list[FeedEvent]:
     """One event when a postmortem is published (its id never changes afterwards), newest first."""
+    site, now = snapshot.site, snapshot.now
     gettext = site_translations(site.root, site.config.language).gettext
     events = []
     for published in PublishedPostmortems(site, now).newest_first:
         incident = published.incident
         events.append(FeedEvent(
             incident=incident, at=published.published_at, key=f"{incident.id}/postmortem",
-            title=f"{incident.title} — {gettext(LABELS['postmortem'])}", html=partial(_postmortem_html, published),
+            title=f"{incident.title} — {gettext(LABELS['postmortem'])}",
+            html=partial(_postmortem_html, published),
             anchor=POSTMORTEM_ANCHOR, components=frozenset(incident.affected),
         ))  # fmt: skip
     return sorted(events, key=feed_order, reverse=True)
@@ -175,17 +180,17 @@ def _postmortem_html(published: PublishedPostmortem) -> str:
 
 
 # Where feed events come from, each source newest first (feed_order). A feature with
-# its own events appends its function here.
-EVENT_SOURCES: tuple[Callable[[Site, datetime], Iterable[FeedEvent]], ...] = (
+# its own events adds its function to this tuple (in the source, never at import time).
+EVENT_SOURCES: tuple[Callable[[Snapshot, RenderCache], Iterable[FeedEvent]], ...] = (
     update_events,
     postmortem_events,
 )
 
 
-def feed_events(site: Site, now: datetime) -> Iterator[FeedEvent]:
+def feed_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]:
     """Every event, newest first (feed_order), merged lazily from the sources."""
     return heapq.merge(
-        *(source(site, now) for source in EVENT_SOURCES), key=feed_order, reverse=True
+        *(source(snapshot, cache) for source in EVENT_SOURCES), key=feed_order, reverse=True
     )
 
 
@@ -219,19 +224,16 @@ def feed_scopes(site: Site) -> list[FeedScope]:
     return scopes
 
 
-def render_feeds(site: Site, now: datetime) -> dict[str, bytes]:
-    """history.atom/.rss at the root and under components/<id>/, as bytes."""
-    return made(keyed_feeds(site, now))
-
-
-def keyed_feeds(site: Site, now: datetime) -> dict[str, Keyed]:
-    """Each feed file with what it is made of: the events it shows (keyed.py). A feed's
-    bytes depend on nothing else, not even `now`, so an edit deep in history makes none."""
+def render_feeds(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
+    """history.atom/.rss at the root and under components/<id>/, each with what it is made
+    of: the events it shows. A feed's bytes depend on nothing else, not even `now`, so an
+    edit deep in history makes none."""
+    site = snapshot.site
     limit = site.config.feed_limit
     scopes = feed_scopes(site)
     chosen: dict[str, list[FeedEvent]] = {scope.prefix: [] for scope in scopes}
     filling = [scope for scope in scopes if limit > 0]
-    events = feed_events(site, now)
+    events = feed_events(snapshot, cache)
     while filling:  # one pass over the events, newest first, until every feed is full
         event = next(events, None)
         if event is None:
@@ -241,21 +243,18 @@ def keyed_feeds(site: Site, now: datetime) -> dict[str, Keyed]:
                 chosen[scope.prefix].append(event)
         if any(len(chosen[scope.prefix]) >= limit for scope in filling):
             filling = [scope for scope in filling if len(chosen[scope.prefix]) < limit]
-    out: dict[str, Keyed] = {}
+    out: dict[str, Output] = {}
     for scope in scopes:
         entries = chosen[scope.prefix]
         parts = (scope.prefix, *(event.key for event in entries))
         incidents = tuple(dict.fromkeys(event.incident.id for event in entries))
-        out[scope.prefix + ATOM] = Keyed(
-            (ATOM, *parts), incidents, partial(_atom, site, scope, entries)
+        out[scope.prefix + ATOM] = Output(
+            partial(_atom, site, scope, entries), (ATOM, *parts), incidents
         )
-        out[scope.prefix + RSS] = Keyed(
-            (RSS, *parts), incidents, partial(_rss, site, scope, entries)
+        out[scope.prefix + RSS] = Output(
+            partial(_rss, site, scope, entries), (RSS, *parts), incidents
         )
     return out
-
-
-render_feeds.keyed = keyed_feeds  # type: ignore[attr-defined]
 
 
 def _atom(site: Site, scope: FeedScope, entries: list[FeedEvent]) -> bytes:

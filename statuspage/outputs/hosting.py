@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
+from statuspage.state.snapshot import Snapshot
 
-from statuspage.model import Site
 
-
-def render_hosting_files(site: Site, now: datetime) -> dict[str, bytes]:
+def render_hosting_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`.nojekyll` always; `CNAME` when the config names a custom domain.
 
     GitHub Pages publishing from a branch runs Jekyll, which would hide files and
@@ -15,6 +15,6 @@ def render_hosting_files(site: Site, now: datetime) -> dict[str, bytes]:
     also reads the custom domain from `CNAME` (an Actions deployment ignores the file
     and uses the domain set in Settings -> Pages; Netlify and others ignore it)."""
     files = {".nojekyll": b""}
-    if site.config.cname:
-        files["CNAME"] = f"{site.config.cname}\n".encode()
-    return files
+    if snapshot.config.cname:
+        files["CNAME"] = f"{snapshot.config.cname}\n".encode()
+    return ready(files)

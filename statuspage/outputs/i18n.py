@@ -6,13 +6,16 @@ Machine-facing output (JSON keys and enums, v2 descriptions) never goes through 
 
 from __future__ import annotations
 
+import functools
 import gettext
 import io
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -40,9 +43,10 @@ def language_name(language: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+# One catalog per shipped language, read once per process: a small, bounded domain.
 @cache
 def translations(language: str) -> gettext.NullTranslations:
-    """The catalog for *language*; English (and anything without a catalog) passes msgids through."""
+    """The catalog for *language*; English (and anything without one) passes msgids through."""
     name = catalog_name(language)
     if not name:
         return gettext.NullTranslations()
@@ -59,6 +63,8 @@ def site_translations(root: Path | None, language: str) -> gettext.NullTranslati
     return _overridden(path, stat.st_mtime_ns, stat.st_size, language)
 
 
+# Keyed by the file's size and mtime, so an edit in `serve` is read again; at most 32
+# catalogs are held (a site has a handful of languages), so it cannot grow with edits.
 @lru_cache(maxsize=32)
 def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.NullTranslations:
     with path.open("rb") as f:
@@ -71,11 +77,32 @@ def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.Nul
     return own
 
 
-# Babel's CLDR formatting costs tens of microseconds a call, and pages show the same
-# instants many times (10,000 incidents: ~100,000 calls), so results are memoized.
-# Every method converts to the formatter's zone first, so equal instants given in
-# different zones share an entry rightly.
-_memo = lru_cache(maxsize=1 << 17)
+_V = TypeVar("_V")
+
+
+# In Formatter, `datetime` and `date` name its methods.
+_Instant = datetime
+_Day = date
+
+
+def _remembered(method: Callable[[Formatter, _V], str]) -> Callable[[Formatter, _V], str]:
+    """*method*'s answers kept on the Formatter (one per PageSet, so per build).
+
+    Babel's CLDR formatting costs tens of microseconds a call, and pages show the same
+    instants many times (10,000 incidents: ~100,000 calls). Every method converts to
+    the formatter's zone first, so equal instants given in different zones share an
+    entry rightly."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def remembered(self: Formatter, value: _V) -> str:
+        key = (name, value)
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = method(self, value)
+        return found
+
+    return remembered
 
 
 @dataclass(frozen=True)
@@ -84,6 +111,9 @@ class Formatter:
 
     language: str
     zone: ZoneInfo
+    memo: dict[tuple[str, object], str] = field(
+        default_factory=dict, init=False, repr=False, compare=False, hash=False
+    )
 
     @property
     def locale(self) -> Locale:
@@ -107,7 +137,7 @@ class Formatter:
         name = get_timezone_name(local, "short", locale=self.locale)
         return name if name[:1].isalpha() and not name.startswith(("GMT", "UTC")) else abbreviation
 
-    @_memo
+    @_remembered
     def datetime(self, moment: datetime) -> str:
         """'Nov 20, 2026, 14:02 CET': date and time joined by the language's own CLDR
         pattern ('{1}, {0}' in English, '{1} {0}' in Japanese, '{1}، {0}' in Arabic)."""
@@ -122,39 +152,40 @@ class Formatter:
             .replace("{0}", time)
         )
 
-    @_memo
-    def time(self, moment: datetime) -> str:
+    @_remembered
+    def time(self, moment: _Instant) -> str:
         """'14:02 CET'."""
-        return f"{format_skeleton('Hm', self.local(moment), locale=self.locale)} {self.zone_abbreviation(moment)}"
+        clock = format_skeleton("Hm", self.local(moment), locale=self.locale)
+        return f"{clock} {self.zone_abbreviation(moment)}"
 
-    @_memo
-    def date(self, day: date | datetime) -> str:
+    @_remembered
+    def date(self, day: date | _Instant) -> str:
         """'Nov 20, 2026'."""
-        if isinstance(day, datetime):
+        if isinstance(day, _Instant):
             day = self.local(day).date()
         return format_skeleton("yMMMd", day, locale=self.locale)
 
-    @_memo
-    def short_date(self, day: date) -> str:
+    @_remembered
+    def short_date(self, day: _Day) -> str:
         """'Nov 20' (no year), for day bars and lists within one year."""
         return format_skeleton("MMMd", day, locale=self.locale)
 
-    @_memo
-    def long_date(self, day: date) -> str:
+    @_remembered
+    def long_date(self, day: _Day) -> str:
         """'November 20, 2026', for day headings."""
         return _babel_date(day, "long", locale=self.locale)
 
-    @_memo
-    def month(self, day: date) -> str:
+    @_remembered
+    def month(self, day: _Day) -> str:
         """'November 2026'."""
         return format_skeleton("yMMMM", day, locale=self.locale)
 
-    @_memo
-    def quarter(self, day: date) -> str:
+    @_remembered
+    def quarter(self, day: _Day) -> str:
         """'Q4 2026'."""
         return format_skeleton("yQQQ", day, locale=self.locale)
 
-    @_memo
+    @_remembered
     def duration(self, span: timedelta) -> str:
         """'1 hr 8 min' / '3 days 2 hr'; at most two units, never '0 min' for a real span."""
         minutes = max(int(span.total_seconds() // 60), 0)
@@ -176,7 +207,7 @@ class Formatter:
             return format_unit(value, unit, length="short", locale=self.locale)
         return str(pattern).format(format_decimal(value, locale=self.locale))
 
-    @_memo
+    @_remembered
     def percent(self, value: float) -> str:
         """'99.95%' / '99,95 %' with two decimals: the language's percent pattern,
         digits, separators and sign placement."""
@@ -238,6 +269,7 @@ def alternates(config: Config, path: str, root: str) -> list[Alternate]:
         prefix = edition_prefix(replace(config, language=language))
         out.append(Alternate(
             language=language, name=language_name(language), href=home + prefix + path,
-            url=base + prefix + path.removesuffix("index.html"), current=language == config.language,
+            url=base + prefix + path.removesuffix("index.html"),
+            current=language == config.language,
         ))  # fmt: skip
     return out

@@ -45,15 +45,33 @@ def _converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 
-_md = _converter()
-
-
 def escaped_text(source: str) -> str:
     return "<pre>" + nh3.clean_text(source) + "</pre>"
 
 
-@lru_cache(maxsize=65536, typed=True)  # typed: an OverBudget body is not the str it equals
+class Markdown:
+    """Markdown bodies to sanitized HTML through one converter, remembering the answers.
+
+    A build makes one (RenderCache) and `serve` keeps it between saves, so a body shown
+    on several pages, or unchanged since the last save, is converted once."""
+
+    def __init__(self) -> None:
+        self._converter = _converter()
+        # At most 65,536 bodies: bounded whatever the history, like the build it serves.
+        # typed: an OverBudget body is not the str it equals.
+        self.render = lru_cache(maxsize=65536, typed=True)(self._render)
+
+    def _render(self, source: str, top: int | None = None) -> str:
+        return _render(self._converter, source, top)
+
+
 def render_markdown(source: str, top: int | None = None) -> str:
+    """HTML for a Markdown body, with a converter of its own (for one-off callers; a
+    build uses its Markdown). See _render."""
+    return _render(_converter(), source, top)
+
+
+def _render(converter: markdown.Markdown, source: str, top: int | None) -> str:
     """HTML for a Markdown body: converted, then cleaned with an allow-list.
 
     Headings are demoted two levels, so a message never outranks the page's own; with
@@ -63,7 +81,7 @@ def render_markdown(source: str, top: int | None = None) -> str:
         return escaped_text(source)
     try:
         text, aside = _set_aside_rescans(_flatten_nesting(source))
-        html = _md.reset().convert(text)
+        html = converter.reset().convert(text)
         for token, escaped in aside.items():
             html = html.replace(token, escaped, 1)
     except RecursionError:  # pathological nesting: fall back to escaped text
@@ -154,7 +172,8 @@ def _set_aside_rescans(source: str) -> tuple[str, dict[str, str]]:
     return "".join(out), aside
 
 
-def plain_text(source: str) -> str:
+def plain_text(source: str, converted: Markdown | None = None) -> str:
     """Text of a Markdown body without markup (for feeds' summaries and chat messages)."""
-    text = _TAG.sub("", render_markdown(source).replace("</p>", "</p>\n"))
+    html = render_markdown(source) if converted is None else converted.render(source)
+    text = _TAG.sub("", html.replace("</p>", "</p>\n"))
     return re.sub(r"\n{3,}", "\n\n", htmllib.unescape(text)).strip()

@@ -7,24 +7,23 @@ durations in seconds and minutes, times with offsets in the site's zone.
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
-from statuspage.model import Site
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
-from statuspage.state import status as st
-from statuspage.state.reliability import figures_json, quarterly_figures
-from statuspage.state.uptime import DAYS, uptime_json, uptime_report
+from statuspage.state.reliability import figures_json
+from statuspage.state.snapshot import Snapshot
+from statuspage.state.uptime import DAYS, uptime_json
 
 METRICS_PATH = "api/metrics.json"
 
 
-def metrics(site: Site, now: datetime) -> dict[str, Any]:
+def metrics(snapshot: Snapshot) -> dict[str, Any]:
     """The metrics document as plain JSON data."""
-    config = site.config
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    uptime = uptime_report(config, visible, now)
-    quarters = quarterly_figures(config, visible, now)
+    config, now = snapshot.config, snapshot.now
+    uptime = snapshot.uptime
+    quarters = snapshot.quarters
     return {
         "page": {"name": config.title, "url": config.base_url, "time_zone": config.timezone.key},
         "as_of": isoformat(now, config.timezone),
@@ -57,7 +56,7 @@ def metrics(site: Site, now: datetime) -> dict[str, Any]:
     }
 
 
-def render_metrics(site: Site, now: datetime) -> dict[str, bytes]:
+def render_metrics(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """{api/metrics.json: bytes}; keys in a fixed order, so same input gives same bytes."""
-    text = json.dumps(metrics(site, now), indent=2, ensure_ascii=False) + "\n"
-    return {METRICS_PATH: text.encode()}
+    text = json.dumps(metrics(snapshot), indent=2, ensure_ascii=False) + "\n"
+    return ready({METRICS_PATH: text.encode()})

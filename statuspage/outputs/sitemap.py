@@ -7,26 +7,27 @@ harmless; the sitemap can be submitted directly there.
 
 from __future__ import annotations
 
-from datetime import datetime
 from xml.sax.saxutils import escape
 
-from statuspage.model import Site
-from statuspage.outputs.pages import page_set
+from statuspage.outputs.output import Output, ready
+from statuspage.outputs.page_set import PageSet
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
+from statuspage.state.snapshot import Snapshot
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 
-def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
+def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
-    config = site.config
+    config = snapshot.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
     # ElementTree's indent() gives, text escaped as it escapes it.
-    for page in page_set(site, now).pages():
+    for page in PageSet(snapshot).pages():
         if page.path == "404.html":
             continue
-        # The page's canonical URL (render.py): directories end in `/`.
+        # The page's canonical URL (pages.py): directories end in `/`.
         lines += [
             "  <url>",
             f"    <loc>{escape(config.base_url + page.path.removesuffix('index.html'))}</loc>",
@@ -37,4 +38,4 @@ def render_sitemap(site: Site, now: datetime) -> dict[str, bytes]:
         lines.append("  </url>")
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
-    return {"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()}
+    return ready({"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()})

@@ -17,11 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from statuspage.build.cache import BuildState, ParseCache
 from statuspage.build.failures import describe
-from statuspage.build.incremental import build_incrementally
+from statuspage.build.manifest import BuildState
+from statuspage.build.parse_cache import ParseCache
+from statuspage.build.pipeline import build_into
 from statuspage.errors import Problems
 from statuspage.model import Config, Site
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.site import load_site
 from statuspage.state.status import next_change
 
@@ -64,6 +66,7 @@ class Preview:
         # Parsed incidents, kept in memory from one save to the next; written to the site's
         # own cache when the preview stops (a later `build` gains from it too).
         self.parsed = ParseCache(source)
+        self.render_cache = RenderCache()  # kept between saves: templates compiled once
         self.errors: list[str] = []  # why the latest build failed, as path:line: message
         self.token = secrets.token_hex(4)  # tells builds of different server runs apart
         self.builds = 0
@@ -123,9 +126,10 @@ class Preview:
         # per core; later ones render in this process (forking one that runs
         # server threads is not safe, and they render little).
         workers = None if self.builds == 0 else 1
-        report = build_incrementally(
-            site, moment, self.out, self.source, self.state, self.parsed.digests, workers=workers
-        )
+        report = build_into(
+            site, moment, self.out, self.source, self.state, self.parsed.digests,
+            workers=workers, cache=self.render_cache,
+        )  # fmt: skip
         self.state.save()
         self.next_change = None if self.frozen else next_change(site.incidents, moment)
         incidents = len(site.incidents)

@@ -2,7 +2,7 @@
 
 A page with 30 components would otherwise carry 2,700 list items, most of them
 "no incidents"; runs keep index.html small and give screen readers one sentence
-("Aug 29 – Nov 17: no incidents") instead of eighty. Days with anything to
+("Aug 29 \u2013 Nov 17: no incidents") instead of eighty. Days with anything to
 report stay single. The stylesheet lays the runs on a 90-column grid and draws
 a run as that many day bars, so it looks the same as one item per day.
 """

@@ -15,7 +15,6 @@ from typing import Any
 
 from statuspage.model import Config, Impact, Incident
 from statuspage.state import status as st
-from statuspage.state.memo import remember_last
 
 IMPACTS = [
     Impact.CRITICAL,
@@ -107,7 +106,6 @@ def quarter_of(moment: datetime, zone: tzinfo) -> Quarter:
     return Quarter.of(moment.astimezone(zone).date())
 
 
-@remember_last
 def quarterly_figures(
     config: Config, incidents: Iterable[Incident], now: datetime
 ) -> list[QuarterFigures]:

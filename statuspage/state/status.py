@@ -1,7 +1,8 @@
-"""Pure functions from (site, now) to what is true at that instant.
+"""Pure functions of (incident, instant) and (config, incidents, instant): what is true then.
 
 Nothing here reads the clock: `now` is always a parameter, so every page can
-be rebuilt for any instant and two builds at the same `now` agree.
+be rebuilt for any instant and two builds at the same `now` agree. Nothing is
+remembered here: the build's `now` answers are kept, once each, on its Snapshot.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from statuspage.labels import INDICATOR_DESCRIPTIONS
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -19,35 +21,13 @@ from statuspage.model import (
     IncidentStatus,
     Update,
 )
-from statuspage.state.memo import remember_last
 
-# The v2 API's fixed descriptions (machine-facing: never translated).
-INDICATOR_DESCRIPTIONS = {
-    Impact.NONE: "All Systems Operational",
-    Impact.MAINTENANCE: "Service Under Maintenance",
-    Impact.MINOR: "Minor Service Outage",
-    Impact.MAJOR: "Partial System Outage",
-    Impact.CRITICAL: "Major Service Outage",
-}
 _STATUS_IMPACT = {
     ComponentStatus.OPERATIONAL: Impact.NONE,
     ComponentStatus.UNDER_MAINTENANCE: Impact.MAINTENANCE,
     ComponentStatus.DEGRADED_PERFORMANCE: Impact.MINOR,
     ComponentStatus.PARTIAL_OUTAGE: Impact.MAJOR,
     ComponentStatus.MAJOR_OUTAGE: Impact.CRITICAL,
-}
-
-
-def N_(message: str) -> str:
-    """Marks a string for extraction into the catalogs; translated where shown."""
-    return message
-
-
-# What the updates the clock writes (a maintenance window opening or closing) say:
-# English here and in the JSON API, translated on pages, feeds and notifications.
-AUTOMATIC_MESSAGES = {
-    IncidentStatus.IN_PROGRESS: N_("The scheduled maintenance window has started."),
-    IncidentStatus.COMPLETED: N_("The scheduled maintenance window has ended."),
 }
 
 
@@ -60,37 +40,18 @@ class PageStatus:
         return INDICATOR_DESCRIPTIONS[self.indicator]
 
 
-# Every output asks for the timeline (and the status, and the resolution) of every
-# incident at the build's `now`, several times over; remembered for one `now` at a
-# time (entries keep their incident alive, so an id is never reused while it is a
-# key). Transparent: same answer, computed once.
 @dataclass(frozen=True, slots=True)
-class _Snapshot:
+class IncidentState:
+    """What is shown of one incident at one instant: its timeline, status and resolution."""
+
     timeline: tuple[Update, ...]
     status: IncidentStatus
     resolved_at: datetime | None
 
 
-_snapshots: dict[int, tuple[Incident, _Snapshot]] = {}
-_snapshots_now: list[datetime] = []
-
-
-def _snapshot(incident: Incident, now: datetime) -> _Snapshot:
-    if not _snapshots_now or _snapshots_now[0] != now or _snapshots_now[0].tzinfo is not now.tzinfo:
-        _snapshots.clear()
-        _snapshots_now[:] = [now]
-    hit = _snapshots.get(id(incident))
-    if hit is not None and hit[0] is incident:
-        return hit[1]
-    snapshot = _snapshot_at(incident, now)
-    _snapshots[id(incident)] = (incident, snapshot)
-    return snapshot
-
-
-def _snapshot_at(incident: Incident, moment: datetime) -> _Snapshot:
-    """The snapshot, not remembered: for instants other than the build's (an update's
-    time, a window's edge), which would otherwise evict all of the build's answers."""
-    shown = _timeline(incident, moment)
+def state_at(incident: Incident, moment: datetime) -> IncidentState:
+    """The incident as shown at *moment* (the Snapshot keeps the build's `now` ones)."""
+    shown = timeline(incident, moment)
     if not shown:
         status = (
             IncidentStatus.SCHEDULED if incident.is_maintenance else IncidentStatus.INVESTIGATING
@@ -98,25 +59,10 @@ def _snapshot_at(incident: Incident, moment: datetime) -> _Snapshot:
     else:
         status = shown[-1].status
     resolved = next(u.at for u in shown if u.status.is_final) if shown and status.is_final else None
-    return _Snapshot(tuple(shown), status, resolved)
-
-
-def status_at(incident: Incident, moment: datetime) -> IncidentStatus:
-    """`incident_status` at a passing instant (not the build's `now`): computed each time."""
-    return _snapshot_at(incident, moment).status
-
-
-def was_open_at(incident: Incident, moment: datetime) -> bool:
-    """`is_open` at a passing instant (not the build's `now`): computed each time."""
-    return is_visible(incident, moment) and _is_open_status(status_at(incident, moment))
+    return IncidentState(tuple(shown), status, resolved)
 
 
 def timeline(incident: Incident, now: datetime) -> list[Update]:
-    """Updates published by *now*, oldest first, with a maintenance's automatic start and end (see _timeline)."""
-    return list(_snapshot(incident, now).timeline)
-
-
-def _timeline(incident: Incident, now: datetime) -> list[Update]:
     """Updates published by *now*, oldest first, with a maintenance's automatic
     start and end filled in where no one took over by hand.
 
@@ -155,31 +101,42 @@ def is_visible(incident: Incident, now: datetime) -> bool:
     return incident.updates[0].at <= now
 
 
-def incident_status(incident: Incident, now: datetime) -> IncidentStatus:
-    return _snapshot(incident, now).status
+def incident_status(incident: Incident, moment: datetime) -> IncidentStatus:
+    """The status shown at *moment*."""
+    return state_at(incident, moment).status
 
 
-def resolved_at(incident: Incident, now: datetime) -> datetime | None:
-    """When it was resolved (or its maintenance completed), if it is by *now*."""
-    return _snapshot(incident, now).resolved_at
+def resolved_at(incident: Incident, moment: datetime) -> datetime | None:
+    """When it was resolved (or its maintenance completed), if it is by *moment*."""
+    return state_at(incident, moment).resolved_at
 
 
-def is_open(incident: Incident, now: datetime) -> bool:
-    """An unresolved incident, or a maintenance in progress or verifying, at *now*."""
-    return is_visible(incident, now) and _is_open_status(incident_status(incident, now))
+def is_open(incident: Incident, moment: datetime) -> bool:
+    """An unresolved incident, or a maintenance in progress or verifying, at *moment*."""
+    return is_visible(incident, moment) and is_open_status(incident_status(incident, moment))
 
 
-def _is_open_status(status: IncidentStatus) -> bool:
+def is_open_status(status: IncidentStatus) -> bool:
+    """Whether an incident shown with *status* is open (not final, not still scheduled)."""
     return not status.is_final and status is not IncidentStatus.SCHEDULED
 
 
-def is_upcoming(incident: Incident, now: datetime) -> bool:
-    return is_visible(incident, now) and incident_status(incident, now) is IncidentStatus.SCHEDULED
+def is_upcoming(incident: Incident, moment: datetime) -> bool:
+    """A maintenance published but not yet started at *moment*."""
+    return (
+        is_visible(incident, moment)
+        and incident_status(incident, moment) is IncidentStatus.SCHEDULED
+    )
 
 
 def duration(incident: Incident, now: datetime) -> timedelta:
     """From start to resolution (or to *now* while open), right across DST changes."""
-    end = resolved_at(incident, now) or now
+    return duration_until(incident, resolved_at(incident, now), now)
+
+
+def duration_until(incident: Incident, resolved: datetime | None, now: datetime) -> timedelta:
+    """From start to *resolved* (or to *now* while open), right across DST changes."""
+    end = resolved or now
     # In UTC: Python subtracts datetimes sharing one ZoneInfo as wall-clock times.
     return max(end.astimezone(UTC) - incident.started_at.astimezone(UTC), timedelta(0))
 
@@ -204,17 +161,22 @@ def component_status(
     return worst
 
 
-@remember_last
 def component_statuses(
     config: Config, incidents: Iterable[Incident], now: datetime
 ) -> dict[str, ComponentStatus]:
     """Every component's (and group's) status at *now*."""
+    return statuses_of(config, [i for i in incidents if is_open(i, now)], now)
+
+
+def statuses_of(
+    config: Config, open_incidents: Iterable[Incident], now: datetime
+) -> dict[str, ComponentStatus]:
+    """Every component's (and group's) status, given the incidents open at *now*."""
     result = dict.fromkeys(config.component_ids, ComponentStatus.OPERATIONAL)
-    for incident in incidents:
-        if is_open(incident, now):
-            for cid, status in component_states(incident, now).items():
-                if cid in result:
-                    result[cid] = max(result[cid], status)
+    for incident in open_incidents:
+        for cid, status in component_states(incident, now).items():
+            if cid in result:
+                result[cid] = max(result[cid], status)
     for group in config.groups:
         result[group.id] = group_status(group, result)
     return result
@@ -224,12 +186,19 @@ def group_status(group: Group, statuses: dict[str, ComponentStatus]) -> Componen
     return max((statuses[c] for c in group.components), default=ComponentStatus.OPERATIONAL)
 
 
-@remember_last
 def page_status(config: Config, incidents: Iterable[Incident], now: datetime) -> PageStatus:
-    """The overall indicator: the worst of open incidents' impacts and component
-    statuses; `maintenance` only when nothing worse is going on."""
-    worst = max((i.impact for i in incidents if is_open(i, now)), default=Impact.NONE)
-    for status in component_statuses(config, incidents, now).values():
+    """The overall indicator at *now* (see page_status_of)."""
+    open_incidents = [i for i in incidents if is_open(i, now)]
+    return page_status_of(open_incidents, statuses_of(config, open_incidents, now))
+
+
+def page_status_of(
+    open_incidents: Iterable[Incident], statuses: dict[str, ComponentStatus]
+) -> PageStatus:
+    """The worst of open incidents' impacts and component statuses; `maintenance` only
+    when nothing worse is going on."""
+    worst = max((i.impact for i in open_incidents), default=Impact.NONE)
+    for status in statuses.values():
         worst = max(worst, _STATUS_IMPACT[status])
     return PageStatus(worst)
 
@@ -242,11 +211,11 @@ def changes(incident: Incident, now: datetime) -> list[tuple[datetime, IncidentS
     if incident.maintenance:
         candidates |= {t for t in (incident.maintenance.start, incident.maintenance.end) if t > now}
     result = []
-    before = (is_visible(incident, now), _snapshot(incident, now).timeline)
+    before = (is_visible(incident, now), state_at(incident, now).timeline)
     # What is shown is constant between candidates, so comparing neighbours finds
     # every real change and skips non-events (the end of a window completed early).
     for moment in sorted(candidates):
-        later = _snapshot_at(incident, moment)
+        later = state_at(incident, moment)
         state = (is_visible(incident, moment), later.timeline)
         if state != before:
             result.append((moment, later.status))

@@ -28,9 +28,8 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import Any
 
-from statuspage.model import ComponentStatus, Config, Incident, Site
+from statuspage.model import ComponentStatus, Config, Incident
 from statuspage.state import status as st
-from statuspage.state.memo import remember_last
 
 DAYS = 90
 # How much of each status counts as downtime (the rest counts as up).
@@ -101,7 +100,7 @@ def incident_spans(incident: Incident, now: datetime) -> dict[str, list[Span]]:
     # The incident's effect only changes at its updates and window edges, so the
     # state at the start of each stretch holds until the next one.
     for start, end in pairwise(points):
-        if end <= start or not st.was_open_at(incident, start):
+        if end <= start or not st.is_open(incident, start):
             continue
         for cid, status in st.component_states(incident, start).items():
             if incident.is_maintenance and status is not ComponentStatus.OPERATIONAL:
@@ -205,7 +204,6 @@ def _micro(span: timedelta) -> int:
     return span // timedelta(microseconds=1)
 
 
-@remember_last
 def uptime_report(
     config: Config, incidents: Iterable[Incident], now: datetime, days: int = DAYS
 ) -> dict[str, Uptime]:
@@ -281,8 +279,7 @@ def uptime_json(uptime: Uptime, *, daily: bool = True) -> dict[str, Any]:
     return block
 
 
-def uptime_blocks(site: Site, now: datetime) -> dict[str, dict[str, Any]]:
+def uptime_blocks(report: dict[str, Uptime]) -> dict[str, dict[str, Any]]:
     """For the v2 API: {component or group id: its `uptime` block}, to add to
     components.json as `component["uptime"] = blocks[component["id"]]`."""
-    visible = [i for i in site.incidents if st.is_visible(i, now)]
-    return {cid: uptime_json(u) for cid, u in uptime_report(site.config, visible, now).items()}
+    return {cid: uptime_json(u) for cid, u in report.items()}

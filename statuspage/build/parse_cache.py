@@ -1,13 +1,6 @@
-"""The build cache: `.statuspage-cache/` in the site folder, safe to delete at any time.
-
-It holds what earlier builds worked out, each piece under a key made of everything
-it was made from, so a stale entry is never used, only missed:
-
-- `incidents.json`: each incident file's parse (the Incident and its problems), keyed
-  by the file's name and bytes, the parsed config and the package's own code;
-- `build-<out>.json`, one per output folder: the key of every page written there (its
-  inputs, `now` included), and the digest, size and mtime of every file written (the
-  manifest), so a rebuild renders and writes only what changed.
+"""The parse cache: `.statuspage-cache/incidents.json`, each incident file's parse (the
+Incident and its problems) keyed by the file's name and bytes, the parsed config and
+the package's own code (inputs.parse_key). Safe to delete at any time.
 
 Plain JSON, never pickle: the folder lives in a repository that others may commit to,
 and loading a cache must never run code.
@@ -16,17 +9,15 @@ and loading a cache must never run code.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from statuspage import __version__
+from statuspage.build.fingerprint import FORMAT, digest
+from statuspage.build.inputs import parse_key
+from statuspage.build.manifest import CACHE_DIR
+from statuspage.build.writer import read_json, write_json
 from statuspage.errors import _CONTROL, Problem, Problems
-from statuspage.files import write_atomic
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -37,100 +28,10 @@ from statuspage.model import (
     Window,
 )
 from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
-from statuspage.source.site_folder import SiteFolder
 from statuspage.source.yamlfile import unusable_character
-from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
-CACHE_DIR = ".statuspage-cache"
-FORMAT = 1  # bump when the files' layout changes
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
-
-
-def digest(*parts: str | bytes) -> str:
-    """A short, collision-safe hash of *parts* (blake2b, 128 bits)."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "little"))  # length-prefixed: ("ab","c") != ("a","bc")
-        h.update(data)
-    return h.hexdigest()
-
-
-def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> str:
-    """Names and bytes of every file under *folder* (sorted), or "" when there is none."""
-    if not folder.is_dir():
-        return ""
-    parts: list[str | bytes] = []
-    for path in sorted(
-        p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-    ):
-        if suffixes is None or path.suffix in suffixes:
-            parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
-    return digest(*parts)
-
-
-@cache
-def code_fingerprint() -> str:
-    """The package version and its own code, catalogs and default theme: a developer's
-    edit to any of them invalidates the cache even without a new version number."""
-    package = Path(__file__).parent.parent
-    return digest(
-        __version__, str(FORMAT), *_library_versions(),
-        _files_digest(package, suffixes=(".py", ".mo", ".html", ".css", ".txt")),
-        _files_digest(default_templates_dir()),
-    )  # fmt: skip
-
-
-# Libraries whose output ends up in the site: a new version may change the bytes.
-_LIBRARIES = (
-    "jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel", "feedgen",
-    "icalendar", "pyyaml", "lxml",
-)  # fmt: skip
-
-
-def _library_versions() -> list[str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in _LIBRARIES:
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return found
-
-
-def user_templates_fingerprint(root: Path) -> str:
-    """The site's own site-templates/ (empty string when it has none)."""
-    folder = root / TEMPLATES_DIR
-    if not folder.is_dir() or folder.resolve() == default_templates_dir().resolve():
-        return ""
-    if SiteFolder(root).links_out(TEMPLATES_DIR):
-        return "links out"  # refused by `check`; never read for a key either
-    return _files_digest(folder)
-
-
-def config_key(config: Config) -> str:
-    """The config as a cache key: every setting, but not where the file is (which only
-    error messages show), so `--source site` and `--source /abs/site` share a cache."""
-    return repr(replace(config, path=None))
-
-
-def _write_json(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # dumps: the C encoder; dump() streams in Python
-    write_atomic(path, json.dumps(data, separators=(",", ":")).encode())
-
-
-def _read_json(path: Path) -> Any:
-    """The file's data, or None if it is missing or damaged (a cache is only ever a hint)."""
-    try:
-        with path.open(encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
 
 # -- incidents as plain JSON ---------------------------------------------------
 
@@ -156,8 +57,8 @@ def encode_incident(i: Incident) -> list[Any] | None:
         return None
     return [
         i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],
-        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line, u.automatic]
-         for u in i.updates],
+        [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line,
+          u.automatic] for u in i.updates],
         i.path, i.postmortem_url,
         [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
     ]  # fmt: skip
@@ -206,7 +107,7 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
 
 
 def _could_be_parsed(i: Incident, name: str) -> bool:
-    """The invariants content.parse_incident guarantees for the file *name*."""
+    """The invariants parsing the file *name* guarantees (source/incident_file.py)."""
     texts = [i.title, i.path, *(u.body for u in i.updates)]
     return (
         FILE_NAME.match(name) is not None and i.id == name.removesuffix(".md")
@@ -271,14 +172,14 @@ class ParseCache:
         self.key: str | None = None
         self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
-        self._loaded: Any = _read_json(self.path)
+        self._loaded: Any = read_json(self.path)
         self._decoded: dict[
             str, Incident
         ] = {}  # file digest -> its Incident, for the next run in this process
         self._unsaved = False  # an earlier run in this process changed what is known
 
     def _start(self, config: Config) -> None:
-        self.key = digest(code_fingerprint(), config_key(config))
+        self.key = parse_key(config)
         self.known = frozenset(config.component_ids)
         data = self._loaded
         ours = isinstance(data, dict) and data.get("format") == FORMAT
@@ -357,39 +258,8 @@ class ParseCache:
         return incident
 
     def save(self) -> None:
-        """Keep the entries of this run's files (deleted files drop out); skipped when nothing changed."""
+        """Keep the entries of this run's files (deleted files drop out), if anything changed."""
         if self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
-            _write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})
-
-
-class BuildState:
-    """What the last build into one output folder wrote: page keys and the file manifest."""
-
-    def __init__(self, root: Path, out: Path) -> None:
-        self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
-        data = _read_json(self.path)
-        ok = (
-            isinstance(data, dict)
-            and data.get("format") == FORMAT
-            and data.get("code") == code_fingerprint()
-        )
-        self.site_key: str | None = data.get("site") if ok else None
-        self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
-        self.files: dict[str, list[Any]] = (
-            data.get("files", {}) if ok else {}
-        )  # path -> [digest, size, mtime_ns]
-        self.warnings: list[str] = data.get("warnings", []) if ok else []
-
-    def forget(self) -> None:
-        """Trust nothing recorded (the output was changed behind our back)."""
-        self.site_key, self.pages, self.files = None, {}, {}
-
-    def save(self) -> None:
-        data = {
-            "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
-            "warnings": self.warnings, "pages": self.pages, "files": self.files,
-        }  # fmt: skip
-        with contextlib.suppress(OSError):
-            _write_json(self.path, data)
+            write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})

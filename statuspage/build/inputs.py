@@ -1,0 +1,111 @@
+"""What a build's inputs are, stated once: what every key of the build cache is made of.
+
+- `source_key`: everything a build reads (sources, config, code, theme, `now`),
+  hashed without parsing any of it: the no-op check compares it with the last build's;
+- `parse_key`: what an incident file's parse depends on besides its bytes (the parse cache);
+- `Inputs`: what an output's key names (the code, theme, config and string overrides
+  once, and each incident's file and postmortem), used for page and feed keys.
+
+Kept free of renderers, so that `statuspage build` with nothing to do imports no
+Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+from statuspage.build.fingerprint import (
+    code_fingerprint,
+    config_key,
+    digest,
+    file_contents,
+    overrides_fingerprint,
+    user_templates_fingerprint,
+)
+from statuspage.model import Config, Site
+from statuspage.outputs.output import Output
+from statuspage.source.incident_file import INCIDENTS_DIR
+from statuspage.source.logo import site_logo
+
+
+def source_key(root: Path, config: Config, now: datetime) -> str:
+    """Everything a build reads, hashed: equal keys mean byte-identical output.
+
+    *config* is the effective one (after --base-url). Reads every source file, but parses none."""
+    parts: list[str | bytes] = [
+        code_fingerprint(),
+        user_templates_fingerprint(root),
+        config_key(config),
+        now.isoformat(),
+    ]
+    folder = root / INCIDENTS_DIR
+    if folder.is_dir():
+        with os.scandir(folder) as listing:
+            entries = [e for e in listing if e.name.endswith(".md") and not e.name.startswith(".")]
+        entries.sort(key=lambda e: e.name)
+        for entry in entries:
+            parts += [entry.name, str(entry.is_symlink()), _entry_contents(entry)]
+    # Other files the build reads: string overrides and the logo it copies.
+    parts.append(overrides_fingerprint(root))
+    if config.logo and (logo := site_logo(config.logo, root)):
+        parts += [str(logo[0]), file_contents(logo[1])]
+    return digest(*parts)
+
+
+def _entry_contents(entry: os.DirEntry[str]) -> bytes:
+    """`file_contents` of a listed file, sparing the stat (the listing tells a regular file)."""
+    try:
+        if entry.is_file():
+            with Path(entry.path).open("rb") as f:
+                return f.read()
+    except OSError:
+        pass
+    return file_contents(
+        Path(entry.path)
+    )  # anything unusual: the same answer as for any other file
+
+
+def parse_key(config: Config) -> str:
+    """What every incident file's parse depends on besides its own bytes."""
+    return digest(code_fingerprint(), config_key(config))
+
+
+class Inputs:
+    """What the keys of one build's outputs name."""
+
+    def __init__(self, site: Site, digests: dict[str, str], site_key: str | None) -> None:
+        assert site.root is not None
+        self.base = digest(
+            code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root)
+        )
+        self.digests = digests  # incident id -> digest of its file's name and bytes
+        self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
+        self.user_templates = user_templates_fingerprint(site.root)
+        self.site_key = site_key
+
+    def incident(self, incident_id: str) -> str | None:
+        """What names the incident's file's bytes and its postmortem's (None if unknown)."""
+        known = self.digests.get(incident_id)
+        if known is None:
+            return None
+        return f"{incident_id}:{known}:{self.postmortems.get(incident_id, '')}"
+
+    def key(self, path: str, output: Output, now: datetime) -> str | None:
+        """The key of *output* at *path*, or None when it has none we can name.
+
+        A site with its own templates may show anything on any page, so there a page's
+        key also holds every source file (the site key) and `now`: reuse then happens
+        only when nothing changed."""
+        if output.parts is None:
+            return None
+        named = [self.incident(i) for i in output.incidents]
+        theme: tuple[str, ...] = ()
+        if output.page and self.user_templates:
+            if self.site_key is None:
+                return None
+            theme = (self.user_templates, self.site_key, now.isoformat())
+        if any(n is None for n in named):
+            return None
+        return digest(self.base, path, *theme, *output.parts, *(n for n in named if n is not None))

@@ -1,0 +1,59 @@
+"""The build manifest: `.statuspage-cache/build-<out>.json`, one per output folder.
+
+It holds the key of every output written there (its inputs, `now` included) and the
+digest, size and mtime of every file written, so a rebuild makes and writes only
+what changed, and a build with nothing to do (`up_to_date`) does nothing at all.
+Safe to delete at any time: a stale entry is never used, only missed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from statuspage.build.fingerprint import FORMAT, code_fingerprint, digest
+from statuspage.build.writer import MARKER, existing_files, read_json, recover, write_json
+
+CACHE_DIR = ".statuspage-cache"
+
+
+class BuildState:
+    """What the last build into one output folder wrote: page keys and the file manifest."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
+        data = read_json(self.path)
+        ok = (
+            isinstance(data, dict)
+            and data.get("format") == FORMAT
+            and data.get("code") == code_fingerprint()
+        )
+        self.site_key: str | None = data.get("site") if ok else None
+        self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
+        self.files: dict[str, list[Any]] = (
+            data.get("files", {}) if ok else {}
+        )  # path -> [digest, size, mtime_ns]
+        self.warnings: list[str] = data.get("warnings", []) if ok else []
+
+    def forget(self) -> None:
+        """Trust nothing recorded (the output was changed behind our back)."""
+        self.site_key, self.pages, self.files = None, {}, {}
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
+            "warnings": self.warnings, "pages": self.pages, "files": self.files,
+        }  # fmt: skip
+        with contextlib.suppress(OSError):
+            write_json(self.path, data)
+
+
+def up_to_date(state: BuildState, out: Path, key: str) -> bool:
+    """The last build into *out* had *key*, and every file it wrote is still as it left it."""
+    if state.site_key != key or not (out / MARKER).exists() or recover(out):
+        return False
+    live = existing_files(out)
+    return live.keys() == state.files.keys() and all(
+        live[rel] == (entry[1], entry[2]) for rel, entry in state.files.items()
+    )

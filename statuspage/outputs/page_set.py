@@ -1,0 +1,221 @@
+"""What the HTML pages show, derived from the Snapshot: the incidents as pages see them,
+the component rows, the front page's lists and the history's pages (no rendering).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cached_property
+from itertools import islice
+from typing import Any
+
+from statuspage.model import Component, ComponentStatus, Group, Incident, IncidentStatus, Update
+from statuspage.outputs.i18n import Formatter
+from statuspage.state.reliability import QuarterFigures
+from statuspage.state.snapshot import Snapshot
+from statuspage.state.uptime import Uptime
+
+RECENT_DAYS = 14
+ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
+
+
+@dataclass(frozen=True)
+class ComponentRow:
+    component: Component | Group
+    status: ComponentStatus
+    members: tuple[ComponentRow, ...] = ()
+
+    @property
+    def is_group(self) -> bool:
+        return isinstance(self.component, Group)
+
+
+class IncidentView:
+    """One incident as of `now`, with what pages show of it computed once."""
+
+    def __init__(self, incident: Incident, snapshot: Snapshot) -> None:
+        self.incident = incident
+        self.snapshot = snapshot
+        self.now = snapshot.now
+        self.config = snapshot.config
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.incident, name)
+
+    @cached_property
+    def timeline(self) -> list[Update]:
+        """Newest first, as readers expect."""
+        return list(reversed(self.snapshot.timeline(self.incident)))
+
+    @cached_property
+    def status(self) -> IncidentStatus:
+        return self.snapshot.status(self.incident)
+
+    @cached_property
+    def resolved_at(self) -> datetime | None:
+        return self.snapshot.resolved_at(self.incident)
+
+    @cached_property
+    def duration(self) -> timedelta:
+        return self.snapshot.duration(self.incident)
+
+    @property
+    def latest(self) -> Update:
+        return self.timeline[0]
+
+    @property
+    def path(self) -> str:
+        return f"incidents/{self.incident.id}/"
+
+    @cached_property
+    def affected_components(self) -> list[tuple[Component, ComponentStatus]]:
+        """Each affected component with the worst status the incident gave it."""
+        worst: dict[str, ComponentStatus] = {}
+        for cid, status in self.incident.components:
+            worst[cid] = max(worst.get(cid, status), status)
+        for update in self.incident.updates:
+            if update.at <= self.now:
+                for cid, status in update.components:
+                    worst[cid] = max(worst.get(cid, status), status)
+        return [(c, worst[c.id]) for c in self.config.components if c.id in worst]
+
+    @property
+    def started_day(self) -> date:
+        return self.incident.started_at.astimezone(self.config.timezone).date()
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # output path, e.g. incidents/x/index.html
+    template: str
+    context: dict[str, Any]
+
+    @property
+    def root(self) -> str:
+        """Relative prefix back to the site root, so the site works under any path and from disk."""
+        return "../" * self.path.count("/")
+
+
+class PageSet:
+    """Everything the HTML pages need, derived from the Snapshot (which holds the costly parts)."""
+
+    def __init__(self, snapshot: Snapshot, fmt: Formatter | None = None) -> None:
+        self.snapshot = snapshot
+        self.site = snapshot.site
+        self.config = snapshot.config
+        self.now = snapshot.now
+        self.fmt = fmt or Formatter(self.config.language, self.config.timezone)
+        self.views = [IncidentView(i, snapshot) for i in snapshot.visible]
+        self.statuses = snapshot.component_statuses
+        self.page_status = snapshot.page_status
+
+    @cached_property
+    def components(self) -> list[ComponentRow]:
+        """Top-level rows in config order; a group carries its members."""
+        rows: list[tuple[int, ComponentRow]] = []
+        for group in self.config.groups:
+            members = tuple(
+                ComponentRow(c, self.statuses[c.id])
+                for c in self.config.components
+                if c.group == group.id
+            )
+            rows.append((group.position, ComponentRow(group, self.statuses[group.id], members)))
+        rows += [
+            (c.position, ComponentRow(c, self.statuses[c.id]))
+            for c in self.config.components
+            if c.group is None
+        ]
+        return [row for _, row in sorted(rows, key=lambda r: r[0])]
+
+    @property
+    def uptime(self) -> dict[str, Uptime]:
+        """Day bars and 90-day uptime per component and group id (state/uptime.py)."""
+        return self.snapshot.uptime
+
+    @property
+    def reliability(self) -> list[QuarterFigures]:
+        """Incidents by impact and MTTR per quarter, newest first (state/reliability.py)."""
+        return self.snapshot.quarters
+
+    @property
+    def active_incidents(self) -> list[IncidentView]:
+        """The newest open incidents; capped so the front page never grows with history
+        (older open ones stay on their pages and in the history)."""
+        active = (
+            v for v in self.views if not v.is_maintenance and self.snapshot.is_open(v.incident)
+        )
+        return list(islice(active, ACTIVE_LIMIT))
+
+    @property
+    def active_maintenance(self) -> list[IncidentView]:
+        return [v for v in self.views if v.is_maintenance and self.snapshot.is_open(v.incident)]
+
+    @property
+    def upcoming_maintenance(self) -> list[IncidentView]:
+        upcoming = [
+            v for v in self.views if v.is_maintenance and self.snapshot.is_upcoming(v.incident)
+        ]
+        return sorted(upcoming, key=lambda v: (v.incident.started_at, v.id))
+
+    @cached_property
+    def past(self) -> list[IncidentView]:
+        """Everything that has happened or begun, newest first (upcoming maintenance left out)."""
+        return [
+            v for v in self.views if not (v.is_maintenance and v.status is IncidentStatus.SCHEDULED)
+        ]
+
+    def recent_days(self) -> list[tuple[date, list[IncidentView]]]:
+        today = self.now.astimezone(self.config.timezone).date()
+        days = [today - timedelta(days=n) for n in range(RECENT_DAYS)]
+        by_day: dict[date, list[IncidentView]] = {d: [] for d in days}
+        for view in self.past:
+            if view.started_day in by_day:
+                by_day[view.started_day].append(view)
+        return [(d, by_day[d]) for d in days]
+
+    def history_pages(self) -> Iterator[tuple[int, int, list[tuple[date, list[IncidentView]]]]]:
+        """(page number, page count, [(month, incidents)]), newest first; page 1 always exists.
+
+        Pages are cut from the oldest incident on: every page holds `history_per_page`
+        incidents, and page 1 also the newest ones that do not fill a page yet (so it
+        holds up to twice as many). A new incident then changes page 1 alone; only once
+        every `history_per_page` new incidents does every page move up one number. Cut
+        from the newest, each new incident would shift one incident across every page,
+        and a rebuild would render all of them again."""
+        per, past = self.config.history_per_page, self.past
+        count = max(len(past) // per, 1)
+        first = len(past) - (count - 1) * per
+        chunks = [past[:first]] + [
+            past[first + i * per : first + (i + 1) * per] for i in range(count - 1)
+        ]
+        for number, chunk in enumerate(chunks, start=1):
+            months: dict[date, list[IncidentView]] = {}
+            for view in chunk:
+                months.setdefault(view.started_day.replace(day=1), []).append(view)
+            yield number, len(chunks), list(months.items())
+
+    def pages(self) -> Iterator[Page]:
+        """Every page; `live` is False on those that show nothing that changes with the
+        clock alone (a resolved incident, a history page of resolved ones), so they
+        neither show the build time nor need rendering again when only `now` moves."""
+        yield Page("index.html", "index.html", {"page_name": "index"})
+        for view in self.views:
+            context = {"page_name": "incident", "view": view, "live": not view.status.is_final}
+            yield Page(f"incidents/{view.id}/index.html", "incident.html", context)
+        for number, count, months in self.history_pages():
+            path = "history/index.html" if number == 1 else f"history/{number}/index.html"
+            live = number == 1 or any(
+                not view.status.is_final for _, views in months for view in views
+            )  # page 1: figures as of now
+            context = {
+                "page_name": "history",
+                "number": number,
+                "count": count,
+                "months": months,
+                "live": live,
+            }
+            yield Page(path, "history.html", context)
+        yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
+        yield Page("404.html", "404.html", {"page_name": "404"})

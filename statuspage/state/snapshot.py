@@ -1,0 +1,106 @@
+"""One build's view of the site at its `now`: every answer the outputs share, computed once.
+
+Pages, feeds, the API, badges and metrics ask the same questions of the same
+incidents at the build's `now` (each incident's timeline and status, every
+component's status, the uptime, the quarterly figures); over years of history,
+asking once is what keeps a build fast. Each answer is worked out on first use and
+kept on the Snapshot, which lives as long as the build: no module remembers anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from functools import cached_property
+
+from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site, Update
+from statuspage.state import status as st
+from statuspage.state.reliability import QuarterFigures, quarterly_figures
+from statuspage.state.uptime import Uptime, uptime_report
+
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    """The site as shown at *now*; pure, no I/O."""
+
+    site: Site
+    now: datetime
+    # incident id -> (the incident, its state at `now`): filled on first ask of each.
+    _states: dict[str, tuple[Incident, st.IncidentState]] = field(
+        default_factory=dict, init=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None:
+            raise ValueError("now must be timezone-aware")
+
+    @property
+    def config(self) -> Config:
+        return self.site.config
+
+    def edition(self, config: Config) -> Snapshot:
+        """The same site and instant under another config (a language edition); incidents'
+        states do not depend on the config, so they are shared."""
+        other = Snapshot(replace(self.site, config=config), self.now)
+        object.__setattr__(other, "_states", self._states)  # frozen: set once, here
+        return other
+
+    def state(self, incident: Incident) -> st.IncidentState:
+        """*incident*'s timeline, status and resolution at `now`."""
+        hit = self._states.get(incident.id)
+        if hit is not None and hit[0] is incident:
+            return hit[1]
+        state = st.state_at(incident, self.now)
+        self._states[incident.id] = (incident, state)
+        return state
+
+    def timeline(self, incident: Incident) -> tuple[Update, ...]:
+        """Updates shown at `now`, oldest first (the automatic ones of a window included)."""
+        return self.state(incident).timeline
+
+    def status(self, incident: Incident) -> IncidentStatus:
+        return self.state(incident).status
+
+    def resolved_at(self, incident: Incident) -> datetime | None:
+        return self.state(incident).resolved_at
+
+    def is_open(self, incident: Incident) -> bool:
+        return st.is_visible(incident, self.now) and st.is_open_status(self.status(incident))
+
+    def is_upcoming(self, incident: Incident) -> bool:
+        return (
+            st.is_visible(incident, self.now) and self.status(incident) is IncidentStatus.SCHEDULED
+        )
+
+    def duration(self, incident: Incident) -> timedelta:
+        return st.duration_until(incident, self.resolved_at(incident), self.now)
+
+    @cached_property
+    def visible(self) -> tuple[Incident, ...]:
+        """Incidents published by `now`, in the site's order (newest first)."""
+        return tuple(i for i in self.site.incidents if st.is_visible(i, self.now))
+
+    @cached_property
+    def open_incidents(self) -> tuple[Incident, ...]:
+        """Incidents (and maintenance windows) open at `now`, newest first."""
+        return tuple(i for i in self.visible if st.is_open_status(self.status(i)))
+
+    @cached_property
+    def component_statuses(self) -> dict[str, ComponentStatus]:
+        """Every component's (and group's) status at `now`."""
+        return st.statuses_of(self.config, self.open_incidents, self.now)
+
+    @cached_property
+    def page_status(self) -> st.PageStatus:
+        """The overall indicator at `now`."""
+        return st.page_status_of(self.open_incidents, self.component_statuses)
+
+    @cached_property
+    def uptime(self) -> dict[str, Uptime]:
+        """Day bars and 90-day uptime per component and group id."""
+        return uptime_report(self.config, self.visible, self.now)
+
+    @cached_property
+    def quarters(self) -> list[QuarterFigures]:
+        """Incidents by impact and MTTR per quarter, newest first."""
+        return quarterly_figures(self.config, self.visible, self.now)
