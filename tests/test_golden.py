@@ -24,6 +24,10 @@ from statuspage.build.fingerprint import library_versions as _library_versions
 from .conftest import REPO
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+# The trees are the output of the versions CI last passed with: a new release of Markdown,
+# Babel's CLDR data or icalendar may rightly change bytes, and must not turn a run with
+# the newest releases red by itself. Under the locked versions they are always compared.
+LOCK = REPO / "requirements" / "ci.lock.txt"
 # Each case and the instant it is built at.
 CASES = {
     "example": "2026-11-28 09:30 +01:00",
@@ -38,6 +42,35 @@ def read_tree(folder: Path) -> dict[str, bytes]:
     """Every file under *folder* (hidden ones too), by its POSIX path relative to it."""
     files = sorted(p for p in folder.rglob("*") if p.is_file())
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
+
+
+def locked_versions() -> dict[str, str]:
+    """Each package the lock pins for this interpreter (environment markers evaluated)."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = {}
+    for line in LOCK.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            requirement = Requirement(line.strip())
+            if requirement.marker is None or requirement.marker.evaluate():
+                (pin,) = requirement.specifier
+                pins[canonicalize_name(requirement.name)] = pin.version
+    return pins
+
+
+def unlocked_libraries() -> list[str]:
+    """The libraries that shape output whose installed version is not the locked one."""
+    from packaging.utils import canonicalize_name
+
+    pins = locked_versions()
+    found = []
+    for entry in _library_versions():
+        name, _, installed = entry.partition("=")
+        locked = pins.get(canonicalize_name(name))
+        if installed != locked:
+            found.append(f"{name} {installed} (locked: {locked})")
+    return found
 
 
 def build_case(case: str, tmp_path: Path, *, cache: bool, env: dict[str, str]) -> dict[str, bytes]:
@@ -139,6 +172,13 @@ def test_build_matches_the_golden_tree(case: str, tmp_path: Path, update_golden:
     if differences and update_golden:
         rewrite_tree(expected_dir, plain)
         pytest.skip(f"rewrote tests/golden/{case}/expected; review it with `git diff tests/golden`")
+    unlocked = unlocked_libraries()
+    if differences and unlocked:
+        pytest.skip(
+            f"tests/golden/{case}/expected differs, but it was made with the locked versions and "
+            f"these differ: {', '.join(unlocked)}; compare under `pip install -c "
+            "requirements/ci.lock.txt '.[test]'` (CI's locked run always does)"
+        )
     if differences:
         libraries = ", ".join(_library_versions())
         pytest.fail(
@@ -148,6 +188,15 @@ def test_build_matches_the_golden_tree(case: str, tmp_path: Path, update_golden:
             "`pytest tests/test_golden.py --update-golden` and review `git diff tests/golden`.",
             pytrace=False,
         )
+
+
+def test_the_lock_pins_every_library_that_shapes_output() -> None:
+    """Else the golden trees could be skipped under the locked versions too."""
+    from packaging.utils import canonicalize_name
+
+    pins = locked_versions()
+    for entry in _library_versions():
+        assert canonicalize_name(entry.partition("=")[0]) in pins, entry
 
 
 def test_every_case_folder_is_built() -> None:
