@@ -81,7 +81,8 @@ def test_lock_file_pins_every_requirement_within_its_bounds() -> None:
     lock = (REPO / "requirements" / "ci.lock.txt").read_text(encoding="utf-8")
     pinned = dict(re.findall(r"^([A-Za-z0-9._-]+)==(\S+)", lock, re.MULTILINE))
     pinned = {canonicalize_name(name): version for name, version in pinned.items()}
-    for line in [*project["dependencies"], *project["optional-dependencies"]["test"]]:
+    extras = project["optional-dependencies"]
+    for line in [*project["dependencies"], *extras["test"], *extras["lint"]]:
         wanted = Requirement(line)
         name = canonicalize_name(wanted.name)
         assert name in pinned, f"{wanted.name} is not in requirements/ci.lock.txt"
