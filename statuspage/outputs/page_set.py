@@ -13,6 +13,7 @@ from typing import Any
 
 from statuspage.model import Component, ComponentStatus, Group, Incident, IncidentStatus, Update
 from statuspage.outputs.i18n import Formatter
+from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.reliability import QuarterFigures
 from statuspage.state.snapshot import Snapshot
 from statuspage.state.uptime import Uptime
@@ -219,3 +220,11 @@ class PageSet:
             yield Page(path, "history.html", context)
         yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
+
+
+def page_set(snapshot: Snapshot, cache: RenderCache) -> PageSet:
+    """The Snapshot's PageSet, made once: the pages and the sitemap both walk it."""
+    zone = snapshot.config.timezone
+    return snapshot.derived(
+        "pages", lambda: PageSet(snapshot, cache.formatter(snapshot.config.language, zone))
+    )

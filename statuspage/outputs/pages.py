@@ -19,7 +19,7 @@ from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
 from statuspage.outputs.i18n import alternates, edition_prefix, site_translations
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output
-from statuspage.outputs.page_set import IncidentView, Page, PageSet
+from statuspage.outputs.page_set import IncidentView, Page, page_set
 from statuspage.outputs.postmortems import PublishedPostmortems
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.colours import BrandColours
@@ -119,7 +119,7 @@ class SiteRenderer:
         self.site = site = snapshot.site
         now = snapshot.now
         zone = site.config.timezone
-        self.pages = pages = PageSet(snapshot, cache.formatter(site.config.language, zone))
+        self.pages = pages = page_set(snapshot, cache)
         self.env = env = environment(site.root, site.config.language, cache)
         fmt = pages.fmt
         env.globals.update(

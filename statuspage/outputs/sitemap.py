@@ -10,7 +10,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from statuspage.outputs.output import Output, ready
-from statuspage.outputs.page_set import PageSet
+from statuspage.outputs.page_set import page_set
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
@@ -24,7 +24,7 @@ def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
     # ElementTree's indent() gives, text escaped as it escapes it.
-    for page in PageSet(snapshot).pages():
+    for page in page_set(snapshot, cache).pages():
         if page.path == "404.html":
             continue
         # The page's canonical URL (pages.py): directories end in `/`.

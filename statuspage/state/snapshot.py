@@ -9,14 +9,18 @@ kept on the Snapshot, which lives as long as the build: no module remembers anyt
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
+from typing import TypeVar, cast
 
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site, Update
 from statuspage.state import status as st
 from statuspage.state.reliability import QuarterFigures, quarterly_figures
 from statuspage.state.uptime import Uptime, uptime_report
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -29,6 +33,9 @@ class Snapshot:
     _states: dict[str, tuple[Incident, st.IncidentState]] = field(
         default_factory=dict, init=False, repr=False
     )
+    # name -> what a later stage derived from this Snapshot (the pages' PageSet, shared
+    # by the pages and the sitemap).
+    _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -44,6 +51,12 @@ class Snapshot:
         other = Snapshot(replace(self.site, config=config), self.now)
         object.__setattr__(other, "_states", self._states)  # frozen: set once, here
         return other
+
+    def derived(self, name: str, make: Callable[[], T]) -> T:
+        """*make*(), made once per Snapshot under *name*: what several outputs derive from it."""
+        if name not in self._derived:
+            self._derived[name] = make()
+        return cast(T, self._derived[name])
 
     def state(self, incident: Incident) -> st.IncidentState:
         """*incident*'s timeline, status and resolution at `now`."""
