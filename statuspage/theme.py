@@ -1,6 +1,6 @@
 """Where the default theme lives, and the folders a site overrides its templates and strings in.
 
-Kept apart from render.py so the build cache can fingerprint the theme without
+Kept apart from outputs/pages.py so the build cache can fingerprint the theme without
 importing Jinja (a no-op rebuild must stay cheap)."""
 
 from __future__ import annotations

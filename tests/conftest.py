@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from statuspage.build.pipeline import build
+from statuspage.pipeline.build import build
 from statuspage.commands.main import cli
-from statuspage.build.writer import write_site
+from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.times import parse_timestamp
 

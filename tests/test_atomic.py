@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build import pipeline as build_module
+from statuspage.pipeline import build as build_module
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build.fingerprint import library_versions as _library_versions
+from statuspage.pipeline.fingerprint import library_versions as _library_versions
 
 from .conftest import REPO
 

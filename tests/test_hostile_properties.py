@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from statuspage.build.pipeline import build
+from statuspage.pipeline.build import build
 from statuspage.outputs.markup import render_markdown
-from statuspage.build.writer import write_site
+from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.yamlfile import YamlError, parse_yaml
 

@@ -22,7 +22,7 @@ from icalendar import Calendar
 from lxml import html as lxml_html
 
 from statuspage.authoring.postmortem import draft_text
-from statuspage.build.pipeline import build
+from statuspage.pipeline.build import build
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build import parallel as incremental
-from statuspage.build import writer as output
-from statuspage.build.manifest import CACHE_DIR
+from statuspage.pipeline import parallel as incremental
+from statuspage.pipeline import writer as output
+from statuspage.pipeline.manifest import CACHE_DIR
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
 

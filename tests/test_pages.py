@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build.writer import OutputError
+from statuspage.pipeline.writer import OutputError
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, parse_html, text_of, write
 

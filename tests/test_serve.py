@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from statuspage.build.manifest import CACHE_DIR
+from statuspage.pipeline.manifest import CACHE_DIR
 from statuspage.preview.inject import EVENTS_PATH, served_html, widen_csp
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of

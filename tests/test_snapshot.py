@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build.pipeline import build
+from statuspage.pipeline.build import build
 from statuspage.model import Site
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.site import load_site

@@ -235,7 +235,7 @@ def test_a_kill_mid_commit_is_repaired_by_the_next_build(site: SiteDir) -> None:
     site.incident("2026-11-20-db.md", INCIDENT.replace("API errors", "Database slow"))
     script = textwrap.dedent(f"""
         import os, signal, sys
-        from statuspage.build import writer as output
+        from statuspage.pipeline import writer as output
         real = os.replace
         def killed(src, dst):
             real(src, dst)
@@ -381,7 +381,7 @@ def test_a_cache_of_another_format_is_ignored(site: SiteDir) -> None:
 
 def test_an_untouched_cache_is_still_used(site: SiteDir) -> None:
     """Validation must not turn every entry into a miss: the cache would be dead weight."""
-    from statuspage.build.parse_cache import ParseCache
+    from statuspage.pipeline.parse_cache import ParseCache
     from statuspage.source.site import load_site
 
     assert build_into(site.root, site.root.parent / "first").returncode == 0

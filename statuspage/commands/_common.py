@@ -16,10 +16,10 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
-from statuspage.build.failures import describe
-from statuspage.build.writer import OutputError
 from statuspage.errors import ContentError, Problems, UsageError
 from statuspage.model import Config, IncidentStatus, Site
+from statuspage.pipeline.failures import describe
+from statuspage.pipeline.writer import OutputError
 from statuspage.source.config import find_site
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
 

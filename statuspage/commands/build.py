@@ -8,16 +8,17 @@ from pathlib import Path
 
 import click
 
-# Only what the no-op check needs is imported here: rendering (Jinja, Markdown, lxml,
-# Babel, feeds, ...) is imported inside `_build`, as a `build` with nothing to do
-# must not pay for importing it, which costs more than the check itself.
-from statuspage.build.inputs import source_key
-from statuspage.build.manifest import CACHE_DIR, BuildState, up_to_date
-from statuspage.build.parse_cache import ParseCache
-from statuspage.build.writer import check_output_dir, output_lock, remove_leftovers, write_site
 from statuspage.commands._common import clock, print_warnings, reports_errors, source_option
 from statuspage.errors import ContentError, Problems, UsageError
 from statuspage.model import Config
+
+# Only what the no-op check needs is imported here: rendering (Jinja, Markdown, lxml,
+# Babel, feeds, ...) is imported inside `_build`, as a `build` with nothing to do
+# must not pay for importing it, which costs more than the check itself.
+from statuspage.pipeline.inputs import source_key
+from statuspage.pipeline.manifest import CACHE_DIR, BuildState, up_to_date
+from statuspage.pipeline.parse_cache import ParseCache
+from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers, write_site
 from statuspage.source.config import load_config
 from statuspage.source.times import isoformat
 
@@ -80,7 +81,7 @@ def _build(
                 f"{isoformat(moment, config.timezone)})."
             )
             return
-    from statuspage.build.pipeline import build, build_into
+    from statuspage.pipeline.build import build, build_into
     from statuspage.source.site import load_site
 
     parsed = None if no_cache else ParseCache(source)

@@ -1,7 +1,7 @@
 """One output file: its bytes, made on demand, and what they are made of.
 
 Every output stage is a pure function `Snapshot -> {path: Output}`. The build
-(build/pipeline.py) turns an Output's `parts` and `incidents` into a key and calls
+(pipeline/build.py) turns an Output's `parts` and `incidents` into a key and calls
 `make` only when the key differs from the last build's into the same folder; an
 Output without parts is always made, and written only if its bytes changed.
 """

@@ -17,13 +17,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from statuspage.build.failures import describe
-from statuspage.build.manifest import BuildState
-from statuspage.build.parse_cache import ParseCache
-from statuspage.build.pipeline import build_into
 from statuspage.errors import Problems
 from statuspage.model import Config, Site
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.pipeline.build import build_into
+from statuspage.pipeline.failures import describe
+from statuspage.pipeline.manifest import BuildState
+from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.source.site import load_site
 from statuspage.state.status import next_change
 

@@ -582,7 +582,7 @@ def misnamed_files(root: Path) -> list[tuple[Path, str]]:
 
 
 class IncidentCache(Protocol):
-    """Parsed incidents kept between builds (cache.py), by file name and contents."""
+    """Parsed incidents kept between builds (pipeline/parse_cache.py), by file name and contents."""
 
     def load(self, path: Path, config: Config, problems: Problems) -> Incident | None: ...
 

@@ -18,7 +18,8 @@ from statuspage.theme import TEMPLATES_DIR
 def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
     """The site in *root*, or None; the Problems hold every error and warning found.
 
-    With a *cache* (cache.py), incident files whose bytes are unchanged are not parsed again."""
+    With a *cache* (pipeline/parse_cache.py), incident files whose bytes are unchanged
+    are not parsed again."""
     problems = Problems(root)
     config = load_config(root, problems)
     if config is None:

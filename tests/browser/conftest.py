@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.build.pipeline import build
-from statuspage.build.writer import write_site
+from statuspage.pipeline.build import build
+from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 
 from ..conftest import REPO, at

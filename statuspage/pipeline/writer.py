@@ -40,8 +40,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from statuspage.build.fingerprint import digest
 from statuspage.files import write_atomic
+from statuspage.pipeline.fingerprint import digest
 
 MARKER = ".statuspage-build"
 

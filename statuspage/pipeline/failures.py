@@ -8,8 +8,8 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statuspage.build.writer import OutputError
 from statuspage.errors import UsageError
+from statuspage.pipeline.writer import OutputError
 
 if TYPE_CHECKING:
     import jinja2
@@ -21,7 +21,7 @@ def describe(error: BaseException, root: Path) -> str | None:
         return str(error)
     if isinstance(error, loaded("jinja2", "TemplateError")):
         return f"template error: {template_location(error, root)}{error.message or error}"
-    if isinstance(error, loaded("statuspage.build.pipeline", "OutputClash")):
+    if isinstance(error, loaded("statuspage.pipeline.build", "OutputClash")):
         return str(error)
     if isinstance(error, OSError):
         where = f": {error.filename}" if error.filename else ""

@@ -13,10 +13,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from statuspage.build.fingerprint import FORMAT, digest
-from statuspage.build.inputs import parse_key
-from statuspage.build.manifest import CACHE_DIR
-from statuspage.build.writer import read_json, write_json
 from statuspage.errors import _CONTROL, Problem, Problems
 from statuspage.model import (
     ComponentStatus,
@@ -27,6 +23,10 @@ from statuspage.model import (
     Update,
     Window,
 )
+from statuspage.pipeline.fingerprint import FORMAT, digest
+from statuspage.pipeline.inputs import parse_key
+from statuspage.pipeline.manifest import CACHE_DIR
+from statuspage.pipeline.writer import read_json, write_json
 from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
 from statuspage.source.yamlfile import unusable_character
 

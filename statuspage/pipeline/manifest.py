@@ -12,8 +12,8 @@ import contextlib
 from pathlib import Path
 from typing import Any
 
-from statuspage.build.fingerprint import FORMAT, code_fingerprint, digest
-from statuspage.build.writer import MARKER, existing_files, read_json, recover, write_json
+from statuspage.pipeline.fingerprint import FORMAT, code_fingerprint, digest
+from statuspage.pipeline.writer import MARKER, existing_files, read_json, recover, write_json
 
 CACHE_DIR = ".statuspage-cache"
 

@@ -16,7 +16,9 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from statuspage.build.fingerprint import (
+from statuspage.model import Config, Site
+from statuspage.outputs.output import Output
+from statuspage.pipeline.fingerprint import (
     code_fingerprint,
     config_key,
     digest,
@@ -24,8 +26,6 @@ from statuspage.build.fingerprint import (
     overrides_fingerprint,
     user_templates_fingerprint,
 )
-from statuspage.model import Config, Site
-from statuspage.outputs.output import Output
 from statuspage.source.incident_file import INCIDENTS_DIR
 from statuspage.source.logo import site_logo
 

@@ -11,8 +11,8 @@ import os
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 
-from statuspage.build.writer import FolderWriter
 from statuspage.outputs.output import Output
+from statuspage.pipeline.writer import FolderWriter
 
 # Below this many outputs to make, starting processes costs more than it saves.
 PARALLEL_MIN = 400

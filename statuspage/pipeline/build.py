@@ -23,19 +23,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.build.inputs import Inputs
-from statuspage.build.manifest import BuildState
-from statuspage.build.parallel import default_workers, make_all
-from statuspage.build.writer import (
-    FolderWriter,
-    apply_changes,
-    check_output_dir,
-    discard,
-    existing_files,
-    journal_path,
-    new_staging,
-    recover,
-)
 from statuspage.model import Site
 from statuspage.outputs.api import render_api
 from statuspage.outputs.badges import render_badges
@@ -49,6 +36,19 @@ from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
+from statuspage.pipeline.inputs import Inputs
+from statuspage.pipeline.manifest import BuildState
+from statuspage.pipeline.parallel import default_workers, make_all
+from statuspage.pipeline.writer import (
+    FolderWriter,
+    apply_changes,
+    check_output_dir,
+    discard,
+    existing_files,
+    journal_path,
+    new_staging,
+    recover,
+)
 from statuspage.state.snapshot import Snapshot
 
 # An output stage: what the site shows at the Snapshot's `now` -> {relative path: Output};
