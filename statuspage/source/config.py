@@ -335,6 +335,17 @@ def _cname(
     return cname.lower()
 
 
+def _unknown_keys(
+    entry: YamlMap, known: set[str], kind: str, path: Path, problems: Problems
+) -> None:
+    """Each key of a component or group entry that is not one of *known*, at its line."""
+    for key in entry:
+        if key not in known:
+            problems.error(
+                path, entry.line_of(key), f"unknown {kind} key {key!r}{suggest(key, sorted(known))}"
+            )
+
+
 def _components(
     data: YamlMap, path: Path, problems: Problems
 ) -> tuple[list[Component], list[Group]]:
@@ -350,13 +361,7 @@ def _components(
         if not isinstance(entry, YamlMap):
             problems.error(path, line, "a component must be a mapping with `id:` and `name:`")
             return
-        for key in entry:
-            if key not in COMPONENT_KEYS:
-                problems.error(
-                    path,
-                    entry.line_of(key),
-                    f"unknown component key {key!r}{suggest(key, sorted(COMPONENT_KEYS))}",
-                )
+        _unknown_keys(entry, COMPONENT_KEYS, "component", path, problems)
         cid, name = entry.get("id"), entry.get("name")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
             problems.error(path, entry.line_of("id"), _id_advice(cid, "component"))
@@ -404,13 +409,7 @@ def _components(
     for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
         if isinstance(entry, YamlMap) and "group" in entry:
             gname = entry["group"]
-            for key in entry:
-                if key not in GROUP_KEYS:
-                    problems.error(
-                        path,
-                        entry.line_of(key),
-                        f"unknown group key {key!r}{suggest(key, sorted(GROUP_KEYS))}",
-                    )
+            _unknown_keys(entry, GROUP_KEYS, "group", path, problems)
             if not isinstance(gname, str) or not gname.strip():
                 problems.error(path, entry.line_of("group"), "`group:` must be the group's name")
                 continue
