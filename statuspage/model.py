@@ -208,9 +208,8 @@ class Site:
     incidents: tuple[Incident, ...]  # newest first, then by id
     root: Path | None = None
     warnings: tuple[object, ...] = ()
-    postmortems: dict[str, Postmortem] = field(
-        default_factory=dict
-    )  # by incident id, drafts included
+    # By incident id, drafts included.
+    postmortems: dict[str, Postmortem] = field(default_factory=dict)
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)

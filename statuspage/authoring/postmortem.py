@@ -183,9 +183,8 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
         raise UsageError(f"{target} already exists; edit it instead")
     text = draft_text(incident, site.config, now)
     problems = Problems(root)
-    if (
-        parse_postmortem(target, text, incident, site.config, problems) is None
-    ):  # a bug if it happens
+    # A draft we wrote that does not parse is a bug.
+    if parse_postmortem(target, text, incident, site.config, problems) is None:
         raise UsageError(
             "refusing to write an invalid draft:\n" + "\n".join(str(p) for p in problems.errors)
         )

@@ -303,9 +303,8 @@ def _site_settings(data: dict[str, Any], path: Path, report: Report) -> dict[str
             )
     language = str(data.get("languageCode") or data.get("defaultContentLanguage") or "en").lower()
     primary = re.split(r"[-_]", language)[0]
-    tag = language_tag(language) or language_tag(
-        primary
-    )  # pt-br -> pt-BR, zh-cn -> zh-CN, de-de -> de-DE
+    # pt-br -> pt-BR, zh-cn -> zh-CN, de-de -> de-DE
+    tag = language_tag(language) or language_tag(primary)
     if tag is not None and primary != "en":
         settings["language"] = tag
     elif primary != "en":

@@ -61,9 +61,8 @@ class FeedEvent:
     at: datetime
     key: str  # the permanent identity the entry id is derived from (never a URL)
     title: str  # plain text
-    html: (
-        str | Callable[[], str]
-    )  # sanitized HTML, or what makes it (run only for entries a feed shows)
+    # Sanitized HTML, or what makes it (run only for entries a feed shows).
+    html: str | Callable[[], str]
     anchor: str  # fragment on the incident page
     components: frozenset[str]  # ids of the components it concerns
 

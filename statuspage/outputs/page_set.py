@@ -207,9 +207,10 @@ class PageSet:
             yield Page(f"incidents/{view.id}/index.html", "incident.html", context)
         for number, count, months in self.history_pages():
             path = "history/index.html" if number == 1 else f"history/{number}/index.html"
+            # Page 1 shows figures as of now.
             live = number == 1 or any(
                 not view.status.is_final for _, views in months for view in views
-            )  # page 1: figures as of now
+            )
             context = {
                 "page_name": "history",
                 "number": number,

@@ -148,9 +148,8 @@ def build_into(
         else:
             discard(staging)
     except BaseException:
-        if not journal_path(
-            out
-        ).exists():  # else the change is committed: the next build rolls it forward
+        # With a journal the change is committed: the next build rolls it forward.
+        if not journal_path(out).exists():
             discard(staging)
         raise
     # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they are.

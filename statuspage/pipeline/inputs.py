@@ -62,9 +62,8 @@ def _entry_contents(entry: os.DirEntry[str]) -> bytes:
                 return f.read()
     except OSError:
         pass
-    return file_contents(
-        Path(entry.path)
-    )  # anything unusual: the same answer as for any other file
+    # Anything unusual: the same answer as for any other file.
+    return file_contents(Path(entry.path))
 
 
 def parse_key(config: Config) -> str:

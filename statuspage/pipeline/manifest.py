@@ -31,9 +31,8 @@ class BuildState:
         )
         self.site_key: str | None = data.get("site") if ok else None
         self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
-        self.files: dict[str, list[Any]] = (
-            data.get("files", {}) if ok else {}
-        )  # path -> [digest, size, mtime_ns]
+        # path -> [digest, size, mtime_ns]
+        self.files: dict[str, list[Any]] = data.get("files", {}) if ok else {}
         self.warnings: list[str] = data.get("warnings", []) if ok else []
 
     def forget(self) -> None:

@@ -60,9 +60,8 @@ class Preview:
         self.base_url = "http://127.0.0.1/"
         self.site_dir: Path | None = None  # the last good build
         self.out = workdir / "site"
-        self.state = BuildState(
-            workdir, self.out
-        )  # its manifest lives in the temporary directory too
+        # Its manifest lives in the temporary directory too.
+        self.state = BuildState(workdir, self.out)
         # Parsed incidents, kept in memory from one save to the next; written to the site's
         # own cache when the preview stops (a later `build` gains from it too).
         self.parsed = ParseCache(source)

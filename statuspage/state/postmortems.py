@@ -17,9 +17,8 @@ def published_postmortem(site: Site, incident_id: str, now: datetime) -> Postmor
     incident = site.incident(incident_id)
     if postmortem is None or incident is None or not postmortem.is_published(now):
         return None
-    if (
-        st.resolved_at(incident, now) is None
-    ):  # cannot happen for loaded files; stays safe for hand-built Sites
+    # Cannot happen for loaded files; stays safe for hand-built Sites.
+    if st.resolved_at(incident, now) is None:
         return None
     return postmortem
 
