@@ -283,8 +283,6 @@ def parse_incident(
                 front.line_of("impact"),
                 f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})",
             )
-    if impact is None:
-        impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
     postmortem = front.get("postmortem")
     is_url = isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)
@@ -293,6 +291,11 @@ def parse_incident(
         postmortem = None
 
     updates = _updates(source, path, config, is_maintenance, problems)
+    if impact is None:
+        # The worst status the incident ever gives, its first lines' or a later update's:
+        # an incident that names its components only in `Components:` lines has an impact too.
+        statuses = components + [change for u in updates for change in u.components]
+        impact = Impact.MAINTENANCE if is_maintenance else impact_of(statuses)
     urgency, detected = _triage(front, path, zone, is_maintenance, updates, problems)
     alerts = _alert_keys(front, path, problems)
     if not updates and len(problems.errors) == before:
