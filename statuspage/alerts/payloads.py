@@ -170,7 +170,8 @@ def _instant(value: Any, where: str, *, naive_is_utc: bool = False) -> datetime 
             f"{where} {value[:40]!r} has no offset; write it like 2026-12-01T10:00:00Z"
         )
     try:
-        return parse_timestamp(value, UTC)
+        # Whole seconds, as incident files write them: a repeat then compares equal.
+        return parse_timestamp(value, UTC).replace(microsecond=0)
     except TimeError as e:
         raise PayloadError(f"{where}: {e}") from None
 
