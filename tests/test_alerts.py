@@ -201,6 +201,8 @@ def test_bad_bodies_exit_1_naming_the_problem_and_write_nothing(site: AlertSite)
         ("grafana", fixture("alertmanager-firing.json"), "`orgId` is missing"),
         ("uptime-kuma", "[]", "the body must be an object"),
         ("alertmanager", alertmanager_body({"status": "pending"}), 'alerts[0].status must be "firing" or "resolved"'),
+        ("json", json_body({"id": "x", "status": "pending"}), 'alerts[0].status must be "firing" or "resolved" (or down/up)'),
+        ("json", json_body({"id": "x", "status": "up", "ends_at": 10**20}), "is not a time in seconds since 1970"),
         ("alertmanager", alertmanager_body({"startsAt": "yesterday"}), "alerts[0].startsAt"),
         ("alertmanager", alertmanager_body({"fingerprint": "a b"}), "alerts[0].fingerprint must be an id"),
         ("json", json_body({"id": "x", "status": "firing"}), "alerts[0].starts_at is required"),
@@ -344,6 +346,12 @@ def test_json_format_from_a_file(tmp_path: Path) -> None:
                                   "ends_at": "2026-12-01T10:20:00Z"}))  # fmt: skip
     site.run("alert", "--format", "json", "--now", NOW, str(payload))
     assert [u.status for u in site.load().incidents[0].updates] == [INV, MON]
+    # UptimeRobot's words and times (README: Other monitors): Down/Up, seconds since 1970.
+    payload.write_text(json_body({"id": "uptimerobot-42", "status": "Down", "labels": {"check": "login"},
+                                  "starts_at": "1796122800", "ends_at": "1796122800"}))  # fmt: skip
+    site.run("alert", "--format", "json", "--now", NOW, str(payload))
+    (incident,) = site.load().incidents
+    assert [(u.status, u.at) for u in incident.updates][-1] == (INV, at("2026-12-01 11:00 +00:00"))
     missing = site.run("alert", "--format", "json", str(tmp_path / "nope.json"))
     assert missing.exit_code == 1 and "cannot read the payload" in missing.stderr
 

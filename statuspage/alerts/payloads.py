@@ -28,6 +28,7 @@ _OFFSET = re.compile(r"(Z|z|[+-]\d{2}:?\d{2})\s*$")
 _ZERO_TIME = "0001-01-01"
 # Uptime Kuma's heartbeat.status (server/util-server.js): DOWN 0, UP 1, PENDING 2, MAINTENANCE 3.
 KUMA_DOWN, KUMA_UP = 0, 1
+JSON_STATUSES = {"firing": "firing", "resolved": "resolved", "down": "firing", "up": "resolved"}
 
 
 class PayloadError(ValueError):
@@ -274,6 +275,18 @@ def _uptime_kuma(body: Any) -> Payload:
     )
 
 
+def _json_instant(value: Any, where: str) -> datetime | None:
+    """A timestamp with an offset, or seconds since 1970 (a number or its digits)."""
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            raise PayloadError(f"{where}: {value} is not a time in seconds since 1970") from None
+    return _instant(value, where)
+
+
 def _json(body: Any) -> Payload:
     """Our own small schema, for every other tool (README: "Other monitors")."""
     body = _mapping(body, "the body")
@@ -287,11 +300,15 @@ def _json(body: Any) -> Payload:
         if unknown:
             raise PayloadError(f"{where} has unknown field {unknown[0]!r}")
         status = item.get("status")
-        if status not in ("firing", "resolved"):
-            raise PayloadError(f'{where}.status must be "firing" or "resolved", not {status!r}')
-        firing = status == "firing"
-        starts = _instant(item.get("starts_at"), f"{where}.starts_at")
-        ends = _instant(item.get("ends_at"), f"{where}.ends_at")
+        # "down" and "up" too: what UptimeRobot's *alertTypeFriendlyName* and others send.
+        word = JSON_STATUSES.get(status.lower()) if isinstance(status, str) else None
+        if word is None:
+            raise PayloadError(
+                f'{where}.status must be "firing" or "resolved" (or down/up), not {status!r}'
+            )
+        firing = word == "firing"
+        starts = _json_instant(item.get("starts_at"), f"{where}.starts_at")
+        ends = _json_instant(item.get("ends_at"), f"{where}.ends_at")
         if firing and starts is None:
             raise PayloadError(f"{where}.starts_at is required for a firing alert")
         if not firing and ends is None:
