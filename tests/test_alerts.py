@@ -5,7 +5,6 @@ built page, feeds and v2 API show each step; bad bodies change nothing."""
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import feedparser
@@ -416,3 +415,50 @@ alerts:
 def test_alert_needs_an_alerts_section(site_dir: SiteDir) -> None:
     result = site_dir.run("alert", "--format", "json", "-", input='{"alerts": []}')
     assert result.exit_code == 1 and "no `alerts:` section" in result.stderr
+
+
+def readme_blocks(kind: str) -> list[str]:
+    """The ```KIND blocks of README.md's Alerts section."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Alerts\n", 1)[1].split("\n## ", 1)[0]
+    blocks: list[str] = []
+    fence, lines = None, []  # the open block's info string, and its lines
+    for line in section.split("\n"):
+        if fence is None and line.startswith("```"):
+            fence, lines = line[3:], []
+        elif fence is not None and line == "```":
+            if fence == kind:
+                blocks.append("\n".join(lines) + "\n")
+            fence = None
+        elif fence is not None:
+            lines.append(line)
+    return blocks
+
+
+def test_the_readme_examples_work(tmp_path: Path) -> None:
+    (config,) = readme_blocks("yaml")
+    site = AlertSite(tmp_path / "s", CONFIG + config.split("\n", 1)[1])  # without its `# statuspage.yaml`
+    assert site.problems() == []
+    (body,) = readme_blocks("json")
+    result = site.alert("json", body.replace("CheckoutErrorRate", "x"))
+    assert result.exit_code == 0 and "ignored json:login-check" in result.stderr
+    kuma, uptimerobot = (b for b in readme_blocks("") if b.startswith('{"event_type"'))
+    # Kuma's Custom Body, rendered as its Liquid `json` filter renders the fixture's values.
+    sent = json.loads(fixture("uptime-kuma-down.json"))
+    for name, value in {"heartbeatJSON": sent["heartbeat"], "monitorJSON": sent["monitor"], "msg": sent["msg"]}.items():
+        kuma = kuma.replace(f"{{{{ {name} | json }}}}", json.dumps(value))
+    dispatch = json.loads(kuma)
+    assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "uptime-kuma"
+    kuma_site = AlertSite(tmp_path / "k", KUMA_CONFIG)
+    assert kuma_site.alert("uptime-kuma", json.dumps(dispatch["client_payload"]["payload"])).exit_code == 0
+    assert kuma_site.load().incidents[0].alerts == ("rule:checkout", "uptime-kuma:7")
+    uptimerobot = json.loads(uptimerobot)
+    # UptimeRobot's template, with its variables filled in as it fills them.
+    filled = json.dumps(uptimerobot["client_payload"]["payload"])
+    for name, value in {"monitorID": "42", "alertTypeFriendlyName": "Down", "monitorFriendlyName": "Checkout",
+                        "alertDateTime": "1796122800"}.items():  # fmt: skip
+        filled = filled.replace(f"*{name}*", value)
+    site = AlertSite(tmp_path / "r", CONFIG + "alerts:\n  rules:\n    - match: {monitor: Checkout}\n      components: {api: major_outage}\n")
+    assert site.alert("json", filled).exit_code == 0
+    (incident,) = site.load().incidents
+    assert (incident.title, incident.alerts) == ("Checkout is Down", ("rule:checkout", "json:uptimerobot-42"))
