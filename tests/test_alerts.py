@@ -176,6 +176,10 @@ def test_a_person_resolved_incident_is_not_reopened_a_new_one_opens(site: AlertS
     first, second = sorted(site.load().incidents, key=lambda i: i.id)
     assert [u.status for u in first.updates] == [INV, RES]
     assert [u.status for u in second.updates] == [INV] and second.alerts == ("rule:checkout", KEY)
+    # The first firing's resolution, delivered late, is not news for the second incident.
+    tree = site.tree()
+    assert site.alert("alertmanager", fixture("alertmanager-resolved.json")).stdout == ""
+    assert site.tree() == tree
 
 
 def test_on_resolved_resolved_closes_the_incident(tmp_path: Path) -> None:

@@ -93,8 +93,8 @@ def plan_alerts(
     if len(created) > rules.max_new:
         raise PlanError(
             f"this payload would open {len(created)} incidents, more than `max_new: "
-            f"{rules.max_new}` in statuspage.yaml allows; nothing was written (a flood of "
-            "alerts is better told as one incident by hand)"
+            f"{rules.max_new}` in statuspage.yaml allows (a flood of alerts is better told as "
+            "one incident by hand)"
         )
     changes = tuple(
         Change(f.path, f.data, f.created, tuple(f.said)) for f in planner.files.values()
@@ -181,7 +181,10 @@ class _Planner:
                     f"{alert.key} fired again: investigating",
                 )
             return
-        ended = [a for a in alerts if a.key in known and a.ends_at is not None]
+        # A resolution from before the incident's latest firing belongs to an earlier one.
+        fired = max((u.at for u in incident.updates if u.status is IncidentStatus.INVESTIGATING),
+                    default=incident.updates[0].at)  # fmt: skip
+        ended = [a for a in alerts if a.key in known and a.ends_at and a.ends_at >= fired]
         if not ended:
             return
         end = max(a.ends_at for a in ended if a.ends_at is not None)

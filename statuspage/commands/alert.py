@@ -9,6 +9,7 @@ import click
 
 from statuspage.alerts.payloads import FORMATS, MAX_PAYLOAD_BYTES
 from statuspage.commands._common import clock, fail, reports_errors, require_site, source_option
+from statuspage.errors import UsageError
 
 
 @click.command("alert")
@@ -50,7 +51,8 @@ def alert_cmd(payload: str, fmt: str, now: str | None, source: Path) -> None:
     try:
         body = read_payload(data, fmt, name)
         plan = plan_alerts(source, site, rules, body.alerts, clock(now, site.config))
-    except (PayloadError, PlanError) as e:
+    except (PayloadError, PlanError, UsageError) as e:
+        # UsageError: a change the incident file cannot take (past its limits, ...).
         fail(f"{e}; nothing was written", 1)
     write_plan(plan)
     for change in plan.changes:
