@@ -19,6 +19,7 @@ COMMANDS = {
     "next-change": ".next_change:next_change_cmd",
     "notify": ".notify:notify_command",
     "postmortem": ".postmortem:postmortem_command",
+    "relay": ".relay:relay_cmd",
     "resolve": ".resolve:resolve",
     "serve": ".serve:serve_cmd",
     "setting": ".setting:setting_cmd",
