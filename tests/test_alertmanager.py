@@ -13,6 +13,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
@@ -39,16 +41,17 @@ def free_port() -> int:
 
 
 class Receiver:
-    """An HTTP server that keeps every body POSTed to it."""
+    """An HTTP server on 127.0.0.1 that keeps every POST (path, headers, body) and answers *code*."""
 
-    def __init__(self) -> None:
-        bodies: list[bytes] = []
-        self.bodies = bodies
+    def __init__(self, code: int = 200) -> None:
+        requests: list[tuple[str, dict[str, str], bytes]] = []
+        self.requests = requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
-                bodies.append(self.rfile.read(int(self.headers["Content-Length"])))
-                self.send_response(200)
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                requests.append((self.path, dict(self.headers), body))
+                self.send_response(code)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:
@@ -57,6 +60,10 @@ class Receiver:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def bodies(self) -> list[bytes]:
+        return [body for _, _, body in self.requests]
 
     def wait_for(self, status: str, timeout: float = 60) -> bytes:
         """The first body kept whose group status is *status*."""
@@ -69,44 +76,56 @@ class Receiver:
         raise AssertionError(f"Alertmanager sent no {status} body in {timeout}s: {self.bodies!r}")
 
 
-@pytest.fixture
-def alertmanager(tmp_path: Path):
-    receiver = Receiver()
+def wait_until_up(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
+    """Return once *url* answers (a GET, or a TCP connect for a bare host:port)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if url.startswith("http"):
+                urllib.request.urlopen(url, timeout=2).close()
+            else:
+                host, port = url.rsplit(":", 1)
+                socket.create_connection((host, int(port)), timeout=2).close()
+            return
+        except OSError:
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            assert time.monotonic() < deadline, f"{process.args[0]} did not start in {timeout}s"
+            time.sleep(0.2)
+
+
+@contextmanager
+def running_alertmanager(folder: Path, webhook: str, http_config: str = "") -> Iterator[str]:
+    """A real Alertmanager sending each group to *webhook* within a second; yields its API."""
     port = free_port()
-    config = tmp_path / "alertmanager.yml"
+    config = folder / "alertmanager.yml"
     config.write_text(
         "global:\n  resolve_timeout: 5m\n"
         "route:\n  receiver: statuspage\n  group_by: [alertname]\n"
         "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n"
         "receivers:\n  - name: statuspage\n    webhook_configs:\n"
-        f"      - url: {receiver.url}\n        send_resolved: true\n"
+        f"      - url: {webhook}\n        send_resolved: true\n{http_config}"
     )
     process = subprocess.Popen(
-        [
-            str(BINARY),
-            f"--config.file={config}",
-            f"--storage.path={tmp_path / 'data'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-            "--cluster.listen-address=",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+        [str(BINARY), f"--config.file={config}", f"--storage.path={folder / 'data'}",
+         f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )  # fmt: skip
     api = f"http://127.0.0.1:{port}/api/v2"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{api}/status", timeout=2).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.stderr.read() if process.stderr else ""
-                assert time.monotonic() < deadline, "Alertmanager did not start in 30s"
-                time.sleep(0.2)
-        yield api, receiver
+        wait_until_up(process, f"{api}/status")
+        yield api
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def alertmanager(tmp_path: Path):
+    receiver = Receiver()
+    try:
+        with running_alertmanager(tmp_path, receiver.url) as api:
+            yield api, receiver
+    finally:
         receiver.server.shutdown()
 
 
@@ -186,28 +205,6 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
                           capture_output=True, timeout=120).returncode == 0  # fmt: skip
 
 
-class GitHub(Receiver):
-    """Stands in for api.github.com's dispatch endpoint: keeps each request, answers 204."""
-
-    def __init__(self) -> None:
-        requests: list[tuple[str, dict[str, str], bytes]] = []
-        self.requests = requests
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                requests.append((self.path, dict(self.headers), body))
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-
 def post(url: str, body: bytes, token: str | None) -> tuple[int, str]:
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
@@ -219,64 +216,21 @@ def post(url: str, body: bytes, token: str | None) -> tuple[int, str]:
 
 
 def test_relay_wraps_alertmanager_bodies_in_githubs_dispatch(tmp_path: Path) -> None:
-    github = GitHub()
-    relay_port, am_port = free_port(), free_port()
+    github = Receiver(204)  # GitHub's dispatch endpoint answers 204
+    relay_port = free_port()
     env = {**os.environ, "GITHUB_TOKEN": "ghp-test", "STATUSPAGE_RELAY_TOKEN": "inbound-secret"}
     relay = subprocess.Popen(
         [sys.executable, "-m", "statuspage", "relay", "--repo", "octo/status", "--listen",
-         f"127.0.0.1:{relay_port}", "--api-url", github.url],
+         f"127.0.0.1:{relay_port}", "--api-url", github.url.removesuffix("/hook")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    config = tmp_path / "alertmanager.yml"
-    config.write_text(
-        "route:\n  receiver: relay\n  group_by: [alertname]\n"
-        "  group_wait: 1s\n  group_interval: 1s\n  repeat_interval: 1h\n"
-        "receivers:\n  - name: relay\n    webhook_configs:\n"
-        f"      - url: http://127.0.0.1:{relay_port}/\n        send_resolved: true\n"
-        "        http_config:\n          authorization: {type: Bearer, credentials: inbound-secret}\n"
-    )
-    manager = subprocess.Popen(
-        [str(BINARY), f"--config.file={config}", f"--storage.path={tmp_path / 'data'}",
-         f"--web.listen-address=127.0.0.1:{am_port}", "--cluster.listen-address="],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    api = f"http://127.0.0.1:{am_port}/api/v2"
+    auth = "        http_config:\n          authorization: {type: Bearer, credentials: inbound-secret}\n"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"{api}/status", timeout=2).close()
-                socket.create_connection(("127.0.0.1", relay_port), timeout=2).close()
-                break
-            except OSError:
-                assert relay.poll() is None, relay.stderr.read() if relay.stderr else ""
-                assert time.monotonic() < deadline, "Alertmanager or the relay did not start in 30s"
-                time.sleep(0.2)
-        relay_url = f"http://127.0.0.1:{relay_port}/"
-        # Refused before GitHub sees them: no token, not a body of the format.
-        assert post(relay_url, b"{}", None)[0] == 401
-        code, said = post(relay_url, b"not json", "inbound-secret")
-        assert code == 400 and "the payload is not JSON" in said
-        assert github.requests == []
-
-        started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
-        post_alerts(api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}])
-        deadline = time.monotonic() + 60
-        while not github.requests:
-            assert time.monotonic() < deadline, "the relay forwarded nothing in 60s"
-            time.sleep(0.2)
-        path, headers, body = github.requests[0]
-        assert path == "/repos/octo/status/dispatches"
-        assert headers["Authorization"] == "Bearer ghp-test"
-        assert headers["Accept"] == "application/vnd.github+json"
-        dispatch = json.loads(body)
-        assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
-        payload = dispatch["client_payload"]["payload"]
-        assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {"alertname": "CheckoutErrorRate"}
+        wait_until_up(relay, f"127.0.0.1:{relay_port}")
+        with running_alertmanager(tmp_path, f"http://127.0.0.1:{relay_port}/", auth) as api:
+            payload = relayed(api, github, f"http://127.0.0.1:{relay_port}/")
     finally:
-        manager.terminate()
         relay.terminate()
-        manager.wait(timeout=30)
         relay.wait(timeout=30)
         github.server.shutdown()
     # What alert.yml then does with it.
@@ -284,4 +238,29 @@ def test_relay_wraps_alertmanager_bodies_in_githubs_dispatch(tmp_path: Path) -> 
     done = run_alert(site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0))
     assert done.returncode == 0, done.stderr
     (incident,) = site.load().incidents
-    assert incident.updates[0].at == started
+    assert incident.alerts[1] == "alertmanager:" + payload["alerts"][0]["fingerprint"]
+
+
+def relayed(api: str, github: Receiver, relay_url: str) -> dict:
+    """Refusals first, then one alert through Alertmanager and the relay: the payload GitHub got."""
+    # Refused before GitHub sees them: no token, not a body of the format.
+    assert post(relay_url, b"{}", None)[0] == 401
+    code, said = post(relay_url, b"not json", "inbound-secret")
+    assert code == 400 and "the payload is not JSON" in said
+    assert github.requests == []
+
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
+    post_alerts(api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}])
+    deadline = time.monotonic() + 60
+    while not github.requests:
+        assert time.monotonic() < deadline, "the relay forwarded nothing in 60s"
+        time.sleep(0.2)
+    path, headers, body = github.requests[0]
+    assert path == "/repos/octo/status/dispatches"
+    assert headers["Authorization"] == "Bearer ghp-test"
+    assert headers["Accept"] == "application/vnd.github+json"
+    dispatch = json.loads(body)
+    assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
+    payload = dispatch["client_payload"]["payload"]
+    assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {"alertname": "CheckoutErrorRate"}
+    return payload

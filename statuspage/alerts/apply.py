@@ -10,7 +10,7 @@ after every new text has been parsed back as valid.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -118,16 +118,9 @@ def _clamped(alerts: list[Alert], now: datetime) -> list[Alert]:
         return now if moment is None or moment > now else moment
 
     fixed = [
-        Alert(
-            a.key,
-            a.firing,
-            a.labels,
-            a.name,
-            a.summary,
-            a.description,
-            clamp(a.starts_at) if a.firing else a.starts_at,
-            None if a.firing else clamp(a.ends_at),
-        )
+        replace(a, starts_at=clamp(a.starts_at))
+        if a.firing
+        else replace(a, ends_at=clamp(a.ends_at))
         for a in alerts
     ]
     return sorted(fixed, key=lambda a: (a.time or now, a.key))
