@@ -88,7 +88,7 @@ def plan_alerts(
             by_rule.setdefault(rule.id, []).append(alert)
     for rule in rules.rules:
         if rule.id in by_rule:
-            planner.apply(rule, _clamped(by_rule[rule.id], now), now)
+            planner.apply(rule, _clamped(by_rule[rule.id], now))
     created = [f for f in planner.files.values() if f.created]
     if len(created) > rules.max_new:
         raise PlanError(
@@ -148,7 +148,8 @@ class _Planner:
         ]
         return max(mine, key=lambda i: (i.created_at, i.id), default=None)
 
-    def apply(self, rule: Rule, alerts: list[Alert], now: datetime) -> None:
+    def apply(self, rule: Rule, alerts: list[Alert]) -> None:
+        """Record *alerts* (all of *rule*, in time order) in the rule's incident."""
         firing = [a for a in alerts if a.firing]
         incident = self.open_incident(rule)
         if firing and incident is None:
