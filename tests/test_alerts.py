@@ -466,3 +466,9 @@ def test_the_readme_examples_work(tmp_path: Path) -> None:
     assert site.alert("json", filled).exit_code == 0
     (incident,) = site.load().incidents
     assert (incident.title, incident.alerts) == ("Checkout is Down", ("rule:checkout", "json:uptimerobot-42"))
+
+
+def test_publish_defaults_to_pull_request(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", KUMA_CONFIG)
+    result = site.run("setting", "alerts.publish")
+    assert (result.exit_code, result.stdout) == (0, "pull_request\n")
