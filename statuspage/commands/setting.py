@@ -22,7 +22,14 @@ SETTINGS: dict[str, Callable[[Config], str]] = {
     "timezone": lambda c: c.timezone.key,
     "language": lambda c: c.language,
     "notify": lambda c: "true" if c.extra.get("notify") else "false",
+    "alerts.publish": lambda c: _alerts_publish(c),
 }
+
+
+def _alerts_publish(config: Config) -> str:
+    """`alerts: publish:` (pull_request by default); '' without an `alerts:` section."""
+    section = config.extra.get("alerts")
+    return str(section.get("publish", "pull_request")) if isinstance(section, dict) else ""
 
 
 @click.command("setting")
@@ -31,6 +38,7 @@ SETTINGS: dict[str, Callable[[Config], str]] = {
 @reports_errors
 def setting_cmd(name: str, source: Path) -> None:
     """Print the setting NAME of a valid site ('' when unset; for notify: whether any
-    endpoint is set, true or false); a site with errors prints them and exits 1."""
+    endpoint is set, true or false; for alerts.publish: direct or pull_request, '' without
+    an `alerts:` section); a site with errors prints them and exits 1."""
     site, _ = require_site(source)
     click.echo(SETTINGS[name](site.config))

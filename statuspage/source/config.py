@@ -40,6 +40,7 @@ TOP_LEVEL_KEYS = {
     "feed_limit": "entries in each feed",
     "history_per_page": "incidents on each history page",
     "notify": "notification endpoints",
+    "alerts": "rules that turn monitors' alerts into incidents",
 }
 COMPONENT_KEYS = {"id", "name", "description", "start_date"}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
@@ -211,7 +212,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if len(components) > MAX_COMPONENTS:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
         problems.error(path, components[MAX_COMPONENTS].line, message)
-    extra = {k: data[k] for k in ("notify",) if k in data}
+    extra = {k: data[k] for k in ("notify", "alerts") if k in data}
     if len(problems.errors) > before:
         return None
     return Config(

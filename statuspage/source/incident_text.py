@@ -19,6 +19,7 @@ from statuspage.files import write_atomic
 from statuspage.model import ComponentStatus, Config, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
 from statuspage.source.times import format_timestamp
+from statuspage.source.yamlfile import YamlMap
 
 
 def update_block(
@@ -69,6 +70,32 @@ def with_update(data: bytes, block: str, path: Path, problems: Problems) -> byte
     return bom + _insert_before_line(raw, line, block).encode()
 
 
+def with_alert_keys(
+    data: bytes, keys: Sequence[str], path: Path, problems: Problems
+) -> bytes | None:
+    """*data* (an incident file) with its front matter's `alerts:` list set to *keys*; None if
+    its front matter cannot be read.
+
+    Only the lines of `alerts:` are rewritten (or added, before the closing `---`); every
+    other byte is kept, the BOM and line endings too."""
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    raw = data.decode("utf-8-sig")
+    source = split_front_matter(normalised(raw), path, problems)
+    if source is None or not isinstance(source.front, YamlMap):
+        return None
+    closing = source.body_line - 1  # the line of the closing `---`
+    block = yaml.safe_dump({"alerts": list(keys)}, sort_keys=False, width=1000)
+    front = source.front
+    if "alerts" not in front:
+        return bom + _replace_lines(raw, closing, closing, block).encode()
+    start = front.line_of("alerts")
+    end = min([line for line in front.key_lines.values() if line > start] + [closing])
+    lines = normalised(raw).split("\n")
+    while end - 1 > start and (not lines[end - 2].strip() or lines[end - 2].startswith("#")):
+        end -= 1  # blank lines and comments above the next key stay with it
+    return bom + _replace_lines(raw, start, end, block).encode()
+
+
 def normalised(raw: str) -> str:
     """*raw* with newlines as the parser reads them (decode_text does the same)."""
     return raw.replace("\r\n", "\n").replace("\r", "\n")
@@ -77,6 +104,17 @@ def normalised(raw: str) -> str:
 def _leading_blank_lines(body: str) -> int:
     lines = body.split("\n")
     return next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+
+
+def _replace_lines(raw: str, first: int, end: int, block: str) -> str:
+    """*raw* with its lines *first* to *end* - 1 (1-based) replaced by *block*, in the file's
+    line endings."""
+    pieces = re.split(r"(\r\n|\r|\n)", raw)
+    endings = pieces[1::2]
+    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+    start = sum(len(p) for p in pieces[: 2 * (first - 1)])
+    stop = sum(len(p) for p in pieces[: 2 * (end - 1)])
+    return raw[:start] + normalised(block).replace("\n", newline) + raw[stop:]
 
 
 def _insert_before_line(raw: str, line: int, block: str) -> str:

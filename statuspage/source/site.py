@@ -6,6 +6,7 @@ from pathlib import Path
 
 from statuspage.errors import Problems
 from statuspage.model import Site
+from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import IncidentCache, load_incidents
 from statuspage.source.notify_config import check_notify
@@ -25,6 +26,7 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
     if config is None:
         return None, problems
     check_notify(config, problems)
+    check_alerts(config, problems)
     for link in SiteFolder(root).links_out(TEMPLATES_DIR):
         problems.error(root / link, 0, OUTSIDE)
     for language in config.languages or (config.language,):

@@ -1,0 +1,1 @@
+"""`statuspage alert`: monitors' webhook bodies -> incident files, exactly once."""
