@@ -201,6 +201,27 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
         assert not english, f"{lang} {path}: untranslated {sorted(english)} in {text!r}"
 
 
+# Names of products and formats the subscribe page's how-tos name (its snippets and URLs are code).
+PRODUCT_NAMES = {"Google", "Apple", "Outlook", "Slack", "Microsoft", "Teams", "JSON", "API", "Statuspage", "README", "iframe", "Markdown", "HTML", "URL", "Web"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh-Hans", "ar"])
+def test_subscribe_page_and_widget_leave_no_english(lang: str, editions: dict[str, dict[str, bytes]]) -> None:
+    site, _ = load_site(REPO)
+    assert site is not None
+    config = site.config
+    own = sorted([config.title, *(c.name for c in config.components), *(g.name for g in config.groups)], key=len, reverse=True)
+    for path in ("subscribe/index.html", "embed/index.html", "embed/api/index.html"):
+        doc = page(editions[lang], path)
+        for code in doc.cssselect("code, pre"):
+            code.drop_tree()
+        text = text_of(doc.cssselect("body")[0])
+        for words in own:
+            text = text.replace(words, " ")
+        english = set(LATIN_WORD.findall(text)) - ALLOWED_LATIN - PRODUCT_NAMES
+        assert not english, f"{lang} {path}: untranslated {sorted(english)} in {text!r}"
+
+
 def test_machine_facing_output_is_never_translated(editions: dict[str, dict[str, bytes]]) -> None:
     """API JSON, status.json and badges are the same bytes whatever the page's language."""
     machine = [p for p in editions["en"] if p.startswith("api/") or "badge" in p or p == "status.json"]
