@@ -48,8 +48,8 @@ ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "b
 # Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
 MAX_COMPONENTS = 1_000
 SUBSCRIBE_KEYS = {"email_url"}
-# A sign-up page run elsewhere (we never collect addresses): https only, one line, no quotes
-# or angle brackets, so it can stand in an attribute and a Markdown snippet as it is.
+# A sign-up page run elsewhere (we never collect addresses): https only, one line, and no
+# quotes or angle brackets, so it stands in a link's href as it is.
 EMAIL_URL = re.compile(r"^https://[^/\s\"'<>]+[^\s\"'<>]*$")
 
 
