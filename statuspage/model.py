@@ -52,6 +52,24 @@ class Impact(_Words):
     CRITICAL = 4
 
 
+class Urgency(_Words):
+    """How soon the affected users need it fixed (ITIL); with impact it gives priority."""
+
+    HIGH = 1
+    MEDIUM = 2
+    LOW = 3
+
+
+# ITIL's priority matrix: priority = impact rank + urgency rank - 1, capped at P5.
+_IMPACT_RANK = {Impact.CRITICAL: 1, Impact.MAJOR: 2, Impact.MINOR: 3, Impact.NONE: 4}
+
+
+def priority(impact: Impact, urgency: Urgency) -> int | None:
+    """The ITIL priority 1 (P1, most urgent) to 5 of an incident; None for maintenance."""
+    rank = _IMPACT_RANK.get(impact)
+    return None if rank is None else min(5, rank + int(urgency) - 1)
+
+
 class IncidentStatus(_Words):
     """Statuses of incidents and of maintenances (the latter from SCHEDULED on)."""
 
@@ -160,6 +178,14 @@ class Incident:
     path: str = ""
     postmortem_url: str | None = None
     maintenance: Window | None = None
+    urgency: Urgency = Urgency.MEDIUM
+    detected: datetime | None = None  # when a monitor or person first saw it (before any update)
+    alerts: tuple[str, ...] = ()  # monitors' alert keys, e.g. "alertmanager:31b4434c8e449f08"
+
+    @property
+    def priority(self) -> int | None:
+        """ITIL priority, 1 (P1) to 5; None for maintenance."""
+        return None if self.is_maintenance else priority(self.impact, self.urgency)
 
     @property
     def is_maintenance(self) -> bool:

@@ -48,6 +48,19 @@ def test_impact_defaults_from_components(site_dir: SiteDir) -> None:
     assert site_dir.load().incidents[0].impact is Impact.MAJOR
 
 
+def test_impact_defaults_from_the_worst_status_of_any_update(site_dir: SiteDir) -> None:
+    # Components named only in updates' `Components:` lines count too (once "No impact").
+    site_dir.incident(
+        "2026-11-20-x.md",
+        "---\ntitle: X\n---\n\n## Identified · 2026-11-20 11:00\nComponents: db=major_outage\n\nworse\n\n"
+        "## Investigating · 2026-11-20 10:00\nComponents: db=degraded_performance\n\nx\n",
+    )
+    assert site_dir.load().incidents[0].impact is Impact.CRITICAL
+    out = site_dir.build("2026-11-20 12:00")
+    page = (out / "incidents" / "2026-11-20-x" / "index.html").read_text(encoding="utf-8")
+    assert "No impact" not in page and "Critical" in page
+
+
 def test_future_updates_are_not_shown_yet(site_dir: SiteDir) -> None:
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     incident = site_dir.load().incidents[0]

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from statuspage.errors import Problems, UsageError
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Window
+from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Urgency, Window
 from statuspage.source.incident_file import (
     FILE_NAME,
     INCIDENTS_DIR,
@@ -99,6 +99,15 @@ def find_incident(root: Path, ref: str) -> Path:
     raise UsageError(f"{ref!r} matches several incidents ({listed}); give the full id")
 
 
+@dataclass(frozen=True)
+class Triage:
+    """What a new incident's front matter may say beyond its title and impact."""
+
+    urgency: Urgency | None = None  # None: not written (the format's default, medium)
+    detected: datetime | None = None
+    alerts: tuple[str, ...] = ()
+
+
 def new_incident_text(
     config: Config,
     title: str,
@@ -108,11 +117,17 @@ def new_incident_text(
     changes: list[Change],
     impact: Impact | None,
     window: Window | None,
+    *,
+    triage: Triage | None = None,
 ) -> str:
     """The text of a new incident (or, with *window*, maintenance) file."""
     front: dict[str, object] = {"title": title}
     if impact is not None:
         front["impact"] = impact.word
+    if triage is not None and triage.urgency is not None:
+        front["urgency"] = triage.urgency.word
+    if triage is not None and triage.detected is not None:
+        front["detected"] = format_timestamp(triage.detected, config.timezone)
     if window is not None:
         zone = config.timezone
         front["maintenance"] = {
@@ -121,6 +136,8 @@ def new_incident_text(
         }
     if changes:
         front["components"] = {c.component: c.status.word for c in changes}
+    if triage is not None and triage.alerts:
+        front["alerts"] = list(triage.alerts)
     return incident_text(front, [update_block(status, at, message, config.timezone)])
 
 
@@ -135,6 +152,7 @@ def create_incident(
     changes: list[Change],
     impact: Impact | None,
     window: Window | None = None,
+    triage: Triage | None = None,
 ) -> Path:
     """Write a new incident (or maintenance, with *window*) file and return its path."""
     if not title.strip():
@@ -156,7 +174,9 @@ def create_incident(
     day = (window.start if window else at).astimezone(config.timezone).date()
     folder = root / INCIDENTS_DIR
     path = free_name(folder, day, slugify(title, limit=60) or "incident")
-    text = new_incident_text(config, title.strip(), at, status, message, changes, impact, window)
+    text = new_incident_text(
+        config, title.strip(), at, status, message, changes, impact, window, triage=triage
+    )
     refuse_invalid(path, text, day, config)
     folder.mkdir(parents=True, exist_ok=True)
     write_file(path, text.encode(), exclusive=True)

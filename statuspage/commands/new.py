@@ -16,7 +16,7 @@ from statuspage.commands._common import (
     status_choice,
 )
 from statuspage.errors import UsageError
-from statuspage.model import ComponentStatus, Impact, Window
+from statuspage.model import ComponentStatus, Impact, Urgency, Window
 
 MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 
@@ -36,6 +36,16 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
     "--impact",
     type=click.Choice([w for w in Impact.words() if w != "maintenance"]),
     help="How bad it is (default: from the component statuses).",
+)
+@click.option(
+    "--urgency",
+    type=click.Choice(Urgency.words()),
+    help="How soon users need it fixed; with the impact it gives the ITIL priority "
+    "(default: medium).",
+)
+@click.option(
+    "--detected",
+    help="When the problem was first seen, if before the first update (for response times).",
 )
 @click.option(
     "--status", help="First update's status (default: investigating, or scheduled for maintenance)."
@@ -58,6 +68,8 @@ def new(
     title: str,
     components: tuple[str, ...],
     impact: str | None,
+    urgency: str | None,
+    detected: str | None,
     status: str | None,
     message: str | None,
     at: str | None,
@@ -67,7 +79,7 @@ def new(
     source: Path,
 ) -> None:
     """Open a new incident (or schedule maintenance) and print the new file's path."""
-    from statuspage.authoring.incidents import create_incident, parse_component_options
+    from statuspage.authoring.incidents import Triage, create_incident, parse_component_options
 
     site, _ = require_site(source)
     config = site.config
@@ -81,6 +93,8 @@ def new(
             raise UsageError("--end must be after --start")
     elif start or end:
         raise UsageError("--start and --end are for --maintenance")
+    if maintenance and (urgency or detected):
+        raise UsageError("--urgency and --detected are for incidents, not --maintenance")
     default = ComponentStatus.UNDER_MAINTENANCE if maintenance else None
     changes = parse_component_options(components, config, default=default)
     path = create_incident(
@@ -95,5 +109,9 @@ def new(
         changes=changes,
         impact=Impact.parse(impact) if impact else None,
         window=window,
+        triage=Triage(
+            urgency=Urgency.parse(urgency) if urgency else None,
+            detected=instant(detected, "--detected", config, now) if detected else None,
+        ),
     )
     click.echo(str(path))

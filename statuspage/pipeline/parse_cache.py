@@ -21,13 +21,20 @@ from statuspage.model import (
     Incident,
     IncidentStatus,
     Update,
+    Urgency,
     Window,
 )
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.inputs import parse_key
 from statuspage.pipeline.manifest import CACHE_DIR
 from statuspage.pipeline.writer import read_json, write_json
-from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
+from statuspage.source.incident_file import (
+    ALERT_KEY,
+    FILE_NAME,
+    MAX_ALERT_KEYS,
+    POSTMORTEM_URL,
+    load_incident,
+)
 from statuspage.source.yamlfile import unusable_character
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -50,8 +57,10 @@ def _moment(micros: int) -> datetime:
 
 def encode_incident(i: Incident) -> list[Any] | None:
     """*i* as JSON values (None if it holds something JSON cannot carry back exactly)."""
-    moments = [u.at for u in i.updates] + (
-        [i.maintenance.start, i.maintenance.end] if i.maintenance else []
+    moments = (
+        [u.at for u in i.updates]
+        + ([i.maintenance.start, i.maintenance.end] if i.maintenance else [])
+        + ([i.detected] if i.detected else [])
     )
     if any(m.tzinfo is not UTC for m in moments):
         return None
@@ -61,6 +70,7 @@ def encode_incident(i: Incident) -> list[Any] | None:
           u.automatic] for u in i.updates],
         i.path, i.postmortem_url,
         [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
+        int(i.urgency), None if i.detected is None else _micros(i.detected), list(i.alerts),
     ]  # fmt: skip
 
 
@@ -78,7 +88,8 @@ def decode_incident(r: Any, name: str, known: frozenset[str]) -> Incident | None
 
 def _decode(r: Any, known: frozenset[str]) -> Incident:
     """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
-    ident, title, impact, components, updates, path, postmortem, window = _fields(r, 8)
+    ident, title, impact, components, updates, path, postmortem, window, *triage = _fields(r, 11)
+    urgency, detected, alerts = triage
 
     def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
         found = []
@@ -103,6 +114,9 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
         updates=tuple(update(u) for u in _list(updates)), path=_str(path),
         postmortem_url=None if postmortem is None else _str(postmortem),
         maintenance=None if start_end is None else Window(*start_end),
+        urgency=Urgency(_int(urgency)),
+        detected=None if detected is None else _moment(_int(detected)),
+        alerts=tuple(_str(a) for a in _list(alerts)),
     )  # fmt: skip
 
 
@@ -115,6 +129,8 @@ def _could_be_parsed(i: Incident, name: str) -> bool:
         and not any(unusable_character(t) for t in texts) and "\r" not in "".join(texts)
         and (i.postmortem_url is None or POSTMORTEM_URL.match(i.postmortem_url) is not None)
         and (i.maintenance is None or i.maintenance.end > i.maintenance.start)
+        and all(ALERT_KEY.match(a) for a in i.alerts) and len(i.alerts) <= MAX_ALERT_KEYS
+        and (i.detected is None or (not i.is_maintenance and i.detected <= i.updates[0].at))
     )  # fmt: skip
 
 

@@ -18,6 +18,7 @@ from statuspage.model import (
     Incident,
     IncidentStatus,
     Update,
+    Urgency,
     Window,
 )
 from statuspage.source.budget import MarkdownBudget
@@ -36,7 +37,12 @@ from statuspage.source.yamlfile import (
 INCIDENTS_DIR = "incidents"
 POSTMORTEM_SUFFIX = ".postmortem.md"
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[A-Za-z0-9][A-Za-z0-9_-]*)\.md$")
-FRONT_MATTER_KEYS = ["title", "impact", "components", "postmortem", "maintenance"]
+FRONT_MATTER_KEYS = [
+    "title", "impact", "components", "postmortem", "maintenance", "urgency", "detected", "alerts",
+]  # fmt: skip
+# A monitor's alert key: `tool:id` (statuspage alert writes them; people may too).
+ALERT_KEY = re.compile(r"^[a-z][a-z0-9-]{0,30}:[A-Za-z0-9._:/@+=-]{1,200}$")
+MAX_ALERT_KEYS = 100
 # `## Identified · 2026-11-20 14:30 +01:00`; `-`, `|` and dashes are accepted
 # as the separator too, since `·` is awkward to type.
 _SEPARATORS = "·|\u2014\u2013-"  # middle dot, bar, em and en dash, hyphen
@@ -277,8 +283,6 @@ def parse_incident(
                 front.line_of("impact"),
                 f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})",
             )
-    if impact is None:
-        impact = Impact.MAINTENANCE if is_maintenance else impact_of(components)
 
     postmortem = front.get("postmortem")
     is_url = isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)
@@ -287,6 +291,13 @@ def parse_incident(
         postmortem = None
 
     updates = _updates(source, path, config, is_maintenance, problems)
+    if impact is None:
+        # The worst status the incident ever gives, its first lines' or a later update's:
+        # an incident that names its components only in `Components:` lines has an impact too.
+        statuses = components + [change for u in updates for change in u.components]
+        impact = Impact.MAINTENANCE if is_maintenance else impact_of(statuses)
+    urgency, detected = _triage(front, path, zone, is_maintenance, updates, problems)
+    alerts = _alert_keys(front, path, problems)
     if not updates and len(problems.errors) == before:
         first = "Scheduled" if is_maintenance else "Investigating"
         problems.error(
@@ -325,7 +336,74 @@ def parse_incident(
         path=problems.display_path(path),
         postmortem_url=postmortem,
         maintenance=window,
+        urgency=urgency,
+        detected=detected,
+        alerts=alerts,
     )
+
+
+def _triage(
+    front: YamlMap,
+    path: Path,
+    zone: Any,
+    is_maintenance: bool,
+    updates: list[Update],
+    problems: Problems,
+) -> tuple[Urgency, datetime | None]:
+    """`urgency:` and `detected:`, which give an incident its priority and response time."""
+    urgency = Urgency.MEDIUM
+    detected = None
+    for key in ("urgency", "detected"):
+        if key in front and is_maintenance:
+            message = f"`{key}:` is for incidents; a maintenance window has neither"
+            problems.error(path, front.line_of(key), message)
+    if "urgency" in front and not is_maintenance:
+        parsed = Urgency.parse(front["urgency"])
+        if parsed is None:
+            expected = ", ".join(Urgency.words())
+            typed = shorten(str(front["urgency"]))
+            hint = suggest(typed, Urgency.words())
+            message = f"unknown urgency {typed!r}{hint} (expected: {expected})"
+            problems.error(path, front.line_of("urgency"), message)
+        else:
+            urgency = parsed
+    if "detected" in front and not is_maintenance:
+        try:
+            detected = parse_timestamp(front["detected"], zone)
+        except TimeError as e:
+            problems.error(path, front.line_of("detected"), f"`detected:` {e}")
+        if detected is not None and updates and detected > updates[0].at:
+            problems.error(
+                path,
+                front.line_of("detected"),
+                f"`detected:` is after the first update (line {updates[0].line}); "
+                "it is when the problem was first seen, so it cannot come later",
+            )
+    return urgency, detected
+
+
+def _alert_keys(front: YamlMap, path: Path, problems: Problems) -> tuple[str, ...]:
+    """`alerts:`, the monitors' alert keys that opened or joined this incident."""
+    if "alerts" not in front:
+        return ()
+    value = front["alerts"]
+    line = front.line_of("alerts")
+    if not isinstance(value, list) or len(value) > MAX_ALERT_KEYS:
+        message = (
+            f"`alerts:` must be a list of at most {MAX_ALERT_KEYS} keys like alertmanager:31b4434c"
+        )
+        problems.error(path, line, message)
+        return ()
+    lines = value.item_lines if isinstance(value, YamlList) else [line] * len(value)
+    keys: list[str] = []
+    for item, item_line in zip(value, lines, strict=True):
+        if not isinstance(item, str) or not ALERT_KEY.match(item):
+            shown = shorten(str(item))
+            message = f"alert key {shown!r} must look like tool:id, e.g. alertmanager:31b4434c"
+            problems.error(path, item_line, message)
+        elif item not in keys:
+            keys.append(item)
+    return tuple(keys)
 
 
 def _check_output_size(
