@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Regenerate docs/screenshots/{index,incident}-{desktop,phone}-{light,dark}.png from the
-# example site at a fixed instant. Needs Node.js, Debian's chromium and the npm tools:
+# Regenerate docs/screenshots/{index,incident,subscribe}-{desktop,phone}-{light,dark}.png and
+# embed-{light,dark}.png (a page on another site with both widgets) from the example site
+# at a fixed instant, served under a sub-path as on a GitHub Pages project site. Needs Node.js, Debian's chromium and the npm tools:
 #   npm ci --prefix tests/browser --ignore-scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,11 +11,24 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server"; rm -rf "$site"; }
 trap cleanup EXIT
 
-python -m statuspage build --now "2026-11-26 10:00" --out "$site/_site" >/dev/null
+python -m statuspage build --now "2026-11-26 10:00" --out "$site/_site/status" >/dev/null
 port="$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 python -m http.server --bind 127.0.0.1 --directory "$site/_site" "$port" >/dev/null 2>&1 &
 server=$!
 for _ in $(seq 50); do python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break; sleep 0.1; done
 
-node tests/browser/screenshots.cjs "http://127.0.0.1:$port/" docs/screenshots \
-  index=index.html incident=incidents/2026-11-20-api-errors/
+node tests/browser/screenshots.cjs "http://127.0.0.1:$port/status/" docs/screenshots \
+  index=index.html incident=incidents/2026-11-20-api-errors/ subscribe=subscribe/
+
+# The README's two snippets on a page of another site (here the same server, outside status/).
+cat > "$site/_site/docs.html" <<HTML
+<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Acme Docs</title><link rel="icon" href="data:,">
+<meta name="color-scheme" content="light dark">
+<style>body { font: 16px/1.5 system-ui, sans-serif; margin: 24px 32px; }</style>
+<script src="http://127.0.0.1:$port/status/embed.js" async></script></head>
+<body><h1>Acme Docs</h1><p>Our API status, in an iframe:</p>
+<iframe src="http://127.0.0.1:$port/status/embed/" title="Acme Status" width="360" height="48" style="border:0"></iframe>
+<p>embed.js adds the banner below while an incident is open.</p></body></html>
+HTML
+node tests/browser/embed-screenshots.cjs "http://127.0.0.1:$port/docs.html" docs/screenshots

@@ -132,6 +132,7 @@ class Config:
     cname: str | None = None
     feed_limit: int = 50
     history_per_page: int = 20
+    email_url: str | None = None  # `subscribe: {email_url:}`: an e-mail sign-up page run elsewhere
     extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
     path: Path | None = None
 

@@ -3,19 +3,23 @@
 Used by the hostile-corpus, property and determinism tests, so each new output
 (feeds, JSON API, badges, calendar, ...) is covered as soon as it is merged:
 
-- .html: parsed with lxml; no script, iframe/object/embed, style element or
-  attribute, on* handler, meta refresh, base; no javascript:/data:/vbscript:
-  URL in any URL attribute; the strict Content-Security-Policy meta is present.
+- .html: parsed with lxml; no script, iframe/object/embed, style element (unless
+  the page's CSP allows exactly it by hash) or attribute, on* handler, meta refresh,
+  base; no javascript:/data:/vbscript: URL in any URL attribute; the strict
+  Content-Security-Policy meta is present.
 - .xml/.atom/.rss/.svg: parsed as XML without entities or DTDs; the same element,
   attribute and URL rules (SVG: no script/foreignObject/on*), and any text that
   readers may render as HTML (RSS description, Atom type="html") is checked as HTML.
 - .json/.webmanifest: strict JSON (no NaN); URL-valued fields are not executable.
 - .ics: parsed with icalendar (where installed); URL properties are http(s).
 - .css: no javascript: URL or expression().
+- .js: only embed.js at the root, byte for byte the theme's.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 from collections.abc import Iterator
@@ -24,6 +28,8 @@ from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
+
+from statuspage.theme import default_templates_dir
 
 FORBIDDEN_ELEMENTS = {
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "style", "base",
@@ -81,12 +87,14 @@ def html_dangers(data: bytes) -> list[str]:
     if re.search(rb"<\s*script", data, re.IGNORECASE):
         found.append("raw '<script' in the bytes")
     doc = lxml_html.document_fromstring(data)
-    found += element_dangers(doc)
     policies = [
         m.get("content", "")
         for m in doc.iter("meta")
         if (m.get("http-equiv") or "").lower() == "content-security-policy"
     ]
+    for style in _hashed_styles(doc, policies):
+        style.drop_tree()
+    found += element_dangers(doc)
     if not policies:
         found.append("no Content-Security-Policy meta")
     for policy in policies:
@@ -96,6 +104,24 @@ def html_dangers(data: bytes) -> list[str]:
         if "script-src" in policy or "unsafe-" in policy:
             found.append(f"CSP allows script or unsafe sources: {policy!r}")
     return found
+
+
+def _hashed_styles(doc: Any, policies: list[str]) -> list[Any]:
+    """<style> elements that the page's one CSP allows by their exact hash, and allows no
+    other style (the embed/ widgets): the browser applies nothing else, so no style
+    element that untrusted text might have added could take effect."""
+    if len(policies) != 1:
+        return []
+    directives = [d.split() for d in policies[0].split(";")]
+    style_src = next((d[1:] for d in directives if d[:1] == ["style-src"]), [])
+    if not style_src or not all(source.startswith("'sha256-") for source in style_src):
+        return []
+    allowed = {source.strip("'").removeprefix("sha256-") for source in style_src}
+
+    def digest(text: str) -> str:
+        return base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+    return [el for el in doc.iter("style") if digest(el.text or "") in allowed]
 
 
 def html_fragment_dangers(text: str) -> list[str]:
@@ -192,11 +218,24 @@ CHECKS = {
 }  # fmt: skip
 
 
+def script_dangers(rel: str, data: bytes) -> list[str]:
+    """The one script a build writes is embed.js, the theme's file unchanged (nothing a
+    site's content says goes into it)."""
+    if rel != "embed.js":
+        return [f"a script other than embed.js: {rel}"]
+    if data != (default_templates_dir() / "assets" / "embed.js").read_bytes():
+        return ["embed.js differs from the theme's"]
+    return []
+
+
 def site_dangers(out: Path) -> dict[str, list[str]]:
     """{relative path: dangers} for every built file; a file that fails to parse is a danger too."""
     report: dict[str, list[str]] = {}
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         rel = path.relative_to(out).as_posix()
+        if path.suffix.lower() in (".js", ".mjs"):
+            report[rel] = script_dangers(rel, path.read_bytes())
+            continue
         check = CHECKS.get(path.suffix.lower())
         if check is None:
             continue

@@ -201,6 +201,27 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
         assert not english, f"{lang} {path}: untranslated {sorted(english)} in {text!r}"
 
 
+# Names of products and formats the subscribe page's how-tos name (its snippets and URLs are code).
+PRODUCT_NAMES = {"Google", "Apple", "Outlook", "Slack", "Microsoft", "Teams", "JSON", "API", "Statuspage", "README", "iframe", "Markdown", "HTML", "URL", "Web"}
+
+
+@pytest.mark.parametrize("lang", ["ja", "zh-Hans", "ar"])
+def test_subscribe_page_and_widget_leave_no_english(lang: str, editions: dict[str, dict[str, bytes]]) -> None:
+    site, _ = load_site(REPO)
+    assert site is not None
+    config = site.config
+    own = sorted([config.title, *(c.name for c in config.components), *(g.name for g in config.groups)], key=len, reverse=True)
+    for path in ("subscribe/index.html", "embed/index.html", "embed/api/index.html"):
+        doc = page(editions[lang], path)
+        for code in doc.cssselect("code, pre"):
+            code.drop_tree()
+        text = text_of(doc.cssselect("body")[0])
+        for words in own:
+            text = text.replace(words, " ")
+        english = set(LATIN_WORD.findall(text)) - ALLOWED_LATIN - PRODUCT_NAMES
+        assert not english, f"{lang} {path}: untranslated {sorted(english)} in {text!r}"
+
+
 def test_machine_facing_output_is_never_translated(editions: dict[str, dict[str, bytes]]) -> None:
     """API JSON, status.json and badges are the same bytes whatever the page's language."""
     machine = [p for p in editions["en"] if p.startswith("api/") or "badge" in p or p == "status.json"]
@@ -360,7 +381,8 @@ def test_first_language_at_the_root_the_others_below(multi: dict[str, bytes]) ->
 
 
 def test_hreflang_alternates_and_switcher_link_every_page_to_its_translations(multi: dict[str, bytes]) -> None:
-    pages = [p for p in multi if p.endswith(".html")]
+    # The embed/ widgets are one line for other sites' iframes: no navigation, not indexed.
+    pages = [p for p in multi if p.endswith(".html") and "embed/" not in p]
     for path in pages:
         doc = page(multi, path)
         alternates = {link.get("hreflang"): link.get("href") for link in doc.cssselect('link[rel="alternate"][hreflang]')}

@@ -102,6 +102,7 @@ def test_sitemap_and_robots_use_absolute_urls(site_dir: SiteDir) -> None:
         f"{base}incidents/2026-11-20-api-errors/",
         f"{base}history/",
         f"{base}postmortems/",
+        f"{base}subscribe/",
     ]
     assert sitemap.xpath(
         "//s:url[s:loc='%sincidents/2026-11-20-api-errors/']/s:lastmod/text()" % base, namespaces=ns

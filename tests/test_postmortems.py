@@ -353,11 +353,11 @@ def test_index_and_history_mark_incidents_with_a_postmortem(incident: SiteDir) -
     assert marks(out / "history" / "index.html") == [f"../incidents/{ID}/index.html#postmortem"]
     index = parse_html(out / "index.html")
     assert index.cssselect("a.postmortem-mark")[0].get("aria-label") == "Postmortem: Elevated error rates on the API"
-    assert [text_of(a) for a in index.cssselect(".site-header nav a")] == ["Status", "History", "Postmortems"]
+    assert [text_of(a) for a in index.cssselect(".site-header nav a")] == ["Status", "History", "Postmortems", "Subscribe"]
 
     out = incident.build("2026-11-24 10:00")  # not yet published
     assert marks(out / "index.html") == marks(out / "history" / "index.html") == []
-    assert [text_of(a) for a in parse_html(out / "index.html").cssselect(".site-header nav a")] == ["Status", "History"]
+    assert [text_of(a) for a in parse_html(out / "index.html").cssselect(".site-header nav a")] == ["Status", "History", "Subscribe"]
 
 
 def test_postmortems_page_lists_published_ones_newest_first_with_completion(incident: SiteDir) -> None:

@@ -10,14 +10,16 @@ never translated. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from statuspage.outputs.calendar import render_calendar
+from statuspage.outputs.embed import render_widgets
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.i18n import edition_config, edition_prefix
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.outputs.subscribe import render_subscribe
 from statuspage.state.snapshot import Snapshot
 
-STAGES = (render_pages, render_feeds, render_calendar)
+STAGES = (render_pages, render_subscribe, render_widgets, render_feeds, render_calendar)
 
 
 def render_editions(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:

@@ -1,4 +1,4 @@
-"""Files that static hosts read from the site root: `CNAME` and `.nojekyll`."""
+"""Files that static hosts read from the site root: `CNAME`, `.nojekyll` and `_headers`."""
 
 from __future__ import annotations
 
@@ -6,15 +6,24 @@ from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.snapshot import Snapshot
 
+# Netlify's and Cloudflare Pages' header rules: the API and embed.js may be read from any
+# origin (GitHub Pages sends this header on every file already; README, "Embedding").
+HEADERS = """\
+/api/*
+  Access-Control-Allow-Origin: *
+/embed.js
+  Access-Control-Allow-Origin: *
+"""
+
 
 def render_hosting_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
-    """`.nojekyll` always; `CNAME` when the config names a custom domain.
+    """`.nojekyll` and `_headers` always; `CNAME` when the config names a custom domain.
 
     GitHub Pages publishing from a branch runs Jekyll, which would hide files and
     folders starting with `_`; `.nojekyll` turns that off. Publishing from a branch
     also reads the custom domain from `CNAME` (an Actions deployment ignores the file
     and uses the domain set in Settings -> Pages; Netlify and others ignore it)."""
-    files = {".nojekyll": b""}
+    files = {".nojekyll": b"", "_headers": HEADERS.encode()}
     if snapshot.config.cname:
         files["CNAME"] = f"{snapshot.config.cname}\n".encode()
     return ready(files)

@@ -197,3 +197,9 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
 def _clean(path: str) -> str:
     """The public URL of an output path: directories end in `/`."""
     return path.removesuffix("index.html")
+
+
+def site_renderer(snapshot: Snapshot, cache: RenderCache) -> SiteRenderer:
+    """One SiteRenderer per Snapshot for the stages with a page or two of their own
+    (subscribe/, embed/), so they set up the environment once between them."""
+    return snapshot.derived("renderer", lambda: SiteRenderer(snapshot, cache))

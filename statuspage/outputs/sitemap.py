@@ -12,14 +12,17 @@ from xml.sax.saxutils import escape
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.page_set import page_set
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.outputs.subscribe import PATH as SUBSCRIBE_PAGE
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+SUBSCRIBE = SUBSCRIBE_PAGE.removesuffix("index.html")
 
 
 def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
-    """Every public HTML page (not 404.html); incident pages carry their last update as lastmod."""
+    """Every public HTML page (not 404.html, nor the embed/ widgets); incident pages carry
+    their last update as lastmod."""
     config = snapshot.config
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
@@ -36,6 +39,7 @@ def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
         if view is not None:
             lines.append(f"    <lastmod>{isoformat(view.latest.at, config.timezone)}</lastmod>")
         lines.append("  </url>")
+    lines += ["  <url>", f"    <loc>{escape(config.base_url + SUBSCRIBE)}</loc>", "  </url>"]
     lines.append("</urlset>\n")
     robots = f"User-agent: *\nAllow: /\n\nSitemap: {config.base_url}sitemap.xml\n"
     return ready({"sitemap.xml": "\n".join(lines).encode(), "robots.txt": robots.encode()})

@@ -29,6 +29,7 @@ from statuspage.outputs.badges import render_badges
 from statuspage.outputs.brand import render_brand_files
 from statuspage.outputs.calendar import render_calendar
 from statuspage.outputs.editions import render_editions
+from statuspage.outputs.embed import render_embed_script, render_widgets
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
@@ -36,6 +37,7 @@ from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
+from statuspage.outputs.subscribe import render_subscribe
 from statuspage.pipeline.inputs import Inputs
 from statuspage.pipeline.manifest import BuildState
 from statuspage.pipeline.parallel import default_workers, make_all
@@ -58,6 +60,9 @@ Stage = Callable[[Snapshot, RenderCache], dict[str, Output]]
 # Every stage, in order: the one list a new output is added to.
 STAGES: tuple[Stage, ...] = (
     render_pages,
+    render_subscribe,
+    render_widgets,
+    render_embed_script,
     render_feeds,
     render_calendar,
     render_api,

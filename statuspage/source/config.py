@@ -41,12 +41,17 @@ TOP_LEVEL_KEYS = {
     "history_per_page": "incidents on each history page",
     "notify": "notification endpoints",
     "alerts": "rules that turn monitors' alerts into incidents",
+    "subscribe": "ways to follow the page that live elsewhere (`email_url:`)",
 }
 COMPONENT_KEYS = {"id", "name", "description", "start_date"}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
 ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
 # Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
 MAX_COMPONENTS = 1_000
+SUBSCRIBE_KEYS = {"email_url"}
+# A sign-up page run elsewhere (we never collect addresses): https only, one line, and no
+# quotes or angle brackets, so it stands in a link's href as it is.
+EMAIL_URL = re.compile(r"^https://[^/\s\"'<>]+[^\s\"'<>]*$")
 
 
 def _id_advice(value: object, kind: str) -> str:
@@ -212,6 +217,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     if len(components) > MAX_COMPONENTS:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
         problems.error(path, components[MAX_COMPONENTS].line, message)
+    email_url = _email_url(data, path, problems)
     extra = {k: data[k] for k in ("notify", "alerts") if k in data}
     if len(problems.errors) > before:
         return None
@@ -229,6 +235,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         cname=cname,
         feed_limit=positive_int("feed_limit", 50),
         history_per_page=positive_int("history_per_page", 20),
+        email_url=email_url,
         extra=extra,
         path=path,
     )
@@ -334,6 +341,29 @@ def _cname(
             f"`cname:` is {cname} but `base_url:` is {base_url}; set base_url to https://{cname}/",
         )
     return cname.lower()
+
+
+def _email_url(data: YamlMap, path: Path, problems: Problems) -> str | None:
+    """`subscribe: {email_url: https://…}`: where readers sign up for e-mail, or None."""
+    section = data.get("subscribe")
+    if section is None:
+        return None
+    if not isinstance(section, YamlMap):
+        message = "`subscribe:` must be a mapping, e.g. `subscribe: {email_url: https://…}`"
+        problems.error(path, data.line_of("subscribe"), message)
+        return None
+    _unknown_keys(section, SUBSCRIBE_KEYS, "subscribe", path, problems)
+    url = section.get("email_url")
+    if url is None:
+        return None
+    if not isinstance(url, str) or not EMAIL_URL.match(url):
+        message = (
+            "`email_url:` must be the https:// address of a mailing-list or newsletter "
+            f"sign-up page, e.g. https://lists.acme.example/status, not {url!r}"
+        )
+        problems.error(path, section.line_of("email_url"), message)
+        return None
+    return url
 
 
 def _unknown_keys(

@@ -49,6 +49,9 @@ PAGES = [
     "outage/index.html",
     "outage/incidents/2026-11-20-api-errors/",
     "maintenance/index.html",
+    "subscribe/",
+    "embed/",  # the iframe widgets: the whole page's, and one component's in another state
+    "outage/embed/api/",
 ]
 
 
