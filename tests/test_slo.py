@@ -17,7 +17,9 @@ from .conftest import SiteDir, parse_html, text_of
 NOW = "2026-06-30 12:00"
 
 
-def outage(name: str, component: str, status: str, start: str, end: str, **front: str) -> tuple[str, str]:
+def outage(
+    name: str, component: str, status: str, start: str, end: str, **front: str
+) -> tuple[str, str]:
     """An incident file: *component* in *status* from *start* to *end* (local times)."""
     extra = "".join(f"{key}: {value}\n" for key, value in front.items())
     text = (f"---\ntitle: {name}\n{extra}components:\n  {component}: {status}\n---\n\n"
@@ -25,7 +27,9 @@ def outage(name: str, component: str, status: str, start: str, end: str, **front
     return f"{start[:10]}-{name.lower().replace(' ', '-')}.md", text
 
 
-def site_with(root: Path, components: str, *incidents: tuple[str, str], top: str = "", zone: str = "UTC") -> SiteDir:
+def site_with(
+    root: Path, components: str, *incidents: tuple[str, str], top: str = "", zone: str = "UTC"
+) -> SiteDir:
     config = f"title: SLO\nbase_url: https://status.test.example/\ntimezone: {zone}\n{top}components:\n{components}"
     site = SiteDir(root, config)
     for name, text in incidents:
@@ -55,7 +59,13 @@ def test_the_issues_example_one_hour_of_major_outage_against_99_9(tmp_path: Path
     }  # fmt: skip
     assert "slo" not in metrics(out)["uptime"]["components"][1]  # no target, no block
     page = parse_html(out / "components" / "api" / "index.html")
-    facts = dict(zip((text_of(dt) for dt in page.cssselect("dl.slo dt")), (text_of(dd) for dd in page.cssselect("dl.slo dd")), strict=True))
+    facts = dict(
+        zip(
+            (text_of(dt) for dt in page.cssselect("dl.slo dt")),
+            (text_of(dd) for dd in page.cssselect("dl.slo dd")),
+            strict=True,
+        )
+    )
     assert facts == {
         "Target": "99.90% · rolling 30 days", "Uptime in the window": "99.86%", "Error budget": "43.2 min",
         "Consumed": "60 min", "Remaining": "-16.8 min", "Objective": "Missed: the error budget is overspent",
@@ -82,7 +92,13 @@ def test_partial_outage_weighs_30_percent(tmp_path: Path) -> None:
                      outage("Slow", "api", "partial_outage", "2026-06-28 08:00", "2026-06-28 09:40"),
                      outage("Sluggish", "api", "degraded_performance", "2026-06-29 08:00", "2026-06-29 12:00"))  # fmt: skip
     slo = slo_of(site.build(NOW), "api")
-    assert (slo["percent"], slo["budget_minutes"], slo["consumed_minutes"], slo["remaining_minutes"], slo["met"]) == (99.7, 50.4, 30.0, 20.4, True)
+    assert (
+        slo["percent"],
+        slo["budget_minutes"],
+        slo["consumed_minutes"],
+        slo["remaining_minutes"],
+        slo["met"],
+    ) == (99.7, 50.4, 30.0, 20.4, True)
 
 
 def test_the_window_clips_an_outage_at_its_start(tmp_path: Path) -> None:
@@ -94,7 +110,12 @@ def test_the_window_clips_an_outage_at_its_start(tmp_path: Path) -> None:
                      outage("Old", "api", "major_outage", "2026-06-20 11:00", "2026-06-20 13:00"))  # fmt: skip
     slo = slo_of(site.build(NOW), "api")
     assert slo["from"] == "2026-06-29T12:00:00+00:00"
-    assert (slo["percent"], slo["budget_minutes"], slo["consumed_minutes"], slo["remaining_minutes"]) == (95.83, 14.4, 60.0, -45.6)
+    assert (
+        slo["percent"],
+        slo["budget_minutes"],
+        slo["consumed_minutes"],
+        slo["remaining_minutes"],
+    ) == (95.83, 14.4, 60.0, -45.6)
 
 
 def test_a_dst_week_is_still_168_hours(tmp_path: Path) -> None:
@@ -106,7 +127,13 @@ def test_a_dst_week_is_still_168_hours(tmp_path: Path) -> None:
                      zone="Europe/Berlin")  # fmt: skip
     slo = slo_of(site.build("2026-03-30 12:00"), "api")
     assert (slo["from"], slo["to"]) == ("2026-03-23T11:00:00+01:00", "2026-03-30T12:00:00+02:00")
-    assert (slo["percent"], slo["budget_minutes"], slo["consumed_minutes"], slo["remaining_minutes"], slo["met"]) == (99.9, 10.08, 10.0, 0.08, True)
+    assert (
+        slo["percent"],
+        slo["budget_minutes"],
+        slo["consumed_minutes"],
+        slo["remaining_minutes"],
+        slo["met"],
+    ) == (99.9, 10.08, 10.0, 0.08, True)
 
 
 def test_a_groups_slo_takes_the_worst_member_at_each_instant(tmp_path: Path) -> None:
@@ -121,9 +148,18 @@ def test_a_groups_slo_takes_the_worst_member_at_each_instant(tmp_path: Path) -> 
                      outage("Partial", "b", "partial_outage", "2026-06-20 10:30", "2026-06-20 12:00"))  # fmt: skip
     out = site.build(NOW)
     stack = slo_of(out, "stack")
-    assert (stack["consumed_minutes"], stack["remaining_minutes"], stack["met"]) == (78.0, -34.8, False)
+    assert (stack["consumed_minutes"], stack["remaining_minutes"], stack["met"]) == (
+        78.0,
+        -34.8,
+        False,
+    )
     new = slo_of(out, "new")
-    assert (new["from"], new["budget_minutes"], new["consumed_minutes"], new["met"]) == ("2026-06-25T00:00:00+00:00", 7.92, 0.0, True)
+    assert (new["from"], new["budget_minutes"], new["consumed_minutes"], new["met"]) == (
+        "2026-06-25T00:00:00+00:00",
+        7.92,
+        0.0,
+        True,
+    )
 
 
 @pytest.mark.parametrize(("entry", "line", "message"), [
@@ -133,10 +169,14 @@ def test_a_groups_slo_takes_the_worst_member_at_each_instant(tmp_path: Path) -> 
     ("  - {id: api, name: API, slo_window_days: 7}", 5, "`slo_window_days:` needs an `slo:` target"),
     ("  - group: G\n    slo: 120\n    components:\n      - {id: api, name: API}", 6, "group 'G': `slo:` must be a percentage"),
 ])  # fmt: skip
-def test_bad_slo_settings_say_where_and_what_to_do(tmp_path: Path, entry: str, line: int, message: str) -> None:
+def test_bad_slo_settings_say_where_and_what_to_do(
+    tmp_path: Path, entry: str, line: int, message: str
+) -> None:
     site = site_with(tmp_path, entry + "\n")
     problems = site.problems()
-    assert any(p.startswith(f"statuspage.yaml:{line}: ") and message in p for p in problems), problems
+    assert any(p.startswith(f"statuspage.yaml:{line}: ") and message in p for p in problems), (
+        problems
+    )
 
 
 @pytest.mark.parametrize(("top", "line", "message"), [
@@ -145,10 +185,14 @@ def test_bad_slo_settings_say_where_and_what_to_do(tmp_path: Path, entry: str, l
     ("response_targets:\n  P1: 15m\n  P2: soon\n", 6, "`response_targets:` P2 must be a duration in hours and minutes, like 15m, 1h or 1h30m"),
     ("response_targets: [P1]\n", 4, "`response_targets:` must map priorities to durations"),
 ])  # fmt: skip
-def test_bad_top_level_settings_say_where_and_what_to_do(tmp_path: Path, top: str, line: int, message: str) -> None:
+def test_bad_top_level_settings_say_where_and_what_to_do(
+    tmp_path: Path, top: str, line: int, message: str
+) -> None:
     site = site_with(tmp_path, "  - {id: api, name: API}\n", top=top)
     problems = site.problems()
-    assert any(p.startswith(f"statuspage.yaml:{line}: ") and message in p for p in problems), problems
+    assert any(p.startswith(f"statuspage.yaml:{line}: ") and message in p for p in problems), (
+        problems
+    )
 
 
 def test_priority_and_time_to_first_update(tmp_path: Path) -> None:
@@ -161,22 +205,49 @@ def test_priority_and_time_to_first_update(tmp_path: Path) -> None:
         outage("Errors again", "api", "partial_outage", "2026-06-03 10:00", "2026-06-03 11:30", impact="major", detected="2026-06-03 08:30"),
         outage("Cosmetic", "api", "degraded_performance", "2026-06-04 10:00", "2026-06-04 10:05", impact="minor", urgency="low"),
     ]  # fmt: skip
-    site = site_with(tmp_path, "  - {id: api, name: API}\n", *incidents, top="response_targets: {P1: 15m, P3: 1h}\n")
+    site = site_with(
+        tmp_path,
+        "  - {id: api, name: API}\n",
+        *incidents,
+        top="response_targets: {P1: 15m, P3: 1h}\n",
+    )
     out = site.build(NOW)
     data = metrics(out)
-    by_id = {i["id"]: (i["priority"], i["urgency"], i["first_update_seconds"]) for i in data["incidents"]}
+    by_id = {
+        i["id"]: (i["priority"], i["urgency"], i["first_update_seconds"]) for i in data["incidents"]
+    }
     assert by_id == {
         "2026-06-01-outage": ("P1", "high", 600), "2026-06-02-errors": ("P3", "medium", 1800),
         "2026-06-03-errors-again": ("P3", "medium", 5400), "2026-06-04-cosmetic": ("P5", "low", None),
     }  # fmt: skip
     first = {r["priority"]: r for r in data["first_update"]}
-    assert (first["P1"]["median_seconds"], first["P1"]["target_seconds"], first["P1"]["share_within_target"]) == (600, 900, 1.0)
-    assert (first["P3"]["incidents_timed"], first["P3"]["median_seconds"], first["P3"]["within_target"], first["P3"]["share_within_target"]) == (2, 3600, 1, 0.5)
-    assert (first["P2"]["target_seconds"], first["P2"]["within_target"], first["P2"]["share_within_target"]) == (None, None, None)
+    assert (
+        first["P1"]["median_seconds"],
+        first["P1"]["target_seconds"],
+        first["P1"]["share_within_target"],
+    ) == (600, 900, 1.0)
+    assert (
+        first["P3"]["incidents_timed"],
+        first["P3"]["median_seconds"],
+        first["P3"]["within_target"],
+        first["P3"]["share_within_target"],
+    ) == (2, 3600, 1, 0.5)
+    assert (
+        first["P2"]["target_seconds"],
+        first["P2"]["within_target"],
+        first["P2"]["share_within_target"],
+    ) == (None, None, None)
     assert (first["P5"]["incidents_timed"], first["P5"]["median_seconds"]) == (0, None)
     q2 = {p["priority"]: p for p in data["quarters"][0]["priorities"]}
     # MTTR per priority: P1 60 min; P3 (30 + 90) / 2 = 60 min; P5 5 min.
-    assert [(q2[p]["incidents"], q2[p]["mttr_seconds"]) for p in ("P1", "P2", "P3", "P4", "P5")] == [(1, 3600), (0, None), (2, 3600), (0, None), (1, 300)]
+    assert [
+        (q2[p]["incidents"], q2[p]["mttr_seconds"]) for p in ("P1", "P2", "P3", "P4", "P5")
+    ] == [(1, 3600), (0, None), (2, 3600), (0, None), (1, 300)]
     # Priority is for the team: no page shows it.
-    for page in ("index.html", "history/index.html", "components/api/index.html", "incidents/2026-06-01-outage/index.html"):
+    for page in (
+        "index.html",
+        "history/index.html",
+        "components/api/index.html",
+        "incidents/2026-06-01-outage/index.html",
+    ):
         assert "P1" not in text_of(parse_html(out / page).cssselect("body")[0])

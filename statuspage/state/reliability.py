@@ -123,8 +123,9 @@ def quarterly_figures(
     current = quarter_of(now, zone)
 
     ids = [*config.component_ids, *(g.id for g in config.groups)]
-    # One pass: each incident is added to its quarter's tally and to those of the
-    # components and groups it affected (linear in the incidents, not quarters x components x incidents).
+
+    # One pass: each incident is added to its quarter's tally and to those of the components
+    # and groups it affected (linear in the incidents, not quarters x components x incidents).
     def fresh() -> tuple[_Tally, dict[str, _Tally], dict[int, _Tally]]:
         return (
             _Tally(),
