@@ -205,7 +205,7 @@ def test_reliability_by_hand(site: SiteDir) -> None:
 
     # The history page's charts state the same figures in their tables (and <desc>).
     doc = parse_html(out / "history" / "index.html")
-    incidents, mttr = (table_rows(t) for t in doc.cssselect("figure.chart table.visually-hidden"))
+    incidents, mttr = (table_rows(t) for t in doc.cssselect("figure.chart .visually-hidden table"))
     assert len(incidents) == 12 and incidents[0][0] == "July 2025"
     # Month, incidents, critical, major, minor, none: F (major) in May; A, B, C, E, G in June.
     assert incidents[-2:] == [["May 2026", "1", "0", "1", "0", "0"], ["June 2026", "5", "2", "2", "1", "0"]]
