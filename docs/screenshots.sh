@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerate docs/screenshots/{index,incident}-{desktop,phone}-{light,dark}.png from the
+# Regenerate docs/screenshots/{index,incident,component,history}-{desktop,phone}-{light,dark}.png from the
 # example site at a fixed instant. Needs Node.js, Debian's chromium and the npm tools:
 #   npm ci --prefix tests/browser --ignore-scripts
 set -euo pipefail
@@ -17,4 +17,4 @@ server=$!
 for _ in $(seq 50); do python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break; sleep 0.1; done
 
 node tests/browser/screenshots.cjs "http://127.0.0.1:$port/" docs/screenshots \
-  index=index.html incident=incidents/2026-11-20-api-errors/
+  index=index.html incident=incidents/2026-11-20-api-errors/ component=components/api/ history=history/
