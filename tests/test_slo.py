@@ -10,9 +10,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from .conftest import SiteDir, parse_html, text_of
+from .test_uptime import METRICS_SCHEMA
 
 NOW = "2026-06-30 12:00"
 
@@ -38,7 +40,9 @@ def site_with(
 
 
 def metrics(out: Path) -> dict:
-    return json.loads((out / "api" / "metrics.json").read_text())
+    data = json.loads((out / "api" / "metrics.json").read_text())
+    jsonschema.validate(data, METRICS_SCHEMA)
+    return data
 
 
 def slo_of(out: Path, item_id: str) -> dict:
