@@ -264,6 +264,11 @@ class PageSet:
         }
         return Page(f"components/{item.id}/index.html", "component.html", context)
 
+    @cached_property
+    def component_pages(self) -> list[Page]:
+        """Every component's and group's page, made once (the pages and the sitemap walk them)."""
+        return [self.component_page(row) for row in self.rows()]
+
     def rows(self) -> Iterator[ComponentRow]:
         """Every component and group row: the top-level ones in order, each group's members."""
         for row in self.components:
@@ -292,8 +297,7 @@ class PageSet:
                 "live": live,
             }
             yield Page(path, "history.html", context)
-        for row in self.rows():
-            yield self.component_page(row)
+        yield from self.component_pages
         yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
 

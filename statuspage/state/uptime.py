@@ -187,17 +187,19 @@ def _uptime_of(
 
 def uptime_percent(days: Iterable[Day]) -> float | None:
     """Weighted uptime over the days with data, rounded down to two decimals."""
-    observed = Fraction(0)
-    down = Fraction(0)
+    # Exact in whole numbers: every weight over one common denominator (asked for every
+    # day of a year, for every component, so Fractions per day would be the slow part).
+    scale = math.lcm(*(w.denominator for w in DOWNTIME_WEIGHT.values()))
+    factor = {s: int(w * scale) for s, w in DOWNTIME_WEIGHT.items()}
+    observed = 0
+    down = 0
     for day in days:
         observed += _micro(day.observed)
-        down += sum(
-            (DOWNTIME_WEIGHT.get(s, Fraction(0)) * _micro(span) for s, span in day.durations),
-            Fraction(0),
-        )
+        for status, span in day.durations:
+            down += factor.get(status, 0) * _micro(span)
     if observed == 0:
         return None
-    return math.floor((1 - down / observed) * 10_000) / 100
+    return math.floor(Fraction(observed * scale - down, observed * scale) * 10_000) / 100
 
 
 def _micro(span: timedelta) -> int:
