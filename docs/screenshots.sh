@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Regenerate docs/screenshots/{index,incident,subscribe}-{desktop,phone}-{light,dark}.png and
-# embed-{light,dark}.png (a page on another site with both widgets) from the example site
-# at a fixed instant, served under a sub-path as on a GitHub Pages project site. Needs Node.js, Debian's chromium and the npm tools:
+# Regenerate docs/screenshots/{index,incident,component,history,subscribe}-{desktop,phone}-{light,dark}.png
+# and embed-{light,dark}.png (a page on another site with both widgets) from the example site
+# at a fixed instant, served under a sub-path as on a GitHub Pages project site. Needs Node.js,
+# Debian's chromium and the npm tools:
 #   npm ci --prefix tests/browser --ignore-scripts
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,8 @@ server=$!
 for _ in $(seq 50); do python -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/')" 2>/dev/null && break; sleep 0.1; done
 
 node tests/browser/screenshots.cjs "http://127.0.0.1:$port/status/" docs/screenshots \
-  index=index.html incident=incidents/2026-11-20-api-errors/ subscribe=subscribe/
+  index=index.html incident=incidents/2026-11-20-api-errors/ component=components/api/ \
+  history=history/ subscribe=subscribe/
 
 # The README's two snippets on a page of another site (here the same server, outside status/).
 cat > "$site/_site/docs.html" <<HTML

@@ -7,7 +7,7 @@ users write in files and the enum values of the Statuspage v2 API.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property
 from pathlib import Path
@@ -104,6 +104,8 @@ class Component:
     position: int = 0
     start_date: date | None = None
     line: int = 0
+    slo: float | None = None  # target uptime in percent, e.g. 99.9
+    slo_window_days: int = 30  # the rolling window the SLO is measured over
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ class Group:
     position: int = 0
     collapsed: bool = True
     line: int = 0
+    slo: float | None = None
+    slo_window_days: int = 30
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,9 @@ class Config:
     feed_limit: int = 50
     history_per_page: int = 20
     email_url: str | None = None  # `subscribe: {email_url:}`: an e-mail sign-up page run elsewhere
+    show_slo: bool = False  # mark overspent error budgets on the front page
+    # ITIL priority (1-5) -> the longest a first public update may take after detection.
+    response_targets: tuple[tuple[int, timedelta], ...] = ()
     extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
     path: Path | None = None
 

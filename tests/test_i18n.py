@@ -133,6 +133,7 @@ def page(files: dict[str, bytes], path: str) -> lxml_html.HtmlElement:
 INDEX = "index.html"
 INCIDENT = "incidents/2026-11-20-api-errors/index.html"
 HISTORY = "history/index.html"
+COMPONENT = "components/api/index.html"
 
 # What a reader of each language sees; written out by hand, not computed with Babel.
 EXPECTED = {
@@ -166,18 +167,20 @@ def test_example_site_in_every_language(lang: str, editions: dict[str, dict[str,
     assert duration in durations
 
 
-@pytest.mark.parametrize(("lang", "one", "three"), [
-    ("en", "1 incident", "3 incidents"), ("de", "1 Vorfall", "3 Vorfälle"), ("fr", "1 incident", "3 incidents"),
-    ("ja", "1件のインシデント", "3件のインシデント"), ("ar", "حادثة واحدة", "3 حوادث"),
+@pytest.mark.parametrize(("lang", "thirty", "year"), [
+    ("en", "Last 30 days", "Last 365 days"), ("de", "Letzte 30 Tage", "Letzte 365 Tage"),
+    ("fr", "30 derniers jours", "365 derniers jours"), ("ja", "過去 30 日間", "過去 365 日間"),
+    ("ar", "آخر 30 يومًا", "آخر 365 يومًا"),
 ])  # fmt: skip
-def test_counts_take_the_languages_plural_forms(lang: str, one: str, three: str, editions: dict[str, dict[str, bytes]]) -> None:
-    cells = [text_of(td) for td in page(editions[lang], HISTORY).cssselect(".reliability td.num")]
-    assert any(c.startswith(one) for c in cells) and any(c.startswith(three) for c in cells), cells
+def test_counts_take_the_languages_plural_forms(lang: str, thirty: str, year: str, editions: dict[str, dict[str, bytes]]) -> None:
+    """A component page's uptime periods: 30 and 365 take different plural forms in Arabic."""
+    labels = [text_of(dt) for dt in page(editions[lang], COMPONENT).cssselect(".periods dt")]
+    assert labels[0] == thirty and labels[2] == year, labels
 
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Left in Latin script on purpose: the zone's name and abbreviation, acronyms, file names.
-ALLOWED_LATIN = {"CET", "CEST", "Europe", "Berlin", "MTTR", "Atom", "RSS", "api", "metrics", "json"}
+ALLOWED_LATIN = {"CET", "CEST", "Europe", "Berlin", "MTTR", "SLO", "Markdown", "Atom", "RSS", "api", "metrics", "json"}
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh-Hans", "ar"])
@@ -190,9 +193,9 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
     own = [config.title, config.description or "", *(c.name for c in config.components), *(c.description or "" for c in config.components)]
     own += [g.name for g in config.groups] + [i.title for i in site.incidents]
     own += [n for pm in site.postmortems.values() for n in (pm.title or "", *pm.authors)]
-    for path in (INDEX, INCIDENT, HISTORY, "postmortems/index.html", "404.html"):
+    for path in (INDEX, INCIDENT, HISTORY, COMPONENT, "components/website/index.html", "postmortems/index.html", "404.html"):
         doc = page(editions[lang], path)
-        for body in doc.cssselect(".body, .postmortem .body"):  # Markdown written by the team
+        for body in doc.cssselect(".body, .postmortem .body, textarea.snippet"):  # Markdown written by the team, the badge's
             body.drop_tree()
         text = text_of(doc.cssselect("body")[0])
         for words in sorted(filter(None, own), key=len, reverse=True):

@@ -109,12 +109,39 @@ def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir,
         assert site.run("build", "--out", str(tmp_path / later), "--now", later, "--no-cache").exit_code == 0
         assert tree(out) == tree(tmp_path / later)
         if later.endswith("10:15"):
-            # index, postmortems, 404, history pages 1-3, the open incident's page and the one with a note come due
-            assert rendered(result.output) == 8, result.output
+            # index, postmortems, 404, history pages 1-3, the open incident's page and the one with a note
+            # come due, and the page of `api`, whose open incident's outage grew by 15 minutes
+            assert rendered(result.output) == 9, result.output
             assert "A later note." in (out / "incidents/2026-11-06-event-6/index.html").read_text()
             assert (out / "incidents/2026-11-02-event-2/index.html").read_text() == resolved_page
     assert "A later note." in (out / "incidents/2026-11-06-event-6/index.html").read_text()
     assert "The pool shrank." in (out / "incidents/2026-11-07-event-7/index.html").read_text()
+
+
+def page_keys(site: SiteDir, out: Path) -> dict[str, str]:
+    """The key the last build into *out* recorded for each component page."""
+    [manifest] = (site.root / CACHE_DIR).glob("build-*.json")
+    pages = json.loads(manifest.read_text())["pages"]
+    return {path: key for path, key in pages.items() if re.fullmatch(r"components/[^/]+/index.html", path)}
+
+
+def test_component_pages_are_reused_unless_what_they_show_changes(site: SiteDir, tmp_path: Path) -> None:
+    """Every component and group page has a key; a new incident on `db` changes only db's page,
+    and an hour later only the page of `api` (whose outage is still open) is made again."""
+    out = tmp_path / "out"
+    rebuild_matches_cold(site, out, tmp_path / "cold0")
+    before = page_keys(site, out)
+    assert set(before) == {f"components/{i}/index.html" for i in ("api", "website", "web", "dashboard", "db")}
+    site.incident("2026-11-24-db.md", "---\ntitle: Slow queries\ncomponents:\n  db: degraded_performance\n---\n\n"
+                  "## Resolved · 2026-11-24 12:00\nFixed.\n\n## Investigating · 2026-11-24 11:00\nSlow.\n")  # fmt: skip
+    rebuild_matches_cold(site, out, tmp_path / "cold1")
+    after = page_keys(site, out)
+    assert {p for p in before if before[p] != after[p]} == {"components/db/index.html"}
+    assert "Slow queries" in (out / "components/db/index.html").read_text()
+    result = site.run("build", "--out", str(out), "--now", "2026-11-26 11:00")
+    assert result.exit_code == 0, result.output
+    later = page_keys(site, out)
+    assert {p for p in after if after[p] != later[p]} == {"components/api/index.html"}
 
 
 def test_a_restored_output_with_new_mtimes_is_still_reused(site: SiteDir, tmp_path: Path) -> None:

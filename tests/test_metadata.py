@@ -101,6 +101,7 @@ def test_sitemap_and_robots_use_absolute_urls(site_dir: SiteDir) -> None:
         base,
         f"{base}incidents/2026-11-20-api-errors/",
         f"{base}history/",
+        *(f"{base}components/{cid}/" for cid in ("api", "website", "web", "dashboard", "db")),
         f"{base}postmortems/",
         f"{base}subscribe/",
     ]

@@ -26,7 +26,9 @@ from statuspage.source.notify_config import load_endpoints
 
 from .conftest import CONFIG, SiteDir, at, write
 
-SCHEMA = json.loads((Path(__file__).parent.parent / "statuspage/notify/payload.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "statuspage/notify/payload.schema.json").read_text()
+)
 SECRET = "T0KEN-s3cr3t-xyz"
 PASSWORD = "smtp-p4ssw0rd-xyz"
 
@@ -95,7 +97,9 @@ class Hooks:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        ).start()
 
     def to(self, path: str) -> list[dict]:
         return [body for p, _, body in self.requests if p.split("?")[0] == path]
@@ -133,11 +137,16 @@ def smtp() -> Iterator[tuple[Mailbox, int]]:
     box = Mailbox()
 
     def authenticate(server, session, envelope, mechanism, data) -> AuthResult:
-        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (b"status", PASSWORD.encode())
+        ok = isinstance(data, LoginPassword) and (data.login, data.password) == (
+            b"status",
+            PASSWORD.encode(),
+        )
         return AuthResult(success=ok, handled=False)  # handled=False: aiosmtpd answers 535
 
     port = free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False)
+    controller = Controller(
+        box, hostname="127.0.0.1", port=port, authenticator=authenticate, auth_require_tls=False
+    )
     controller.start()
     yield box, port
     controller.stop()
@@ -162,7 +171,15 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
-def run(site: SiteDir, now: str, env: dict[str, str], *, backfill: bool = False, dry_run: bool = False, sleeps: Sleeps | None = None):
+def run(
+    site: SiteDir,
+    now: str,
+    env: dict[str, str],
+    *,
+    backfill: bool = False,
+    dry_run: bool = False,
+    sleeps: Sleeps | None = None,
+):
     loaded = site.load()
     endpoints = load_endpoints(loaded.config, Problems())
     return notify(
@@ -183,7 +200,9 @@ def state(site: SiteDir) -> dict:
 # ---------------------------------------------------------------- exactly once
 
 
-def test_first_run_marks_history_then_one_message_per_new_update(tmp_path: Path, hooks: Hooks) -> None:
+def test_first_run_marks_history_then_one_message_per_new_update(
+    tmp_path: Path, hooks: Hooks
+) -> None:
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
     env = {"HOOK": hooks.url}
     report = run(site, "2026-11-20 14:10", env)
@@ -196,11 +215,17 @@ def test_first_run_marks_history_then_one_message_per_new_update(tmp_path: Path,
     add(site, "2026-11-20-api-errors.md", THIRD)
     site.incident("2026-11-21-db.md", DB)
     run(site, "2026-11-21 10:00", env)
-    assert [b["event"]["kind"] for b in hooks.to("/a")] == ["incident.updated", "incident.resolved", "incident.created"]
+    assert [b["event"]["kind"] for b in hooks.to("/a")] == [
+        "incident.updated",
+        "incident.resolved",
+        "incident.created",
+    ]
     saved = state(site)
     (record,) = saved["endpoints"].values()
     assert record["sent"] == sorted(record["sent"]) and len(record["sent"]) == 4
-    assert (site.root / ".statuspage/notified.json").read_text() == json.dumps(saved, indent=2, sort_keys=True) + "\n"
+    assert (site.root / ".statuspage/notified.json").read_text() == json.dumps(
+        saved, indent=2, sort_keys=True
+    ) + "\n"
 
 
 def test_future_updates_wait_for_their_time(tmp_path: Path, hooks: Hooks) -> None:
@@ -225,10 +250,18 @@ def test_new_endpoint_added_later_starts_from_now(tmp_path: Path, hooks: Hooks) 
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
     env = {"HOOK": hooks.url}
     run(site, "2026-11-20 14:10", env)
-    write(site.root / "statuspage.yaml", CONFIG + hook_yaml("    - {url: '${HOOK}/a', format: json}\n", "    - {url: '${HOOK}/b', format: json}\n"))
+    write(
+        site.root / "statuspage.yaml",
+        CONFIG
+        + hook_yaml(
+            "    - {url: '${HOOK}/a', format: json}\n", "    - {url: '${HOOK}/b', format: json}\n"
+        ),
+    )
     add(site, "2026-11-20-api-errors.md", SECOND)
     run(site, "2026-11-20 14:40", env)
-    assert len(hooks.to("/a")) == 1 and hooks.to("/b") == []  # /b is new: the update counts as history
+    assert (
+        len(hooks.to("/a")) == 1 and hooks.to("/b") == []
+    )  # /b is new: the update counts as history
     add(site, "2026-11-20-api-errors.md", THIRD)
     run(site, "2026-11-20 15:20", env)
     assert len(hooks.to("/a")) == 2 and len(hooks.to("/b")) == 1
@@ -259,10 +292,15 @@ def test_json_payload_is_documented(tmp_path: Path, hooks: Hooks) -> None:
         "impact": "major", "url": INCIDENT_URL, "maintenance": None,
     }  # fmt: skip
     assert first["update"]["url"] == INCIDENT_URL + "#update-20261120t130200z"
-    assert "<script>" not in first["update"]["html"] and "<strong>errors</strong>" in first["update"]["html"]
+    assert (
+        "<script>" not in first["update"]["html"]
+        and "<strong>errors</strong>" in first["update"]["html"]
+    )
     assert first["update"]["text"].startswith("We see errors")
     assert second["incident"]["status"] == "identified"
-    assert second["components"] == [{"id": "api", "name": "Public API", "status": "degraded_performance"}]
+    assert second["components"] == [
+        {"id": "api", "name": "Public API", "status": "degraded_performance"}
+    ]
     assert second["event"]["at"] == "2026-11-20T14:30:00+01:00"
 
 
@@ -270,9 +308,18 @@ def test_slack_payload(tmp_path: Path, hooks: Hooks) -> None:
     body = backfilled(tmp_path, hooks, "slack")[0]
     assert body["text"].startswith("Investigating: Elevated error rates on the API")
     header, section, context = body["blocks"]
-    assert header == {"type": "header", "text": {"type": "plain_text", "text": "Investigating: Elevated error rates on the API", "emoji": False}}
+    assert header == {
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": "Investigating: Elevated error rates on the API",
+            "emoji": False,
+        },
+    }
     assert section["text"]["type"] == "mrkdwn"
-    assert "&lt;!channel&gt;" in section["text"]["text"] and "<!channel>" not in json.dumps(body)  # no pings from incident text
+    assert "&lt;!channel&gt;" in section["text"]["text"] and "<!channel>" not in json.dumps(
+        body
+    )  # no pings from incident text
     assert f"<{INCIDENT_URL}#update-20261120t130200z|" in context["elements"][0]["text"]
 
 
@@ -282,7 +329,9 @@ def test_discord_payload(tmp_path: Path, hooks: Hooks) -> None:
     assert body["allowed_mentions"] == {"parse": []}  # @everyone in the text pings no one
     assert embed["title"] == "Elevated error rates on the API"
     assert embed["url"] == INCIDENT_URL + "#update-20261120t133000z"
-    assert "A bad deploy" in embed["description"] and embed["timestamp"] == "2026-11-20T14:30:00+01:00"
+    assert (
+        "A bad deploy" in embed["description"] and embed["timestamp"] == "2026-11-20T14:30:00+01:00"
+    )
     assert isinstance(embed["color"], int)
 
 
@@ -294,14 +343,25 @@ def test_teams_payload(tmp_path: Path, hooks: Hooks) -> None:
     card = attachment["content"]
     assert card["type"] == "AdaptiveCard" and card["version"] == "1.4"
     assert card["body"][0]["text"] == "Investigating: Elevated error rates on the API"
-    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "View on the status page", "url": INCIDENT_URL + "#update-20261120t130200z"}]
+    assert card["actions"] == [
+        {
+            "type": "Action.OpenUrl",
+            "title": "View on the status page",
+            "url": INCIDENT_URL + "#update-20261120t130200z",
+        }
+    ]
 
 
 def test_headers_are_sent_with_substituted_values(tmp_path: Path, hooks: Hooks) -> None:
-    site = site_with(tmp_path, hook_yaml("    - url: '${HOOK}/h'\n      headers: {Authorization: 'Bearer ${TOKEN}'}\n"))
+    site = site_with(
+        tmp_path,
+        hook_yaml("    - url: '${HOOK}/h'\n      headers: {Authorization: 'Bearer ${TOKEN}'}\n"),
+    )
     run(site, "2026-11-20 15:00", {"HOOK": hooks.url, "TOKEN": SECRET}, backfill=True)
     ((_, headers, _),) = hooks.requests
-    assert headers["Authorization"] == f"Bearer {SECRET}" and headers["Content-Type"].startswith("application/json")
+    assert headers["Authorization"] == f"Bearer {SECRET}" and headers["Content-Type"].startswith(
+        "application/json"
+    )
     assert SECRET not in (site.root / ".statuspage/notified.json").read_text()
 
 
@@ -310,9 +370,19 @@ def test_maintenance_announced_started_completed(tmp_path: Path, hooks: Hooks) -
     site.incident("2026-11-25-network.md", MAINTENANCE)
     env = {"HOOK": hooks.url}
     run(site, "2026-11-20 14:10", env)
-    for now in ("2026-11-22 10:05", "2026-11-25 01:59", "2026-11-25 02:00", "2026-11-25 03:00", "2026-11-25 04:00", "2026-11-26 00:00"):
+    for now in (
+        "2026-11-22 10:05",
+        "2026-11-25 01:59",
+        "2026-11-25 02:00",
+        "2026-11-25 03:00",
+        "2026-11-25 04:00",
+        "2026-11-26 00:00",
+    ):
         run(site, now, env)
-    kinds = [(b["event"]["kind"], b["incident"]["status"], b["update"]["automatic"]) for b in hooks.to("/m")]
+    kinds = [
+        (b["event"]["kind"], b["incident"]["status"], b["update"]["automatic"])
+        for b in hooks.to("/m")
+    ]
     assert kinds == [
         ("maintenance.scheduled", "scheduled", False),
         ("maintenance.started", "in_progress", True),
@@ -320,8 +390,13 @@ def test_maintenance_announced_started_completed(tmp_path: Path, hooks: Hooks) -
     ]
     started = hooks.to("/m")[1]
     assert started["update"]["text"] == "The scheduled maintenance window has started."
-    assert started["components"] == [{"id": "web", "name": "Marketing site", "status": "under_maintenance"}]
-    assert started["incident"]["maintenance"] == {"start": "2026-11-25T02:00:00+01:00", "end": "2026-11-25T04:00:00+01:00"}
+    assert started["components"] == [
+        {"id": "web", "name": "Marketing site", "status": "under_maintenance"}
+    ]
+    assert started["incident"]["maintenance"] == {
+        "start": "2026-11-25T02:00:00+01:00",
+        "end": "2026-11-25T04:00:00+01:00",
+    }
 
 
 # ---------------------------------------------------------------- filters
@@ -340,11 +415,62 @@ def test_component_filters_and_groups(tmp_path: Path, hooks: Hooks) -> None:
     add(site, "2026-11-20-api-errors.md", SECOND)
     report = run(site, "2026-11-22 11:00", env)
     assert [b["incident"]["id"] for b in hooks.to("/db")] == ["2026-11-21-db"]
-    assert [b["incident"]["id"] for b in hooks.to("/web")] == ["2026-11-25-network"]  # the group holds `web`
+    assert [b["incident"]["id"] for b in hooks.to("/web")] == [
+        "2026-11-25-network"
+    ]  # the group holds `web`
     assert len(hooks.to("/all")) == 3
     assert [o.filtered for o in report.outcomes] == [2, 2, 0]
     run(site, "2026-11-22 11:05", env)
     assert len(hooks.requests) == 5  # filtered events count as handled: nothing more
+
+
+URGENT = """\
+---
+title: Database down
+urgency: high
+components:
+  db: major_outage
+---
+
+## Investigating · 2026-11-21 10:00
+The database is down.
+"""
+
+
+def test_min_priority_keeps_only_the_more_urgent_incidents(tmp_path: Path, hooks: Hooks) -> None:
+    """Priorities: the API errors are major x medium = P3, the slow database minor x medium = P4,
+    the outage critical x high = P1; maintenance has no priority and never passes the filter."""
+    site = site_with(tmp_path, hook_yaml(
+        "    - {url: '${HOOK}/p3', format: json, min_priority: P3}\n",
+        "    - {url: '${HOOK}/p1', format: json, min_priority: p1}\n",
+        "    - {url: '${HOOK}/all', format: json}\n",
+    ))  # fmt: skip
+    env = {"HOOK": hooks.url}
+    run(site, "2026-11-20 14:10", env)
+    site.incident("2026-11-21-db.md", DB)
+    site.incident("2026-11-21-down.md", URGENT)
+    site.incident("2026-11-25-network.md", MAINTENANCE)
+    add(site, "2026-11-20-api-errors.md", SECOND)
+    report = run(site, "2026-11-22 11:00", env)
+    assert [b["incident"]["id"] for b in hooks.to("/p3")] == [
+        "2026-11-20-api-errors",
+        "2026-11-21-down",
+    ]
+    assert [b["incident"]["id"] for b in hooks.to("/p1")] == ["2026-11-21-down"]
+    assert len(hooks.to("/all")) == 4
+    assert [o.filtered for o in report.outcomes] == [2, 3, 0]
+
+
+def test_a_bad_min_priority_says_what_to_write(site_dir: SiteDir) -> None:
+    write(
+        site_dir.root / "statuspage.yaml",
+        CONFIG + hook_yaml("    - {url: '${HOOK}', format: json, min_priority: urgent}\n"),
+    )
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert (
+        "`min_priority:` 'urgent' must be a priority from P1 (most urgent) to P5" in result.output
+    ), result.output
 
 
 # ---------------------------------------------------------------- failures
@@ -376,10 +502,19 @@ def test_long_retry_after_defers_to_the_next_run(tmp_path: Path, hooks: Hooks) -
     sleeps = Sleeps()
     report = run(site, "2026-11-20 15:00", {"HOOK": hooks.url}, backfill=True, sleeps=sleeps)
     (failed,) = report.failed
-    assert sleeps == [] and "HTTP 429" in failed.error and "next run" in failed.error and failed.pending == 2
+    assert (
+        sleeps == []
+        and "HTTP 429" in failed.error
+        and "next run" in failed.error
+        and failed.pending == 2
+    )
     assert len(hooks.to("/a")) == 1  # stopped: the second message waits, order is kept
     run(site, "2026-11-20 15:05", {"HOOK": hooks.url}, sleeps=sleeps)
-    assert [b["event"]["kind"] for b in hooks.to("/a")] == ["incident.created", "incident.created", "incident.updated"]
+    assert [b["event"]["kind"] for b in hooks.to("/a")] == [
+        "incident.created",
+        "incident.created",
+        "incident.updated",
+    ]
 
 
 def test_failing_endpoint_stops_and_the_others_are_served(tmp_path: Path, hooks: Hooks) -> None:
@@ -394,15 +529,25 @@ def test_failing_endpoint_stops_and_the_others_are_served(tmp_path: Path, hooks:
     sleeps = Sleeps()
     report = run(site, "2026-11-20 16:00", env, sleeps=sleeps)
     assert [o.error is not None for o in report.outcomes] == [True, False]
-    assert "HTTP 502" in report.outcomes[0].error and "gave up after 4 attempts" in report.outcomes[0].error
+    assert (
+        "HTTP 502" in report.outcomes[0].error
+        and "gave up after 4 attempts" in report.outcomes[0].error
+    )
     assert sleeps == [0.5, 1.0, 2.0]
-    assert len(hooks.to("/down")) == 4 and len(hooks.to("/up")) == 2  # the 2nd message to /down was never tried
+    assert (
+        len(hooks.to("/down")) == 4 and len(hooks.to("/up")) == 2
+    )  # the 2nd message to /down was never tried
     run(site, "2026-11-20 16:05", env)  # retried next run, to that endpoint only, in order
-    assert [b["event"]["kind"] for b in hooks.to("/down")[4:]] == ["incident.updated", "incident.resolved"]
+    assert [b["event"]["kind"] for b in hooks.to("/down")[4:]] == [
+        "incident.updated",
+        "incident.resolved",
+    ]
     assert len(hooks.to("/up")) == 2
 
 
-def test_network_error_is_reported_without_secrets(tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_network_error_is_reported_without_secrets(
+    tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     closed = free_port()  # nothing listens there
     site = site_with(tmp_path, hook_yaml(
         "    - {url: '${DEAD}', format: slack}\n",
@@ -412,7 +557,9 @@ def test_network_error_is_reported_without_secrets(tmp_path: Path, hooks: Hooks,
     monkeypatch.setenv("HOOK", hooks.url)
     site.run("notify", "--now", "2026-11-20 14:10")
     add(site, "2026-11-20-api-errors.md", SECOND)
-    monkeypatch.setattr(run_module, "DEFAULT_POLICY", RetryPolicy(first_delay=0.01))  # quick; the schedule is tested above
+    monkeypatch.setattr(
+        run_module, "DEFAULT_POLICY", RetryPolicy(first_delay=0.01)
+    )  # quick; the schedule is tested above
     result = site.run("notify", "--now", "2026-11-20 15:00")
     assert result.exit_code == 1
     assert "statuspage.yaml:" in result.stderr and "slack webhook #1 (${DEAD})" in result.stderr
@@ -422,14 +569,18 @@ def test_network_error_is_reported_without_secrets(tmp_path: Path, hooks: Hooks,
     assert SECRET not in everything and "services" not in everything
 
 
-def test_unset_variable_fails_only_its_endpoint(tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unset_variable_fails_only_its_endpoint(
+    tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = site_with(tmp_path, hook_yaml(
         "    - {url: '${NOT_SET_HOOK}', format: discord}\n",
         "    - {url: '${HOOK}/up', format: json}\n",
     ))  # fmt: skip
     monkeypatch.delenv("NOT_SET_HOOK", raising=False)
     monkeypatch.setenv("HOOK", hooks.url)
-    assert site.run("notify", "--now", "2026-11-20 14:10").exit_code == 0  # first run: nothing to send yet
+    assert (
+        site.run("notify", "--now", "2026-11-20 14:10").exit_code == 0
+    )  # first run: nothing to send yet
     add(site, "2026-11-20-api-errors.md", SECOND)
     result = site.run("notify", "--now", "2026-11-20 15:00")
     assert result.exit_code == 1
@@ -468,12 +619,16 @@ notify:
 
 def test_email_is_multipart_threaded_and_stable(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
     box, port = smtp
-    site = site_with(tmp_path, mail_yaml(port, "    unsubscribe: https://lists.test.example/unsubscribe\n"))
+    site = site_with(
+        tmp_path, mail_yaml(port, "    unsubscribe: https://lists.test.example/unsubscribe\n")
+    )
     env = {"SMTP_USER": "status", "SMTP_PASSWORD": PASSWORD}
     add(site, "2026-11-20-api-errors.md", SECOND)
     report = run(site, "2026-11-20 15:00", env, backfill=True)
     assert report.failed == []
-    assert [rcpts for rcpts, _ in box.messages] == [["customers@lists.test.example", "ops@test.example"]] * 2
+    assert [rcpts for rcpts, _ in box.messages] == [
+        ["customers@lists.test.example", "ops@test.example"]
+    ] * 2
     first, second = (m for _, m in box.messages)
     assert first["Subject"] == "Investigating: Elevated error rates on the API"
     assert first["From"] == "Test Status <status@test.example>"
@@ -488,26 +643,45 @@ def test_email_is_multipart_threaded_and_stable(tmp_path: Path, smtp: tuple[Mail
     plain = first.get_body(("plain",)).get_content()
     html = first.get_body(("html",)).get_content()
     assert "We see errors" in plain and INCIDENT_URL + "#update-20261120t130200z" in plain
-    assert "<strong>errors</strong>" in html and "<script>" not in html and f'href="{INCIDENT_URL}' in html
+    assert (
+        "<strong>errors</strong>" in html
+        and "<script>" not in html
+        and f'href="{INCIDENT_URL}' in html
+    )
     assert "Unsubscribe" in html and "https://lists.test.example/unsubscribe" in plain
     # Stable: the same update gets the same Message-ID on another machine's run.
     (site.root / ".statuspage/notified.json").unlink()
     run(site, "2026-11-20 15:00", env, backfill=True)
-    assert [m["Message-ID"] for _, m in box.messages[2:]] == [first["Message-ID"], second["Message-ID"]]
+    assert [m["Message-ID"] for _, m in box.messages[2:]] == [
+        first["Message-ID"],
+        second["Message-ID"],
+    ]
     assert first["Message-ID"] != second["Message-ID"]
 
 
-def test_email_default_unsubscribe_and_smtp_retry(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
+def test_email_default_unsubscribe_and_smtp_retry(
+    tmp_path: Path, smtp: tuple[Mailbox, int]
+) -> None:
     box, port = smtp
     site = site_with(tmp_path, mail_yaml(port))
     box.answers = ["451 4.3.0 try again later"]
     sleeps = Sleeps()
-    report = run(site, "2026-11-20 15:00", {"SMTP_USER": "status", "SMTP_PASSWORD": PASSWORD}, backfill=True, sleeps=sleeps)
+    report = run(
+        site,
+        "2026-11-20 15:00",
+        {"SMTP_USER": "status", "SMTP_PASSWORD": PASSWORD},
+        backfill=True,
+        sleeps=sleeps,
+    )
     assert report.failed == [] and sleeps == [0.5] and len(box.messages) == 1
-    assert box.messages[0][1]["List-Unsubscribe"] == "<mailto:status@test.example?subject=unsubscribe>"
+    assert (
+        box.messages[0][1]["List-Unsubscribe"] == "<mailto:status@test.example?subject=unsubscribe>"
+    )
 
 
-def test_email_wrong_password_fails_without_showing_it(tmp_path: Path, smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_email_wrong_password_fails_without_showing_it(
+    tmp_path: Path, smtp: tuple[Mailbox, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
     box, port = smtp
     site = site_with(tmp_path, mail_yaml(port))
     monkeypatch.setenv("SMTP_USER", "status")
@@ -519,7 +693,11 @@ def test_email_wrong_password_fails_without_showing_it(tmp_path: Path, smtp: tup
 
 def test_starttls_required_by_default(tmp_path: Path, smtp: tuple[Mailbox, int]) -> None:
     box, port = smtp
-    config = mail_yaml(port).replace("      starttls: false\n", "").replace("      username: ${SMTP_USER}\n      password: ${SMTP_PASSWORD}\n", "")
+    config = (
+        mail_yaml(port)
+        .replace("      starttls: false\n", "")
+        .replace("      username: ${SMTP_USER}\n      password: ${SMTP_PASSWORD}\n", "")
+    )
     site = site_with(tmp_path, config)
     report = run(site, "2026-11-20 15:00", {}, backfill=True)
     assert "does not offer STARTTLS" in report.failed[0].error and box.messages == []
@@ -528,12 +706,16 @@ def test_starttls_required_by_default(tmp_path: Path, smtp: tuple[Mailbox, int])
 # ---------------------------------------------------------------- CLI, check, templates
 
 
-def test_dry_run_prints_and_writes_nothing(tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dry_run_prints_and_writes_nothing(
+    tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: slack}\n"))
     monkeypatch.delenv("HOOK", raising=False)
     result = site.run("notify", "--now", "2026-11-20 15:00", "--dry-run", "--backfill")
     assert result.exit_code == 0
-    assert "would send incident.created 2026-11-20-api-errors#update-20261120t130200z" in result.stdout
+    assert (
+        "would send incident.created 2026-11-20-api-errors#update-20261120t130200z" in result.stdout
+    )
     assert "Investigating: Elevated error rates on the API" in result.stdout
     assert "${HOOK} not set here" in result.stdout
     assert hooks.requests == [] and not (site.root / ".statuspage").exists()
@@ -542,7 +724,10 @@ def test_dry_run_prints_and_writes_nothing(tmp_path: Path, hooks: Hooks, monkeyp
 
 
 def test_check_locates_config_errors(site_dir: SiteDir) -> None:
-    write(site_dir.root / "statuspage.yaml", CONFIG + """\
+    write(
+        site_dir.root / "statuspage.yaml",
+        CONFIG
+        + """\
 notify:
   webhooks:
     - url: ${HOOK}
@@ -552,7 +737,8 @@ notify:
     smtp: {host: smtp.test.example, ssl: true, starttls: true}
     from: not an address
     to: []
-""")
+""",
+    )
     result = site_dir.run("check")
     assert result.exit_code == 1
     lines = result.output.splitlines()
@@ -566,31 +752,57 @@ notify:
         assert any(line.startswith(expected) for line in lines), (expected, lines)
 
 
-def test_check_warns_about_unset_variables_and_build_needs_none(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
-    write(site_dir.root / "statuspage.yaml", CONFIG + hook_yaml("    - {url: '${SLACK_URL_FOR_TEST}', format: slack}\n"))
+def test_check_warns_about_unset_variables_and_build_needs_none(
+    site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(
+        site_dir.root / "statuspage.yaml",
+        CONFIG + hook_yaml("    - {url: '${SLACK_URL_FOR_TEST}', format: slack}\n"),
+    )
     site_dir.incident("2026-11-20-api-errors.md", FIRST)
     monkeypatch.delenv("SLACK_URL_FOR_TEST", raising=False)
     result = site_dir.run("check")
     assert result.exit_code == 0
-    assert "statuspage.yaml:17: warning: slack webhook #1 (${SLACK_URL_FOR_TEST}): ${SLACK_URL_FOR_TEST} not set here" in result.output
+    assert (
+        "statuspage.yaml:17: warning: slack webhook #1 (${SLACK_URL_FOR_TEST}): ${SLACK_URL_FOR_TEST} not set here"
+        in result.output
+    )
     built = site_dir.run("build", "--now", "2026-11-20 15:00")
     assert built.exit_code == 0 and "SLACK_URL_FOR_TEST" not in built.output
 
 
 def test_literal_chat_url_is_warned_about(site_dir: SiteDir) -> None:
-    write(site_dir.root / "statuspage.yaml", CONFIG + hook_yaml("    - {url: 'https://hooks.slack.com/services/T/B/X', format: slack}\n"))
+    write(
+        site_dir.root / "statuspage.yaml",
+        CONFIG
+        + hook_yaml("    - {url: 'https://hooks.slack.com/services/T/B/X', format: slack}\n"),
+    )
     result = site_dir.run("check")
-    assert result.exit_code == 0 and "statuspage.yaml:17: warning: this slack webhook URL is a secret" in result.output
+    assert (
+        result.exit_code == 0
+        and "statuspage.yaml:17: warning: this slack webhook URL is a secret" in result.output
+    )
 
 
 def test_templates_are_overridable(tmp_path: Path, hooks: Hooks) -> None:
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
-    write(site.root / "site-templates/notify/subject.txt", "[{{ config.title }}] {% include 'default/notify/subject.txt' %}")
-    write(site.root / "site-templates/notify/message.txt", "{% if true %}R&D says: {{ body_text }}{% endif %}")
+    write(
+        site.root / "site-templates/notify/subject.txt",
+        "[{{ config.title }}] {% include 'default/notify/subject.txt' %}",
+    )
+    write(
+        site.root / "site-templates/notify/message.txt",
+        "{% if true %}R&D says: {{ body_text }}{% endif %}",
+    )
     run(site, "2026-11-20 15:00", {"HOOK": hooks.url}, backfill=True)
-    assert hooks.to("/a")[0]["subject"] == "[Test Status] Investigating: Elevated error rates on the API"
+    assert (
+        hooks.to("/a")[0]["subject"]
+        == "[Test Status] Investigating: Elevated error rates on the API"
+    )
     text = hooks.to("/a")[0]["text"]
-    assert text.startswith("R&D says: We see errors") and "& <!channel>" in text  # .txt is not HTML-escaped
+    assert (
+        text.startswith("R&D says: We see errors") and "& <!channel>" in text
+    )  # .txt is not HTML-escaped
 
 
 def test_no_endpoints(site_dir: SiteDir) -> None:
@@ -598,13 +810,18 @@ def test_no_endpoints(site_dir: SiteDir) -> None:
     assert result.exit_code == 0 and "No notification endpoints" in result.output
 
 
-def test_damaged_state_file_is_refused_not_overwritten(tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_damaged_state_file_is_refused_not_overwritten(
+    tmp_path: Path, hooks: Hooks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     site = site_with(tmp_path, hook_yaml("    - {url: '${HOOK}/a', format: json}\n"))
     monkeypatch.setenv("HOOK", hooks.url)
     write(site.root / ".statuspage/notified.json", "<<<<<<< HEAD\n")
     result = site.run("notify", "--now", "2026-11-20 15:00")
     assert result.exit_code == 1 and "not a notification state file" in result.stderr
-    assert hooks.requests == [] and (site.root / ".statuspage/notified.json").read_text() == "<<<<<<< HEAD\n"
+    assert (
+        hooks.requests == []
+        and (site.root / ".statuspage/notified.json").read_text() == "<<<<<<< HEAD\n"
+    )
 
 
 def test_published_postmortem_is_announced_once(tmp_path: Path, hooks: Hooks) -> None:
@@ -612,8 +829,10 @@ def test_published_postmortem_is_announced_once(tmp_path: Path, hooks: Hooks) ->
     env = {"HOOK": hooks.url}
     add(site, "2026-11-20-api-errors.md", SECOND + THIRD)
     run(site, "2026-11-21 10:00", env)  # first run: history is marked as sent
-    write(site.root / "incidents" / "2026-11-20-api-errors.postmortem.md",
-          "---\npublished: 2026-11-24 17:30\n---\n\n## What happened\n\nThe pool shrank.\n")
+    write(
+        site.root / "incidents" / "2026-11-20-api-errors.postmortem.md",
+        "---\npublished: 2026-11-24 17:30\n---\n\n## What happened\n\nThe pool shrank.\n",
+    )
     run(site, "2026-11-24 17:00", env)
     assert hooks.requests == []  # not published yet
     run(site, "2026-11-24 18:00", env)

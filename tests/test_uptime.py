@@ -147,7 +147,7 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
 
 METRICS_SCHEMA = {
     "type": "object",
-    "required": ["page", "as_of", "uptime", "quarters"],
+    "required": ["page", "as_of", "uptime", "quarters", "first_update", "incidents"],
     "properties": {
         "as_of": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"},
         "uptime": {
@@ -160,17 +160,34 @@ METRICS_SCHEMA = {
         },
         "quarters": {"type": "array", "items": {"allOf": [
             {"$ref": "#/$defs/figures"},
-            {"required": ["quarter", "start", "end", "components"],
+            {"required": ["quarter", "start", "end", "components", "priorities"],
              "properties": {"quarter": {"pattern": r"^\d{4}-Q[1-4]$"},
-                            "components": {"type": "array", "items": {"$ref": "#/$defs/figures"}}}},
+                            "components": {"type": "array", "items": {"$ref": "#/$defs/figures"}},
+                            "priorities": {"type": "array", "minItems": 5, "maxItems": 5, "items": {"allOf": [
+                                {"$ref": "#/$defs/figures"}, {"required": ["priority"], "properties": {"priority": {"$ref": "#/$defs/priority"}}}]}}}},
         ]}},
+        "first_update": {"type": "array", "minItems": 5, "maxItems": 5, "items": {
+            "type": "object", "required": ["priority", "incidents_timed", "median_seconds", "target_seconds", "within_target", "share_within_target"],
+            "properties": {"priority": {"$ref": "#/$defs/priority"}, "median_seconds": {"type": ["integer", "null"]},
+                           "share_within_target": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}},
+        "incidents": {"type": "array", "items": {
+            "type": "object", "required": ["id", "priority", "impact", "urgency", "detected", "first_update", "first_update_seconds"],
+            "properties": {"priority": {"$ref": "#/$defs/priority"}, "urgency": {"enum": ["high", "medium", "low"]},
+                           "first_update_seconds": {"type": ["integer", "null"], "minimum": 0}}}},
     },
     "$defs": {
         "uptime": {
             "type": "object",
-            "required": ["id", "name", "percent", "days", "days_with_data", "from", "to", "minutes"],
-            "properties": {"percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100}},
+            "required": ["id", "name", "percent", "days", "days_with_data", "from", "to", "minutes", "periods"],
+            "properties": {
+                "percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
+                "periods": {"type": "array", "items": {"type": "object", "required": ["days", "percent"]}},
+                "slo": {"type": "object", "required": ["target", "window_days", "from", "to", "percent", "budget_minutes",
+                                                       "consumed_minutes", "remaining_minutes", "met"],
+                        "properties": {"met": {"type": "boolean"}, "remaining_minutes": {"type": "number"}}},
+            },
         },
+        "priority": {"enum": ["P1", "P2", "P3", "P4", "P5"]},
         "figures": {
             "type": "object",
             "required": ["incidents", "by_impact", "resolved", "mttr_seconds"],
@@ -203,18 +220,29 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     assert (q4["by_impact"]["minor"], q4["mttr_seconds"]) == (1, 600)
     assert metrics(Snapshot(site.load(), NOW_UTC)) == data
 
+    # The history page's charts state the same figures in their tables (and <desc>).
     doc = parse_html(out / "history" / "index.html")
-    overall, per_component = doc.cssselect("table.figures")
-    rows = [[text_of(c) for c in tr.cssselect("th, td")] for tr in overall.cssselect("tbody tr")]
-    assert rows == [
-        ["Q2 2026", "6", "54 min", "2", "3", "1", "0"],
-        ["Q1 2026", "0", "—", "0", "0", "0", "0"],
-        ["Q4 2025", "1", "10 min", "0", "0", "1", "0"],
-    ]
-    cells = {text_of(tr.cssselect("th")[0]): [text_of(td) for td in tr.cssselect("td")] for tr in per_component.cssselect("tbody tr")}
-    assert cells["API"][0] == "4 incidents MTTR 1 hr 10 min"
-    assert cells["Database"][0] == "2 incidents MTTR 30 min"
-    assert cells["Website"] == ["—", "—", "1 incident MTTR 10 min"]
+    incidents, mttr = (table_rows(t) for t in doc.cssselect("figure.chart .visually-hidden table"))
+    assert len(incidents) == 12 and incidents[0][0] == "July 2025"
+    # Month, incidents, critical, major, minor, none: F (major) in May; A, B, C, E, G in June.
+    assert incidents[-2:] == [["May 2026", "1", "0", "1", "0", "0"], ["June 2026", "5", "2", "2", "1", "0"]]
+    assert incidents[4] == ["November 2025", "1", "0", "0", "1", "0"]  # H
+    assert mttr[-3:] == [["Q4 2025", "10 min", "1"], ["Q1 2026", "—", "0"], ["Q2 2026", "54 min", "5"]]
+    assert len(mttr) == 8 and mttr[0][0] == "Q3 2024"
+    desc = text_of(doc.cssselect("#chart-mttr-d")[0])
+    assert "Q2 2026: MTTR 54 min, Resolved 5" in desc
+    # The per-component figures moved to the component pages (and the group's counts its members).
+    def quarters(item: str) -> dict[str, list[str]]:
+        page = parse_html(out / "components" / item / "index.html")
+        return {row[0]: row[1:] for row in table_rows(page.cssselect("table.figures")[0])}
+    assert quarters("api")["Q2 2026"] == ["4", "1 hr 10 min"]  # A, B, C (+E open)
+    assert quarters("db")["Q2 2026"] == ["2", "30 min"]
+    assert quarters("web") == {"Q2 2026": ["0", "—"], "Q1 2026": ["0", "—"], "Q4 2025": ["1", "10 min"]}
+    assert quarters("stack")["Q2 2026"] == ["6", "54 min"]  # (120 + 30 + 60 + 60 + 1) / 5
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[text_of(c) for c in tr.cssselect("th, td")] for tr in table.cssselect("tbody tr")]
 
 
 def test_no_data_yet(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ class Outcome:
     endpoint: Endpoint
     sent: list[Event] = field(default_factory=list)
     would_send: list[Event] = field(default_factory=list)  # --dry-run
-    filtered: int = 0  # outside its `components:`: handled without a message
+    filtered: int = 0  # outside its `components:` or `min_priority:`: handled without a message
     first_run: int = 0  # past events marked as sent for a new endpoint
     pending: int = 0  # left for the next run after an error
     error: str | None = None
@@ -72,7 +72,13 @@ class Report:
 
 
 def matches(endpoint: Endpoint, event: Event) -> bool:
-    """Whether the event touches one of the endpoint's components (always, without a filter)."""
+    """Whether the event touches one of the endpoint's components (always, without a filter)
+    and its incident is of the endpoint's `min_priority` or more urgent (maintenance, which
+    has no priority, never is)."""
+    if endpoint.min_priority is not None:
+        priority = event.incident.priority
+        if priority is None or priority > endpoint.min_priority:
+            return False
     return endpoint.components is None or not endpoint.components.isdisjoint(event.components)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from fractions import Fraction
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
@@ -181,6 +182,11 @@ class Formatter:
         return format_skeleton("yMMMM", day, locale=self.locale)
 
     @_remembered
+    def month_short(self, day: _Day) -> str:
+        """'Nov', for chart axes."""
+        return format_skeleton("MMM", day, locale=self.locale)
+
+    @_remembered
     def quarter(self, day: _Day) -> str:
         """'Q4 2026'."""
         return format_skeleton("yQQQ", day, locale=self.locale)
@@ -214,8 +220,19 @@ class Formatter:
         pattern = self.locale.percent_formats[None].pattern.replace("#,##0", "#,##0.00", 1)
         return format_percent(Decimal(str(value)) / 100, format=pattern, locale=self.locale)
 
+    @_remembered
+    def axis_percent(self, value: float) -> str:
+        """'99.5%' / '100 %': at most one decimal, for chart axes."""
+        pattern = self.locale.percent_formats[None].pattern.replace("#,##0", "#,##0.#", 1)
+        return format_percent(Decimal(str(value)) / 100, format=pattern, locale=self.locale)
+
     def number(self, value: float | int) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def decimal(self, value: float | Fraction) -> str:
+        """'43.2' / '-16,8': up to two decimals, as budgets in minutes are shown."""
+        rounded = Decimal(str(round(float(value), 2)))
+        return format_decimal(rounded, format="#,##0.##", locale=self.locale)
 
 
 # A multi-language site (`languages: [en, de, ja]`) is one edition per language: the

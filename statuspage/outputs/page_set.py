@@ -4,6 +4,7 @@ the component rows, the front page's lists and the history's pages (no rendering
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -11,15 +12,25 @@ from functools import cached_property
 from itertools import islice
 from typing import Any
 
-from statuspage.model import Component, ComponentStatus, Group, Incident, IncidentStatus, Update
+from statuspage.model import (
+    Component,
+    ComponentStatus,
+    Group,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Update,
+)
 from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.render_cache import RenderCache
-from statuspage.state.reliability import QuarterFigures
+from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_by
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import Uptime
+from statuspage.state.uptime import Uptime, minutes, monthly_uptime, uptime_percent
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
+COMPONENT_INCIDENTS = 20  # incidents listed on a component's page; the rest are in the history
+PERIODS = (30, 90, 365)  # a component page's uptime figures, in days
 
 
 @dataclass(frozen=True)
@@ -141,6 +152,11 @@ class PageSet:
         return self.snapshot.quarters
 
     @property
+    def monthly_incidents(self) -> list[tuple[date, dict[Impact, int]]]:
+        """Incidents by impact in each of the last 12 months (state/reliability.py)."""
+        return self.snapshot.monthly_incidents
+
+    @property
     def active_incidents(self) -> list[IncidentView]:
         """The newest open incidents; capped so the front page never grows with history
         (older open ones stay on their pages and in the history)."""
@@ -197,6 +213,68 @@ class PageSet:
                 months.setdefault(view.started_day.replace(day=1), []).append(view)
             yield number, len(chunks), list(months.items())
 
+    @cached_property
+    def _affecting(self) -> dict[str, list[IncidentView]]:
+        """Component or group id -> the past incidents that named it by `now`, newest first."""
+        group_of = {c.id: c.group for c in self.config.components}
+        found: dict[str, list[IncidentView]] = {
+            item_id: [] for item_id in (*group_of, *(g.id for g in self.config.groups))
+        }
+        for view in self.past:
+            ids = {cid for cid in affected_by(view.incident, self.now) if cid in group_of}
+            ids |= {g for cid in ids if (g := group_of[cid]) is not None}
+            for item_id in ids:
+                found[item_id].append(view)
+        return found
+
+    def component_page(self, row: ComponentRow) -> Page:
+        """A component's or group's page: status, uptime, SLO, charts, its incidents."""
+        item = row.component
+        year = self.snapshot.year_uptime[item.id]
+        periods = [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
+        monthly = monthly_uptime(year)
+        slo = self.snapshot.slos.get(item.id) if self.config.show_slo else None
+        quarters = [(q.quarter, q.components[item.id]) for q in self.snapshot.quarters[:4]]
+        affecting = self._affecting[item.id]
+        views = affecting[:COMPONENT_INCIDENTS]
+        uptime = self.snapshot.uptime[item.id]
+        # What the page shows beyond the config and its incidents' files: the build's key.
+        shown = (
+            row.status.word, [(m.component.id, m.status.word) for m in row.members],
+            [(d.day.isoformat(), d.has_data, [(st.word, minutes(t)) for st, t in d.durations])
+             for d in uptime.days],
+            uptime.percent, periods, [(m.isoformat(), v) for m, v in monthly],
+            slo and (slo.percent, round(slo.budget, 2), round(slo.consumed, 2), slo.window_days),
+            [(q.key, f.total, f.resolved, f.mttr and f.mttr.total_seconds(),
+              [f.by_impact[i] for i in IMPACTS]) for q, f in quarters],
+            len(affecting),
+        )  # fmt: skip
+        context = {
+            "page_name": "component",
+            "row": row,
+            "uptime": uptime,
+            "periods": periods,
+            "monthly": monthly,
+            "slo": slo,
+            "quarters": quarters,
+            "views": views,
+            "more": len(affecting) > len(views),
+            "figures": hashlib.sha256(repr(shown).encode()).hexdigest(),
+            "live": False,
+        }
+        return Page(f"components/{item.id}/index.html", "component.html", context)
+
+    @cached_property
+    def component_pages(self) -> list[Page]:
+        """Every component's and group's page, made once (the pages and the sitemap walk them)."""
+        return [self.component_page(row) for row in self.rows()]
+
+    def rows(self) -> Iterator[ComponentRow]:
+        """Every component and group row: the top-level ones in order, each group's members."""
+        for row in self.components:
+            yield row
+            yield from row.members
+
     def pages(self) -> Iterator[Page]:
         """Every page; `live` is False on those that show nothing that changes with the
         clock alone (a resolved incident, a history page of resolved ones), so they
@@ -219,6 +297,7 @@ class PageSet:
                 "live": live,
             }
             yield Page(path, "history.html", context)
+        yield from self.component_pages
         yield Page("postmortems/index.html", "postmortems.html", {"page_name": "postmortems"})
         yield Page("404.html", "404.html", {"page_name": "404"})
 

@@ -16,7 +16,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
-from statuspage.outputs.i18n import alternates, edition_prefix, site_translations
+from statuspage.outputs.charts import incidents_chart, mttr_chart, uptime_chart
+from statuspage.outputs.i18n import alternates, edition_prefix, site_base_url, site_translations
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output
 from statuspage.outputs.page_set import IncidentView, Page, page_set
@@ -125,8 +126,10 @@ class SiteRenderer:
         env.globals.update(
             site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
             page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
+            slos=snapshot.slos,
             iso=lambda moment: isoformat(moment, zone),
-            brand=BrandColours.of(site.config.brand_color),
+            brand=BrandColours.of(site.config.brand_color), root_url=site_base_url(site.config),
+            uptime_chart=uptime_chart, incidents_chart=incidents_chart, mttr_chart=mttr_chart,
             **(extra_globals or {}),
         )  # fmt: skip
         self.postmortems = env.globals["postmortems"] = PublishedPostmortems(site, now)
@@ -186,6 +189,10 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
     if "view" in page.context:
         view = page.context["view"]
         return Output(make, ("incident", *shared, shown(view)), (view.id,), page=True)
+    if page.template == "component.html":
+        views = page.context["views"]
+        parts = ("component", *shared, page.context["figures"], *map(shown, views))
+        return Output(make, parts, tuple(view.id for view in views), page=True)
     if page.template == "history.html" and page.context["number"] > 1:  # 1: all-time figures
         views = [view for _, month in page.context["months"] for view in month]
         number, count = str(page.context["number"]), str(page.context["count"])

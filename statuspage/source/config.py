@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -42,9 +42,14 @@ TOP_LEVEL_KEYS = {
     "notify": "notification endpoints",
     "alerts": "rules that turn monitors' alerts into incidents",
     "subscribe": "ways to follow the page that live elsewhere (`email_url:`)",
+    "show_slo": "mark components whose error budget is overspent on the front page",
+    "response_targets": "longest time to the first update per priority, e.g. {P1: 15m}",
 }
-COMPONENT_KEYS = {"id", "name", "description", "start_date"}
-GROUP_KEYS = {"group", "id", "description", "components", "collapsed"}
+SLO_KEYS = {"slo", "slo_window_days"}
+COMPONENT_KEYS = {"id", "name", "description", "start_date", *SLO_KEYS}
+GROUP_KEYS = {"group", "id", "description", "components", "collapsed", *SLO_KEYS}
+DURATION = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?$")
+PRIORITY = re.compile(r"^P([1-5])$")
 ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
 # Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
 MAX_COMPONENTS = 1_000
@@ -219,6 +224,11 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         problems.error(path, components[MAX_COMPONENTS].line, message)
     email_url = _email_url(data, path, problems)
     extra = {k: data[k] for k in ("notify", "alerts") if k in data}
+    show_slo = data.get("show_slo", False)
+    if not isinstance(show_slo, bool):
+        err("show_slo", "`show_slo:` must be true or false")
+        show_slo = False
+    targets = _response_targets(data, path, problems)
     if len(problems.errors) > before:
         return None
     return Config(
@@ -236,6 +246,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         feed_limit=positive_int("feed_limit", 50),
         history_per_page=positive_int("history_per_page", 20),
         email_url=email_url,
+        show_slo=show_slo,
+        response_targets=targets,
         extra=extra,
         path=path,
     )
@@ -366,6 +378,60 @@ def _email_url(data: YamlMap, path: Path, problems: Problems) -> str | None:
     return url
 
 
+def _response_targets(
+    data: YamlMap, path: Path, problems: Problems
+) -> tuple[tuple[int, timedelta], ...]:
+    """`response_targets: {P1: 15m, P2: 1h}`: priority -> longest time to the first update."""
+    raw = data.get("response_targets")
+    if raw is None:
+        return ()
+    if not isinstance(raw, YamlMap):
+        message = "`response_targets:` must map priorities to durations, e.g. {P1: 15m, P2: 1h}"
+        problems.error(path, data.line_of("response_targets"), message)
+        return ()
+    targets: dict[int, timedelta] = {}
+    for key, value in raw.items():
+        line = raw.line_of(key)
+        rank = PRIORITY.match(str(key).strip().upper())
+        if rank is None:
+            problems.error(path, line, f"`response_targets:` key {key!r} must be P1 to P5")
+            continue
+        found = DURATION.match(str(value).strip()) if isinstance(value, str) else None
+        if found is None or not any(found.groups()):
+            message = (
+                f"`response_targets:` {key} must be a duration in hours and minutes, "
+                "like 15m, 1h or 1h30m"
+            )
+            problems.error(path, line, message)
+            continue
+        hours, mins = (int(g or 0) for g in found.groups())
+        if hours == mins == 0:
+            problems.error(path, line, f"`response_targets:` {key} must be longer than 0m")
+            continue
+        targets[int(rank.group(1))] = timedelta(hours=hours, minutes=mins)
+    return tuple(sorted(targets.items()))
+
+
+def _slo(entry: YamlMap, what: str, path: Path, problems: Problems) -> tuple[float | None, int]:
+    """A component's or group's `slo:` (a percentage) and `slo_window_days:` (default 30)."""
+    slo = entry.get("slo")
+    if slo is not None and (
+        isinstance(slo, bool) or not isinstance(slo, int | float) or not 0 < slo < 100
+    ):
+        message = f"{what}: `slo:` must be a percentage above 0 and below 100, e.g. 99.9"
+        problems.error(path, entry.line_of("slo"), message)
+        slo = None
+    window = entry.get("slo_window_days", 30)
+    if isinstance(window, bool) or not isinstance(window, int) or not 1 <= window <= 366:
+        message = f"{what}: `slo_window_days:` must be a whole number of days from 1 to 366"
+        problems.error(path, entry.line_of("slo_window_days"), message)
+        window = 30
+    if "slo_window_days" in entry and slo is None and "slo" not in entry:
+        message = f"{what}: `slo_window_days:` needs an `slo:` target, e.g. `slo: 99.9`"
+        problems.error(path, entry.line_of("slo_window_days"), message)
+    return (float(slo) if slo is not None else None), window
+
+
 def _unknown_keys(
     entry: YamlMap, known: set[str], kind: str, path: Path, problems: Problems
 ) -> None:
@@ -424,6 +490,7 @@ def _components(
                     "`start_date:` must be a date like 2026-01-31",
                 )
         description = entry.get("description")
+        slo, window = _slo(entry, f"component {cid!r}", path, problems)
         components.append(
             Component(
                 id=cid,
@@ -433,6 +500,8 @@ def _components(
                 position=position,
                 start_date=start_date,
                 line=entry.line,
+                slo=slo,
+                slo_window_days=window,
             )
         )
 
@@ -472,6 +541,7 @@ def _components(
             for inner, (member, mline) in enumerate(zip(members, members.item_lines, strict=True)):
                 add(member, mline, gid, inner)
             description = entry.get("description")
+            slo, window = _slo(entry, f"group {gname.strip()!r}", path, problems)
             groups.append(
                 Group(
                     id=gid,
@@ -481,6 +551,8 @@ def _components(
                     position=position,
                     collapsed=bool(entry.get("collapsed", True)),
                     line=entry.line,
+                    slo=slo,
+                    slo_window_days=window,
                 )
             )
         else:

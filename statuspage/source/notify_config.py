@@ -27,8 +27,9 @@ from statuspage.source.yamlfile import YamlList, YamlMap
 
 WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
 SECTION_KEYS = ("webhooks", "email")
-WEBHOOK_KEYS = ("url", "format", "components", "headers", "name")
-EMAIL_KEYS = ("smtp", "from", "to", "components", "unsubscribe", "reply_to", "name")
+WEBHOOK_KEYS = ("url", "format", "components", "min_priority", "headers", "name")
+EMAIL_KEYS = ("smtp", "from", "to", "components", "min_priority", "unsubscribe", "reply_to", "name")
+PRIORITY = re.compile(r"^P([1-5])$")
 SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Chat webhook URLs carry their own credentials: in the repository they are leaked.
@@ -46,6 +47,8 @@ class Endpoint:
     settings: Mapping[str, Any]
     components: frozenset[str] | None  # None: every event
     line: int
+    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
+    min_priority: int | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -179,6 +182,21 @@ class _Parser:
                 )
         return frozenset(ids)
 
+    def min_priority(self, entry: YamlMap) -> int | None:
+        """`min_priority: P2`: only P1 and P2 incidents reach the endpoint."""
+        value = entry.get("min_priority")
+        if value is None:
+            return None
+        found = PRIORITY.match(str(value).strip().upper())
+        if found is None:
+            self.error(
+                entry.line_of("min_priority"),
+                f"`min_priority:` {value!r} must be a priority from P1 (most urgent) to P5, "
+                "e.g. `min_priority: P2` for P1 and P2 incidents only",
+            )
+            return None
+        return int(found.group(1))
+
     def text(self, entry: YamlMap, key: str, what: str, *, required: bool = True) -> str | None:
         value = entry.get(key)
         if value is None and not required:
@@ -233,6 +251,7 @@ class _Parser:
             )
             headers = YamlMap()
         components = self.components(entry)
+        least = self.min_priority(entry)
         name = entry.get("name")
         if len(self.problems.errors) > before or url is None:
             return []
@@ -247,6 +266,7 @@ class _Parser:
                 settings,
                 components,
                 line,
+                least,
             )
         ]
 
@@ -294,6 +314,7 @@ class _Parser:
             )
         reply_to = self.text(entry, "reply_to", "an address", required=False)
         components = self.components(entry)
+        least = self.min_priority(entry)
         name = entry.get("name")
         if len(self.problems.errors) > before or sender is None:
             return []
@@ -307,7 +328,14 @@ class _Parser:
         }
         return [
             Endpoint(
-                "email", "email", endpoint_key("email", entry), label, settings, components, line
+                "email",
+                "email",
+                endpoint_key("email", entry),
+                label,
+                settings,
+                components,
+                line,
+                least,
             )
         ]
 

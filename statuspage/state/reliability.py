@@ -3,11 +3,15 @@
 An incident belongs to the quarter (in the site's zone) of its first update.
 MTTR, the mean time to resolve, runs from the first update to `resolved`,
 over the incidents resolved by `now`; open ones are counted but not timed.
-Maintenance is planned work, not an incident, and is left out.
+Maintenance is planned work, not an incident, and is left out. The same figures
+are kept per ITIL priority (P1-P5, model.priority), and the time to first update
+runs from `detected:` to the first public update, for the incidents that say
+when they were detected.
 """
 
 from __future__ import annotations
 
+import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -16,6 +20,7 @@ from typing import Any
 from statuspage.model import Config, Impact, Incident
 from statuspage.state import status as st
 
+PRIORITIES = (1, 2, 3, 4, 5)
 IMPACTS = [
     Impact.CRITICAL,
     Impact.MAJOR,
@@ -49,6 +54,9 @@ class Quarter:
 
     def next(self) -> Quarter:
         return Quarter(self.year + self.number // 4, self.number % 4 + 1)
+
+    def previous(self) -> Quarter:
+        return Quarter(self.year - (self.number == 1), (self.number - 2) % 4 + 1)
 
 
 @dataclass(frozen=True)
@@ -90,7 +98,8 @@ class _Tally:
 class QuarterFigures:
     quarter: Quarter
     overall: Figures
-    components: dict[str, Figures]  # every component id, in config order
+    components: dict[str, Figures]  # every component id in config order, then every group id
+    priorities: dict[int, Figures]  # 1-5 (P1-P5)
 
 
 def affected_by(incident: Incident, now: datetime) -> set[str]:
@@ -113,28 +122,41 @@ def quarterly_figures(
     zone = config.timezone
     current = quarter_of(now, zone)
 
-    # One pass: each incident is added to its quarter's tally and to those of the
-    # components it affected (linear in the incidents, not quarters x components x incidents).
-    def fresh() -> tuple[_Tally, dict[str, _Tally]]:
-        return _Tally(), {cid: _Tally() for cid in config.component_ids}
+    ids = [*config.component_ids, *(g.id for g in config.groups)]
 
-    tallies: dict[Quarter, tuple[_Tally, dict[str, _Tally]]] = {}
+    # One pass: each incident is added to its quarter's tally and to those of the components
+    # and groups it affected (linear in the incidents, not quarters x components x incidents).
+    def fresh() -> tuple[_Tally, dict[str, _Tally], dict[int, _Tally]]:
+        return (
+            _Tally(),
+            {item_id: _Tally() for item_id in ids},
+            {p: _Tally() for p in PRIORITIES},
+        )
+
+    group_of = {c.id: c.group for c in config.components}
+    tallies: dict[Quarter, tuple[_Tally, dict[str, _Tally], dict[int, _Tally]]] = {}
     for incident in incidents:
         if incident.is_maintenance or not st.is_visible(incident, now):
             continue
         quarter = quarter_of(incident.created_at, zone)
-        overall, per_component = tallies.get(quarter) or tallies.setdefault(quarter, fresh())
+        overall, per_component, per_priority = tallies.get(quarter) or tallies.setdefault(
+            quarter, fresh()
+        )
         resolved = st.resolved_at(incident, now)
         overall.add(incident, resolved)
-        for cid in affected_by(incident, now):
-            if cid in per_component:
-                per_component[cid].add(incident, resolved)
+        if incident.priority is not None:
+            per_priority[incident.priority].add(incident, resolved)
+        affected = {cid for cid in affected_by(incident, now) if cid in group_of}
+        groups = {group_of[cid] for cid in affected} - {None}
+        for item_id in (*sorted(affected), *sorted(g for g in groups if g is not None)):
+            per_component[item_id].add(incident, resolved)
     quarter = min(tallies, default=current)
     result = []
     while quarter <= current:
-        overall, per_component = tallies.get(quarter) or fresh()
-        components = {cid: per_component[cid].figures() for cid in config.component_ids}
-        result.append(QuarterFigures(quarter, overall.figures(), components))
+        overall, per_component, per_priority = tallies.get(quarter) or fresh()
+        components = {item_id: per_component[item_id].figures() for item_id in ids}
+        priorities = {p: per_priority[p].figures() for p in PRIORITIES}
+        result.append(QuarterFigures(quarter, overall.figures(), components, priorities))
         quarter = quarter.next()
     return list(reversed(result))
 
@@ -144,5 +166,96 @@ def figures_json(figures: Figures) -> dict[str, Any]:
         "incidents": figures.total,
         "by_impact": {impact.word: figures.by_impact[impact] for impact in IMPACTS},
         "resolved": figures.resolved,
-        "mttr_seconds": int(figures.mttr.total_seconds()) if figures.mttr is not None else None,
+        "mttr_seconds": _seconds(figures.mttr),
     }
+
+
+def priority_name(priority: int) -> str:
+    """'P1' to 'P5'."""
+    return f"P{priority}"
+
+
+def first_update_delay(incident: Incident) -> timedelta | None:
+    """From `detected:` to the first public update; None when detection is not known."""
+    if incident.detected is None:
+        return None
+    return incident.created_at.astimezone(UTC) - incident.detected.astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Response:
+    """How soon the first public update followed detection, for one priority."""
+
+    priority: int
+    timed: int  # incidents that say when they were detected
+    median: timedelta | None  # whole seconds; None when none is timed
+    target: timedelta | None  # `response_targets:`, if set for this priority
+    within: int  # timed incidents whose first update met the target
+
+    @property
+    def share(self) -> float | None:
+        """Fraction of the timed incidents that met the target (0-1), to four decimals."""
+        if self.target is None or not self.timed:
+            return None
+        return round(self.within / self.timed, 4)
+
+
+def response_figures(
+    config: Config, incidents: Iterable[Incident], now: datetime
+) -> list[Response]:
+    """Time to first update per priority, P1 first, over every incident shown at *now*."""
+    delays: dict[int, list[timedelta]] = {p: [] for p in PRIORITIES}
+    for incident in incidents:
+        delay = first_update_delay(incident)
+        if incident.priority is not None and delay is not None and st.is_visible(incident, now):
+            delays[incident.priority].append(delay)
+    targets = dict(config.response_targets)
+    result = []
+    for priority, found in delays.items():
+        target = targets.get(priority)
+        median = None
+        if found:
+            # Whole seconds, as MTTR: stable text in pages and JSON.
+            middle = statistics.median(d.total_seconds() for d in found)
+            median = timedelta(seconds=round(middle))
+        within = sum(1 for d in found if target is not None and d <= target)
+        result.append(Response(priority, len(found), median, target, within))
+    return result
+
+
+def response_json(response: Response) -> dict[str, Any]:
+    return {
+        "priority": priority_name(response.priority),
+        "incidents_timed": response.timed,
+        "median_seconds": _seconds(response.median),
+        "target_seconds": _seconds(response.target),
+        "within_target": response.within if response.target is not None else None,
+        "share_within_target": response.share,
+    }
+
+
+def _seconds(span: timedelta | None) -> int | None:
+    return int(span.total_seconds()) if span is not None else None
+
+
+def months_back(now: datetime, zone: tzinfo, months: int = 12) -> list[date]:
+    """The first days of the last *months* calendar months in *zone*, oldest first."""
+    today = now.astimezone(zone).date()
+    index = today.year * 12 + today.month - 1
+    return [date((index - n) // 12, (index - n) % 12 + 1, 1) for n in range(months - 1, -1, -1)]
+
+
+def monthly_counts(
+    config: Config, incidents: Iterable[Incident], now: datetime, months: int = 12
+) -> list[tuple[date, dict[Impact, int]]]:
+    """Incidents by impact per calendar month (of the first update), for the last *months*."""
+    counts = {
+        month: dict.fromkeys(IMPACTS, 0) for month in months_back(now, config.timezone, months)
+    }
+    for incident in incidents:
+        if incident.is_maintenance or not st.is_visible(incident, now):
+            continue
+        month = incident.created_at.astimezone(config.timezone).date().replace(day=1)
+        if month in counts:
+            counts[month][incident.impact] += 1
+    return list(counts.items())

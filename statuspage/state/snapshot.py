@@ -11,14 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import TypeVar, cast
 
-from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site, Update
+from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site, Update
 from statuspage.state import status as st
-from statuspage.state.reliability import QuarterFigures, quarterly_figures
-from statuspage.state.uptime import Uptime, uptime_report
+from statuspage.state.reliability import (
+    QuarterFigures,
+    Response,
+    monthly_counts,
+    quarterly_figures,
+    response_figures,
+)
+from statuspage.state.slo import Slo, slo_report
+from statuspage.state.uptime import DAYS, Uptime, last_days, uptime_report, year_days
 
 T = TypeVar("T")
 
@@ -109,9 +116,30 @@ class Snapshot:
         return st.page_status_of(self.open_incidents, self.component_statuses)
 
     @cached_property
+    def year_uptime(self) -> dict[str, Uptime]:
+        """Every day of the last year (and of 12 whole months) per component and group id."""
+        days = year_days(self.now, self.config.timezone)
+        return uptime_report(self.config, self.visible, self.now, days)
+
+    @cached_property
     def uptime(self) -> dict[str, Uptime]:
-        """Day bars and 90-day uptime per component and group id."""
-        return uptime_report(self.config, self.visible, self.now)
+        """Day bars and 90-day uptime per component and group id (the year's last 90 days)."""
+        return {item_id: last_days(u, DAYS) for item_id, u in self.year_uptime.items()}
+
+    @cached_property
+    def slos(self) -> dict[str, Slo]:
+        """Each objective over its rolling window, for the components and groups with `slo:`."""
+        return slo_report(self.config, self.visible, self.now)
+
+    @cached_property
+    def monthly_incidents(self) -> list[tuple[date, dict[Impact, int]]]:
+        """Incidents by impact in each of the last 12 months, oldest first."""
+        return monthly_counts(self.config, self.visible, self.now)
+
+    @cached_property
+    def responses(self) -> list[Response]:
+        """Time to first update per priority, P1 first."""
+        return response_figures(self.config, self.visible, self.now)
 
     @cached_property
     def quarters(self) -> list[QuarterFigures]:

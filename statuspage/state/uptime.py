@@ -187,17 +187,19 @@ def _uptime_of(
 
 def uptime_percent(days: Iterable[Day]) -> float | None:
     """Weighted uptime over the days with data, rounded down to two decimals."""
-    observed = Fraction(0)
-    down = Fraction(0)
+    # Exact in whole numbers: every weight over one common denominator (asked for every
+    # day of a year, for every component, so Fractions per day would be the slow part).
+    scale = math.lcm(*(w.denominator for w in DOWNTIME_WEIGHT.values()))
+    factor = {s: int(w * scale) for s, w in DOWNTIME_WEIGHT.items()}
+    observed = 0
+    down = 0
     for day in days:
         observed += _micro(day.observed)
-        down += sum(
-            (DOWNTIME_WEIGHT.get(s, Fraction(0)) * _micro(span) for s, span in day.durations),
-            Fraction(0),
-        )
+        for status, span in day.durations:
+            down += factor.get(status, 0) * _micro(span)
     if observed == 0:
         return None
-    return math.floor((1 - down / observed) * 10_000) / 100
+    return math.floor(Fraction(observed * scale - down, observed * scale) * 10_000) / 100
 
 
 def _micro(span: timedelta) -> int:
@@ -215,11 +217,27 @@ def _uptime_report(
     config: Config, incidents: tuple[Incident, ...], now: datetime, days: int
 ) -> dict[str, Uptime]:
     first_day = start_of_day(day_range(now, config.timezone, days)[0], config.timezone)
+    per_component = component_spans(config, incidents, now, first_day)
+    bounds = _day_bounds(now, config.timezone, days)
+    report = {
+        c.id: _uptime_of(c.id, per_component[c.id], c.start_date, bounds) for c in config.components
+    }
+    for group in config.groups:
+        start, spans = group_spans(config, group.id, per_component)
+        report[group.id] = _uptime_of(group.id, spans, start, bounds)
+    return report
+
+
+def component_spans(
+    config: Config, incidents: Iterable[Incident], now: datetime, since: datetime
+) -> dict[str, list[Span]]:
+    """Each component's non-operational spans up to *now* of the incidents not over before
+    *since*, none before the component's `start_date` (by component id)."""
     per_component: dict[str, list[Span]] = {cid: [] for cid in config.component_ids}
     for incident in incidents:
         resolved = st.resolved_at(incident, now)
-        if resolved is not None and resolved < first_day:
-            continue  # over before the bars begin
+        if resolved is not None and resolved < since:
+            continue  # over before the period begins
         for cid, spans in incident_spans(incident, now).items():
             if cid in per_component:
                 per_component[cid].extend(spans)
@@ -232,18 +250,42 @@ def _uptime_report(
                 for s in per_component[component.id]
                 if s.end > begin
             ]
-    bounds = _day_bounds(now, config.timezone, days)
-    report = {
-        c.id: _uptime_of(c.id, per_component[c.id], c.start_date, bounds) for c in config.components
-    }
-    for group in config.groups:
-        members = [c for c in config.components if c.id in group.components]
-        starts = [c.start_date for c in members]
-        # A group has data from its first member's start (any member without a start_date: always).
-        start = None if None in starts or not starts else min(d for d in starts if d is not None)
-        spans = [span for c in members for span in per_component[c.id]]
-        report[group.id] = _uptime_of(group.id, spans, start, bounds)
-    return report
+    return per_component
+
+
+def group_spans(
+    config: Config, group_id: str, per_component: dict[str, list[Span]]
+) -> tuple[date | None, list[Span]]:
+    """A group's first day with data and its members' spans (worst_over_time merges them)."""
+    members = [c for c in config.components if c.group == group_id]
+    starts = [c.start_date for c in members]
+    # A group has data from its first member's start (any member without a start_date: always).
+    start = None if None in starts or not starts else min(d for d in starts if d is not None)
+    return start, [span for c in members for span in per_component[c.id]]
+
+
+def last_days(uptime: Uptime, days: int) -> Uptime:
+    """*uptime* cut to its last *days* days (the bars: 90 of a year's)."""
+    kept = uptime.days[-days:]
+    return Uptime(uptime.id, kept, uptime_percent(kept))
+
+
+def monthly_uptime(uptime: Uptime, months: int = 12) -> list[tuple[date, float | None]]:
+    """(first day of the month, uptime that month) for the last *months* calendar months,
+    oldest first; the current month up to now, None for a month without data."""
+    by_month: dict[date, list[Day]] = {}
+    for day in uptime.days:
+        by_month.setdefault(day.day.replace(day=1), []).append(day)
+    return [(month, uptime_percent(days)) for month, days in list(by_month.items())[-months:]]
+
+
+def year_days(now: datetime, zone: tzinfo, months: int = 12) -> int:
+    """Days from the first of the month *months* - 1 months back to today, and at least 365:
+    enough for the 365-day figure and for every day of the monthly chart."""
+    today = now.astimezone(zone).date()
+    month_index = today.year * 12 + today.month - 1 - (months - 1)
+    first = date(month_index // 12, month_index % 12 + 1, 1)
+    return max(365, (today - first).days + 1)
 
 
 def minutes(span: timedelta) -> int:

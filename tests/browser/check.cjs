@@ -2,6 +2,7 @@
 //   node check.cjs axe      BASE_URL PATH...  axe-core violations, light/dark x desktop/phone
 //   node check.cjs keyboard BASE_URL PATH...  every Tab stop: what it is, whether focus is visible
 //   node check.cjs nocss    BASE_URL PATH...  the page with JavaScript off and its stylesheet blocked
+//   node check.cjs overflow BASE_URL PATH...  elements reaching past the viewport's sides, desktop/phone
 // Prints one JSON document on stdout.
 const fs = require("fs");
 const path = require("path");
@@ -90,9 +91,47 @@ async function nocss(browser, base, paths) {
   return results;
 }
 
+async function overflow(browser, base, paths) {
+  const results = [];
+  for (const width of Object.keys(WIDTHS)) {
+    const page = await openPage(browser, { width, scheme: "light" });
+    for (const p of paths) {
+      await page.goto(new URL(p, base).href, { waitUntil: "load" });
+      results.push({
+        path: p, width, viewport: WIDTHS[width].width,
+        ...(await page.evaluate(() => {
+          // Cut off or scrolled out of view: any visible element past either side of the
+          // viewport. Elements hidden on purpose (1px screen-reader text, the skip link
+          // parked off-screen until focused) are not seen, so they do not count.
+          const seen = (el) => {
+            const box = el.getBoundingClientRect();
+            if (box.width <= 1 || box.height <= 1) return false;
+            for (let a = el; a; a = a.parentElement) {
+              const style = getComputedStyle(a);
+              if (style.display === "none" || style.visibility === "hidden") return false;
+              if (a.classList.contains("skip") || a.classList.contains("visually-hidden")) return false;
+            }
+            return true;
+          };
+          const offenders = [...document.body.querySelectorAll("*")].filter((el) => {
+            const box = el.getBoundingClientRect();
+            return (box.right > innerWidth + 0.5 || box.left < -0.5) && seen(el);
+          }).map((el) => {
+            const box = el.getBoundingClientRect();
+            return `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(box.left)}, ${Math.round(box.right)}] ${(el.textContent || "").trim().slice(0, 40)}`;
+          });
+          return { offenders, scrollWidth: document.documentElement.scrollWidth, innerWidth, elements: document.body.querySelectorAll("*").length };
+        })),
+      });
+    }
+    await page.context().close();
+  }
+  return results;
+}
+
 (async () => {
   const [mode, base, ...paths] = process.argv.slice(2);
-  const checks = { axe, keyboard, nocss };
+  const checks = { axe, keyboard, nocss, overflow };
   if (!checks[mode]) throw new Error(`unknown check ${mode}`);
   const browser = await launch();
   try {

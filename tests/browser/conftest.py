@@ -44,6 +44,8 @@ PAGES = [
     "incidents/2026-11-25-webhook-delays/",  # open
     "incidents/2026-12-03-network-maintenance/",  # scheduled maintenance
     "history/",
+    "components/api/",  # a component: bars, periods, monthly chart, incidents, badge snippet
+    "components/data/",  # a group: its members too
     "postmortems/",
     "404.html",
     "outage/index.html",

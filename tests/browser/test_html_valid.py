@@ -18,6 +18,8 @@ def test_every_page_is_valid_html(example_site: Path) -> None:
         "index.html",
         "404.html",
         "history/index.html",
+        "components/api/index.html",
+        "components/data/index.html",
         "postmortems/index.html",
         "incidents/2026-11-20-api-errors/index.html",
         "outage/index.html",
