@@ -35,7 +35,14 @@ def test_a_widget_for_the_page_and_each_component_and_group(built: Path) -> None
     assert lines["embed/db/index.html"] == "Database: Operational View status"
     assert lines["embed/website/index.html"] == "Website: Degraded performance View status"
     link = parse_html(built / "embed" / "api" / "index.html").cssselect("main a")[0]
-    assert (link.get("href"), link.get("target"), link.get("rel")) == ("../../index.html", "_blank", "noopener")
+    assert (link.get("href"), link.get("target"), link.get("rel")) == (
+        "../../components/api/index.html",
+        "_blank",
+        "noopener",
+    )
+    assert (built / "components" / "api" / "index.html").is_file()
+    page = parse_html(built / "embed" / "index.html").cssselect("main a")[0]
+    assert page.get("href") == "../index.html"
 
 
 def test_a_widget_requests_nothing_and_allows_only_its_own_style(built: Path) -> None:

@@ -60,8 +60,10 @@ def _widget(renderer: SiteRenderer, path: str, item: Component | Group | None) -
         status = renderer.pages.statuses[item.id]
         kind, css, word = status.word, f"s-{status.word}", LABELS[status.word]
     root = "../" * path.count("/")
+    # A component's widget opens that component's page: its status, uptime and incidents.
+    target = "index.html" if item is None else f"components/{item.id}/index.html"
     context = {
-        "item": item, "kind": kind, "css": css, "word": word, "link": f"{root}index.html",
+        "item": item, "kind": kind, "css": css, "word": word, "link": f"{root}{target}",
         "style": style, "style_hash": f"sha256-{digest}",
     }  # fmt: skip
     return env.get_template("embed.html").render(context).encode()
