@@ -21,6 +21,7 @@ from statuspage.state.reliability import IMPACTS, Figures, Quarter, QuarterFigur
 WIDTH = 640
 HEIGHT = 220
 LEFT = 84  # room for the y axis labels
+RIGHT = 24  # room for half of the last x label, which is centred under its bar
 BOTTOM = 28  # room for the x axis labels
 TOP = 10
 PLOT = HEIGHT - BOTTOM - TOP
@@ -59,7 +60,7 @@ class Chart:
 
 def _columns(count: int) -> list[tuple[float, float]]:
     """(x, width) of *count* evenly spaced bars across the plot."""
-    step = (WIDTH - LEFT) / max(count, 1)
+    step = (WIDTH - LEFT - RIGHT) / max(count, 1)
     width = min(step * 0.7, 44)
     return [(LEFT + i * step + (step - width) / 2, width) for i in range(count)]
 
@@ -119,7 +120,9 @@ def incidents_chart(months: list[tuple[date, dict[Impact, int]]], fmt: Formatter
                 )  # fmt: skip
                 below += counts[impact]
         columns.append(_column(month, fmt, x, width, tuple(segments), len(columns), len(months)))
-    ticks = tuple((_y(v, top), fmt.number(v)) for v in sorted({0, top // 2, top}))
+    # Whole numbers only, evenly spaced: a top of 5 gets no grid line at 2.5 (nor at 2).
+    middle = {top // 2} if top % 2 == 0 else set()
+    ticks = tuple((_y(v, top), fmt.number(v)) for v in sorted({0, top, *middle}))
     rows = tuple(
         (
             fmt.month(month),
