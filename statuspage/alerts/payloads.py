@@ -74,7 +74,9 @@ def read_payload(data: bytes, fmt: str, name: str) -> Payload:
     except UnicodeDecodeError:
         raise PayloadError(f"{name}: the payload is not UTF-8 text") from None
     except json.JSONDecodeError as e:
-        raise PayloadError(f"{name}:{e.lineno}: the payload is not JSON: {e.msg}") from None
+        # e.msg alone can end mid-sentence ("Invalid control character at"): add where.
+        where = f"{e.msg} (column {e.colno})"
+        raise PayloadError(f"{name}:{e.lineno}: the payload is not JSON: {where}") from None
     except ValueError as e:
         raise PayloadError(f"{name}: the payload is not JSON: {e}") from None
     except RecursionError:
