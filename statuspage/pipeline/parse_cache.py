@@ -26,6 +26,7 @@ from statuspage.model import (
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.inputs import parse_key
 from statuspage.pipeline.manifest import CACHE_DIR
+from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import read_json, write_json
 from statuspage.source.incident_file import FILE_NAME, POSTMORTEM_URL, load_incident
 from statuspage.source.yamlfile import unusable_character
@@ -164,8 +165,9 @@ def _problems(value: Any) -> list[Problem] | None:
 class ParseCache:
     """Parsed incident files, reused while a file's bytes, the config and the code are the same."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, stats: SourceStats | None = None) -> None:
         self.path = root / CACHE_DIR / "incidents.json"
+        self.stats = stats  # when given, a file it vouches for is not read unless its entry misses
         self.entries: dict[str, list[Any]] = {}
         self.used: dict[str, list[Any]] = {}
         self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
@@ -232,12 +234,25 @@ class ParseCache:
         if self.key is None:
             self._start(config)
         try:
-            data = path.read_bytes()
+            if self.stats is None:
+                read_now = path.read_bytes()
+                data: bytes | None = read_now
+                key = digest(path.name, read_now)
+            else:
+                data, key = None, self.stats.digest(path.name, path.stat(), path.read_bytes)
         except OSError:
             return load_incident(path, config, problems)  # reports why it cannot be read
-        key = digest(path.name, data)
         entry = self.entries.get(path.name)
         cached = self._cached(entry, key, path.name)
+        if cached is None and data is None:  # known by its stat alone, but not parsed before
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return load_incident(path, config, problems)
+            if (read := digest(path.name, data)) != key:  # changed after its stat was taken
+                assert self.stats is not None
+                self.stats.forget(path.name)
+                key = read
         if cached is not None:
             self.hits += 1
             incident, found_before = cached
