@@ -86,12 +86,13 @@ def _build(
             )
             return
     from statuspage.pipeline.build import build, build_into
+    from statuspage.pipeline.parallel import default_workers
     from statuspage.source.site import load_site
 
-    parsed = None if no_cache else ParseCache(source, stats)
+    # Many files to parse (a first build, --no-cache) are parsed in a process per core.
+    parsed = ParseCache(source, stats, workers=default_workers(), persistent=not no_cache)
     site, problems = load_site(source, cache=parsed)
-    if parsed is not None:
-        parsed.save()
+    parsed.save()
     if stats is not None:
         stats.save()
     if site is None:
@@ -100,7 +101,7 @@ def _build(
     if base_url:
         site = replace(site, config=with_base_url(site.config, base_url))
     moment = moment or clock(now, site.config)
-    if state is None or parsed is None:
+    if state is None:
         files = build(site, moment)
         write_site(files, out, source)
         click.echo(
