@@ -16,8 +16,9 @@ first one). The copies are warmed by one untimed build. Cases:
   later     `--now` 15 minutes later, after a build at the usual now
 
 Prints each run, then per case the median and range of A, of B and of the ratios B / A
-of the pairs, with the machine's load average: on a shared machine only ratios of runs
-taken side by side mean much.
+of the pairs, in wall-clock and in CPU seconds (the build's and its workers'), with the
+machine's load average: on a shared machine only ratios of runs taken side by side mean
+much, and CPU seconds are what the load disturbs least.
 """
 
 from __future__ import annotations
@@ -60,14 +61,17 @@ def main() -> None:
         shutil.copytree(template, site)
     time.sleep(3.5)  # the copies' files out of the stat manifest's racy window
     edits = iter(range(1_000_000))
+    cpu: dict[str, float] = {}  # CPU seconds of each side's last build (and its workers)
 
     def build(name: str, *extra: str, now: str = NOW) -> float:
         site = OUT / f"paired-{args.size}-{name}"
         env = dict(os.environ, PYTHONPATH=str(sides[name]))
         command = [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", f"{site}-out",
                    "--now", now, *extra]  # fmt: skip
-        start = time.perf_counter()
+        start, used = time.perf_counter(), os.times()
         subprocess.run(command, check=True, env=env, cwd=site, stdout=subprocess.DEVNULL)
+        after = os.times()
+        cpu[name] = after.children_user + after.children_system - used.children_user - used.children_system
         return time.perf_counter() - start
 
     def timed(name: str, case: str) -> float:
@@ -87,19 +91,25 @@ def main() -> None:
         return build(name)
 
     for name in sides:
-        print(f"{name} = {sides[name]}: warm-up {build(name):.2f} s", flush=True)
+        if set(args.cases) - {"cold", "no-cache"}:  # the others start from a built site
+            print(f"{name} = {sides[name]}: warm-up {build(name):.2f} s", flush=True)
     for case in args.cases:
         runs: dict[str, list[float]] = {"A": [], "B": []}
+        cpus: dict[str, list[float]] = {"A": [], "B": []}
         for _ in range(args.pairs):
             for name in sides:
                 runs[name].append(timed(name, case))
-            print(f"   {case:<9} A {runs['A'][-1]:6.2f} s   B {runs['B'][-1]:6.2f} s   load {os.getloadavg()[0]:.2f}", flush=True)
+                cpus[name].append(cpu[name])
+            print(f"   {case:<9} A {runs['A'][-1]:6.2f} s (CPU {cpus['A'][-1]:5.2f})   B {runs['B'][-1]:6.2f} s "
+                  f"(CPU {cpus['B'][-1]:5.2f})   load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
         ratios = [b / a for a, b in zip(runs["A"], runs["B"], strict=True)]
+        cpu_ratios = [b / a for a, b in zip(cpus["A"], cpus["B"], strict=True)]
 
         def spread(values: list[float]) -> str:
             return f"{statistics.median(values):.2f} ({min(values):.2f}-{max(values):.2f})"
 
-        print(f"{case}: A {spread(runs['A'])} s, B {spread(runs['B'])} s, B / A {spread(ratios)} "
+        print(f"{case}: A {spread(runs['A'])} s, B {spread(runs['B'])} s, B / A {spread(ratios)}; "
+              f"CPU A {spread(cpus['A'])} s, B {spread(cpus['B'])} s, B / A {spread(cpu_ratios)}; "
               f"over {args.pairs} pairs", flush=True)  # fmt: skip
 
 

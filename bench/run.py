@@ -87,6 +87,11 @@ def load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
+# CPU seconds of the last child run_child waited for: on a loaded machine the wall clock
+# also counts the time other jobs had the cores.
+last_cpu = [0.0]
+
+
 def run_child(args: list[str]) -> tuple[float, float, str]:
     """Run *args*; (wall seconds, peak RSS in MB of it and its waited-for workers, stdout)."""
     start = time.perf_counter()
@@ -110,6 +115,7 @@ def run_child(args: list[str]) -> tuple[float, float, str]:
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed: exit {os.waitstatus_to_exitcode(status)}")
+    last_cpu[0] = usage.ru_utime + usage.ru_stime  # the child's and its waited-for workers'
     return seconds, usage.ru_maxrss / 1024, b"".join(chunks).decode()
 
 
@@ -131,17 +137,18 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     row["load_before"] = load()
 
     def best(label: str, args: list[str], before=None) -> None:  # type: ignore[no-untyped-def]
-        times, rss = [], []
+        times, rss, cpu = [], [], []
         for _ in range(repeat):
             if before:
                 before()
             seconds, peak, _ = run_child(args)
             times.append(seconds)
             rss.append(peak)
+            cpu.append(last_cpu[0])
         row[label] = {"seconds": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times],
-                      "peak_rss_mb": round(max(rss), 1)}  # fmt: skip
+                      "cpu_seconds": round(statistics.median(cpu), 3), "peak_rss_mb": round(max(rss), 1)}  # fmt: skip
         print(f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
-              f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s)", flush=True)  # fmt: skip
+              f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU {statistics.median(cpu):.2f} s)", flush=True)  # fmt: skip
 
     best("floor", [sys.executable, str(Path(__file__).resolve()), "--floor", str(site)])
 
@@ -277,15 +284,20 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def sizes(text: str) -> list[int]:
+    """`1000,10000` (or one size): the N to measure."""
+    return [int(part) for part in text.split(",") if part]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also N = 100,000")
-    parser.add_argument("--sizes", type=int, nargs="*", help="instead of 1,000 and 10,000")
+    parser.add_argument("--sizes", type=sizes, nargs="*", help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
     parser.add_argument("--cstate", type=Path, metavar="DIR",
                         help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)")
-    parser.add_argument("--cstate-sizes", type=int, nargs="*", default=[1_000], help="N for the cState comparison")
+    parser.add_argument("--cstate-sizes", type=sizes, nargs="*", default=[[1_000]], help="N for the cState comparison")
     parser.add_argument("--cstate-only", action="store_true", help="only the cState comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -297,11 +309,11 @@ def main() -> None:
     if args.serve_saves:
         serve_saves(*args.serve_saves)
         return
-    sizes = args.sizes or [1_000, 10_000] + ([100_000] if args.large else [])
+    sizes_ = [n for group in args.sizes for n in group] if args.sizes else [1_000, 10_000] + ([100_000] if args.large else [])
     if args.cstate_only and not args.cstate:
         parser.error("--cstate-only needs --cstate DIR")
-    rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes]
-    versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for n in args.cstate_sizes] if args.cstate else []
+    rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
+    versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for group in args.cstate_sizes for n in group] if args.cstate else []
     machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                "platform": platform.platform()}  # fmt: skip
     print(f"\n{machine}\n")

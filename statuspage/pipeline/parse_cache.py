@@ -170,8 +170,9 @@ def _problems(value: Any) -> list[Problem] | None:
     return problems if ok else None
 
 
-# Files to parse before parsing them in a process per core pays for starting those.
-PARSE_PARALLEL_MIN = 400
+# Files to parse before parsing them in a process per core pays for starting those and
+# for pickling their parses back: at 1,000 files it did not (paired, bench/paired.py).
+PARSE_PARALLEL_MIN = 2000
 
 Parsed = tuple[str, Incident | None, list[Problem]]  # (digest of name and bytes, parse, problems)
 
@@ -325,7 +326,9 @@ class ParseCache:
                 before = len(problems.items)
                 incident = load_incident(path, config, problems, data)
                 found = problems.items[before:]
-            encoded = encode_incident(incident) if incident is not None else None
+            # Encoded only to be kept: a cache that is never saved needs no entries.
+            keep = self.persistent and incident is not None
+            encoded = encode_incident(incident) if keep and incident is not None else None
             if incident is None or encoded is not None:
                 entry = [key, encoded, [[p.path, p.line, p.message, p.severity] for p in found]]
         if entry is not None:
