@@ -29,7 +29,9 @@ def make_site(site_dir: SiteDir) -> SiteDir:
 
 
 @pytest.mark.parametrize("ahead", [True, False], ids=["workers", "one-by-one"])
-def test_the_same_site_and_problems(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch, ahead: bool) -> None:
+def test_the_same_site_and_problems(
+    site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch, ahead: bool
+) -> None:
     site = make_site(site_dir)
     site.incident("2026-11-21-broken.md", BAD)
     site.incident("2026-11-22-odd.md", ODD)
@@ -49,7 +51,10 @@ def test_a_first_build_parsed_by_workers_equals_one_parsed_by_one(
 ) -> None:
     site = make_site(site_dir)
     monkeypatch.setattr(parse_cache, "PARSE_PARALLEL_MIN", 10_000)
-    assert site.run("build", "--out", str(tmp_path / "serial"), "--now", NOW, "--no-cache").exit_code == 0
+    assert (
+        site.run("build", "--out", str(tmp_path / "serial"), "--now", NOW, "--no-cache").exit_code
+        == 0
+    )
     monkeypatch.setattr(parse_cache, "PARSE_PARALLEL_MIN", 1)
     for args in (["--no-cache"], []):  # the whole-tree build, then a first cached one
         out = tmp_path / f"ahead{len(args)}"
@@ -61,7 +66,9 @@ def test_a_first_build_parsed_by_workers_equals_one_parsed_by_one(
     edited.write_text(edited.read_text().replace("Event 3", "Event three"))
     result = site.run("build", "--out", str(tmp_path / "ahead0"), "--now", NOW)
     assert result.exit_code == 0, result.output
-    assert "Event three" in (tmp_path / "ahead0/incidents/2026-11-03-event-3/index.html").read_text()
+    assert (
+        "Event three" in (tmp_path / "ahead0/incidents/2026-11-03-event-3/index.html").read_text()
+    )
 
 
 def test_a_worker_that_fails_leaves_the_parse_to_the_build(

@@ -13,14 +13,14 @@ import pytest
 from lxml import html as lxml_html
 
 from statuspage.errors import Problems
+from statuspage.pipeline import source_stats
 from statuspage.pipeline.inputs import source_key
 from statuspage.pipeline.manifest import CACHE_DIR
-from statuspage.pipeline import source_stats
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.source.config import load_config
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, at
-from .test_incremental import incident, rebuild_matches_cold, tree
+from .test_incremental import incident, rebuild_matches_cold
 
 NOW = "2026-11-26 10:00"
 HOUR_AGO_NS = time.time_ns() - 3_600_000_000_000
@@ -72,7 +72,9 @@ def test_only_changed_files_are_read(site_dir: SiteDir, tmp_path: Path) -> None:
     assert reads(site) == 1
     output = rebuild_matches_cold(site, tmp_path / "out", tmp_path / "cold")
     assert "1 files written" not in output  # the front page and the incident page change
-    page = lxml_html.fromstring((tmp_path / "out/incidents/2026-11-04-event-4/index.html").read_bytes())
+    page = lxml_html.fromstring(
+        (tmp_path / "out/incidents/2026-11-04-event-4/index.html").read_bytes()
+    )
     assert "Requests fail in the EU." in page.text_content()
 
 
@@ -104,7 +106,9 @@ def test_a_copied_cache_vouches_for_nothing(site_dir: SiteDir, tmp_path: Path) -
     assert target.stat().st_size == before.st_size
     assert reads(copy) == 6
     rebuild_matches_cold(copy, tmp_path / "copy-out", tmp_path / "copy-cold")
-    page = lxml_html.fromstring((tmp_path / "copy-out/incidents/2026-11-03-event-3/index.html").read_bytes())
+    page = lxml_html.fromstring(
+        (tmp_path / "copy-out/incidents/2026-11-03-event-3/index.html").read_bytes()
+    )
     assert "Event X" in page.text_content()
 
 
