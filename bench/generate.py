@@ -1,11 +1,13 @@
 """A deterministic synthetic status site for benchmarks.
 
     python bench/generate.py 10000 --seed 1 bench/out/site-10000
+    python bench/generate.py 1000 --format cstate bench/out/cstate-1000
 
 N incidents spread over the five years before END (30 components in 6 groups,
 1-4 components per incident, 2-6 updates each with realistic Markdown, about 5 %
 left unresolved), plus past and upcoming maintenance windows. The same N and
-seed always give the same bytes; the result passes `statuspage check`.
+seed always give the same bytes; the result passes `statuspage check`. With
+`--format cstate` the same history is written as a cState site for Hugo.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -49,7 +52,7 @@ def config_text() -> str:
     ]
     for group, members in GROUPS.items():
         lines += [f"  - group: {group}", "    components:"]
-        lines += [f"      - {{id: {cid}, name: {cid.replace('-', ' ').title()}}}" for cid in members]
+        lines += [f"      - {{id: {cid}, name: {display_name(cid)}}}" for cid in members]
     return "\n".join(lines) + "\n"
 
 
@@ -81,7 +84,18 @@ def body(rng: random.Random) -> str:
     return "\n\n".join(parts)
 
 
-def incident_file(rng: random.Random, start: datetime, components: list[str], open_: bool) -> str:
+@dataclass
+class Event:
+    """One generated incident or maintenance window, before it is written in either format."""
+
+    title: str
+    statuses: dict[str, str]  # component id -> status (a window's components: "under_maintenance")
+    updates: list[tuple[str, datetime, str]]  # (word, time, Markdown), oldest first
+    window: tuple[datetime, datetime] | None = None
+    open_: bool = False
+
+
+def incident_event(rng: random.Random, start: datetime, components: list[str], open_: bool) -> Event:
     chosen = rng.sample(components, rng.randint(1, 4))
     statuses = {cid: rng.choice(STATUSES) for cid in chosen}
     count = rng.randint(2, 6)
@@ -94,46 +108,126 @@ def incident_file(rng: random.Random, start: datetime, components: list[str], op
         if i == 1 and rng.random() < 0.3:
             cid = chosen[0]
             text = f"Components: {cid}={rng.choice(STATUSES)}\n\n{text}"
-        updates.append(f"## {word} · {stamp(at)}\n{text}\n")
+        updates.append((word, at, text))
         at += timedelta(minutes=rng.randint(5, 180))
-    front = [
-        "---",
-        f"title: {rng.choice(SUBJECTS)} on {chosen[0].replace('-', ' ')}",
-        "components:",
-        *(f"  {cid}: {status}" for cid, status in statuses.items()),
-        "---",
-        "",
-    ]
-    return "\n".join(front) + "\n".join(reversed(updates))
+    title = f"{rng.choice(SUBJECTS)} on {chosen[0].replace('-', ' ')}"
+    return Event(title, statuses, updates, open_=open_)
 
 
-def maintenance_file(rng: random.Random, start: datetime, components: list[str], end_of_data: datetime) -> str:
+def incident_file(rng: random.Random, start: datetime, components: list[str], open_: bool) -> str:
+    return statuspage_text(incident_event(rng, start, components, open_))
+
+
+def maintenance_event(rng: random.Random, start: datetime, components: list[str], end_of_data: datetime) -> Event:
     chosen = rng.sample(components, rng.randint(1, 3))
     end = start + timedelta(hours=rng.randint(1, 4))
     announced = min(start - timedelta(days=rng.randint(2, 10)), end_of_data - timedelta(hours=1))
-    updates = [f"## Scheduled · {stamp(announced)}\n{body(rng)}\n"]
+    updates = [("Scheduled", announced, body(rng))]
     if end < end_of_data:
-        updates.append(f"## Completed · {stamp(end - timedelta(minutes=rng.randint(0, 30)))}\nThe work is done.\n")
-    front = [
-        "---",
-        f"title: Planned work on {chosen[0].replace('-', ' ')}",
-        "maintenance:",
-        f"  start: {stamp(start)}",
-        f"  end: {stamp(end)}",
-        f"components: [{', '.join(chosen)}]",
-        "---",
-        "",
-    ]
+        updates.append(("Completed", end - timedelta(minutes=rng.randint(0, 30)), "The work is done."))
+    statuses = dict.fromkeys(chosen, "under_maintenance")
+    return Event(f"Planned work on {chosen[0].replace('-', ' ')}", statuses, updates, window=(start, end))
+
+
+def statuspage_text(event: Event) -> str:
+    """The incident file of *event* (statuspage's format)."""
+    updates = [f"## {word} · {stamp(at)}\n{text}\n" for word, at, text in event.updates]
+    if event.window:
+        start, end = event.window
+        meta = ["maintenance:", f"  start: {stamp(start)}", f"  end: {stamp(end)}",
+                f"components: [{', '.join(event.statuses)}]"]  # fmt: skip
+    else:
+        meta = ["components:", *(f"  {cid}: {status}" for cid, status in event.statuses.items())]
+    front = ["---", f"title: {event.title}", *meta, "---", ""]
     return "\n".join(front) + "\n".join(reversed(updates))
 
 
-def generate(n: int, seed: int, out: Path) -> None:
-    """Write statuspage.yaml and N incident files (plus maintenance) into *out*."""
+def utc(moment: datetime) -> str:
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S}"
+
+
+def cstate_text(event: Event) -> str:
+    """The cState issue file of *event*: front matter, then updates newest first, each
+    `*Word* - text` dated by a track shortcode, as cState's own examples write them."""
+    severity = "notice"
+    for status, word in (("partial_outage", "disrupted"), ("major_outage", "down")):
+        if status in event.statuses.values():
+            severity = word
+    end = event.window[1] if event.window else event.updates[-1][1]
+    resolved = not event.open_ and (event.window is None or event.window[1] < END)
+    start = event.window[0] if event.window else event.updates[0][1]
+    front = ["---", f"title: {event.title}", f"date: {utc(start)}", f"resolved: {str(resolved).lower()}"]
+    if resolved or event.window:
+        front.append(f"resolvedWhen: {utc(end)}")
+    front += [f"severity: {severity}", "affected:", *(f"  - {display_name(cid)}" for cid in event.statuses)]
+    front += ["section: issue", "---", ""]
+    parts = []
+    for word, at, text in reversed(event.updates):
+        text = "\n\n".join(p for p in text.split("\n\n") if not p.startswith("Components: "))
+        word = {"Scheduled": "Update", "Completed": "Resolved"}.get(word, word)
+        parts.append(f"*{word}* - {text}\n\n{{{{< track \"{utc(at)}\" >}}}}\n")
+    return "\n".join(front) + "\n".join(parts)
+
+
+def display_name(cid: str) -> str:
+    return cid.replace("-", " ").title()
+
+
+def cstate_config_text() -> str:
+    """cState's config.yml (a Hugo site using the cstate theme) listing the same systems."""
+    lines = [
+        "title: Bench Status",
+        "baseURL: https://status.bench.example/",
+        "languageCode: en",
+        "defaultContentLanguage: en",
+        "buildFuture: true",
+        "enableGitInfo: false",
+        "theme: cstate",
+        "preserveTaxonomyNames: true",
+        "taxonomies:",
+        "  affected: affected",
+        "outputs:",
+        *(f"  {kind}: [html, json{extra}]" for kind, extra in
+          (("page", ""), ("section", ", rss"), ("home", ", rss, svg"), ("term", ", rss, svg"))),
+        "outputFormats:",
+        "  svg:",
+        "    isPlainText: true",
+        "    mediaType: image/svg+xml",
+        "params:",
+        "  description: A synthetic status page for benchmarks.",
+        "  dateFormat: January 2, 2006 at 3:04 PM",
+        "  shortDateFormat: 15:04 — Jan 2",
+        "  useRelativeTime: true",
+        "  enableUptimeHistogram: true",
+        "  incidentHistoryFormat: yearly",
+        "  incidentPostsPerPage: 5",
+        *(f'  {key}: "{colour}"' for key, colour in (("brand", "#0a0c0f"), ("ok", "#008000"),
+          ("disrupted", "#cc4400"), ("down", "#e60000"), ("notice", "#24478f"))),
+        "  alwaysKeepBrandColor: true",
+        "  headerTextColor: white",
+        "  categories:",
+        *(f"    - name: {group}" for group in GROUPS),
+        "  systems:",
+    ]  # fmt: skip
+    for group, members in GROUPS.items():
+        lines += [f"    - {{name: {display_name(cid)}, category: {group}}}" for cid in members]
+    return "\n".join(lines) + "\n"
+
+
+def generate(n: int, seed: int, out: Path, format: str = "statuspage") -> None:
+    """Write statuspage.yaml and N incident files (plus maintenance) into *out*, or with
+    *format* "cstate" the same history as a cState site (config.yml, content/issues/)."""
     rng = random.Random(seed)
     if out.exists():
         shutil.rmtree(out)
-    (out / "incidents").mkdir(parents=True)
-    (out / "statuspage.yaml").write_text(config_text(), encoding="utf-8")
+    if format == "cstate":
+        folder, write = out / "content" / "issues", cstate_text
+        (folder).mkdir(parents=True)
+        (out / "config.yml").write_text(cstate_config_text(), encoding="utf-8")
+    else:
+        folder, write = out / "incidents", statuspage_text
+        folder.mkdir(parents=True)
+        (out / "statuspage.yaml").write_text(config_text(), encoding="utf-8")
     components = [cid for members in GROUPS.values() for cid in members]
     begin = END - SPAN
     step = SPAN / n
@@ -142,16 +236,16 @@ def generate(n: int, seed: int, out: Path) -> None:
         start = begin + step * i + timedelta(seconds=rng.randint(0, max(int(step.total_seconds()) - 1, 0)))
         start = min(start.replace(second=0, microsecond=0), END - timedelta(hours=16))
         if rng.random() < 0.08:
-            text = maintenance_file(rng, start, components, END)
+            event = maintenance_event(rng, start, components, END)
         else:
-            text = incident_file(rng, start, components, open_=rng.random() < 0.05)
+            event = incident_event(rng, start, components, open_=rng.random() < 0.05)
         day = start.astimezone(ZONE).date()
-        (out / "incidents" / f"{day}-event-{i:06d}.md").write_text(text, encoding="utf-8")
+        (folder / f"{day}-event-{i:06d}.md").write_text(write(event), encoding="utf-8")
     for j in range(3 + n // 2000):  # upcoming windows
         start = (END + timedelta(days=1 + 3 * j, hours=rng.randint(0, 20))).replace(minute=0)
         day = start.astimezone(ZONE).date()
-        text = maintenance_file(rng, start, components, END)
-        (out / "incidents" / f"{day}-upcoming-{j:04d}.md").write_text(text, encoding="utf-8")
+        event = maintenance_event(rng, start, components, END)
+        (folder / f"{day}-upcoming-{j:04d}.md").write_text(write(event), encoding="utf-8")
 
 
 def main() -> None:
@@ -159,8 +253,10 @@ def main() -> None:
     parser.add_argument("n", type=int, help="number of incidents")
     parser.add_argument("out", type=Path, help="folder to (re)create")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=["statuspage", "cstate"], default="statuspage",
+                        help="cstate: the same history as a cState (Hugo) site")  # fmt: skip
     args = parser.parse_args()
-    generate(args.n, args.seed, args.out)
+    generate(args.n, args.seed, args.out, args.format)
 
 
 if __name__ == "__main__":

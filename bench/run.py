@@ -2,7 +2,8 @@
 
     python bench/run.py            # N = 1,000 and 10,000
     python bench/run.py --large    # and 100,000
-    python bench/run.py --sizes 2000 --repeat 3
+    python bench/run.py --sizes 2000 --repeat 5
+    python bench/run.py --cstate ../cstate --cstate-only   # Hugo + cState beside us, N = 1,000
 
 Each build runs `python -m statuspage build` as a child process, timed by the wall
 clock, with its peak RSS from wait4() (the largest of the process and the worker
@@ -11,7 +12,12 @@ source file and parse its YAML and Markdown with the same libraries (PyYAML with
 libyaml where available, Python-Markdown with the same extensions); each build is
 also shown as a multiple of it. "serve save" is the time `statuspage serve` takes to
 rebuild after a save, measured inside a child that runs its builder (the first
-build not counted). Results are printed and written to bench/results.json.
+build not counted). Every figure is the median of --repeat runs (3 by default); the
+machine's load averages before and after each size are recorded. With --cstate DIR
+(a cState checkout, https://github.com/cstate/cstate) and `hugo` on PATH, the same
+history is also generated as a cState site and built cold by Hugo, alternating with
+`statuspage build --no-cache` on that site imported (`statuspage import cstate`).
+Results are printed and written to bench/results.json.
 Not part of the test suite: timings depend on the machine and its load.
 """
 
@@ -22,6 +28,8 @@ import json
 import os
 import platform
 import random
+import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -52,7 +60,7 @@ def floor(site: Path) -> None:
 
 def serve_saves(site: Path, target: Path, saves: int = 3) -> None:
     """Child mode: what `statuspage serve` takes to show a save, in its own process
-    (one first build, untimed, then *saves* edits of *target*); prints the best time."""
+    (one first build, untimed, then *saves* edits of *target*); prints the median time."""
     import tempfile
 
     from statuspage.commands._common import clock
@@ -71,7 +79,17 @@ def serve_saves(site: Path, target: Path, saves: int = 3) -> None:
                 times.append(time.perf_counter() - start)
         finally:
             target.write_text(original, encoding="utf-8")
-    print(f"serve-save-seconds {min(times):.3f}")
+    print(f"serve-save-seconds {statistics.median(times):.3f}")
+
+
+def load() -> list[float]:
+    """The machine's 1, 5 and 15 minute load averages: what else was running while measuring."""
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+# CPU seconds of the last child run_child waited for: on a loaded machine the wall clock
+# also counts the time other jobs had the cores.
+last_cpu = [0.0]
 
 
 def run_child(args: list[str]) -> tuple[float, float, str]:
@@ -97,6 +115,7 @@ def run_child(args: list[str]) -> tuple[float, float, str]:
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args)} failed: exit {os.waitstatus_to_exitcode(status)}")
+    last_cpu[0] = usage.ru_utime + usage.ru_stime  # the child's and its waited-for workers'
     return seconds, usage.ru_maxrss / 1024, b"".join(chunks).decode()
 
 
@@ -115,16 +134,21 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     generate(n, seed, site)
     row: dict[str, object] = {"n": n, "sources": len(list((site / "incidents").iterdir()))}
 
+    row["load_before"] = load()
+
     def best(label: str, args: list[str], before=None) -> None:  # type: ignore[no-untyped-def]
-        times, rss = [], []
+        times, rss, cpu = [], [], []
         for _ in range(repeat):
             if before:
                 before()
             seconds, peak, _ = run_child(args)
             times.append(seconds)
             rss.append(peak)
-        row[label] = {"seconds": round(min(times), 3), "peak_rss_mb": round(max(rss), 1)}
-        print(f"   {label:<12} {min(times):8.2f} s   {max(rss):7.1f} MB", flush=True)
+            cpu.append(last_cpu[0])
+        row[label] = {"seconds": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times],
+                      "cpu_seconds": round(statistics.median(cpu), 3), "peak_rss_mb": round(max(rss), 1)}  # fmt: skip
+        print(f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
+              f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU {statistics.median(cpu):.2f} s)", flush=True)  # fmt: skip
 
     best("floor", [sys.executable, str(Path(__file__).resolve()), "--floor", str(site)])
 
@@ -165,11 +189,82 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     _, peak, printed = run_child([sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)])
     seconds = float(printed.split("serve-save-seconds")[1])
     row["serve_save"] = {"seconds": seconds, "peak_rss_mb": round(peak, 1)}
+    row["load_after"] = load()
     print(f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)", flush=True)
     floor_s = row["floor"]["seconds"]  # type: ignore[index]
     for label in ("cold", "noop", "edit", "add", "later_now"):
         row[label]["x_floor"] = round(row[label]["seconds"] / floor_s, 2)  # type: ignore[index]
     return row
+
+
+def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, object]:
+    """Hugo + cState cold on a generated cState site beside `statuspage build --no-cache`
+    on the same site imported, alternating the two (A B A B) *pairs* times."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        raise SystemExit("--cstate needs `hugo` on PATH (https://gohugo.io/installation/)")
+    if not (theme / "layouts").is_dir() or not (theme / "theme.toml").is_file():
+        raise SystemExit(f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)")
+    hugo_site, ours = OUT / f"cstate-{n}", OUT / f"cstate-{n}-imported"
+    hugo_out, ours_out = OUT / f"cstate-{n}-hugo-out", OUT / f"cstate-{n}-imported-out"
+    print(f"\n== N = {n:,}, Hugo + cState beside statuspage: generating ...", flush=True)
+    generate(n, seed, hugo_site, "cstate")
+    (hugo_site / "themes").mkdir()
+    (hugo_site / "themes" / "cstate").symlink_to(theme.resolve(), target_is_directory=True)
+    shutil.rmtree(ours, ignore_errors=True)
+    imported = [sys.executable, "-m", "statuspage", "import", "cstate", str(hugo_site), "--into", str(ours), "--now", NOW]
+    run_child(imported)
+    version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout.strip()
+    commit = subprocess.run(["git", "-C", str(theme), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    commands = {
+        "hugo": [hugo, "--quiet", "--ignoreCache", "--source", str(hugo_site), "--destination", str(hugo_out)],
+        "statuspage": [*build_args(ours, ours_out), "--no-cache"],
+    }
+    times: dict[str, list[float]] = {"hugo": [], "statuspage": []}
+    cpu: dict[str, list[float]] = {"hugo": [], "statuspage": []}
+    rss: dict[str, list[float]] = {"hugo": [], "statuspage": []}
+    files: dict[str, int] = {}
+    before = load()
+    for i in range(pairs):
+        for name in ("hugo", "statuspage"):
+            for folder in (hugo_out, ours_out, hugo_site / "resources"):
+                shutil.rmtree(folder, ignore_errors=True)
+            used = os.times()
+            seconds, peak, _ = run_child(commands[name])
+            after = os.times()
+            times[name].append(seconds)
+            cpu[name].append(after.children_user + after.children_system - used.children_user - used.children_system)
+            rss[name].append(peak)
+            files[name] = tree_size(hugo_out if name == "hugo" else ours_out)[0]
+            print(f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   {peak:7.1f} MB", flush=True)
+    ratios = [h / o for h, o in zip(times["hugo"], times["statuspage"], strict=True)]
+    row: dict[str, object] = {
+        "n": n, "pairs": pairs, "hugo_version": version, "cstate_commit": commit.stdout.strip() or None,
+        "load_before": before, "load_after": load(),
+        "files": files,
+        "ratio_median": round(statistics.median(ratios), 2), "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+    }  # fmt: skip
+    for name in times:
+        row[name] = {"seconds": round(statistics.median(times[name]), 3), "runs": [round(t, 3) for t in times[name]],
+                     "cpu_seconds": round(statistics.median(cpu[name]), 2), "peak_rss_mb": round(max(rss[name]), 1)}  # fmt: skip
+    print(f"   Hugo + cState / statuspage, wall: {row['ratio_median']}x (median of {pairs} pairs; "
+          f"{row['ratio_range'][0]}-{row['ratio_range'][1]}x)", flush=True)  # type: ignore[index]  # fmt: skip
+    return row
+
+
+def cstate_table(rows: list[dict[str, object]]) -> str:
+    lines = [
+        "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall (range) | pairs | output files (Hugo / ours) | load before → after |",
+        "|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        h, o = r["hugo"], r["statuspage"]
+        lines.append(
+            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} ({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
+            f"{r['ratio_median']}x ({r['ratio_range'][0]}–{r['ratio_range'][1]}x) | {r['pairs']} | "  # type: ignore[index]
+            f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → {r['load_after'][0]} |"  # type: ignore[index]
+        )
+    return "\n".join(lines)
 
 
 def table(rows: list[dict[str, object]]) -> str:
@@ -189,12 +284,21 @@ def table(rows: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
+def sizes(text: str) -> list[int]:
+    """`1000,10000` (or one size): the N to measure."""
+    return [int(part) for part in text.split(",") if part]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--large", action="store_true", help="also N = 100,000")
-    parser.add_argument("--sizes", type=int, nargs="*", help="instead of 1,000 and 10,000")
+    parser.add_argument("--sizes", type=sizes, nargs="*", help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=1, help="runs per measurement; the best time is kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
+    parser.add_argument("--cstate", type=Path, metavar="DIR",
+                        help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)")
+    parser.add_argument("--cstate-sizes", type=sizes, nargs="*", default=[[1_000]], help="N for the cState comparison")
+    parser.add_argument("--cstate-only", action="store_true", help="only the cState comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve-saves", type=Path, nargs=2, help=argparse.SUPPRESS)
@@ -205,12 +309,19 @@ def main() -> None:
     if args.serve_saves:
         serve_saves(*args.serve_saves)
         return
-    sizes = args.sizes or [1_000, 10_000] + ([100_000] if args.large else [])
-    rows = [measure(n, args.seed, args.repeat) for n in sizes]
+    sizes_ = [n for group in args.sizes for n in group] if args.sizes else [1_000, 10_000] + ([100_000] if args.large else [])
+    if args.cstate_only and not args.cstate:
+        parser.error("--cstate-only needs --cstate DIR")
+    rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
+    versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for group in args.cstate_sizes for n in group] if args.cstate else []
     machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                "platform": platform.platform()}  # fmt: skip
-    print(f"\n{machine}\n\n{table(rows)}")
-    args.json.write_text(json.dumps({"machine": machine, "results": rows}, indent=2) + "\n")
+    print(f"\n{machine}\n")
+    if rows:
+        print(f"{table(rows)}\n")
+    if versus:
+        print(f"{cstate_table(versus)}\n")
+    args.json.write_text(json.dumps({"machine": machine, "results": rows, "cstate": versus}, indent=2) + "\n")
     print(f"\nwritten to {args.json}")
 
 

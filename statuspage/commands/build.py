@@ -18,6 +18,7 @@ from statuspage.model import Config
 from statuspage.pipeline.inputs import source_key
 from statuspage.pipeline.manifest import CACHE_DIR, BuildState, up_to_date
 from statuspage.pipeline.parse_cache import ParseCache
+from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers, write_site
 from statuspage.source.config import load_config
 from statuspage.source.times import isoformat
@@ -61,6 +62,7 @@ def _build(
     interrupted: bool,
 ) -> None:
     state = None if no_cache else BuildState(source, out)
+    stats = None if no_cache else SourceStats(source)
     if state is not None and interrupted:
         state.forget()  # the last build was killed while committing: trust nothing it recorded
     key = moment = None
@@ -71,9 +73,11 @@ def _build(
         with contextlib.suppress(UsageError):
             moment = clock(now, config)
             key = source_key(
-                source, with_base_url(config, base_url) if base_url else config, moment
+                source, with_base_url(config, base_url) if base_url else config, moment, stats
             )
         if key is not None and moment is not None and up_to_date(state, out, key):
+            assert stats is not None
+            stats.save()
             for warning in state.warnings:
                 click.secho(warning, fg="yellow", err=True)
             click.echo(
@@ -82,19 +86,22 @@ def _build(
             )
             return
     from statuspage.pipeline.build import build, build_into
+    from statuspage.pipeline.parallel import default_workers
     from statuspage.source.site import load_site
 
-    parsed = None if no_cache else ParseCache(source)
+    # Many files to parse (a first build, --no-cache) are parsed in a process per core.
+    parsed = ParseCache(source, stats, workers=default_workers(), persistent=not no_cache)
     site, problems = load_site(source, cache=parsed)
-    if parsed is not None:
-        parsed.save()
+    parsed.save()
+    if stats is not None:
+        stats.save()
     if site is None:
         raise ContentError(problems.items)
     print_warnings(problems)
     if base_url:
         site = replace(site, config=with_base_url(site.config, base_url))
     moment = moment or clock(now, site.config)
-    if state is None or parsed is None:
+    if state is None:
         files = build(site, moment)
         write_site(files, out, source)
         click.echo(

@@ -26,14 +26,16 @@ from statuspage.pipeline.fingerprint import (
     overrides_fingerprint,
     user_templates_fingerprint,
 )
+from statuspage.pipeline.source_stats import SourceStats
 from statuspage.source.incident_file import INCIDENTS_DIR
 from statuspage.source.logo import site_logo
 
 
-def source_key(root: Path, config: Config, now: datetime) -> str:
+def source_key(root: Path, config: Config, now: datetime, stats: SourceStats | None = None) -> str:
     """Everything a build reads, hashed: equal keys mean byte-identical output.
 
-    *config* is the effective one (after --base-url). Reads every source file, but parses none."""
+    *config* is the effective one (after --base-url). Reads every source file (or, with
+    *stats*, those the stat manifest cannot vouch for), but parses none."""
     parts: list[str | bytes] = [
         code_fingerprint(),
         user_templates_fingerprint(root),
@@ -46,7 +48,7 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
             entries = [e for e in listing if e.name.endswith(".md") and not e.name.startswith(".")]
         entries.sort(key=lambda e: e.name)
         for entry in entries:
-            parts += [entry.name, str(entry.is_symlink()), _entry_contents(entry)]
+            parts += [entry.name, str(entry.is_symlink()), _entry_digest(entry, stats)]
     # Other files the build reads: string overrides and the logo it copies.
     parts.append(overrides_fingerprint(root))
     if config.logo and (logo := site_logo(config.logo, root)):
@@ -54,16 +56,19 @@ def source_key(root: Path, config: Config, now: datetime) -> str:
     return digest(*parts)
 
 
-def _entry_contents(entry: os.DirEntry[str]) -> bytes:
-    """`file_contents` of a listed file, sparing the stat (the listing tells a regular file)."""
+def _entry_digest(entry: os.DirEntry[str], stats: SourceStats | None) -> str:
+    """digest(name, bytes) of a listed file (the parse cache's key for it): a regular file's
+    from *stats* when they vouch for it; anything unusual as `file_contents` reads it."""
     try:
-        if entry.is_file():
+        if entry.is_file(follow_symlinks=False):
+            if stats is not None:
+                st = entry.stat(follow_symlinks=False)
+                return stats.digest(entry.name, st, lambda: Path(entry.path).read_bytes())
             with Path(entry.path).open("rb") as f:
-                return f.read()
+                return digest(entry.name, f.read())
     except OSError:
         pass
-    # Anything unusual: the same answer as for any other file.
-    return file_contents(Path(entry.path))
+    return digest(entry.name, file_contents(Path(entry.path)))
 
 
 def parse_key(config: Config) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from statuspage.errors import _CONTROL, Problem, Problems
 from statuspage.model import (
@@ -27,15 +27,20 @@ from statuspage.model import (
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.inputs import parse_key
 from statuspage.pipeline.manifest import CACHE_DIR
+from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import read_json, write_json
 from statuspage.source.incident_file import (
     ALERT_KEY,
     FILE_NAME,
     MAX_ALERT_KEYS,
     POSTMORTEM_URL,
+    incident_files,
     load_incident,
 )
 from statuspage.source.yamlfile import unusable_character
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -177,18 +182,41 @@ def _problems(value: Any) -> list[Problem] | None:
     return problems if ok else None
 
 
-class ParseCache:
-    """Parsed incident files, reused while a file's bytes, the config and the code are the same."""
+# Files to parse before parsing them in a process per core pays for starting those and
+# for pickling their parses back: at 1,000 files it did not (paired, bench/paired.py).
+PARSE_PARALLEL_MIN = 2000
 
-    def __init__(self, root: Path) -> None:
+Parsed = tuple[str, Incident | None, list[Problem]]  # (digest of name and bytes, parse, problems)
+
+
+class ParseCache:
+    """Parsed incident files, reused while a file's bytes, the config and the code are the same.
+
+    With *workers* > 1, a run that has many files to parse (a first build, a new config
+    or code) parses them in that many forked processes first (never from a threaded
+    caller); with *persistent* False nothing is read from or written to the cache folder."""
+
+    def __init__(
+        self,
+        root: Path,
+        stats: SourceStats | None = None,
+        *,
+        workers: int = 1,
+        persistent: bool = True,
+    ) -> None:
+        self.root = root
         self.path = root / CACHE_DIR / "incidents.json"
+        self.stats = stats  # when given, a file it vouches for is not read unless its entry misses
+        self.workers, self.persistent = workers, persistent
+        self._ahead: dict[str, Parsed] = {}  # file name -> parsed in a worker, not yet asked for
+        self.parsed_ahead = 0  # files parsed by workers in this run
         self.entries: dict[str, list[Any]] = {}
         self.used: dict[str, list[Any]] = {}
         self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
         self.key: str | None = None
         self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
-        self._loaded: Any = read_json(self.path)
+        self._loaded: Any = read_json(self.path) if persistent else None
         self._decoded: dict[
             str, Incident
         ] = {}  # file digest -> its Incident, for the next run in this process
@@ -204,6 +232,34 @@ class ParseCache:
         else:
             self._decoded = {}
         self._loaded = None
+        if self.workers > 1:
+            self._parse_ahead(config)
+
+    def _parse_ahead(self, config: Config) -> None:
+        """Parse the files the cache has no entry for in a process per core, when many."""
+        todo = [
+            p for p in incident_files(self.root)
+            if p.name not in self.entries and not p.is_symlink()  # links: one by one, in load
+        ]  # fmt: skip
+        if len(todo) < PARSE_PARALLEL_MIN:
+            return
+        import multiprocessing  # only here: a build with little to parse never starts one
+
+        context = multiprocessing.get_context("fork")
+        receivers = []
+        for number in range(self.workers):
+            receiving, sending = context.Pipe(duplex=False)
+            share = todo[number :: self.workers]
+            child = context.Process(target=_parse_share, args=(share, config, self.root, sending))
+            child.start()
+            sending.close()
+            receivers.append((child, receiving))
+        for child, receiving in receivers:
+            with contextlib.suppress(EOFError):  # a worker died: load parses its files one by one
+                self._ahead.update(receiving.recv())
+            receiving.close()
+            child.join()
+        self.parsed_ahead = len(self._ahead)
 
     def next_run(self) -> None:
         """Ready for another build in this process (`serve`): what this run parsed is
@@ -248,12 +304,25 @@ class ParseCache:
         if self.key is None:
             self._start(config)
         try:
-            data = path.read_bytes()
+            if self.stats is None:
+                read_now = path.read_bytes()
+                data: bytes | None = read_now
+                key = digest(path.name, read_now)
+            else:
+                data, key = None, self.stats.digest(path.name, path.stat(), path.read_bytes)
         except OSError:
             return load_incident(path, config, problems)  # reports why it cannot be read
-        key = digest(path.name, data)
         entry = self.entries.get(path.name)
         cached = self._cached(entry, key, path.name)
+        if cached is None and data is None:  # known by its stat alone, but not parsed before
+            try:
+                data = path.read_bytes()
+            except OSError:
+                return load_incident(path, config, problems)
+            if (read := digest(path.name, data)) != key:  # changed after its stat was taken
+                assert self.stats is not None
+                self.stats.forget(path.name)
+                key = read
         if cached is not None:
             self.hits += 1
             incident, found_before = cached
@@ -261,10 +330,17 @@ class ParseCache:
         else:
             self.misses += 1
             entry = None
-            before = len(problems.items)
-            incident = load_incident(path, config, problems, data)
-            found = problems.items[before:]
-            encoded = encode_incident(incident) if incident is not None else None
+            ahead = self._ahead.pop(path.name, None)
+            if ahead is not None and ahead[0] == key:  # parsed by a worker, from these bytes
+                incident, found = ahead[1], ahead[2]
+                problems.items += found
+            else:
+                before = len(problems.items)
+                incident = load_incident(path, config, problems, data)
+                found = problems.items[before:]
+            # Encoded only to be kept: a cache that is never saved needs no entries.
+            keep = self.persistent and incident is not None
+            encoded = encode_incident(incident) if keep and incident is not None else None
             if incident is None or encoded is not None:
                 entry = [key, encoded, [[p.path, p.line, p.message, p.severity] for p in found]]
         if entry is not None:
@@ -275,7 +351,23 @@ class ParseCache:
 
     def save(self) -> None:
         """Keep the entries of this run's files (deleted files drop out), if anything changed."""
-        if self.key is None or not (self._unsaved or self._changed()):
+        if not self.persistent or self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
             write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})
+
+
+def _parse_share(share: list[Path], config: Config, root: Path, sending: Connection) -> None:
+    """In a worker: parse the files of *share*; send back {name: Parsed} (pickled: it goes
+    only to the process that forked this one, never to disk)."""
+    found: dict[str, Parsed] = {}
+    # Whatever fails here is parsed again by the parent, which reports why.
+    with contextlib.suppress(Exception):
+        for path in share:
+            problems = Problems(root)
+            data = path.read_bytes()
+            found[path.name] = (
+                digest(path.name, data), load_incident(path, config, problems, data), problems.items
+            )  # fmt: skip
+    sending.send(found)
+    sending.close()

@@ -1,0 +1,87 @@
+"""The stat manifest: `.statuspage-cache/sources.json`, each incident file's size, mtime,
+inode and ctime with the digest of its name and bytes, so a build can tell which files
+changed without reading the ones that did not (as git's index does).
+
+A file is taken as unchanged only if all four match what was recorded and it was last
+changed well before the recording (git's "racily clean" rule: a file written within
+the clock's resolution of being looked at may change again with the same mtime). The
+inode and ctime are the kernel's, set anew by every checkout or copy, so a manifest
+committed to the repository or restored onto another machine never matches: it can
+only spare reading on the machine that wrote it. What a digest stands for is still
+checked where it is used (the parse cache validates every entry it hands out).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from statuspage.pipeline.fingerprint import FORMAT, digest
+from statuspage.pipeline.manifest import CACHE_DIR
+from statuspage.pipeline.writer import read_json, write_json
+
+# A file changed less than this before its stat was recorded is read again next time:
+# wider than any file system's timestamp resolution (FAT's is 2 s).
+RACY_NS = 3_000_000_000
+
+Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+
+
+def stat_of(st: os.stat_result) -> Stat:
+    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+class SourceStats:
+    """Recorded stats of the incident files, and the digests learned in this run."""
+
+    def __init__(self, root: Path) -> None:
+        self.path = root / CACHE_DIR / "sources.json"
+        data: Any = read_json(self.path)
+        ok = isinstance(data, dict) and data.get("format") == FORMAT
+        files = data.get("files") if ok else None
+        taken = data.get("taken") if ok else None
+        self._recorded: dict[str, Any] = files if isinstance(files, dict) else {}
+        self._taken = taken if type(taken) is int else 0
+        self._now = time.time_ns()
+        self.learned: dict[str, tuple[Stat, str]] = {}  # file name -> (stat, digest)
+        self.reads = 0  # files read to learn their digest (not trusted from the manifest)
+
+    def digest(self, name: str, st: os.stat_result, read: Callable[[], bytes]) -> str:
+        """digest(name, bytes) of the file *name* whose stat is *st* (taken before reading):
+        from the manifest when it vouches for the file, else of what *read* gives."""
+        known = self.learned.get(name)
+        stat = stat_of(st)
+        if known is not None and known[0] == stat:
+            return known[1]
+        found = self._trusted(name, stat)
+        if found is None:
+            found = digest(name, read())
+            self.reads += 1
+        self.learned[name] = (stat, found)
+        return found
+
+    def forget(self, name: str) -> None:
+        """Do not record *name*: what was read of it does not match the stat taken before."""
+        self.learned.pop(name, None)
+        self.reads += 1
+
+    def _trusted(self, name: str, stat: Stat) -> str | None:
+        entry = self._recorded.get(name)
+        if type(entry) is not list or len(entry) != 5 or tuple(entry[:4]) != stat:
+            return None
+        if max(stat[1], stat[3]) > self._taken - RACY_NS:
+            return None  # changed too close to the recording to be told apart
+        key = entry[4]
+        return key if type(key) is str and len(key) == 32 else None
+
+    def save(self) -> None:
+        """Record what this run learned (files no longer listed drop out), if it differs."""
+        files = {name: [*stat, key] for name, (stat, key) in sorted(self.learned.items())}
+        if files == self._recorded and not self.reads:
+            return
+        with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
+            write_json(self.path, {"format": FORMAT, "taken": self._now, "files": files})
