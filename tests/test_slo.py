@@ -79,13 +79,14 @@ def test_the_issues_example_one_hour_of_major_outage_against_99_9(tmp_path: Path
     assert len(marks) == 1 and marks[0].startswith("API Error budget overspent")
 
 
-def test_slos_stay_off_the_pages_unless_show_slo(tmp_path: Path) -> None:
-    """Some teams keep SLOs internal: without `show_slo: true` only metrics.json has them."""
+def test_the_front_page_marks_an_overspent_budget_only_with_show_slo(tmp_path: Path) -> None:
+    """Without `show_slo: true` the front page stays quiet; the component page and
+    metrics.json always give the SLO."""
     site = site_with(tmp_path, "  - {id: api, name: API, slo: 99.9}\n",
                      outage("Down", "api", "major_outage", "2026-06-20 10:00", "2026-06-20 11:00"))  # fmt: skip
     out = site.build(NOW)
     assert slo_of(out, "api")["met"] is False
-    assert not parse_html(out / "components" / "api" / "index.html").cssselect("dl.slo")
+    assert parse_html(out / "components" / "api" / "index.html").cssselect("dl.slo")
     assert not parse_html(out / "index.html").cssselect(".slo-over")
 
 

@@ -233,7 +233,9 @@ class PageSet:
         year = self.snapshot.year_uptime[item.id]
         periods = [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
         monthly = monthly_uptime(year)
-        slo = self.snapshot.slos.get(item.id) if self.config.show_slo else None
+        # A component's own page shows its SLO whenever it has one (metrics.json, public
+        # too, always does); `show_slo` is only about marking the front page.
+        slo = self.snapshot.slos.get(item.id)
         quarters = [(q.quarter, q.components[item.id]) for q in self.snapshot.quarters[:4]]
         affecting = self._affecting[item.id]
         views = affecting[:COMPONENT_INCIDENTS]
