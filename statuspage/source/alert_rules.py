@@ -16,6 +16,7 @@ from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Config, Impact
 from statuspage.source.incident_file import MAX_TITLE_CHARS, component_id
 from statuspage.source.names import slugify, suggest
+from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 SECTION_KEYS = ("publish", "max_new", "rules")
@@ -77,24 +78,7 @@ def check_alerts(config: Config, problems: Problems) -> None:
     load_alert_rules(config, problems)
 
 
-class _Parser:
-    def __init__(self, path: Path, problems: Problems, config: Config) -> None:
-        self.path = path
-        self.problems = problems
-        self.config = config
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.error(self.path, line, message)
-
-    def unknown_keys(self, entry: YamlMap, allowed: tuple[str, ...], what: str) -> None:
-        for key in entry:
-            if key not in allowed:
-                self.error(
-                    entry.line_of(key),
-                    f"unknown {what} key {key!r}{suggest(str(key), list(allowed))} (expected: "
-                    f"{', '.join(allowed)})",
-                )
-
+class _Parser(SectionParser):
     def section(self, raw: Any) -> AlertRules:
         if not isinstance(raw, YamlMap):
             self.error(getattr(raw, "line", 0), "`alerts:` must be a mapping with `rules:`")

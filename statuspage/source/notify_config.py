@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from statuspage.errors import Problems
 from statuspage.model import Config
 from statuspage.source.names import suggest
+from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
@@ -98,24 +99,7 @@ def endpoint_key(kind: str, entry: Any) -> str:
     return f"{kind}-{digest[:16]}"
 
 
-class _Parser:
-    def __init__(self, path: Path, problems: Problems, config: Config) -> None:
-        self.path = path
-        self.problems = problems
-        self.config = config
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.error(self.path, line, message)
-
-    def unknown_keys(self, entry: YamlMap, allowed: tuple[str, ...], what: str) -> None:
-        for key in entry:
-            if key not in allowed:
-                self.error(
-                    entry.line_of(key),
-                    f"unknown {what} key {key!r}{suggest(key, list(allowed))} (expected: "
-                    f"{', '.join(allowed)})",
-                )
-
+class _Parser(SectionParser):
     def section(self, raw: Any) -> list[Endpoint]:
         if not isinstance(raw, YamlMap):
             self.error(
