@@ -20,8 +20,9 @@ from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
 from statuspage.source.alert_rules import AlertRules, Rule
-from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS, parse_incident
+from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS
 from statuspage.source.incident_text import (
+    free_name,
     normalised,
     refuse_invalid,
     update_block,
@@ -182,8 +183,7 @@ class _Planner:
         if not ended:
             return
         end = max(a.ends_at for a in ended if a.ends_at is not None)
-        target = IncidentStatus.parse(rule.on_resolved)
-        assert target is not None
+        target = rule.on_resolved
         if last.status is target and last.at >= end:
             return  # told already
         if target is IncidentStatus.RESOLVED:
@@ -210,17 +210,9 @@ class _Planner:
         )
         day = at.astimezone(self.config.timezone).date()
         slug = slugify(title, limit=60) or "incident"
-        path = self.free_name(f"{day.isoformat()}-{slug}")
-        refuse_invalid(path, text, day, self.config)
+        planned = {f.path for f in self.files.values()}
+        path = free_name(self.root / INCIDENTS_DIR, day, slug, planned)
         return self.keep(path, text.encode(), created=True, said=f"opened by {alert.key}")
-
-    def free_name(self, stem: str) -> Path:
-        folder = self.root / INCIDENTS_DIR
-        taken = {f.path for f in self.files.values()}
-        path, n = folder / f"{stem}.md", 2
-        while path.exists() or path in taken:
-            path, n = folder / f"{stem}-{n}.md", n + 1
-        return path
 
     def current(self, incident: Incident) -> tuple[Path, bytes]:
         if incident.id in self.files:
@@ -245,12 +237,10 @@ class _Planner:
         changes: Iterable[tuple[str, ComponentStatus]],
         said: str,
     ) -> None:
-        """Add an update after the incident's last one (a clash moves it a second later)."""
+        """Add an update after the incident's last one (at least a second after it: updates
+        are oldest first, so no two share a time)."""
         path, data = self.current(incident)
         at = max(at, incident.updates[-1].at + SECOND)
-        taken = {u.at for u in incident.updates}
-        while at in taken:
-            at += SECOND
         block = update_block(status, at, message, self.config.timezone, list(changes))
         changed = with_update(data, block, path, Problems(self.root))
         assert changed is not None  # the site loaded, so the file splits
@@ -261,9 +251,7 @@ class _Planner:
         text = normalised(data.decode("utf-8-sig"))
         before = self.files.get(path.stem)
         day = date.fromisoformat(path.name[:10])
-        refuse_invalid(path, text, day, self.config)
-        parsed = parse_incident(path, text, day, self.config, Problems(self.root))
-        assert parsed is not None  # refuse_invalid passed
+        parsed = refuse_invalid(path, text, day, self.config)
         kept = _File(path, data, parsed, created or (before is not None and before.created))
         kept.said = [*(before.said if before else []), said]
         self.files[parsed.id] = kept

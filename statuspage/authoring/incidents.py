@@ -108,6 +108,9 @@ class Triage:
     alerts: tuple[str, ...] = ()
 
 
+NO_TRIAGE = Triage()  # frozen: one shared default is safe
+
+
 def new_incident_text(
     config: Config,
     title: str,
@@ -118,15 +121,15 @@ def new_incident_text(
     impact: Impact | None,
     window: Window | None,
     *,
-    triage: Triage | None = None,
+    triage: Triage = NO_TRIAGE,
 ) -> str:
     """The text of a new incident (or, with *window*, maintenance) file."""
     front: dict[str, object] = {"title": title}
     if impact is not None:
         front["impact"] = impact.word
-    if triage is not None and triage.urgency is not None:
+    if triage.urgency is not None:
         front["urgency"] = triage.urgency.word
-    if triage is not None and triage.detected is not None:
+    if triage.detected is not None:
         front["detected"] = format_timestamp(triage.detected, config.timezone)
     if window is not None:
         zone = config.timezone
@@ -136,7 +139,7 @@ def new_incident_text(
         }
     if changes:
         front["components"] = {c.component: c.status.word for c in changes}
-    if triage is not None and triage.alerts:
+    if triage.alerts:
         front["alerts"] = list(triage.alerts)
     return incident_text(front, [update_block(status, at, message, config.timezone)])
 
@@ -152,7 +155,7 @@ def create_incident(
     changes: list[Change],
     impact: Impact | None,
     window: Window | None = None,
-    triage: Triage | None = None,
+    triage: Triage = NO_TRIAGE,
 ) -> Path:
     """Write a new incident (or maintenance, with *window*) file and return its path."""
     if not title.strip():

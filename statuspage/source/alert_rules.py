@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import ComponentStatus, Config, Impact
+from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus
 from statuspage.source.incident_file import MAX_TITLE_CHARS, component_id
 from statuspage.source.names import slugify, suggest
 from statuspage.source.section_parser import SectionParser
@@ -22,7 +22,7 @@ from statuspage.source.yamlfile import YamlList, YamlMap
 SECTION_KEYS = ("publish", "max_new", "rules")
 RULE_KEYS = ("id", "match", "components", "impact", "title", "on_resolved")
 PUBLISH = ("pull_request", "direct")
-ON_RESOLVED = ("monitoring", "resolved")
+ON_RESOLVED = {"monitoring": IncidentStatus.MONITORING, "resolved": IncidentStatus.RESOLVED}
 RULE_KEY_PREFIX = "rule:"
 MAX_RULES = 200
 MAX_ID_CHARS = 60
@@ -37,7 +37,7 @@ class Rule:
     components: tuple[tuple[str, ComponentStatus], ...]
     impact: Impact | None
     title: str | None
-    on_resolved: str  # "monitoring" | "resolved"
+    on_resolved: IncidentStatus  # MONITORING or RESOLVED
     line: int
 
     @property
@@ -142,7 +142,7 @@ class _Parser(SectionParser):
         elif isinstance(title, str) and len(title.strip()) > MAX_TITLE_CHARS:
             self.error(entry.line_of("title"), f"`title:` is over {MAX_TITLE_CHARS} characters")
         on_resolved = entry.get("on_resolved", "monitoring")
-        if on_resolved not in ON_RESOLVED:
+        if not isinstance(on_resolved, str) or on_resolved not in ON_RESOLVED:
             self.error(
                 entry.line_of("on_resolved"),
                 "`on_resolved:` must be monitoring (components back to operational; a person "
@@ -158,7 +158,7 @@ class _Parser(SectionParser):
             components=components,
             impact=impact,
             title=title.strip() if isinstance(title, str) else None,
-            on_resolved=str(on_resolved),
+            on_resolved=ON_RESOLVED[str(on_resolved)],
             line=line,
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 
@@ -16,7 +16,7 @@ import yaml
 
 from statuspage.errors import Problems, UsageError
 from statuspage.files import write_atomic
-from statuspage.model import ComponentStatus, Config, IncidentStatus
+from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
 from statuspage.source.times import format_timestamp
 from statuspage.source.yamlfile import YamlMap
@@ -46,11 +46,12 @@ def incident_text(front: Mapping[str, object], blocks: Iterable[str]) -> str:
     return f"---\n{head}---\n\n" + "".join(blocks)
 
 
-def free_name(folder: Path, day: date, slug: str) -> Path:
-    """`folder/DAY-SLUG.md`, or with -2, -3... when that file exists."""
+def free_name(folder: Path, day: date, slug: str, taken: Container[Path] = ()) -> Path:
+    """`folder/DAY-SLUG.md`, or with -2, -3... when that file exists (or is in *taken*:
+    planned, not written yet)."""
     path = folder / f"{day.isoformat()}-{slug}.md"
     n = 2
-    while path.exists():
+    while path.exists() or path in taken:
         path = folder / f"{day.isoformat()}-{slug}-{n}.md"
         n += 1
     return path
@@ -110,33 +111,39 @@ def _replace_lines(raw: str, first: int, end: int, block: str) -> str:
     """*raw* with its lines *first* to *end* - 1 (1-based) replaced by *block*, in the file's
     line endings."""
     pieces = re.split(r"(\r\n|\r|\n)", raw)
-    endings = pieces[1::2]
-    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+    newline = _newline(pieces)
     start = sum(len(p) for p in pieces[: 2 * (first - 1)])
     stop = sum(len(p) for p in pieces[: 2 * (end - 1)])
     return raw[:start] + normalised(block).replace("\n", newline) + raw[stop:]
 
 
+def _newline(pieces: list[str]) -> str:
+    """The file's most common line ending (*pieces* as `re.split` with the endings kept)."""
+    endings = pieces[1::2]
+    return max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
+
+
 def _insert_before_line(raw: str, line: int, block: str) -> str:
     """*raw* with *block* inserted before its line *line* (1-based), in the file's line endings."""
     pieces = re.split(r"(\r\n|\r|\n)", raw)  # text, ending, text, ending, ..., text
-    endings = pieces[1::2]
-    newline = max(("\r\n", "\r", "\n"), key=endings.count) if endings else "\n"
-    offset = sum(len(p) for p in pieces[: 2 * (line - 1)])
-    block = normalised(block).replace("\n", newline)
-    if offset >= len(raw):  # the file ends there: start the block on a line of its own
+    if sum(len(p) for p in pieces[: 2 * (line - 1)]) >= len(raw):
+        # The file ends there: start the block on a line of its own.
+        newline = _newline(pieces)
         lead = "" if raw.endswith(("\n", "\r")) else newline
-        return raw + lead + newline + block
-    return raw[:offset] + block + raw[offset:]
+        return raw + lead + newline + normalised(block).replace("\n", newline)
+    return _replace_lines(raw, line, line, block)  # an empty range: an insertion
 
 
-def refuse_invalid(path: Path, text: str, day: date, config: Config) -> None:
-    """Raise UsageError with every problem if *text* is not a valid incident file at *path*."""
+def refuse_invalid(path: Path, text: str, day: date, config: Config) -> Incident:
+    """The incident *text* holds; UsageError with every problem if it is not a valid
+    incident file at *path*."""
     problems = Problems(path.parent.parent)
-    if parse_incident(path, text, day, config, problems) is None:
+    incident = parse_incident(path, text, day, config, problems)
+    if incident is None:
         raise UsageError(
             "refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors)
         )
+    return incident
 
 
 def write_file(path: Path, data: bytes, *, exclusive: bool = False) -> None:
