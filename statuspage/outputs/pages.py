@@ -114,9 +114,7 @@ class SiteRenderer:
     """One build's pages: the PageSet and Jinja environment, set up once, rendering a page at a time
     (so a build can skip pages it already has, or share them out between processes)."""
 
-    def __init__(
-        self, snapshot: Snapshot, cache: RenderCache, extra_globals: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, snapshot: Snapshot, cache: RenderCache) -> None:
         self.site = site = snapshot.site
         now = snapshot.now
         zone = site.config.timezone
@@ -130,7 +128,6 @@ class SiteRenderer:
             iso=lambda moment: isoformat(moment, zone),
             brand=BrandColours.of(site.config.brand_color), root_url=site_base_url(site.config),
             uptime_chart=uptime_chart, incidents_chart=incidents_chart, mttr_chart=mttr_chart,
-            **(extra_globals or {}),
         )  # fmt: skip
         self.postmortems = env.globals["postmortems"] = PublishedPostmortems(site, now)
 
@@ -154,11 +151,9 @@ class SiteRenderer:
 STYLESHEET = "assets/style.css"
 
 
-def render_pages(
-    snapshot: Snapshot, cache: RenderCache, extra_globals: dict[str, Any] | None = None
-) -> dict[str, Output]:
+def render_pages(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every HTML page (each with what it shows, as its key) and the stylesheet."""
-    renderer = SiteRenderer(snapshot, cache, extra_globals)
+    renderer = site_renderer(snapshot, cache)
     out = {page.path: page_output(renderer, page) for page in renderer.pages.pages()}
     out[STYLESHEET] = Output(renderer.stylesheet)
     return out
@@ -207,6 +202,6 @@ def _clean(path: str) -> str:
 
 
 def site_renderer(snapshot: Snapshot, cache: RenderCache) -> SiteRenderer:
-    """One SiteRenderer per Snapshot for the stages with a page or two of their own
-    (subscribe/, embed/), so they set up the environment once between them."""
+    """One SiteRenderer per Snapshot, shared by the stages that render pages (the pages,
+    subscribe/, embed/), so a build sets up its Jinja environment once."""
     return snapshot.derived("renderer", lambda: SiteRenderer(snapshot, cache))
