@@ -70,6 +70,12 @@ def priority(impact: Impact, urgency: Urgency) -> int | None:
     return None if rank is None else min(5, rank + int(urgency) - 1)
 
 
+def parse_priority(word: object) -> int | None:
+    """1-5 for a priority written `P1`-`P5` (any case, spaces around), else None."""
+    text = str(word).strip().upper()
+    return int(text[1]) if len(text) == 2 and text[0] == "P" and text[1] in "12345" else None
+
+
 class IncidentStatus(_Words):
     """Statuses of incidents and of maintenances (the latter from SCHEDULED on)."""
 

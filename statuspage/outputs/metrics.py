@@ -22,9 +22,7 @@ from statuspage.state.reliability import (
 )
 from statuspage.state.slo import slo_json
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import DAYS, Uptime, uptime_json, uptime_percent
-
-PERIODS = (30, 90, 365)  # the uptime figures of the component pages, in days
+from statuspage.state.uptime import DAYS, Uptime, uptime_json, uptime_periods
 
 METRICS_PATH = "api/metrics.json"
 
@@ -91,7 +89,7 @@ def metrics(snapshot: Snapshot) -> dict[str, Any]:
 
 def _periods(year: Uptime) -> list[dict[str, Any]]:
     """Uptime over the last 30, 90 and 365 days (calendar days in the site's zone)."""
-    return [{"days": days, "percent": uptime_percent(year.days[-days:])} for days in PERIODS]
+    return [{"days": days, "percent": percent} for days, percent in uptime_periods(year)]
 
 
 def _incident(snapshot: Snapshot, incident: Incident) -> dict[str, Any]:

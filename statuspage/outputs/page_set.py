@@ -23,14 +23,13 @@ from statuspage.model import (
 )
 from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.render_cache import RenderCache
-from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_by
+from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_items
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import Uptime, minutes, monthly_uptime, uptime_percent
+from statuspage.state.uptime import Uptime, minutes, monthly_uptime, uptime_periods
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
 COMPONENT_INCIDENTS = 20  # incidents listed on a component's page; the rest are in the history
-PERIODS = (30, 90, 365)  # a component page's uptime figures, in days
 
 
 @dataclass(frozen=True)
@@ -221,9 +220,7 @@ class PageSet:
             item_id: [] for item_id in (*group_of, *(g.id for g in self.config.groups))
         }
         for view in self.past:
-            ids = {cid for cid in affected_by(view.incident, self.now) if cid in group_of}
-            ids |= {g for cid in ids if (g := group_of[cid]) is not None}
-            for item_id in ids:
+            for item_id in affected_items(view.incident, self.now, group_of):
                 found[item_id].append(view)
         return found
 
@@ -231,7 +228,7 @@ class PageSet:
         """A component's or group's page: status, uptime, SLO, charts, its incidents."""
         item = row.component
         year = self.snapshot.year_uptime[item.id]
-        periods = [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
+        periods = uptime_periods(year)
         monthly = monthly_uptime(year)
         # A component's own page shows its SLO whenever it has one (metrics.json, public
         # too, always does); `show_slo` is only about marking the front page.

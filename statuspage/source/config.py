@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from statuspage.errors import Problems
-from statuspage.model import Component, Config, Group
+from statuspage.model import Component, Config, Group, parse_priority
 from statuspage.source.colours import brand_warning
 from statuspage.source.logo import logo_refusal, logo_warning
 from statuspage.source.names import slugify, suggest
@@ -49,7 +49,6 @@ SLO_KEYS = {"slo", "slo_window_days"}
 COMPONENT_KEYS = {"id", "name", "description", "start_date", *SLO_KEYS}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed", *SLO_KEYS}
 DURATION = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?$")
-PRIORITY = re.compile(r"^P([1-5])$")
 ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
 # Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
 MAX_COMPONENTS = 1_000
@@ -392,7 +391,7 @@ def _response_targets(
     targets: dict[int, timedelta] = {}
     for key, value in raw.items():
         line = raw.line_of(key)
-        rank = PRIORITY.match(str(key).strip().upper())
+        rank = parse_priority(key)
         if rank is None:
             problems.error(path, line, f"`response_targets:` key {key!r} must be P1 to P5")
             continue
@@ -408,7 +407,7 @@ def _response_targets(
         if hours == mins == 0:
             problems.error(path, line, f"`response_targets:` {key} must be longer than 0m")
             continue
-        targets[int(rank.group(1))] = timedelta(hours=hours, minutes=mins)
+        targets[rank] = timedelta(hours=hours, minutes=mins)
     return tuple(sorted(targets.items()))
 
 

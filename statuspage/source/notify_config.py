@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import Config
+from statuspage.model import Config, parse_priority
 from statuspage.source.names import suggest
 from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
@@ -30,7 +30,6 @@ WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
 SECTION_KEYS = ("webhooks", "email")
 WEBHOOK_KEYS = ("url", "format", "components", "min_priority", "headers", "name")
 EMAIL_KEYS = ("smtp", "from", "to", "components", "min_priority", "unsubscribe", "reply_to", "name")
-PRIORITY = re.compile(r"^P([1-5])$")
 SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
 VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 # Chat webhook URLs carry their own credentials: in the repository they are leaked.
@@ -171,7 +170,7 @@ class _Parser(SectionParser):
         value = entry.get("min_priority")
         if value is None:
             return None
-        found = PRIORITY.match(str(value).strip().upper())
+        found = parse_priority(value)
         if found is None:
             self.error(
                 entry.line_of("min_priority"),
@@ -179,7 +178,7 @@ class _Parser(SectionParser):
                 "e.g. `min_priority: P2` for P1 and P2 incidents only",
             )
             return None
-        return int(found.group(1))
+        return found
 
     def text(self, entry: YamlMap, key: str, what: str, *, required: bool = True) -> str | None:
         value = entry.get(key)

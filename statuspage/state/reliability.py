@@ -111,6 +111,13 @@ def affected_by(incident: Incident, now: datetime) -> set[str]:
     return ids
 
 
+def affected_items(incident: Incident, now: datetime, group_of: dict[str, str | None]) -> set[str]:
+    """The known components the incident has named by *now*, and their groups (*group_of*:
+    component id -> its group's id, or None)."""
+    ids = {cid for cid in affected_by(incident, now) if cid in group_of}
+    return ids | {g for cid in ids if (g := group_of[cid]) is not None}
+
+
 def quarter_of(moment: datetime, zone: tzinfo) -> Quarter:
     return Quarter.of(moment.astimezone(zone).date())
 
@@ -146,9 +153,7 @@ def quarterly_figures(
         overall.add(incident, resolved)
         if incident.priority is not None:
             per_priority[incident.priority].add(incident, resolved)
-        affected = {cid for cid in affected_by(incident, now) if cid in group_of}
-        groups = {group_of[cid] for cid in affected} - {None}
-        for item_id in (*sorted(affected), *sorted(g for g in groups if g is not None)):
+        for item_id in affected_items(incident, now, group_of):  # each its own tally
             per_component[item_id].add(incident, resolved)
     quarter = min(tallies, default=current)
     result = []

@@ -202,6 +202,14 @@ def uptime_percent(days: Iterable[Day]) -> float | None:
     return math.floor(Fraction(observed * scale - down, observed * scale) * 10_000) / 100
 
 
+PERIODS = (30, 90, 365)  # the uptime figures of component pages and metrics.json, in days
+
+
+def uptime_periods(year: Uptime) -> list[tuple[int, float | None]]:
+    """Uptime over the last 30, 90 and 365 days of *year* (calendar days in the site's zone)."""
+    return [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
+
+
 def _micro(span: timedelta) -> int:
     return span // timedelta(microseconds=1)
 
