@@ -64,6 +64,11 @@ class Payload:
 
 def read_payload(data: bytes, fmt: str, name: str) -> Payload:
     """The alerts in *data* (a body *fmt* sends, read from *name*), or PayloadError."""
+    return read_alerts(parse_json(data, name), fmt, name)
+
+
+def parse_json(data: bytes, name: str) -> Any:
+    """*data* (a webhook body read from *name*) as JSON values, or PayloadError."""
     if len(data) > MAX_PAYLOAD_BYTES:
         raise PayloadError(
             f"{name}: the payload is {len(data):,} bytes, over the limit of "
@@ -81,6 +86,11 @@ def read_payload(data: bytes, fmt: str, name: str) -> Payload:
         raise PayloadError(f"{name}: the payload is not JSON: {e}") from None
     except RecursionError:
         raise PayloadError(f"{name}: the payload is nested too deeply to be an alert") from None
+    return body
+
+
+def read_alerts(body: Any, fmt: str, name: str) -> Payload:
+    """The alerts in *body* (JSON values of a body *fmt* sends), or PayloadError."""
     reader = {
         "alertmanager": _alertmanager,
         "grafana": _grafana,

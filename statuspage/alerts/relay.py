@@ -10,13 +10,12 @@ workflow run. It keeps nothing: every body is forwarded, or refused, at once.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from statuspage.alerts.payloads import MAX_PAYLOAD_BYTES, PayloadError, read_payload
+from statuspage.alerts.payloads import MAX_PAYLOAD_BYTES, PayloadError, parse_json, read_alerts
 from statuspage.notify.transport import Deadline, DeliveryError, RetryPolicy, post_json
 
 GITHUB_API = "https://api.github.com"
@@ -39,8 +38,9 @@ class Relay:
 
 def dispatch_body(fmt: str, data: bytes) -> dict[str, Any]:
     """The dispatch that carries *data* (a body in *fmt*); PayloadError if it is not one."""
-    read_payload(data, fmt, "the body")
-    return {"event_type": "alert", "client_payload": {"format": fmt, "payload": json.loads(data)}}
+    body = parse_json(data, "the body")
+    read_alerts(body, fmt, "the body")
+    return {"event_type": "alert", "client_payload": {"format": fmt, "payload": body}}
 
 
 def forward(relay: Relay, data: bytes, sleep: Callable[[float], None]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from functools import partial
 
 from statuspage.labels import BANNER, LABELS
@@ -27,19 +28,24 @@ def render_widgets(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """embed/index.html for the whole page and embed/<id>/index.html for each component and
     group, in the Snapshot's language (editions.py makes the others)."""
     renderer = site_renderer(snapshot, cache)
+    # One stylesheet for every widget (a template render and a hash: cheap enough to do
+    # even when every widget is reused).
+    css = renderer.env.get_template(STYLE).render().strip()
+    style = (css, base64.b64encode(hashlib.sha256(css.encode()).digest()).decode())
     items: list[Component | Group | None] = [None, *snapshot.config.components]
     items += snapshot.config.groups
     out = {}
     for item in items:
         path = "embed/index.html" if item is None else f"embed/{item.id}/index.html"
         # Beyond the config and theme (in every key), a widget shows one status.
-        shown = (
-            renderer.pages.page_status.indicator
-            if item is None
-            else renderer.pages.statuses[item.id]
-        )
-        parts = ("embed", shown.word)
-        out[path] = Output(partial(_widget, renderer, path, item), parts, page=True)
+        if item is None:
+            indicator = renderer.pages.page_status.indicator
+            shown = _Shown(indicator.word, f"b-{indicator.word}", BANNER[indicator])
+        else:
+            status = renderer.pages.statuses[item.id]
+            shown = _Shown(status.word, f"s-{status.word}", LABELS[status.word])
+        make = partial(_widget, renderer, style, path, item, shown)
+        out[path] = Output(make, ("embed", shown.kind), page=True)
     return out
 
 
@@ -48,25 +54,32 @@ def render_embed_script(snapshot: Snapshot, cache: RenderCache) -> dict[str, Out
     return {"embed.js": Output(partial(_script, site_renderer(snapshot, cache)))}
 
 
-def _widget(renderer: SiteRenderer, path: str, item: Component | Group | None) -> bytes:
-    """One widget page: the overall status, or *item*'s."""
-    env = renderer.env
-    style = env.get_template(STYLE).render().strip()
-    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
-    if item is None:
-        indicator = renderer.pages.page_status.indicator
-        kind, css, word = indicator.word, f"b-{indicator.word}", BANNER[indicator]
-    else:
-        status = renderer.pages.statuses[item.id]
-        kind, css, word = status.word, f"s-{status.word}", LABELS[status.word]
+@dataclass(frozen=True)
+class _Shown:
+    """The status a widget shows: its word, CSS class and label."""
+
+    kind: str
+    css: str
+    word: str
+
+
+def _widget(
+    renderer: SiteRenderer,
+    style: tuple[str, str],
+    path: str,
+    item: Component | Group | None,
+    shown: _Shown,
+) -> bytes:
+    """One widget page: the overall status, or *item*'s (*style*: the CSS and its sha256)."""
+    css, digest = style
     root = "../" * path.count("/")
     # A component's widget opens that component's page: its status, uptime and incidents.
     target = "index.html" if item is None else f"components/{item.id}/index.html"
     context = {
-        "item": item, "kind": kind, "css": css, "word": word, "link": f"{root}{target}",
-        "style": style, "style_hash": f"sha256-{digest}",
+        "item": item, "kind": shown.kind, "css": shown.css, "word": shown.word,
+        "link": f"{root}{target}", "style": css, "style_hash": f"sha256-{digest}",
     }  # fmt: skip
-    return env.get_template("embed.html").render(context).encode()
+    return renderer.env.get_template("embed.html").render(context).encode()
 
 
 def _script(renderer: SiteRenderer) -> bytes:

@@ -339,8 +339,9 @@ class ParseCache:
                 incident = load_incident(path, config, problems, data)
                 found = problems.items[before:]
             # Encoded only to be kept: a cache that is never saved needs no entries.
-            keep = self.persistent and incident is not None
-            encoded = encode_incident(incident) if keep and incident is not None else None
+            encoded = (
+                encode_incident(incident) if self.persistent and incident is not None else None
+            )
             if incident is None or encoded is not None:
                 entry = [key, encoded, [[p.path, p.line, p.message, p.severity] for p in found]]
         if entry is not None:
