@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from functools import partial
 
-from statuspage.outputs.i18n import site_base_url
 from statuspage.outputs.output import Output
 from statuspage.outputs.page_set import Page
 from statuspage.outputs.pages import site_renderer
@@ -18,7 +17,7 @@ PATH = "subscribe/index.html"
 def render_subscribe(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """The subscribe page, in the Snapshot's language (editions.py makes the others)."""
     renderer = site_renderer(snapshot, cache)
-    context = {"page_name": "subscribe", "site_url": site_base_url(snapshot.config), "live": False}
+    context = {"page_name": "subscribe", "live": False}  # `root_url` is a global of every page
     page = Page(PATH, "subscribe.html", context)
     # It shows the config and, in its header and description, the page status and whether
     # there are postmortems: the same for any `now` until one of those changes.
