@@ -53,32 +53,36 @@ class Markdown:
     """Markdown bodies to sanitized HTML through one converter, remembering the answers.
 
     A build makes one (RenderCache) and `serve` keeps it between saves, so a body shown
-    on several pages, or unchanged since the last save, is converted once."""
+    on several pages, or unchanged since the last save, is converted once. A body shown
+    in both forms (under an update's heading on a page; alone in a feed, a summary or a
+    page description) is converted once too: only the cheap finishing differs."""
 
     def __init__(self) -> None:
         self._converter = _converter()
         # At most 65,536 bodies: bounded whatever the history, like the build it serves.
         # typed: an OverBudget body is not the str it equals.
+        self._converted = lru_cache(maxsize=65536, typed=True)(self._convert)
         self.render = lru_cache(maxsize=65536, typed=True)(self._render)
 
+    def _convert(self, source: str) -> str:
+        return _convert(self._converter, source)
+
     def _render(self, source: str, top: int | None = None) -> str:
-        return _render(self._converter, source, top)
+        if isinstance(source, OverBudget):
+            return escaped_text(source)
+        return _finish(self._converted(source), source, top)
 
 
 def render_markdown(source: str, top: int | None = None) -> str:
     """HTML for a Markdown body, with a converter of its own (for one-off callers; a
-    build uses its Markdown). See _render."""
-    return _render(_converter(), source, top)
-
-
-def _render(converter: markdown.Markdown, source: str, top: int | None) -> str:
-    """HTML for a Markdown body: converted, then cleaned with an allow-list.
-
-    Headings are demoted two levels, so a message never outranks the page's own; with
-    *top*, they continue the page's outline instead: the first is h<top>, and none is
-    more than one level below the heading before it (see _outline)."""
+    build uses its Markdown). See _finish."""
     if isinstance(source, OverBudget):
         return escaped_text(source)
+    return _finish(_convert(_converter(), source), source, top)
+
+
+def _convert(converter: markdown.Markdown, source: str) -> str:
+    """Python-Markdown's HTML for *source*, not yet safe to show (see _finish)."""
     try:
         text, aside = _set_aside_rescans(_flatten_nesting(source))
         html = converter.reset().convert(text)
@@ -86,6 +90,16 @@ def _render(converter: markdown.Markdown, source: str, top: int | None) -> str:
             html = html.replace(token, escaped, 1)
     except RecursionError:  # pathological nesting: fall back to escaped text
         html = "<pre>" + nh3.clean_text(source) + "</pre>"
+    return html
+
+
+def _finish(html: str, source: str, top: int | None) -> str:
+    """*html* (converted from *source*) with its headings placed, cleaned with an allow-list.
+
+    Headings are demoted two levels, so a message never outranks the page's own; with
+    *top*, they continue the page's outline instead: the first is h<top>, and none is
+    more than one level below the heading before it (see _outline). They are placed
+    before cleaning, which keeps h3-h6 only."""
     if top is None:
         html = _HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + 2, 6)}", html)
     else:
