@@ -11,14 +11,18 @@ from __future__ import annotations
 import errno
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from statuspage.pipeline import build as build_module
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.pipeline import build as build_module
+from statuspage.pipeline.build import build
+from statuspage.pipeline.writer import write_site
+from statuspage.source.site import load_site
 from statuspage.state.snapshot import Snapshot
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
@@ -168,8 +172,12 @@ def test_ctrl_c_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: tup
 
 
 def test_failed_swap_puts_the_old_site_back(built, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The moment between moving the old site aside and moving the new one in."""
+    """write_site, the library's whole-tree writer: the moment between moving the old site
+    aside and moving the new one in."""
     site_dir, out, before = built
+    site, _ = load_site(site_dir.root)
+    assert site is not None
+    files = build(site, datetime(2026, 11, 22, 12, tzinfo=site.config.timezone))
     real = Path.rename
 
     def rename(self: Path, target):
@@ -178,9 +186,8 @@ def test_failed_swap_puts_the_old_site_back(built, monkeypatch: pytest.MonkeyPat
         return real(self, target)
 
     monkeypatch.setattr(Path, "rename", rename)
-    result = build_cli(site_dir, out, "--no-cache")  # the whole-tree swap of a full build
-    assert result.exit_code == 1
-    assert "Input/output error" in result.output
+    with pytest.raises(OSError, match="Input/output error"):
+        write_site(files, out, site_dir.root)
     assert_untouched(out, before)
 
 

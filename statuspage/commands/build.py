@@ -19,7 +19,7 @@ from statuspage.pipeline.inputs import source_key
 from statuspage.pipeline.manifest import CACHE_DIR, BuildState, up_to_date
 from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.pipeline.source_stats import SourceStats
-from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers, write_site
+from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers
 from statuspage.source.config import load_config
 from statuspage.source.times import isoformat
 
@@ -85,7 +85,7 @@ def _build(
                 f"{isoformat(moment, config.timezone)})."
             )
             return
-    from statuspage.pipeline.build import build, build_into
+    from statuspage.pipeline.build import build_into
     from statuspage.pipeline.parallel import default_workers
     from statuspage.source.site import load_site
 
@@ -101,11 +101,10 @@ def _build(
     if base_url:
         site = replace(site, config=with_base_url(site.config, base_url))
     moment = moment or clock(now, site.config)
-    if state is None:
-        files = build(site, moment)
-        write_site(files, out, source)
+    if state is None:  # --no-cache: every output made (on every core), nothing kept
+        report = build_into(site, moment, out, source, BuildState(None, out), parsed.digests)
         click.echo(
-            f"Built {len(files)} files from {len(site.incidents)} incidents into {out} (as of "
+            f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of "
             f"{isoformat(moment, site.config.timezone)})."
         )
         return

@@ -21,9 +21,13 @@ CACHE_DIR = ".statuspage-cache"
 class BuildState:
     """What the last build into one output folder wrote: page keys and the file manifest."""
 
-    def __init__(self, root: Path, out: Path) -> None:
-        self.path = root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json"
-        data = read_json(self.path)
+    def __init__(self, root: Path | None, out: Path) -> None:
+        """The manifest kept in *root*'s cache for *out*; with no *root*, one that remembers
+        no build and is never saved (`build --no-cache`: every output made, nothing kept)."""
+        self.path = (
+            root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json" if root else None
+        )
+        data: Any = read_json(self.path) if self.path else None
         ok = (
             isinstance(data, dict)
             and data.get("format") == FORMAT
@@ -44,6 +48,8 @@ class BuildState:
             "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
             "warnings": self.warnings, "pages": self.pages, "files": self.files,
         }  # fmt: skip
+        if self.path is None:
+            return
         with contextlib.suppress(OSError):
             write_json(self.path, data)
 
