@@ -50,6 +50,30 @@ def _escaping(catalog: gettext.NullTranslations) -> dict[str, Callable[..., str]
     return {name: escaped(getattr(catalog, name)) for name in names}
 
 
+def _remembering_gettext(catalog: gettext.NullTranslations) -> Callable[..., str]:
+    """The templates' `_()` and `gettext()`: Jinja's newstyle gettext over _escaping's, in one
+    call, each answer without variables remembered (a page asks for some 35, mostly the same
+    few labels; Jinja's own path costs three context calls and a format each time)."""
+    lookup = catalog.gettext
+    answers: dict[tuple[str, bool], str] = {}
+
+    @jinja2.pass_context
+    def call(context: jinja2.runtime.Context, string: str, /, **variables: Any) -> str:
+        autoescape = context.eval_ctx.autoescape
+        if not variables:
+            found = answers.get((string, autoescape))
+            if found is not None:
+                return found
+        text = lookup(string)
+        # As newstyle gettext: always a format string; Markup's `%` escapes the variables.
+        answer: str = (escape(text) if autoescape else text) % variables
+        if not variables:
+            answers[(string, autoescape)] = answer
+        return answer
+
+    return call
+
+
 class _SiteTemplates(jinja2.FileSystemLoader):
     """The site's own site-templates/, read only through the site-folder gate: a template
     that is a link out of the site is not there (and `check` reports it)."""
@@ -91,7 +115,9 @@ def environment(
         auto_reload=False,  # one environment per build: no need to stat templates on every page
         bytecode_cache=cache.templates,
     )
-    env.install_gettext_callables(**_escaping(site_translations(root, language)), newstyle=True)  # type: ignore[attr-defined]
+    catalog = site_translations(root, language)
+    env.install_gettext_callables(**_escaping(catalog), newstyle=True)  # type: ignore[attr-defined]
+    env.globals["_"] = env.globals["gettext"] = _remembering_gettext(catalog)
     # Messages sit under an h3 (the update's, or the incident's on the front page).
     converted = cache.markdown
     env.filters["markdown"] = lambda text: Markup(converted.render(text, top=4))
