@@ -145,3 +145,23 @@ def test_day_bars_sweep_equals_each_days_overlap(spans, minute, start_day) -> No
                 spent[span.status] = spent.get(span.status, timedelta(0)) + overlap
         assert bar.durations == tuple(sorted(spent.items(), reverse=True))
         assert bar.observed == max(end - begin, timedelta(0))
+
+
+@settings(max_examples=300, deadline=None)
+@given(spans=hs.lists(hs.tuples(hs.integers(0, 50), hs.integers(0, 20), statuses), max_size=10))
+def test_worst_over_time_is_the_worst_covering_status_at_every_instant(spans) -> None:
+    """The one sweep (uptime.py) against the definition: at each instant, the worst status
+    of the spans covering it; adjacent pieces of one status are one span."""
+    from statuspage.state.uptime import Span, worst_over_time
+
+    origin = at("2026-10-25 00:00")
+    made = [Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s) for a, n, s in spans]
+    merged = worst_over_time(made)
+    for minute in range(0, 72):
+        instant = origin + timedelta(minutes=minute, seconds=30)
+        covering = [s.status for s in made if s.start <= instant < s.end]
+        shown = [s.status for s in merged if s.start <= instant < s.end]
+        assert shown == ([max(covering)] if covering else [])
+    for before, after in zip(merged, merged[1:]):
+        assert before.end <= after.start
+        assert not (before.end == after.start and before.status is after.status)

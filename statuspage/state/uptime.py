@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from itertools import pairwise
+from operator import itemgetter
 from typing import Any
 
 from statuspage.model import ComponentStatus, Config, Incident
@@ -115,19 +115,25 @@ def worst_over_time(spans: Iterable[Span]) -> list[Span]:
     events: list[tuple[datetime, int, ComponentStatus]] = []
     for span in spans:
         events += [(span.start, 1, span.status), (span.end, -1, span.status)]
-    events.sort(key=lambda e: e[0])
-    active: Counter[ComponentStatus] = Counter()
+    events.sort(key=itemgetter(0))
+    active = dict.fromkeys(_WORST_FIRST, 0)  # spans covering the instant, per status
     result: list[Span] = []
+    last = len(events) - 1
     for i, (moment, delta, status) in enumerate(events):
         active[status] += delta
-        following = events[i + 1][0] if i + 1 < len(events) else moment
-        worst = max((s for s, n in active.items() if n > 0), default=None)
-        if worst is not None and following > moment:
+        following = events[i + 1][0] if i < last else moment
+        if following <= moment:
+            continue  # more events at this instant: only the state after them all lasts
+        worst = next((s for s in _WORST_FIRST if active[s] > 0), None)
+        if worst is not None:
             if result and result[-1].end == moment and result[-1].status is worst:
                 result[-1] = Span(result[-1].start, following, worst)
             else:
                 result.append(Span(moment, following, worst))
     return result
+
+
+_WORST_FIRST = tuple(sorted(ComponentStatus, reverse=True))
 
 
 def day_range(now: datetime, zone: tzinfo, days: int = DAYS) -> list[date]:
