@@ -165,3 +165,34 @@ def test_worst_over_time_is_the_worst_covering_status_at_every_instant(spans) ->
     for before, after in zip(merged, merged[1:]):
         assert before.end <= after.start
         assert not (before.end == after.start and before.status is after.status)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    seconds=hs.integers(0, 10 * 365 * 86400),
+    zone=hs.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC", "America/Sao_Paulo", "Asia/Tokyo"]),
+    language=hs.sampled_from(["en", "de", "fr", "ja", "ar", "pt_BR", "zh_Hans", "es"]),
+)
+def test_formatted_instants_equal_babels_own_formatting(seconds, zone, language) -> None:
+    """The Formatter makes dates, clocks and zone names once each and joins them; the result
+    must be what Babel gives for the whole instant."""
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_skeleton, get_datetime_format, get_timezone_name
+
+    from statuspage.outputs.i18n import Formatter, babel_locale
+
+    formatter = Formatter(language, ZoneInfo(zone))
+    locale = babel_locale(language)
+    moments = [at("2020-01-01 00:00") + timedelta(seconds=seconds + n * 3217) for n in range(3)]
+    for moment in moments:
+        local = moment.astimezone(ZoneInfo(zone))
+        short = get_timezone_name(local, "short", locale=locale)
+        abbreviation = local.strftime("%Z")
+        if abbreviation != "UTC" and short[:1].isalpha() and not short.startswith(("GMT", "UTC")):
+            abbreviation = short
+        clock = f"{format_skeleton('Hm', local, locale=locale)} {abbreviation}"
+        day = format_skeleton("yMMMd", local, locale=locale)
+        whole = str(get_datetime_format("medium", locale=locale)).replace("{1}", day).replace("{0}", clock)
+        assert formatter.time(moment) == clock
+        assert formatter.datetime(moment) == whole

@@ -132,32 +132,42 @@ class Formatter:
         of the language know. Never a bare offset from CLDR: the tz database's own
         abbreviation (CET, or +03 where it has no letters) is clearer than '+0100'."""
         local = self.local(moment)
-        abbreviation = local.strftime("%Z")
-        if abbreviation == "UTC":
-            return abbreviation
-        name = get_timezone_name(local, "short", locale=self.locale)
-        return name if name[:1].isalpha() and not name.startswith(("GMT", "UTC")) else abbreviation
+        # What the answer depends on (Babel picks the name by zone and daylight saving,
+        # and falls back to the offset): a site's instants share a handful of these.
+        key = ("zone", (local.tzname(), local.utcoffset(), local.dst()))
+        found = self.memo.get(key)
+        if found is None:
+            abbreviation = local.strftime("%Z")
+            name = get_timezone_name(local, "short", locale=self.locale)
+            usable = name[:1].isalpha() and not name.startswith(("GMT", "UTC"))
+            found = self.memo[key] = name if abbreviation != "UTC" and usable else abbreviation
+        return found
+
+    def _clock(self, local: datetime) -> str:
+        """'14:02': the skeleton Hm shows the hour and minute only, so it is made once for each."""
+        key = ("clock", (local.hour, local.minute))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = format_skeleton("Hm", local, locale=self.locale)
+        return found
 
     @_remembered
     def datetime(self, moment: datetime) -> str:
         """'Nov 20, 2026, 14:02 CET': date and time joined by the language's own CLDR
         pattern ('{1}, {0}' in English, '{1} {0}' in Japanese, '{1}، {0}' in Arabic)."""
         local = self.local(moment)
-        day = format_skeleton("yMMMd", local, locale=self.locale)
-        time = (
-            f"{format_skeleton('Hm', local, locale=self.locale)} {self.zone_abbreviation(moment)}"
-        )
-        return (
-            str(get_datetime_format("medium", locale=self.locale))
-            .replace("{1}", day)
-            .replace("{0}", time)
-        )
+        time = f"{self._clock(local)} {self.zone_abbreviation(moment)}"
+        pattern = self.memo.get(("pattern", "medium"))
+        if pattern is None:
+            pattern = self.memo[("pattern", "medium")] = str(
+                get_datetime_format("medium", locale=self.locale)
+            )
+        return pattern.replace("{1}", self.date(local.date())).replace("{0}", time)
 
     @_remembered
     def time(self, moment: _Instant) -> str:
         """'14:02 CET'."""
-        clock = format_skeleton("Hm", self.local(moment), locale=self.locale)
-        return f"{clock} {self.zone_abbreviation(moment)}"
+        return f"{self._clock(self.local(moment))} {self.zone_abbreviation(moment)}"
 
     @_remembered
     def date(self, day: date | _Instant) -> str:
