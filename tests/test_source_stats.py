@@ -142,3 +142,28 @@ def test_a_deleted_file_drops_out(site_dir: SiteDir, tmp_path: Path) -> None:
     rebuild_matches_cold(site, tmp_path / "out", tmp_path / "cold")
     data = json.loads((site.root / CACHE_DIR / "sources.json").read_text())
     assert sorted(data["files"]) == sorted(p.name for p in (site.root / "incidents").iterdir())
+
+
+def test_a_workers_read_spares_the_builds_only_for_files_not_changed_just_before(
+    site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first build's parse workers stat and read their files; the build takes a file's
+    digest from them without reading it again only as it would from a recorded stat."""
+    from statuspage.pipeline import parse_cache
+    from statuspage.pipeline.parse_cache import ParseCache
+    from statuspage.source.site import load_site
+
+    site = make_site(site_dir)
+    monkeypatch.setattr(source_stats, "RACY_NS", 1_000_000_000)
+    time.sleep(1.2)  # every file's ctime out of that window...
+    fresh = site.root / "incidents" / "2026-11-05-event-5.md"
+    fresh.write_text(fresh.read_text())  # ...but this one's, changed just now
+    monkeypatch.setattr(parse_cache, "PARSE_PARALLEL_MIN", 1)
+    stats = SourceStats(site.root)
+    cache = ParseCache(site.root, stats, workers=2)
+    loaded, _ = load_site(site.root, cache=cache)
+    assert loaded is not None and cache.parsed_ahead == 6 - 6 // 2
+    # The build parsed the first half itself (reading each once); of the workers' half,
+    # only the file changed just now was read again.
+    assert stats.reads == 6 // 2 + 1
+    assert [i.title for i in loaded.incidents if i.id.endswith("event-5")] == ["Event 5"]

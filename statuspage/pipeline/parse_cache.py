@@ -9,6 +9,7 @@ and loading a cache must never run code.
 from __future__ import annotations
 
 import contextlib
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,7 @@ from statuspage.model import (
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.inputs import parse_key
 from statuspage.pipeline.manifest import CACHE_DIR
-from statuspage.pipeline.source_stats import SourceStats
+from statuspage.pipeline.source_stats import SourceStats, Stat, stat_of
 from statuspage.pipeline.writer import read_json, write_json
 from statuspage.source.incident_file import (
     ALERT_KEY,
@@ -41,6 +42,7 @@ from statuspage.source.yamlfile import unusable_character
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICRO = timedelta(microseconds=1)
@@ -182,11 +184,12 @@ def _problems(value: Any) -> list[Problem] | None:
     return problems if ok else None
 
 
-# Files to parse before parsing them in a process per core pays for starting those and
-# for pickling their parses back: at 1,000 files it did not (paired, bench/paired.py).
-PARSE_PARALLEL_MIN = 2000
+# Files to parse before a worker process shares the parse: forking one and pickling its
+# parses back costs ~20 ms; at 1,000 files sharing took 0.50 s down to 0.34 s (bench/README.md).
+PARSE_PARALLEL_MIN = 400
 
-Parsed = tuple[str, Incident | None, list[Problem]]  # (digest of name and bytes, parse, problems)
+# (digest of name and bytes, parse, problems, the file's stat before reading, when taken)
+Parsed = tuple[str, Incident | None, list[Problem], Stat, int]
 
 
 class ParseCache:
@@ -210,6 +213,8 @@ class ParseCache:
         self.workers, self.persistent = workers, persistent
         self._ahead: dict[str, Parsed] = {}  # file name -> parsed in a worker, not yet asked for
         self.parsed_ahead = 0  # files parsed by workers in this run
+        self._waiting: list[tuple[BaseProcess, Connection]] = []  # workers not yet heard from
+        self._awaited: set[str] = set()  # the files they parse
         self.entries: dict[str, list[Any]] = {}
         self.used: dict[str, list[Any]] = {}
         self.digests: dict[str, str] = {}  # incident id -> digest of its file's name and bytes
@@ -236,7 +241,11 @@ class ParseCache:
             self._parse_ahead(config)
 
     def _parse_ahead(self, config: Config) -> None:
-        """Parse the files the cache has no entry for in a process per core, when many."""
+        """Have the files the cache has no entry for parsed in forked workers, when many.
+
+        The build parses the first of them itself meanwhile (fewer than a worker does:
+        it also stats, checks and encodes every file afterwards), and takes the workers'
+        parses when it reaches a file of theirs (_receive)."""
         todo = [
             p for p in incident_files(self.root)
             if p.name not in self.entries and not p.is_symlink()  # links: one by one, in load
@@ -246,20 +255,28 @@ class ParseCache:
         import multiprocessing  # only here: a build with little to parse never starts one
 
         context = multiprocessing.get_context("fork")
-        receivers = []
-        for number in range(self.workers):
+        theirs = todo[len(todo) // self.workers :]  # in load's order: ours come first
+        helpers = self.workers - 1
+        for number in range(helpers):
             receiving, sending = context.Pipe(duplex=False)
-            share = todo[number :: self.workers]
+            share = theirs[number::helpers]
             child = context.Process(target=_parse_share, args=(share, config, self.root, sending))
+            child.daemon = True  # never outlives a build that stopped before taking its parses
             child.start()
             sending.close()
-            receivers.append((child, receiving))
-        for child, receiving in receivers:
+            self._waiting.append((child, receiving))
+        self._awaited = {p.name for p in theirs}
+
+    def _receive(self) -> None:
+        """Take the workers' parses (waiting for those still at it)."""
+        for child, receiving in self._waiting:
             with contextlib.suppress(EOFError):  # a worker died: load parses its files one by one
-                self._ahead.update(receiving.recv())
+                found = receiving.recv()
+                self._ahead.update(found)
+                self.parsed_ahead += len(found)
             receiving.close()
             child.join()
-        self.parsed_ahead = len(self._ahead)
+        self._waiting, self._awaited = [], set()
 
     def next_run(self) -> None:
         """Ready for another build in this process (`serve`): what this run parsed is
@@ -303,18 +320,31 @@ class ParseCache:
         """What content.load_incident gives for *path*, from the cache when its bytes are known."""
         if self.key is None:
             self._start(config)
+        if path.name in self._awaited:
+            self._receive()
+        ahead = self._ahead.pop(path.name, None)
         try:
             if self.stats is None:
                 read_now = path.read_bytes()
                 data: bytes | None = read_now
                 key = digest(path.name, read_now)
             else:
-                data, key = None, self.stats.digest(path.name, path.stat(), path.read_bytes)
+                if ahead is not None:  # a worker's stat and digest vouch as the manifest's do
+                    self.stats.vouch(path.name, ahead[3], ahead[0], ahead[4])
+                kept: list[bytes] = []  # what the digest was made from, if it read the file
+
+                def reading() -> bytes:
+                    kept.append(path.read_bytes())
+                    return kept[0]
+
+                key = self.stats.digest(path.name, path.stat(), reading)
+                data = kept[0] if kept else None
         except OSError:
             return load_incident(path, config, problems)  # reports why it cannot be read
         entry = self.entries.get(path.name)
         cached = self._cached(entry, key, path.name)
-        if cached is None and data is None:  # known by its stat alone, but not parsed before
+        from_worker = ahead is not None and ahead[0] == key  # a worker parsed these bytes
+        if cached is None and data is None and not from_worker:  # known by its stat alone
             try:
                 data = path.read_bytes()
             except OSError:
@@ -330,8 +360,7 @@ class ParseCache:
         else:
             self.misses += 1
             entry = None
-            ahead = self._ahead.pop(path.name, None)
-            if ahead is not None and ahead[0] == key:  # parsed by a worker, from these bytes
+            if ahead is not None and from_worker:
                 incident, found = ahead[1], ahead[2]
                 problems.items += found
             else:
@@ -352,6 +381,7 @@ class ParseCache:
 
     def save(self) -> None:
         """Keep the entries of this run's files (deleted files drop out), if anything changed."""
+        self._receive()  # workers whose files were never asked for (gone since): done with them
         if not self.persistent or self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
@@ -366,9 +396,10 @@ def _parse_share(share: list[Path], config: Config, root: Path, sending: Connect
     with contextlib.suppress(Exception):
         for path in share:
             problems = Problems(root)
+            seen = time.time_ns()
+            stat = stat_of(path.stat())
             data = path.read_bytes()
-            found[path.name] = (
-                digest(path.name, data), load_incident(path, config, problems, data), problems.items
-            )  # fmt: skip
+            incident = load_incident(path, config, problems, data)
+            found[path.name] = (digest(path.name, data), incident, problems.items, stat, seen)
     sending.send(found)
     sending.close()

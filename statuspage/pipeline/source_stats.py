@@ -64,6 +64,13 @@ class SourceStats:
         self.learned[name] = (stat, found)
         return found
 
+    def vouch(self, name: str, stat: Stat, key: str, seen_ns: int) -> None:
+        """What another process of this build read of *name*: its stat before reading, taken
+        at *seen_ns*, and the digest of what it read. Trusted as a recorded stat is: only if
+        the file was last changed well before (else it is read again)."""
+        if max(stat[1], stat[3]) <= seen_ns - RACY_NS:
+            self.learned[name] = (stat, key)
+
     def forget(self, name: str) -> None:
         """Do not record *name*: what was read of it does not match the stat taken before."""
         self.learned.pop(name, None)
