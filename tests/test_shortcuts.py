@@ -196,3 +196,22 @@ def test_formatted_instants_equal_babels_own_formatting(seconds, zone, language)
         whole = str(get_datetime_format("medium", locale=locale)).replace("{1}", day).replace("{0}", clock)
         assert formatter.time(moment) == clock
         assert formatter.datetime(moment) == whole
+
+
+_BODY_ALPHABET = "aZq09 ,.;:'\"?!()/%$-\n\t_*`#>=+[]<>&@\\~|é\u00a0wWfFtTpP"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    body=hs.one_of(
+        hs.from_regex(r"[A-Za-z][A-Za-z0-9 ,.;:'\"?!()/%$-]{0,60}\n{0,2}", fullmatch=True),
+        hs.text(alphabet=_BODY_ALPHABET, max_size=40),
+        hs.sampled_from(["1. first", "A  ", "x www.example.com", "Go to ftp.example.org", "see http://a.b", "A -- b", "Done.\n\n", "- item", "# Title", "Title\n===", "a  \nb"]),
+    )
+)
+def test_plain_one_line_bodies_convert_as_python_markdown_converts_them(body) -> None:
+    """markup.py writes a one-line body of words and plain punctuation as one paragraph
+    itself; for every body, that must be Python-Markdown's HTML, byte for byte."""
+    from statuspage.outputs.markup import _convert, _converter, _python_markdown
+
+    assert _convert(_converter(), body) == _python_markdown(_converter(), body)

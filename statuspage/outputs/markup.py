@@ -37,6 +37,15 @@ _OPEN_CLOSE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)")
 _HEADING = re.compile(r"<(/?)h([1-6])\b")
 _TAG = re.compile(r"<[^>]*>")
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+# One line of words and plain punctuation (a third of real updates: "We are investigating."),
+# which Python-Markdown can only make into one paragraph of the same text. Nothing that
+# starts a block, marks up inline, makes a link (magiclink's `www.`, `ftp.`, `://`, `@`), an
+# entity or a hard break; no character the sanitizer would write as an entity.
+# A digit first could start a list ("1. "), so a letter comes first.
+_PLAIN_LINE = re.compile(
+    r"[^\W\d_][^\W_]*(?:[ ,.;:'\"?!()/%$-]+[^\W_]+)*[ ,.;:'\"?!()/%$-]*", re.ASCII
+)
+_LINKISH = re.compile(r"www\.|ftp\.|://", re.IGNORECASE)
 
 
 def _converter() -> markdown.Markdown:
@@ -83,6 +92,13 @@ def render_markdown(source: str, top: int | None = None) -> str:
 
 def _convert(converter: markdown.Markdown, source: str) -> str:
     """Python-Markdown's HTML for *source*, not yet safe to show (see _finish)."""
+    line = source.rstrip("\n")
+    if _PLAIN_LINE.fullmatch(line) and not _LINKISH.search(line):
+        return f"<p>{line}</p>"  # what Python-Markdown gives for it, without its passes
+    return _python_markdown(converter, source)
+
+
+def _python_markdown(converter: markdown.Markdown, source: str) -> str:
     try:
         text, aside = _set_aside_rescans(_flatten_nesting(source))
         html = converter.reset().convert(text)
