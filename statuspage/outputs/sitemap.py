@@ -7,7 +7,7 @@ harmless; the sitemap can be submitted directly there.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
+from html import escape as _html_escape
 
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.page_set import page_set
@@ -15,6 +15,13 @@ from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.subscribe import PATH as SUBSCRIBE_PAGE
 from statuspage.source.times import isoformat
 from statuspage.state.snapshot import Snapshot
+
+
+def escape(text: str) -> str:
+    """&, < and > as XML entities (what xml.sax.saxutils.escape does, without importing
+    urllib.request with it: 20 ms of every build)."""
+    return _html_escape(text, quote=False)
+
 
 NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SUBSCRIBE = SUBSCRIBE_PAGE.removesuffix("index.html")
