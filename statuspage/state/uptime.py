@@ -26,6 +26,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from itertools import pairwise
 from operator import itemgetter
+from types import MappingProxyType
 from typing import Any
 
 from statuspage.model import ComponentStatus, Config, Incident
@@ -37,6 +38,10 @@ DOWNTIME_WEIGHT = {
     ComponentStatus.MAJOR_OUTAGE: Fraction(1),
     ComponentStatus.PARTIAL_OUTAGE: Fraction(3, 10),
 }
+# The weights over one common denominator, for uptime_percent's whole-number sums.
+_SCALE = math.lcm(*(w.denominator for w in DOWNTIME_WEIGHT.values()))
+_WEIGHT = MappingProxyType({s: int(w * _SCALE) for s, w in DOWNTIME_WEIGHT.items()})
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -195,14 +200,15 @@ def uptime_percent(days: Iterable[Day]) -> float | None:
     """Weighted uptime over the days with data, rounded down to two decimals."""
     # Exact in whole numbers: every weight over one common denominator (asked for every
     # day of a year, for every component, so Fractions per day would be the slow part).
-    scale = math.lcm(*(w.denominator for w in DOWNTIME_WEIGHT.values()))
-    factor = {s: int(w * scale) for s, w in DOWNTIME_WEIGHT.items()}
+    scale = _SCALE
     observed = 0
     down = 0
-    for day in days:
-        observed += _micro(day.observed)
+    for day in days:  # asked of every period and month of every item: kept to integer sums
+        observed += day.observed // _MICROSECOND
         for status, span in day.durations:
-            down += factor.get(status, 0) * _micro(span)
+            weight = _WEIGHT.get(status)
+            if weight:
+                down += weight * (span // _MICROSECOND)
     if observed == 0:
         return None
     return math.floor(Fraction(observed * scale - down, observed * scale) * 10_000) / 100
@@ -214,10 +220,6 @@ PERIODS = (30, 90, 365)  # the uptime figures of component pages and metrics.jso
 def uptime_periods(year: Uptime) -> list[tuple[int, float | None]]:
     """Uptime over the last 30, 90 and 365 days of *year* (calendar days in the site's zone)."""
     return [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
-
-
-def _micro(span: timedelta) -> int:
-    return span // timedelta(microseconds=1)
 
 
 def uptime_report(
