@@ -68,12 +68,12 @@ class Markdown:
 
     def __init__(self) -> None:
         self._converter = _converter()
-        # At most 65,536 bodies: bounded whatever the history, like the build it serves.
-        # typed: an OverBudget body is not the str it equals.
         # The other form of a body is mostly asked for on the same page (an incident's
         # description is its latest update's text): a short memory suffices, and a long
         # one would hold every body's HTML a third time.
         self._converted = lru_cache(maxsize=1024, typed=True)(self._convert)
+        # At most 65,536 bodies: bounded whatever the history, like the build it serves.
+        # typed: an OverBudget body is not the str it equals.
         self.render = lru_cache(maxsize=65536, typed=True)(self._render)
 
     def _convert(self, source: str) -> str:

@@ -243,9 +243,10 @@ class ParseCache:
     def _parse_ahead(self, config: Config) -> None:
         """Have the files the cache has no entry for parsed in forked workers, when many.
 
-        The build parses the first of them itself meanwhile (fewer than a worker does:
-        it also stats, checks and encodes every file afterwards), and takes the workers'
-        parses when it reaches a file of theirs (_receive)."""
+        The build parses the first share itself meanwhile (as many files as each worker:
+        on two cores a worker is no faster than the build, which then checks and encodes
+        the workers' files too), and takes the workers' parses when it reaches a file of
+        theirs (_receive)."""
         todo = [
             p for p in incident_files(self.root)
             if p.name not in self.entries and not p.is_symlink()  # links: one by one, in load
@@ -343,8 +344,8 @@ class ParseCache:
             return load_incident(path, config, problems)  # reports why it cannot be read
         entry = self.entries.get(path.name)
         cached = self._cached(entry, key, path.name)
-        from_worker = ahead is not None and ahead[0] == key  # a worker parsed these bytes
-        if cached is None and data is None and not from_worker:  # known by its stat alone
+        from_worker = ahead if ahead is not None and ahead[0] == key else None  # these bytes
+        if cached is None and data is None and from_worker is None:  # known by its stat alone
             try:
                 data = path.read_bytes()
             except OSError:
@@ -360,8 +361,8 @@ class ParseCache:
         else:
             self.misses += 1
             entry = None
-            if ahead is not None and from_worker:
-                incident, found = ahead[1], ahead[2]
+            if from_worker is not None:
+                incident, found = from_worker[1], from_worker[2]
                 problems.items += found
             else:
                 before = len(problems.items)

@@ -115,6 +115,9 @@ def incident_spans(incident: Incident, now: datetime) -> dict[str, list[Span]]:
     return spans
 
 
+_WORST_FIRST = tuple(sorted(ComponentStatus, reverse=True))
+
+
 def worst_over_time(spans: Iterable[Span]) -> list[Span]:
     """Disjoint spans holding, at each instant, the worst status of any *spans* covering it."""
     events: list[tuple[datetime, int, ComponentStatus]] = []
@@ -136,9 +139,6 @@ def worst_over_time(spans: Iterable[Span]) -> list[Span]:
             else:
                 result.append(Span(moment, following, worst))
     return result
-
-
-_WORST_FIRST = tuple(sorted(ComponentStatus, reverse=True))
 
 
 def day_range(now: datetime, zone: tzinfo, days: int = DAYS) -> list[date]:
