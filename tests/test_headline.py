@@ -218,3 +218,18 @@ def test_a_rebuild_over_the_outage_shows_the_recovery_on_every_page(site_dir: Si
     files = sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
     assert all((out / p).read_bytes() == (cold / p).read_bytes() for p in files)
     assert headline(out)["subscribe_alt"] == headline(out)["widget_title"].split(": ", 1)[1] == RECOVERING
+
+
+def test_a_site_template_written_against_page_status_gets_the_headline(site_dir: SiteDir) -> None:
+    site = SiteDir(site_dir.root, CONFIG)
+    site.incident("2026-11-20-website.md", RECOVERED)
+    own = site.root / "site-templates" / "index.html"
+    own.parent.mkdir()
+    own.write_text(
+        '{% extends "default/index.html" %}\n'
+        "{% block og_title %}{{ _(BANNER[page_status.indicator]) }} | {{ page_status.description }}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    index = parse_html(site.build(MENDED) / "index.html")
+    og_title = index.cssselect('meta[property="og:title"]')[0].get("content")
+    assert og_title == f"All Systems Operational | {RECOVERING}"

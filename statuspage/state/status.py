@@ -60,6 +60,11 @@ class Headline:
         machine-facing output (badges, status.json)."""
         return RECOVERING_BANNER if self.recovering else BANNER[self.indicator]
 
+    @property
+    def description(self) -> str:
+        """The banner's English, under the name site templates knew from PageStatus."""
+        return self.banner
+
 
 @dataclass(frozen=True, slots=True)
 class IncidentState:
