@@ -80,7 +80,9 @@ def headline(out: Path) -> dict[str, object]:
         "title": text_of(index.cssselect("title")[0]),
         "og_title": index.cssselect('meta[property="og:title"]')[0].get("content"),
         "og_description": {
-            page: parse_html(out / page).cssselect('meta[property="og:description"]')[0].get("content")
+            page: parse_html(out / page)
+            .cssselect('meta[property="og:description"]')[0]
+            .get("content")
             for page in ("index.html", "history/index.html", "subscribe/index.html", "404.html")
         },
         "favicon_link": index.cssselect('link[rel="icon"]')[0].get("href"),
@@ -115,7 +117,7 @@ def test_an_incident_whose_components_work_again_reads_recovering_everywhere(
         "banner_class": "banner b-none",
         "title": "Acme Status",
         "og_title": RECOVERING,
-        "og_description": dict.fromkeys(shown["og_description"], RECOVERING),  # type: ignore[arg-type]
+        "og_description": dict.fromkeys(shown["og_description"], RECOVERING),
         "favicon_link": "favicon.svg?s=none",
         "favicon": badges.GREEN,
         "badge": ("recovering", badges.GREEN, f"Acme Status: {RECOVERING}"),
@@ -150,7 +152,11 @@ def test_uptime_kuma_down_then_up_reads_recovering(tmp_path: Path) -> None:
     assert set(view["components"].values()) == {"Operational"}
     assert view["incidents"] == [("Checkout is down", "monitoring")]
     shown = headline(view["out"])
-    assert (shown["banner"], shown["badge"][0], shown["favicon"]) == (RECOVERING, "recovering", badges.GREEN)
+    assert (shown["banner"], shown["badge"][0], shown["favicon"]) == (
+        RECOVERING,
+        "recovering",
+        badges.GREEN,
+    )
     assert shown["widget"] == f"{RECOVERING} View status"
 
 
@@ -163,7 +169,10 @@ def test_an_incident_naming_no_component_drives_the_headline_by_its_impact(
         out = site.build(now, site.root / now[-5:].replace(":", ""))
         shown = headline(out)
         assert shown["components"] == {"Public API": "Operational", "Website": "Operational"}
-        assert (shown["banner"], shown["banner_class"]) == ("Partial System Outage", "banner b-major")
+        assert (shown["banner"], shown["banner_class"]) == (
+            "Partial System Outage",
+            "banner b-major",
+        )
         assert shown["badge"][:2] == ("partial outage", badges.ORANGE)
         assert shown["favicon"] == badges.ORANGE
         assert shown["widget"] == "Partial System Outage View status"
@@ -181,7 +190,11 @@ def test_what_is_broken_elsewhere_outranks_recovering(site_dir: SiteDir) -> None
     )
     loaded = site.load()
     now = st.headline(loaded.config, loaded.incidents, at(MENDED))
-    assert (now.indicator.word, now.recovering, now.banner) == ("minor", False, "Minor Service Disruption")
+    assert (now.indicator.word, now.recovering, now.banner) == (
+        "minor",
+        False,
+        "Minor Service Disruption",
+    )
     assert st.page_status(loaded.config, loaded.incidents, at(MENDED)).indicator.word == "critical"
 
 
@@ -217,7 +230,11 @@ def test_a_rebuild_over_the_outage_shows_the_recovery_on_every_page(site_dir: Si
     assert site.run("build", "--out", str(cold), "--now", MENDED, "--no-cache").exit_code == 0
     files = sorted(p.relative_to(cold) for p in cold.rglob("*") if p.is_file())
     assert all((out / p).read_bytes() == (cold / p).read_bytes() for p in files)
-    assert headline(out)["subscribe_alt"] == headline(out)["widget_title"].split(": ", 1)[1] == RECOVERING
+    assert (
+        headline(out)["subscribe_alt"]
+        == headline(out)["widget_title"].split(": ", 1)[1]
+        == RECOVERING
+    )
 
 
 def test_a_site_template_written_against_page_status_gets_the_headline(site_dir: SiteDir) -> None:
