@@ -47,6 +47,8 @@ BANNER = {
     Impact.MAJOR: N_("Partial System Outage"),
     Impact.CRITICAL: N_("Major System Outage"),
 }
+# The banner while every component works again but an incident that broke one is open.
+RECOVERING_BANNER = N_("All Systems Operational — Recovering")
 # What the updates the clock writes (a maintenance window opening or closing) say:
 # English here and in the JSON API, translated on pages, feeds and notifications.
 AUTOMATIC_MESSAGES = {

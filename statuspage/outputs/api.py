@@ -356,14 +356,21 @@ class ApiView:
         }
 
     def simple_status(self) -> JSON:
-        """The root status.json: the rollup in a shape handy for shell scripts (`jq .indicator`)."""
+        """The root status.json: the rollup in a shape handy for shell scripts (`jq .indicator`),
+        with the v2 indicator and, as `headline`, what the page's banner says."""
         status = self.status()
+        headline = self.snapshot.headline
         return {
             "name": self.config.title,
             "url": self.config.base_url,
             "updated_at": self.time(self.updated_at),
             "indicator": status["indicator"],
             "description": status["description"],
+            "headline": {
+                "indicator": headline.indicator.word,
+                "recovering": headline.recovering,
+                "description": headline.banner,
+            },
             "components": {cid: self.statuses[cid].word for cid in self.component_ids()},
             "incidents": [self._brief(i) for i in self.unresolved_incidents],
             "maintenances": [self._brief(i) for i in self.active_maintenances],

@@ -145,9 +145,10 @@ class Badge:
 def badges(snapshot: Snapshot) -> dict[str, Badge]:
     """The overall badge (key "") and one per component and group (key: its id)."""
     config = snapshot.config
-    overall = snapshot.page_status
-    message, colour = OVERALL[overall.indicator]
-    result = {"": Badge("status", message, colour, f"{config.title}: {overall.description}")}
+    headline = snapshot.headline  # what the page's banner says, in its colour
+    message, colour = OVERALL[headline.indicator]
+    message = "recovering" if headline.recovering else message
+    result = {"": Badge("status", message, colour, f"{config.title}: {headline.banner}")}
     statuses = snapshot.component_statuses
     items: list[Component | Group] = [*config.groups, *config.components]
     for item in sorted(items, key=lambda i: i.id):

@@ -48,7 +48,7 @@ def favicon(indicator: Impact) -> bytes:
 def render_brand_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
     site = snapshot.site
-    files = {"favicon.svg": favicon(snapshot.page_status.indicator)}
+    files = {"favicon.svg": favicon(snapshot.headline.indicator)}
     if logo := site_logo(site.config.logo, site.root):
         files[logo[0].as_posix()] = logo[1].read_bytes()
     return ready(files)

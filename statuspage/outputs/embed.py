@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from functools import partial
 
-from statuspage.labels import BANNER, LABELS
+from statuspage.labels import LABELS
 from statuspage.model import Component, Group
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import SiteRenderer, site_renderer
@@ -39,13 +39,14 @@ def render_widgets(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
         path = "embed/index.html" if item is None else f"embed/{item.id}/index.html"
         # Beyond the config and theme (in every key), a widget shows one status.
         if item is None:
-            indicator = renderer.pages.page_status.indicator
-            shown = _Shown(indicator.word, f"b-{indicator.word}", BANNER[indicator])
+            headline = renderer.pages.headline
+            level = headline.indicator.word
+            shown = _Shown(level, f"b-{level}", headline.banner)
         else:
             status = renderer.pages.statuses[item.id]
             shown = _Shown(status.word, f"s-{status.word}", LABELS[status.word])
         make = partial(_widget, renderer, style, path, item, shown)
-        out[path] = Output(make, ("embed", shown.kind), page=True)
+        out[path] = Output(make, ("embed", shown.kind, shown.word), page=True)
     return out
 
 

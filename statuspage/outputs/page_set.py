@@ -120,7 +120,7 @@ class PageSet:
         self.fmt = fmt or Formatter(self.config.language, self.config.timezone)
         self.views = [IncidentView(i, snapshot) for i in snapshot.visible]
         self.statuses = snapshot.component_statuses
-        self.page_status = snapshot.page_status
+        self.headline = snapshot.headline  # the banner's, title's and previews' one rule
 
     @cached_property
     def components(self) -> list[ComponentRow]:

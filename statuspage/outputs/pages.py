@@ -149,7 +149,8 @@ class SiteRenderer:
         fmt = pages.fmt
         env.globals.update(
             site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
-            page_status=pages.page_status, statuses=pages.statuses, dir=fmt.direction,
+            headline=pages.headline, statuses=pages.statuses, dir=fmt.direction,
+            page_status=pages.headline,  # the name site templates written before had
             slos=snapshot.slos,
             iso=lambda moment: isoformat(moment, zone),
             brand=BrandColours.of(site.config.brand_color), root_url=site_base_url(site.config),
@@ -198,7 +199,7 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
     pages = renderer.pages
     shared = (
         "" if page.context.get("live", True) is False else pages.now.isoformat(),
-        pages.page_status.indicator.word,
+        pages.headline.word,
         str(bool(renderer.postmortems.newest_first)),
     )
 

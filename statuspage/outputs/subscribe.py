@@ -21,6 +21,6 @@ def render_subscribe(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output
     page = Page(PATH, "subscribe.html", context)
     # It shows the config and, in its header and description, the page status and whether
     # there are postmortems: the same for any `now` until one of those changes.
-    indicator, postmortems = snapshot.page_status.indicator, renderer.postmortems.newest_first
-    parts = ("subscribe", indicator.word, str(bool(postmortems)))
+    headline, postmortems = snapshot.headline, renderer.postmortems.newest_first
+    parts = ("subscribe", headline.word, str(bool(postmortems)))
     return {PATH: Output(partial(renderer.render, page), parts, page=True)}

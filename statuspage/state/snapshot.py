@@ -112,8 +112,13 @@ class Snapshot:
 
     @cached_property
     def page_status(self) -> st.PageStatus:
-        """The overall indicator at `now`."""
+        """The v2 API's overall indicator at `now`."""
         return st.page_status_of(self.open_incidents, self.component_statuses)
+
+    @cached_property
+    def headline(self) -> st.Headline:
+        """What every page, badge, widget and the favicon say of the whole page at `now`."""
+        return st.headline_of(self.open_incidents, self.component_statuses, self.now)
 
     @cached_property
     def year_uptime(self) -> dict[str, Uptime]:

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from statuspage.labels import INDICATOR_DESCRIPTIONS
+from statuspage.labels import BANNER, INDICATOR_DESCRIPTIONS, RECOVERING_BANNER
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -38,6 +38,32 @@ class PageStatus:
     @property
     def description(self) -> str:
         return INDICATOR_DESCRIPTIONS[self.indicator]
+
+
+@dataclass(frozen=True)
+class Headline:
+    """What the page says of itself first (banner, favicon, badge, widget, link previews):
+    what is broken *now*, so it never contradicts the component list (see headline_of).
+    The v2 API's indicator (PageStatus) keeps the hosted product's rule instead."""
+
+    indicator: Impact  # the level shown: its colour and icon
+    recovering: bool = False  # all works again while an incident that broke it is still open
+
+    @property
+    def word(self) -> str:
+        """`recovering`, or the level's word: what the headline says, as a machine word."""
+        return "recovering" if self.recovering else self.indicator.word
+
+    @property
+    def banner(self) -> str:
+        """The headline's text in English: translated where a page shows it, as it is in
+        machine-facing output (badges, status.json)."""
+        return RECOVERING_BANNER if self.recovering else BANNER[self.indicator]
+
+    @property
+    def description(self) -> str:
+        """The banner's English, under the name site templates knew from PageStatus."""
+        return self.banner
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,12 +221,48 @@ def page_status(config: Config, incidents: Iterable[Incident], now: datetime) ->
 def page_status_of(
     open_incidents: Iterable[Incident], statuses: dict[str, ComponentStatus]
 ) -> PageStatus:
-    """The worst of open incidents' impacts and component statuses; `maintenance` only
-    when nothing worse is going on."""
+    """The v2 API's indicator, the hosted product's rule that its clients rely on: the
+    worst of open incidents' impacts and component statuses (an incident in `monitoring`
+    still counts at its impact); `maintenance` only when nothing worse is going on."""
     worst = max((i.impact for i in open_incidents), default=Impact.NONE)
     for status in statuses.values():
         worst = max(worst, _STATUS_IMPACT[status])
     return PageStatus(worst)
+
+
+def headline(config: Config, incidents: Iterable[Incident], now: datetime) -> Headline:
+    """What the page's headline says at *now* (see headline_of)."""
+    open_incidents = [i for i in incidents if is_open(i, now)]
+    return headline_of(open_incidents, statuses_of(config, open_incidents, now), now)
+
+
+def headline_of(
+    open_incidents: Iterable[Incident], statuses: dict[str, ComponentStatus], now: datetime
+) -> Headline:
+    """The one rule for every place the page summarises itself: the worst of every
+    component's status now and the impact of each open incident that names no component
+    (nothing else says what it breaks); an open maintenance shows through its components'
+    `under_maintenance`, or its impact when it names none. An incident whose components
+    all work again adds nothing but `recovering`, shown only when nothing else is wrong."""
+    worst = max((_STATUS_IMPACT[s] for s in statuses.values()), default=Impact.NONE)
+    incidents = list(open_incidents)
+    for incident in incidents:
+        if not incident.affected:
+            worst = max(worst, incident.impact)
+    recovering = worst is Impact.NONE and any(is_recovering(i, now) for i in incidents)
+    return Headline(worst, recovering)
+
+
+def is_recovering(incident: Incident, now: datetime) -> bool:
+    """An incident (not a maintenance) that gave some of its components a broken status
+    and, at *now*, gives every one of them `operational` again."""
+    if incident.is_maintenance or not incident.affected:
+        return False
+    ok = ComponentStatus.OPERATIONAL
+    if any(s is not ok for s in component_states(incident, now).values()):
+        return False
+    posted = (c for u in incident.updates if u.at <= now for c in u.components)
+    return any(s is not ok for _, s in (*incident.components, *posted))
 
 
 def changes(incident: Incident, now: datetime) -> list[tuple[datetime, IncidentStatus]]:

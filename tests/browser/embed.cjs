@@ -40,6 +40,7 @@ async function visit(browser, spec) {
       tags: [...root.querySelectorAll("*")].map((e) => e.tagName.toLowerCase()),
       position: host.position, top: box.top, bottom: innerHeight - box.bottom,
       background: style.backgroundColor, color: style.color, animation: style.animationName,
+      accent: style.borderTopColor,
     };
   });
   if (report.banner && spec.dismiss) {

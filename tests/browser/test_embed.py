@@ -26,6 +26,23 @@ INCIDENT = EXAMPLE_INCIDENT.replace(
     "title: Elevated error rates on the API", f"title: '{HOSTILE}'"
 )  # fmt: skip
 ID = "2026-11-20-api-errors"
+# Opened with the website down; in `monitoring` now, every component operational again.
+RECOVERED = """\
+---
+title: Website unreachable
+impact: critical
+components:
+  web: major_outage
+---
+
+## Monitoring · 2026-11-20 14:40
+Components: web=operational
+
+It answers again; we are watching it.
+
+## Investigating · 2026-11-20 14:02
+The website does not answer.
+"""
 
 
 class PagesHandler(QuietHandler):
@@ -58,9 +75,11 @@ def origins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     status, hosts = tmp / "status-site", tmp / "host-site"
     sites = {"status": ("2026-11-20 14:30", INCIDENT), "calm/status": ("2026-11-26 10:00", INCIDENT)}
     sites["works/status"] = ("2026-12-01 03:00", MAINTENANCE)
+    sites["mended/status"] = ("2026-11-20 14:50", RECOVERED)
+    names = {INCIDENT: f"{ID}.md", MAINTENANCE: "2026-12-01-db-upgrade.md", RECOVERED: "2026-11-20-web.md"}
     for prefix, (now, text) in sites.items():
         site = SiteDir(tmp / prefix.replace("/", "-"), CONFIG)
-        site.incident(f"{ID}.md" if text is INCIDENT else "2026-12-01-db-upgrade.md", text)
+        site.incident(names[text], text)
         site.build(now, status / prefix)
     hosts.mkdir()
     status_server, status_url = serve(status, PagesHandler)
@@ -73,6 +92,7 @@ def origins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
         "open.html": host_page(script("status/")),
         "calm.html": host_page(script("calm/status/")),
         "works.html": host_page(script("works/status/")),
+        "mended.html": host_page(script("mended/status/")),
         "top-api.html": host_page(script("status/", ' data-position="top" data-components="api"')),
         "db-only.html": host_page(script("status/", ' data-components="db"')),
         # The host forbids scripts from elsewhere: embed.js never runs.
@@ -150,6 +170,19 @@ def test_maintenance_in_progress_shows_and_motion_follows_the_readers_setting(or
     assert moving["banner"]["text"] == "Database upgrade · Maintenance in progress ×"
     assert moving["banner"]["links"][0]["href"].startswith(f"{status}works/status/incidents/")
     assert (moving["banner"]["animation"], still["banner"]["animation"]) == ("in", "none")
+
+
+def test_an_incident_whose_components_work_again_shows_in_the_operational_colour(
+    origins: tuple[str, str],
+) -> None:
+    _, host = origins
+    open_light, light, dark = visit(
+        {"url": host + "open.html"}, {"url": host + "mended.html"}, {"url": host + "mended.html", "scheme": "dark"}
+    )
+    assert light["banner"]["text"] == "Website unreachable · Monitoring ×"
+    # Green as the page's headline, not the red of the incident's impact.
+    assert (light["banner"]["accent"], dark["banner"]["accent"]) == ("rgb(26, 127, 55)", "rgb(63, 185, 80)")
+    assert open_light["banner"]["accent"] == "rgb(188, 76, 0)"  # the API in partial outage: orange
 
 
 def test_data_attributes_choose_the_components_and_the_edge(origins: tuple[str, str]) -> None:

@@ -1,7 +1,8 @@
 /* Status banner for other sites, served by the status site itself:
  *   <script src="https://status.example.com/embed.js" async></script>
  * It reads api/v2/summary.json beside itself (so it works under any sub-path) and shows
- * a small dismissible banner only while an incident is open or maintenance is under way.
+ * a small dismissible banner only while an incident is open or maintenance is under way,
+ * coloured by what is broken now, as the page's headline is.
  * Options: data-position="top" (default bottom), data-components="api,db" (default all).
  * No globals, no cookies, no requests but that one; titles are set as text, never HTML. */
 (() => {
@@ -19,16 +20,21 @@
 .bar{--c:#9a6700;display:flex;align-items:center;gap:10px;margin:8px;padding:8px 10px 8px 14px;
 border:1px solid var(--c);border-inline-start-width:6px;border-radius:8px;background:#fff;color:#1f2328;
 font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;box-shadow:0 2px 10px #0003}
-.major{--c:#bc4c00}.critical{--c:#cf222e}.maintenance{--c:#0969da}
+.none{--c:#1a7f37}.major{--c:#bc4c00}.critical{--c:#cf222e}.maintenance{--c:#0969da}
 ul{flex:1;min-width:0;margin:0;padding:0;list-style:none}
 li{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 a{color:inherit;font-weight:600}a:focus-visible,button:focus-visible{outline:3px solid var(--c);outline-offset:2px}
 button{flex:none;border:0;background:none;color:inherit;font-size:20px;line-height:1;cursor:pointer;padding:4px 8px}
 @media (prefers-color-scheme:dark){.bar{--c:#d29922;background:#151b23;color:#e6edf3;box-shadow:0 2px 10px #000a}
-.major{--c:#f0883e}.critical{--c:#f85149}.maintenance{--c:#4493f8}}
+.none{--c:#3fb950}.major{--c:#f0883e}.critical{--c:#f85149}.maintenance{--c:#4493f8}}
 @media (prefers-reduced-motion:no-preference){.bar{animation:in .25s ease-out}
 @keyframes in{from{opacity:0;transform:translateY(${edge === "top" ? "-" : ""}12px)}}}`;
-  const rank = ["maintenance", "minor", "major", "critical"];
+  const rank = ["none", "maintenance", "minor", "major", "critical"];
+  const level = { under_maintenance: 1, degraded_performance: 2, partial_outage: 3, major_outage: 4 };
+  // The worst status now of the components it names (all working again: "none"), else its impact.
+  const now = (i) => (i.components || []).length
+    ? i.components.reduce((w, c) => Math.max(w, level[c.status] || 0), 0)
+    : Math.max(0, rank.indexOf(i.impact));
 
   const el = (tag, parent, text) => {
     const node = document.createElement(tag);
@@ -46,7 +52,7 @@ button{flex:none;border:0;background:none;color:inherit;font-size:20px;line-heig
     } else {
       el("style", root, css);
     }
-    const worst = open.reduce((w, i) => Math.max(w, rank.indexOf(i.impact)), 0);
+    const worst = open.reduce((w, i) => Math.max(w, now(i)), 0);
     const bar = el("div", root);
     bar.className = `bar ${rank[worst]}`;
     bar.setAttribute("role", "status");
