@@ -368,11 +368,28 @@ def test_keys_join_a_hand_written_crlf_file_byte_for_byte(site: AlertSite) -> No
     data = path.read_bytes().decode("utf-8")
     expected_head = head.replace(
         "alerts: [rule:checkout, alertmanager:aaaa]  # from the pager\r\n",
-        f"alerts:\r\n- rule:checkout\r\n- alertmanager:aaaa\r\n- {KEY}\r\n",
+        f"alerts:  # from the pager\r\n- rule:checkout\r\n- alertmanager:aaaa\r\n- {KEY}\r\n",
     )
     assert data == expected_head + body
     (incident,) = site.load().incidents
     assert incident.alerts == ("rule:checkout", "alertmanager:aaaa", KEY)
+
+
+def test_comments_inside_the_alerts_list_are_kept_byte_for_byte(site: AlertSite) -> None:
+    head = (
+        "---\ntitle: Checkout broken\nalerts:  # keep: the rule finds this incident by it\n"
+        "  - rule:checkout\n  # a false alarm, left for the review:\n  - alertmanager:aaaa   # eu\n"
+        "\n  # the pager's second page\n  - 'alertmanager:bbbb'\n  # trailing note\n\n"
+        "# about the components\ncomponents:\n  api: major_outage\n---\n\n"
+    )
+    body = "## Investigating · 2026-12-01 09:00 +00:00\nLooking.\n"
+    path = site.root / "incidents" / "2026-12-01-checkout-broken.md"
+    path.write_text(head + body)
+    assert site.alert("alertmanager", fixture("alertmanager-firing.json")).exit_code == 0
+    expected = head.replace("  - 'alertmanager:bbbb'\n", f"  - 'alertmanager:bbbb'\n  - {KEY}\n")
+    assert path.read_text() == expected + body
+    (incident,) = site.load().incidents
+    assert incident.alerts == ("rule:checkout", "alertmanager:aaaa", "alertmanager:bbbb", KEY)
 
 
 def test_check_validates_the_alerts_section_at_its_lines(tmp_path: Path) -> None:
