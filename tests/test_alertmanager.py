@@ -187,7 +187,8 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     assert incident.title == "Checkout is failing"
     assert incident.alerts == ("rule:checkout", key)
     assert incident.detected == started == incident.updates[0].at
-    assert incident.updates[0].body == "Payments fail for *some* customers."
+    assert incident.updates[0].body == "We are investigating problems affecting Public API."
+    assert "said: Checkout error rate above 5% — Payments fail for *some* customers.\n" in path.read_text()
     seen = site.view(now.isoformat())
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]

@@ -14,27 +14,46 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from babel.lists import format_list
+
 from statuspage.alerts.payloads import MAX_MESSAGE_CHARS, Alert, inert_text, one_line
 from statuspage.authoring.incidents import Change as ComponentChange
 from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
+from statuspage.labels import N_
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
+from statuspage.outputs.i18n import site_translations
 from statuspage.source.alert_rules import AlertRules, Rule
-from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS
+from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS, MONITOR_NOTES_KEY
 from statuspage.source.incident_text import (
     free_name,
     normalised,
     refuse_invalid,
     update_block,
     with_alert_keys,
+    with_list_items,
     with_update,
     write_file,
 )
 from statuspage.source.names import slugify
+from statuspage.source.times import format_timestamp
+from statuspage.source.translations import babel_locale
 
 SECOND = timedelta(seconds=1)
-MONITORING_MESSAGE = "The monitor reports this resolved; we are watching before we close it."
-RESOLVED_MESSAGE = "The monitor reports this resolved."
+MAX_NOTE_CHARS = 2_000  # of what a monitor said, kept in `monitor_notes:` (one line each)
+# What an alert's incident tells customers unless its rule sets `publish_monitor_text`:
+# a monitor's words ("timeout of 48000ms exceeded", an internal URL) are for the team.
+# Written into the file in the site's language, as a person would write it.
+# Translators: an incident's title; %(components)s: the components' names ("Website and API").
+STOCK_TITLE = N_("Problems affecting %(components)s")
+# Translators: the first update of an incident a monitor opened.
+STOCK_INVESTIGATING = N_("We are investigating problems affecting %(components)s.")
+# Translators: an update when a monitor's alert fires again after a recovery.
+STOCK_REFIRED = N_("The problems affecting %(components)s have returned; we are investigating.")
+# Translators: an update when a monitor reports the problem gone (a person closes the incident).
+STOCK_MONITORING = N_("The affected services have recovered; we are monitoring.")
+# Translators: the last update when a monitor reports the problem gone.
+STOCK_RESOLVED = N_("The affected services have recovered.")
 
 
 class PlanError(ValueError):
@@ -168,12 +187,14 @@ class _Planner:
                 alert = refired[0]
                 assert alert.starts_at is not None
                 self.post(
+                    rule,
                     incident,
                     IncidentStatus.INVESTIGATING,
                     alert.starts_at,
-                    _message(alert),
+                    self.message(rule, alert, STOCK_REFIRED),
                     rule.components,
                     f"{alert.key} fired again: investigating",
+                    alert,
                 )
             return
         # A resolution from before the incident's latest firing belongs to an earlier one.
@@ -182,27 +203,36 @@ class _Planner:
         ended = [a for a in alerts if a.key in known and a.ends_at and a.ends_at >= fired]
         if not ended:
             return
-        end = max(a.ends_at for a in ended if a.ends_at is not None)
+        latest = max(ended, key=lambda a: (a.ends_at, a.key))
+        end = latest.ends_at
+        assert end is not None
         target = rule.on_resolved
         if last.status is target and last.at >= end:
             return  # told already
         if target is IncidentStatus.RESOLVED:
-            self.post(incident, target, end, RESOLVED_MESSAGE, (), "resolved")
+            text = self.stock(STOCK_RESOLVED, rule)
+            self.post(rule, incident, target, end, text, (), "resolved", latest)
         else:
             back = tuple((cid, ComponentStatus.OPERATIONAL) for cid, _ in rule.components)
-            self.post(incident, target, end, MONITORING_MESSAGE, back, "monitoring")
+            text = self.stock(STOCK_MONITORING, rule)
+            self.post(rule, incident, target, end, text, back, "monitoring", latest)
 
     def create(self, rule: Rule, firing: list[Alert]) -> Incident:
         alert = firing[0]
         at = alert.starts_at
         assert at is not None
-        title = rule.title or one_line(alert.summary or alert.name or rule.id, MAX_TITLE_CHARS)
+        if rule.title:
+            title = rule.title
+        elif rule.publish_monitor_text:
+            title = one_line(alert.summary or alert.name or rule.id, MAX_TITLE_CHARS) or rule.id
+        else:
+            title = one_line(self.stock(STOCK_TITLE, rule), MAX_TITLE_CHARS)
         text = new_incident_text(
             self.config,
-            title or rule.id,
+            title,
             at,
             IncidentStatus.INVESTIGATING,
-            _message(alert),
+            self.message(rule, alert, STOCK_INVESTIGATING),
             [ComponentChange(cid, status) for cid, status in rule.components],
             rule.impact,
             None,
@@ -212,7 +242,31 @@ class _Planner:
         slug = slugify(title, limit=60) or "incident"
         planned = {f.path for f in self.files.values()}
         path = free_name(self.root / INCIDENTS_DIR, day, slug, planned)
-        return self.keep(path, text.encode(), created=True, said=f"opened by {alert.key}")
+        data = self.noted(text.encode(), path, rule, [_note(alert, at, self.config)])
+        return self.keep(path, data, created=True, said=f"opened by {alert.key}")
+
+    def stock(self, message: str, rule: Rule) -> str:
+        """*message* in the site's language, naming the rule's components."""
+        language = self.config.language
+        names = []
+        for cid, _ in rule.components:
+            component = self.config.component(cid)
+            names.append(component.name if component else cid)
+        listed = format_list(names, locale=babel_locale(language))
+        return site_translations(self.root, language).gettext(message) % {"components": listed}
+
+    def message(self, rule: Rule, alert: Alert, stock: str) -> str:
+        """An update's text for *alert*: the monitor's words if the rule publishes them."""
+        return _message(alert) if rule.publish_monitor_text else self.stock(stock, rule)
+
+    def noted(self, data: bytes, path: Path, rule: Rule, notes: list[dict[str, str]]) -> bytes:
+        """*data* with *notes* added to its `monitor_notes:` (not when the rule publishes
+        the monitor's words: the updates hold them)."""
+        if rule.publish_monitor_text or not notes:
+            return data
+        changed = with_list_items(data, MONITOR_NOTES_KEY, notes, path, Problems(self.root))
+        assert changed is not None  # made or parsed by the plan, so its front matter reads
+        return changed
 
     def current(self, incident: Incident) -> tuple[Path, bytes]:
         if incident.id in self.files:
@@ -230,20 +284,23 @@ class _Planner:
 
     def post(
         self,
+        rule: Rule,
         incident: Incident,
         status: IncidentStatus,
         at: datetime,
         message: str,
         changes: Iterable[tuple[str, ComponentStatus]],
         said: str,
+        alert: Alert,
     ) -> None:
         """Add an update after the incident's last one (at least a second after it: updates
-        are oldest first, so no two share a time)."""
+        are oldest first, so no two share a time), and what *alert* said to its notes."""
         path, data = self.current(incident)
         at = max(at, incident.updates[-1].at + SECOND)
         block = update_block(status, at, message, self.config.timezone, list(changes))
         changed = with_update(data, block, path, Problems(self.root))
         assert changed is not None  # the site loaded, so the file splits
+        changed = self.noted(changed, path, rule, [_note(alert, at, self.config)])
         self.keep(path, changed, said=said)
 
     def keep(self, path: Path, data: bytes, *, said: str, created: bool = False) -> Incident:
@@ -256,6 +313,14 @@ class _Planner:
         kept.said = [*(before.said if before else []), said]
         self.files[parsed.id] = kept
         return parsed
+
+
+def _note(alert: Alert, at: datetime, config: Config) -> dict[str, str]:
+    """What *alert* said, as one entry of `monitor_notes:` (one line: a note is never a
+    line the front matter could end at)."""
+    words = " — ".join(t for t in (alert.summary, alert.description) if t.strip())
+    said = one_line(words or alert.name or alert.key, MAX_NOTE_CHARS)
+    return {"at": format_timestamp(at, config.timezone), "alert": alert.key, "said": said}
 
 
 def _message(alert: Alert) -> str:

@@ -132,7 +132,8 @@ def with_list_items(
 
 
 def _dump(value: object) -> str:
-    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=1000)
+    # Never folded: a folded line of a long text could read as the closing `---`.
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=2**31)
 
 
 def _is_block_list(lines: list[str], value: YamlList, key_line: int) -> bool:
