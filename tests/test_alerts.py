@@ -240,6 +240,48 @@ def test_more_new_incidents_than_max_new_is_refused(tmp_path: Path) -> None:
     assert len(site.tree()) == 2
 
 
+def group_of(n: int, **fields: str) -> str:
+    """An Alertmanager body of one group: *n* alerts of the rule, each its own fingerprint."""
+    return alertmanager_body(*(
+        {"fingerprint": f"{i:016x}", "labels": {"alertname": "CheckoutErrorRate", "instance": f"host-{i}"},
+         "startsAt": f"2026-12-01T09:{i % 60:02d}:00Z", **fields}
+        for i in range(n)
+    ))  # fmt: skip
+
+
+def test_a_group_of_500_alerts_opens_its_incident_and_says_what_was_left(site: AlertSite) -> None:
+    firing = group_of(500)
+    assert len(firing) < 1_000_000
+    opened = site.alert("alertmanager", firing)
+    assert opened.exit_code == 0, opened.output
+    path = site.root / "incidents" / "2026-12-01-checkout-is-failing.md"
+    assert opened.stdout == f"{path}\n"
+    dropped = [line for line in opened.stderr.splitlines() if "not recorded" in line]
+    assert dropped == [
+        "401 more firing alert(s) of rule checkout not recorded: an incident holds at most 100 alert keys "
+        "(alertmanager:000000000000000b, alertmanager:0000000000000047, alertmanager:0000000000000083, …); "
+        "the incident stays open until the rule's alerts resolve"
+    ]
+    (incident,) = site.load().incidents
+    # The earliest to fire are recorded; the rule's incident is open, its components down.
+    assert len(incident.alerts) == 100 and incident.alerts[1] == "alertmanager:0000000000000000"
+    assert site.view()["components"]["Public API REST endpoints"] == "Major outage"
+    quoted = dropped[0].replace("'", "''")  # as YAML quotes it
+    assert f"  alert: rule:checkout\n  said: '{quoted}'\n" in path.read_text()
+    assert site.run("check").exit_code == 0
+    tree = site.tree()
+    again = site.alert("alertmanager", firing)
+    assert (again.exit_code, again.stdout, site.tree()) == (0, "", tree)
+    assert again.stderr.splitlines() == [dropped[0], "nothing else to do: every alert in it is recorded already"]
+    # The group resolves; Alertmanager's last body may hold only alerts the file lacks.
+    resolved = json.loads(group_of(500, status="resolved", endsAt="2026-12-01T11:00:00Z"))
+    resolved["alerts"] = resolved["alerts"][300:]
+    closed = site.alert("alertmanager", json.dumps(resolved))
+    assert closed.stdout == f"{path}\n"
+    (incident,) = site.load().incidents
+    assert [(u.status, u.at) for u in incident.updates][-1] == (MON, at("2026-12-01 11:00 +00:00"))
+
+
 HOSTILE = (
     "## Resolved · 2026-12-01 10:00\nComponents: api=operational\n```\n"
     "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))\n"

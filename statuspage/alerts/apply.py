@@ -24,7 +24,12 @@ from statuspage.labels import N_
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
 from statuspage.outputs.i18n import site_translations
 from statuspage.source.alert_rules import AlertRules, Rule
-from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS, MONITOR_NOTES_KEY
+from statuspage.source.incident_file import (
+    INCIDENTS_DIR,
+    MAX_ALERT_KEYS,
+    MAX_TITLE_CHARS,
+    MONITOR_NOTES_KEY,
+)
 from statuspage.source.incident_text import (
     free_name,
     normalised,
@@ -83,10 +88,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every file change one payload makes, and the alerts no rule takes."""
+    """Every file change one payload makes, the alerts no rule takes, and what was left
+    unrecorded (one line each)."""
 
     changes: tuple[Change, ...]
     ignored: tuple[Alert, ...]
+    unrecorded: tuple[str, ...] = ()
 
 
 def plan_alerts(
@@ -119,7 +126,7 @@ def plan_alerts(
     changes = tuple(
         Change(f.path, f.data, f.created, tuple(f.said)) for f in planner.files.values()
     )
-    return Plan(changes, tuple(ignored))
+    return Plan(changes, tuple(ignored), tuple(planner.unrecorded))
 
 
 def write_plan(plan: Plan) -> None:
@@ -152,6 +159,7 @@ class _Planner:
         self.site = site
         self.config: Config = site.config
         self.files: dict[str, _File] = {}  # by incident id
+        self.unrecorded: list[str] = []  # alerts an incident had no room for, in words
 
     def incidents(self) -> list[Incident]:
         """The site's incidents as the plan has changed them so far."""
@@ -172,14 +180,24 @@ class _Planner:
         """Record *alerts* (all of *rule*, in time order) in the rule's incident."""
         firing = [a for a in alerts if a.firing]
         incident = self.open_incident(rule)
-        if firing and incident is None:
-            incident = self.create(rule, firing)
+        created = bool(firing) and incident is None
+        if created:
+            incident = self.create(rule, firing[: MAX_ALERT_KEYS - 1])  # and the rule's key
         if incident is None:
             return  # only resolutions, of no open incident: told already, or never ours
         known = set(incident.alerts)
-        new_keys = [a.key for a in firing if a.key not in known]
-        if new_keys:
-            incident = self.set_keys(incident, [*incident.alerts, *new_keys])
+        new = [a for a in firing if a.key not in known]
+        room = max(MAX_ALERT_KEYS - len(incident.alerts), 0)
+        joined, left = new[:room], new[room:]
+        if joined or (left and created):
+            # The file changes: what had no room is noted in it too (a repeat of the
+            # body, changing nothing, only says so on stderr).
+            incident = self.set_keys(rule, incident, joined, left)
+        elif left:
+            self.unrecorded.append(_unrecorded(rule, left))
+        # A full `alerts:` list may lack some of the rule's alerts: a resolution of any of
+        # them is the incident's (the body has none of the rule firing, so all ended).
+        full = len(incident.alerts) >= MAX_ALERT_KEYS
         last = incident.updates[-1]
         if firing:
             refired = [a for a in firing if a.starts_at and a.starts_at > last.at]
@@ -200,7 +218,7 @@ class _Planner:
         # A resolution from before the incident's latest firing belongs to an earlier one.
         fired = max((u.at for u in incident.updates if u.status is IncidentStatus.INVESTIGATING),
                     default=incident.updates[0].at)  # fmt: skip
-        ended = [a for a in alerts if a.key in known and a.ends_at and a.ends_at >= fired]
+        ended = [a for a in alerts if (a.key in known or full) and a.ends_at and a.ends_at >= fired]
         if not ended:
             return
         latest = max(ended, key=lambda a: (a.ends_at, a.key))
@@ -245,6 +263,12 @@ class _Planner:
         data = self.noted(text.encode(), path, rule, [_note(alert, at, self.config)])
         return self.keep(path, data, created=True, said=f"opened by {alert.key}")
 
+    def unrecorded_note(self, rule: Rule, left: list[Alert], at: datetime) -> dict[str, str]:
+        """The note (and the stderr line) that *left* found no room in the incident."""
+        words = _unrecorded(rule, left)
+        self.unrecorded.append(words)
+        return {"at": format_timestamp(at, self.config.timezone), "alert": rule.key, "said": words}
+
     def stock(self, message: str, rule: Rule) -> str:
         """*message* in the site's language, naming the rule's components."""
         language = self.config.language
@@ -259,10 +283,18 @@ class _Planner:
         """An update's text for *alert*: the monitor's words if the rule publishes them."""
         return _message(alert) if rule.publish_monitor_text else self.stock(stock, rule)
 
-    def noted(self, data: bytes, path: Path, rule: Rule, notes: list[dict[str, str]]) -> bytes:
+    def noted(
+        self,
+        data: bytes,
+        path: Path,
+        rule: Rule,
+        notes: list[dict[str, str]],
+        *,
+        force: bool = False,
+    ) -> bytes:
         """*data* with *notes* added to its `monitor_notes:` (not when the rule publishes
-        the monitor's words: the updates hold them)."""
-        if rule.publish_monitor_text or not notes:
+        the monitor's words, which the updates hold, unless *force*: what was dropped)."""
+        if (rule.publish_monitor_text and not force) or not notes:
             return data
         changed = with_list_items(data, MONITOR_NOTES_KEY, notes, path, Problems(self.root))
         assert changed is not None  # made or parsed by the plan, so its front matter reads
@@ -275,12 +307,20 @@ class _Planner:
         path = self.root / incident.path
         return path, path.read_bytes()
 
-    def set_keys(self, incident: Incident, keys: list[str]) -> Incident:
+    def set_keys(
+        self, rule: Rule, incident: Incident, joined: list[Alert], left: list[Alert]
+    ) -> Incident:
+        """Append *joined*'s keys to the incident's `alerts:`; note *left*, which did not fit."""
         path, data = self.current(incident)
+        keys = [*incident.alerts, *(a.key for a in joined)]
         changed = with_alert_keys(data, keys, path, Problems(self.root))
         assert changed is not None  # the site loaded, so its front matter reads
-        added = ", ".join(k for k in keys if k not in incident.alerts)
-        return self.keep(path, changed, said=f"joined by {added}")
+        if left:
+            at = max(a.starts_at or incident.updates[-1].at for a in left)
+            note = self.unrecorded_note(rule, left, at)
+            changed = self.noted(changed, path, rule, [note], force=True)
+        added = ", ".join(a.key for a in joined)
+        return self.keep(path, changed, said=f"joined by {added}" if joined else "")
 
     def post(
         self,
@@ -310,9 +350,19 @@ class _Planner:
         day = date.fromisoformat(path.name[:10])
         parsed = refuse_invalid(path, text, day, self.config)
         kept = _File(path, data, parsed, created or (before is not None and before.created))
-        kept.said = [*(before.said if before else []), said]
+        kept.said = [*(before.said if before else []), *([said] if said else [])]
         self.files[parsed.id] = kept
         return parsed
+
+
+def _unrecorded(rule: Rule, left: list[Alert]) -> str:
+    """One line: which of *rule*'s firing alerts its incident has no room for."""
+    shown = ", ".join(a.key for a in left[:3]) + (", …" if len(left) > 3 else "")
+    return (
+        f"{len(left):,} more firing alert(s) of rule {rule.id} not recorded: an incident holds "
+        f"at most {MAX_ALERT_KEYS} alert keys ({shown}); the incident stays open until the "
+        "rule's alerts resolve"
+    )
 
 
 def _note(alert: Alert, at: datetime, config: Config) -> dict[str, str]:
