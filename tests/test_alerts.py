@@ -13,7 +13,7 @@ import pytest
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
 from statuspage.state import status as st
 
-from .conftest import CONFIG, SiteDir, at, parse_html, text_of
+from .conftest import CONFIG, SiteDir, at, parse_html, text_of, write
 from .inert import assert_inert
 
 FIXTURES = Path(__file__).parent / "alerts"
@@ -368,6 +368,17 @@ def test_monitor_notes_must_be_a_list(site: AlertSite) -> None:
     assert site.problems() == [
         "incidents/2026-12-01-x.md:3: `monitor_notes:` must be a list (what monitors said; never shown on the page)"
     ]
+
+
+def test_a_site_rewords_the_stock_text_in_its_translations(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", QUIET_CONFIG)
+    write(site.root / "translations" / "en.po", """\
+        msgid "Problems affecting %(components)s"
+        msgstr "Trouble with %(components)s"
+        """)
+    site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}}))
+    (incident,) = site.load().incidents
+    assert incident.title == "Trouble with Public API and Marketing site"
 
 
 @pytest.mark.parametrize(("language", "title", "first", "back"), [

@@ -277,6 +277,7 @@ class _Planner:
             component = self.config.component(cid)
             names.append(component.name if component else cid)
         listed = format_list(names, locale=babel_locale(language))
+        # `check` has refused a site's rewording that drops or adds a placeholder.
         return site_translations(self.root, language).gettext(message) % {"components": listed}
 
     def message(self, rule: Rule, alert: Alert, stock: str) -> str:
