@@ -549,6 +549,16 @@ def test_comments_inside_the_alerts_list_are_kept_byte_for_byte(site: AlertSite)
     assert incident.alerts == ("rule:checkout", "alertmanager:aaaa", "alertmanager:bbbb", KEY)
 
 
+def test_comments_of_a_flow_list_over_lines_are_kept(site: AlertSite) -> None:
+    head = "---\ntitle: Checkout broken\nalerts: [rule:checkout,   # the rule\n  alertmanager:aaaa]  # eu\n# kept\nurgency: high\n---\n\n"
+    body = "## Investigating · 2026-12-01 09:00 +00:00\nLooking.\n"
+    path = site.root / "incidents" / "2026-12-01-checkout-broken.md"
+    path.write_text(head + body)
+    assert site.alert("alertmanager", fixture("alertmanager-firing.json")).exit_code == 0
+    blocks = f"alerts:  # the rule\n  # eu\n- rule:checkout\n- alertmanager:aaaa\n- {KEY}\n# kept\n"
+    assert path.read_text() == "---\ntitle: Checkout broken\n" + blocks + "urgency: high\n---\n\n" + body
+
+
 def test_check_validates_the_alerts_section_at_its_lines(tmp_path: Path) -> None:
     base = CONFIG.count("\n")
     config = CONFIG + """\

@@ -125,7 +125,7 @@ def with_list_items(
         end -= 1  # blank lines and comments above the next key stay with it
     held = list(value) if isinstance(value, list) else []
     comment = _trailing_comment(lines[start - 1])
-    kept = [ln + "\n" for ln in lines[start : end - 1] if ln.lstrip().startswith("#")]
+    kept = [_comment_line(line) for line in lines[start : end - 1] if _trailing_comment(line)]
     body = _dump(held + list(items)).splitlines(keepends=True)
     block = f"{key}:{'  ' + comment if comment else ''}\n" + "".join(kept) + "".join(body)
     return bom + _replace_lines(raw, start, end, block).encode()
@@ -156,6 +156,12 @@ def _item_end(lines: list[str], last: int, indent: int, closing: int) -> int:
             end = n + 1
         n += 1
     return end
+
+
+def _comment_line(line: str) -> str:
+    """The comment of *line* (a whole-line one, or one after a value) as a line of its own."""
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}{_trailing_comment(line)}\n"
 
 
 def _trailing_comment(line: str) -> str:
