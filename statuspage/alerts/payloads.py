@@ -128,7 +128,7 @@ def _whole_number(digits: str) -> int:
     return int(digits)
 
 
-def shown(value: Any) -> str:
+def _shown(value: Any) -> str:
     """*value* as an error message quotes it: its repr, cut short."""
     text = repr(value)
     return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
@@ -208,12 +208,12 @@ def _instant(value: Any, where: str, *, naive_is_utc: bool = False) -> datetime 
     if not value.isascii():
         # `\d` takes any script's digits: fullwidth ones would read as a real time.
         raise PayloadError(
-            f"{where} {shown(value)} has characters other than ASCII; write it like "
+            f"{where} {_shown(value)} has characters other than ASCII; write it like "
             "2026-12-01T10:00:00Z"
         )
     if not naive_is_utc and not _OFFSET.search(value):
         raise PayloadError(
-            f"{where} {shown(value)} has no offset; write it like 2026-12-01T10:00:00Z"
+            f"{where} {_shown(value)} has no offset; write it like 2026-12-01T10:00:00Z"
         )
     try:
         # Whole seconds, as incident files write them: a repeat then compares equal.
@@ -227,7 +227,7 @@ def _in_range(moment: datetime, where: str, value: Any) -> datetime:
     """*moment*, if an incident file can hold it in every time zone."""
     if not EARLIEST <= moment <= LATEST:
         raise PayloadError(
-            f"{where} {shown(value)} is not between {EARLIEST:%Y-%m-%d} and "
+            f"{where} {_shown(value)} is not between {EARLIEST:%Y-%m-%d} and "
             f"{LATEST:%Y-%m-%d}; a monitor's clock that says so is wrong"
         )
     return moment
@@ -238,7 +238,7 @@ def _key(tool: str, ident: Any, where: str) -> str:
     if not isinstance(ident, str | int) or isinstance(ident, bool) or not ALERT_KEY.match(key):
         raise PayloadError(
             f"{where} must be an id of letters, digits and ._:/@+=- (at most 200), not "
-            f"{shown(ident)}"
+            f"{_shown(ident)}"
         )
     return key
 
@@ -270,7 +270,7 @@ def _group(body: dict[str, Any], tool: str) -> tuple[Alert, ...]:
         status = item.get("status")
         if status not in ("firing", "resolved"):
             raise PayloadError(
-                f'{where}.status must be "firing" or "resolved", not {shown(status)}'
+                f'{where}.status must be "firing" or "resolved", not {_shown(status)}'
             )
         labels = _labels(item.get("labels"), f"{where}.labels")
         notes = _labels(item.get("annotations"), f"{where}.annotations", MAX_PAYLOAD_BYTES)
@@ -301,7 +301,7 @@ def _uptime_kuma(body: Any) -> Payload:
     monitor = _mapping(body["monitor"], "`monitor`")
     status = beat.get("status")
     if not isinstance(status, int) or isinstance(status, bool) or status not in (0, 1, 2, 3):
-        raise PayloadError(f"`heartbeat.status` must be 0 (down) to 3, not {shown(status)}")
+        raise PayloadError(f"`heartbeat.status` must be 0 (down) to 3, not {_shown(status)}")
     monitor_id = monitor.get("id", beat.get("monitorID"))
     name = _text(monitor.get("name"), "`monitor.name`", required=True)
     # Kuma sends `time` in UTC (`localDateTime` is it in `timezone`): server/model/monitor.js
@@ -347,7 +347,7 @@ def _json_instant(value: Any, where: str) -> datetime | None:
             moment = datetime.fromtimestamp(value, UTC)
         except (OverflowError, OSError, ValueError):
             raise PayloadError(
-                f"{where}: {shown(value)} is not a time in seconds since 1970"
+                f"{where}: {_shown(value)} is not a time in seconds since 1970"
             ) from None
         return _in_range(moment, where, value)
     return _instant(value, where)
@@ -370,7 +370,7 @@ def _json(body: Any) -> Payload:
         word = JSON_STATUSES.get(status.lower()) if isinstance(status, str) else None
         if word is None:
             raise PayloadError(
-                f'{where}.status must be "firing" or "resolved" (or down/up), not {shown(status)}'
+                f'{where}.status must be "firing" or "resolved" (or down/up), not {_shown(status)}'
             )
         firing = word == "firing"
         starts = _json_instant(item.get("starts_at"), f"{where}.starts_at")
