@@ -187,7 +187,8 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     assert incident.title == "Checkout is failing"
     assert incident.alerts == ("rule:checkout", key)
     assert incident.detected == started == incident.updates[0].at
-    assert incident.updates[0].body == "Payments fail for *some* customers."
+    assert incident.updates[0].body == "We are investigating problems affecting Public API."
+    assert "said: Checkout error rate above 5% — Payments fail for *some* customers.\n" in path.read_text()
     seen = site.view(now.isoformat())
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]
@@ -264,3 +265,45 @@ def relayed(api: str, github: Receiver, relay_url: str) -> dict:
     payload = dispatch["client_payload"]["payload"]
     assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {"alertname": "CheckoutErrorRate"}
     return payload
+
+
+def test_a_real_group_of_500_alerts_opens_one_incident_and_closes_it(
+    tmp_path: Path, alertmanager: tuple[str, Receiver]
+) -> None:
+    """Alertmanager sends the whole group in one body; the incident records what fits."""
+    api, receiver = alertmanager
+    site = AlertSite(tmp_path / "site", ALERT_CONFIG)
+    started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=3)
+    alerts = [
+        {"labels": {"alertname": "CheckoutErrorRate", "instance": f"host-{i:03d}"},
+         "startsAt": started.isoformat().replace("+00:00", "Z")}
+        for i in range(500)
+    ]  # fmt: skip
+    post_alerts(api, alerts)
+    deadline = time.monotonic() + 60
+    while not any(len(json.loads(b)["alerts"]) == 500 for b in receiver.bodies):
+        assert time.monotonic() < deadline, "Alertmanager sent no body of 500 alerts in 60s"
+        time.sleep(0.2)
+    firing = next(b for b in receiver.bodies if len(json.loads(b)["alerts"]) == 500)
+    ended = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=30)
+    post_alerts(api, [{**a, "endsAt": ended.isoformat().replace("+00:00", "Z")} for a in alerts])
+    resolved = receiver.wait_for("resolved")
+    now = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=1)
+
+    opened = run_alert(site.root, firing, now)
+    assert opened.returncode == 0, opened.stderr
+    (path,) = (site.root / "incidents").glob("*.md")
+    assert opened.stdout == f"{path}\n"
+    (dropped,) = [line for line in opened.stderr.splitlines() if "not recorded" in line]
+    assert dropped.startswith("401 more firing alert(s) of rule checkout not recorded")
+    (incident,) = site.load().incidents
+    assert len(incident.alerts) == 100 and incident.updates[-1].status is IncidentStatus.INVESTIGATING
+    assert "alert: rule:checkout\n  said: '401 more firing alert(s)" in path.read_text()
+    before = path.read_bytes()
+    assert run_alert(site.root, firing, now).stdout == "" and path.read_bytes() == before
+
+    closed = run_alert(site.root, resolved, now)
+    assert (closed.returncode, closed.stdout) == (0, f"{path}\n"), closed.stderr
+    (incident,) = site.load().incidents
+    assert incident.updates[-1].status is IncidentStatus.MONITORING and incident.updates[-1].at == ended
+    assert st.component_states(incident, now)["api"] is ComponentStatus.OPERATIONAL

@@ -13,7 +13,7 @@ import pytest
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
 from statuspage.state import status as st
 
-from .conftest import CONFIG, SiteDir, at, parse_html, text_of
+from .conftest import CONFIG, SiteDir, at, parse_html, text_of, write
 from .inert import assert_inert
 
 FIXTURES = Path(__file__).parent / "alerts"
@@ -92,7 +92,8 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
     assert incident.title == "Checkout is failing" and incident.impact is Impact.CRITICAL
     assert incident.alerts == ("rule:checkout", KEY)
     assert incident.detected == at("2026-12-01 09:58 +00:00") == incident.updates[0].at
-    assert [(u.status, u.body) for u in incident.updates] == [(INV, "Payments fail for *some* customers.")]
+    assert [(u.status, u.body) for u in incident.updates] == [(INV, "We are investigating problems affecting Public API.")]
+    assert "monitor_notes:\n- at: 2026-12-01 10:58 +01:00\n  alert: alertmanager:d734ef5a4b1e2117\n  said: Checkout error rate above 5% — Payments fail for *some* customers.\n---" in path.read_text()
     seen = site.view()
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]
@@ -112,6 +113,7 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
         (MON, at("2026-12-01 10:41 +00:00")),
     ]
     assert incident.updates[-1].components == (("api", ComponentStatus.OPERATIONAL),)
+    assert incident.updates[-1].body == "The affected services have recovered; we are monitoring."
     seen = site.view()
     assert seen["components"]["Public API REST endpoints"] == "Operational"
     assert seen["incidents"] == [("Checkout is failing", "monitoring")]
@@ -126,6 +128,7 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
     assert site.alert("alertmanager", refire).stdout == f"{path}\n"
     (incident,) = site.load().incidents
     assert [u.status for u in incident.updates] == [INV, MON, INV]
+    assert incident.updates[-1].body == "The problems affecting Public API have returned; we are investigating."
     assert incident.updates[-1].components == (("api", ComponentStatus.MAJOR_OUTAGE),)
     assert site.view()["components"]["Public API REST endpoints"] == "Major outage"
     tree = site.tree()
@@ -237,6 +240,48 @@ def test_more_new_incidents_than_max_new_is_refused(tmp_path: Path) -> None:
     assert len(site.tree()) == 2
 
 
+def group_of(n: int, **fields: str) -> str:
+    """An Alertmanager body of one group: *n* alerts of the rule, each its own fingerprint."""
+    return alertmanager_body(*(
+        {"fingerprint": f"{i:016x}", "labels": {"alertname": "CheckoutErrorRate", "instance": f"host-{i}"},
+         "startsAt": f"2026-12-01T09:{i % 60:02d}:00Z", **fields}
+        for i in range(n)
+    ))  # fmt: skip
+
+
+def test_a_group_of_500_alerts_opens_its_incident_and_says_what_was_left(site: AlertSite) -> None:
+    firing = group_of(500)
+    assert len(firing) < 1_000_000
+    opened = site.alert("alertmanager", firing)
+    assert opened.exit_code == 0, opened.output
+    path = site.root / "incidents" / "2026-12-01-checkout-is-failing.md"
+    assert opened.stdout == f"{path}\n"
+    dropped = [line for line in opened.stderr.splitlines() if "not recorded" in line]
+    assert dropped == [
+        "401 more firing alert(s) of rule checkout not recorded: an incident holds at most 100 alert keys "
+        "(alertmanager:000000000000000b, alertmanager:0000000000000047, alertmanager:0000000000000083, …); "
+        "the incident stays open until the rule's alerts resolve"
+    ]
+    (incident,) = site.load().incidents
+    # The earliest to fire are recorded; the rule's incident is open, its components down.
+    assert len(incident.alerts) == 100 and incident.alerts[1] == "alertmanager:0000000000000000"
+    assert site.view()["components"]["Public API REST endpoints"] == "Major outage"
+    quoted = dropped[0].replace("'", "''")  # as YAML quotes it
+    assert f"  alert: rule:checkout\n  said: '{quoted}'\n" in path.read_text()
+    assert site.run("check").exit_code == 0
+    tree = site.tree()
+    again = site.alert("alertmanager", firing)
+    assert (again.exit_code, again.stdout, site.tree()) == (0, "", tree)
+    assert again.stderr.splitlines() == [dropped[0], "nothing else to do: every alert in it is recorded already"]
+    # The group resolves; Alertmanager's last body may hold only alerts the file lacks.
+    resolved = json.loads(group_of(500, status="resolved", endsAt="2026-12-01T11:00:00Z"))
+    resolved["alerts"] = resolved["alerts"][300:]
+    closed = site.alert("alertmanager", json.dumps(resolved))
+    assert closed.stdout == f"{path}\n"
+    (incident,) = site.load().incidents
+    assert [(u.status, u.at) for u in incident.updates][-1] == (MON, at("2026-12-01 11:00 +00:00"))
+
+
 HOSTILE = (
     "## Resolved · 2026-12-01 10:00\nComponents: api=operational\n```\n"
     "<script>alert(1)</script><img src=x onerror=alert(2)> [x](javascript:alert(3))\n"
@@ -244,7 +289,115 @@ HOSTILE = (
 )
 
 
-def test_hostile_annotations_are_inert_text(site: AlertSite) -> None:
+PUBLISH_CONFIG = ALERT_CONFIG + "      publish_monitor_text: true\n"
+# What monitors say, for the team only: an internal host, a timeout, a metric's name.
+MONITOR_WORDS = ("10.0.3.7", "48000ms", "p99 latency", "sk_live_9f8e")
+QUIET_CONFIG = CONFIG + """\
+alerts:
+  publish: direct
+  rules:
+    - match: {alertname: ApiLatency}
+      components: {api: major_outage, web: degraded_performance}
+    - match: {monitor: Checkout}
+      components: {dashboard: partial_outage}
+notify:
+  webhooks:
+    - {url: 'http://127.0.0.1:9/hook', format: json}
+"""
+
+
+def test_monitor_words_reach_no_output_by_default(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", QUIET_CONFIG)
+    latency = alertmanager_body({
+        "fingerprint": "cccc000000000001", "labels": {"alertname": "ApiLatency", "instance": "10.0.3.7:9100"},
+        "annotations": {"summary": "API p99 latency above 2s", "description": "p99 latency 4.1s on http://10.0.3.7:9100/metrics"},
+    })  # fmt: skip
+    kuma = json.loads(fixture("uptime-kuma-down.json"))
+    kuma["heartbeat"]["msg"] = "timeout of 48000ms exceeded (token sk_live_9f8e)"
+    kuma["monitor"]["url"] = "http://10.0.3.7:8080/health"
+    assert site.alert("alertmanager", latency).exit_code == 0
+    assert site.alert("uptime-kuma", json.dumps(kuma)).exit_code == 0
+    kuma_incident, api = sorted(site.load().incidents, key=lambda i: i.title)
+    assert (api.title, api.updates[0].body) == (
+        "Problems affecting Public API and Marketing site",
+        "We are investigating problems affecting Public API and Marketing site.",
+    )
+    assert kuma_incident.title == "Problems affecting Dashboard"
+    # The team sees them in the files (a pull request's diff); `check` takes the notes.
+    files = "".join(p.read_text() for p in (site.root / "incidents").iterdir())
+    assert "said: API p99 latency above 2s — p99 latency 4.1s on http://10.0.3.7:9100/metrics" in files
+    assert "said: Checkout is down — timeout of 48000ms exceeded (token sk_live_9f8e)" in files
+    assert site.run("check").exit_code == 0
+    site.alert("alertmanager", alertmanager_body({"fingerprint": "cccc000000000001", "labels": {"alertname": "ApiLatency"},
+               "status": "resolved", "endsAt": "2026-12-01T11:00:00Z"}))  # fmt: skip
+    out = site.view()["out"]
+    leaked = [
+        (str(p.relative_to(out)), word)
+        for p in out.rglob("*") if p.is_file()
+        for word in MONITOR_WORDS if word.encode() in p.read_bytes()
+    ]  # fmt: skip
+    assert leaked == [] and len(list(out.rglob("*.html"))) > 5
+    sent = site.run("notify", "--now", NOW, "--dry-run", "--backfill")
+    assert sent.exit_code == 0 and "We are investigating problems affecting Dashboard." in sent.stdout
+    assert [w for w in MONITOR_WORDS if w in sent.output] == []
+
+
+def test_publish_monitor_text_puts_the_monitors_words_on_the_page(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", QUIET_CONFIG.replace("      components: {dashboard: partial_outage}\n",
+                     "      components: {dashboard: partial_outage}\n      publish_monitor_text: true\n"))  # fmt: skip
+    assert site.alert("uptime-kuma", fixture("uptime-kuma-down.json")).exit_code == 0
+    (incident,) = site.load().incidents
+    assert (incident.title, incident.updates[0].body) == ("Checkout is down", "getaddrinfo ENOTFOUND checkout.acme.example")
+    (path,) = (site.root / "incidents").iterdir()
+    assert "monitor_notes" not in path.read_text()  # the update holds them
+    site.alert("uptime-kuma", fixture("uptime-kuma-up.json"))
+    assert site.load().incidents[0].updates[-1].body == "The affected services have recovered; we are monitoring."
+
+
+def test_publish_monitor_text_is_checked_at_its_line(tmp_path: Path) -> None:
+    site = SiteDir(tmp_path / "s", ALERT_CONFIG + "      publish_monitor_text: yes please\n")
+    line = ALERT_CONFIG.count("\n") + 1
+    assert site.problems() == [
+        f"statuspage.yaml:{line}: `publish_monitor_text:` must be true (the monitor's summary and "
+        "description are the incident's title and text) or false, not 'yes please'"
+    ]
+
+
+def test_monitor_notes_must_be_a_list(site: AlertSite) -> None:
+    site.incident("2026-12-01-x.md", "---\ntitle: X\nmonitor_notes: timeout\n---\n\n## Investigating · 2026-12-01 10:00\nLooking.\n")
+    assert site.problems() == [
+        "incidents/2026-12-01-x.md:3: `monitor_notes:` must be a list (what monitors said; never shown on the page)"
+    ]
+
+
+def test_a_site_rewords_the_stock_text_in_its_translations(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", QUIET_CONFIG)
+    write(site.root / "translations" / "en.po", """\
+        msgid "Problems affecting %(components)s"
+        msgstr "Trouble with %(components)s"
+        """)
+    site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}}))
+    (incident,) = site.load().incidents
+    assert incident.title == "Trouble with Public API and Marketing site"
+
+
+@pytest.mark.parametrize(("language", "title", "first", "back"), [
+    ("de", "Störungen bei Public API und Marketing site", "Wir untersuchen Störungen bei Public API und Marketing site.",
+     "Die betroffenen Dienste funktionieren wieder; wir beobachten die Lage."),
+    ("ja", "Public API、Marketing siteに影響する問題", "Public API、Marketing siteに影響する問題を調査しています。",
+     "影響を受けたサービスは復旧しました。引き続き監視しています。"),
+])  # fmt: skip
+def test_the_stock_text_is_in_the_sites_language(tmp_path: Path, language: str, title: str, first: str, back: str) -> None:
+    site = AlertSite(tmp_path / "s", QUIET_CONFIG.replace("timezone:", f"language: {language}\ntimezone:"))
+    site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}}))
+    site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}, "status": "resolved",
+                                                  "endsAt": "2026-12-01T11:00:00Z"}))  # fmt: skip
+    (incident,) = site.load().incidents
+    assert (incident.title, incident.updates[0].body, incident.updates[-1].body) == (title, first, back)
+
+
+def test_hostile_annotations_are_inert_text(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", PUBLISH_CONFIG)
     body = alertmanager_body({"annotations": {"summary": "<b>" + "S" * 400 + "\n</b>", "description": HOSTILE}})
     result = site.alert("alertmanager", body)
     assert result.exit_code == 0, result.output
@@ -264,7 +417,8 @@ def test_hostile_annotations_are_inert_text(site: AlertSite) -> None:
     assert not page.cssselect("script, img, a[href^=javascript]")
 
 
-def test_a_huge_description_is_cut_to_the_update_limit(site: AlertSite) -> None:
+def test_a_huge_description_is_cut_to_the_update_limit(tmp_path: Path) -> None:
+    site = AlertSite(tmp_path / "s", PUBLISH_CONFIG)
     body = alertmanager_body({"annotations": {"description": "word " * 100_000}})
     assert site.alert("alertmanager", body).exit_code == 0
     (incident,) = site.load().incidents
@@ -279,7 +433,7 @@ def test_alert_times_after_now_are_taken_as_now(site: AlertSite) -> None:
 
 
 def test_grafana_documented_body(tmp_path: Path) -> None:
-    config = ALERT_CONFIG + "    - match: {team: blue}\n      components: {dashboard: degraded_performance}\n"
+    config = ALERT_CONFIG + "    - match: {team: blue}\n      components: {dashboard: degraded_performance}\n      publish_monitor_text: true\n"
     site = AlertSite(tmp_path / "s", config)
     result = site.alert("grafana", fixture("grafana-firing.json"), now="2021-10-12T10:00:00Z")
     assert result.exit_code == 0, result.output
@@ -306,10 +460,13 @@ def test_uptime_kuma_down_then_up(tmp_path: Path) -> None:
     down = site.alert("uptime-kuma", fixture("uptime-kuma-down.json"))
     assert down.exit_code == 0, down.output
     (incident,) = site.load().incidents
-    assert incident.title == "Checkout is down" and incident.alerts == ("rule:checkout", "uptime-kuma:7")
+    assert incident.title == "Problems affecting Marketing site" and incident.alerts == ("rule:checkout", "uptime-kuma:7")
     # `time` is UTC; `localDateTime` (10:58:12 at +01:00) is the same instant.
     assert incident.updates[0].at == at("2026-12-01 09:58:12 +00:00")
-    assert incident.updates[0].body == "getaddrinfo ENOTFOUND checkout.acme.example"
+    assert incident.updates[0].body == "We are investigating problems affecting Marketing site."
+    # The monitor's words are for the team: in the file's notes, not on the page.
+    (path,) = (site.root / "incidents").iterdir()
+    assert "said: Checkout is down — getaddrinfo ENOTFOUND checkout.acme.example\n" in path.read_text()
     assert site.view()["components"]["Marketing site"] == "Partial outage"
     tree = site.tree()
     assert site.alert("uptime-kuma", fixture("uptime-kuma-down.json")).stdout == ""
@@ -343,8 +500,8 @@ def test_json_format_from_a_file(tmp_path: Path) -> None:
     result = site.run("alert", "--format", "json", "--now", NOW, str(payload))
     assert result.exit_code == 0, result.output
     (incident,) = site.load().incidents
-    assert (incident.title, incident.alerts) == ("Login is down", ("rule:login", "json:uptimerobot-42"))
-    assert incident.updates[0].body == "Login is down"
+    assert (incident.title, incident.alerts) == ("Problems affecting Dashboard", ("rule:login", "json:uptimerobot-42"))
+    assert incident.updates[0].body == "We are investigating problems affecting Dashboard."
     payload.write_text(json_body({"id": "uptimerobot-42", "status": "resolved", "labels": {"check": "login"},
                                   "ends_at": "2026-12-01T10:20:00Z"}))  # fmt: skip
     site.run("alert", "--format", "json", "--now", NOW, str(payload))
@@ -368,11 +525,38 @@ def test_keys_join_a_hand_written_crlf_file_byte_for_byte(site: AlertSite) -> No
     data = path.read_bytes().decode("utf-8")
     expected_head = head.replace(
         "alerts: [rule:checkout, alertmanager:aaaa]  # from the pager\r\n",
-        f"alerts:\r\n- rule:checkout\r\n- alertmanager:aaaa\r\n- {KEY}\r\n",
+        f"alerts:  # from the pager\r\n- rule:checkout\r\n- alertmanager:aaaa\r\n- {KEY}\r\n",
     )
     assert data == expected_head + body
     (incident,) = site.load().incidents
     assert incident.alerts == ("rule:checkout", "alertmanager:aaaa", KEY)
+
+
+def test_comments_inside_the_alerts_list_are_kept_byte_for_byte(site: AlertSite) -> None:
+    head = (
+        "---\ntitle: Checkout broken\nalerts:  # keep: the rule finds this incident by it\n"
+        "  - rule:checkout\n  # a false alarm, left for the review:\n  - alertmanager:aaaa   # eu\n"
+        "\n  # the pager's second page\n  - 'alertmanager:bbbb'\n  # trailing note\n\n"
+        "# about the components\ncomponents:\n  api: major_outage\n---\n\n"
+    )
+    body = "## Investigating · 2026-12-01 09:00 +00:00\nLooking.\n"
+    path = site.root / "incidents" / "2026-12-01-checkout-broken.md"
+    path.write_text(head + body)
+    assert site.alert("alertmanager", fixture("alertmanager-firing.json")).exit_code == 0
+    expected = head.replace("  - 'alertmanager:bbbb'\n", f"  - 'alertmanager:bbbb'\n  - {KEY}\n")
+    assert path.read_text() == expected + body
+    (incident,) = site.load().incidents
+    assert incident.alerts == ("rule:checkout", "alertmanager:aaaa", "alertmanager:bbbb", KEY)
+
+
+def test_comments_of_a_flow_list_over_lines_are_kept(site: AlertSite) -> None:
+    head = "---\ntitle: Checkout broken\nalerts: [rule:checkout,   # the rule\n  alertmanager:aaaa]  # eu\n# kept\nurgency: high\n---\n\n"
+    body = "## Investigating · 2026-12-01 09:00 +00:00\nLooking.\n"
+    path = site.root / "incidents" / "2026-12-01-checkout-broken.md"
+    path.write_text(head + body)
+    assert site.alert("alertmanager", fixture("alertmanager-firing.json")).exit_code == 0
+    blocks = f"alerts:  # the rule\n  # eu\n- rule:checkout\n- alertmanager:aaaa\n- {KEY}\n# kept\n"
+    assert path.read_text() == "---\ntitle: Checkout broken\n" + blocks + "urgency: high\n---\n\n" + body
 
 
 def test_check_validates_the_alerts_section_at_its_lines(tmp_path: Path) -> None:
@@ -405,7 +589,7 @@ alerts:
         f"{line(6)}: unknown component 'apii' (did you mean 'api'?) (known: api, web, dashboard, db)",
         f"{line(6)}: component status 'down' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
         f"{line(7)}: `impact:` must be one of none, minor, major, critical, not 'maintenance'",
-        f"{line(8)}: unknown rule key 'on_resolve' (did you mean 'on_resolved'?) (expected: id, match, components, impact, title, on_resolved)",
+        f"{line(8)}: unknown rule key 'on_resolve' (did you mean 'on_resolved'?) (expected: id, match, components, impact, title, on_resolved, publish_monitor_text)",
         f"{line(9)}: `match:` severity: must be the label's text, not ['page']; this rule could never match",
         f"{line(10)}: component status 'operational' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
         f"{line(11)}: `on_resolved:` must be monitoring (components back to operational; a person resolves) or resolved, not 'closed'",
@@ -465,7 +649,7 @@ def test_the_readme_examples_work(tmp_path: Path) -> None:
     site = AlertSite(tmp_path / "r", CONFIG + "alerts:\n  rules:\n    - match: {monitor: Checkout}\n      components: {api: major_outage}\n")
     assert site.alert("json", filled).exit_code == 0
     (incident,) = site.load().incidents
-    assert (incident.title, incident.alerts) == ("Checkout is Down", ("rule:checkout", "json:uptimerobot-42"))
+    assert (incident.title, incident.alerts) == ("Problems affecting Public API", ("rule:checkout", "json:uptimerobot-42"))
 
 
 def test_publish_defaults_to_pull_request(tmp_path: Path) -> None:

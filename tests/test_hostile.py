@@ -270,3 +270,49 @@ def test_a_file_name_cannot_forge_output_lines(tmp_path: Path, fmt: str) -> None
     if fmt == "github":
         forged = "incidents/2026-11-20-x\\n%3A%3Aerror file=forged.md%3A%3Apwned%2Cx.md"
         assert lines[0].startswith(f"::error file={forged},line=1::")
+
+
+# --- hostile alert bodies: numbers and times no monitor sends (tests/corpus/hostile-alerts/)
+
+ALERT_CORPUS = Path(__file__).parent / "corpus" / "hostile-alerts"
+ALERT_EXPECT = dict(
+    line.split(": ", 1)
+    for line in (ALERT_CORPUS / "expect").read_text(encoding="utf-8").splitlines()
+    if line and not line.startswith("#")
+)
+# West of UTC, so an instant near 1970 is a day in 1969 there.
+ALERT_SITE = CONFIG.replace("Europe/Berlin", "America/Los_Angeles") + """\
+alerts:
+  publish: direct
+  rules:
+    - match: {alertname: CheckoutErrorRate}
+      components: {api: major_outage}
+    - match: {team: blue}
+      components: {api: partial_outage}
+    - match: {monitor: Checkout}
+      components: {api: major_outage}
+    - match: {check: login}
+      components: {api: major_outage}
+"""
+
+
+def test_alert_corpus_covers_every_format() -> None:
+    assert sorted(p.stem for p in ALERT_CORPUS.glob("*.json")) == sorted(ALERT_EXPECT)
+    formats = [name.split("--")[0] for name in ALERT_EXPECT]
+    assert all(formats.count(f) >= 4 for f in ("alertmanager", "grafana", "uptime-kuma", "json"))
+
+
+@pytest.mark.parametrize("name", sorted(ALERT_EXPECT))
+def test_hostile_alert_body(name: str, tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    (root / "incidents").mkdir(parents=True)
+    (root / "statuspage.yaml").write_text(ALERT_SITE)
+    body = ALERT_CORPUS / f"{name}.json"
+    fmt = name.split("--")[0]
+    result = run("alert", "--format", fmt, "--now", "2026-12-01T12:00:00Z", "--source", str(root), str(body))
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"error: {body}: ") and line.endswith("; nothing was written"), line
+    assert ALERT_EXPECT[name] in line, line
+    assert "internal error" not in line and "sys.set_int_max_str_digits" not in line
+    assert list((root / "incidents").iterdir()) == []

@@ -14,27 +14,51 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from babel.lists import format_list
+
 from statuspage.alerts.payloads import MAX_MESSAGE_CHARS, Alert, inert_text, one_line
 from statuspage.authoring.incidents import Change as ComponentChange
 from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
+from statuspage.labels import N_
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
+from statuspage.outputs.i18n import site_translations
 from statuspage.source.alert_rules import AlertRules, Rule
-from statuspage.source.incident_file import INCIDENTS_DIR, MAX_TITLE_CHARS
+from statuspage.source.incident_file import (
+    INCIDENTS_DIR,
+    MAX_ALERT_KEYS,
+    MAX_TITLE_CHARS,
+    MONITOR_NOTES_KEY,
+)
 from statuspage.source.incident_text import (
     free_name,
     normalised,
     refuse_invalid,
     update_block,
     with_alert_keys,
+    with_list_items,
     with_update,
     write_file,
 )
 from statuspage.source.names import slugify
+from statuspage.source.times import format_timestamp
+from statuspage.source.translations import babel_locale
 
 SECOND = timedelta(seconds=1)
-MONITORING_MESSAGE = "The monitor reports this resolved; we are watching before we close it."
-RESOLVED_MESSAGE = "The monitor reports this resolved."
+MAX_NOTE_CHARS = 2_000  # of what a monitor said, kept in `monitor_notes:` (one line each)
+# What an alert's incident tells customers unless its rule sets `publish_monitor_text`:
+# a monitor's words ("timeout of 48000ms exceeded", an internal URL) are for the team.
+# Written into the file in the site's language, as a person would write it.
+# Translators: an incident's title; %(components)s: the components' names ("Website and API").
+STOCK_TITLE = N_("Problems affecting %(components)s")
+# Translators: the first update of an incident a monitor opened.
+STOCK_INVESTIGATING = N_("We are investigating problems affecting %(components)s.")
+# Translators: an update when a monitor's alert fires again after a recovery.
+STOCK_REFIRED = N_("The problems affecting %(components)s have returned; we are investigating.")
+# Translators: an update when a monitor reports the problem gone (a person closes the incident).
+STOCK_MONITORING = N_("The affected services have recovered; we are monitoring.")
+# Translators: the last update when a monitor reports the problem gone.
+STOCK_RESOLVED = N_("The affected services have recovered.")
 
 
 class PlanError(ValueError):
@@ -64,10 +88,12 @@ class Change:
 
 @dataclass(frozen=True)
 class Plan:
-    """Every file change one payload makes, and the alerts no rule takes."""
+    """Every file change one payload makes, the alerts no rule takes, and what was left
+    unrecorded (one line each)."""
 
     changes: tuple[Change, ...]
     ignored: tuple[Alert, ...]
+    unrecorded: tuple[str, ...] = ()
 
 
 def plan_alerts(
@@ -100,7 +126,7 @@ def plan_alerts(
     changes = tuple(
         Change(f.path, f.data, f.created, tuple(f.said)) for f in planner.files.values()
     )
-    return Plan(changes, tuple(ignored))
+    return Plan(changes, tuple(ignored), tuple(planner.unrecorded))
 
 
 def write_plan(plan: Plan) -> None:
@@ -133,6 +159,7 @@ class _Planner:
         self.site = site
         self.config: Config = site.config
         self.files: dict[str, _File] = {}  # by incident id
+        self.unrecorded: list[str] = []  # alerts an incident had no room for, in words
 
     def incidents(self) -> list[Incident]:
         """The site's incidents as the plan has changed them so far."""
@@ -153,14 +180,24 @@ class _Planner:
         """Record *alerts* (all of *rule*, in time order) in the rule's incident."""
         firing = [a for a in alerts if a.firing]
         incident = self.open_incident(rule)
-        if firing and incident is None:
-            incident = self.create(rule, firing)
+        created = bool(firing) and incident is None
+        if created:
+            incident = self.create(rule, firing[: MAX_ALERT_KEYS - 1])  # and the rule's key
         if incident is None:
             return  # only resolutions, of no open incident: told already, or never ours
         known = set(incident.alerts)
-        new_keys = [a.key for a in firing if a.key not in known]
-        if new_keys:
-            incident = self.set_keys(incident, [*incident.alerts, *new_keys])
+        new = [a for a in firing if a.key not in known]
+        room = max(MAX_ALERT_KEYS - len(incident.alerts), 0)
+        joined, left = new[:room], new[room:]
+        if joined or (left and created):
+            # The file changes: what had no room is noted in it too (a repeat of the
+            # body, changing nothing, only says so on stderr).
+            incident = self.set_keys(rule, incident, joined, left)
+        elif left:
+            self.unrecorded.append(_unrecorded(rule, left))
+        # A full `alerts:` list may lack some of the rule's alerts: a resolution of any of
+        # them is the incident's (the body has none of the rule firing, so all ended).
+        full = len(incident.alerts) >= MAX_ALERT_KEYS
         last = incident.updates[-1]
         if firing:
             refired = [a for a in firing if a.starts_at and a.starts_at > last.at]
@@ -168,41 +205,52 @@ class _Planner:
                 alert = refired[0]
                 assert alert.starts_at is not None
                 self.post(
+                    rule,
                     incident,
                     IncidentStatus.INVESTIGATING,
                     alert.starts_at,
-                    _message(alert),
+                    self.message(rule, alert, STOCK_REFIRED),
                     rule.components,
                     f"{alert.key} fired again: investigating",
+                    alert,
                 )
             return
         # A resolution from before the incident's latest firing belongs to an earlier one.
         fired = max((u.at for u in incident.updates if u.status is IncidentStatus.INVESTIGATING),
                     default=incident.updates[0].at)  # fmt: skip
-        ended = [a for a in alerts if a.key in known and a.ends_at and a.ends_at >= fired]
+        ended = [a for a in alerts if (a.key in known or full) and a.ends_at and a.ends_at >= fired]
         if not ended:
             return
-        end = max(a.ends_at for a in ended if a.ends_at is not None)
+        latest = max(ended, key=lambda a: (a.ends_at, a.key))
+        end = latest.ends_at
+        assert end is not None
         target = rule.on_resolved
         if last.status is target and last.at >= end:
             return  # told already
         if target is IncidentStatus.RESOLVED:
-            self.post(incident, target, end, RESOLVED_MESSAGE, (), "resolved")
+            text = self.stock(STOCK_RESOLVED, rule)
+            self.post(rule, incident, target, end, text, (), "resolved", latest)
         else:
             back = tuple((cid, ComponentStatus.OPERATIONAL) for cid, _ in rule.components)
-            self.post(incident, target, end, MONITORING_MESSAGE, back, "monitoring")
+            text = self.stock(STOCK_MONITORING, rule)
+            self.post(rule, incident, target, end, text, back, "monitoring", latest)
 
     def create(self, rule: Rule, firing: list[Alert]) -> Incident:
         alert = firing[0]
         at = alert.starts_at
         assert at is not None
-        title = rule.title or one_line(alert.summary or alert.name or rule.id, MAX_TITLE_CHARS)
+        if rule.title:
+            title = rule.title
+        elif rule.publish_monitor_text:
+            title = one_line(alert.summary or alert.name or rule.id, MAX_TITLE_CHARS) or rule.id
+        else:
+            title = one_line(self.stock(STOCK_TITLE, rule), MAX_TITLE_CHARS)
         text = new_incident_text(
             self.config,
-            title or rule.id,
+            title,
             at,
             IncidentStatus.INVESTIGATING,
-            _message(alert),
+            self.message(rule, alert, STOCK_INVESTIGATING),
             [ComponentChange(cid, status) for cid, status in rule.components],
             rule.impact,
             None,
@@ -212,7 +260,46 @@ class _Planner:
         slug = slugify(title, limit=60) or "incident"
         planned = {f.path for f in self.files.values()}
         path = free_name(self.root / INCIDENTS_DIR, day, slug, planned)
-        return self.keep(path, text.encode(), created=True, said=f"opened by {alert.key}")
+        data = self.noted(text.encode(), path, rule, [_note(alert, at, self.config)])
+        return self.keep(path, data, created=True, said=f"opened by {alert.key}")
+
+    def unrecorded_note(self, rule: Rule, left: list[Alert], at: datetime) -> dict[str, str]:
+        """The note (and the stderr line) that *left* found no room in the incident."""
+        words = _unrecorded(rule, left)
+        self.unrecorded.append(words)
+        return {"at": format_timestamp(at, self.config.timezone), "alert": rule.key, "said": words}
+
+    def stock(self, message: str, rule: Rule) -> str:
+        """*message* in the site's language, naming the rule's components."""
+        language = self.config.language
+        names = []
+        for cid, _ in rule.components:
+            component = self.config.component(cid)
+            names.append(component.name if component else cid)
+        listed = format_list(names, locale=babel_locale(language))
+        # `check` has refused a site's rewording that drops or adds a placeholder.
+        return site_translations(self.root, language).gettext(message) % {"components": listed}
+
+    def message(self, rule: Rule, alert: Alert, stock: str) -> str:
+        """An update's text for *alert*: the monitor's words if the rule publishes them."""
+        return _message(alert) if rule.publish_monitor_text else self.stock(stock, rule)
+
+    def noted(
+        self,
+        data: bytes,
+        path: Path,
+        rule: Rule,
+        notes: list[dict[str, str]],
+        *,
+        force: bool = False,
+    ) -> bytes:
+        """*data* with *notes* added to its `monitor_notes:` (not when the rule publishes
+        the monitor's words, which the updates hold, unless *force*: what was dropped)."""
+        if (rule.publish_monitor_text and not force) or not notes:
+            return data
+        changed = with_list_items(data, MONITOR_NOTES_KEY, notes, path, Problems(self.root))
+        assert changed is not None  # made or parsed by the plan, so its front matter reads
+        return changed
 
     def current(self, incident: Incident) -> tuple[Path, bytes]:
         if incident.id in self.files:
@@ -221,29 +308,40 @@ class _Planner:
         path = self.root / incident.path
         return path, path.read_bytes()
 
-    def set_keys(self, incident: Incident, keys: list[str]) -> Incident:
+    def set_keys(
+        self, rule: Rule, incident: Incident, joined: list[Alert], left: list[Alert]
+    ) -> Incident:
+        """Append *joined*'s keys to the incident's `alerts:`; note *left*, which did not fit."""
         path, data = self.current(incident)
+        keys = [*incident.alerts, *(a.key for a in joined)]
         changed = with_alert_keys(data, keys, path, Problems(self.root))
         assert changed is not None  # the site loaded, so its front matter reads
-        added = ", ".join(k for k in keys if k not in incident.alerts)
-        return self.keep(path, changed, said=f"joined by {added}")
+        if left:
+            at = max(a.starts_at or incident.updates[-1].at for a in left)
+            note = self.unrecorded_note(rule, left, at)
+            changed = self.noted(changed, path, rule, [note], force=True)
+        added = ", ".join(a.key for a in joined)
+        return self.keep(path, changed, said=f"joined by {added}" if joined else "")
 
     def post(
         self,
+        rule: Rule,
         incident: Incident,
         status: IncidentStatus,
         at: datetime,
         message: str,
         changes: Iterable[tuple[str, ComponentStatus]],
         said: str,
+        alert: Alert,
     ) -> None:
         """Add an update after the incident's last one (at least a second after it: updates
-        are oldest first, so no two share a time)."""
+        are oldest first, so no two share a time), and what *alert* said to its notes."""
         path, data = self.current(incident)
         at = max(at, incident.updates[-1].at + SECOND)
         block = update_block(status, at, message, self.config.timezone, list(changes))
         changed = with_update(data, block, path, Problems(self.root))
         assert changed is not None  # the site loaded, so the file splits
+        changed = self.noted(changed, path, rule, [_note(alert, at, self.config)])
         self.keep(path, changed, said=said)
 
     def keep(self, path: Path, data: bytes, *, said: str, created: bool = False) -> Incident:
@@ -253,9 +351,27 @@ class _Planner:
         day = date.fromisoformat(path.name[:10])
         parsed = refuse_invalid(path, text, day, self.config)
         kept = _File(path, data, parsed, created or (before is not None and before.created))
-        kept.said = [*(before.said if before else []), said]
+        kept.said = [*(before.said if before else []), *([said] if said else [])]
         self.files[parsed.id] = kept
         return parsed
+
+
+def _unrecorded(rule: Rule, left: list[Alert]) -> str:
+    """One line: which of *rule*'s firing alerts its incident has no room for."""
+    shown = ", ".join(a.key for a in left[:3]) + (", …" if len(left) > 3 else "")
+    return (
+        f"{len(left):,} more firing alert(s) of rule {rule.id} not recorded: an incident holds "
+        f"at most {MAX_ALERT_KEYS} alert keys ({shown}); the incident stays open until the "
+        "rule's alerts resolve"
+    )
+
+
+def _note(alert: Alert, at: datetime, config: Config) -> dict[str, str]:
+    """What *alert* said, as one entry of `monitor_notes:` (one line: a note is never a
+    line the front matter could end at)."""
+    words = " — ".join(t for t in (alert.summary, alert.description) if t.strip())
+    said = one_line(words or alert.name or alert.key, MAX_NOTE_CHARS)
+    return {"at": format_timestamp(at, config.timezone), "alert": alert.key, "said": said}
 
 
 def _message(alert: Alert) -> str:

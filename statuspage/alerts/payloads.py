@@ -22,8 +22,16 @@ MAX_ALERTS = 1_000
 MAX_LABELS = 100
 MAX_LABEL_CHARS = 1_000
 MAX_MESSAGE_CHARS = 10_000  # an update's text from a monitor; real descriptions are a line or two
+# Go's and JavaScript's integers have at most 20 digits; a longer number is no monitor's.
+MAX_NUMBER_DIGITS = 40
+MAX_SHOWN_CHARS = 40  # of a value quoted in an error message
+# Alert times must fall in the years incident files take (source/times.py) in every zone:
+# a day's margin each side, as zones are at most 14 hours from UTC.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(8999, 12, 31, tzinfo=UTC)
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 _OFFSET = re.compile(r"(Z|z|[+-]\d{2}:?\d{2})\s*$")
+_SECONDS = re.compile(r"\s*-?[0-9]+\s*")  # ASCII digits: `isdigit()` takes superscripts too
 # Go's zero time: Alertmanager's and Grafana's `endsAt` of an alert with no end yet.
 _ZERO_TIME = "0001-01-01"
 # Uptime Kuma's heartbeat.status (server/util-server.js): DOWN 0, UP 1, PENDING 2, MAINTENANCE 3.
@@ -75,7 +83,9 @@ def parse_json(data: bytes, name: str) -> Any:
             f"{MAX_PAYLOAD_BYTES:,}; send fewer alerts per notification"
         )
     try:
-        body = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
+        body = json.loads(
+            data.decode("utf-8-sig"), parse_constant=_refuse_constant, parse_int=_whole_number
+        )
     except UnicodeDecodeError:
         raise PayloadError(f"{name}: the payload is not UTF-8 text") from None
     except json.JSONDecodeError as e:
@@ -105,6 +115,23 @@ def read_alerts(body: Any, fmt: str, name: str) -> Payload:
 
 def _refuse_constant(word: str) -> None:
     raise ValueError(f"{word} is not a JSON value")
+
+
+def _whole_number(digits: str) -> int:
+    """A JSON integer; a longer one than any monitor sends is refused before Python's own
+    limit (4,300 digits) would answer with advice about Python."""
+    if len(digits.lstrip("-")) > MAX_NUMBER_DIGITS:
+        raise ValueError(
+            f"it holds a number of {len(digits.lstrip('-')):,} digits; no alert field is "
+            f"longer than {MAX_NUMBER_DIGITS}"
+        )
+    return int(digits)
+
+
+def _shown(value: Any) -> str:
+    """*value* as an error message quotes it: its repr, cut short."""
+    text = repr(value)
+    return text if len(text) <= MAX_SHOWN_CHARS else text[: MAX_SHOWN_CHARS - 1] + "…"
 
 
 def inert_text(text: str, limit: int) -> str:
@@ -178,15 +205,32 @@ def _instant(value: Any, where: str, *, naive_is_utc: bool = False) -> datetime 
         return None
     if not isinstance(value, str):
         raise PayloadError(f"{where} must be a timestamp like 2026-12-01T10:00:00Z")
+    if not value.isascii():
+        # `\d` takes any script's digits: fullwidth ones would read as a real time.
+        raise PayloadError(
+            f"{where} {_shown(value)} has characters other than ASCII; write it like "
+            "2026-12-01T10:00:00Z"
+        )
     if not naive_is_utc and not _OFFSET.search(value):
         raise PayloadError(
-            f"{where} {value[:40]!r} has no offset; write it like 2026-12-01T10:00:00Z"
+            f"{where} {_shown(value)} has no offset; write it like 2026-12-01T10:00:00Z"
         )
     try:
         # Whole seconds, as incident files write them: a repeat then compares equal.
-        return parse_timestamp(value, UTC).replace(microsecond=0)
+        moment = parse_timestamp(value, UTC).replace(microsecond=0)
     except TimeError as e:
         raise PayloadError(f"{where}: {e}") from None
+    return _in_range(moment, where, value)
+
+
+def _in_range(moment: datetime, where: str, value: Any) -> datetime:
+    """*moment*, if an incident file can hold it in every time zone."""
+    if not EARLIEST <= moment <= LATEST:
+        raise PayloadError(
+            f"{where} {_shown(value)} is not between {EARLIEST:%Y-%m-%d} and "
+            f"{LATEST:%Y-%m-%d}; a monitor's clock that says so is wrong"
+        )
+    return moment
 
 
 def _key(tool: str, ident: Any, where: str) -> str:
@@ -194,7 +238,7 @@ def _key(tool: str, ident: Any, where: str) -> str:
     if not isinstance(ident, str | int) or isinstance(ident, bool) or not ALERT_KEY.match(key):
         raise PayloadError(
             f"{where} must be an id of letters, digits and ._:/@+=- (at most 200), not "
-            f"{str(ident)[:40]!r}"
+            f"{_shown(ident)}"
         )
     return key
 
@@ -225,7 +269,9 @@ def _group(body: dict[str, Any], tool: str) -> tuple[Alert, ...]:
         item = _mapping(raw, where)
         status = item.get("status")
         if status not in ("firing", "resolved"):
-            raise PayloadError(f'{where}.status must be "firing" or "resolved", not {status!r}')
+            raise PayloadError(
+                f'{where}.status must be "firing" or "resolved", not {_shown(status)}'
+            )
         labels = _labels(item.get("labels"), f"{where}.labels")
         notes = _labels(item.get("annotations"), f"{where}.annotations", MAX_PAYLOAD_BYTES)
         alerts.append(
@@ -254,8 +300,8 @@ def _uptime_kuma(body: Any) -> Payload:
     beat = _mapping(body["heartbeat"], "`heartbeat`")
     monitor = _mapping(body["monitor"], "`monitor`")
     status = beat.get("status")
-    if status not in (0, 1, 2, 3) or isinstance(status, bool):
-        raise PayloadError(f"`heartbeat.status` must be 0 (down) to 3, not {status!r}")
+    if not isinstance(status, int) or isinstance(status, bool) or status not in (0, 1, 2, 3):
+        raise PayloadError(f"`heartbeat.status` must be 0 (down) to 3, not {_shown(status)}")
     monitor_id = monitor.get("id", beat.get("monitorID"))
     name = _text(monitor.get("name"), "`monitor.name`", required=True)
     # Kuma sends `time` in UTC (`localDateTime` is it in `timezone`): server/model/monitor.js
@@ -288,14 +334,22 @@ def _uptime_kuma(body: Any) -> Payload:
 
 
 def _json_instant(value: Any, where: str) -> datetime | None:
-    """A timestamp with an offset, or seconds since 1970 (a number or its digits)."""
-    if isinstance(value, str) and value.strip().isdigit():
+    """A timestamp with an offset, or seconds since 1970 (a number or its ASCII digits)."""
+    if isinstance(value, str) and _SECONDS.fullmatch(value):
+        digits = value.strip().lstrip("-")
+        if len(digits) > MAX_NUMBER_DIGITS:
+            raise PayloadError(
+                f"{where}: a number of {len(digits):,} digits is not a time in seconds since 1970"
+            )
         value = int(value)
     if isinstance(value, int) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value, UTC)
+            moment = datetime.fromtimestamp(value, UTC)
         except (OverflowError, OSError, ValueError):
-            raise PayloadError(f"{where}: {value} is not a time in seconds since 1970") from None
+            raise PayloadError(
+                f"{where}: {_shown(value)} is not a time in seconds since 1970"
+            ) from None
+        return _in_range(moment, where, value)
     return _instant(value, where)
 
 
@@ -316,7 +370,7 @@ def _json(body: Any) -> Payload:
         word = JSON_STATUSES.get(status.lower()) if isinstance(status, str) else None
         if word is None:
             raise PayloadError(
-                f'{where}.status must be "firing" or "resolved" (or down/up), not {status!r}'
+                f'{where}.status must be "firing" or "resolved" (or down/up), not {_shown(status)}'
             )
         firing = word == "firing"
         starts = _json_instant(item.get("starts_at"), f"{where}.starts_at")

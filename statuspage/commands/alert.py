@@ -59,9 +59,12 @@ def alert_cmd(payload: str, fmt: str, now: str | None, source: Path) -> None:
         click.echo(str(change.path))
         for said in change.said:
             click.echo(f"  {said}", err=True)
+    for words in plan.unrecorded:
+        click.echo(words, err=True)
     for ignored in plan.ignored:
         click.echo(
             f"ignored {ignored.key} ({ignored.name or 'no name'}): no rule matches", err=True
         )
     if not plan.changes:
-        click.echo(body.note or "nothing to do: every alert in it is recorded already", err=True)
+        done = "nothing else to do" if plan.unrecorded else "nothing to do"
+        click.echo(body.note or f"{done}: every alert in it is recorded already", err=True)

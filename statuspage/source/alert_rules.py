@@ -20,7 +20,7 @@ from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 SECTION_KEYS = ("publish", "max_new", "rules")
-RULE_KEYS = ("id", "match", "components", "impact", "title", "on_resolved")
+RULE_KEYS = ("id", "match", "components", "impact", "title", "on_resolved", "publish_monitor_text")
 PUBLISH = ("pull_request", "direct")
 ON_RESOLVED = {"monitoring": IncidentStatus.MONITORING, "resolved": IncidentStatus.RESOLVED}
 RULE_KEY_PREFIX = "rule:"
@@ -39,6 +39,9 @@ class Rule:
     title: str | None
     on_resolved: IncidentStatus  # MONITORING or RESOLVED
     line: int
+    # The monitor's own words (its summary and description) as the title and updates;
+    # by default they go to the file's `monitor_notes:`, which no output shows.
+    publish_monitor_text: bool = False
 
     @property
     def key(self) -> str:
@@ -149,6 +152,13 @@ class _Parser(SectionParser):
                 f"resolves) or resolved, not {on_resolved!r}"
                 f"{suggest(str(on_resolved), list(ON_RESOLVED))}",
             )
+        publish_text = entry.get("publish_monitor_text", False)
+        if not isinstance(publish_text, bool):
+            self.error(
+                entry.line_of("publish_monitor_text"),
+                "`publish_monitor_text:` must be true (the monitor's summary and description are "
+                f"the incident's title and text) or false, not {publish_text!r}",
+            )
         rule_id = self.rule_id(entry, match)
         if len(self.problems.errors) > before or rule_id is None:
             return None
@@ -160,6 +170,7 @@ class _Parser(SectionParser):
             title=title.strip() if isinstance(title, str) else None,
             on_resolved=ON_RESOLVED[str(on_resolved)],
             line=line,
+            publish_monitor_text=publish_text is True,
         )
 
     def match(self, entry: YamlMap) -> tuple[tuple[str, str], ...]:

@@ -39,7 +39,11 @@ POSTMORTEM_SUFFIX = ".postmortem.md"
 FILE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[A-Za-z0-9][A-Za-z0-9_-]*)\.md$")
 FRONT_MATTER_KEYS = [
     "title", "impact", "components", "postmortem", "maintenance", "urgency", "detected", "alerts",
+    "monitor_notes",
 ]  # fmt: skip
+# `monitor_notes:` keeps what a monitor said (statuspage alert writes it) for the people
+# who review the file; it is checked to be a list and then dropped: no output can show it.
+MONITOR_NOTES_KEY = "monitor_notes"
 # A monitor's alert key: `tool:id` (statuspage alert writes them; people may too).
 ALERT_KEY = re.compile(r"^[a-z][a-z0-9-]{0,30}:[A-Za-z0-9._:/@+=-]{1,200}$")
 MAX_ALERT_KEYS = 100
@@ -298,6 +302,9 @@ def parse_incident(
         impact = Impact.MAINTENANCE if is_maintenance else impact_of(statuses)
     urgency, detected = _triage(front, path, zone, is_maintenance, updates, problems)
     alerts = _alert_keys(front, path, problems)
+    if MONITOR_NOTES_KEY in front and not isinstance(front[MONITOR_NOTES_KEY], list | None):
+        message = "`monitor_notes:` must be a list (what monitors said; never shown on the page)"
+        problems.error(path, front.line_of(MONITOR_NOTES_KEY), message)
     if not updates and len(problems.errors) == before:
         first = "Scheduled" if is_maintenance else "Investigating"
         problems.error(

@@ -19,7 +19,7 @@ from statuspage.files import write_atomic
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
 from statuspage.source.times import format_timestamp
-from statuspage.source.yamlfile import YamlMap
+from statuspage.source.yamlfile import YamlList, YamlMap
 
 
 def update_block(
@@ -74,27 +74,107 @@ def with_update(data: bytes, block: str, path: Path, problems: Problems) -> byte
 def with_alert_keys(
     data: bytes, keys: Sequence[str], path: Path, problems: Problems
 ) -> bytes | None:
-    """*data* (an incident file) with its front matter's `alerts:` list set to *keys*; None if
-    its front matter cannot be read.
+    """*data* (an incident file) with its front matter's `alerts:` list set to *keys*, which
+    extend the keys it holds; None if its front matter cannot be read."""
+    source = split_front_matter(normalised(data.decode("utf-8-sig")), path, problems)
+    if source is None or not isinstance(source.front, YamlMap):
+        return None
+    held = source.front.get("alerts")
+    held = list(held) if isinstance(held, list) else []
+    return with_list_items(data, "alerts", [k for k in keys if k not in held], path, problems)
 
-    Only the lines of `alerts:` are rewritten (or added, before the closing `---`); every
-    other byte is kept, the BOM and line endings too."""
+
+def with_list_items(
+    data: bytes, key: str, items: Sequence[object], path: Path, problems: Problems
+) -> bytes | None:
+    """*data* (an incident file) with *items* appended to its front matter's *key* list (the
+    key is added before the closing `---` when absent); None if its front matter cannot
+    be read.
+
+    Every other byte is kept: comments between and after the items, the BOM and line
+    endings too. A list written in flow style (`alerts: [a, b]`) is rewritten as a block
+    list, its comments kept."""
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     raw = data.decode("utf-8-sig")
-    source = split_front_matter(normalised(raw), path, problems)
+    text = normalised(raw)
+    source = split_front_matter(text, path, problems)
     if source is None or not isinstance(source.front, YamlMap):
         return None
     closing = source.body_line - 1  # the line of the closing `---`
-    block = yaml.safe_dump({"alerts": list(keys)}, sort_keys=False, width=1000)
     front = source.front
-    if "alerts" not in front:
+    if not items:
+        return data
+    if key not in front:
+        block = _dump({key: list(items)})
         return bom + _replace_lines(raw, closing, closing, block).encode()
-    start = front.line_of("alerts")
+    lines = text.split("\n")
+    start = front.line_of(key)
+    value = front[key]
+    if isinstance(value, YamlList) and value and _is_block_list(lines, value, start):
+        last = value.item_lines[-1]
+        dash = lines[value.item_lines[0] - 1]
+        indent = len(dash) - len(dash.lstrip())
+        end = _item_end(lines, last, indent, closing)
+        block = "".join(" " * indent + line + "\n" for line in _dump(list(items)).splitlines())
+        return bom + _replace_lines(raw, end, end, block).encode()
+    # Flow style or empty: the value's lines become a block list; comments stay.
     end = min([line for line in front.key_lines.values() if line > start] + [closing])
-    lines = normalised(raw).split("\n")
-    while end - 1 > start and (not lines[end - 2].strip() or lines[end - 2].startswith("#")):
+    while end - 1 > start and (
+        not lines[end - 2].strip() or lines[end - 2].lstrip().startswith("#")
+    ):
         end -= 1  # blank lines and comments above the next key stay with it
+    held = list(value) if isinstance(value, list) else []
+    comment = _trailing_comment(lines[start - 1])
+    kept = [_comment_line(line) for line in lines[start : end - 1] if _trailing_comment(line)]
+    body = _dump(held + list(items)).splitlines(keepends=True)
+    block = f"{key}:{'  ' + comment if comment else ''}\n" + "".join(kept) + "".join(body)
     return bom + _replace_lines(raw, start, end, block).encode()
+
+
+def _dump(value: object) -> str:
+    # Never folded: a folded line of a long text could read as the closing `---`.
+    return yaml.safe_dump(value, sort_keys=False, allow_unicode=True, width=2**31)
+
+
+def _is_block_list(lines: list[str], value: YamlList, key_line: int) -> bool:
+    """Whether *value* is written as `- item` lines below its key."""
+    first = value.item_lines[0]
+    return first > key_line and all(lines[n - 1].lstrip().startswith("-") for n in value.item_lines)
+
+
+def _item_end(lines: list[str], last: int, indent: int, closing: int) -> int:
+    """The line after the last item (from its line *last*, 1-based) of a block list whose
+    dashes are at *indent*: its continuation lines are indented deeper. Comments and
+    blank lines after it stay where they are."""
+    end = last + 1
+    n = last + 1
+    while n < closing:
+        line = lines[n - 1]
+        if line.strip() and not line.lstrip().startswith("#"):
+            if len(line) - len(line.lstrip()) <= indent:
+                break
+            end = n + 1
+        n += 1
+    return end
+
+
+def _comment_line(line: str) -> str:
+    """The comment of *line* (a whole-line one, or one after a value) as a line of its own."""
+    indent = line[: len(line) - len(line.lstrip())]
+    return f"{indent}{_trailing_comment(line)}\n"
+
+
+def _trailing_comment(line: str) -> str:
+    """The `# comment` that ends *line*, outside quotes; '' when there is none."""
+    quote = ""
+    for n, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (n == 0 or line[n - 1] in " \t"):
+            return line[n:].rstrip()
+    return ""
 
 
 def normalised(raw: str) -> str:
