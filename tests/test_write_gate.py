@@ -15,6 +15,7 @@ import pytest
 
 from .conftest import CONFIG, SiteDir, write
 from .test_import_cstate import cstate_site, issue
+from .test_notify import Hooks, hooks  # noqa: F401 (a fixture)
 
 ALERT_CONFIG = CONFIG + """\
 alerts:
@@ -142,6 +143,17 @@ def test_init_refuses_to_write_through_a_link(tmp_path: Path, outside: Path, lin
     refused(result, target / linked)
     assert snapshot(outside) == before
     assert not (target / "statuspage.yaml").exists()
+
+
+def test_notify_refuses_to_keep_its_record_through_a_link_and_sends_nothing(
+    tmp_path: Path, outside: Path, hooks: Hooks
+) -> None:
+    site = SiteDir(tmp_path / "site", CONFIG + f"notify:\n  webhooks:\n    - {{url: '{hooks.url}/a', format: json}}\n")
+    site.incident("2026-11-20-api.md", INCIDENT)
+    (site.root / ".statuspage").symlink_to(outside, target_is_directory=True)
+    result = statuspage("notify", "--now", "2026-11-21T12:00:00Z", "--source", str(site.root))
+    refused(result, site.root / ".statuspage")
+    assert list(outside.iterdir()) == [] and hooks.requests == []
 
 
 def test_a_link_inside_the_site_is_still_written_through(tmp_path: Path) -> None:

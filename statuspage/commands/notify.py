@@ -60,7 +60,8 @@ def _notify(
         return
     moment = clock(now, site.config)
     path = state_path if state_path is not None else source / DEFAULT_PATH
-    SiteFolder(source).writable(path)  # sends nothing if its record cannot be kept in the site
+    if not dry_run:  # sends nothing if its record cannot be kept inside the site
+        SiteFolder(source).writable(path)
     try:
         report = notify(
             site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=click.echo
