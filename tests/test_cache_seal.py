@@ -325,6 +325,10 @@ def test_the_key_is_made_once_readable_by_its_owner_alone(site: SiteDir, tmp_pat
     assert len(first) == 32
     assert "Up to date" in build(site.root, tmp_path / "out", cache_home=home)
     assert key.read_bytes() == first
+    # A key folder inside the site is no key (the site's own files could hold it).
+    inside = site.root / "keys"
+    build(site.root, tmp_path / "out-inside", cache_home=inside)
+    assert not inside.exists()
     # A key others could read is no key: the build works, from the sources alone.
     key.chmod(0o644)
     forge(parse_cache(site.root), forged_title)
