@@ -87,6 +87,33 @@ def text_of(element) -> str:
     return " ".join(element.text_content().split())
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cache_key_home(tmp_path_factory: pytest.TempPathFactory):
+    """The build cache's key (pipeline/seal.py) lives in a folder of the test session, never
+    in the real user's ~/.cache; CLI runs in subprocesses inherit it through the environment."""
+    with pytest.MonkeyPatch.context() as patch:
+        home = tmp_path_factory.mktemp("xdg-cache")
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        yield home
+
+
+def read_cache(path: Path):
+    """A file of .statuspage-cache/ as the build reads it (None unless this machine sealed it)."""
+    from statuspage.pipeline.seal import machine_secret, read_sealed
+
+    return read_sealed(path, machine_secret(path.parent.parent))
+
+
+def write_cache(path: Path, data) -> None:
+    """Rewrite a file of .statuspage-cache/ sealed with this machine's key: what only someone
+    who holds the key could do (it tests the checks behind the seal)."""
+    from statuspage.pipeline.seal import machine_secret, write_sealed
+
+    secret = machine_secret(path.parent.parent)
+    assert secret is not None
+    write_sealed(path, data, secret)
+
+
 @pytest.fixture
 def site_dir(tmp_path: Path) -> SiteDir:
     return SiteDir(tmp_path / "site")

@@ -386,6 +386,42 @@ def test_a_folder_that_is_not_a_cstate_site_is_a_usage_error(tmp_path: Path) -> 
     assert "no config.yml" in result.stderr
 
 
+def test_an_issue_linked_out_of_the_cstate_folder_is_skipped_with_a_warning_naming_it(tmp_path: Path) -> None:
+    """The import publishes only what the folder it was given holds: a link to a file elsewhere
+    (another repository's issue, ~/.ssh/config named x.md) is never read."""
+    secret = write(tmp_path / "elsewhere" / "secret.md", issue("title: Not for the page\ndate: 2024-01-03 10:00:00\nresolved: true",
+                                                                "AWS_SECRET=hunter2"))  # fmt: skip
+    source = cstate_site(tmp_path / "cstate", {"2024-01-02-a.md": issue("title: A\ndate: 2024-01-02 10:00:00\nresolved: true")})
+    (source / "content" / "issues" / "2024-01-03-b.md").symlink_to(secret)
+    (source / "content" / "issues" / "2024-01-04-c.md").symlink_to("2024-01-02-a.md")  # inside: still read
+    into = tmp_path / "new"
+    result = run("import", "cstate", str(source), "--into", str(into), "--now", "2026-01-01 00:00 UTC")
+    assert result.exit_code == 0, result.output
+    assert f"{source}/content/issues/2024-01-03-b.md: warning: a link to outside the cState folder; not read" in result.stderr
+    written = "".join(p.read_text() for p in (into / "incidents").iterdir())
+    assert "hunter2" not in written and "Not for the page" not in written
+    assert sorted(p.name for p in (into / "incidents").iterdir()) == ["2024-01-02-a.md", "2024-01-02-c.md"]
+
+
+@pytest.mark.parametrize("linked", ["config.yml", "content/issues", "content"])
+def test_a_config_or_issues_folder_linked_out_of_the_cstate_folder_is_refused(tmp_path: Path, linked: str) -> None:
+    elsewhere = cstate_site(tmp_path / "elsewhere", {"2024-01-02-a.md": issue("title: A\ndate: 2024-01-02 10:00:00\nresolved: true")})
+    source = cstate_site(tmp_path / "cstate", {})
+    target = source / linked
+    if target.is_dir():
+        import shutil
+
+        shutil.rmtree(target)
+    else:
+        target.unlink()
+    target.symlink_to(elsewhere / linked)
+    into = tmp_path / "new"
+    result = run("import", "cstate", str(source), "--into", str(into), "--now", "2026-01-01 00:00 UTC")
+    assert result.exit_code == 2, result.output
+    assert f"{source}/{linked if linked != 'content' else 'content/issues'}: a link to outside the cState folder" in result.stderr
+    assert not into.exists()
+
+
 # --- the real Jenkins corpus ------------------------------------------------------------
 
 # shared/ sits beside the repository (in CI, and beside /work/main); git worktrees

@@ -13,7 +13,7 @@ from statuspage.pipeline import parallel as incremental
 from statuspage.pipeline import writer as output
 from statuspage.pipeline.manifest import CACHE_DIR
 
-from .conftest import EXAMPLE_INCIDENT, SiteDir
+from .conftest import EXAMPLE_INCIDENT, SiteDir, read_cache
 
 NOW = "2026-11-26 10:00"
 
@@ -121,7 +121,7 @@ def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir,
 def page_keys(site: SiteDir, out: Path) -> dict[str, str]:
     """The key the last build into *out* recorded for each component page."""
     [manifest] = (site.root / CACHE_DIR).glob("build-*.json")
-    pages = json.loads(manifest.read_text())["pages"]
+    pages = read_cache(manifest)["pages"]
     return {path: key for path, key in pages.items() if re.fullmatch(r"components/[^/]+/index.html", path)}
 
 
@@ -177,7 +177,7 @@ def test_a_damaged_or_deleted_cache_only_costs_time(site: SiteDir, tmp_path: Pat
     rebuild_matches_cold(site, out, tmp_path / "cold1")
     # A cache claiming a different parse for a file's bytes would be used, so the
     # key also covers the config: changing the config invalidates every entry.
-    cache = json.loads((site.root / CACHE_DIR / "incidents.json").read_text())
+    cache = read_cache(site.root / CACHE_DIR / "incidents.json")
     assert len(cache["files"]) == 8
     config = site.root / "statuspage.yaml"
     config.write_text(config.read_text().replace("Test Status", "Renamed Status"))

@@ -23,7 +23,7 @@ from lxml import html as lxml_html
 from statuspage.pipeline.manifest import CACHE_DIR
 from statuspage.preview.inject import EVENTS_PATH, served_html, widen_csp
 
-from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, text_of
+from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, read_cache, text_of
 
 DEADLINE = 30  # seconds; a bound for waiting on the server, not a timing assertion
 
@@ -175,7 +175,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     assert "Traceback" not in output
     assert "Stopped." in "".join(server.stdout.queue)
     # What it parsed is left for the next `build` (the last version of each file).
-    saved = json.loads((site_dir.root / CACHE_DIR / "incidents.json").read_text())
+    saved = read_cache(site_dir.root / CACHE_DIR / "incidents.json")
     assert sorted(saved["files"]) == ["2026-11-03-x.md", "2026-11-04-x.md", "2026-11-05-x.md", "2026-11-20-api-errors.md"]
     assert site_dir.run("build", "--now", "2026-11-26 10:00").exit_code == 0
 

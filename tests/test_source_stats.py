@@ -19,7 +19,7 @@ from statuspage.pipeline.manifest import CACHE_DIR
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.source.config import load_config
 
-from .conftest import EXAMPLE_INCIDENT, SiteDir, at
+from .conftest import EXAMPLE_INCIDENT, SiteDir, at, read_cache, write_cache
 from .test_incremental import incident, rebuild_matches_cold
 
 NOW = "2026-11-26 10:00"
@@ -118,16 +118,16 @@ def test_a_forged_manifest_cannot_change_what_is_shown(site_dir: SiteDir, tmp_pa
     site = make_site(site_dir)
     build(site, tmp_path / "out")
     manifest = site.root / CACHE_DIR / "sources.json"
-    data = json.loads(manifest.read_text())
+    data = read_cache(manifest)  # edited with this machine's key: the checks behind the seal
     names = sorted(data["files"])
     data["files"][names[0]][4] = data["files"][names[1]][4]  # another file's parse
     data["files"][names[2]][4] = "0" * 32
     data["files"][names[3]] = "not an entry"
     data["taken"] = "soon"
-    manifest.write_text(json.dumps(data))
+    write_cache(manifest, data)
     assert reads(site) == 6  # the manifest is not ours: nothing taken from it
     data["taken"] = time.time_ns()
-    manifest.write_text(json.dumps(data))
+    write_cache(manifest, data)
     # Only names[3] is read here; the digests of names[0] and names[2] are taken at their
     # word, and the parse cache, holding neither for those files, reads them again.
     assert reads(site) == 1
@@ -140,7 +140,7 @@ def test_a_deleted_file_drops_out(site_dir: SiteDir, tmp_path: Path) -> None:
     build(site, tmp_path / "out")
     (site.root / "incidents" / "2026-11-05-event-5.md").unlink()
     rebuild_matches_cold(site, tmp_path / "out", tmp_path / "cold")
-    data = json.loads((site.root / CACHE_DIR / "sources.json").read_text())
+    data = read_cache(site.root / CACHE_DIR / "sources.json")
     assert sorted(data["files"]) == sorted(p.name for p in (site.root / "incidents").iterdir())
 
 

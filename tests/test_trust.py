@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from .conftest import CONFIG, SiteDir, write
+from .conftest import CONFIG, SiteDir, read_cache, write, write_cache
 
 NOW = "2026-11-21T12:00:00Z"
 INCIDENT = """\
@@ -306,11 +306,13 @@ def test_two_concurrent_builds_into_one_output_leave_the_tree_of_one_of_them(
 
 
 def edit_cache(root: Path, edit: object) -> None:
+    """Edit each entry with this machine's key: the checks behind the seal (test_cache_seal.py
+    has edits made without it)."""
     path = root / ".statuspage-cache" / "incidents.json"
-    data = json.loads(path.read_text())
+    data = read_cache(path)
     for entry in data["files"].values():
         edit(entry)  # type: ignore[operator]
-    path.write_text(json.dumps(data))
+    write_cache(path, data)
 
 
 def poison(entry: list) -> None:
@@ -362,7 +364,7 @@ def test_an_edited_cache_entry_is_never_used_and_the_source_is_parsed_again(
     page = lxml_html.fromstring((out / "incidents" / "2026-11-20-api" / "index.html").read_bytes())
     assert page.cssselect("h1")[0].text_content() == "API errors"
     # The entry was replaced by the source's parse: the next build trusts a clean cache.
-    cached = json.loads((site.root / ".statuspage-cache" / "incidents.json").read_text())
+    cached = read_cache(site.root / ".statuspage-cache" / "incidents.json")
     assert [e[1][1] for e in cached["files"].values()] == ["API errors"]
 
 
@@ -370,10 +372,10 @@ def test_a_cache_of_another_format_is_ignored(site: SiteDir) -> None:
     first = site.root.parent / "first"
     assert build_into(site.root, first).returncode == 0
     path = site.root / ".statuspage-cache" / "incidents.json"
-    data = json.loads(path.read_text())
+    data = read_cache(path)
     data["format"] = 999
     poison(next(iter(data["files"].values())))
-    path.write_text(json.dumps(data))
+    write_cache(path, data)
     out = site.root.parent / "second"
     assert build_into(site.root, out).returncode == 0
     assert tree(out) == tree(first)

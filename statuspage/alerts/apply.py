@@ -41,6 +41,7 @@ from statuspage.source.incident_text import (
     write_file,
 )
 from statuspage.source.names import slugify
+from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import format_timestamp
 from statuspage.source.translations import babel_locale
 
@@ -132,6 +133,7 @@ def plan_alerts(
 def write_plan(plan: Plan) -> None:
     """Write every change of *plan* (atomically, file by file)."""
     for change in plan.changes:
+        SiteFolder(change.path.parent.parent).writable(change.path)  # before making its folder
         if change.created:
             change.path.parent.mkdir(parents=True, exist_ok=True)
         write_file(change.path, change.data, exclusive=change.created)

@@ -17,7 +17,9 @@ import yaml
 
 from statuspage.commands._common import clock
 from statuspage.commands._requirement import VARIABLE, installed, requirement_for
+from statuspage.errors import UsageError
 from statuspage.source.config import CONFIG_NAME
+from statuspage.source.site_folder import SiteFolder
 
 STARTER_DIR = Path(__file__).parent.parent / "starter"
 WORKFLOWS = ("publish.yml", "check.yml", "alert.yml")
@@ -80,8 +82,9 @@ def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Pat
     extended with `_site/` and `._site.*` rather than replaced: most repositories have one."""
     writes: dict[Path, str] = {}
     clashes: list[Path] = []
+    site = SiteFolder(target)
     for rel, text in files.items():
-        path = target / rel
+        path = site.writable(target / rel)  # UsageError: a link on the way leads out
         if rel == ".gitignore" and path.is_file():
             current = path.read_text(encoding="utf-8")
             if missing := [line for line in IGNORED if line not in current.split()]:
@@ -101,7 +104,12 @@ def init_cmd(directory: Path, title: str | None) -> None:
     """Start a new status site in DIRECTORY (default: here); never overwrites a file."""
     requirement = requirement_for(installed())
     files = starter_files(title or default_title(directory), clock(None, None), requirement.text)
-    writes, clashes = plan(directory, files)
+    try:
+        writes, clashes = plan(directory, files)
+    except UsageError as e:
+        click.echo(str(e), err=True)
+        click.secho("error: nothing was written", fg="red", err=True)
+        sys.exit(1)
     if clashes:
         for path in clashes:
             click.echo(f"{path}: already exists", err=True)

@@ -19,6 +19,7 @@ from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.state import DEFAULT_PATH, StateError
 from statuspage.source.notify_config import load_endpoints
+from statuspage.source.site_folder import SiteFolder
 
 
 @click.command("notify")
@@ -59,6 +60,8 @@ def _notify(
         return
     moment = clock(now, site.config)
     path = state_path if state_path is not None else source / DEFAULT_PATH
+    if not dry_run:  # sends nothing if its record cannot be kept inside the site
+        SiteFolder(source).writable(path)
     try:
         report = notify(
             site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=click.echo

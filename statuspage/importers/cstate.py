@@ -60,6 +60,15 @@ from statuspage.source.yamlfile import YamlError, YamlMap, parse_yaml
 
 CONFIG_FILES = ("hugo.yaml", "hugo.yml", "hugo.toml", "config.yaml", "config.yml", "config.toml")
 ISSUES_DIR = Path("content") / "issues"
+LINKED_OUT = "a link to outside the cState folder; not read (copy the file in instead)"
+
+
+def _linked_out(source: Path, path: Path) -> bool:
+    """Whether reading *path* (under *source*) would follow a link out of the cState folder:
+    an import must publish only what the folder it was given holds."""
+    return not path.resolve().is_relative_to(source.resolve())
+
+
 SEVERITIES = {
     "down": (ComponentStatus.MAJOR_OUTAGE, Impact.CRITICAL),
     "disrupted": (ComponentStatus.PARTIAL_OUTAGE, Impact.MAJOR),
@@ -171,6 +180,8 @@ def find_config(source: Path) -> Path:
         )
     for name in CONFIG_FILES:
         if (source / name).is_file():
+            if _linked_out(source, source / name):
+                raise UsageError(f"{source / name}: {LINKED_OUT}")
             return source / name
     raise UsageError(f"no config.yml (or hugo.toml...) in {source}: is it a cState site?")
 
@@ -215,6 +226,8 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
     issues_dir = source / ISSUES_DIR
     if not issues_dir.is_dir():
         raise UsageError(f"no {ISSUES_DIR.as_posix()}/ folder in {source}: is it a cState site?")
+    if _linked_out(source, issues_dir):
+        raise UsageError(f"{issues_dir}: {LINKED_OUT}")
     data = _read_config(config_path, report)
     if data is None:
         return Imported({}, report)
@@ -233,6 +246,10 @@ def import_cstate(source: Path, zone: ZoneInfo, now: datetime) -> Imported:
     result = Imported({}, report)
     for path in sorted(issues_dir.glob("*.md")):
         result.issues += 1
+        if _linked_out(source, path):
+            report.warn("skipped", path, 0, LINKED_OUT)
+            result.skipped.append(path.name)
+            continue
         converted = _issue(path, ctx)
         if converted is None:
             result.skipped.append(path.name)

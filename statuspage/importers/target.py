@@ -12,6 +12,7 @@ from statuspage.errors import ContentError, UsageError
 from statuspage.source.config import CONFIG_NAME
 from statuspage.source.incident_file import INCIDENTS_DIR, incident_files
 from statuspage.source.site import load_site
+from statuspage.source.site_folder import SiteFolder
 
 
 def existing_files(files: dict[str, str], into: Path) -> list[Path]:
@@ -25,7 +26,11 @@ def other_incidents(files: dict[str, str], into: Path) -> list[Path]:
 
 
 def write_import(files: dict[str, str], into: Path, *, force: bool) -> None:
-    """Write *files* (relative path -> text) into *into* once the whole site loads cleanly."""
+    """Write *files* (relative path -> text) into *into* once the whole site loads cleanly;
+    never through a link that leaves it (UsageError)."""
+    folder = SiteFolder(into)
+    for rel in files:
+        folder.writable(into / rel)
     clashes = existing_files(files, into)
     if clashes and not force:
         listed = ", ".join(p.as_posix() for p in clashes[:3]) + (

@@ -3,7 +3,8 @@
 It holds the key of every output written there (its inputs, `now` included) and the
 digest, size and mtime of every file written, so a rebuild makes and writes only
 what changed, and a build with nothing to do (`up_to_date`) does nothing at all.
-Safe to delete at any time: a stale entry is never used, only missed.
+Safe to delete at any time: a stale entry is never used, only missed. Sealed to this
+machine (seal.py): a manifest committed to the repository or edited is never read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.pipeline.fingerprint import FORMAT, code_fingerprint, digest
-from statuspage.pipeline.writer import MARKER, existing_files, read_json, recover, write_json
+from statuspage.pipeline.seal import machine_secret, read_sealed, write_sealed
+from statuspage.pipeline.writer import MARKER, existing_files, recover
 
 CACHE_DIR = ".statuspage-cache"
 
@@ -27,7 +29,8 @@ class BuildState:
         self.path = (
             root / CACHE_DIR / f"build-{digest(str(out.resolve()))[:16]}.json" if root else None
         )
-        data: Any = read_json(self.path) if self.path else None
+        self.secret = machine_secret(root) if root else None
+        data: Any = read_sealed(self.path, self.secret) if self.path else None
         ok = (
             isinstance(data, dict)
             and data.get("format") == FORMAT
@@ -48,10 +51,10 @@ class BuildState:
             "format": FORMAT, "code": code_fingerprint(), "site": self.site_key,
             "warnings": self.warnings, "pages": self.pages, "files": self.files,
         }  # fmt: skip
-        if self.path is None:
+        if self.path is None or self.secret is None:
             return
         with contextlib.suppress(OSError):
-            write_json(self.path, data)
+            write_sealed(self.path, data, self.secret)
 
 
 def up_to_date(state: BuildState, out: Path, key: str) -> bool:

@@ -3,7 +3,9 @@ Incident and its problems) keyed by the file's name and bytes, the parsed config
 the package's own code (inputs.parse_key). Safe to delete at any time.
 
 Plain JSON, never pickle: the folder lives in a repository that others may commit to,
-and loading a cache must never run code.
+and loading a cache must never run code. For the same reason the file is sealed to this
+machine (seal.py): one committed, copied or edited is never read, and an entry that is
+read is still checked against the parser's rules.
 """
 
 from __future__ import annotations
@@ -28,8 +30,8 @@ from statuspage.model import (
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.inputs import parse_key
 from statuspage.pipeline.manifest import CACHE_DIR
+from statuspage.pipeline.seal import machine_secret, read_sealed, write_sealed
 from statuspage.pipeline.source_stats import SourceStats, Stat, stat_of
-from statuspage.pipeline.writer import read_json, write_json
 from statuspage.source.incident_file import (
     ALERT_KEY,
     FILE_NAME,
@@ -221,7 +223,8 @@ class ParseCache:
         self.key: str | None = None
         self.known: frozenset[str] = frozenset()  # the config's component ids, to check entries
         self.hits = self.misses = 0
-        self._loaded: Any = read_json(self.path) if persistent else None
+        self.secret = machine_secret(root) if persistent else None
+        self._loaded: Any = read_sealed(self.path, self.secret)
         self._decoded: dict[
             str, Incident
         ] = {}  # file digest -> its Incident, for the next run in this process
@@ -383,10 +386,11 @@ class ParseCache:
     def save(self) -> None:
         """Keep the entries of this run's files (deleted files drop out), if anything changed."""
         self._receive()  # workers whose files were never asked for (gone since): done with them
-        if not self.persistent or self.key is None or not (self._unsaved or self._changed()):
+        if self.secret is None or self.key is None or not (self._unsaved or self._changed()):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
-            write_json(self.path, {"format": FORMAT, "key": self.key, "files": self.used})
+            data = {"format": FORMAT, "key": self.key, "files": self.used}
+            write_sealed(self.path, data, self.secret)
 
 
 def _parse_share(share: list[Path], config: Config, root: Path, sending: Connection) -> None:

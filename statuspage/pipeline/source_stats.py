@@ -8,7 +8,8 @@ the clock's resolution of being looked at may change again with the same mtime).
 inode and ctime are the kernel's, set anew by every checkout or copy, so a manifest
 committed to the repository or restored onto another machine never matches: it can
 only spare reading on the machine that wrote it. What a digest stands for is still
-checked where it is used (the parse cache validates every entry it hands out).
+checked where it is used (the parse cache validates every entry it hands out), and
+the file is sealed to this machine (seal.py).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.manifest import CACHE_DIR
-from statuspage.pipeline.writer import read_json, write_json
+from statuspage.pipeline.seal import machine_secret, read_sealed, write_sealed
 
 # A file changed less than this before its stat was recorded is read again next time:
 # wider than any file system's timestamp resolution (FAT's is 2 s).
@@ -40,7 +41,8 @@ class SourceStats:
 
     def __init__(self, root: Path) -> None:
         self.path = root / CACHE_DIR / "sources.json"
-        data: Any = read_json(self.path)
+        self.secret = machine_secret(root)
+        data: Any = read_sealed(self.path, self.secret)
         ok = isinstance(data, dict) and data.get("format") == FORMAT
         files = data.get("files") if ok else None
         taken = data.get("taken") if ok else None
@@ -88,7 +90,9 @@ class SourceStats:
     def save(self) -> None:
         """Record what this run learned (files no longer listed drop out), if it differs."""
         files = {name: [*stat, key] for name, (stat, key) in sorted(self.learned.items())}
-        if files == self._recorded and not self.reads:
+        if self.secret is None or (files == self._recorded and not self.reads):
             return
         with contextlib.suppress(OSError):  # a read-only checkout still builds, just not faster
-            write_json(self.path, {"format": FORMAT, "taken": self._now, "files": files})
+            write_sealed(
+                self.path, {"format": FORMAT, "taken": self._now, "files": files}, self.secret
+            )

@@ -350,22 +350,3 @@ class FolderWriter:
         if changed:
             stage_file(self.staging, rel, data)
         return rel, new, changed
-
-
-# -- the build cache's JSON files ----------------------------------------------------
-
-
-def write_json(path: Path, data: Any) -> None:
-    """Atomically: a crash leaves the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # dumps: the C encoder; dump() streams in Python
-    write_atomic(path, json.dumps(data, separators=(",", ":")).encode())
-
-
-def read_json(path: Path) -> Any:
-    """The file's data, or None if it is missing or damaged (a cache is only ever a hint)."""
-    try:
-        with path.open(encoding="utf-8") as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None

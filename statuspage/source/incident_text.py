@@ -18,6 +18,7 @@ from statuspage.errors import Problems, UsageError
 from statuspage.files import write_atomic
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
+from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import format_timestamp
 from statuspage.source.yamlfile import YamlList, YamlMap
 
@@ -227,7 +228,10 @@ def refuse_invalid(path: Path, text: str, day: date, config: Config) -> Incident
 
 
 def write_file(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Write *data* to *path* atomically; with *exclusive*, refuse to replace a file."""
+    """Write *data* to *path* atomically; with *exclusive*, refuse to replace a file; never
+    through a link that leaves the site (an incident file or its postmortem is always
+    ROOT/incidents/NAME)."""
+    SiteFolder(path.parent.parent).writable(path)
     if exclusive and path.exists():
         raise UsageError(f"{path} already exists")
     write_atomic(path, data)

@@ -8,10 +8,10 @@ from statuspage.errors import Problems
 from statuspage.model import Site
 from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
-from statuspage.source.incident_file import IncidentCache, load_incidents
+from statuspage.source.incident_file import INCIDENTS_DIR, IncidentCache, load_incidents
 from statuspage.source.notify_config import check_notify
 from statuspage.source.postmortem_file import load_postmortems
-from statuspage.source.site_folder import OUTSIDE, SiteFolder
+from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
 from statuspage.source.translations import check_overrides
 from statuspage.theme import TEMPLATES_DIR
 
@@ -27,8 +27,11 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
         return None, problems
     check_notify(config, problems)
     check_alerts(config, problems)
-    for link in SiteFolder(root).links_out(TEMPLATES_DIR):
+    folder = SiteFolder(root)
+    for link in folder.links_out(TEMPLATES_DIR):
         problems.error(root / link, 0, OUTSIDE)
+    if folder.inside(INCIDENTS_DIR) is None:  # new, update, alert would write where it leads
+        problems.error(root / INCIDENTS_DIR, 0, LINKED_OUT)
     for language in config.languages or (config.language,):
         check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems, cache)

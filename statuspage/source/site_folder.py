@@ -13,7 +13,13 @@ import os
 import stat
 from pathlib import Path, PurePosixPath
 
+from statuspage.errors import UsageError
+
 OUTSIDE = "this file is a link to outside the site folder; copy the file in instead"
+LINKED_OUT = (
+    "a link to outside the site folder; statuspage neither reads nor writes through it: "
+    "replace the link with what it points to"
+)
 
 
 class OutsideSite(Exception):
@@ -51,6 +57,23 @@ class SiteFolder:
                 if not path.resolve().is_relative_to(self.real):
                     raise OutsideSite(OUTSIDE)
                 break
+        return path
+
+    def writable(self, path: Path) -> Path:
+        """*path*, if writing it writes only inside the site: no folder on the way from the
+        root (`incidents -> /elsewhere`), nor the file itself, is a link leading out; else
+        UsageError naming the link. The gate every writer passes (new, update, resolve,
+        postmortem, alert, import, init), as every reader passes `file`. A path that is
+        not under the root at all is one the user named: theirs to choose."""
+        try:
+            rel = path.absolute().relative_to(self.root.absolute())
+        except ValueError:
+            return path
+        current = self.root
+        for part in rel.parts:
+            current = current / part
+            if current.is_symlink() and not current.resolve().is_relative_to(self.real):
+                raise UsageError(f"{current}: {LINKED_OUT}")
         return path
 
     def inside(self, rel: str | PurePosixPath) -> Path | None:
