@@ -189,6 +189,11 @@ def test_bad_slo_settings_say_where_and_what_to_do(
     ("response_targets: {P9: 1h}\n", 4, "`response_targets:` key 'P9' must be P1 to P5"),
     ("response_targets:\n  P1: 15m\n  P2: soon\n", 6, "`response_targets:` P2 must be a duration in hours and minutes, like 15m, 1h or 1h30m"),
     ("response_targets: [P1]\n", 4, "`response_targets:` must map priorities to durations"),
+    # Hostile durations: too long for a date, or digits that only look like digits.
+    ("response_targets: {P1: 99999999999999999999h}\n", 4, "`response_targets:` P1 must be at most 720h (30 days)"),
+    ("response_targets: {P1: " + "9" * 5000 + "m}\n", 4, "`response_targets:` P1 must be at most 720h (30 days)"),
+    ("response_targets: {P2: \u0661\u0665m}\n", 4, "`response_targets:` P2 must be a duration in hours and minutes"),
+    ("response_targets: {P2: \uff11h}\n", 4, "`response_targets:` P2 must be a duration in hours and minutes"),
 ])  # fmt: skip
 def test_bad_top_level_settings_say_where_and_what_to_do(
     tmp_path: Path, top: str, line: int, message: str

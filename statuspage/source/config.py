@@ -48,7 +48,10 @@ TOP_LEVEL_KEYS = {
 SLO_KEYS = {"slo", "slo_window_days"}
 COMPONENT_KEYS = {"id", "name", "description", "start_date", *SLO_KEYS}
 GROUP_KEYS = {"group", "id", "description", "components", "collapsed", *SLO_KEYS}
-DURATION = re.compile(r"^(?:(\d+)h)?\s*(?:(\d+)m)?$")
+# ASCII digits only: `\d` also takes Arabic-Indic and full-width digits.
+DURATION = re.compile(r"^(?:([0-9]+)h)?\s*(?:([0-9]+)m)?$")
+# A response target is minutes to days; a longer one is a typo (and a huge one overflows).
+MAX_RESPONSE_TARGET = timedelta(days=30)
 ONE_LINE_KEYS = ("title", "base_url", "name", "group", "id", "cname", "logo", "brand_color")
 # Far above real use (the benchmark site has 30): every component gets a page listing its incidents.
 MAX_COMPONENTS = 1_000
@@ -403,7 +406,13 @@ def _response_targets(
             )
             problems.error(path, line, message)
             continue
-        hours, mins = (int(g or 0) for g in found.groups())
+        # Long digit strings are refused before int() (its limit is 4,300 digits).
+        hours, mins = (int(g or 0) if len(g or "") <= 9 else 10**9 for g in found.groups())
+        if (hours * 60 + mins) * 60 > MAX_RESPONSE_TARGET.total_seconds():
+            limit = MAX_RESPONSE_TARGET.days
+            message = f"`response_targets:` {key} must be at most {limit * 24}h ({limit} days)"
+            problems.error(path, line, message)
+            continue
         if hours == mins == 0:
             problems.error(path, line, f"`response_targets:` {key} must be longer than 0m")
             continue
