@@ -13,7 +13,8 @@ and today only counts up to `now`. Uptime over the days with data:
 
 (the weighting the hosted products use; degraded performance and maintenance
 are not downtime), rounded *down* to two decimals, so an outage never shows as
-100.00 %. Days before a component's `start_date` have no data and are left out.
+100.00 %. Days before a component's `start_date` (else the site's, source/start.py)
+have no data and are left out.
 """
 
 from __future__ import annotations
