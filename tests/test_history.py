@@ -87,6 +87,10 @@ def test_a_new_sites_day_bars_show_no_data_before_it_began(new_site: Path) -> No
         assert all(d.get("class").split()[0] != "d-nodata" for d in days[85:]), name
         # The figure covers the five days with data, and says so.
         assert text_of(row.cssselect(".uptime-legend .figure")[-1]) == "100.00% uptime · since Dec 3, 2026"
+    # "Past incidents" lists the days since the start, not 14 days of "No incidents reported."
+    days = [text_of(day.cssselect("h3")[0]) for day in doc.cssselect("section .day")]
+    assert days == ["December 7, 2026", "December 6, 2026", "December 5, 2026",
+                    "December 4, 2026", "December 3, 2026"]  # fmt: skip
 
 
 def test_a_new_sites_figures_and_charts_count_only_days_since_it_began(new_site: Path) -> None:

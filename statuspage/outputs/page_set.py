@@ -194,7 +194,9 @@ class PageSet:
         for view in self.past:
             if view.started_day in by_day:
                 by_day[view.started_day].append(view)
-        return [(d, by_day[d]) for d in days]
+        # A day before the site began was not "no incidents reported": it is left out.
+        start = self.snapshot.start
+        return [(d, by_day[d]) for d in days if by_day[d] or (start is not None and d >= start)]
 
     def history_pages(self) -> Iterator[tuple[int, int, list[tuple[date, list[IncidentView]]]]]:
         """(page number, page count, [(month, incidents)]), newest first; page 1 always exists.
