@@ -146,6 +146,8 @@ class Config:
     show_slo: bool = False  # mark overspent error budgets on the front page
     # ITIL priority (1-5) -> the longest a first public update may take after detection.
     response_targets: tuple[tuple[int, timedelta], ...] = ()
+    # `start_date:`, the first day the page reports on (None: not written; see source/start.py).
+    start_date: date | None = None
     extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
     path: Path | None = None
 

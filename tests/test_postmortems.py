@@ -243,8 +243,8 @@ def test_blame_shaped_language_is_a_warning_at_its_line(incident: SiteDir) -> No
     postmortem_file(incident, ID, BLAMEFUL)
     result = incident.run("check")
     assert result.exit_code == 0, result.output  # a nudge, not an error
-    warnings = [line for line in result.output.splitlines() if "warning:" in line]
     path = f"incidents/{ID}.postmortem.md"
+    warnings = [line for line in result.output.splitlines() if line.startswith(f"{path}:")]
     assert warnings == [
         f'{path}:17: warning: "Alice forgot" names a person; a blameless postmortem describes what the system and process allowed, not who slipped',
         f'{path}:18: warning: "@jdoe" names a person; a blameless postmortem describes what the system and process allowed, not who slipped',

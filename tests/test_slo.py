@@ -32,7 +32,9 @@ def outage(
 def site_with(
     root: Path, components: str, *incidents: tuple[str, str], top: str = "", zone: str = "UTC"
 ) -> SiteDir:
-    config = f"title: SLO\nbase_url: https://status.test.example/\ntimezone: {zone}\n{top}components:\n{components}"
+    # The site began long before every window here (test_history.py covers the start).
+    config = (f"title: SLO\nbase_url: https://status.test.example/\ntimezone: {zone}\n"
+              f"{top}components:\n{components}start_date: 2026-01-01\n")  # fmt: skip
     site = SiteDir(root, config)
     for name, text in incidents:
         site.incident(name, text)

@@ -29,13 +29,14 @@ def summary(page: Path) -> dict[str, str]:
 
 
 def bars(out: Path, component: str = "Public API") -> dict[str, tuple[str, str]]:
-    """Day label ('Mar 29') -> (bar class, its text), for days that were not all quiet."""
+    """Day label ('Mar 29') -> (bar class, its text), for days that were not all quiet (nor
+    before the site's start: without `start_date:` it is the day of the first incident)."""
     doc = parse_html(out / "index.html")
     row = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]).startswith(component))
     result = {}
     for li in row.cssselect(".bars > li"):
         text = text_of(li)
-        if not text.endswith("no incidents"):
+        if not text.endswith(("no incidents", "no data")):
             result[text.split(":")[0]] = (li.get("class"), text)
     return result
 

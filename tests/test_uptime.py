@@ -118,7 +118,7 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     assert figures == {
         "Stack": "99.91% uptime · 90 days",
         "API": "99.91% uptime · 90 days",
-        "Database": "99.99% uptime · 90 days",
+        "Database": "99.99% uptime · since Jun 1, 2026",  # its start_date: only 30 days
         "Website": "100.00% uptime · 90 days",
     }
     api = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API")
@@ -223,12 +223,13 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     # The history page's charts state the same figures in their tables (and <desc>).
     doc = parse_html(out / "history" / "index.html")
     incidents, mttr = (table_rows(t) for t in doc.cssselect("figure.chart .visually-hidden table"))
-    assert len(incidents) == 12 and incidents[0][0] == "July 2025"
+    # No month before the site's first (the earliest incident's, H's: no `start_date:`).
+    assert len(incidents) == 8 and incidents[0][0] == "November 2025"
     # Month, incidents, critical, major, minor, none: F (major) in May; A, B, C, E, G in June.
     assert incidents[-2:] == [["May 2026", "1", "0", "1", "0", "0"], ["June 2026", "5", "2", "2", "1", "0"]]
-    assert incidents[4] == ["November 2025", "1", "0", "0", "1", "0"]  # H
+    assert incidents[0] == ["November 2025", "1", "0", "0", "1", "0"]  # H
     assert mttr[-3:] == [["Q4 2025", "10 min", "1"], ["Q1 2026", "—", "0"], ["Q2 2026", "54 min", "5"]]
-    assert len(mttr) == 8 and mttr[0][0] == "Q3 2024"
+    assert len(mttr) == 3 and mttr[0][0] == "Q4 2025"  # none before the site's first quarter
     desc = text_of(doc.cssselect("#chart-mttr-d")[0])
     assert "Q2 2026: MTTR 54 min, Resolved 5" in desc
     # The per-component figures moved to the component pages (and the group's counts its members).

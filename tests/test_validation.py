@@ -12,7 +12,14 @@ def check(site_dir: SiteDir) -> tuple[int, list[str]]:
     return result.exit_code, [line for line in result.output.splitlines() if line.startswith(("incidents/", "statuspage.yaml"))]
 
 
+def dated(site_dir: SiteDir) -> SiteDir:
+    """*site_dir* saying when it began: without `start_date:`, `check` notes what it assumed."""
+    write(site_dir.root / "statuspage.yaml", CONFIG + "start_date: 2026-01-01\n")
+    return site_dir
+
+
 def test_clean_site_passes(site_dir: SiteDir) -> None:
+    dated(site_dir)
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     code, lines = check(site_dir)
     assert (code, lines) == (0, [])
@@ -110,6 +117,7 @@ def test_binary_and_bad_encoding_are_reported_not_raised(site_dir: SiteDir) -> N
 
 
 def test_bom_and_crlf_are_fine(site_dir: SiteDir) -> None:
+    dated(site_dir)
     data = ("\ufeff" + EXAMPLE_INCIDENT).replace("\n", "\r\n").encode()
     (site_dir.root / "incidents" / "2026-11-20-crlf.md").write_bytes(data)
     assert check(site_dir) == (0, [])

@@ -25,10 +25,12 @@ def check(source: Path, fmt: str) -> None:
     """Validate statuspage.yaml and every incident file; report all problems as path:line."""
     from statuspage.notify.endpoints import unset_variable_warnings
     from statuspage.source.site import load_site
+    from statuspage.source.start import start_assumption
 
     site, problems = load_site(source)
     if site is not None:
         unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
+        start_assumption(site, problems)  # and what a site without `start_date:` is taken to be
     for problem in problems.items:
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"

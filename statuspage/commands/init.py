@@ -47,14 +47,15 @@ def default_title(target: Path) -> str:
 
 def starter_files(title: str, now: datetime, requirement: str) -> dict[str, str]:
     """Every file of a new site, keyed by path relative to it; the example incident is dated
-    *now*, and the workflows install statuspage with the pip *requirement*."""
+    *now*, the site starts on its day (no uptime is shown for days before), and the
+    workflows install statuspage with the pip *requirement*."""
     resolved = now.astimezone(UTC).replace(second=0, microsecond=0)
     started = resolved - timedelta(minutes=42)
     stamp = "%Y-%m-%d %H:%M +00:00"
     config = Template((STARTER_DIR / CONFIG_NAME).read_text(encoding="utf-8"))
     incident = Template((STARTER_DIR / "incident.md").read_text(encoding="utf-8"))
     files = {
-        CONFIG_NAME: config.substitute(title=_yaml_string(title)),
+        CONFIG_NAME: config.substitute(title=_yaml_string(title), start_date=f"{started:%Y-%m-%d}"),
         f"incidents/{started:%Y-%m-%d}-example.md": incident.substitute(
             started=started.strftime(stamp), resolved=resolved.strftime(stamp)
         ),

@@ -133,13 +133,20 @@ def incidents_chart(months: list[tuple[date, dict[Impact, int]]], fmt: Formatter
     return Chart(tuple(columns), ticks, rows)
 
 
-def mttr_chart(quarters: list[QuarterFigures], fmt: Formatter) -> Chart:
+def mttr_chart(
+    quarters: list[QuarterFigures], fmt: Formatter, start: date | None = date.min
+) -> Chart:
     """Mean time to resolve per quarter over the last eight quarters, oldest first, in hours
-    (quarters before the first incident have none)."""
+    (quarters before the first incident have none); none before the quarter of *start*, the
+    site's first day (None: no data, so only the quarters of *quarters*)."""
     known = {q.quarter: q.overall for q in quarters}
     current = quarters[0].quarter if quarters else None
     shown: list[tuple[Quarter, Figures | None]] = []
-    while current is not None and len(shown) < QUARTERS:
+    while (
+        current is not None
+        and len(shown) < QUARTERS
+        and (current in known or (start is not None and current.last_day >= start))
+    ):
         shown.insert(0, (current, known.get(current)))
         current = current.previous()
     hours = [f.mttr / timedelta(hours=1) if f and f.mttr else 0.0 for _, f in shown]

@@ -25,7 +25,7 @@ from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_items
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import Uptime, minutes, monthly_uptime, uptime_periods
+from statuspage.state.uptime import Uptime, last_days, minutes, monthly_uptime, uptime_periods
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
@@ -151,6 +151,11 @@ class PageSet:
         return self.snapshot.quarters
 
     @property
+    def start(self) -> date | None:
+        """The first day the page reports on; None: no data (source/start.py)."""
+        return self.snapshot.start
+
+    @property
     def monthly_incidents(self) -> list[tuple[date, dict[Impact, int]]]:
         """Incidents by impact in each of the last 12 months (state/reliability.py)."""
         return self.snapshot.monthly_incidents
@@ -189,7 +194,9 @@ class PageSet:
         for view in self.past:
             if view.started_day in by_day:
                 by_day[view.started_day].append(view)
-        return [(d, by_day[d]) for d in days]
+        # A day before the site began was not "no incidents reported": it is left out.
+        start = self.snapshot.start
+        return [(d, by_day[d]) for d in days if by_day[d] or (start is not None and d >= start)]
 
     def history_pages(self) -> Iterator[tuple[int, int, list[tuple[date, list[IncidentView]]]]]:
         """(page number, page count, [(month, incidents)]), newest first; page 1 always exists.
@@ -233,7 +240,14 @@ class PageSet:
         # A component's own page shows its SLO whenever it has one (metrics.json, public
         # too, always does); `show_slo` is only about marking the front page.
         slo = self.snapshot.slos.get(item.id)
-        quarters = [(q.quarter, q.components[item.id]) for q in self.snapshot.quarters[:4]]
+        # Quarters that end before the item's first day with data are not shown as "0".
+        start = self.snapshot.item_start(item.id)
+        quarters = [
+            (q.quarter, q.components[item.id])
+            for q in self.snapshot.quarters[:4]
+            if start is None or q.quarter.last_day >= start
+        ]
+        since = {days: last_days(year, days).since for days, _ in periods}
         affecting = self._affecting[item.id]
         views = affecting[:COMPONENT_INCIDENTS]
         uptime = self.snapshot.uptime[item.id]
@@ -242,8 +256,10 @@ class PageSet:
             row.status.word, [(m.component.id, m.status.word) for m in row.members],
             [(d.day.isoformat(), d.has_data, [(st.word, minutes(t)) for st, t in d.durations])
              for d in uptime.days],
-            uptime.percent, periods, [(m.isoformat(), v) for m, v in monthly],
-            slo and (slo.percent, round(slo.budget, 2), round(slo.consumed, 2), slo.window_days),
+            uptime.percent, periods, sorted(since.items()),
+            [(m.isoformat(), v) for m, v in monthly],
+            slo and (slo.percent, round(slo.budget, 2), round(slo.consumed, 2), slo.window_days,
+                     slo.clipped and slo.start.isoformat()),
             [(q.key, f.total, f.resolved, f.mttr and f.mttr.total_seconds(),
               [f.by_impact[i] for i in IMPACTS]) for q, f in quarters],
             len(affecting),
@@ -253,6 +269,7 @@ class PageSet:
             "row": row,
             "uptime": uptime,
             "periods": periods,
+            "since": since,  # days -> the first day with data of that period, if after its first
             "monthly": monthly,
             "slo": slo,
             "quarters": quarters,

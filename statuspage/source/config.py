@@ -44,6 +44,7 @@ TOP_LEVEL_KEYS = {
     "subscribe": "ways to follow the page that live elsewhere (`email_url:`)",
     "show_slo": "mark components whose error budget is overspent on the front page",
     "response_targets": "longest time to the first update per priority, e.g. {P1: 15m}",
+    "start_date": "the first day the page reports on: no uptime is shown for days before it",
 }
 SLO_KEYS = {"slo", "slo_window_days"}
 COMPONENT_KEYS = {"id", "name", "description", "start_date", *SLO_KEYS}
@@ -231,6 +232,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         err("show_slo", "`show_slo:` must be true or false")
         show_slo = False
     targets = _response_targets(data, path, problems)
+    start_date = _date(data, "start_date", path, problems)
     if len(problems.errors) > before:
         return None
     return Config(
@@ -250,6 +252,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         email_url=email_url,
         show_slo=show_slo,
         response_targets=targets,
+        start_date=start_date,
         extra=extra,
         path=path,
     )
@@ -420,6 +423,21 @@ def _response_targets(
     return tuple(sorted(targets.items()))
 
 
+def _date(entry: YamlMap, key: str, path: Path, problems: Problems) -> date | None:
+    """*entry*'s `key: 2026-01-31`, or None when absent or not such a date (an error)."""
+    value = entry.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        problems.error(
+            path, entry.line_of(key), f"`{key}:` must be a date like 2026-01-31, not {text!r}"
+        )
+        return None
+
+
 def _slo(entry: YamlMap, what: str, path: Path, problems: Problems) -> tuple[float | None, int]:
     """A component's or group's `slo:` (a percentage) and `slo_window_days:` (default 30)."""
     slo = entry.get("slo")
@@ -486,17 +504,7 @@ def _components(
                 f"component {cid!r} needs a `name:`",
             )
             name = cid
-        start = entry.get("start_date")
-        start_date: date | None = None
-        if start is not None:
-            try:
-                start_date = date.fromisoformat(str(start))
-            except ValueError:
-                problems.error(
-                    path,
-                    entry.line_of("start_date"),
-                    "`start_date:` must be a date like 2026-01-31",
-                )
+        start_date = _date(entry, "start_date", path, problems)
         description = entry.get("description")
         slo, window = _slo(entry, f"component {cid!r}", path, problems)
         components.append(

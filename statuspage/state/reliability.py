@@ -251,9 +251,14 @@ def months_back(now: datetime, zone: tzinfo, months: int = 12) -> list[date]:
 
 
 def monthly_counts(
-    config: Config, incidents: Iterable[Incident], now: datetime, months: int = 12
+    config: Config,
+    incidents: Iterable[Incident],
+    now: datetime,
+    months: int = 12,
+    start: date | None = date.min,
 ) -> list[tuple[date, dict[Impact, int]]]:
-    """Incidents by impact per calendar month (of the first update), for the last *months*."""
+    """Incidents by impact per calendar month (of the first update), for the last *months*;
+    none of the months before *start*'s without an incident (*start* None: no data)."""
     counts = {
         month: dict.fromkeys(IMPACTS, 0) for month in months_back(now, config.timezone, months)
     }
@@ -263,4 +268,13 @@ def monthly_counts(
         month = incident.created_at.astimezone(config.timezone).date().replace(day=1)
         if month in counts:
             counts[month][incident.impact] += 1
-    return list(counts.items())
+    found = list(counts.items())
+    first = next(
+        (
+            n
+            for n, (month, by_impact) in enumerate(found)
+            if any(by_impact.values()) or (start is not None and month >= start.replace(day=1))
+        ),
+        len(found),
+    )
+    return found[first:]

@@ -52,6 +52,11 @@ class Slo:
         return self.budget - self.consumed
 
     @property
+    def clipped(self) -> bool:
+        """The window begins before the first day with data: the figures cover less of it."""
+        return self.start > self.end - timedelta(days=self.window_days)
+
+    @property
     def met(self) -> bool:
         return self.remaining >= 0
 

@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import TypeVar, cast
 
 from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site, Update
+from statuspage.source.start import site_start
 from statuspage.state import status as st
 from statuspage.state.reliability import (
     QuarterFigures,
@@ -25,7 +26,15 @@ from statuspage.state.reliability import (
     response_figures,
 )
 from statuspage.state.slo import Slo, slo_report
-from statuspage.state.uptime import DAYS, Uptime, last_days, uptime_report, year_days
+from statuspage.state.uptime import (
+    DAYS,
+    Uptime,
+    dated,
+    item_start,
+    last_days,
+    uptime_report,
+    year_days,
+)
 
 T = TypeVar("T")
 
@@ -121,10 +130,25 @@ class Snapshot:
         return st.headline_of(self.open_incidents, self.component_statuses, self.now)
 
     @cached_property
+    def start(self) -> date | None:
+        """The first day the page reports on (source/start.py); None: no data at all."""
+        return site_start(self.config, self.site.incidents)
+
+    @cached_property
+    def dated_config(self) -> Config:
+        """The config with every component's first day with data: no figure counts a day
+        before it."""
+        return dated(self.config, self.start, self.now)
+
+    def item_start(self, item_id: str) -> date | None:
+        """A component's or group's first day with data."""
+        return item_start(self.dated_config, item_id)
+
+    @cached_property
     def year_uptime(self) -> dict[str, Uptime]:
         """Every day of the last year (and of 12 whole months) per component and group id."""
         days = year_days(self.now, self.config.timezone)
-        return uptime_report(self.config, self.visible, self.now, days)
+        return uptime_report(self.dated_config, self.visible, self.now, days)
 
     @cached_property
     def uptime(self) -> dict[str, Uptime]:
@@ -134,12 +158,12 @@ class Snapshot:
     @cached_property
     def slos(self) -> dict[str, Slo]:
         """Each objective over its rolling window, for the components and groups with `slo:`."""
-        return slo_report(self.config, self.visible, self.now)
+        return slo_report(self.dated_config, self.visible, self.now)
 
     @cached_property
     def monthly_incidents(self) -> list[tuple[date, dict[Impact, int]]]:
         """Incidents by impact in each of the last 12 months, oldest first."""
-        return monthly_counts(self.config, self.visible, self.now)
+        return monthly_counts(self.config, self.visible, self.now, start=self.start)
 
     @cached_property
     def responses(self) -> list[Response]:

@@ -13,7 +13,8 @@ and today only counts up to `now`. Uptime over the days with data:
 
 (the weighting the hosted products use; degraded performance and maintenance
 are not downtime), rounded *down* to two decimals, so an outage never shows as
-100.00 %. Days before a component's `start_date` have no data and are left out.
+100.00 %. Days before a component's `start_date` (else the site's, source/start.py)
+have no data and are left out.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from fractions import Fraction
 from itertools import pairwise
@@ -74,6 +75,13 @@ class Uptime:
     id: str
     days: tuple[Day, ...]  # oldest first, ending today
     percent: float | None  # None when no day has data
+
+    @property
+    def since(self) -> date | None:
+        """The first day with data when the days begin before it (None: all or none have data),
+        so a figure can say what it covers."""
+        first = next((d.day for d in self.days if d.has_data), None)
+        return first if first is not None and first != self.days[0].day else None
 
     def total(self, status: ComponentStatus) -> timedelta:
         """Time spent in *status* over the days with data."""
@@ -222,6 +230,24 @@ def uptime_periods(year: Uptime) -> list[tuple[int, float | None]]:
     return [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
 
 
+def dated(config: Config, start: date | None, now: datetime) -> Config:
+    """*config* with every component's first day with data: its own `start_date`, else the
+    site's *start* (source/start.py); with no start at all, the day after *now*: no data."""
+    first = start or now.astimezone(config.timezone).date() + timedelta(days=1)
+    components = tuple(
+        c if c.start_date is not None else replace(c, start_date=first) for c in config.components
+    )
+    return replace(config, components=components)
+
+
+def item_start(config: Config, item_id: str) -> date | None:
+    """A component's `start_date`, or a group's first member's (None: always had data)."""
+    component = config.component(item_id)
+    if component is not None:
+        return component.start_date
+    return group_spans(config, item_id, {c.id: [] for c in config.components})[0]
+
+
 def uptime_report(
     config: Config, incidents: Iterable[Incident], now: datetime, days: int = DAYS
 ) -> dict[str, Uptime]:
@@ -288,11 +314,14 @@ def last_days(uptime: Uptime, days: int) -> Uptime:
 
 def monthly_uptime(uptime: Uptime, months: int = 12) -> list[tuple[date, float | None]]:
     """(first day of the month, uptime that month) for the last *months* calendar months,
-    oldest first; the current month up to now, None for a month without data."""
+    oldest first; the current month up to now, None for a month without data. Months
+    before the first with data are left out: a chart pads nothing before the start."""
     by_month: dict[date, list[Day]] = {}
     for day in uptime.days:
         by_month.setdefault(day.day.replace(day=1), []).append(day)
-    return [(month, uptime_percent(days)) for month, days in list(by_month.items())[-months:]]
+    found = [(month, uptime_percent(days)) for month, days in list(by_month.items())[-months:]]
+    first = next((n for n, (_, percent) in enumerate(found) if percent is not None), len(found))
+    return found[first:]
 
 
 def year_days(now: datetime, zone: tzinfo, months: int = 12) -> int:
