@@ -3,7 +3,8 @@
  * It reads api/v2/summary.json beside itself (so it works under any sub-path) and shows
  * a small dismissible banner only while an incident is open or maintenance is under way.
  * Options: data-position="top" (default bottom), data-components="api,db" (default all).
- * No globals, no cookies, no requests but that one; titles are set as text, never HTML. */
+ * No globals, no cookies, no requests but that one; titles are set as text, never HTML.
+ * ASCII only (other characters as \u escapes): hosts often serve .js without a charset. */
 (() => {
   "use strict";
   const me = document.currentScript;
@@ -55,10 +56,10 @@ button{flex:none;border:0;background:none;color:inherit;font-size:20px;line-heig
       const line = el("li", list);
       const link = el("a", line, item.name);
       link.href = new URL(`incidents/${encodeURIComponent(item.id)}/`, base).href;
-      line.append(` · ${words[item.status] || item.status}`);
+      line.append(` \u00b7 ${words[item.status] || item.status}`);
     }
     if (open.length > 3) el("a", el("li", list), `+${open.length - 3} more`).href = base.href;
-    const close = el("button", bar, "×");
+    const close = el("button", bar, "\u00d7");
     close.type = "button";
     close.setAttribute("aria-label", "Dismiss");
     close.addEventListener("click", () => host.remove());
