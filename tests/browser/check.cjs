@@ -3,6 +3,7 @@
 //   node check.cjs keyboard BASE_URL PATH...  every Tab stop: what it is, whether focus is visible
 //   node check.cjs nocss    BASE_URL PATH...  the page with JavaScript off and its stylesheet blocked
 //   node check.cjs overflow BASE_URL PATH...  elements reaching past the viewport's sides, desktop/phone
+//   node check.cjs colours  BASE_URL PATH...  every coloured mark's colour and the class that chose it, light/dark
 // Prints one JSON document on stdout.
 const fs = require("fs");
 const path = require("path");
@@ -129,9 +130,66 @@ async function overflow(browser, base, paths) {
   return results;
 }
 
+// What each mark of the colour scale is drawn in, as the reader sees it: card edges, icons,
+// day bars, chart bars and legend keys, the banner and the impact dots. Each mark comes with
+// the classes that could choose its colour (its own, and those of its status badge and
+// incident or card around it), and the card it belongs to, if any.
+async function colours(browser, base, paths) {
+  const results = [];
+  for (const scheme of SCHEMES) {
+    const page = await openPage(browser, { width: "desktop", scheme });
+    for (const p of paths) {
+      await page.goto(new URL(p, base).href, { waitUntil: "load" });
+      const marks = await page.evaluate(() => {
+        const CARDS = ".incident, .incident-page, .day-list > li, .history-list > li";
+        const classes = (el) => [...el.classList].filter((c) => /^[smbdc]-/.test(c));
+        const cards = [...document.querySelectorAll(CARDS)];
+        const mark = (el, kind, colour, scale) => ({
+          kind, colour, scale,
+          card: el.closest(CARDS) ? cards.indexOf(el.closest(CARDS)) : null,
+          text: (el.closest(".status, li, article, figure, section") || el).textContent.trim().replace(/\s+/g, " ").slice(0, 50),
+        });
+        const out = [];
+        for (const el of cards) {
+          const style = getComputedStyle(el);
+          if (style.borderInlineStartStyle === "none") continue; // a page: its marks are in it
+          out.push(mark(el, "card edge", style.borderInlineStartColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".banner")) {
+          out.push(mark(el, "banner edge", getComputedStyle(el).borderInlineStartColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".icon .i-bg")) {
+          const badge = el.closest(".status, .banner, .widget");
+          const card = el.closest(CARDS);
+          // An incident's progress (s-investigating...) has no colour of its own: its card's counts.
+          const own = badge ? classes(badge) : [];
+          out.push(mark(el, "icon", getComputedStyle(el).fill, [...own, ...(card ? classes(card) : [])]));
+        }
+        for (const el of document.querySelectorAll(".impact")) {
+          out.push(mark(el, "impact dot", getComputedStyle(el, "::before").backgroundColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".bars > li")) {
+          const fill = getComputedStyle(el).backgroundImage.match(/rgb\([^)]*\)/);
+          out.push(mark(el, "day bar", fill && fill[0], classes(el)));
+        }
+        for (const el of document.querySelectorAll(".chart-svg rect")) {
+          out.push(mark(el, "chart bar", getComputedStyle(el).fill, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".chart-legend .key")) {
+          out.push(mark(el, "legend key", getComputedStyle(el, "::before").backgroundColor, classes(el)));
+        }
+        return out;
+      });
+      results.push({ path: p, scheme, marks });
+    }
+    await page.context().close();
+  }
+  return results;
+}
+
 (async () => {
   const [mode, base, ...paths] = process.argv.slice(2);
-  const checks = { axe, keyboard, nocss, overflow };
+  const checks = { axe, keyboard, nocss, overflow, colours };
   if (!checks[mode]) throw new Error(`unknown check ${mode}`);
   const browser = await launch();
   try {

@@ -17,19 +17,19 @@
     in_progress: "Maintenance in progress", verifying: "Verifying",
   };
   const css = `:host{all:initial;position:fixed;${edge}:0;left:0;right:0;z-index:2147483647}
-.bar{--c:#9a6700;display:flex;align-items:center;gap:10px;margin:8px;padding:8px 10px 8px 14px;
+.bar{--c:#6e7781;display:flex;align-items:center;gap:10px;margin:8px;padding:8px 10px 8px 14px;
 border:1px solid var(--c);border-inline-start-width:6px;border-radius:8px;background:#fff;color:#1f2328;
 font:14px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;box-shadow:0 2px 10px #0003}
-.major{--c:#bc4c00}.critical{--c:#cf222e}.maintenance{--c:#0969da}
+.minor{--c:#d4a72c}.major{--c:#e8590c}.critical{--c:#cf222e}.maintenance{--c:#0969da}
 ul{flex:1;min-width:0;margin:0;padding:0;list-style:none}
 li{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 a{color:inherit;font-weight:600}a:focus-visible,button:focus-visible{outline:3px solid var(--c);outline-offset:2px}
 button{flex:none;border:0;background:none;color:inherit;font-size:20px;line-height:1;cursor:pointer;padding:4px 8px}
-@media (prefers-color-scheme:dark){.bar{--c:#d29922;background:#151b23;color:#e6edf3;box-shadow:0 2px 10px #000a}
-.major{--c:#f0883e}.critical{--c:#f85149}.maintenance{--c:#4493f8}}
+@media (prefers-color-scheme:dark){.bar{--c:#9198a1;background:#151b23;color:#e6edf3;box-shadow:0 2px 10px #000a}
+.minor{--c:#d29922}.major{--c:#f0883e}.critical{--c:#f85149}.maintenance{--c:#4493f8}}
 @media (prefers-reduced-motion:no-preference){.bar{animation:in .25s ease-out}
 @keyframes in{from{opacity:0;transform:translateY(${edge === "top" ? "-" : ""}12px)}}}`;
-  const rank = ["maintenance", "minor", "major", "critical"];
+  const rank = ["none", "maintenance", "minor", "major", "critical"]; // colours: the page's scale
 
   const el = (tag, parent, text) => {
     const node = document.createElement(tag);
