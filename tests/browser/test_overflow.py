@@ -116,9 +116,33 @@ components: {{webhooks: degraded_performance, cdn: major_outage}}
 ## Identified · 2026-11-19 14:02 +01:00
 Found it.
 """,
+    # Resolved, with a postmortem: the header gains a fourth link ("Postmortems").
+    "2026-11-10-old.md": f"""\
+---
+title: Slow sign-in for {URL}
+impact: major
+components: {{api: partial_outage}}
+---
+
+## Resolved · 2026-11-10 11:00 +01:00
+Fixed.
+
+## Investigating · 2026-11-10 10:00 +01:00
+Looking into it.
+""",
+    "2026-11-10-old.postmortem.md": f"""\
+---
+published: 2026-11-12 10:00 +01:00
+---
+
+## Summary
+
+The {LONG} was slow: see {URL}.
+""",
 }
 HARD_PAGES = [
     "index.html", "incidents/2026-11-20-long/", "incidents/2026-11-19-word/",
+    "incidents/2026-11-10-old/", "postmortems/",
     "components/long/", "components/website/", "history/", "subscribe/",
     "de/index.html", "de/incidents/2026-11-20-long/", "de/subscribe/",
 ]  # fmt: skip
@@ -145,7 +169,7 @@ def hard_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_on_phones_nothing_sticks_out_of_its_card_or_the_screen(hard_site: str) -> None:
     results = run_browser_check("phones", hard_site, HARD_PAGES)
     assert {(r["path"], r["width"]) for r in results} == {(p, w) for p in HARD_PAGES for w in (320, 390)}
-    assert all(r["elements"] > 50 for r in results)  # real pages, not error pages
+    assert [(r["path"], r["elements"]) for r in results if r["elements"] <= 30] == []  # real pages, not error pages
     problems = [
         f"{r['path']} ({r['width']} px): {r['offenders'][:4]} {r['tight']} page {r['scrollWidth']} px, layout {r['innerWidth']} px"
         for r in results
