@@ -52,11 +52,15 @@ def test_each_severity_has_one_colour_on_every_mark(reports: list[dict]) -> None
                 level = severity(mark["scale"])
                 assert level is not None and mark["colour"], (report["path"], mark)
                 colours[level].add(mark["colour"])
-                where[level, mark["colour"]].append(f"{report['path']}: {mark['kind']} {mark['text']!r}")
+                where[level, mark["colour"]].append(
+                    f"{report['path']}: {mark['kind']} {mark['text']!r}"
+                )
         # The example site at its three instants shows every severity.
         assert set(colours) >= {"ok", "minor", "major", "critical", "maintenance"}
         mixed = {
-            level: {c: where[level, c][:3] for c in found} for level, found in colours.items() if len(found) > 1
+            level: {c: where[level, c][:3] for c in found}
+            for level, found in colours.items()
+            if len(found) > 1
         }
         assert mixed == {}, (scheme, mixed)
         # ...and no two severities share a colour.
