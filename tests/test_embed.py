@@ -99,3 +99,14 @@ def test_headers_give_the_api_and_embed_js_to_every_origin(built: Path) -> None:
         "/embed.js": ["Access-Control-Allow-Origin: *"],
     }
     assert (built / "api" / "v2" / "summary.json").is_file()
+
+
+def test_embed_js_comes_out_in_ascii_whatever_the_theme_wrote(site_dir: SiteDir) -> None:
+    # Hosts often serve .js without a charset: the browser then decodes it as the host page.
+    own = 'const w = {investigating: "Störung", more: "他に", smile: "😀"}; // ·\n'
+    (site_dir.root / "site-templates" / "assets").mkdir(parents=True)
+    (site_dir.root / "site-templates" / "assets" / "embed.js").write_text(own, encoding="utf-8")
+    built = (site_dir.build("2026-11-20 14:30") / "embed.js").read_bytes()
+    assert built == (
+        b'const w = {investigating: "St\\u00f6rung", more: "\\u4ed6\\u306b", smile: "\\ud83d\\ude00"}; // \\u00b7\n'
+    )

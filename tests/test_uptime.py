@@ -252,3 +252,22 @@ def test_no_data_yet(tmp_path: Path) -> None:
     db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
     assert text_of(db.cssselect(".figure")[0]) == "No data yet · 90 days"
     assert uptime.uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)["db"]["percent"] is None
+
+
+def test_a_cut_uptime_axis_says_so_in_words_and_on_the_svg(site: SiteDir) -> None:
+    # June's 99.7 % on an axis from 99 % to 100 %: a dip of 0.3 points draws a bar 30 % short.
+    out = site.build(NOW)
+    figure = parse_html(out / "components" / "api" / "index.html").cssselect("figure.chart")[0]
+    note = "The axis runs from 99% to 100%, not from 0: small dips look deep."
+    assert text_of(figure.cssselect(".chart-note")[0]) == note  # shown, under the chart
+    assert text_of(figure.cssselect("desc")[0]).startswith(note + " ")  # and read with it
+    # The SVG's own labels say the same: the baseline's tick is the axis's foot.
+    svg = figure.cssselect("svg")[0]
+    baseline = float(svg.cssselect("line.axis")[0].get("y1"))
+    ticks = {float(t.get("y")): text_of(t) for t in svg.cssselect("text.tick")}
+    assert (ticks[baseline], ticks[min(ticks)]) == ("99%", "100%")
+    assert len(svg.cssselect("path.axis-cut")) == 1  # the cut axis's mark
+    # An axis from 0 has neither: the incidents per month on the history page.
+    history = parse_html(out / "history" / "index.html").cssselect("figure.chart")[0]
+    assert not history.cssselect(".chart-note, path.axis-cut")
+    assert "axis" not in text_of(history.cssselect("desc")[0])

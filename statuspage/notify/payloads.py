@@ -15,13 +15,14 @@ from statuspage.model import Impact
 from statuspage.notify.messages import Message
 
 PAYLOAD_VERSION = 1
-# Colours by what readers should feel: green over, blue planned, then by impact.
+# Colours by what readers should feel: green over, blue planned, then by impact; the
+# page's scale (style.css: --ok, --maint, --none, --minor, --major, --critical).
 COLOURS = {
-    "final": "#1f883d",
+    "final": "#1a7f37",
     "maintenance": "#0969da",
     Impact.NONE: "#6e7781",
     Impact.MINOR: "#d4a72c",
-    Impact.MAJOR: "#e16f24",
+    Impact.MAJOR: "#e8590c",
     Impact.CRITICAL: "#cf222e",
 }
 

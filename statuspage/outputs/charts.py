@@ -56,6 +56,9 @@ class Chart:
     height: int = HEIGHT
     left: int = LEFT
     baseline: float = TOP + PLOT
+    # (bottom, top) labels of a value axis that does not start at 0, which the page says
+    # in words and marks with a break: small differences look large on it.
+    cut: tuple[str, str] | None = None
 
 
 def _columns(count: int) -> list[tuple[float, float]]:
@@ -80,7 +83,8 @@ def _nice(value: float) -> int:
 
 
 def uptime_chart(months: list[tuple[date, float | None]], fmt: Formatter) -> Chart:
-    """Monthly uptime: one bar a month, on an axis from the floor that shows the differences."""
+    """Monthly uptime: one bar a month, on an axis from the floor that shows the differences
+    (99 % while every month is above it), which the chart then states as cut."""
     values = [v for _, v in months if v is not None]
     lowest = min(values, default=100.0)
     bottom = 99.0 if lowest >= 99 else float(max(0, math.floor(lowest) - 1))
@@ -101,7 +105,8 @@ def uptime_chart(months: list[tuple[date, float | None]], fmt: Formatter) -> Cha
     rows = tuple(
         (fmt.month(month), (fmt.percent(v) if v is not None else "—",)) for month, v in months
     )
-    return Chart(tuple(columns), ticks, rows)
+    cut = (fmt.axis_percent(bottom), fmt.axis_percent(100)) if bottom > 0 else None
+    return Chart(tuple(columns), ticks, rows, cut=cut)
 
 
 def incidents_chart(months: list[tuple[date, dict[Impact, int]]], fmt: Formatter) -> Chart:

@@ -2,14 +2,17 @@
 tiny pages made for an <iframe>, and `embed.js`, a banner for sites that allow a script.
 
 The widget pages run nothing and request nothing: their one stylesheet is inline and
-allowed by its hash in their own CSP. `embed.js` is copied from the theme as it is (a
-site may replace `site-templates/assets/embed.js`); no page of the status site loads it.
+allowed by its hash in their own CSP. `embed.js` is copied from the theme (a site may
+replace `site-templates/assets/embed.js`) with every character past ASCII escaped: hosts
+often serve `.js` without a charset, and a host page in another encoding would then show
+mojibake. No page of the status site loads it.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import partial
 
@@ -84,8 +87,27 @@ def _widget(
 
 
 def _script(renderer: SiteRenderer) -> bytes:
-    """embed.js from the theme, byte for byte (a script is never a template)."""
+    """embed.js from the theme, in ASCII (a script is never a template)."""
     loader = renderer.env.loader
     assert loader is not None
     source, _, _ = loader.get_source(renderer.env, SCRIPT)
-    return source.encode()
+    return ascii_script(source).encode("ascii")
+
+
+def ascii_script(source: str) -> str:
+    """*source* with each character past ASCII as a \\uXXXX escape (a pair of them past
+    U+FFFF), which JavaScript reads as that character in strings, templates, regular
+    expressions and names; in comments it is inert. A needless backslash before one
+    (`"\\é"`, which means `"é"`) is dropped, lest it escape the escape. (Only a
+    non-ASCII space between tokens would change meaning, and no script needs one.)"""
+    return _NON_ASCII.sub(_escape, source)
+
+
+_NON_ASCII = re.compile(r"(\\*)([^\x00-\x7f])")
+
+
+def _escape(match: re.Match[str]) -> str:
+    slashes, char = match.groups()
+    units = char.encode("utf-16-be")
+    escaped = (f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+    return slashes[: len(slashes) // 2 * 2] + "".join(escaped)

@@ -3,6 +3,8 @@
 //   node check.cjs keyboard BASE_URL PATH...  every Tab stop: what it is, whether focus is visible
 //   node check.cjs nocss    BASE_URL PATH...  the page with JavaScript off and its stylesheet blocked
 //   node check.cjs overflow BASE_URL PATH...  elements reaching past the viewport's sides, desktop/phone
+//   node check.cjs phones   BASE_URL PATH...  at 320 and 390 px: elements past the viewport or their card, controls near an edge
+//   node check.cjs colours  BASE_URL PATH...  every coloured mark's colour and the class that chose it, light/dark
 // Prints one JSON document on stdout.
 const fs = require("fs");
 const path = require("path");
@@ -129,9 +131,149 @@ async function overflow(browser, base, paths) {
   return results;
 }
 
+// Phones, 320 and 390 px wide (touch, high DPI): every visible element must lie within the
+// viewport and within the card around it (the nearest ancestor drawing a border or a
+// background), and each control that looks like a button at least MARGIN px from either
+// side of the screen. Content of a scrolling box (a wide table, code) may scroll in it.
+const PHONES = [320, 390];
+const MARGIN = 12;
+
+async function phones(browser, base, paths) {
+  const results = [];
+  for (const width of PHONES) {
+    const context = await browser.newContext({
+      viewport: { width, height: 800 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
+    });
+    const page = await context.newPage();
+    for (const p of paths) {
+      await page.goto(new URL(p, base).href, { waitUntil: "load" });
+      results.push({
+        path: p, width,
+        ...(await page.evaluate(([margin, width]) => {
+          // The screen's width: a page too wide for it widens the layout (innerWidth), zoomed out.
+          const hidden = (el) => {
+            for (let a = el; a; a = a.parentElement) {
+              const style = getComputedStyle(a);
+              if (style.display === "none" || style.visibility === "hidden" || style.clipPath !== "none") return true;
+              if (a.classList.contains("skip") || a.classList.contains("visually-hidden")) return true;
+            }
+            return false;
+          };
+          const drawn = (style) =>
+            ["Top", "Right", "Bottom", "Left"].some((side) => parseFloat(style[`border${side}Width`]) > 0 && style[`border${side}Style`] !== "none") ||
+            style.backgroundColor !== "rgba(0, 0, 0, 0)";
+          const describe = (el, box, bound) =>
+            `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} [${Math.round(box.left)}, ${Math.round(box.right)}] ` +
+            `past ${bound.name} [${Math.round(bound.left)}, ${Math.round(bound.right)}]: ${(el.textContent || "").trim().replace(/\s+/g, " ").slice(0, 50)}`;
+          // The card around an element, or null inside a box that scrolls (a wide table, code).
+          const boundOf = (el) => {
+            for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+              const style = getComputedStyle(a);
+              if (style.overflowX !== "visible" && style.overflowX !== "clip" && a.scrollWidth > a.clientWidth) return null;
+              if (drawn(style)) {
+                const card = a.getBoundingClientRect();
+                return { name: `${a.tagName.toLowerCase()}.${[...a.classList].join(".")}`, left: card.left, right: card.right };
+              }
+            }
+            return { name: "viewport", left: 0, right: width };
+          };
+          const offenders = [];
+          const check = (el, box) => {
+            const bound = boundOf(el);
+            if (!bound) return;
+            for (const b of [bound, { name: "viewport", left: 0, right: width }]) {
+              if (box.left < b.left - 0.5 || box.right > b.right + 0.5) { offenders.push(describe(el, box, b)); return; }
+            }
+          };
+          for (const el of document.body.querySelectorAll("*")) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 1 && box.height > 1 && !hidden(el)) check(el, box);
+          }
+          // Each line of text too: a word too long for its line runs past a box that stays put.
+          const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+          const range = document.createRange();
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (!node.textContent.trim() || hidden(node.parentElement)) continue;
+            range.selectNodeContents(node);
+            for (const line of range.getClientRects()) if (line.width > 1) check(node.parentElement, line);
+          }
+          const tight = [...document.querySelectorAll("a.subscribe-button, button, input, select, textarea, .postmortem-mark")]
+            .filter((el) => !hidden(el))
+            .map((el) => ({ el, box: el.getBoundingClientRect() }))
+            .filter(({ box }) => box.width > 1 && Math.min(box.left, width - box.right) < margin)
+            .map(({ el, box }) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} ${Math.round(box.left)} px from the left, ${Math.round(width - box.right)} px from the right: ${el.textContent.trim().slice(0, 30)}`);
+          return {
+            offenders, tight, scrollWidth: document.documentElement.scrollWidth, innerWidth,
+            elements: document.body.querySelectorAll("*").length,
+          };
+        }, [MARGIN, width])),
+      });
+    }
+    await context.close();
+  }
+  return results;
+}
+
+// What each mark of the colour scale is drawn in, as the reader sees it: card edges, icons,
+// day bars, chart bars and legend keys, the banner and the impact dots. Each mark comes with
+// the classes that could choose its colour (its own, and those of its status badge and
+// incident or card around it), and the card it belongs to, if any.
+async function colours(browser, base, paths) {
+  const results = [];
+  for (const scheme of SCHEMES) {
+    const page = await openPage(browser, { width: "desktop", scheme });
+    for (const p of paths) {
+      await page.goto(new URL(p, base).href, { waitUntil: "load" });
+      const marks = await page.evaluate(() => {
+        const CARDS = ".incident, .incident-page, .day-list > li, .history-list > li";
+        const classes = (el) => [...el.classList].filter((c) => /^[smbdc]-/.test(c));
+        const cards = [...document.querySelectorAll(CARDS)];
+        const mark = (el, kind, colour, scale) => ({
+          kind, colour, scale,
+          card: el.closest(CARDS) ? cards.indexOf(el.closest(CARDS)) : null,
+          text: (el.closest(".status, li, article, figure, section") || el).textContent.trim().replace(/\s+/g, " ").slice(0, 50),
+        });
+        const out = [];
+        for (const el of cards) {
+          const style = getComputedStyle(el);
+          if (style.borderInlineStartStyle === "none") continue; // a page: its marks are in it
+          out.push(mark(el, "card edge", style.borderInlineStartColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".banner")) {
+          out.push(mark(el, "banner edge", getComputedStyle(el).borderInlineStartColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".icon .i-bg")) {
+          const badge = el.closest(".status, .banner, .widget");
+          const card = el.closest(CARDS);
+          // An incident's progress (s-investigating...) has no colour of its own: its card's counts.
+          const own = badge ? classes(badge) : [];
+          out.push(mark(el, "icon", getComputedStyle(el).fill, [...own, ...(card ? classes(card) : [])]));
+        }
+        for (const el of document.querySelectorAll(".impact")) {
+          out.push(mark(el, "impact dot", getComputedStyle(el, "::before").backgroundColor, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".bars > li")) {
+          const fill = getComputedStyle(el).backgroundImage.match(/rgb\([^)]*\)/);
+          out.push(mark(el, "day bar", fill && fill[0], classes(el)));
+        }
+        for (const el of document.querySelectorAll(".chart-svg rect")) {
+          out.push(mark(el, "chart bar", getComputedStyle(el).fill, classes(el)));
+        }
+        for (const el of document.querySelectorAll(".chart-legend .key")) {
+          out.push(mark(el, "legend key", getComputedStyle(el, "::before").backgroundColor, classes(el)));
+        }
+        return out;
+      });
+      results.push({ path: p, scheme, marks });
+    }
+    await page.context().close();
+  }
+  return results;
+}
+
 (async () => {
   const [mode, base, ...paths] = process.argv.slice(2);
-  const checks = { axe, keyboard, nocss, overflow };
+  const checks = { axe, keyboard, nocss, overflow, colours, phones };
   if (!checks[mode]) throw new Error(`unknown check ${mode}`);
   const browser = await launch();
   try {

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from statuspage.theme import default_templates_dir
+
 from ..conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir
 from ..test_maintenance import MAINTENANCE
 from .conftest import CHROMIUM, HERE, NODE_MODULES, QuietHandler, require
@@ -219,3 +221,56 @@ def test_the_iframe_widget_across_origins_in_light_and_dark(origins: tuple[str, 
         assert report["requests"] == [host + "frame.html", f"{status}status/embed/"]
         assert report["console"] == [] and report["errors"] == []
     assert (light["frames"][0]["background"], dark["frames"][0]["background"]) == ("rgb(255, 255, 255)", "rgb(21, 27, 35)")
+
+
+# A Japanese site whose own embed.js says the status words in Japanese, and a title in
+# Japanese and German; the host pages are in Shift_JIS and windows-1252, and embed.js is
+# served as `text/javascript` without a charset (as many hosts do), so the browser
+# decodes it in the host page's encoding.
+TITLE = "API の遅延 · Störung ×"
+WORDS = {"Investigating": "調査中", "Dismiss": "閉じる"}  # the button's label: not in its text
+
+
+@pytest.fixture(scope="module")
+def legacy_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, Path]]:
+    """(status origin, host origin, built status site)."""
+    tmp = tmp_path_factory.mktemp("legacy")
+    script = (default_templates_dir() / "assets" / "embed.js").read_text(encoding="utf-8")
+    for english, japanese in WORDS.items():
+        script = script.replace(f'"{english}"', f'"{japanese}"')
+    for prefix in ("own", "theme"):
+        site = SiteDir(tmp / prefix, CONFIG + "language: ja\n")
+        site.incident(f"{ID}.md", EXAMPLE_INCIDENT.replace("Elevated error rates on the API", TITLE))
+        if prefix == "own":
+            (site.root / "site-templates" / "assets").mkdir(parents=True)
+            (site.root / "site-templates" / "assets" / "embed.js").write_text(script, encoding="utf-8")
+        site.build("2026-11-20 14:30", tmp / "status" / prefix)
+    hosts = tmp / "hosts"
+    hosts.mkdir()
+    status_server, status_url = serve(tmp / "status", PagesHandler)
+    host_server, host_url = serve(hosts, QuietHandler)
+    for name, encoding, prefix in (("sjis.html", "shift_jis", "own"), ("latin.html", "windows-1252", "theme")):
+        page = host_page(f'<script src="{status_url}{prefix}/embed.js" async></script>')
+        page = page.replace('charset="utf-8"', f'charset="{encoding}"')
+        (hosts / name).write_bytes(page.encode(encoding))
+    try:
+        yield status_url, host_url, tmp / "status"
+    finally:
+        for server in (status_server, host_server):
+            server.shutdown()
+            server.server_close()
+
+
+def test_embed_js_is_ascii_and_reads_right_on_a_host_page_in_another_encoding(
+    legacy_hosts: tuple[str, str, Path],
+) -> None:
+    _, host, built = legacy_hosts
+    for prefix in ("own", "theme"):
+        script = (built / prefix / "embed.js").read_bytes()
+        assert max(script) < 0x80, prefix
+    own, theme = visit({"url": host + "sjis.html"}, {"url": host + "latin.html"})
+    assert own["banner"]["text"] == f"{TITLE} · 調査中 ×"
+    assert own["banner"]["links"][0]["text"] == TITLE
+    assert theme["banner"]["text"] == f"{TITLE} · Investigating ×"
+    for report in (own, theme):
+        assert report["console"] == [] and report["errors"] == []
