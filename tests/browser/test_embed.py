@@ -184,7 +184,7 @@ def test_an_incident_whose_components_work_again_shows_in_the_operational_colour
     assert light["banner"]["text"] == "Website unreachable · Monitoring ×"
     # Green as the page's headline, not the red of the incident's impact.
     assert (light["banner"]["accent"], dark["banner"]["accent"]) == ("rgb(26, 127, 55)", "rgb(63, 185, 80)")
-    assert open_light["banner"]["accent"] == "rgb(188, 76, 0)"  # the API in partial outage: orange
+    assert open_light["banner"]["accent"] == "rgb(232, 89, 12)"  # the API in partial outage: orange
 
 
 def test_data_attributes_choose_the_components_and_the_edge(origins: tuple[str, str]) -> None:
