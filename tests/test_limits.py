@@ -470,7 +470,7 @@ def test_a_site_that_multiplies_is_refused_before_its_bulk_and_the_last_good_sit
     [line] = [ln for ln in result.output.splitlines() if ln.startswith("statuspage.yaml")]
     estimate = int(re.search(r"would write about ([\d,]+) MB", line).group(1).replace(",", ""))  # type: ignore[union-attr]
     assert estimate > output_limits.BASE_BYTES * 2 / 1e6  # what it would have written
-    assert "more than its limit of 256 MB" in line
+    assert "more than its limit of 512 MB" in line
     assert "`languages:` (8: every page and feed once in each)" in line
     assert "`components:` (500: a page and two feeds each, in every language)" in line
     assert files_of(out) == before and leftovers(out) == []

@@ -19,17 +19,20 @@ from statuspage.errors import ContentError, Problems
 from statuspage.model import Config
 
 # Every site may write this much, whatever it holds: the fixed part (front page, component
-# pages and feeds, API, badges) of 1,000 components in 8 languages stays well under it.
-BASE_BYTES = 256_000_000
-BASE_FILES = 50_000
+# pages and feeds, API, badges) of the most a config may list, 1,000 components in all 8
+# languages, is 212 MB in 34,098 files.
+BASE_BYTES = 512_000_000
+BASE_FILES = 100_000
 # ... and this much more per incident and language: an incident writes its page (a few kB)
 # and its entries in feeds, calendar and API; the 10,000-incident benchmark site writes
 # 10 kB and 1.07 files per incident. Six times that leaves room for long incidents.
 BYTES_PER_INCIDENT = 64_000
 FILES_PER_INCIDENT = 4
-# History pages per language: a reader pages back 200 pages at most; at the default
-# 20 incidents a page, that is 4,000 incidents before pages grow.
+# History pages per language: 200, or as many as the default 20 incidents a page make
+# (so a site at the default is never cut short); a smaller `history_per_page:` makes no
+# more pages than that, only fuller ones.
 MAX_HISTORY_PAGES = 200
+DEFAULT_PER_PAGE = 20
 
 
 def editions(config: Config) -> int:
@@ -47,9 +50,10 @@ def site_budget(config: Config, incidents: int) -> tuple[int, int]:
 
 
 def history_page_size(per_page: int, incidents: int) -> int:
-    """Incidents per history page: `history_per_page`, or more if that would make more than
-    MAX_HISTORY_PAGES pages."""
-    return max(per_page, ceil(incidents / MAX_HISTORY_PAGES))
+    """Incidents per history page: `history_per_page`, or more if that would make more
+    pages than MAX_HISTORY_PAGES or DEFAULT_PER_PAGE a page would."""
+    pages = max(MAX_HISTORY_PAGES, ceil(incidents / DEFAULT_PER_PAGE))
+    return max(per_page, ceil(incidents / pages))
 
 
 def check_history_pages(config: Config, incidents: int, problems: Problems) -> None:
@@ -62,7 +66,7 @@ def check_history_pages(config: Config, incidents: int, problems: Problems) -> N
             0,
             f"{incidents:,} incidents at `history_per_page: {per}` would make "
             f"{incidents // per:,} history pages in each language; at most "
-            f"{MAX_HISTORY_PAGES} are made, so each holds {size}: set `history_per_page: "
+            f"{ceil(incidents / size)} are made, so each holds {size}: set `history_per_page: "
             f"{size}` (or more) to say so",
         )
 
