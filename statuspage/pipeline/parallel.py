@@ -35,7 +35,8 @@ class ByteBudget:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.spent = multiprocessing.get_context("fork").Value("q", 0)
+        # Shared memory, inherited by the forked children; any platform can make one.
+        self.spent = multiprocessing.Value("q", 0)
 
     def spend(self, size: int) -> None:
         """Count *size* bytes made; OverBudget once the total passes the limit."""
