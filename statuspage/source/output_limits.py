@@ -81,9 +81,8 @@ def multipliers(config: Config) -> str:
             f"`components:` ({len(config.components):,}: a page and two feeds each, in every "
             "language)"
         )
-    per = config.history_per_page
-    found.append(f"`history_per_page: {per}`")
-    return "; ".join(found)
+    # (`history_per_page:` no longer multiplies: history pages are bounded, above.)
+    return "; ".join(found) or "the text every page repeats"
 
 
 def over_budget(config: Config, root: Path | None, what: str | None, limit: str) -> ContentError:
