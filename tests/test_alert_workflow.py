@@ -5,7 +5,10 @@ incident, each alert applied exactly once."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -146,3 +149,45 @@ def test_pull_request_keeps_one_branch_per_incident(tmp_path: Path, repo: tuple[
     text = git_out(origin, "show", f"alert/{INCIDENT}:incidents/{INCIDENT}.md")
     assert re.findall(r"^## (\w+)", text, re.MULTILINE) == ["Monitoring", "Investigating"]
     assert git_out(origin, "rev-parse", "main") == main
+
+
+def fake_gh(bin_dir: Path) -> None:
+    """`gh pr list --json FIELDS --jq EXPR` answered from $GH_PULLS (the API's pull requests
+    as JSON), keeping only FIELDS as gh does, then EXPR through jq (raw output, as gh)."""
+    gh = bin_dir / "gh"
+    gh.write_text(
+        "#!/bin/sh\n"
+        '[ "$1 $2" = "pr list" ] || { echo "fake gh: only pr list" >&2; exit 3; }\n'
+        'while [ $# -gt 0 ]; do case "$1" in --json) shift; fields="$1";; --jq) shift; expr="$1";; esac; shift; done\n'
+        'jq -c "map({$fields})" "$GH_PULLS" | jq -r "$expr"\n'
+    )  # fmt: skip
+    gh.chmod(0o755)
+
+
+@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq (as gh's --jq) to run the listing step")
+@pytest.mark.parametrize("repo", ["pull_request"], indirect=True)
+def test_a_forks_alert_branch_never_stalls_the_alerts(tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]) -> None:
+    # Issue 29: an open pull request from a fork, its head branch named alert/..., made the
+    # step fetch a branch this repository does not have, and every alert failed meanwhile.
+    origin, work = repo
+    workflow = load(WORKFLOWS / "alert.yml")
+    find = step(workflow, "Find the open alert pull requests")["run"]
+    apply = step(workflow, "Apply the alert to one branch per incident")["run"]
+    env = env_for(tmp_path, shell_env)
+    fake_gh(Path(env["PATH"].split(os.pathsep)[0]))
+    temp = Path(env["RUNNER_TEMP"])
+    (temp / "branches.txt").write_text("")
+    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json"))
+    pulls = tmp_path / "pulls.json"
+    pulls.write_text(json.dumps([
+        {"number": 3, "headRefName": "alert/2026-12-01-from-a-fork", "isCrossRepository": True, "title": "x"},
+        {"number": 2, "headRefName": f"alert/{INCIDENT}", "isCrossRepository": False, "title": "y"},
+        {"number": 1, "headRefName": "docs/typo", "isCrossRepository": False, "title": "z"},
+    ]))  # fmt: skip
+    run_step(find, work, env, GH_TOKEN="t0ken", GH_PULLS=str(pulls))
+    assert (temp / "branches.txt").read_text() == f"alert/{INCIDENT}\n"
+    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-resolved.json"))
+    assert (temp / "new-branches.txt").read_text() == ""  # its own pull request is updated
+    log = git_out(origin, "log", "--format=%s", f"alert/{INCIDENT}").splitlines()
+    assert log == [f"Alert (alertmanager): {INCIDENT}.md"] * 2 + ["site"]
+    assert "## Monitoring" in git_out(origin, "show", f"alert/{INCIDENT}:incidents/{INCIDENT}.md")

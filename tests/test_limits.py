@@ -6,6 +6,7 @@ against a wall-clock threshold."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from datetime import date
@@ -13,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.source import budget, config, incident_file as content
+from statuspage.pipeline import build as pipeline_build, parallel
+from statuspage.source import budget, config, incident_file as content, output_limits
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
@@ -427,3 +429,136 @@ def test_components_line_parses_in_linear_time(site_dir: SiteDir) -> None:
 
     small, large = parse_seconds(site_dir, text(4_000)), parse_seconds(site_dir, text(40_000))
     assert large < 30 * max(small, 1e-4)  # the pattern it replaces took 100 times as long (20 s)
+
+
+# --- what a whole site writes (issue 29) -----------------------------------------------
+
+LANGUAGES = "[en, de, es, fr, ja, ar, pt-BR, zh-Hans]"
+CATALOGS = ("en", "de", "es", "fr", "ja", "ar", "pt_BR", "zh_Hans")
+
+
+def files_of(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def leftovers(out: Path) -> list[str]:
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}."))
+
+
+def test_a_site_that_multiplies_is_refused_before_its_bulk_and_the_last_good_site_stays(
+    tmp_path: Path,
+) -> None:
+    # The red-team site: 196 kB of sources (500 components, 8 languages, a 20 kB wording of
+    # "Operational") wrote 1.3 GB in over a minute.
+    site_dir = SiteDir(tmp_path / "site", many_components(500))
+    out = tmp_path / "site" / "_site"
+    assert site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00").exit_code == 0
+    before = files_of(out)
+    (site_dir.root / "statuspage.yaml").write_text(
+        many_components(500).replace("components:\n", f"languages: {LANGUAGES}\ncomponents:\n", 1)
+    )
+    (site_dir.root / "translations").mkdir()
+    for catalog in CATALOGS:
+        (site_dir.root / "translations" / f"{catalog}.po").write_text(
+            f'msgid "Operational"\nmsgstr "{"w" * 20_000}"\n'
+        )
+    sources = [site_dir.root / "statuspage.yaml", *(site_dir.root / "translations").iterdir()]
+    assert sum(p.stat().st_size for p in sources) < 200_000
+    assert site_dir.run("check").exit_code == 0  # every file is fine on its own
+    result = site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00")
+    assert result.exit_code == 1
+    [line] = [ln for ln in result.output.splitlines() if ln.startswith("statuspage.yaml")]
+    estimate = int(re.search(r"would write about ([\d,]+) MB", line).group(1).replace(",", ""))  # type: ignore[union-attr]
+    assert estimate > output_limits.BASE_BYTES * 2 / 1e6  # what it would have written
+    assert "more than its limit of 512 MB" in line
+    assert "`languages:` (8: every page and feed once in each)" in line
+    assert "`components:` (500: a page and two feeds each, in every language)" in line
+    assert files_of(out) == before and leftovers(out) == []
+
+
+def test_the_bytes_made_are_counted_on_every_core_and_stop_the_build_at_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Shown with a small limit and no estimate first: the count alone stops the build,
+    # also when the outputs are made in a process per core (400 or more to make).
+    site_dir = SiteDir(tmp_path / "site", many_components(200))
+    out = site_dir.build(NOW)
+    size = sum(len(b) for b in files_of(out).values())
+    assert len(files_of(out)) >= parallel.PARALLEL_MIN
+    before = files_of(out)
+    monkeypatch.setattr(pipeline_build, "SAMPLE", 10**9)
+    monkeypatch.setattr(output_limits, "BASE_BYTES", size // 2)
+    (site_dir.root / "statuspage.yaml").write_text(many_components(200) + "description: new\n")
+    result = site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out))
+    assert result.exit_code == 1
+    limit = f"{size // 2 / 1e6:,.0f} MB"
+    assert f"statuspage.yaml: the site would write more than its limit of {limit} (" in result.output
+    assert files_of(out) == before and leftovers(out) == []
+    monkeypatch.setattr(output_limits, "BASE_BYTES", size + 1)  # what it writes fits
+    assert site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out)).exit_code == 0
+
+
+def test_the_files_a_site_would_write_are_counted_before_any_is_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site_dir = SiteDir(tmp_path / "site", many_components(20))
+    out = site_dir.build(NOW)
+    count = len(files_of(out).keys() - {".statuspage-build"})  # that one is the writer's mark
+    monkeypatch.setattr(output_limits, "BASE_FILES", count - 1)
+    made: list[str] = []
+    monkeypatch.setattr(pipeline_build, "_sampled", lambda todo, spare: made.append("x") or todo)
+    result = site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(tmp_path / "new"))
+    assert result.exit_code == 1 and made == []  # refused before making anything
+    assert (
+        f"statuspage.yaml: the site would write {count:,} files, more than its limit of "
+        f"{count - 1:,} (" in result.output
+    )
+    assert not (tmp_path / "new").exists() or list((tmp_path / "new").iterdir()) == []
+    monkeypatch.setattr(output_limits, "BASE_FILES", count)
+    assert site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(tmp_path / "new")).exit_code == 0
+
+
+def test_the_per_incident_cap_counts_every_language(tmp_path: Path) -> None:
+    # What passes in one language (test_an_incident_that_passes_check_writes_no_more_than_the_cap)
+    # writes each copy again in each other one.
+    site_dir = SiteDir(tmp_path / "site", many_components(100))
+    site_dir.incident("2026-11-20-all.md", touching(100, body="word " * 19_000, updates=3))
+    assert problem_lines(site_dir)[0] == 0
+    (site_dir.root / "statuspage.yaml").write_text(
+        many_components(100).replace("components:\n", "languages: [en, de]\ncomponents:\n", 1)
+    )
+    code, lines = problem_lines(site_dir)
+    assert code == 1
+    [line] = [line for line in lines if line.startswith("incidents/")]
+    assert line.startswith("incidents/2026-11-20-all.md:4: the incident would write about 1")
+    assert "feeds of its 100 components, in each of the 2 `languages:`; the limit is 64 MB" in line
+    assert line.endswith("shorten its updates or list fewer components or languages")
+
+
+def test_history_pages_are_bounded_whatever_history_per_page_says(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 1,000 incidents at `history_per_page: 1` in 8 languages wrote 8,000 history pages
+    # (219 MB); shown here with a bound of 5 pages, 2 languages and 23 incidents.
+    monkeypatch.setattr(output_limits, "MAX_HISTORY_PAGES", 5)
+    config = many_components(3).replace("components:\n", "languages: [en, de]\nhistory_per_page: 1\ncomponents:\n", 1)
+    site_dir = SiteDir(tmp_path / "site", config)
+    days = [f"2026-11-{n % 20 + 1:02}" for n in range(23)]  # all before NOW
+    for n, day in enumerate(days):
+        site_dir.incident(f"{day}-i{n}.md", HEAD.replace("api", "c0") + f"## Resolved · {day} 10:00\nx\n")
+    result = site_dir.run("check")
+    assert (
+        "statuspage.yaml: warning: 23 incidents at `history_per_page: 1` would make 23 history "
+        "pages in each language; at most 5 are made, so each holds 5: set `history_per_page: 5` "
+        "(or more) to say so"
+    ) in result.output
+    out = site_dir.build(NOW)
+    for prefix in ("", "de/"):
+        pages = sorted(p for p in files_of(out) if re.fullmatch(rf"{prefix}history/(\d+/)?index\.html", p))
+        assert 1 < len(pages) <= 5, pages  # (page 1 holds the newest that fill no page)
+        shown = [
+            a.get("href").rsplit("/", 2)[-2]
+            for page in pages
+            for a in parse_html(out / page).xpath("//main//a[contains(@href, 'incidents/')]")
+        ]
+        assert sorted(shown) == sorted(f"{day}-i{n}" for n, day in enumerate(days))

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -24,7 +26,7 @@ from statuspage.notify.transport import RetryPolicy
 from statuspage.source.notify_config import load_endpoints
 
 from . import test_notify as notify_tests
-from .conftest import REPO, at
+from .conftest import CONFIG, REPO, at
 from .test_notify import Hooks, hook_yaml, site_with
 
 DEADLINE = 3.0  # seconds; the trickling servers send a byte every 2 s
@@ -154,6 +156,167 @@ def test_an_smtp_server_trickling_its_greeting_is_cut_at_its_deadline_and_the_ot
     assert len(hook.sent) == 1 and len(hooks.to("/fast")) == 1
     assert slow_smtp.sent <= DEADLINE / 2 + 1
     assert slow_smtp.connections == 1
+
+
+CUT = 2  # seconds: `notify: deadline:` in the tests below, measured from outside the process
+MARGIN = 8  # seconds for Python to start, load the site and report (a bound, not a timing)
+DRIBBLING = 60  # seconds a Dribble peer keeps going before it gives up by itself
+
+
+class Dribble:
+    """A peer on 127.0.0.1 whose first connection gets *prefix* at once and then one byte
+    every 0.25 s for DRIBBLING seconds (never tripping a per-read timeout); later
+    connections, with *answer*, are answered at once (recording what they were sent)."""
+
+    def __init__(self, prefix: bytes, *, http: bool, answer: bytes = b"") -> None:
+        self.prefix, self.http, self.answer = prefix, http, answer
+        self.requests: list[bytes] = []
+        self.connections = 0
+        self.stop = threading.Event()
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            first = self.connections == 1
+            threading.Thread(target=self._talk, args=(conn, first), daemon=True).start()
+
+    def _request(self, conn: socket.socket) -> bytes:
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = conn.recv(65536)
+            if not chunk:
+                return data
+            data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        length = re.search(rb"(?i)content-length: *(\d+)", head)
+        while length and len(body) < int(length.group(1)):
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            body += chunk
+        return head + b"\r\n\r\n" + body
+
+    def _talk(self, conn: socket.socket, first: bool) -> None:
+        with conn:
+            try:
+                request = self._request(conn) if self.http else b""
+                if not first:
+                    self.requests.append(request)
+                    conn.sendall(self.answer)
+                    return
+                conn.sendall(self.prefix)
+                for _ in range(int(DRIBBLING / 0.25)):
+                    if self.stop.wait(0.25):
+                        return
+                    conn.sendall(b"a")
+            except OSError:
+                return  # the client hung up: it gave up on us
+
+    def close(self) -> None:
+        self.stop.set()
+        self.sock.close()
+
+
+def timed_notify(root: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.monotonic()
+    result = cli_notify(root, env)
+    return time.monotonic() - start, result
+
+
+OK = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        pytest.param(b"", id="status-line"),
+        pytest.param(b"HTTP/1.1 200 OK\r\nX-Slow: ", id="headers"),
+        pytest.param(b"HTTP/1.1 200 OK\r\nContent-Length: 1000000\r\n\r\n", id="body"),
+    ],
+)
+def test_notify_returns_at_the_deadline_whatever_a_webhook_dribbles(
+    tmp_path: Path, hooks: Hooks, prefix: bytes
+) -> None:
+    # Issue 28: a body dribbled a byte at a time held `notify` far past the deadline.
+    peer = Dribble(prefix, http=True, answer=OK)
+    try:
+        site = site_with(tmp_path, (
+            f"notify:\n  deadline: {CUT}\n  webhooks:\n"
+            f"    - {{url: 'http://127.0.0.1:{peer.port}/slow', format: json}}\n"
+            "    - {url: '${HOOK}/fast', format: json}\n"
+        ))  # fmt: skip
+        env = {"HOOK": hooks.url}
+        elapsed, result = timed_notify(site.root, env)
+        assert elapsed < CUT + MARGIN, (elapsed, result.stderr)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert f"within the endpoint's {CUT} s deadline" in result.stderr
+        assert "1 message(s) left for the next run" in result.stderr
+        assert len(hooks.to("/fast")) == 1 and peer.connections == 1
+        # Not recorded as sent: the next run sends it, once, and the one after nothing.
+        again = cli_notify(site.root, env)
+        assert again.returncode == 0, again.stderr
+        assert len(peer.requests) == 1
+        assert b"Idempotency-Key: 2026-11-20-api-errors#update-20261120t130200z" in peer.requests[0]
+        assert len(hooks.to("/fast")) == 1
+        assert cli_notify(site.root, env).returncode == 0
+        assert len(peer.requests) == 1 and len(hooks.to("/fast")) == 1
+    finally:
+        peer.close()
+
+
+@pytest.mark.parametrize(
+    "prefix",
+    [
+        pytest.param(b"", id="greeting"),
+        pytest.param(b"220 slow.example ESMTP\r\n250-", id="ehlo-answer"),
+    ],
+)
+def test_notify_returns_at_the_deadline_whatever_an_smtp_server_dribbles(
+    tmp_path: Path, hooks: Hooks, prefix: bytes
+) -> None:
+    peer = Dribble(prefix, http=False)
+    try:
+        site = site_with(tmp_path, (
+            f"notify:\n  deadline: {CUT}\n"
+            f"  email:\n    smtp: {{host: 127.0.0.1, port: {peer.port}, starttls: false}}\n"
+            "    from: status@example.com\n    to: [list@example.com]\n"
+            "  webhooks:\n    - {url: '${HOOK}/fast', format: json}\n"
+        ))  # fmt: skip
+        elapsed, result = timed_notify(site.root, {"HOOK": hooks.url})
+        assert elapsed < CUT + MARGIN, (elapsed, result.stderr)
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        (line,) = [ln for ln in result.stderr.splitlines() if "email #1" in ln]
+        assert f"within the endpoint's {CUT} s deadline" in line and "1 message(s) left" in line
+        assert len(hooks.to("/fast")) == 1 and peer.connections == 1
+        sent = state_of(site.root)
+        (mail,) = [v for k, v in sent.items() if k.startswith("email-")]
+        assert mail["sent"] == []  # retried on the next run
+    finally:
+        peer.close()
+
+
+def state_of(root: Path) -> dict:
+    return json.loads((root / ".statuspage/notified.json").read_text())["endpoints"]
+
+
+def test_the_deadline_must_be_a_number_of_seconds(tmp_path: Path) -> None:
+    site = site_with(
+        tmp_path, "notify:\n  deadline: forever\n  webhooks:\n    - {url: 'http://127.0.0.1:9/a'}\n"
+    )
+    result = site.run("check")
+    assert result.exit_code == 1
+    line = CONFIG.count("\n") + 2
+    assert (
+        f"statuspage.yaml:{line}: `deadline:` must be a number of seconds up to 600"
+        in result.output
+    )
 
 
 # -- secrets and failures -------------------------------------------------------------

@@ -7,6 +7,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +23,7 @@ from lxml import html as lxml_html
 
 from statuspage.pipeline.manifest import CACHE_DIR
 from statuspage.preview.inject import EVENTS_PATH, served_html, widen_csp
+from statuspage.preview.server import allowed_authority
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, read_cache, text_of
 
@@ -268,3 +270,121 @@ def test_head_answers_with_the_length_get_sends(site_dir: SiteDir, serve) -> Non
     server.wait_for("", lambda body: banner_of(body) is not None)
     announced, sent, _ = lengths("")
     assert announced == sent
+
+
+def raw_request(server: Server, request: str) -> tuple[int, bytes, bytes]:
+    """(status, headers, body) for *request* sent as written over a socket (HTTP/1.0
+    answers: the server closes the connection after one)."""
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(request.encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), head, body
+
+
+def test_serve_answers_only_to_its_own_names(site_dir: SiteDir, serve) -> None:
+    # Issue 29: a DNS-rebinding page (evil.example re-pointed at 127.0.0.1) is same-origin
+    # with the preview in the browser and could read incidents not pushed yet.
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT.replace("Elevated", "Unpushed"))
+    server = serve(site_dir.root)
+    port = int(server.url.rsplit(":", 1)[1].strip("/"))
+    page = "/incidents/2026-11-20-api-errors/"
+    server.wait_for(page, lambda body: "Unpushed" in body)
+
+    def get(target: str, *headers: str, method: str = "GET") -> tuple[int, bytes, bytes]:
+        lines = [f"{method} {target} HTTP/1.1", *headers, "Connection: close", "", ""]
+        return raw_request(server, "\r\n".join(lines))
+
+    forged = {
+        "name": get("/", "Host: evil.example"),
+        "name and port": get("/", f"Host: evil.example:{port}"),
+        "suffix": get("/", f"Host: 127.0.0.1.evil.example:{port}"),
+        "prefix": get("/", f"Host: evil-127.0.0.1:{port}"),
+        "other port": get("/", f"Host: localhost:{port + 1}"),
+        "no port": get("/", "Host: localhost"),
+        "empty": get("/", "Host: "),
+        "missing": raw_request(server, "GET / HTTP/1.0\r\n\r\n"),
+        "two": get("/", f"Host: 127.0.0.1:{port}", f"Host: evil.example:{port}"),
+        "absolute": get(f"http://evil.example:{port}/", f"Host: 127.0.0.1:{port}"),
+        "absolute only": raw_request(server, f"GET http://evil.example:{port}/ HTTP/1.0\r\n\r\n"),
+        "absolute, forged host": get(f"http://127.0.0.1:{port}/", f"Host: evil.example:{port}"),
+        "page": get(page, f"Host: evil.example:{port}"),
+        "asset": get("/assets/style.css", f"Host: evil.example:{port}"),
+        "api": get("/api/v2/summary.json", f"Host: evil.example:{port}"),
+        "events": get(EVENTS_PATH, f"Host: evil.example:{port}"),
+    }
+    for what, (status, _, body) in forged.items():
+        assert status == 421, what
+        assert body.count(b"\n") == 1 and body.endswith(b"\n"), what
+        assert b"answers only to" in body and b"Unpushed" not in body, what
+    status, head, body = get("/", f"Host: evil.example:{port}", method="HEAD")
+    assert (status, body) == (421, b"") and b"Content-Length: " in head
+
+    allowed = [
+        get(page, f"Host: 127.0.0.1:{port}"),
+        get(page, f"Host: localhost:{port}"),
+        get(page, f"Host: LocalHost:{port}"),
+        get(page, f"Host: [::1]:{port}"),
+        get(f"http://localhost:{port}{page}", f"Host: localhost:{port}"),
+        raw_request(server, f"GET http://127.0.0.1:{port}{page} HTTP/1.0\r\n\r\n"),
+    ]
+    for status, _, body in allowed:
+        assert status == 200 and b"Unpushed" in body
+    assert get("/", f"Host: 127.0.0.1:{port}")[0] == 200
+
+
+def test_serve_on_another_host_answers_to_that_name_too(site_dir: SiteDir) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "statuspage", "serve", "--source", str(site_dir.root), "--port", "0",
+         "--host", "127.0.0.2"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stdout is not None
+        found = None
+        while found is None and (line := process.stdout.readline()):
+            found = re.search(r"Serving http://127\.0\.0\.2:(\d+)/", line)
+        assert found is not None
+        port = int(found.group(1))
+
+        def status(host: str) -> int:
+            with socket.create_connection(("127.0.0.2", port), timeout=10) as sock:
+                sock.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+                return int(sock.recv(65536).split(b" ", 2)[1])
+
+        assert [status(f"{h}:{port}") for h in ("127.0.0.2", "localhost")] == [200, 200]
+        assert [status(f"{h}:{port}") for h in ("127.0.0.3", "evil.example", "127.0.0.2.evil.example")] == [421] * 3
+    finally:
+        process.kill()
+        process.wait()
+
+
+@pytest.mark.parametrize(
+    ("authority", "host", "served"),
+    [
+        ("192.0.2.7:8000", "0.0.0.0", True),  # on every interface: any address, never a name
+        ("[2001:db8::1]:8000", "::", True),
+        ("status.lan:8000", "0.0.0.0", False),
+        ("192.0.2.7.nip.io:8000", "0.0.0.0", False),
+        ("192.0.2.7:8000", "127.0.0.1", False),
+        ("[::1]:8000", "127.0.0.1", True),
+        ("[::1]:8000", "::1", True),
+        ("status.lan:8000", "status.lan", True),
+        ("STATUS.lan:8000", "status.lan", True),
+        ("status.lan:8001", "status.lan", False),
+        ("localhost", "127.0.0.1", False),  # no port: port 80, not this one
+        ("[::1]", "127.0.0.1", False),
+    ],
+)
+def test_which_names_a_preview_answers_to(authority: str, host: str, served: bool) -> None:
+    assert allowed_authority(authority, host, 8000) is served
+
+
+@pytest.mark.parametrize("authority", ["localhost", "[::1]", "127.0.0.1:80", "localhost:80"])
+def test_a_preview_on_port_80_answers_without_a_port(authority: str) -> None:
+    assert allowed_authority(authority, "127.0.0.1", 80)
+    assert not allowed_authority("evil.example", "127.0.0.1", 80)

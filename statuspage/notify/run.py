@@ -163,7 +163,7 @@ def notify(
         except UnusableValue as e:
             outcome.error, outcome.pending = str(e), len(todo)
             continue
-        deadline = Deadline(courier.policy.deadline)
+        deadline = Deadline(endpoint.deadline or courier.policy.deadline)
         number = 0
         try:
             for number, event in enumerate(todo):

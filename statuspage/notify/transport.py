@@ -10,6 +10,11 @@ send, read and retry wait shares it, and when it passes, the endpoint's sockets
 are shut down from a timer thread, which ends any blocking read at once. So a
 server that answers one byte every few seconds (never tripping a per-read
 timeout) costs at most the deadline, and the other endpoints still get served.
+The deadline keeps its own duplicate of each socket's descriptor: urllib lets go
+of the connection's socket once the headers are in (the body is read through the
+response), and TLS takes over the descriptor of the socket it wraps, so a
+reference to either could no longer shut the connection a dribbled body or a slow
+handshake is holding.
 """
 
 from __future__ import annotations
@@ -66,6 +71,7 @@ class Deadline:
         self.end = time.monotonic() + seconds
         self.expired = threading.Event()
         self._watched: list[_Connected] = []
+        self._sockets: list[socket.socket] = []  # duplicates, ours to close
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
         self._timer.daemon = True
@@ -95,22 +101,43 @@ class Deadline:
         if cut:
             _shut(connection)
 
+    def watch_socket(self, sock: socket.socket) -> None:
+        """Shut the connection *sock* is an end of at the deadline, whoever holds it by then
+        (a response reading its body, the TLS socket wrapping it): shutdown() acts on the
+        connection, not the descriptor, so a duplicate of the descriptor reaches it."""
+        copy = sock.dup()
+        with self._lock:
+            self._sockets.append(copy)
+            cut = self.expired.is_set()
+        if cut:
+            _shut_socket(copy)
+
     def _cut(self) -> None:
         with self._lock:
             self.expired.set()
-            watched = list(self._watched)
+            watched, sockets = list(self._watched), list(self._sockets)
         for connection in watched:
             _shut(connection)
+        for sock in sockets:
+            _shut_socket(sock)
 
     def close(self) -> None:
         self._timer.cancel()
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            sock.close()
 
 
 def _shut(connection: _Connected) -> None:
     sock = getattr(connection, "sock", None)
     if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.shutdown(socket.SHUT_RDWR)
+        _shut_socket(sock)
+
+
+def _shut_socket(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -125,13 +152,15 @@ def _opener(deadline: Deadline) -> urllib.request.OpenerDirector:
 
     class Http(http.client.HTTPConnection):
         def connect(self) -> None:
-            deadline.watch(self)  # before connecting: a slow handshake is cut too
+            deadline.watch(self)  # before connecting: a slow proxy tunnel is cut too
             super().connect()
+            assert self.sock is not None
+            deadline.watch_socket(self.sock)
 
-    class Https(http.client.HTTPSConnection):
-        def connect(self) -> None:
-            deadline.watch(self)
-            super().connect()
+    # HTTPSConnection.connect calls Http.connect (the MRO), which watches the plain
+    # socket before it is wrapped: a slow TLS handshake is cut too.
+    class Https(http.client.HTTPSConnection, Http):
+        pass
 
     class HttpHandler(urllib.request.HTTPHandler):
         def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
@@ -217,7 +246,10 @@ def _pause(seconds: float, problem: str, sleep: Sleep, deadline: Deadline) -> No
 
 
 class _WatchedSMTP(smtplib.SMTP):
-    """smtplib.SMTP whose socket the deadline can shut, from before the server's greeting."""
+    """smtplib.SMTP whose connection the deadline can shut, from before the server's
+    greeting and through STARTTLS (which wraps the socket)."""
+
+    deadline: Deadline
 
     def __init__(self, host: str, port: int, *, timeout: float, deadline: Deadline) -> None:
         self.deadline = deadline
@@ -225,19 +257,20 @@ class _WatchedSMTP(smtplib.SMTP):
 
     def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
         self.deadline.watch(self)
-        return super()._get_socket(host, port, timeout)  # type: ignore[misc,no-any-return]
+        sock: socket.socket = super()._get_socket(host, port, timeout)  # type: ignore[misc]
+        self.deadline.watch_socket(sock)
+        return sock
 
 
-class _WatchedSMTPSSL(smtplib.SMTP_SSL):
+# SMTP_SSL._get_socket calls _WatchedSMTP's (the MRO), which watches the plain socket
+# before it is wrapped: a slow TLS handshake is cut too.
+class _WatchedSMTPSSL(smtplib.SMTP_SSL, _WatchedSMTP):
     def __init__(
         self, host: str, port: int, *, timeout: float, context: ssl.SSLContext, deadline: Deadline
     ) -> None:
         self.deadline = deadline
+        # SMTP_SSL's (next in the MRO), which calls SMTP.__init__ itself, not _WatchedSMTP's.
         super().__init__(host, port, timeout=timeout, context=context)
-
-    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
-        self.deadline.watch(self)
-        return super()._get_socket(host, port, timeout)  # type: ignore[misc,no-any-return]
 
 
 class SmtpSession:

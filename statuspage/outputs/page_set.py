@@ -23,6 +23,7 @@ from statuspage.model import (
 )
 from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.source.output_limits import history_page_size
 from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_items
 from statuspage.state.snapshot import Snapshot
 from statuspage.state.uptime import Uptime, last_days, minutes, monthly_uptime, uptime_periods
@@ -207,7 +208,9 @@ class PageSet:
         every `history_per_page` new incidents does every page move up one number. Cut
         from the newest, each new incident would shift one incident across every page,
         and a rebuild would render all of them again."""
-        per, past = self.config.history_per_page, self.past
+        past = self.past
+        # Never more than MAX_HISTORY_PAGES: each page repeats the page around its list.
+        per = history_page_size(self.config.history_per_page, len(past))
         count = max(len(past) // per, 1)
         first = len(past) - (count - 1) * per
         chunks = [past[:first]] + [
@@ -235,8 +238,9 @@ class PageSet:
         """A component's or group's page: status, uptime, SLO, charts, its incidents."""
         item = row.component
         year = self.snapshot.year_uptime[item.id]
-        periods = uptime_periods(year)
-        monthly = monthly_uptime(year)
+        periods, monthly = self.snapshot.shared(
+            f"uptime-figures:{item.id}", lambda: (uptime_periods(year), monthly_uptime(year))
+        )
         # A component's own page shows its SLO whenever it has one (metrics.json, public
         # too, always does); `show_slo` is only about marking the front page.
         slo = self.snapshot.slos.get(item.id)

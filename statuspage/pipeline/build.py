@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from statuspage.errors import ContentError
 from statuspage.model import Site
 from statuspage.outputs.api import render_api
 from statuspage.outputs.badges import render_badges
@@ -40,7 +41,7 @@ from statuspage.outputs.sitemap import render_sitemap
 from statuspage.outputs.subscribe import render_subscribe
 from statuspage.pipeline.inputs import Inputs
 from statuspage.pipeline.manifest import BuildState
-from statuspage.pipeline.parallel import default_workers, make_all
+from statuspage.pipeline.parallel import ByteBudget, OverBudget, default_workers, make_all
 from statuspage.pipeline.writer import (
     FolderWriter,
     apply_changes,
@@ -51,6 +52,7 @@ from statuspage.pipeline.writer import (
     new_staging,
     recover,
 )
+from statuspage.source.output_limits import over_budget, site_budget
 from statuspage.state.snapshot import Snapshot
 
 # An output stage: what the site shows at the Snapshot's `now` -> {relative path: Output};
@@ -104,10 +106,54 @@ def build(site: Site, now: datetime, cache: RenderCache | None = None) -> dict[s
     """Every file of the built site, keyed by its path relative to the site root.
 
     Pure in (site, now): the same inputs give byte-identical output. *cache* may be
-    kept from an earlier build in this process (it only saves work)."""
+    kept from an earlier build in this process (it only saves work). ContentError if
+    the site would write more than its budget (source/output_limits.py)."""
     found = outputs(Snapshot(site, now), cache or RenderCache())
-    made = {path: output.make() for path, output in found.items()}
+    max_bytes = _check_files(site, len(found))
+    made: dict[str, bytes] = {}
+    spent = 0
+    for path, output in found.items():
+        made[path] = output.make()
+        spent += len(made[path])
+        if spent > max_bytes:
+            raise _too_many_bytes(site, max_bytes)
     return dict(sorted(made.items()))
+
+
+def _check_files(site: Site, files: int) -> int:
+    """ContentError if *files* are more than the site may write; the bytes it may write."""
+    max_bytes, max_files = site_budget(site.config, len(site.incidents))
+    if files > max_files:
+        raise over_budget(site.config, site.root, f"{files:,} files", f"{max_files:,}")
+    return max_bytes
+
+
+def _too_many_bytes(site: Site, max_bytes: int, estimate: int | None = None) -> ContentError:
+    what = f"about {estimate / 1e6:,.0f} MB" if estimate else None
+    return over_budget(site.config, site.root, what, f"{max_bytes / 1e6:,.0f} MB")
+
+
+# Outputs made first, spread evenly over all of them, to estimate what the site writes.
+SAMPLE = 64
+
+
+def _sampled(todo: list[tuple[str, Output]], spare: int) -> list[tuple[str, Output]]:
+    """*todo* with an even sample of it made already; OverBudget if the sample, scaled
+    to all of *todo*, passes twice *spare* bytes: a site that multiplies stops before
+    its bulk is made (the count while making stops one that grows past *spare* anyway)."""
+    if len(todo) < 4 * SAMPLE:
+        return todo
+    todo, sampled = list(todo), 0
+    picked = range(0, len(todo), len(todo) // SAMPLE)
+    for index in picked:
+        rel, output = todo[index]
+        data = output.make()
+        todo[index] = (rel, Output.of(data))
+        sampled += len(data)
+    estimate = sampled * len(todo) // len(picked)
+    if estimate > 2 * spare:
+        raise OverBudget(estimate)
+    return todo
 
 
 def build_into(
@@ -132,6 +178,7 @@ def build_into(
     rendered = 0
     try:
         found = outputs(snapshot, cache or RenderCache())
+        max_bytes = _check_files(site, len(found))  # before making anything
         inputs = Inputs(site, digests, site_key)
         todo: list[tuple[str, Output]] = []
         for rel, output in found.items():
@@ -144,8 +191,18 @@ def build_into(
             else:
                 todo.append((rel, output))
                 rendered += output.page
-        for rel, digest_, was_changed in make_all(todo, writer, workers or default_workers()):
-            results[rel] = (digest_, was_changed)
+        # What is kept counts too: the budget is for the whole site as it will be.
+        kept_bytes = sum(int(state.files[rel][1]) for rel in results)
+        budget = ByteBudget(max_bytes - kept_bytes)
+        try:
+            todo = _sampled(todo, budget.limit)
+            for rel, digest_, was_changed in make_all(
+                todo, writer, workers or default_workers(), budget
+            ):
+                results[rel] = (digest_, was_changed)
+        except OverBudget as e:
+            estimate = e.estimate and e.estimate + kept_bytes
+            raise _too_many_bytes(site, max_bytes, estimate) from None
         changed = [rel for rel, (_, c) in results.items() if c]
         deleted = sorted(live.keys() - results.keys())
         if changed or deleted or not live:

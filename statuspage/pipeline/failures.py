@@ -8,7 +8,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statuspage.errors import UsageError
+from statuspage.errors import ContentError, UsageError
 from statuspage.pipeline.writer import OutputError
 
 if TYPE_CHECKING:
@@ -17,8 +17,8 @@ if TYPE_CHECKING:
 
 def describe(error: BaseException, root: Path) -> str | None:
     """The message of an expected failure (paths relative to *root*); None for a bug."""
-    if isinstance(error, (UsageError, OutputError)):
-        return str(error)
+    if isinstance(error, (UsageError, OutputError, ContentError)):
+        return str(error)  # a ContentError from the build: a site past its output budget
     if isinstance(error, loaded("jinja2", "TemplateError")):
         return f"template error: {template_location(error, root)}{error.message or error}"
     if isinstance(error, loaded("statuspage.pipeline.build", "OutputClash")):

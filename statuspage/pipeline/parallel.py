@@ -18,6 +18,32 @@ from statuspage.pipeline.writer import FolderWriter
 PARALLEL_MIN = 400
 
 Staged = tuple[str, str, bool]  # (path, digest, changed)
+_OVER = -1  # what a child sends when the bytes made have passed the budget
+
+
+class OverBudget(Exception):
+    """The outputs hold more bytes than the site may write: counted so far, or *estimate*d."""
+
+    def __init__(self, estimate: int | None = None) -> None:
+        super().__init__(estimate)
+        self.estimate = estimate
+
+
+class ByteBudget:
+    """The bytes the outputs still to make may take, in all; shared with forked children
+    (a counter in shared memory), so the build stops at the budget, not a share of it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        # Shared memory, inherited by the forked children; any platform can make one.
+        self.spent = multiprocessing.Value("q", 0)
+
+    def spend(self, size: int) -> None:
+        """Count *size* bytes made; OverBudget once the total passes the limit."""
+        with self.spent.get_lock():
+            self.spent.value += size
+            if self.spent.value > self.limit:
+                raise OverBudget
 
 
 def default_workers() -> int:
@@ -28,12 +54,15 @@ def default_workers() -> int:
 
 
 def make_all(
-    todo: list[tuple[str, Output]], writer: FolderWriter, workers: int
+    todo: list[tuple[str, Output]], writer: FolderWriter, workers: int, budget: ByteBudget
 ) -> Iterator[Staged]:
-    """Make and stage every output of *todo*, in *workers* processes when it is worth it."""
+    """Make and stage every output of *todo*, in *workers* processes when it is worth it;
+    OverBudget (before staging the output that passes it) once they outgrow *budget*."""
     if workers < 2 or len(todo) < PARALLEL_MIN:
         for rel, output in todo:
-            yield writer.put(rel, output.make())
+            data = output.make()
+            budget.spend(len(data))
+            yield writer.put(rel, data)
         return
     context = multiprocessing.get_context("fork")
     children = []
@@ -41,7 +70,7 @@ def make_all(
         receiving, sending = context.Pipe(duplex=False)
         # Every workers-th output, so each child gets a like mix of pages and feeds.
         share = list(range(number, len(todo), workers))
-        child = context.Process(target=_make_share, args=(todo, share, writer, sending))
+        child = context.Process(target=_make_share, args=(todo, share, writer, budget, sending))
         child.start()
         sending.close()
         children.append((child, receiving))
@@ -55,6 +84,8 @@ def make_all(
                 except EOFError:  # the child died without a word (killed, out of memory)
                     raise RuntimeError("a worker process died while making outputs") from None
                 waiting.pop(ready).join()
+                if result == _OVER:
+                    raise OverBudget
                 if isinstance(result, int):
                     rel, output = todo[result]
                     output.make()  # raises as it did in the child
@@ -69,15 +100,25 @@ def make_all(
 
 
 def _make_share(
-    todo: list[tuple[str, Output]], share: list[int], writer: FolderWriter, sending: Connection
+    todo: list[tuple[str, Output]],
+    share: list[int],
+    writer: FolderWriter,
+    budget: ByteBudget,
+    sending: Connection,
 ) -> None:
     """In a child: make and stage the outputs *share* names; send back what was staged, or
-    the index of the one that failed (the parent makes it again, raising the real error)."""
+    the index of the one that failed (the parent makes it again, raising the real error),
+    or _OVER once all the children together have made more than *budget*."""
     results: list[Staged] = []
     for index in share:
         rel, output = todo[index]
         try:
-            results.append(writer.put(rel, output.make()))
+            data = output.make()
+            budget.spend(len(data))
+            results.append(writer.put(rel, data))
+        except OverBudget:
+            sending.send(_OVER)
+            return
         except Exception:
             sending.send(index)
             return

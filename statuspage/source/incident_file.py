@@ -331,7 +331,9 @@ def parse_incident(
                     f"update '{u.status.word}' comes after the incident was {final.status.word} "
                     f"(line {final.line}); reopen with a new incident file, or fix the times",
                 )
-    _check_output_size(path, text, components, updates, front.line_of("components") or 1, problems)
+    editions = max(len(config.languages), 1)  # each language writes its own copies
+    where = front.line_of("components") or 1
+    _check_output_size(path, text, components, updates, editions, where, problems)
     if len(problems.errors) > before:
         return None
     return Incident(
@@ -418,6 +420,7 @@ def _check_output_size(
     text: str,
     components: list[tuple[str, ComponentStatus]],
     updates: list[Update],
+    editions: int,
     line: int,
     problems: Problems,
 ) -> None:
@@ -425,7 +428,9 @@ def _check_output_size(
 
     Its page holds its text (escaping can quadruple `<` and `&`) and a row per status
     change, and each component it touches repeats it in that component's feeds: 10,000
-    components in one incident once wrote 1.5 GB. Estimated from the source, before any work."""
+    components in one incident once wrote 1.5 GB. Each of `languages:` writes all of that
+    again (the API, written once, is counted in every edition: an over-estimate of a few
+    copies). Estimated from the source, before any work."""
     changes = len(components) + sum(len(u.components) for u in updates)
     if changes > MAX_STATUS_CHANGES:
         problems.error(
@@ -440,7 +445,7 @@ def _check_output_size(
     changed = (cid for u in updates for cid, _ in u.components)
     touched = len({cid for cid, _ in components}.union(changed))
     # Its page, the site's feeds and API files, and an Atom and an RSS feed per component.
-    written = page * (_SITE_COPIES + 2 * touched)
+    written = page * (_SITE_COPIES + 2 * touched) * editions
     if page > MAX_PAGE_BYTES:
         mb = MAX_PAGE_BYTES // 1_000_000
         problems.error(
@@ -455,8 +460,10 @@ def _check_output_size(
             path,
             line,
             f"the incident would write about {written / 1e6:,.0f} MB (its page, "
-            f"repeated in the feeds of its {touched:,} components; the limit is {mb} MB); "
-            "shorten its updates or list fewer components",
+            f"repeated in the feeds of its {touched:,} components"
+            + (f", in each of the {editions} `languages:`" if editions > 1 else "")
+            + f"; the limit is {mb} MB); shorten its updates or list fewer components"
+            + (" or languages" if editions > 1 else ""),
         )
 
 

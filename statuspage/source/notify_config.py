@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,10 @@ from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
-SECTION_KEYS = ("webhooks", "email")
+SECTION_KEYS = ("webhooks", "email", "deadline")
+# `deadline:`: seconds each endpoint may take per run, at most 10 minutes (a CI job's
+# notify step must end; what is left waits for the next run).
+MAX_DEADLINE = 600
 WEBHOOK_KEYS = ("url", "format", "components", "min_priority", "headers", "name")
 EMAIL_KEYS = ("smtp", "from", "to", "components", "min_priority", "unsubscribe", "reply_to", "name")
 SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
@@ -49,6 +52,8 @@ class Endpoint:
     line: int
     # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
     min_priority: int | None = None
+    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
+    deadline: float | None = None
 
     @property
     def variables(self) -> list[str]:
@@ -136,7 +141,26 @@ class _Parser(SectionParser):
                     "every message twice",
                 )
             seen.setdefault(endpoint.key, endpoint.line)
-        return endpoints
+        deadline = self.deadline(raw)
+        return [replace(e, deadline=deadline) for e in endpoints] if deadline else endpoints
+
+    def deadline(self, raw: YamlMap) -> float | None:
+        """`deadline: 30`: each endpoint's seconds per run (default 60)."""
+        value = raw.get("deadline")
+        if value is None:
+            return None
+        if (
+            not isinstance(value, int | float)
+            or isinstance(value, bool)
+            or not 0 < value <= MAX_DEADLINE
+        ):
+            self.error(
+                raw.line_of("deadline"),
+                f"`deadline:` must be a number of seconds up to {MAX_DEADLINE} (each endpoint's "
+                "time per run; default 60)",
+            )
+            return None
+        return float(value)
 
     def components(self, entry: YamlMap) -> frozenset[str] | None:
         value = entry.get("components")

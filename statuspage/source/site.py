@@ -10,6 +10,7 @@ from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import INCIDENTS_DIR, IncidentCache, load_incidents
 from statuspage.source.notify_config import check_notify
+from statuspage.source.output_limits import check_history_pages
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
 from statuspage.source.translations import check_overrides
@@ -35,6 +36,7 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
     for language in config.languages or (config.language,):
         check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems, cache)
+    check_history_pages(config, len(incidents), problems)
     postmortems = load_postmortems(root, config, incidents, problems)
     if problems.errors:
         return None, problems

@@ -52,6 +52,10 @@ class Snapshot:
     # name -> what a later stage derived from this Snapshot (the pages' PageSet, shared
     # by the pages and the sitemap).
     _derived: dict[str, object] = field(default_factory=dict, init=False, repr=False)
+    # The root edition's Snapshot, for a language edition: the figures below depend on
+    # the components, the time zone and the incidents, never the language, and a year of
+    # uptime for 500 components took 4 s per language.
+    _root: Snapshot | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None:
@@ -66,6 +70,7 @@ class Snapshot:
         states do not depend on the config, so they are shared."""
         other = Snapshot(replace(self.site, config=config), self.now)
         object.__setattr__(other, "_states", self._states)  # frozen: set once, here
+        object.__setattr__(other, "_root", self._root or self)
         return other
 
     def derived(self, name: str, make: Callable[[], T]) -> T:
@@ -73,6 +78,10 @@ class Snapshot:
         if name not in self._derived:
             self._derived[name] = make()
         return cast(T, self._derived[name])
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        """*make*(), made once for all language editions: what does not depend on language."""
+        return (self._root or self).derived(name, make)
 
     def state(self, incident: Incident) -> st.IncidentState:
         """*incident*'s timeline, status and resolution at `now`."""
@@ -147,30 +156,42 @@ class Snapshot:
     @cached_property
     def year_uptime(self) -> dict[str, Uptime]:
         """Every day of the last year (and of 12 whole months) per component and group id."""
+        if self._root is not None:
+            return self._root.year_uptime
         days = year_days(self.now, self.config.timezone)
         return uptime_report(self.dated_config, self.visible, self.now, days)
 
     @cached_property
     def uptime(self) -> dict[str, Uptime]:
         """Day bars and 90-day uptime per component and group id (the year's last 90 days)."""
+        if self._root is not None:
+            return self._root.uptime
         return {item_id: last_days(u, DAYS) for item_id, u in self.year_uptime.items()}
 
     @cached_property
     def slos(self) -> dict[str, Slo]:
         """Each objective over its rolling window, for the components and groups with `slo:`."""
+        if self._root is not None:
+            return self._root.slos
         return slo_report(self.dated_config, self.visible, self.now)
 
     @cached_property
     def monthly_incidents(self) -> list[tuple[date, dict[Impact, int]]]:
         """Incidents by impact in each of the last 12 months, oldest first."""
+        if self._root is not None:
+            return self._root.monthly_incidents
         return monthly_counts(self.config, self.visible, self.now, start=self.start)
 
     @cached_property
     def responses(self) -> list[Response]:
         """Time to first update per priority, P1 first."""
+        if self._root is not None:
+            return self._root.responses
         return response_figures(self.config, self.visible, self.now)
 
     @cached_property
     def quarters(self) -> list[QuarterFigures]:
         """Incidents by impact and MTTR per quarter, newest first."""
+        if self._root is not None:
+            return self._root.quarters
         return quarterly_figures(self.config, self.visible, self.now)
