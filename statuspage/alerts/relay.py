@@ -184,6 +184,7 @@ class _Request:
         self.sock = sock
         self.end = end
         self.buffer = bytearray()
+        self.started = False  # a byte came: a connection opened and closed is no request
 
     def _fill(self) -> None:
         left = self.end - time.monotonic()
@@ -193,6 +194,7 @@ class _Request:
         chunk = self.sock.recv(65_536)
         if not chunk:
             raise _Gone
+        self.started = True
         self.buffer += chunk
 
     def head(self, limit: int) -> tuple[str, dict[str, str]]:
@@ -248,9 +250,8 @@ def _read(request: _Request, relay: Relay, limits: Limits, sock: socket.socket) 
     return request.body(int(length))
 
 
-def _answer(sock: socket.socket, code: int, message: str, wait: float = 5.0) -> None:
-    """Send *message*, one inert line, as the whole answer; the connection closes after it.
-    A few hundred bytes: a peer that will not take them within *wait* seconds is dropped."""
+def _answer(sock: socket.socket, code: int, message: str, linger: float = 2.0) -> None:
+    """Send *message*, one inert line, as the whole answer, and end the connection."""
     body = (inert_line(message) + "\n").encode()
     reason = HTTPStatus(code).phrase
     retry = "Retry-After: 10\r\n" if code == 503 else ""
@@ -258,9 +259,22 @@ def _answer(sock: socket.socket, code: int, message: str, wait: float = 5.0) -> 
         f"HTTP/1.1 {code} {reason}\r\nContent-Type: text/plain; charset=utf-8\r\n"
         f"Content-Length: {len(body)}\r\n{retry}Connection: close\r\n\r\n"
     )
-    sock.settimeout(wait)
+    end = time.monotonic() + linger
     with contextlib.suppress(OSError):
+        sock.settimeout(max(linger, 0.1))  # a few hundred bytes: the send buffer takes them
         sock.sendall(head.encode() + body)
+        sock.shutdown(socket.SHUT_WR)
+        # Closing with bytes unread (a body refused before it was read) resets the
+        # connection, and the caller may lose the answer: take what it still sends,
+        # for *linger* seconds and a body's worth of bytes at most.
+        drained = 0
+        while drained <= MAX_PAYLOAD_BYTES:
+            left = end - time.monotonic()
+            sock.settimeout(left if left > 0 else 0)  # 0: only what has already arrived
+            chunk = sock.recv(65_536)
+            if not chunk:
+                break
+            drained += len(chunk)
 
 
 def make_server(
@@ -288,6 +302,8 @@ def make_server(
             except TimeoutError:
                 code, message = 408, f"the request took more than {limits.request_seconds:g} s"
             except (_Gone, OSError):
+                if not request.started:
+                    return  # a port check (a load balancer's, a test's): nothing to say
                 # Said in case the caller only stopped sending; it has likely gone.
                 code, message = 400, "the connection ended before the request was complete"
             except PayloadError as e:
@@ -315,7 +331,7 @@ def make_server(
             if not self.slots.acquire(blocking=False):
                 message = f"busy: {limits.connections} connections are open; try again"
                 say(503, message)
-                _answer(request, 503, message, wait=0.1)  # the accepting thread: no waiting
+                _answer(request, 503, message, linger=0)  # the accepting thread: no waiting
                 self.shutdown_request(request)
                 return
             try:
