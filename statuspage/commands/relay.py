@@ -65,7 +65,7 @@ def relay_cmd(repo: str, fmt: str, listen: str, api_url: str) -> None:
         server = make_server(relay, host.strip("[]"), int(port), _log, time.sleep)
     except (OSError, ValueError) as e:  # ValueError: a host IDNA cannot encode, a NUL
         fail(f"cannot listen on {listen}: {getattr(e, 'strerror', None) or e}", 1)
-    click.echo(f"Relaying {fmt} webhooks from http://{listen}/ to {repo}; Ctrl+C stops", err=True)
+    _log(f"Relaying {fmt} webhooks from http://{listen}/ to {repo}; Ctrl+C stops")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
