@@ -12,7 +12,31 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What a terminal or a CI log acts on rather than shows: C0 and C1 controls and DEL
+# (line breaks, ESC starting CSI/OSC sequences), Unicode's line and paragraph
+# separators, and the bidi marks, embeddings, overrides and isolates that reorder a line.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+# A line GitHub Actions reads as a workflow command (`::error file=x::`, `::add-mask::`,
+# the older `##[error]`): the runner trims leading whitespace before looking.
+_WORKFLOW_COMMAND = re.compile("^[\\s\u180e\u200b-\u200d\u2060\ufeff]*(::|##\\[)")
+
+
+def inert_line(text: str) -> str:
+    """*text* as one line that a terminal or a log shows as text and acts on in no way.
+
+    Each control character becomes a visible escape (`\\n`, `\\x1b`, `\\u202e`), so
+    nothing can start a line of its own or move the cursor; a line that GitHub Actions
+    would read as a workflow command gets a leading backslash. For every print of text
+    that came from outside (file names, alert labels, webhook bodies, messages quoting them).
+    """
+    line = _visible(text)
+    return "\\" + line if _WORKFLOW_COMMAND.match(line) else line
+
+
+def _visible(text: str) -> str:
+    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -27,7 +51,8 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}: {prefix}{self.message}"
+        # One inert line, whatever of the file the message quotes.
+        return inert_line(f"{where}: {prefix}{self.message}")
 
     @property
     def is_error(self) -> bool:
@@ -43,7 +68,13 @@ class ContentError(Exception):
 
 
 class UsageError(Exception):
-    """A mistake in how a command was called (exit code 2), not in the content."""
+    """A mistake in how a command was called (exit code 2), not in the content; with the
+    problems that explain it, when there are some (each is shown on a line of its own)."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()) -> None:
+        self.message = message
+        self.problems = tuple(problems)
+        super().__init__("\n".join([message, *(str(p) for p in self.problems)]))
 
 
 class Problems:
@@ -75,7 +106,7 @@ class Problems:
 
     def shown_path(self, path: Path | str) -> str:
         """display_path with control characters escaped: a file name cannot forge output lines."""
-        return _CONTROL.sub(lambda m: repr(m[0])[1:-1], self.display_path(path))
+        return _visible(self.display_path(path))
 
     def _resolve(self, p: Path) -> Path:
         """`p.resolve()`, with each folder resolved once: a site has thousands of files in one."""

@@ -254,3 +254,22 @@ def assert_inert(out: Path) -> dict[str, list[str]]:
     bad = {rel: found for rel, found in report.items() if found}
     assert not bad, "\n".join(f"{rel}: {d}" for rel, found in bad.items() for d in found)
     return report
+
+
+# What a terminal or a CI log acts on in printed text, rather than shows: controls other
+# than tab (CR, ESC starting CSI and OSC sequences, C1, DEL), Unicode line breaks and
+# bidi controls; and lines GitHub Actions reads as workflow commands, which it finds
+# after leading whitespace (`::error file=x::`, `::add-mask::`, the older `##[error]`).
+_PRINTED_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_WORKFLOW_COMMAND = re.compile("^[\\s\u180e\u200b-\u200d\u2060\ufeff]*(::|##\\[)")
+
+
+def printed_dangers(output: str) -> list[str]:
+    """The lines of *output* (split at LF only) a terminal or a CI log would act on."""
+    return [
+        line
+        for line in output.split("\n")
+        if _PRINTED_CONTROL.search(line) or _WORKFLOW_COMMAND.match(line)
+    ]

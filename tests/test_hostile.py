@@ -28,7 +28,7 @@ from click.testing import CliRunner, Result
 from statuspage.commands.main import cli
 
 from .conftest import parse_html
-from .inert import assert_inert
+from .inert import assert_inert, printed_dangers
 
 CORPUS = Path(__file__).parent / "corpus" / "hostile"
 NOW = "2026-11-21 12:00 +01:00"
@@ -237,6 +237,7 @@ def test_hostile_input(name: str, tmp_path: Path) -> None:
         for result in (check, build):
             lines = result.output.splitlines()
             assert all(PROBLEM_LINE.match(line) for line in lines), lines
+            assert printed_dangers(result.output) == [], lines
             for located in expect.located:
                 where, message = located.split(": ", 1)
                 assert any(line.startswith(f"{where}: ") and message in line for line in lines), (
@@ -316,3 +317,61 @@ def test_hostile_alert_body(name: str, tmp_path: Path) -> None:
     assert ALERT_EXPECT[name] in line, line
     assert "internal error" not in line and "sys.set_int_max_str_digits" not in line
     assert list((root / "incidents").iterdir()) == []
+
+
+# --- printed text: hostile input reaches a terminal or a CI log as one inert line
+
+HOSTILE_TEXT = [
+    "x\n::error file=forged.md,line=1::pwned",
+    "x\r\n::add-mask::secret",
+    "x\n  ::warning::indented after whitespace",
+    "x\n\u00a0\u200b::notice::after a no-break and a zero-width space",
+    "x\n##[error]the older command form",
+    "\x1b]0;pwned title\x07\x1b[2J\x1b[31mred\x1b[0m",  # OSC, then CSI
+    "\x9b31mC1 CSI\x9d0;C1 OSC\x9c",
+    "carriage\rvtab\x0bform\x0cfile-sep\x1cnel\x85del\x7f",
+    "para\u2028line\u2029sep",
+    "bidi \u202egnp.exe\u202c \u2066isolate\u2069 \u200fmark\u061c",
+]
+
+
+@pytest.fixture
+def alert_site(tmp_path: Path):
+    from .test_alerts import ALERT_CONFIG, AlertSite
+
+    return AlertSite(tmp_path / "site", ALERT_CONFIG)
+
+
+@pytest.mark.parametrize("text", HOSTILE_TEXT)
+def test_alert_prints_hostile_labels_as_inert_lines(alert_site, text: str) -> None:
+    """A label name quoted in an error, an alert name in `ignored ...`: one inert line each."""
+    from .test_alerts import alertmanager_body
+
+    refused = alert_site.alert("alertmanager", alertmanager_body({"labels": {text: 5}}))
+    assert refused.exit_code == 1 and alert_site.tree() == {}
+    assert len(refused.output.splitlines()) == 1, refused.output
+    assert printed_dangers(refused.output) == [], refused.output
+
+    ignored = alert_site.alert("alertmanager", alertmanager_body({"labels": {"alertname": text}}))
+    assert ignored.exit_code == 0 and alert_site.tree() == {}
+    assert ignored.output.startswith("ignored ") and len(ignored.output.splitlines()) == 2
+    assert printed_dangers(ignored.output) == [], ignored.output
+
+
+def test_relay_answers_and_logs_hostile_label_names_as_inert_lines() -> None:
+    """The relay's 400 answers and its log quote the monitor's label names: one inert line each."""
+    from .test_alerts import alertmanager_body
+    from .test_relay import FakeGitHub, exchange, relay, request
+
+    github = FakeGitHub()
+    try:
+        with relay(github) as r:
+            for text in HOSTILE_TEXT:
+                body = alertmanager_body({"labels": {text: 5}}).encode()
+                code, said = exchange(r.port, request(body))  # the answer is checked inert
+                assert code == 400, said
+    finally:
+        github.close()
+    assert github.requests == []
+    assert len(r.stderr.splitlines()) == len(HOSTILE_TEXT) + 1  # the start line, one per body
+    assert printed_dangers(r.stderr) == [], r.stderr

@@ -8,16 +8,19 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from statuspage.pipeline.build import build
+from statuspage.commands.main import cli
+from statuspage.errors import inert_line
 from statuspage.outputs.markup import render_markdown
+from statuspage.pipeline.build import build
 from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.yamlfile import YamlError, parse_yaml
 
-from .inert import html_fragment_dangers, site_dangers
+from .inert import html_fragment_dangers, printed_dangers, site_dangers
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAST = settings(max_examples=200, deadline=None)
@@ -138,6 +141,7 @@ def load_and_build(config: str, incidents: list[str]) -> None:
         site, problems = load_site(root)
         for problem in problems.items:
             assert str(problem).startswith(problem.path) and problem.message
+            assert printed_dangers(str(problem)) == [], str(problem)
         if site is None:
             assert problems.errors
             return
@@ -199,3 +203,70 @@ def test_yaml_gives_data_or_a_located_error(text: str) -> None:
         parse_yaml(text, first_line=2)
     except YamlError as e:
         assert e.line >= 2 and e.message
+
+
+# Text a terminal or a CI log would act on: controls, line breaks, bidi, workflow commands.
+HOSTILE_PIECES = [
+    "\n", "\r", "\r\n", "\x1b[2J", "\x1b]0;x\x07", "\x9b31m", "\x85", "\x7f", "\x00", "\x0b",
+    "\u2028", "\u2029", "\u202e", "\u2066", "\u200f", "\u061c", "::", "::error file=x::y",
+    "::add-mask::", "##[error]", " ", "\t", "\u00a0", "\u200b", "\ufeff", "é", "😀",
+]  # fmt: skip
+hostile_text = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(st.characters(blacklist_categories=("Cs",)), max_size=3)),
+    max_size=12,
+).map("".join)
+
+
+@FAST
+@given(hostile_text)
+@example("\n::error file=x::y")
+@example("\u00a0\u200b::add-mask::x")
+def test_inert_line_is_one_line_that_nothing_acts_on(text: str) -> None:
+    line = inert_line(text)
+    assert printed_dangers(line) == [] and len(line.splitlines()) <= 1, repr(line)
+    assert inert_line(line) == line  # printing what was printed changes nothing more
+
+
+ALERT_SITE = DEFAULT_CONFIG + """\
+alerts:
+  publish: direct
+  rules:
+    - id: api
+      match: {alertname: ApiDown}
+      components: {api: major_outage}
+      title: The API is down
+"""
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    labels=st.dictionaries(hostile_text, hostile_text, max_size=3),
+    name=st.one_of(st.just("ApiDown"), hostile_text),
+    summary=hostile_text,
+    bad=st.booleans(),
+)
+def test_alert_prints_every_line_inert_whatever_the_labels(
+    labels: dict[str, str], name: str, summary: str, bad: bool
+) -> None:
+    """Opened, ignored or refused (a label that is not text): each printed line is inert."""
+    alert = {
+        "status": "firing",
+        "labels": {**labels, "alertname": name, **({summary: 1} if bad else {})},
+        "annotations": {"summary": summary, "description": summary},
+        "startsAt": "2026-11-21T10:00:00Z",
+        "endsAt": "0001-01-01T00:00:00Z",
+        "fingerprint": "0123456789abcdef",
+    }
+    body = json.dumps({"version": "4", "status": "firing", "alerts": [alert]})
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "incidents").mkdir()
+        (root / "statuspage.yaml").write_text(ALERT_SITE, encoding="utf-8")
+        result = CliRunner().invoke(
+            cli,
+            ["alert", "--format", "alertmanager", "--now", "2026-11-21T12:00:00Z", "--source",
+             str(root), "-"],
+            input=body,
+        )  # fmt: skip
+    assert result.exit_code == (1 if bad else 0), result.output
+    assert printed_dangers(result.output) == [], result.output

@@ -210,9 +210,7 @@ def add_update(
     day = date.fromisoformat(name["date"])
     current = parse_incident(path, text, day, config, problems)
     if current is None:
-        raise UsageError(
-            f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors)
-        )
+        raise UsageError(f"{path} has errors; fix them first:", problems.errors)
     latest = incident_status(current, at)
     if latest.is_final and status.is_final:
         raise UsageError(f"{current.id} is already {latest.word}")

@@ -185,8 +185,6 @@ def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:
     problems = Problems(root)
     # A draft we wrote that does not parse is a bug.
     if parse_postmortem(target, text, incident, site.config, problems) is None:
-        raise UsageError(
-            "refusing to write an invalid draft:\n" + "\n".join(str(p) for p in problems.errors)
-        )
+        raise UsageError("refusing to write an invalid draft:", problems.errors)
     write_file(target, text.encode(), exclusive=True)
     return target

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import wraps
 from importlib import import_module
@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar, cast
 
 import click
 
-from statuspage.errors import ContentError, Problems, UsageError
+from statuspage.errors import ContentError, Problems, UsageError, inert_line
 from statuspage.model import Config, IncidentStatus, Site
 from statuspage.pipeline.failures import describe
 from statuspage.pipeline.writer import OutputError
@@ -60,9 +60,12 @@ def instant(value: str | None, option: str, config: Config, default: datetime) -
         raise UsageError(f"{option}: {e}") from None
 
 
-def fail(message: str, code: int) -> NoReturn:
-    """Print `error: MESSAGE` on stderr and exit with *code*."""
-    click.secho(f"error: {message}", fg="red", err=True)
+def fail(message: str, code: int, details: Iterable[object] = ()) -> NoReturn:
+    """Print `error: MESSAGE` on stderr, then each of *details* on a line of its own, and
+    exit with *code*. Each is one inert line, whatever of the user's input it quotes."""
+    click.secho(f"error: {inert_line(message)}", fg="red", err=True)
+    for detail in details:
+        click.echo(inert_line(str(detail)), err=True)
     sys.exit(code)
 
 
@@ -86,7 +89,7 @@ def reports_errors(func: F) -> F:
         except Exception as e:
             message = describe(e, Path.cwd())
             if isinstance(e, UsageError):
-                fail(str(e), 2)
+                fail(e.message, 2, e.problems)
             if isinstance(e, OutputError):
                 fail(str(e), 1)
             if message is not None:

@@ -9,7 +9,7 @@ import click
 
 from statuspage.alerts.payloads import FORMATS, MAX_PAYLOAD_BYTES
 from statuspage.commands._common import clock, fail, reports_errors, require_site, source_option
-from statuspage.errors import UsageError
+from statuspage.errors import UsageError, inert_line
 
 
 @click.command("alert")
@@ -51,20 +51,25 @@ def alert_cmd(payload: str, fmt: str, now: str | None, source: Path) -> None:
     try:
         body = read_payload(data, fmt, name)
         plan = plan_alerts(source, site, rules, body.alerts, clock(now, site.config))
-    except (PayloadError, PlanError, UsageError) as e:
-        # UsageError: a change the incident file cannot take (past its limits, ...).
+    except UsageError as e:
+        # A change the incident file cannot take (past its limits, ...).
+        fail(f"{e.message}; nothing was written", 1, e.problems)
+    except (PayloadError, PlanError) as e:
         fail(f"{e}; nothing was written", 1)
     write_plan(plan)
+    # What is said quotes the monitor's labels and names: each is printed as one inert line.
     for change in plan.changes:
         click.echo(str(change.path))
         for said in change.said:
-            click.echo(f"  {said}", err=True)
+            click.echo(inert_line(f"  {said}"), err=True)
     for words in plan.unrecorded:
-        click.echo(words, err=True)
+        click.echo(inert_line(words), err=True)
     for ignored in plan.ignored:
         click.echo(
-            f"ignored {ignored.key} ({ignored.name or 'no name'}): no rule matches", err=True
+            inert_line(f"ignored {ignored.key} ({ignored.name or 'no name'}): no rule matches"),
+            err=True,
         )
     if not plan.changes:
         done = "nothing else to do" if plan.unrecorded else "nothing to do"
-        click.echo(body.note or f"{done}: every alert in it is recorded already", err=True)
+        note = body.note or f"{done}: every alert in it is recorded already"
+        click.echo(inert_line(note), err=True)

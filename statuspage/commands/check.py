@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from statuspage.commands._common import reports_errors, source_option
+from statuspage.errors import inert_line
 
 
 @click.command()
@@ -43,7 +44,8 @@ def check(source: Path, fmt: str) -> None:
                 .replace(",", "%2C")
             )
             where = f"file={path}" + (f",line={problem.line}" if problem.line else "")
-            message = problem.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            # One inert line already (no CR or LF left to encode): only `%` needs escaping.
+            message = inert_line(problem.message).replace("%", "%25")
             click.echo(f"::{kind} {where}::{message}")
         else:
             click.echo(str(problem))

@@ -14,7 +14,7 @@ from statuspage.commands._common import (
     require_site,
     source_option,
 )
-from statuspage.errors import Problems
+from statuspage.errors import Problems, inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.state import DEFAULT_PATH, StateError
@@ -64,13 +64,13 @@ def _notify(
         SiteFolder(source).writable(path)
     try:
         report = notify(
-            site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=click.echo
+            site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=_echo
         )
     except StateError as e:
         fail(str(e), 1)
     if dry_run:
         for line in dry_run_lines(report, Renderer(site)):
-            click.echo(line)
+            click.echo(inert_line(line))  # each quotes incident text
         click.echo("Dry run: nothing was sent and the state file is unchanged.")
         return
     _summarize(report)
@@ -86,7 +86,7 @@ def _summarize(report: Report) -> None:
     for o in report.outcomes:
         label = o.endpoint.label
         for warning in o.warnings:
-            click.secho(f"{label}: warning: {warning}", fg="yellow", err=True)
+            click.secho(inert_line(f"{label}: warning: {warning}"), fg="yellow", err=True)
         if o.first_run:
             click.echo(
                 f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use "
@@ -97,10 +97,16 @@ def _summarize(report: Report) -> None:
             parts.append(f"{o.filtered} outside its components")
         if o.error:
             click.secho(
-                f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} message(s) "
-                "left for the next run",
+                inert_line(
+                    f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} "
+                    "message(s) left for the next run"
+                ),
                 fg="red",
                 err=True,
             )
         elif not o.first_run:
             click.echo(f"{label}: {', '.join(parts)}")
+
+
+def _echo(line: str) -> None:
+    click.echo(inert_line(line))

@@ -10,6 +10,7 @@ import click
 
 from statuspage.alerts.payloads import FORMATS
 from statuspage.commands._common import fail
+from statuspage.errors import inert_line
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 
@@ -42,24 +43,29 @@ def relay_cmd(repo: str, fmt: str, listen: str, api_url: str) -> None:
 
     The token comes from GITHUB_TOKEN (Contents: write on the repository); with
     STATUSPAGE_RELAY_TOKEN set, callers must send `Authorization: Bearer` it."""
-    from statuspage.alerts.relay import Relay, make_server
+    from statuspage.alerts.relay import Relay, make_server, valid_api_url, valid_secret
+    from statuspage.errors import UsageError
 
-    token = os.environ.get("GITHUB_TOKEN", "")
-    if not token:
+    if not os.environ.get("GITHUB_TOKEN"):
         fail("set GITHUB_TOKEN to a token with Contents: write on the repository", 2)
     if not REPO.match(repo):
         fail(f"--repo must be OWNER/REPO, not {repo!r}", 2)
-    if not re.match(r"^https?://[^/\s]+", api_url):
-        fail(f"--api-url must be an http(s) URL, not {api_url!r}", 2)
+    try:
+        token = valid_secret("GITHUB_TOKEN", os.environ["GITHUB_TOKEN"])
+        inbound = os.environ.get("STATUSPAGE_RELAY_TOKEN") or None
+        inbound = valid_secret("STATUSPAGE_RELAY_TOKEN", inbound) if inbound else None
+        api_url = valid_api_url(api_url)
+    except UsageError as e:
+        fail(str(e), 2)
     host, _, port = listen.rpartition(":")
-    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not host or not re.fullmatch("[0-9]{1,5}", port) or not 0 < int(port) < 65536:
         fail(f"--listen must be HOST:PORT, e.g. 127.0.0.1:9095, not {listen!r}", 2)
-    relay = Relay(repo, fmt, token, api_url, os.environ.get("STATUSPAGE_RELAY_TOKEN") or None)
+    relay = Relay(repo, fmt, token, api_url, inbound)
     try:
         server = make_server(relay, host.strip("[]"), int(port), _log, time.sleep)
-    except OSError as e:
-        fail(f"cannot listen on {listen}: {e.strerror or e}", 1)
-    click.echo(f"Relaying {fmt} webhooks from http://{listen}/ to {repo}; Ctrl+C stops", err=True)
+    except (OSError, ValueError) as e:  # ValueError: a host IDNA cannot encode, a NUL
+        fail(f"cannot listen on {listen}: {getattr(e, 'strerror', None) or e}", 1)
+    _log(f"Relaying {fmt} webhooks from http://{listen}/ to {repo}; Ctrl+C stops")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -69,4 +75,4 @@ def relay_cmd(repo: str, fmt: str, listen: str, api_url: str) -> None:
 
 
 def _log(message: str) -> None:
-    click.echo(message, err=True)
+    click.echo(inert_line(message), err=True)

@@ -18,7 +18,7 @@ import click
 from watchdog.observers import Observer
 
 from statuspage.commands._common import clock, fail, source_option
-from statuspage.errors import UsageError
+from statuspage.errors import UsageError, inert_line
 from statuspage.model import Config
 from statuspage.preview.rebuild import Level, Preview
 from statuspage.preview.server import make_server
@@ -30,7 +30,7 @@ COLOURS: dict[Level, str | None] = {"info": None, "warning": "yellow", "error": 
 
 def say(message: str, level: Level) -> None:
     """Show a preview message: errors and warnings on stderr, in colour."""
-    click.secho(message, fg=COLOURS[level], err=level != "info")
+    click.secho(inert_line(message), fg=COLOURS[level], err=level != "info")
 
 
 @click.command("serve")

@@ -221,9 +221,7 @@ def refuse_invalid(path: Path, text: str, day: date, config: Config) -> Incident
     problems = Problems(path.parent.parent)
     incident = parse_incident(path, text, day, config, problems)
     if incident is None:
-        raise UsageError(
-            "refusing to write an invalid file:\n" + "\n".join(str(p) for p in problems.errors)
-        )
+        raise UsageError("refusing to write an invalid file:", problems.errors)
     return incident
 
 

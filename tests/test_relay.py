@@ -1,0 +1,341 @@
+"""`statuspage relay` under attack: a real relay process on 127.0.0.1 in front of a fake
+GitHub (a real HTTP server on 127.0.0.1). Tokens are checked at start-up and never
+printed; every request gets a one-line answer; slow, half-open and malformed
+requests are cut at the limits README's Safety section gives."""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from statuspage.alerts.relay import Limits
+
+from .inert import printed_dangers
+from .test_alertmanager import free_port, wait_until_up
+from .test_alerts import alertmanager_body
+
+TOKEN = "ghp_Relay0Secret0Token0xyz"
+INBOUND = "inbound0Secret0Word"
+SECRETS = ("Relay0Secret", "inbound0Secret")
+GOOD = alertmanager_body({}).encode()
+
+
+class FakeGitHub:
+    """The dispatch endpoint on 127.0.0.1: keeps each request, answers the next code of
+    *codes* (then 204, as GitHub does)."""
+
+    def __init__(self, codes: list[int] | None = None) -> None:
+        self.requests: list[tuple[str, dict[str, str], bytes]] = []
+        codes = list(codes or [])
+        requests = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                requests.append((self.path, dict(self.headers), body))
+                self.send_response(codes.pop(0) if codes else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class RunningRelay:
+    def __init__(self, process: subprocess.Popen[str], port: int) -> None:
+        self.process = process
+        self.port = port
+        self.stdout = self.stderr = ""
+
+    def threads(self) -> int:
+        """The relay process's thread count, as the kernel sees it."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        return int(
+            next(line.split()[1] for line in status.splitlines() if line.startswith("Threads:"))
+        )
+
+
+@contextmanager
+def relay(
+    github: FakeGitHub, token: str = TOKEN, inbound: str | None = None
+) -> Iterator[RunningRelay]:
+    """`python -m statuspage relay` on a free port; its output is kept once it stops."""
+    port = free_port()
+    env = {**os.environ, "GITHUB_TOKEN": token}
+    env.pop("STATUSPAGE_RELAY_TOKEN", None)
+    if inbound is not None:
+        env["STATUSPAGE_RELAY_TOKEN"] = inbound
+    process = subprocess.Popen(
+        [sys.executable, "-m", "statuspage", "relay", "--repo", "octo/status", "--listen",
+         f"127.0.0.1:{port}", "--api-url", github.url],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    running = RunningRelay(process, port)
+    try:
+        wait_until_up(process, f"127.0.0.1:{port}")
+        yield running
+    finally:
+        process.terminate()
+        running.stdout, running.stderr = process.communicate(timeout=30)
+
+
+def request(
+    body: bytes, *, token: str | None = None, headers: str = "", length: str | None = None
+) -> bytes:
+    """A POST of *body* (headers are bytes as latin-1 spells them)."""
+    auth = f"Authorization: Bearer {token}\r\n" if token else ""
+    size = str(len(body)) if length is None else length
+    return (
+        f"POST / HTTP/1.1\r\nHost: relay\r\nContent-Type: application/json\r\n{auth}{headers}"
+        f"Content-Length: {size}\r\n\r\n"
+    ).encode("latin-1") + body
+
+
+def read_answer(sock: socket.socket) -> bytes:
+    data = b""
+    while chunk := sock.recv(65_536):
+        data += chunk
+    return data
+
+
+def exchange(port: int, data: bytes, *, end: str = "keep") -> tuple[int, str]:
+    """Send *data*; then keep the connection open, half-close it (`shut`) or reset it
+    (`reset`, no answer can come); the relay's (status, one-line reason)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=60) as sock:
+        sock.sendall(data)
+        if end == "reset":
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\1\0\0\0\0\0\0\0")
+            return 0, ""
+        if end == "shut":
+            sock.shutdown(socket.SHUT_WR)
+        return parse_answer(read_answer(sock))
+
+
+def parse_answer(answer: bytes) -> tuple[int, str]:
+    assert answer, "the relay closed the connection without an answer"
+    head, _, body = answer.partition(b"\r\n\r\n")
+    text = body.decode()
+    assert text.endswith("\n") and text.count("\n") == 1, text
+    assert printed_dangers(text) == [], text
+    return int(head.split()[1]), text.strip()
+
+
+def assert_no_secret(*outputs: str) -> None:
+    for output in outputs:
+        assert "Traceback" not in output, output
+        for secret in SECRETS:
+            assert secret not in output, output
+
+
+def test_a_token_ending_in_a_newline_is_used_without_it_and_never_printed() -> None:
+    """`echo TOKEN > file` leaves a newline; the relay drops one and sends the token. Then
+    every failure we can provoke (GitHub refusing, GitHub gone, bodies and framing it
+    refuses, callers that vanish) leaves the token out of every output."""
+    github = FakeGitHub([204, 401, 500, 500, 500, 500])
+    with relay(github, TOKEN + "\n", INBOUND + "\n") as r:
+        assert exchange(r.port, request(GOOD, token=INBOUND)) == (202, "sent to octo/status")
+        code, said = exchange(r.port, request(GOOD, token=INBOUND))
+        assert code == 502 and "HTTP 401" in said
+        code, said = exchange(r.port, request(GOOD, token=INBOUND))
+        assert code == 502 and "HTTP 500" in said and "gave up after 4 attempts" in said
+        assert exchange(r.port, request(GOOD, token=INBOUND + "x"))[0] == 401
+        assert (
+            exchange(r.port, request(b'{"version": "4", "alerts": 1e400}', token=INBOUND))[0] == 400
+        )
+        assert exchange(r.port, request(GOOD, token=INBOUND, length="\xb2"))[0] == 400
+        assert exchange(r.port, request(GOOD, token=INBOUND)[:-20], end="shut")[0] == 400
+        exchange(r.port, request(GOOD, token=INBOUND)[:-20], end="reset")
+        github.close()  # GitHub gone
+        code, said = exchange(r.port, request(GOOD, token=INBOUND))
+        assert code == 502 and "network error" in said
+    assert github.requests[0][1]["Authorization"] == f"Bearer {TOKEN}"
+    assert len(github.requests) == 6  # 1 taken, 1 refused, 4 tries of the 500
+    assert_no_secret(r.stdout, r.stderr)
+    assert printed_dangers(r.stderr) == []
+    assert r.process.returncode is not None
+
+
+@pytest.mark.parametrize(
+    "variable, value",
+    [
+        ("GITHUB_TOKEN", "ghp_Relay0Secret0 Token"),
+        ("GITHUB_TOKEN", "ghp_Relay0Secret0Token\n\n"),
+        ("GITHUB_TOKEN", "ghp_Relay0Secret0Token\r\nX-Injected: 1"),
+        ("GITHUB_TOKEN", "\tghp_Relay0Secret0Token"),
+        ("GITHUB_TOKEN", "ghp_Relay0Secret0Tökén"),
+        ("GITHUB_TOKEN", "ghp_Relay0Secret0\x1b]0;pwned\x07"),
+        ("STATUSPAGE_RELAY_TOKEN", "inbound0Secret0Word\n::add-mask::x"),
+        ("STATUSPAGE_RELAY_TOKEN", "inbound0Secret0 Word"),
+    ],
+)
+def test_a_token_no_header_can_carry_is_refused_at_start_without_being_printed(
+    variable: str, value: str
+) -> None:
+    env = {**os.environ, "GITHUB_TOKEN": TOKEN, variable: value}
+    done = subprocess.run(
+        [sys.executable, "-m", "statuspage", "relay", "--repo", "octo/status", "--listen",
+         f"127.0.0.1:{free_port()}"],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"error: {variable} holds "), line
+    assert done.stdout == ""
+    assert_no_secret(done.stderr)
+    assert printed_dangers(done.stderr) == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.github.com",
+        "https://octo:hunter2pw@api.github.com",
+        "https://hunter2pw@api.github.com",
+        "https://hunter2pw:@api.github.com",
+        "https://api.github.com/?hunter2pw",
+        "http://127.0.0.1.example.com",
+        "https://api.github.com:99999",
+        "https://api.github.com/\nhunter2pw",
+    ],
+)
+def test_api_url_must_be_https_without_credentials(url: str) -> None:
+    env = {**os.environ, "GITHUB_TOKEN": TOKEN}
+    done = subprocess.run(
+        [sys.executable, "-m", "statuspage", "relay", "--repo", "octo/status", "--listen",
+         f"127.0.0.1:{free_port()}", "--api-url", url],
+        env=env, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("error: --api-url "), line
+    assert "hunter2pw" not in done.stderr + done.stdout
+
+
+DEEP = b'{"version": "4", "alerts": [], "x": ' + b"[" * 990 + b"]" * 990 + b"}"
+BAD = [
+    # (what is sent, status, words of the reason)
+    (request(GOOD, length="\xb2"), 400, "Content-Length"),  # ², which str.isdigit() takes
+    (request(GOOD, length="1\xb9"), 400, "Content-Length"),
+    (request(GOOD, length=f"+{len(GOOD)}"), 400, "Content-Length"),
+    (request(GOOD, length="0x10"), 400, "Content-Length"),
+    (request(GOOD, headers="Content-Length: 5\r\n"), 400, "sent twice"),
+    (request(GOOD, headers="Transfer-Encoding: chunked\r\n"), 411, "Content-Length"),
+    (request(GOOD).replace(b"Content-Length", b"X-Length"), 411, "Content-Length"),
+    (request(b"", length="2000000"), 413, "1,000,000"),
+    (request(GOOD).replace(b"POST", b"GET", 1), 405, "POST"),
+    (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", 400, "request line"),
+    (b"POST /\x1b[2J HTTP/1.1\r\nno colon here\r\n\r\n", 400, "Name: value"),
+    (request(GOOD, headers="X-Pad: " + "a" * 20_000 + "\r\n"), 431, "16,384"),
+    (request(b'{"version": "4", "alerts": [], "x": 1e400}'), 400, "infinity"),
+    (request(b'{"version": "4", "alerts": [], "x": [-1E999]}'), 400, "infinity"),
+    (request(b'{"version": "4", "alerts": [], "x": NaN}'), 400, "not JSON"),
+    (
+        request(b'{"version": "4", "alerts": [], "x": ' + b"[" * 40 + b"]" * 40 + b"}"),
+        400,
+        "nested",
+    ),
+    (request(DEEP), 400, "nested"),
+    (request(b'{"version": "4", "alerts": [], "x": "\\ud800"}'), 400, "surrogate"),
+    (request(b'{"version": "4", "alerts": [], "\\udfff": 1}'), 400, "surrogate"),
+]
+
+
+def test_odd_framing_and_bodies_github_would_refuse_get_a_one_line_4xx() -> None:
+    github = FakeGitHub()
+    try:
+        with relay(github) as r:
+            for sent, code, words in BAD:
+                got, said = exchange(r.port, sent)
+                assert (got, words in said) == (code, True), (sent[:80], got, said)
+            assert exchange(r.port, request(GOOD)) == (202, "sent to octo/status")
+    finally:
+        github.close()
+    assert len(github.requests) == 1  # only the good one
+    json.loads(github.requests[0][2])
+    assert_no_secret(r.stderr)
+    assert printed_dangers(r.stderr) == []
+    assert len(r.stderr.splitlines()) == len(BAD) + 2  # the start line, one per request
+
+
+@pytest.mark.parametrize("where", ["headers", "body"])
+def test_a_peer_dribbling_a_byte_at_a_time_is_cut_at_the_deadline(where: str) -> None:
+    """A byte every 0.25 s never trips a per-read timeout; the whole request's does."""
+    github = FakeGitHub()
+    deadline = Limits().request_seconds
+    sent = request(GOOD) if where == "body" else b"POST / HTTP/1.1\r\nX-Pad: " + b"a" * 500
+    start = sent.index(b"\r\n\r\n") + 4 if where == "body" else 16
+    try:
+        with relay(github) as r, socket.create_connection(("127.0.0.1", r.port)) as sock:
+            began = time.monotonic()
+            sock.sendall(sent[:start])
+            answer = b""
+            for byte in sent[start : start + 200]:  # at most 50 s: bounded either way
+                readable, _, _ = select.select([sock], [], [], 0.25)
+                if readable:
+                    answer = read_answer(sock)
+                    break
+                sock.sendall(bytes([byte]))
+            took = time.monotonic() - began
+    finally:
+        github.close()
+    assert parse_answer(answer) == (408, f"the request took more than {deadline:g} s")
+    assert took < deadline + 5
+    assert github.requests == []
+
+
+def test_hundreds_of_half_open_connections_hold_at_most_the_limit_and_are_cut() -> None:
+    """300 callers that stop mid-request hold at most `connections` threads; a good
+    request meanwhile is answered at once (503, retry), and taken once the
+    deadline has cut them."""
+    github = FakeGitHub()
+    limits = Limits()
+    try:
+        with relay(github) as r, ExitStack() as stack:
+            held = []
+            for _ in range(300):
+                sock = stack.enter_context(socket.create_connection(("127.0.0.1", r.port)))
+                sock.sendall(b"POST / HTTP/1.1\r\nContent-Length: 100\r\n")
+                held.append(sock)
+            began = time.monotonic()
+            code, said = exchange(r.port, request(GOOD))
+            assert (code, said) in ((503, f"busy: {limits.connections} connections are open; try again"),
+                                    (202, "sent to octo/status"))  # fmt: skip
+            assert r.threads() <= limits.connections + 4
+            # Every one is answered (408, or 503 at once) and closed by the relay.
+            waiting = list(held)
+            while waiting and time.monotonic() < began + limits.request_seconds + 10:
+                readable, _, _ = select.select(waiting, [], [], 1)
+                for sock in readable:
+                    try:
+                        assert parse_answer(read_answer(sock))[0] in (408, 503)
+                    except ConnectionResetError:
+                        pass  # refused before its bytes came, which then met a closed socket
+                    sock.close()  # as a caller does once answered: the relay stops waiting
+                    waiting.remove(sock)
+            assert waiting == [], f"{len(waiting)} connections still held"
+            assert time.monotonic() - began < limits.request_seconds + 5
+            assert exchange(r.port, request(GOOD)) == (202, "sent to octo/status")
+    finally:
+        github.close()
+    assert len(github.requests) in (1, 2)
+    assert printed_dangers(r.stderr) == []
