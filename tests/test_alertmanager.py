@@ -61,6 +61,10 @@ class Receiver:
         self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
     @property
     def bodies(self) -> list[bytes]:
         return [body for _, _, body in self.requests]
@@ -105,18 +109,19 @@ def running_alertmanager(folder: Path, webhook: str, http_config: str = "") -> I
         "receivers:\n  - name: statuspage\n    webhook_configs:\n"
         f"      - url: {webhook}\n        send_resolved: true\n{http_config}"
     )
-    process = subprocess.Popen(
+    api = f"http://127.0.0.1:{port}/api/v2"
+    # `with`: the stderr pipe is closed on the way out, not left to the garbage collector.
+    with subprocess.Popen(
         [str(BINARY), f"--config.file={config}", f"--storage.path={folder / 'data'}",
          f"--web.listen-address=127.0.0.1:{port}", "--cluster.listen-address="],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    api = f"http://127.0.0.1:{port}/api/v2"
-    try:
-        wait_until_up(process, f"{api}/status")
-        yield api
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    ) as process:  # fmt: skip
+        try:
+            wait_until_up(process, f"{api}/status")
+            yield api
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -126,7 +131,7 @@ def alertmanager(tmp_path: Path):
         with running_alertmanager(tmp_path, receiver.url) as api:
             yield api, receiver
     finally:
-        receiver.server.shutdown()
+        receiver.close()
 
 
 def post_alerts(api: str, alerts: list[dict]) -> None:
@@ -213,27 +218,28 @@ def post(url: str, body: bytes, token: str | None) -> tuple[int, str]:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as e:
-        return e.code, e.read().decode()
+        with e:
+            return e.code, e.read().decode()
 
 
 def test_relay_wraps_alertmanager_bodies_in_githubs_dispatch(tmp_path: Path) -> None:
     github = Receiver(204)  # GitHub's dispatch endpoint answers 204
     relay_port = free_port()
     env = {**os.environ, "GITHUB_TOKEN": "ghp-test", "STATUSPAGE_RELAY_TOKEN": "inbound-secret"}
-    relay = subprocess.Popen(
+    auth = "        http_config:\n          authorization: {type: Bearer, credentials: inbound-secret}\n"
+    with subprocess.Popen(
         [sys.executable, "-m", "statuspage", "relay", "--repo", "octo/status", "--listen",
          f"127.0.0.1:{relay_port}", "--api-url", github.url.removesuffix("/hook")],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    auth = "        http_config:\n          authorization: {type: Bearer, credentials: inbound-secret}\n"
-    try:
-        wait_until_up(relay, f"127.0.0.1:{relay_port}")
-        with running_alertmanager(tmp_path, f"http://127.0.0.1:{relay_port}/", auth) as api:
-            payload = relayed(api, github, f"http://127.0.0.1:{relay_port}/")
-    finally:
-        relay.terminate()
-        relay.wait(timeout=30)
-        github.server.shutdown()
+    ) as relay:  # fmt: skip
+        try:
+            wait_until_up(relay, f"127.0.0.1:{relay_port}")
+            with running_alertmanager(tmp_path, f"http://127.0.0.1:{relay_port}/", auth) as api:
+                payload = relayed(api, github, f"http://127.0.0.1:{relay_port}/")
+        finally:
+            relay.terminate()
+            relay.wait(timeout=30)
+            github.close()
     # What alert.yml then does with it.
     site = AlertSite(tmp_path / "site", ALERT_CONFIG)
     done = run_alert(site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0))

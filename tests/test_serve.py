@@ -101,9 +101,15 @@ class Server:
         return code
 
     def kill(self) -> None:
+        """Stop it if it still runs; close its pipes once the pumps have read them to the end."""
         if self.process.poll() is None:
             self.process.kill()
-            self.process.wait()
+        self.process.wait()
+        for pump in self.pumps:
+            pump.join(timeout=DEADLINE)
+        for stream in (self.process.stdout, self.process.stderr):
+            if stream is not None:
+                stream.close()
 
 
 @pytest.fixture

@@ -18,7 +18,8 @@ from pathlib import Path
 from queue import Empty, Queue
 from typing import Any
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, or the binary named by CHROMIUM (as in conftest.py and chromium.cjs).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 
 
 class Browser:

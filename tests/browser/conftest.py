@@ -1,8 +1,9 @@
 """A built example site served on 127.0.0.1, and the external checkers run over it.
 
 The checkers come from npm (tests/browser/package.json: `npm ci --prefix tests/browser`),
-Java and Chromium from Debian (`default-jre-headless`, `chromium`); `.ci/run` installs
-all of them. Where one is missing, the tests that need it are skipped, saying what to install.
+Java and Chromium from Debian (`default-jre-headless`, `chromium`; CHROMIUM names another
+binary); `.ci/test-tools` installs all of them. Where one is missing, the tests that need it
+are skipped, saying what to install (under CI=true they fail).
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from ..conftest import REPO, at
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL = "run .ci/run, or: apt-get install default-jre-headless chromium && npm ci --prefix tests/browser"
+# Debian's chromium, or another Chromium/Chrome binary named by CHROMIUM (chromium.cjs reads it too).
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+INSTALL = "run .ci/test-tools, or: apt-get install default-jre-headless chromium && npm ci --prefix tests/browser"
 
 # The repository's own example site at three instants: the README's (a minor incident
 # open, maintenance scheduled), during the API incident (partial outage) and during the
@@ -59,7 +61,7 @@ PAGES = [
 
 def require(condition: bool, what: str) -> None:
     if not condition:
-        # CI installs every tool (.ci/run): there a missing one is a failure, never a silent skip.
+        # CI installs every tool (.ci/test-tools): there a missing one is a failure, never a silent skip.
         if os.environ.get("CI"):
             pytest.fail(f"{what} not available in CI: {INSTALL}")
         pytest.skip(f"{what} not available: {INSTALL}")
