@@ -12,7 +12,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from statuspage.errors import Problems, UsageError
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Urgency, Window
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Urgency,
+    Window,
+)
 from statuspage.source.incident_file import (
     FILE_NAME,
     INCIDENTS_DIR,
@@ -31,7 +39,6 @@ from statuspage.source.incident_text import (
 )
 from statuspage.source.names import slugify, suggest
 from statuspage.source.times import format_timestamp
-from statuspage.state.status import incident_status
 
 
 @dataclass(frozen=True)
@@ -186,6 +193,36 @@ def create_incident(
     return path
 
 
+def _refuse_after_close(
+    current: Incident,
+    status: IncidentStatus,
+    at: datetime,
+    exact_time: bool,
+    path: Path,
+    config: Config,
+) -> None:
+    """UsageError for a second closing update, or an update after the close.
+
+    Judged by the closing update in the file, not by the clock: a command run twice in
+    the same second, or on a clock that went backwards, must not add a second one. Only
+    an explicit --at before the close may still add an earlier (forgotten) update."""
+    final = next((u for u in current.updates if u.status.is_final), None)
+    if final is None:
+        return
+    when = format_timestamp(final.at, config.timezone)
+    closed = f"{current.id} is already {final.status.word} ({path}:{final.line}, at {when})"
+    if status.is_final:
+        raise UsageError(f"{closed}; nothing was changed")
+    if exact_time and at < final.at:
+        return
+    moment = f"at {format_timestamp(at, config.timezone)}" if exact_time else "now"
+    raise UsageError(
+        f"{closed}; an update {moment} "
+        f"comes after the incident was {final.status.word}: open a new incident for a new "
+        f"problem (statuspage new), or give --at before {when} to add an earlier update"
+    )
+
+
 def add_update(
     root: Path,
     config: Config,
@@ -213,9 +250,7 @@ def add_update(
         raise UsageError(
             f"{path} has errors; fix them first:\n" + "\n".join(str(p) for p in problems.errors)
         )
-    latest = incident_status(current, at)
-    if latest.is_final and status.is_final:
-        raise UsageError(f"{current.id} is already {latest.word}")
+    _refuse_after_close(current, status, at, exact_time, path, config)
     if current.is_maintenance != status.for_maintenance:
         kind = "maintenance" if current.is_maintenance else "incident"
         allowed = (

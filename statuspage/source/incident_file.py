@@ -314,7 +314,16 @@ def parse_incident(
                     f"update is dated {u.at.astimezone(zone).date()}, before the day in the file "
                     f"name ({file_day}); rename the file or fix the date",
                 )
-    final = next((u for u in updates if u.status.is_final), None)
+    finals = [u for u in updates if u.status.is_final]
+    final = finals[0] if finals else None
+    for extra in finals[1:]:
+        # A second `resolve` (a command run twice) closes what is closed already.
+        problems.error(
+            path,
+            extra.line,
+            f"a second closing update: the incident was already {finals[0].status.word} "
+            f"(line {finals[0].line}); remove one of them",
+        )
     if final is not None:
         for u in updates:
             if u.at > final.at and not u.status.is_final:
