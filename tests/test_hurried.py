@@ -58,3 +58,87 @@ def test_check_reports_a_second_closing_update(site_dir: SiteDir) -> None:
     result = site_dir.run("check")
     assert result.exit_code == 1
     assert "incidents/2026-11-20-login.md:5: a second closing update: the incident was already resolved (line 8)" in result.output
+
+
+def test_typos_in_command_options_get_a_suggestion(site_dir: SiteDir) -> None:
+    result = site_dir.run("new", "Login failing", "--impact", "majr", "-m", "Looking.")
+    assert result.exit_code == 2
+    assert "'majr' is not one of" in result.output and "(did you mean 'major'?)" in result.output
+    result = site_dir.run("new", "Login failing", "--urgency", "hgh", "-m", "Looking.")
+    assert result.exit_code == 2 and "(did you mean 'high'?)" in result.output
+    result = site_dir.run("new", "Login failing", "--status", "investigatin", "-m", "Looking.")
+    assert result.exit_code == 2 and "(did you mean 'investigating'?)" in result.output
+    assert list((site_dir.root / "incidents").iterdir()) == []
+    assert site_dir.run("new", "Login failing", "--at", "2026-11-20 10:00", "-m", "Looking.").exit_code == 0
+    path = next((site_dir.root / "incidents").iterdir())
+    before = path.read_bytes()
+    result = site_dir.run("update", "login", "--status", "monitorin", "-m", "Watching.")
+    assert result.exit_code == 2
+    assert "unknown status 'monitorin' (did you mean 'monitoring'?)" in result.output
+    result = site_dir.run("update", "login", "--status", "monitoring", "-c", "api=major_outag", "-m", "Watching.")
+    assert result.exit_code == 2 and "(did you mean 'major_outage'?)" in result.output
+    assert path.read_bytes() == before
+    result = site_dir.run("check", "--format", "githb")
+    assert result.exit_code == 2 and "(did you mean 'github'?)" in result.output
+
+
+def test_typos_in_files_get_a_suggestion(site_dir: SiteDir) -> None:
+    config = site_dir.root / "statuspage.yaml"
+    config.write_text(config.read_text().replace("timezone: Europe/Berlin", "timezone: Europe/Berln"))
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert "statuspage.yaml:3: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)" in result.output
+    config.write_text(config.read_text().replace("timezone: Europe/Berln", "timezone: Europe/Berlin"))
+    site_dir.incident("2026-11-20-login.md", """\
+        ---
+        title: Login failing
+        impact: majr
+        urgency: hgh
+        components:
+          api: major_outag
+        ---
+
+        ## Investigating · 2026-11-20 10:00 +01:00
+        Looking.
+        """)
+    site_dir.incident("2026-12-01-db.md", """\
+        ---
+        title: DB upgrade
+        maintenance:
+          strat: 2026-12-01 02:00
+          end: 2026-12-01 04:00
+        ---
+
+        ## Scheduled · 2026-11-25 10:00 +01:00
+        Upgrading.
+        """)
+    output = site_dir.run("check").output
+    assert "incidents/2026-11-20-login.md:3: unknown impact 'majr' (did you mean 'major'?)" in output
+    assert "incidents/2026-11-20-login.md:4: unknown urgency 'hgh' (did you mean 'high'?)" in output
+    assert "incidents/2026-11-20-login.md:6: unknown component status 'major_outag' (did you mean 'major_outage'?)" in output
+    assert "incidents/2026-12-01-db.md:4: unknown maintenance key 'strat' (did you mean 'start'?)" in output
+
+
+def test_a_thousand_misspelt_ids_give_a_bounded_report(tmp_path) -> None:
+    """Each unknown id once listed every known one: 80 MB for five files of typos."""
+    ids = [f"{word}-{n}" for n, word in enumerate(["api", "auth", "billing", "search", "queue"] * 200)]
+    config = "title: T\nbase_url: https://status.example/\ncomponents:\n" + "".join(
+        f"  - {{id: {cid}, name: {cid}}}\n" for cid in ids
+    )
+    site = SiteDir(tmp_path / "site", config)
+    front = "".join(f"  {cid}x: major_outage\n" for cid in ids[:999])
+    site.incident("2026-11-20-front.md", f"---\ntitle: X\ncomponents:\n{front}---\n\n## Investigating · 2026-11-20 10:00 +01:00\nHi.\n")
+    updates = "".join(
+        f"## Investigating · 2026-11-21 10:{n // 60:02d}:{n % 60:02d} +01:00\nComponents: "
+        + ", ".join(f"{cid}y=major_outage" for cid in ids[n * 5 : n * 5 + 5])
+        + "\n\nHi.\n\n"
+        for n in reversed(range(199))
+    )
+    site.incident("2026-11-21-lines.md", f"---\ntitle: Y\n---\n\n{updates}")
+    result = site.run("check")
+    assert result.exit_code == 1
+    assert "incidents/2026-11-20-front.md:4: unknown component 'api-0x' (did you mean 'api-0'?)" in result.output
+    assert "(known: api-0, auth-1, billing-2, search-3, queue-4, … (1,000 in all; see statuspage.yaml))" in result.output
+    assert "incidents/2026-11-20-front.md:14: and 989 more unknown components (lines 14, 15, 16, 17, 18, …; not listed)" in result.output
+    assert "incidents/2026-11-21-lines.md:" in result.output and "and 985 more unknown components" in result.output
+    assert len(result.output.encode()) < 20_000

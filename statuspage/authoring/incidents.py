@@ -37,7 +37,7 @@ from statuspage.source.incident_text import (
     with_update,
     write_file,
 )
-from statuspage.source.names import slugify, suggest
+from statuspage.source.names import listing, slugify, suggest
 from statuspage.source.times import format_timestamp
 
 
@@ -59,7 +59,7 @@ def parse_component_options(
         typed = typed.strip()
         cid = component_id(typed, config.component_ids)
         if cid is None:
-            known = ", ".join(config.component_ids) or "none; add them to statuspage.yaml"
+            known = listing(config.component_ids, empty="none; add them to statuspage.yaml")
             hint = suggest(typed, config.component_ids)
             raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
         if not sep:

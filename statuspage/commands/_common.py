@@ -21,6 +21,7 @@ from statuspage.model import Config, IncidentStatus, Site
 from statuspage.pipeline.failures import describe
 from statuspage.pipeline.writer import OutputError
 from statuspage.source.config import find_site
+from statuspage.source.names import suggest
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -149,9 +150,24 @@ def status_choice(value: str | None) -> IncidentStatus | None:
         return None
     status = IncidentStatus.parse(value)
     if status is None:
-        words = ", ".join(IncidentStatus.words())
-        raise UsageError(f"unknown status {value!r} (expected one of: {words})")
+        words = IncidentStatus.words()
+        raise UsageError(
+            f"unknown status {value!r}{suggest(value, words)} (expected one of: {', '.join(words)})"
+        )
     return IncidentStatus(status)
+
+
+class WordChoice(click.Choice[str]):
+    """click.Choice that says "did you mean" for a typo (`--impact majr`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            hint = suggest(str(value).lower(), [str(c) for c in self.choices])
+            if not hint:
+                raise
+            self.fail(f"{e.message.rstrip('.')}{hint}.", param, ctx)
 
 
 def _discover(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from statuspage.commands._common import reports_errors, source_option
+from statuspage.commands._common import WordChoice, reports_errors, source_option
 
 
 @click.command()
@@ -15,7 +15,7 @@ from statuspage.commands._common import reports_errors, source_option
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github"]),
+    type=WordChoice(["text", "github"]),
     default="text",
     show_default=True,
     help="`github` prints workflow commands that GitHub shows as annotations.",

@@ -22,7 +22,7 @@ from statuspage.model import (
     Window,
 )
 from statuspage.source.budget import MarkdownBudget
-from statuspage.source.names import suggest
+from statuspage.source.names import listing, suggest
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import (
@@ -139,8 +139,12 @@ def parse_components(
     problems: Problems,
     *,
     default: ComponentStatus | None,
+    unknown: list[int] | None = None,
 ) -> list[tuple[str, ComponentStatus]]:
-    """`{id: status}` (or, where *default* is given, a plain list of ids)."""
+    """`{id: status}` (or, where *default* is given, a plain list of ids).
+
+    The lines of unknown ids go into *unknown* (the whole file's): only the first few
+    are reported one by one, with a "did you mean" each; the caller reports the rest."""
     result: list[tuple[str, ComponentStatus]] = []
     known = config.component_ids
     if isinstance(value, YamlList) and default is not None:
@@ -155,17 +159,20 @@ def parse_components(
             f"`components:` must map component ids to statuses (api: partial_outage){hint}",
         )
         return result
+    own = unknown is None
+    unknown = [] if unknown is None else unknown
     for typed, raw, line in pairs:
         cid = component_id(typed, known)
         if cid is None:
-            listed = ", ".join(known) or "none yet"
-            problems.error(
-                path,
-                line,
-                f"unknown component {typed!r}{suggest(typed, known)}; "
-                "components are defined in statuspage.yaml "
-                f"(known: {listed})",
-            )
+            unknown.append(line)
+            if len(unknown) <= MAX_UNKNOWN_KEYS_SHOWN:
+                problems.error(
+                    path,
+                    line,
+                    f"unknown component {shorten(str(typed))!r}{suggest(typed, known)}; "
+                    "components are defined in statuspage.yaml "
+                    f"(known: {listing(known, empty='none yet')})",
+                )
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
@@ -177,7 +184,20 @@ def parse_components(
             )
             continue
         result.append((cid, ComponentStatus(status)))
+    if own:
+        _more_unknown_components(unknown, path, problems)
     return result
+
+
+def _more_unknown_components(unknown: list[int], path: Path, problems: Problems) -> None:
+    """One error for the unknown component ids past the first few (their lines): a file of
+    a thousand typos, each with a "did you mean" and the known ids, took minutes and megabytes."""
+    rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
+    if rest:
+        numbers = sorted(set(rest))
+        lines = ", ".join(str(n) for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
+        message = f"and {len(rest):,} more unknown components (lines {lines}; not listed)"
+        problems.error(path, rest[0], message)
 
 
 def component_id(typed: object, known: list[str]) -> str | None:
@@ -262,6 +282,7 @@ def parse_incident(
     is_maintenance = "maintenance" in front
 
     default_status = ComponentStatus.UNDER_MAINTENANCE if is_maintenance else None
+    unknown_ids: list[int] = []
     components = parse_components(
         front.get("components", YamlMap()),
         front.line_of("components"),
@@ -269,6 +290,7 @@ def parse_incident(
         config,
         problems,
         default=default_status,
+        unknown=unknown_ids,
     )
 
     impact = None
@@ -281,7 +303,8 @@ def parse_incident(
             problems.error(
                 path,
                 front.line_of("impact"),
-                f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})",
+                f"unknown impact {shorten(str(front['impact']))!r}"
+                f"{suggest(str(front['impact']), allowed)} (expected: {', '.join(allowed)})",
             )
 
     postmortem = front.get("postmortem")
@@ -290,7 +313,8 @@ def parse_incident(
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
         postmortem = None
 
-    updates = _updates(source, path, config, is_maintenance, problems)
+    updates = _updates(source, path, config, is_maintenance, problems, unknown_ids)
+    _more_unknown_components(unknown_ids, path, problems)
     if impact is None:
         # The worst status the incident ever gives, its first lines' or a later update's:
         # an incident that names its components only in `Components:` lines has an impact too.
@@ -477,14 +501,14 @@ def _window(
 ) -> Window | None:
     value = front["maintenance"]
     line = front.line_of("maintenance")
+    for key in value if isinstance(value, YamlMap) else ():
+        if key not in ("start", "end"):
+            hint = suggest(str(key), ["start", "end"])
+            message = f"unknown maintenance key {shorten(str(key))!r}{hint} (expected: start, end)"
+            problems.error(path, value.line_of(key), message)
     if not isinstance(value, YamlMap) or "start" not in value or "end" not in value:
         problems.error(path, line, "`maintenance:` needs `start:` and `end:` timestamps")
         return None
-    for key in value:
-        if key not in ("start", "end"):
-            problems.error(
-                path, value.line_of(key), f"unknown maintenance key {key!r} (expected: start, end)"
-            )
     times: dict[str, datetime] = {}
     for key in ("start", "end"):
         try:
@@ -507,7 +531,12 @@ def _window(
 
 
 def _updates(
-    source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems
+    source: SourceFile,
+    path: Path,
+    config: Config,
+    is_maintenance: bool,
+    problems: Problems,
+    unknown: list[int],
 ) -> list[Update]:
     allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
     allowed_words = [s.word for s in allowed]
@@ -574,7 +603,9 @@ def _updates(
         body_line = number + 1
         first = next((i for i, text in enumerate(lines) if text.strip()), None)
         if first is not None and COMPONENTS_LINE.match(lines[first]):
-            changes = _component_changes(lines[first], body_line + first, path, config, problems)
+            changes = _component_changes(
+                lines[first], body_line + first, path, config, problems, unknown
+            )
             lines, body_line = lines[first + 1 :], body_line + first + 1
         _refuse_stray_components_lines(lines, body_line, path, problems)
         message = "\n".join(lines).strip()
@@ -591,14 +622,14 @@ def _updates(
 
 
 def _component_changes(
-    text: str, line: int, path: Path, config: Config, problems: Problems
+    text: str, line: int, path: Path, config: Config, problems: Problems, unknown: list[int]
 ) -> list[tuple[str, ComponentStatus]]:
     """The changes a `Components:` line asks for; a line not in the accepted form is refused."""
     match = COMPONENTS_LINE.match(text)
     assert match is not None
     listed = match["list"]
     if not COMPONENT_PAIRS.fullmatch(listed):
-        known = ", ".join(config.component_ids) or "none yet; add them to statuspage.yaml"
+        known = listing(config.component_ids, empty="none yet; add them to statuspage.yaml")
         statuses = ", ".join(ComponentStatus.words())
         problems.error(
             path,
@@ -610,7 +641,7 @@ def _component_changes(
         return []
     pairs = YamlMap((m["id"], m["status"]) for m in COMPONENT_PAIR.finditer(listed))
     pairs.line, pairs.key_lines = line, {}
-    return parse_components(pairs, line, path, config, problems, default=None)
+    return parse_components(pairs, line, path, config, problems, default=None, unknown=unknown)
 
 
 def _refuse_stray_components_lines(
