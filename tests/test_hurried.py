@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from .conftest import SiteDir
 
 
@@ -142,3 +144,37 @@ def test_a_thousand_misspelt_ids_give_a_bounded_report(tmp_path) -> None:
     assert "incidents/2026-11-20-front.md:14: and 989 more unknown components (lines 14, 15, 16, 17, 18, …; not listed)" in result.output
     assert "incidents/2026-11-21-lines.md:" in result.output and "and 985 more unknown components" in result.output
     assert len(result.output.encode()) < 20_000
+
+
+YAML_SLIPS = [
+    # (front matter lines, line, what to do, the parser's words kept as a detail)
+    ("title: API: down", 2, 'quote the title: title: "API: down"', "mapping values are not allowed here"),
+    ("title: B\ncomponents:\n  api: major_outage\n - web", 5, "line 5 is indented 1 space, its siblings 2",
+     "expected <block end>, but found '<block sequence start>'"),
+    ("title: B\ncomponents:\n  api: major_outage\n  - web", 5, "line 5 is a list item (- …) among `key: value` lines",
+     "expected <block end>"),
+    ("title: B\ncomponents:\n  api: major_outage\n   web: major_outage", 5, "line 5 is indented 3 spaces, its siblings 2",
+     "mapping values are not allowed here"),
+    ("title: B\ncomponents:\n\tapi: major_outage", 4, "indent with spaces, not tabs", "found character '\\t'"),
+    ('title: "API down\nimpact: major', 3, "close the quote opened on line 2", "found unexpected end of stream"),
+]
+
+
+@pytest.mark.parametrize(("front", "line", "advice", "parser"), YAML_SLIPS)
+def test_yaml_slips_in_front_matter_say_what_to_do(site_dir: SiteDir, front: str, line: int, advice: str, parser: str) -> None:
+    site_dir.incident("2026-11-20-slip.md", f"---\n{front}\n---\n\n## Investigating · 2026-11-20 10:00\nLooking.\n")
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert f"incidents/2026-11-20-slip.md:{line}: invalid YAML: {advice}" in result.output
+    assert f"(the parser says: {parser}" in result.output
+
+
+def test_yaml_slips_in_the_config_say_what_to_do(site_dir: SiteDir) -> None:
+    config = site_dir.root / "statuspage.yaml"
+    config.write_text(config.read_text().replace("name: Public API", "name: API: public"))
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert 'statuspage.yaml:6: invalid YAML: quote the name: name: "API: public" (the parser says: mapping values are not allowed here)' in result.output
+    config.write_text(config.read_text().replace('name: API: public', "name: Public API").replace("  - id: db", "   - id: db"))
+    result = site_dir.run("check")
+    assert "statuspage.yaml:13: invalid YAML: line 13 is indented 3 spaces, its siblings 2: line them up" in result.output
