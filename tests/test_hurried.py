@@ -59,7 +59,7 @@ def test_check_reports_a_second_closing_update(site_dir: SiteDir) -> None:
         """)
     result = site_dir.run("check")
     assert result.exit_code == 1
-    assert "incidents/2026-11-20-login.md:5: a second closing update: the incident was already resolved (line 8)" in result.output
+    assert "incidents/2026-11-20-login.md:5: a second closing update: the incident was already resolved with the same words (line 8)" in result.output
 
 
 def test_typos_in_command_options_get_a_suggestion(site_dir: SiteDir) -> None:
@@ -178,3 +178,44 @@ def test_yaml_slips_in_the_config_say_what_to_do(site_dir: SiteDir) -> None:
     config.write_text(config.read_text().replace('name: API: public', "name: Public API").replace("  - id: db", "   - id: db"))
     result = site_dir.run("check")
     assert "statuspage.yaml:13: invalid YAML: line 13 is indented 3 spaces, its siblings 2: line them up" in result.output
+
+
+def test_a_refused_update_quotes_the_lines_of_the_file_on_disk(site_dir: SiteDir) -> None:
+    site_dir.run("new", "Login slow", "--at", "2026-11-20 10:00", "-m", "Looking.")
+    path = next((site_dir.root / "incidents").iterdir())
+    before = path.read_bytes()
+    assert path.read_text().split("\n")[4] == "## Investigating · 2026-11-20 10:00 +01:00"
+    result = site_dir.run("update", "login", "--status", "identified", "--at", "2026-11-19 10:00", "-m", "Found.")
+    assert result.exit_code == 2
+    assert "refusing to write an invalid file (lines as in the file on disk):" in result.output
+    assert ("incidents/2026-11-20-login-slow.md:5: the new update (to go above line 5): update is dated 2026-11-19, "
+            "before the day in the file name") in result.output
+    assert path.read_bytes() == before
+
+
+def test_check_lists_each_files_problems_by_line(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-login.md", """\
+        ---
+        title: Login failing
+        urgency: hgh
+        ---
+
+        ## Investigatin · 2026-11-20 10:00 +01:00
+        Looking.
+        """)
+    result = site_dir.run("check")
+    lines = [line for line in result.output.splitlines() if line.startswith("incidents/")]
+    assert [line.split(":")[1] for line in lines] == ["3", "6"], lines
+    assert "2 errors in 1 file" in result.output
+
+
+def test_counts_are_said_in_english(site_dir: SiteDir) -> None:
+    site_dir.run("new", "Login slow", "--at", "2026-11-20 10:00", "-m", "Looking.")
+    result = site_dir.run("build", "--now", "2026-11-21 10:00")
+    assert result.exit_code == 0, result.output
+    assert " from 1 incident into " in result.output
+    site_dir.incident("2026-11-20-login-slow.md", "---\ntitle: [\n---\n")
+    result = site_dir.run("check")
+    assert "1 error in 1 file" in result.output
+    result = site_dir.run("build", "--now", "2026-11-21 10:00")
+    assert result.exit_code == 1 and "error: 1 problem found; nothing was changed" in result.output

@@ -34,6 +34,7 @@ from statuspage.source.incident_text import (
     normalised,
     refuse_invalid,
     update_block,
+    update_line,
     with_update,
     write_file,
 )
@@ -273,7 +274,9 @@ def add_update(
         status, at, message, config.timezone, [(c.component, c.status) for c in changes]
     )
     new_data = with_update(data, block, path, problems)
-    assert new_data is not None  # parsed above
-    refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config)
+    line = update_line(data.decode("utf-8-sig"), path, problems)
+    assert new_data is not None and line is not None  # parsed above
+    inserted = (line, normalised(block).count("\n"))
+    refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config, inserted=inserted)
     write_file(path, new_data)
     return path

@@ -21,7 +21,7 @@ from statuspage.model import Config, IncidentStatus, Site
 from statuspage.pipeline.failures import describe
 from statuspage.pipeline.writer import OutputError
 from statuspage.source.config import find_site
-from statuspage.source.names import suggest
+from statuspage.source.names import counted, suggest
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,8 +78,8 @@ def reports_errors(func: F) -> F:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
             fail(
-                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was "
-                "changed",
+                f"{counted(len([p for p in e.problems if p.is_error]), 'problem')} found; nothing "
+                "was changed",
                 1,
             )
         except KeyboardInterrupt:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from statuspage.commands._common import WordChoice, reports_errors, source_option
+from statuspage.source.names import counted
 
 
 @click.command()
@@ -29,7 +30,8 @@ def check(source: Path, fmt: str) -> None:
     site, problems = load_site(source)
     if site is not None:
         unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
-    for problem in problems.items:
+    # By file, then line, whichever check found it first: a file reads top to bottom.
+    for problem in sorted(problems.items, key=lambda p: (p.path, p.line)):
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
             # Property values escape `:` and `,` too, so a file name cannot forge a command.
@@ -48,6 +50,6 @@ def check(source: Path, fmt: str) -> None:
     errors = len(problems.errors)
     if errors:
         files = len({p.path for p in problems.errors})
-        click.secho(f"{errors} error(s) in {files} file(s)", fg="red", err=True)
+        click.secho(f"{counted(errors, 'error')} in {counted(files, 'file')}", fg="red", err=True)
         sys.exit(1)
     click.secho("All files are valid.", fg="green", err=True)

@@ -90,3 +90,13 @@ def listing(names: Sequence[str], *, empty: str, where: str = "statuspage.yaml")
     if len(names) <= MAX_LISTED:
         return ", ".join(names)
     return f"{', '.join(names[:5])}, … ({len(names):,} in all; see {where})"
+
+
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 incident`, `59 files`: *number* with *noun* in the form it takes (CLI messages)."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def article(word: str) -> str:
+    """*word* after `a` or `an` (`an alertmanager`, `a grafana`), as it is spelt."""
+    return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
