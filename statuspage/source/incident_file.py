@@ -338,16 +338,8 @@ def parse_incident(
                     f"update is dated {u.at.astimezone(zone).date()}, before the day in the file "
                     f"name ({file_day}); rename the file or fix the date",
                 )
-    finals = [u for u in updates if u.status.is_final]
-    final = finals[0] if finals else None
-    for extra in finals[1:]:
-        # A second `resolve` (a command run twice) closes what is closed already.
-        problems.error(
-            path,
-            extra.line,
-            f"a second closing update: the incident was already {finals[0].status.word} "
-            f"(line {finals[0].line}); remove one of them",
-        )
+    final = next((u for u in updates if u.status.is_final), None)
+    _refuse_repeated_close(updates, path, problems)
     if final is not None:
         for u in updates:
             if u.at > final.at and not u.status.is_final:
@@ -373,6 +365,24 @@ def parse_incident(
         detected=detected,
         alerts=alerts,
     )
+
+
+def _refuse_repeated_close(updates: list[Update], path: Path, problems: Problems) -> None:
+    """A closing update that repeats an earlier one's text: `resolve` run twice (which would
+    tell subscribers twice). A later closing update saying something new is a follow-up note."""
+    said: dict[str, Update] = {}
+    for u in updates:
+        if not u.status.is_final:
+            continue
+        text = " ".join(u.body.split())
+        if (first := said.get(text)) is not None:
+            problems.error(
+                path,
+                u.line,
+                f"a second closing update: the incident was already {first.status.word} with "
+                f"the same words (line {first.line}); remove one of them",
+            )
+        said.setdefault(text, u)
 
 
 def _triage(
