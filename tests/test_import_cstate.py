@@ -287,7 +287,8 @@ def test_dated_updates_after_the_resolution_are_follow_ups(tmp_path: Path) -> No
     incident = imp.incident("2021-06-07-repo")
     assert [(u.status.word, u.at.strftime("%d %H:%M"), u.body) for u in incident.updates] == [
         ("investigating", "07 12:37", "Authentication is broken."),
-        ("resolved", "07 16:37", "This incident has been resolved.\n\n**2021-06-08 07:37 +00:00**\n\nThe fix is now permanent."),
+        ("resolved", "07 16:37", "This incident has been resolved."),
+        ("resolved", "08 07:37", "The fix is now permanent."),
     ]
     assert resolved_at(incident, LATER) == utc("2021-06-07T16:37:00")
 

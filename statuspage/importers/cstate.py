@@ -15,8 +15,7 @@ Mapping, in short (README "Moving from cState" has the user's version):
 - dates without an offset are wall-clock times in the chosen zone.
 - the body is cut at update markers (see cstate_text.py); a marker with a time
   becomes an update at that time, an opening marker takes `date`, a closing one
-  the resolution time; undated markers stay as bold text in the update before them;
-  text dated after the resolution joins the closing update, under its time in bold.
+  the resolution time; undated markers stay as bold text in the update before them.
 - an issue dated after the import's *now* with a `resolvedWhen` after its date is
   a maintenance notice: a window from `date` to `resolvedWhen`, announced now.
 - a past, resolved issue that is clearly planned work (its title says maintenance,
@@ -968,22 +967,7 @@ def _updates(
         if not message and status is IncidentStatus.RESOLVED and at == resolution:
             message = RESOLVED_TEXT
         updates.append((status, at, message))
-    return _fold_follow_ups(updates, fmt)
-
-
-def _fold_follow_ups(
-    updates: list[tuple[IncidentStatus, datetime, str]], fmt: Callable[[datetime], str]
-) -> list[tuple[IncidentStatus, datetime, str]]:
-    """Text dated after the resolution joins the closing update, under its time in bold: a
-    second closing update is an error (subscribers would be told twice it was resolved)."""
-    folded: list[tuple[IncidentStatus, datetime, str]] = []
-    for status, at, message in updates:
-        if folded and status.is_final and folded[-1][0].is_final:
-            first, when, text = folded[-1]
-            folded[-1] = (first, when, f"{text}\n\n**{fmt(at)}**\n\n{message}".strip())
-        else:
-            folded.append((status, at, message))
-    return folded
+    return updates
 
 
 def _markdown(text: str, path: Path, ctx: Context) -> str:
