@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 import pytest
 
 from .conftest import SiteDir
@@ -219,3 +221,24 @@ def test_counts_are_said_in_english(site_dir: SiteDir) -> None:
     assert "1 error in 1 file" in result.output
     result = site_dir.run("build", "--now", "2026-11-21 10:00")
     assert result.exit_code == 1 and "error: 1 problem found; nothing was changed" in result.output
+
+
+def test_init_inside_a_git_repository_does_not_say_git_init(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from statuspage.commands.main import cli
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    result = CliRunner().invoke(cli, ["init", str(repo)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert 'git add . && git commit -m "Status page"' in result.output
+    assert "git init" not in result.output
+    result = CliRunner().invoke(cli, ["init", str(repo / "status")], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "git init" not in result.output
+    assert f"note: GitHub runs workflows only from {repo.resolve() / '.github' / 'workflows'}" in result.output
+    outside = tmp_path / "alone"
+    result = CliRunner().invoke(cli, ["init", str(outside)], catch_exceptions=False)
+    assert 'git init && git add . && git commit -m "Status page"' in result.output
