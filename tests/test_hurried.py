@@ -242,3 +242,65 @@ def test_init_inside_a_git_repository_does_not_say_git_init(tmp_path) -> None:
     outside = tmp_path / "alone"
     result = CliRunner().invoke(cli, ["init", str(outside)], catch_exceptions=False)
     assert 'git init && git add . && git commit -m "Status page"' in result.output
+
+
+def test_incident_ids_differing_only_in_case_are_refused(site_dir: SiteDir) -> None:
+    text = "---\ntitle: Login\n---\n\n## Investigating · 2026-11-20 10:00\nLooking.\n"
+    site_dir.incident("2026-11-20-Login.md", text)
+    site_dir.incident("2026-11-20-login.md", text)
+    if len(list((site_dir.root / "incidents").iterdir())) < 2:
+        pytest.skip("this file system folds case: the two files cannot both exist")
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert ("incidents/2026-11-20-Login.md:1: this incident's id differs from incidents/2026-11-20-login.md:1 "
+            "only in letter case") in result.output
+    assert "incidents/2026-11-20-login.md:1: this incident's id differs from incidents/2026-11-20-Login.md:1" in result.output
+
+
+def test_booleans_in_the_config_are_real_booleans(site_dir: SiteDir) -> None:
+    config = site_dir.root / "statuspage.yaml"
+    original = config.read_text()
+    config.write_text(original.replace("    id: website\n", "    id: website\n    collapsed: 'false'\n"))
+    result = site_dir.run("check")
+    assert result.exit_code == 1
+    assert ("statuspage.yaml:10: `collapsed:` must be true or false, not the text 'false' (did you mean false?): "
+            "write false without quotes") in result.output
+    config.write_text(original + 'show_slo: "yes"\n')
+    result = site_dir.run("check")
+    assert result.exit_code == 1 and "`show_slo:` must be true or false, not the text 'yes'" in result.output
+    config.write_text(original.replace("    id: website\n", "    id: website\n    collapsed: false\n"))
+    assert site_dir.run("check").exit_code == 0
+    assert site_dir.load().config.groups[0].collapsed is False
+
+
+@pytest.mark.parametrize(("setting", "key"), [
+    ("base_url: https://good.example@evil.example/\n", "base_url"),
+    ("subscribe: {email_url: 'https://good.example@evil.example/'}\n", "email_url"),
+    ("logo: https://user:hunter2@evil.example/logo.svg\n", "logo"),
+    ("notify:\n  webhooks:\n    - {url: 'https://user:hunter2@evil.example/hook', format: json}\n", "url"),
+])
+def test_urls_with_a_user_name_before_the_host_are_refused(site_dir: SiteDir, setting: str, key: str) -> None:
+    config = site_dir.root / "statuspage.yaml"
+    text = config.read_text().replace("base_url: https://status.test.example/sub/\n", "")
+    config.write_text(text + (setting if key == "base_url" else "base_url: https://status.test.example/\n" + setting))
+    result = site_dir.run("check")
+    assert result.exit_code == 1, result.output
+    assert f"`{key}:` holds a user name or password before `@` (the URL leads to 'evil.example')" in result.output
+    assert "hunter2" not in result.output and "good.example" not in result.output
+
+
+def test_a_postmortem_link_or_base_url_option_with_a_user_name_is_refused(site_dir: SiteDir) -> None:
+    site_dir.incident("2026-11-20-login.md", """\
+        ---
+        title: Login
+        postmortem: https://good.example@evil.example/pm
+        ---
+
+        ## Resolved · 2026-11-20 11:00
+        Fixed.
+        """)
+    result = site_dir.run("check")
+    assert "incidents/2026-11-20-login.md:3: `postmortem:` holds a user name or password before `@`" in result.output
+    (site_dir.root / "incidents" / "2026-11-20-login.md").unlink()
+    result = site_dir.run("build", "--base-url", "https://good.example@evil.example/")
+    assert result.exit_code == 2 and "--base-url holds a user name or password before `@`" in result.output

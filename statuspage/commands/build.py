@@ -21,7 +21,7 @@ from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers
 from statuspage.source.config import load_config
-from statuspage.source.names import counted
+from statuspage.source.names import counted, userinfo_problem
 from statuspage.source.times import isoformat
 
 
@@ -126,4 +126,6 @@ def with_base_url(config: Config, base_url: str) -> Config:
     """*config* with `--base-url` (an absolute http(s) URL) as its base_url."""
     if not base_url.startswith(("http://", "https://")):
         raise UsageError("--base-url must be an absolute http(s) URL")
+    if refused := userinfo_problem("--base-url", base_url):
+        raise UsageError(refused.replace("`--base-url:`", "--base-url"))
     return replace(config, base_url=base_url.rstrip("/") + "/")

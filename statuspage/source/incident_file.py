@@ -22,7 +22,7 @@ from statuspage.model import (
     Window,
 )
 from statuspage.source.budget import MarkdownBudget
-from statuspage.source.names import listing, suggest
+from statuspage.source.names import listing, suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import (
@@ -311,6 +311,9 @@ def parse_incident(
     is_url = isinstance(postmortem, str) and POSTMORTEM_URL.match(postmortem)
     if postmortem is not None and not is_url:
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
+        postmortem = None
+    elif isinstance(postmortem, str) and (refused := userinfo_problem("postmortem", postmortem)):
+        problems.error(path, front.line_of("postmortem"), refused)
         postmortem = None
 
     updates = _updates(source, path, config, is_maintenance, problems, unknown_ids)
@@ -709,6 +712,23 @@ def misnamed_files(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def _refuse_case_twins(files: list[Path], problems: Problems) -> None:
+    """Ids that differ only in letter case (`Login`, `login`) name one file, and one page,
+    on case-insensitive file systems (macOS, Windows) and web hosts: refuse both."""
+    by_folded: dict[str, list[Path]] = {}
+    for path in files:
+        by_folded.setdefault(path.name.lower(), []).append(path)
+    for twins in by_folded.values():
+        for path in twins if len(twins) > 1 else ():
+            others = ", ".join(f"{problems.shown_path(o)}:1" for o in twins if o != path)
+            problems.error(
+                path,
+                1,
+                f"this incident's id differs from {others} only in letter case; they collide on "
+                "case-insensitive file systems and web hosts: rename one",
+            )
+
+
 class IncidentCache(Protocol):
     """Parsed incidents kept between builds (pipeline/parse_cache.py), by file name and contents."""
 
@@ -726,7 +746,9 @@ def load_incidents(
     for path, what_to_do in misnamed:
         problems.error(path, 1, what_to_do)
     reported = {path for path, _ in misnamed}
-    for path in incident_files(root):
+    files = incident_files(root)
+    _refuse_case_twins(files, problems)
+    for path in files:
         if path in reported:
             continue
         try:

@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from os.path import commonprefix
+from urllib.parse import urlsplit
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # Bounds on "did you mean": a check of thousands of misspelt ids against a thousand known
@@ -100,3 +101,17 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 def article(word: str) -> str:
     """*word* after `a` or `an` (`an alertmanager`, `a grafana`), as it is spelt."""
     return f"{'an' if word[:1].lower() in 'aeiou' else 'a'} {word}"
+
+
+def userinfo_problem(key: str, url: str) -> str | None:
+    """Why *url* (an http(s) URL given as `key:`) is refused for a user name or password
+    before its host, or None. `https://good.example@evil.example/` leads to evil.example;
+    the part before `@` is never echoed (it may be a password)."""
+    netloc = urlsplit(url.strip()).netloc
+    if "@" not in netloc:
+        return None
+    host = netloc.rpartition("@")[2]
+    return (
+        f"`{key}:` holds a user name or password before `@` (the URL leads to {host!r}); "
+        "remove everything between `//` and `@`"
+    )

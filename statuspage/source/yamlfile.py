@@ -286,3 +286,20 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         )
         return None
     return text
+
+
+def boolean_problem(key: str, value: object) -> str | None:
+    """Why *value* is not a YAML boolean for `key:`, or None if it is one.
+
+    `collapsed: 'false'` is the text "false", which Python reads as true: refuse it and
+    say how to write the boolean."""
+    if isinstance(value, bool):
+        return None
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("true", "yes", "on", "false", "no", "off"):
+        meant = "true" if word in ("true", "yes", "on") else "false"
+        return (
+            f"`{key}:` must be true or false, not the text {value!r} (did you mean {meant}?): "
+            f"write {meant} without quotes"
+        )
+    return f"`{key}:` must be true or false"
