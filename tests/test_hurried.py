@@ -304,3 +304,11 @@ def test_a_postmortem_link_or_base_url_option_with_a_user_name_is_refused(site_d
     (site_dir.root / "incidents" / "2026-11-20-login.md").unlink()
     result = site_dir.run("build", "--base-url", "https://good.example@evil.example/")
     assert result.exit_code == 2 and "--base-url holds a user name or password before `@`" in result.output
+
+
+def test_one_more_unknown_component_is_said_in_the_singular(site_dir: SiteDir) -> None:
+    typos = "".join(f"  nope{n}: major_outage\n" for n in range(11))
+    site_dir.incident("2026-11-20-x.md", f"---\ntitle: X\ncomponents:\n{typos}---\n\n## Investigating · 2026-11-20 10:00\nHi.\n")
+    result = site_dir.run("check")
+    assert "incidents/2026-11-20-x.md:14: and 1 more unknown component (line 14; not listed)" in result.output
+    assert "(known: api, web, dashboard, db)" in result.output

@@ -196,7 +196,8 @@ def _more_unknown_components(unknown: list[int], path: Path, problems: Problems)
     if rest:
         numbers = sorted(set(rest))
         lines = ", ".join(str(n) for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
-        message = f"and {len(rest):,} more unknown components (lines {lines}; not listed)"
+        more = f"{len(rest):,} more unknown component{'s' if len(rest) > 1 else ''}"
+        message = f"and {more} (line{'s' if len(numbers) > 1 else ''} {lines}; not listed)"
         problems.error(path, rest[0], message)
 
 
@@ -260,7 +261,7 @@ def parse_incident(
         problems.error(path, front.line_of(key), message)
     if len(unknown) > MAX_UNKNOWN_KEYS_SHOWN:
         rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
-        message = f"and {len(rest):,} more unknown keys (not listed)"
+        message = f"and {len(rest):,} more unknown key{'s' if len(rest) > 1 else ''} (not listed)"
         problems.error(path, front.line_of(rest[0]), message)
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
