@@ -312,3 +312,18 @@ def test_one_more_unknown_component_is_said_in_the_singular(site_dir: SiteDir) -
     result = site_dir.run("check")
     assert "incidents/2026-11-20-x.md:14: and 1 more unknown component (line 14; not listed)" in result.output
     assert "(known: api, web, dashboard, db)" in result.output
+
+
+def test_the_relays_api_url_with_a_user_name_is_refused(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from statuspage.commands.main import cli
+
+    result = CliRunner().invoke(
+        # --listen is bad too: were the URL let through, the command would fail, not serve.
+        cli, ["relay", "--repo", "acme/status", "--api-url", "https://ghp_secret@evil.example/", "--listen", "nope"],
+        env={"GITHUB_TOKEN": "t"}, catch_exceptions=False,
+    )
+    assert result.exit_code == 2
+    assert "--api-url holds a user name or password before `@` (the URL leads to 'evil.example')" in result.output
+    assert "ghp_secret" not in result.output

@@ -10,6 +10,7 @@ import click
 
 from statuspage.alerts.payloads import FORMATS
 from statuspage.commands._common import fail
+from statuspage.source.names import userinfo_problem
 
 REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
 
@@ -51,6 +52,8 @@ def relay_cmd(repo: str, fmt: str, listen: str, api_url: str) -> None:
         fail(f"--repo must be OWNER/REPO, not {repo!r}", 2)
     if not re.match(r"^https?://[^/\s]+", api_url):
         fail(f"--api-url must be an http(s) URL, not {api_url!r}", 2)
+    if refused := userinfo_problem("--api-url", api_url):
+        fail(refused.replace("`--api-url:`", "--api-url"), 2)
     host, _, port = listen.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
         fail(f"--listen must be HOST:PORT, e.g. 127.0.0.1:9095, not {listen!r}", 2)
