@@ -203,7 +203,7 @@ def test_bad_bodies_exit_1_naming_the_problem_and_write_nothing(site: AlertSite)
     tree = site.tree()
     cases = [
         ("alertmanager", "{not json", "<stdin>:1: the payload is not JSON"),
-        ("alertmanager", fixture("grafana-firing.json"), 'not a alertmanager payload: `version` must be "4"'),
+        ("alertmanager", fixture("grafana-firing.json"), 'not an alertmanager payload: `version` must be "4"'),
         ("grafana", fixture("alertmanager-firing.json"), "`orgId` is missing"),
         ("uptime-kuma", "[]", "the body must be an object"),
         ("alertmanager", alertmanager_body({"status": "pending"}), 'alerts[0].status must be "firing" or "resolved"'),

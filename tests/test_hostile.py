@@ -42,7 +42,7 @@ components:
 """
 GOOD = "---\ntitle: {title}\nimpact: minor\ncomponents:\n  api: partial_outage\n---\n\n## Investigating · 2026-11-20 10:00\n{body}\n"
 # `path:line: message`, `path: message` (line unknown) or `error: message`.
-PROBLEM_LINE = re.compile(r"^(error: .+|[^\s:][^:]*(:\d+)?: .+|\d+ error\(s\) in \d+ file\(s\))$")
+PROBLEM_LINE = re.compile(r"^(error: .+|[^\s:][^:]*(:\d+)?: .+|\d+ errors? in \d+ files?)$")
 
 
 @dataclass

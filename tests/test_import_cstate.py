@@ -332,7 +332,7 @@ def test_future_dated_issue_with_an_end_becomes_a_maintenance_window(tmp_path: P
     warnings = "\n".join(imp.warnings)
     assert "2026-02-01-upgrade.md:3: warning: dated after the import (2026-02-01 02:00 +00:00): imported as maintenance scheduled until 2026-02-01 04:00 +00:00" in warnings
     assert "2026-03-01-notice.md:3: warning: dated after the import" in warnings and "imported as an incident" in warnings
-    assert "1 incidents, 1 maintenance windows" in imp.result.stdout
+    assert "1 incident, 1 maintenance window," in imp.result.stdout
 
 
 # --- the command ------------------------------------------------------------------------

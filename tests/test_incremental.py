@@ -89,7 +89,7 @@ def test_a_later_now_and_a_new_base_url_rebuild_what_they_change(site: SiteDir, 
 
 
 def rendered(output: str) -> int:
-    return int(re.search(r"(\d+) pages rendered", output).group(1))  # type: ignore[union-attr]
+    return int(re.search(r"(\d+) pages? rendered", output).group(1))  # type: ignore[union-attr]
 
 
 def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir, tmp_path: Path) -> None:

@@ -387,7 +387,7 @@ def test_burst_of_updates_sends_only_the_newest_per_incident(tmp_path: Path, hoo
     first_skipped = 10  # FIRST is 8 lines; then a blank line and the oldest added heading
     assert report.outcomes[0].warnings == [
         f"incidents/2026-11-20-api-errors.md:{first_skipped}: "
-        "20 older update(s) of this incident not sent "
+        "20 older updates of this incident not sent "
         f"(at most {notify_limits.MAX_PER_INCIDENT} messages per incident in one run; "
         "the newest were)"
     ]
@@ -413,7 +413,7 @@ def test_messages_per_endpoint_per_run_are_capped_and_the_rest_wait(
     report = run(site, "2026-11-21 10:00", env)
     assert len(hooks.to("/a")) == notify_limits.MAX_PER_RUN
     assert report.outcomes[0].warnings == [
-        "20 more message(s) wait for the next run "
+        "20 more messages wait for the next run "
         f"(at most {notify_limits.MAX_PER_RUN} per endpoint in one run)"
     ]
     run(site, "2026-11-21 10:01", env)

@@ -563,7 +563,7 @@ def test_network_error_is_reported_without_secrets(
     result = site.run("notify", "--now", "2026-11-20 15:00")
     assert result.exit_code == 1
     assert "statuspage.yaml:" in result.stderr and "slack webhook #1 (${DEAD})" in result.stderr
-    assert "network error" in result.stderr and "1 of 2 endpoint(s) failed" in result.stderr
+    assert "network error" in result.stderr and "1 of 2 endpoints failed" in result.stderr
     assert len(hooks.to("/up")) == 1
     everything = result.output + (site.root / ".statuspage/notified.json").read_text()
     assert SECRET not in everything and "services" not in everything
@@ -720,7 +720,7 @@ def test_dry_run_prints_and_writes_nothing(
     assert "${HOOK} not set here" in result.stdout
     assert hooks.requests == [] and not (site.root / ".statuspage").exists()
     first = site.run("notify", "--now", "2026-11-20 15:00", "--dry-run")
-    assert "1 past update(s) would be marked as sent" in first.stdout
+    assert "1 past update would be marked as sent" in first.stdout
 
 
 def test_check_locates_config_errors(site_dir: SiteDir) -> None:

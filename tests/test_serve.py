@@ -157,7 +157,7 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     rendered = []
     end = time.monotonic() + DEADLINE
     while len(rendered) < 2 and time.monotonic() < end:
-        rendered = [int(m[1]) for line in list(server.stdout_lines) if (m := re.search(r"\((\d+) pages rendered\)", line))]
+        rendered = [int(m[1]) for line in list(server.stdout_lines) if (m := re.search(r"\((\d+) pages? rendered\)", line))]
         time.sleep(0.05)
     assert len(rendered) == 2 and rendered[1] < rendered[0], server.stdout_lines
 

@@ -88,7 +88,7 @@ def test_bad_file_name(site_dir: SiteDir) -> None:
         (CONFIG + "colour: red\n", 15, "unknown setting 'colour'"),
         (CONFIG.replace("base_url: https://status.test.example/sub/", "base_url: status.test.example"), 2, "`base_url:` must be the absolute URL"),
         (CONFIG.replace("title: Test Status\n", ""), 0, "`title:` is required"),
-        ("title: x\n\tbase_url: y\n", 2, "tabs are not allowed"),
+        ("title: x\n\tbase_url: y\n", 2, "indent with spaces, not tabs"),
         ("a: &x [1]\nb: *x\n", 2, "YAML aliases"),
     ],
 )

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from statuspage.source.incident_file import ALERT_KEY, COMPONENTS_LINE, FENCE
+from statuspage.source.names import article
 from statuspage.source.times import TimeError, parse_timestamp
 
 FORMATS = ("alertmanager", "grafana", "uptime-kuma", "json")
@@ -110,7 +111,7 @@ def read_alerts(body: Any, fmt: str, name: str) -> Payload:
     try:
         return reader(body)
     except PayloadError as e:
-        raise PayloadError(f"{name}: not a {fmt} payload: {e}") from None
+        raise PayloadError(f"{name}: not {article(fmt)} payload: {e}") from None
 
 
 def _refuse_constant(word: str) -> None:

@@ -12,7 +12,15 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from statuspage.errors import Problems, UsageError
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus, Urgency, Window
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Urgency,
+    Window,
+)
 from statuspage.source.incident_file import (
     FILE_NAME,
     INCIDENTS_DIR,
@@ -26,12 +34,12 @@ from statuspage.source.incident_text import (
     normalised,
     refuse_invalid,
     update_block,
+    update_line,
     with_update,
     write_file,
 )
-from statuspage.source.names import slugify, suggest
+from statuspage.source.names import listing, slugify, suggest
 from statuspage.source.times import format_timestamp
-from statuspage.state.status import incident_status
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,7 @@ def parse_component_options(
         typed = typed.strip()
         cid = component_id(typed, config.component_ids)
         if cid is None:
-            known = ", ".join(config.component_ids) or "none; add them to statuspage.yaml"
+            known = listing(config.component_ids, empty="none; add them to statuspage.yaml")
             hint = suggest(typed, config.component_ids)
             raise UsageError(f"unknown component {typed!r}{hint} (known: {known})")
         if not sep:
@@ -186,6 +194,36 @@ def create_incident(
     return path
 
 
+def _refuse_after_close(
+    current: Incident,
+    status: IncidentStatus,
+    at: datetime,
+    exact_time: bool,
+    path: Path,
+    config: Config,
+) -> None:
+    """UsageError for a second closing update, or an update after the close.
+
+    Judged by the closing update in the file, not by the clock: a command run twice in
+    the same second, or on a clock that went backwards, must not add a second one. Only
+    an explicit --at before the close may still add an earlier (forgotten) update."""
+    final = next((u for u in current.updates if u.status.is_final), None)
+    if final is None:
+        return
+    when = format_timestamp(final.at, config.timezone)
+    closed = f"{current.id} is already {final.status.word} ({path}:{final.line}, at {when})"
+    if status.is_final:
+        raise UsageError(f"{closed}; nothing was changed")
+    if exact_time and at < final.at:
+        return
+    moment = f"at {format_timestamp(at, config.timezone)}" if exact_time else "now"
+    raise UsageError(
+        f"{closed}; an update {moment} "
+        f"comes after the incident was {final.status.word}: open a new incident for a new "
+        f"problem (statuspage new), or give --at before {when} to add an earlier update"
+    )
+
+
 def add_update(
     root: Path,
     config: Config,
@@ -211,9 +249,7 @@ def add_update(
     current = parse_incident(path, text, day, config, problems)
     if current is None:
         raise UsageError(f"{path} has errors; fix them first:", problems.errors)
-    latest = incident_status(current, at)
-    if latest.is_final and status.is_final:
-        raise UsageError(f"{current.id} is already {latest.word}")
+    _refuse_after_close(current, status, at, exact_time, path, config)
     if current.is_maintenance != status.for_maintenance:
         kind = "maintenance" if current.is_maintenance else "incident"
         allowed = (
@@ -236,7 +272,9 @@ def add_update(
         status, at, message, config.timezone, [(c.component, c.status) for c in changes]
     )
     new_data = with_update(data, block, path, problems)
-    assert new_data is not None  # parsed above
-    refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config)
+    line = update_line(data.decode("utf-8-sig"), path, problems)
+    assert new_data is not None and line is not None  # parsed above
+    inserted = (line, normalised(block).count("\n"))
+    refuse_invalid(path, normalised(new_data.decode("utf-8-sig")), day, config, inserted=inserted)
     write_file(path, new_data)
     return path

@@ -21,6 +21,7 @@ from statuspage.model import Config, IncidentStatus, Site
 from statuspage.pipeline.failures import describe
 from statuspage.pipeline.writer import OutputError
 from statuspage.source.config import find_site
+from statuspage.source.names import counted, suggest
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -80,8 +81,8 @@ def reports_errors(func: F) -> F:
             for problem in e.problems:
                 click.echo(str(problem), err=True)
             fail(
-                f"{len([p for p in e.problems if p.is_error])} problem(s) found; nothing was "
-                "changed",
+                f"{counted(len([p for p in e.problems if p.is_error]), 'problem')} found; nothing "
+                "was changed",
                 1,
             )
         except KeyboardInterrupt:
@@ -152,9 +153,24 @@ def status_choice(value: str | None) -> IncidentStatus | None:
         return None
     status = IncidentStatus.parse(value)
     if status is None:
-        words = ", ".join(IncidentStatus.words())
-        raise UsageError(f"unknown status {value!r} (expected one of: {words})")
+        words = IncidentStatus.words()
+        raise UsageError(
+            f"unknown status {value!r}{suggest(value, words)} (expected one of: {', '.join(words)})"
+        )
     return IncidentStatus(status)
+
+
+class WordChoice(click.Choice[str]):
+    """click.Choice that says "did you mean" for a typo (`--impact majr`)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as e:
+            hint = suggest(str(value).lower(), [str(c) for c in self.choices])
+            if not hint:
+                raise
+            self.fail(f"{e.message.rstrip('.')}{hint}.", param, ctx)
 
 
 def _discover(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:

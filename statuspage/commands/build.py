@@ -21,6 +21,7 @@ from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers
 from statuspage.source.config import load_config
+from statuspage.source.names import counted, userinfo_problem
 from statuspage.source.times import isoformat
 
 
@@ -81,7 +82,7 @@ def _build(
             for warning in state.warnings:
                 click.secho(warning, fg="yellow", err=True)
             click.echo(
-                f"Up to date: {len(state.files)} files in {out} (as of "
+                f"Up to date: {counted(len(state.files), 'file')} in {out} (as of "
                 f"{isoformat(moment, config.timezone)})."
             )
             return
@@ -104,7 +105,8 @@ def _build(
     if state is None:  # --no-cache: every output made (on every core), nothing kept
         report = build_into(site, moment, out, source, BuildState(None, out), parsed.digests)
         click.echo(
-            f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of "
+            f"Built {counted(report.files, 'file')} from "
+            f"{counted(len(site.incidents), 'incident')} into {out} (as of "
             f"{isoformat(moment, site.config.timezone)})."
         )
         return
@@ -112,9 +114,10 @@ def _build(
     state.warnings = [str(w) for w in problems.warnings]
     state.save()
     click.echo(
-        f"Built {report.files} files from {len(site.incidents)} incidents into {out} (as of "
+        f"Built {counted(report.files, 'file')} from {counted(len(site.incidents), 'incident')} "
+        f"into {out} (as of "
         f"{isoformat(moment, site.config.timezone)}); "
-        f"{report.rendered} pages rendered, {report.written} files written, "
+        f"{counted(report.rendered, 'page')} rendered, {counted(report.written, 'file')} written, "
         f"{report.deleted} removed."
     )
 
@@ -123,4 +126,6 @@ def with_base_url(config: Config, base_url: str) -> Config:
     """*config* with `--base-url` (an absolute http(s) URL) as its base_url."""
     if not base_url.startswith(("http://", "https://")):
         raise UsageError("--base-url must be an absolute http(s) URL")
+    if refused := userinfo_problem("--base-url", base_url):
+        raise UsageError(refused.replace("`--base-url:`", "--base-url"))
     return replace(config, base_url=base_url.rstrip("/") + "/")

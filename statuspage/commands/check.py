@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from statuspage.commands._common import reports_errors, source_option
+from statuspage.commands._common import WordChoice, reports_errors, source_option
 from statuspage.errors import inert_line
+from statuspage.source.names import counted
 
 
 @click.command()
@@ -16,7 +17,7 @@ from statuspage.errors import inert_line
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "github"]),
+    type=WordChoice(["text", "github"]),
     default="text",
     show_default=True,
     help="`github` prints workflow commands that GitHub shows as annotations.",
@@ -32,7 +33,8 @@ def check(source: Path, fmt: str) -> None:
     if site is not None:
         unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
         start_assumption(site, problems)  # and what a site without `start_date:` is taken to be
-    for problem in problems.items:
+    # By file, then line, whichever check found it first: a file reads top to bottom.
+    for problem in sorted(problems.items, key=lambda p: (p.path, p.line)):
         if fmt == "github":
             kind = "error" if problem.is_error else "warning"
             # Property values escape `:` and `,` too, so a file name cannot forge a command.
@@ -52,6 +54,6 @@ def check(source: Path, fmt: str) -> None:
     errors = len(problems.errors)
     if errors:
         files = len({p.path for p in problems.errors})
-        click.secho(f"{errors} error(s) in {files} file(s)", fg="red", err=True)
+        click.secho(f"{counted(errors, 'error')} in {counted(files, 'file')}", fg="red", err=True)
         sys.exit(1)
     click.secho("All files are valid.", fg="green", err=True)

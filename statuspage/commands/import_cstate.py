@@ -10,6 +10,7 @@ from statuspage.commands._common import clock, print_warnings, reports_errors
 from statuspage.errors import ContentError, UsageError
 from statuspage.importers.cstate import import_cstate, read_zone_setting
 from statuspage.importers.target import other_incidents, write_import
+from statuspage.source.names import counted
 from statuspage.source.times import TimeError, load_zone, parse_timestamp
 
 
@@ -63,21 +64,24 @@ def cstate_cmd(
         write_import(result.files, into, force=force)
         print_warnings(report.problems)
         click.echo(
-            f"Imported {result.issues} cState issues from {cstate_dir} into {into}: "
-            f"{result.incidents} incidents, {result.maintenances} maintenance windows, "
-            f"{result.components} components (times without an offset read as {zone.key})."
+            f"Imported {counted(result.issues, 'cState issue')} from {cstate_dir} into {into}: "
+            f"{counted(result.incidents, 'incident')}, "
+            f"{counted(result.maintenances, 'maintenance window')}, "
+            f"{counted(result.components, 'component')} (times without an offset read as "
+            f"{zone.key})."
         )
         kinds = report.by_kind()
         if kinds:
             listed = ", ".join(
                 f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
             )
-            click.echo(f"{sum(kinds.values())} warnings ({listed}); each names the source file.")
+            total = counted(sum(kinds.values()), "warning")
+            click.echo(f"{total} ({listed}); each names the source file.")
         others = other_incidents(result.files, into)
         if others:
+            left = "was left as it was" if len(others) == 1 else "were left as they were"
             click.echo(
-                f"{len(others)} incident files already in {into / 'incidents'} were left as they "
-                "were."
+                f"{counted(len(others), 'incident file')} already in {into / 'incidents'} {left}."
             )
         click.echo(f"Next: statuspage check --source {into} && statuspage build --source {into}")
 

@@ -39,6 +39,13 @@ def workflows_dir() -> Path:
     )
 
 
+def repository_root(folder: Path) -> Path | None:
+    """The git work tree *folder* is in (the nearest folder up holding `.git`, a folder or,
+    in a worktree or submodule, a file), or None."""
+    start = folder.resolve()
+    return next((f for f in (start, *start.parents) if (f / ".git").exists()), None)
+
+
 def default_title(target: Path) -> str:
     """`acme` -> `Acme Status`; `acme-status` -> `Acme Status`."""
     name = target.resolve().name.replace("-", " ").replace("_", " ").strip().title()
@@ -124,14 +131,23 @@ def init_cmd(directory: Path, title: str | None) -> None:
         path.write_text(text, encoding="utf-8")
         click.echo(f"  {'added ' + ' and '.join(IGNORED) + ' to' if existed else 'created'} {path}")
     here = directory.resolve() == Path.cwd().resolve()
+    repository = repository_root(directory)
     steps = [] if here else [f"cd {directory}"]
     steps += [
         "statuspage build            # the page, in _site/index.html",
         "statuspage serve            # live preview at http://127.0.0.1:8000/",
-        'git init && git add . && git commit -m "Status page"',
+        # Inside a repository already, `git init` would only confuse (or nest a second one).
+        ("" if repository else "git init && ") + 'git add . && git commit -m "Status page"',
     ]
     if requirement.warning:
         click.secho(f"warning: {requirement.warning}", fg="yellow", err=True)
+    if repository is not None and repository != directory.resolve():
+        click.secho(
+            f"note: GitHub runs workflows only from {repository / '.github' / 'workflows'}; "
+            f"the ones written in {directory / '.github' / 'workflows'} will not run from there",
+            fg="yellow",
+            err=True,
+        )
     click.echo("\nNext steps:\n" + "\n".join(f"  {s}" for s in steps))
     click.echo(
         "Then push to GitHub and choose Settings -> Pages -> Source: GitHub Actions;\n"

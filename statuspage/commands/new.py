@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from statuspage.commands._common import (
+    WordChoice,
     clock,
     instant,
     read_message,
@@ -34,12 +35,12 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 )
 @click.option(
     "--impact",
-    type=click.Choice([w for w in Impact.words() if w != "maintenance"]),
+    type=WordChoice([w for w in Impact.words() if w != "maintenance"]),
     help="How bad it is (default: from the component statuses).",
 )
 @click.option(
     "--urgency",
-    type=click.Choice(Urgency.words()),
+    type=WordChoice(Urgency.words()),
     help="How soon users need it fixed; with the impact it gives the ITIL priority "
     "(default: medium).",
 )

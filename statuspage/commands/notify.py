@@ -18,6 +18,7 @@ from statuspage.errors import Problems, inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.state import DEFAULT_PATH, StateError
+from statuspage.source.names import counted
 from statuspage.source.notify_config import load_endpoints
 from statuspage.source.site_folder import SiteFolder
 
@@ -76,8 +77,8 @@ def _notify(
     _summarize(report)
     if report.failed:
         fail(
-            f"{len(report.failed)} of {len(report.outcomes)} endpoint(s) failed; their unsent "
-            "messages will be retried on the next run",
+            f"{len(report.failed)} of {counted(len(report.outcomes), 'endpoint')} failed; their "
+            "unsent messages will be retried on the next run",
             1,
         )
 
@@ -89,7 +90,7 @@ def _summarize(report: Report) -> None:
             click.secho(inert_line(f"{label}: warning: {warning}"), fg="yellow", err=True)
         if o.first_run:
             click.echo(
-                f"{label}: new endpoint; {o.first_run} past update(s) marked as sent (use "
+                f"{label}: new endpoint; {counted(o.first_run, 'past update')} marked as sent (use "
                 "--backfill to send them)"
             )
         parts = [f"{len(o.sent)} sent"]
@@ -98,8 +99,8 @@ def _summarize(report: Report) -> None:
         if o.error:
             click.secho(
                 inert_line(
-                    f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; {o.pending} "
-                    "message(s) left for the next run"
+                    f"statuspage.yaml:{o.endpoint.line}: {label}: {o.error}; "
+                    f"{counted(o.pending, 'message')} left for the next run"
                 ),
                 fg="red",
                 err=True,

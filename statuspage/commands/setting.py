@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from statuspage.commands._common import reports_errors, require_site, source_option
+from statuspage.commands._common import WordChoice, reports_errors, require_site, source_option
 from statuspage.model import Config
 
 # What each name prints: the value as written ('' when unset), or true/false.
@@ -33,7 +33,7 @@ def _alerts_publish(config: Config) -> str:
 
 
 @click.command("setting")
-@click.argument("name", type=click.Choice(list(SETTINGS)))
+@click.argument("name", type=WordChoice(list(SETTINGS)))
 @source_option
 @reports_errors
 def setting_cmd(name: str, source: Path) -> None:

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from statuspage.notify.events import Event
+from statuspage.source.names import counted
 
 MAX_PER_RUN = 100
 MAX_PER_INCIDENT = 10
@@ -39,13 +40,15 @@ def cap(todo: list[Event]) -> Capped:
         if count := skipped.pop(event.incident.id, 0):
             line = event.update.line if event.update is not None else 1
             result.warnings.append(
-                f"{event.incident.path}:{line}: {count} older update(s) of this incident not sent "
+                f"{event.incident.path}:{line}: {counted(count, 'older update')} of this incident "
+                "not sent "
                 f"(at most {MAX_PER_INCIDENT} messages per incident in one run; the newest were)"
             )
     if len(result.send) > MAX_PER_RUN:
         result.later = len(result.send) - MAX_PER_RUN
         result.send = result.send[:MAX_PER_RUN]
-        note = f"{result.later} more message(s) wait for the next run"
+        waits = "waits" if result.later == 1 else "wait"
+        note = f"{counted(result.later, 'more message')} {waits} for the next run"
         note += f" (at most {MAX_PER_RUN} per endpoint in one run)"
         result.warnings.append(note)
     return result

@@ -37,6 +37,7 @@ from statuspage.notify.transport import (
     SmtpSession,
     post_json,
 )
+from statuspage.source.names import counted
 from statuspage.source.notify_config import Endpoint, redact
 
 Echo = Callable[[str], None]
@@ -241,7 +242,8 @@ def dry_run_lines(report: Report, renderer: Renderer) -> list[str]:
         label = outcome.endpoint.label
         if outcome.first_run:
             lines.append(
-                f"{label}: new endpoint: {outcome.first_run} past update(s) would be marked as "
+                f"{label}: new endpoint: {counted(outcome.first_run, 'past update')} would be "
+                "marked as "
                 "sent, not sent (--backfill sends them)"
             )
         for event in outcome.would_send:

@@ -24,6 +24,7 @@ from statuspage.pipeline.build import build_into
 from statuspage.pipeline.failures import describe
 from statuspage.pipeline.manifest import BuildState
 from statuspage.pipeline.parse_cache import ParseCache
+from statuspage.source.names import counted
 from statuspage.source.site import load_site
 from statuspage.state.status import next_change
 
@@ -132,7 +133,10 @@ class Preview:
         self.state.save()
         self.next_change = None if self.frozen else next_change(site.incidents, moment)
         incidents = len(site.incidents)
-        return f"{report.files} files from {incidents} incidents ({report.rendered} pages rendered)"
+        return (
+            f"{counted(report.files, 'file')} from {counted(incidents, 'incident')} "
+            f"({counted(report.rendered, 'page')} rendered)"
+        )
 
     def run_builder(self) -> None:
         """Rebuild after each burst of changes, and when the page changes by itself."""

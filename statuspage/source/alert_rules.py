@@ -15,7 +15,7 @@ from typing import Any
 from statuspage.errors import Problems
 from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus
 from statuspage.source.incident_file import MAX_TITLE_CHARS, component_id
-from statuspage.source.names import slugify, suggest
+from statuspage.source.names import listing, slugify, suggest
 from statuspage.source.section_parser import SectionParser
 from statuspage.source.yamlfile import YamlList, YamlMap
 
@@ -213,7 +213,7 @@ class _Parser(SectionParser):
                 self.error(
                     value.line_of(typed),
                     f"unknown component {typed!r}{suggest(str(typed), known)} (known: "
-                    f"{', '.join(known) or 'none; add them to statuspage.yaml'})",
+                    f"{listing(known, empty='none; add them to statuspage.yaml')})",
                 )
             elif status is None or status is ComponentStatus.OPERATIONAL:
                 words = [w for w in ComponentStatus.words() if w != "operational"]

@@ -13,10 +13,17 @@ from statuspage.errors import Problems
 from statuspage.model import Component, Config, Group, parse_priority
 from statuspage.source.colours import brand_warning
 from statuspage.source.logo import logo_refusal, logo_warning
-from statuspage.source.names import slugify, suggest
+from statuspage.source.names import slugify, suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, load_zone
-from statuspage.source.yamlfile import YamlError, YamlList, YamlMap, parse_yaml, read_text
+from statuspage.source.yamlfile import (
+    YamlError,
+    YamlList,
+    YamlMap,
+    boolean_problem,
+    parse_yaml,
+    read_text,
+)
 
 CONFIG_NAME = "statuspage.yaml"
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -174,6 +181,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
             "https://status.acme.example/",
         )
         base_url = "http://localhost/"
+    elif refused := userinfo_problem("base_url", base_url):
+        err("base_url", refused)
     if not base_url.endswith("/"):
         base_url += "/"
 
@@ -205,6 +214,9 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
             "logo", "`logo:` must be an http(s) URL or a path inside the site, e.g. assets/logo.svg"
         )
         logo = None
+    if logo and (refused := userinfo_problem("logo", logo)):
+        err("logo", refused)
+        logo = None
     if logo:
         if refused := logo_refusal(logo, path.parent):
             err("logo", f"`logo:` {refused}")
@@ -228,8 +240,8 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     email_url = _email_url(data, path, problems)
     extra = {k: data[k] for k in ("notify", "alerts") if k in data}
     show_slo = data.get("show_slo", False)
-    if not isinstance(show_slo, bool):
-        err("show_slo", "`show_slo:` must be true or false")
+    if refused := boolean_problem("show_slo", show_slo):
+        err("show_slo", refused)
         show_slo = False
     targets = _response_targets(data, path, problems)
     start_date = _date(data, "start_date", path, problems)
@@ -379,6 +391,9 @@ def _email_url(data: YamlMap, path: Path, problems: Problems) -> str | None:
             f"sign-up page, e.g. https://lists.acme.example/status, not {url!r}"
         )
         problems.error(path, section.line_of("email_url"), message)
+        return None
+    if refused := userinfo_problem("email_url", url):
+        problems.error(path, section.line_of("email_url"), refused)
         return None
     return url
 
@@ -558,6 +573,9 @@ def _components(
                 add(member, mline, gid, inner)
             description = entry.get("description")
             slo, window = _slo(entry, f"group {gname.strip()!r}", path, problems)
+            collapsed = entry.get("collapsed", True)
+            if refused := boolean_problem("collapsed", collapsed):
+                problems.error(path, entry.line_of("collapsed"), refused)
             groups.append(
                 Group(
                     id=gid,
@@ -565,7 +583,7 @@ def _components(
                     components=tuple(c.id for c in components[first:]),
                     description=str(description) if description else None,
                     position=position,
-                    collapsed=bool(entry.get("collapsed", True)),
+                    collapsed=collapsed is True,
                     line=entry.line,
                     slo=slo,
                     slo_window_days=window,

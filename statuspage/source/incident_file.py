@@ -22,7 +22,7 @@ from statuspage.model import (
     Window,
 )
 from statuspage.source.budget import MarkdownBudget
-from statuspage.source.names import suggest
+from statuspage.source.names import listing, suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, parse_timestamp
 from statuspage.source.yamlfile import (
@@ -143,8 +143,12 @@ def parse_components(
     problems: Problems,
     *,
     default: ComponentStatus | None,
+    unknown: list[int] | None = None,
 ) -> list[tuple[str, ComponentStatus]]:
-    """`{id: status}` (or, where *default* is given, a plain list of ids)."""
+    """`{id: status}` (or, where *default* is given, a plain list of ids).
+
+    The lines of unknown ids go into *unknown* (the whole file's): only the first few
+    are reported one by one, with a "did you mean" each; the caller reports the rest."""
     result: list[tuple[str, ComponentStatus]] = []
     known = config.component_ids
     if isinstance(value, YamlList) and default is not None:
@@ -159,17 +163,20 @@ def parse_components(
             f"`components:` must map component ids to statuses (api: partial_outage){hint}",
         )
         return result
+    own = unknown is None
+    unknown = [] if unknown is None else unknown
     for typed, raw, line in pairs:
         cid = component_id(typed, known)
         if cid is None:
-            listed = ", ".join(known) or "none yet"
-            problems.error(
-                path,
-                line,
-                f"unknown component {typed!r}{suggest(typed, known)}; "
-                "components are defined in statuspage.yaml "
-                f"(known: {listed})",
-            )
+            unknown.append(line)
+            if len(unknown) <= MAX_UNKNOWN_KEYS_SHOWN:
+                problems.error(
+                    path,
+                    line,
+                    f"unknown component {shorten(str(typed))!r}{suggest(typed, known)}; "
+                    "components are defined in statuspage.yaml "
+                    f"(known: {listing(known, empty='none yet')})",
+                )
             continue
         status = raw if isinstance(raw, ComponentStatus) else ComponentStatus.parse(raw)
         if status is None:
@@ -181,7 +188,21 @@ def parse_components(
             )
             continue
         result.append((cid, ComponentStatus(status)))
+    if own:
+        _more_unknown_components(unknown, path, problems)
     return result
+
+
+def _more_unknown_components(unknown: list[int], path: Path, problems: Problems) -> None:
+    """One error for the unknown component ids past the first few (their lines): a file of
+    a thousand typos, each with a "did you mean" and the known ids, took minutes and megabytes."""
+    rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
+    if rest:
+        numbers = sorted(set(rest))
+        lines = ", ".join(str(n) for n in numbers[:5]) + (", …" if len(numbers) > 5 else "")
+        more = f"{len(rest):,} more unknown component{'s' if len(rest) > 1 else ''}"
+        message = f"and {more} (line{'s' if len(numbers) > 1 else ''} {lines}; not listed)"
+        problems.error(path, rest[0], message)
 
 
 def component_id(typed: object, known: list[str]) -> str | None:
@@ -244,7 +265,7 @@ def parse_incident(
         problems.error(path, front.line_of(key), message)
     if len(unknown) > MAX_UNKNOWN_KEYS_SHOWN:
         rest = unknown[MAX_UNKNOWN_KEYS_SHOWN:]
-        message = f"and {len(rest):,} more unknown keys (not listed)"
+        message = f"and {len(rest):,} more unknown key{'s' if len(rest) > 1 else ''} (not listed)"
         problems.error(path, front.line_of(rest[0]), message)
     title = front.get("title")
     if not isinstance(title, str) or not title.strip():
@@ -266,6 +287,7 @@ def parse_incident(
     is_maintenance = "maintenance" in front
 
     default_status = ComponentStatus.UNDER_MAINTENANCE if is_maintenance else None
+    unknown_ids: list[int] = []
     components = parse_components(
         front.get("components", YamlMap()),
         front.line_of("components"),
@@ -273,6 +295,7 @@ def parse_incident(
         config,
         problems,
         default=default_status,
+        unknown=unknown_ids,
     )
 
     impact = None
@@ -285,7 +308,8 @@ def parse_incident(
             problems.error(
                 path,
                 front.line_of("impact"),
-                f"unknown impact {front['impact']!r} (expected: {', '.join(allowed)})",
+                f"unknown impact {shorten(str(front['impact']))!r}"
+                f"{suggest(str(front['impact']), allowed)} (expected: {', '.join(allowed)})",
             )
 
     postmortem = front.get("postmortem")
@@ -293,8 +317,12 @@ def parse_incident(
     if postmortem is not None and not is_url:
         problems.error(path, front.line_of("postmortem"), "`postmortem:` must be an http(s) URL")
         postmortem = None
+    elif isinstance(postmortem, str) and (refused := userinfo_problem("postmortem", postmortem)):
+        problems.error(path, front.line_of("postmortem"), refused)
+        postmortem = None
 
-    updates = _updates(source, path, config, is_maintenance, problems)
+    updates = _updates(source, path, config, is_maintenance, problems, unknown_ids)
+    _more_unknown_components(unknown_ids, path, problems)
     if impact is None:
         # The worst status the incident ever gives, its first lines' or a later update's:
         # an incident that names its components only in `Components:` lines has an impact too.
@@ -322,6 +350,7 @@ def parse_incident(
                     f"name ({file_day}); rename the file or fix the date",
                 )
     final = next((u for u in updates if u.status.is_final), None)
+    _refuse_repeated_close(updates, path, problems)
     if final is not None:
         for u in updates:
             if u.at > final.at and not u.status.is_final:
@@ -349,6 +378,24 @@ def parse_incident(
         detected=detected,
         alerts=alerts,
     )
+
+
+def _refuse_repeated_close(updates: list[Update], path: Path, problems: Problems) -> None:
+    """A closing update that repeats an earlier one's text: `resolve` run twice (which would
+    tell subscribers twice). A later closing update saying something new is a follow-up note."""
+    said: dict[str, Update] = {}
+    for u in updates:
+        if not u.status.is_final:
+            continue
+        text = " ".join(u.body.split())
+        if (first := said.get(text)) is not None:
+            problems.error(
+                path,
+                u.line,
+                f"a second closing update: the incident was already {first.status.word} with "
+                f"the same words (line {first.line}); remove one of them",
+            )
+        said.setdefault(text, u)
 
 
 def _triage(
@@ -482,14 +529,14 @@ def _window(
 ) -> Window | None:
     value = front["maintenance"]
     line = front.line_of("maintenance")
+    for key in value if isinstance(value, YamlMap) else ():
+        if key not in ("start", "end"):
+            hint = suggest(str(key), ["start", "end"])
+            message = f"unknown maintenance key {shorten(str(key))!r}{hint} (expected: start, end)"
+            problems.error(path, value.line_of(key), message)
     if not isinstance(value, YamlMap) or "start" not in value or "end" not in value:
         problems.error(path, line, "`maintenance:` needs `start:` and `end:` timestamps")
         return None
-    for key in value:
-        if key not in ("start", "end"):
-            problems.error(
-                path, value.line_of(key), f"unknown maintenance key {key!r} (expected: start, end)"
-            )
     times: dict[str, datetime] = {}
     for key in ("start", "end"):
         try:
@@ -512,7 +559,12 @@ def _window(
 
 
 def _updates(
-    source: SourceFile, path: Path, config: Config, is_maintenance: bool, problems: Problems
+    source: SourceFile,
+    path: Path,
+    config: Config,
+    is_maintenance: bool,
+    problems: Problems,
+    unknown: list[int],
 ) -> list[Update]:
     allowed = MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES
     allowed_words = [s.word for s in allowed]
@@ -579,7 +631,9 @@ def _updates(
         body_line = number + 1
         first = next((i for i, text in enumerate(lines) if text.strip()), None)
         if first is not None and COMPONENTS_LINE.match(lines[first]):
-            changes = _component_changes(lines[first], body_line + first, path, config, problems)
+            changes = _component_changes(
+                lines[first], body_line + first, path, config, problems, unknown
+            )
             lines, body_line = lines[first + 1 :], body_line + first + 1
         _refuse_stray_components_lines(lines, body_line, path, problems)
         message = "\n".join(lines).strip()
@@ -596,14 +650,14 @@ def _updates(
 
 
 def _component_changes(
-    text: str, line: int, path: Path, config: Config, problems: Problems
+    text: str, line: int, path: Path, config: Config, problems: Problems, unknown: list[int]
 ) -> list[tuple[str, ComponentStatus]]:
     """The changes a `Components:` line asks for; a line not in the accepted form is refused."""
     match = COMPONENTS_LINE.match(text)
     assert match is not None
     listed = match["list"]
     if not COMPONENT_PAIRS.fullmatch(listed):
-        known = ", ".join(config.component_ids) or "none yet; add them to statuspage.yaml"
+        known = listing(config.component_ids, empty="none yet; add them to statuspage.yaml")
         statuses = ", ".join(ComponentStatus.words())
         problems.error(
             path,
@@ -615,7 +669,7 @@ def _component_changes(
         return []
     pairs = YamlMap((m["id"], m["status"]) for m in COMPONENT_PAIR.finditer(listed))
     pairs.line, pairs.key_lines = line, {}
-    return parse_components(pairs, line, path, config, problems, default=None)
+    return parse_components(pairs, line, path, config, problems, default=None, unknown=unknown)
 
 
 def _refuse_stray_components_lines(
@@ -673,6 +727,23 @@ def misnamed_files(root: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def _refuse_case_twins(files: list[Path], problems: Problems) -> None:
+    """Ids that differ only in letter case (`Login`, `login`) name one file, and one page,
+    on case-insensitive file systems (macOS, Windows) and web hosts: refuse both."""
+    by_folded: dict[str, list[Path]] = {}
+    for path in files:
+        by_folded.setdefault(path.name.lower(), []).append(path)
+    for twins in by_folded.values():
+        for path in twins if len(twins) > 1 else ():
+            others = ", ".join(f"{problems.shown_path(o)}:1" for o in twins if o != path)
+            problems.error(
+                path,
+                1,
+                f"this incident's id differs from {others} only in letter case; they collide on "
+                "case-insensitive file systems and web hosts: rename one",
+            )
+
+
 class IncidentCache(Protocol):
     """Parsed incidents kept between builds (pipeline/parse_cache.py), by file name and contents."""
 
@@ -690,7 +761,9 @@ def load_incidents(
     for path, what_to_do in misnamed:
         problems.error(path, 1, what_to_do)
     reported = {path for path, _ in misnamed}
-    for path in incident_files(root):
+    files = incident_files(root)
+    _refuse_case_twins(files, problems)
+    for path in files:
         if path in reported:
             continue
         try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from statuspage.errors import Problems, UsageError
+from statuspage.errors import Problem, Problems, UsageError
 from statuspage.files import write_atomic
 from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
@@ -65,11 +65,19 @@ def with_update(data: bytes, block: str, path: Path, problems: Problems) -> byte
     Windows stay CRLF)."""
     bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
     raw = data.decode("utf-8-sig")
+    line = update_line(raw, path, problems)
+    if line is None:
+        return None
+    return bom + _insert_before_line(raw, line, block).encode()
+
+
+def update_line(raw: str, path: Path, problems: Problems) -> int | None:
+    """The line of *raw* (an incident file's text) a new update goes above; None if the
+    file cannot be split."""
     source = split_front_matter(normalised(raw), path, problems)
     if source is None:
         return None
-    line = source.body_line + _leading_blank_lines(source.body)
-    return bom + _insert_before_line(raw, line, block).encode()
+    return source.body_line + _leading_blank_lines(source.body)
 
 
 def with_alert_keys(
@@ -215,14 +223,46 @@ def _insert_before_line(raw: str, line: int, block: str) -> str:
     return _replace_lines(raw, line, line, block)  # an empty range: an insertion
 
 
-def refuse_invalid(path: Path, text: str, day: date, config: Config) -> Incident:
+def refuse_invalid(
+    path: Path, text: str, day: date, config: Config, *, inserted: tuple[int, int] | None = None
+) -> Incident:
     """The incident *text* holds; UsageError with every problem if it is not a valid
-    incident file at *path*."""
+    incident file at *path*.
+
+    *inserted* (first line, count) are the lines *text* adds to the file on disk: problems
+    are then told with the lines of the file on disk, the one the user can open."""
     problems = Problems(path.parent.parent)
     incident = parse_incident(path, text, day, config, problems)
     if incident is None:
-        raise UsageError("refusing to write an invalid file:", problems.errors)
+        if inserted is None:
+            shown = problems.errors
+            head = "refusing to write an invalid file:"
+        else:
+            shown = [_on_disk(p, *inserted) for p in problems.errors]
+            head = "refusing to write an invalid file (lines as in the file on disk):"
+        raise UsageError(head, shown)
     return incident
+
+
+def _on_disk(problem: Problem, first: int, count: int) -> Problem:
+    """*problem* (found in a text with *count* lines added at *first*) as the file on disk
+    has it: later lines moved up, and the added lines named "the new update"."""
+
+    def new(line: int) -> bool:
+        return first <= line < first + count
+
+    def disk(line: int) -> int:
+        return line - count if line >= first + count else line
+
+    message = re.sub(
+        r"\(line (\d+)\)",
+        lambda m: "(the new update)" if new(int(m[1])) else f"(line {disk(int(m[1]))})",
+        problem.message,
+    )
+    if new(problem.line):
+        where = f"the new update (to go above line {first})"
+        return Problem(problem.path, first, f"{where}: {message}", problem.severity)
+    return Problem(problem.path, disk(problem.line), message, problem.severity)
 
 
 def write_file(path: Path, data: bytes, *, exclusive: bool = False) -> None:

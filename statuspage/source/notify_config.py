@@ -22,9 +22,9 @@ from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
 from statuspage.model import Config, parse_priority
-from statuspage.source.names import suggest
+from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.section_parser import SectionParser
-from statuspage.source.yamlfile import YamlList, YamlMap
+from statuspage.source.yamlfile import YamlList, YamlMap, boolean_problem
 
 WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
 SECTION_KEYS = ("webhooks", "email", "deadline")
@@ -239,6 +239,8 @@ class _Parser(SectionParser):
                     "`url:` must be an http(s) URL or name an environment variable: "
                     "${SLACK_WEBHOOK_URL}",
                 )
+            elif refused := userinfo_problem("url", url):
+                self.error(entry.line_of("url"), f"{refused}; put credentials in `headers:`")
             elif fmt in SECRET_URL_FORMATS:
                 self.problems.warning(
                     self.path,
@@ -319,6 +321,8 @@ class _Parser(SectionParser):
                 entry.line_of("unsubscribe"),
                 "`unsubscribe:` must be an https:// URL or a mailto: address",
             )
+        elif unsubscribe and (refused := userinfo_problem("unsubscribe", unsubscribe)):
+            self.error(entry.line_of("unsubscribe"), refused)
         reply_to = self.text(entry, "reply_to", "an address", required=False)
         components = self.components(entry)
         least = self.min_priority(entry)
@@ -352,8 +356,8 @@ class _Parser(SectionParser):
         flags = {}
         for key in ("starttls", "ssl"):
             value = smtp.get(key, key == "starttls" and not smtp.get("ssl"))
-            if not isinstance(value, bool):
-                self.error(smtp.line_of(key), f"`{key}:` must be true or false")
+            if refused := boolean_problem(key, value):
+                self.error(smtp.line_of(key), refused)
                 value = False
             flags[key] = value
         if flags["starttls"] and flags["ssl"]:

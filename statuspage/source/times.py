@@ -15,6 +15,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from statuspage.source.names import suggest
+
 _MAX_TIMESTAMP_CHARS = 100  # `2026-11-20T14:02:03.123456 +01:00` is 33
 _TIMESTAMP = re.compile(
     r"""^\s*(?P<date>\d{4}-\d{2}-\d{2})
@@ -38,10 +40,9 @@ def load_zone(name: str) -> ZoneInfo:
             raise ZoneInfoNotFoundError(name)
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, OSError) as e:
-        close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower()[-6:]))
-        hint = f" (did you mean {', '.join(close[:3])}?)" if close and name else ""
+        hint = suggest(name, sorted(available_timezones())) if name else ""
         raise TimeError(
-            f"unknown time zone {name!r}: use an IANA name like Europe/Berlin{hint}"
+            f"unknown time zone {name!r}{hint}: use an IANA name like Europe/Berlin"
         ) from e
 
 

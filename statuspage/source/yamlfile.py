@@ -18,7 +18,12 @@ from statuspage.errors import Problems
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _MAX_DEPTH = 50
+_MAX_QUOTED_CHARS = 80  # of a value an error message shows quoted, ready to paste
 _PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+# `title: API: down`: a key, then a plain value holding `: ` (which YAML reads as a new key).
+_COLON_IN_VALUE = re.compile(
+    r"^\s*(?:-\s+)?(?P<key>[A-Za-z_][\w-]*):\s+(?P<value>[^\s\"'\[{|>&*!].*:\s.*)$"
+)
 # Characters that XML cannot carry and UTF-8 cannot encode (lone surrogates):
 # reachable only through YAML escapes ("\0", "\ud800") or stray bytes in a file.
 _UNUSABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -108,8 +113,11 @@ def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None)
         mark = e.problem_mark or e.context_mark
         line = (mark.line + first_line) if mark else first_line
         problem = e.problem or e.context or "invalid YAML"
-        if "found character '\\t'" in problem:
-            problem = "tabs are not allowed for indentation in YAML; use spaces"
+        advice = _advice(text.split("\n"), mark.line if mark else 0, problem, first_line)
+        if advice is None and e.context and e.context_mark and e.problem:
+            advice = _unclosed(e.context, e.context_mark.line + first_line)
+        if advice:
+            raise YamlError(line, f"invalid YAML: {advice} (the parser says: {problem})") from None
         raise YamlError(line, f"invalid YAML: {problem}") from None
     except yaml.reader.ReaderError as e:
         line = text.count("\n", 0, e.position) + first_line
@@ -122,6 +130,64 @@ def _parse(loader_class: Any, text: str, first_line: int, seen: set[int] | None)
         raise YamlError(first_line, f"invalid YAML: {e}") from None
     except RecursionError:  # PyYAML composes recursively: [[[[... thousands deep
         raise YamlError(first_line, f"YAML is nested more than {_MAX_DEPTH} levels deep") from None
+
+
+def _advice(lines: list[str], index: int, problem: str, first_line: int) -> str | None:
+    """What to do about the parser's *problem* at *lines*[*index*], in the writer's terms."""
+    if index >= len(lines):
+        return None
+    here = lines[index]
+    if "'\\t'" in problem or here[: len(here) - len(here.lstrip())].count("\t"):
+        return f"indent with spaces, not tabs (line {index + first_line} holds a tab)"
+    if "mapping values are not allowed" in problem and (found := _COLON_IN_VALUE.match(here)):
+        key, value = found["key"], found["value"].rstrip()
+        if len(value) > _MAX_QUOTED_CHARS:
+            return f'quote the {key}: {key}: "…" (the whole value in double quotes)'
+        quoted = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'quote the {key}: {key}: "{quoted}"'
+    if "mapping values are not allowed" in problem or "expected <block end>" in problem:
+        return _misaligned(lines, index, first_line)
+    return None
+
+
+def _misaligned(lines: list[str], index: int, first_line: int) -> str | None:
+    """Advice for a line that lines up with none of the blocks open above it, or a list
+    item among `key: value` lines."""
+    here, number = lines[index], index + first_line
+    indent, item = _indent(here), here.lstrip().startswith("- ")
+    levels: list[tuple[int, bool]] = []  # the blocks open above: indentation, holds list items
+    for above in reversed(lines[:index]):
+        if not above.strip() or above.lstrip().startswith("#"):
+            continue
+        if not levels or _indent(above) < levels[-1][0]:
+            levels.append((_indent(above), above.lstrip().startswith("- ")))
+    if not levels:
+        return None
+    # The nearest level; on a tie, the one holding the same kind of line, then the deeper one.
+    siblings, items = min(levels, key=lambda lv: (abs(lv[0] - indent), lv[1] != item, -lv[0]))
+    if indent == siblings:
+        if item and not items:
+            return (
+                f"line {number} is a list item (- …) among `key: value` lines: write it as "
+                "`key: value`, or put the list under a key that ends with `:`"
+            )
+        return None
+    spaces = "space" if indent == 1 else "spaces"
+    return f"line {number} is indented {indent} {spaces}, its siblings {siblings}: line them up"
+
+
+def _unclosed(context: str, line: int) -> str | None:
+    """Advice for a quote or bracket opened at *line* and never closed."""
+    if "quoted scalar" in context:
+        return f"close the quote opened on line {line}"
+    if "flow sequence" in context or "flow mapping" in context:
+        bracket = "[ with ]" if "sequence" in context else "{ with }"
+        return f"close the {bracket} opened on line {line}, or quote the value"
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
 
 
 def _convert(
@@ -220,3 +286,20 @@ def decode_text(data: bytes, path: Path, problems: Problems) -> str | None:
         )
         return None
     return text
+
+
+def boolean_problem(key: str, value: object) -> str | None:
+    """Why *value* is not a YAML boolean for `key:`, or None if it is one.
+
+    `collapsed: 'false'` is the text "false", which Python reads as true: refuse it and
+    say how to write the boolean."""
+    if isinstance(value, bool):
+        return None
+    word = value.strip().lower() if isinstance(value, str) else None
+    if word in ("true", "yes", "on", "false", "no", "off"):
+        meant = "true" if word in ("true", "yes", "on") else "false"
+        return (
+            f"`{key}:` must be true or false, not the text {value!r} (did you mean {meant}?): "
+            f"write {meant} without quotes"
+        )
+    return f"`{key}:` must be true or false"
