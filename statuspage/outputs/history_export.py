@@ -44,25 +44,25 @@ def iso(moment: datetime | None, zone: ZoneInfo) -> str | None:
     """ISO 8601 to the second in the page's zone (`Z` when that is UTC); None stays null."""
     if moment is None:
         return None
-    text = moment.astimezone(zone).replace(microsecond=0).isoformat()
-    return text.removesuffix("+00:00") + "Z" if str(zone) in ("UTC", "Etc/UTC") else text
+    text = moment.astimezone(zone).isoformat(timespec="seconds")
+    return text.removesuffix("+00:00") + "Z" if zone.key in ("UTC", "Etc/UTC") else text
 
 
 def permalink(config: Config, incident: Incident, anchor: str = "") -> str:
     return f"{config.base_url}incidents/{incident.id}/" + (f"#{anchor}" if anchor else "")
 
 
-def _update(config: Config, incident: Incident, update: Update) -> JSON:
-    at = iso(update.at, config.timezone)
+def _update(config: Config, incident: Incident, update: Update, page: str) -> JSON:
+    anchor = update.anchor
     return {
         # Unique and stable: the update's anchor, as the v2 API's update ids.
-        "id": f"{incident.id}-{update.anchor}",
-        "at": at,
+        "id": f"{incident.id}-{anchor}",
+        "at": iso(update.at, config.timezone),
         "status": update.status.word,
         "body": AUTOMATIC_MESSAGES.get(update.status, "") if update.automatic else update.body,
         "automatic": update.automatic,
         "components": [{"id": cid, "status": status.word} for cid, status in update.components],
-        "permalink": permalink(config, incident, update.anchor),
+        "permalink": f"{page}#{anchor}",
     }
 
 
@@ -74,6 +74,7 @@ def incident_record(snapshot: Snapshot, incident: Incident, *, updates: bool = T
     resolved = snapshot.resolved_at(incident)
     window = incident.maintenance
     published = postmortems.published_postmortem(snapshot.site, incident.id, snapshot.now)
+    page = permalink(config, incident)
     record: JSON = {
         "id": incident.id,
         "kind": "maintenance" if window else "incident",
@@ -96,10 +97,10 @@ def incident_record(snapshot: Snapshot, incident: Incident, *, updates: bool = T
         }
         if published
         else None,
-        "permalink": permalink(config, incident),
+        "permalink": page,
     }
     if updates:
-        record["updates"] = [_update(config, incident, update) for update in timeline]
+        record["updates"] = [_update(config, incident, update, page) for update in timeline]
     return record
 
 
