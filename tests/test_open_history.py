@@ -295,3 +295,21 @@ def test_new_outputs_are_byte_identical_for_the_same_input(
     )
     text = io.StringIO((first / "api/history.csv").read_text(encoding="utf-8-sig"), newline="")
     assert sum(1 for _ in csv.reader(text)) == 1 + 63
+
+
+def test_status_txt_shows_at_most_50_incidents_a_section(site_dir: SiteDir) -> None:
+    for day in range(1, 31):
+        for n in (1, 2):
+            site_dir.incident(f"2026-03-{day:02d}-open-{n}.md", f"""\
+                ---
+                title: Open {day} {n}
+                components: {{api: degraded_performance}}
+                ---
+
+                ## Investigating · 2026-03-{day:02d} 1{n}:00
+                Slow.
+                """)  # fmt: skip
+    text = (site_dir.build("2026-04-01 12:00") / "status.txt").read_text(encoding="utf-8")
+    shown = [line for line in text.splitlines() if line.startswith("* Open ")]
+    assert len(shown) == 50 and shown[0] == "* Open 30 2"  # newest first, as on the page
+    assert "\n\N{HORIZONTAL ELLIPSIS} +10\n\n" + BASE + "\n" in text

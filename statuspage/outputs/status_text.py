@@ -25,6 +25,9 @@ from statuspage.state.snapshot import Snapshot
 
 STATUS_TEXT = "status.txt"
 WIDTH = 80
+# Incidents shown per section, as summary.json: a site with hundreds of forgotten open
+# incidents still answers a terminal with a screenful, and builds it fast.
+SHOWN = 50
 INDENT = "  "
 # Whitespace controls become a space; every other C0/C1 control, and the marks that
 # reorder text on screen (Trojan Source, CVE-2021-42574), are dropped.
@@ -111,9 +114,12 @@ class _Writer:
             if incidents:
                 yield ""
                 yield from wrap(heading)
-                for incident in incidents:
+                for incident in incidents[:SHOWN]:
                     yield ""
                     yield from self.incident(incident)
+                if len(incidents) > SHOWN:  # the rest are on the page (its link ends the file)
+                    yield ""
+                    yield f"\N{HORIZONTAL ELLIPSIS} +{len(incidents) - SHOWN}"
         yield ""
         yield from link(config.base_url, "")
 
