@@ -313,3 +313,27 @@ def test_status_txt_shows_at_most_50_incidents_a_section(site_dir: SiteDir) -> N
     shown = [line for line in text.splitlines() if line.startswith("* Open ")]
     assert len(shown) == 50 and shown[0] == "* Open 30 2"  # newest first, as on the page
     assert "\n\N{HORIZONTAL ELLIPSIS} +10\n\n" + BASE + "\n" in text
+
+
+def test_status_txt_counts_wide_characters_as_two_columns(site_dir: SiteDir) -> None:
+    import unicodedata
+
+    config = (site_dir.root / "statuspage.yaml").read_text(encoding="utf-8")
+    write(site_dir.root / "statuspage.yaml", config + "language: ja\n")
+    title = "決済サービスで断続的なエラーが発生しており" + "現在調査を進めています" * 2
+    site_dir.incident("2026-11-25-ja.md", f"""\
+        ---
+        title: {title}決済サービスで断続的なエラー
+        components: {{api: partial_outage}}
+        ---
+
+        ## Investigating · 2026-11-25 09:00 +01:00
+        一部のお客様で決済が失敗しています。原因を調査しており、分かり次第お知らせします。一部のお客様で決済が失敗しています。
+        """)  # fmt: skip
+    text = (site_dir.build("2026-11-26 12:00") / "status.txt").read_text(encoding="utf-8")
+
+    def columns(line: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+    assert max(columns(line) for line in text.splitlines()) <= 80
+    assert "".join(text.split()).count("決済サービスで断続的なエラー") == 2  # cut, nothing lost
