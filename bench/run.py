@@ -161,6 +161,7 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
         "files": files, "megabytes": round(size / 1e6, 1),
         "index_html_kb": round((out / "index.html").stat().st_size / 1e3, 1),
         "summary_json_kb": round((out / "api/v2/summary.json").stat().st_size / 1e3, 1),
+        "history_json_mb": round((out / "api/history.json").stat().st_size / 1e6, 1),
         "history_pages": len(list((out / "history").glob("**/index.html"))),
     }  # fmt: skip
     best("noop", build_args(site, out))

@@ -10,9 +10,12 @@ Used by the hostile-corpus, property and determinism tests, so each new output
 - .xml/.atom/.rss/.svg: parsed as XML without entities or DTDs; the same element,
   attribute and URL rules (SVG: no script/foreignObject/on*), and any text that
   readers may render as HTML (RSS description, Atom type="html") is checked as HTML.
-- .json/.webmanifest: strict JSON (no NaN); URL-valued fields are not executable.
+- .json/.webmanifest: strict JSON (no NaN); URL-valued fields are not executable;
+  `*_html` strings (JSON Feed's content_html) checked as HTML.
 - .ics: parsed with icalendar (where installed); URL properties are http(s).
 - .css: no javascript: URL or expression().
+- .txt: no terminal control or bidi characters, lines of at most 80 characters.
+- .csv: no cell a spreadsheet runs as a formula.
 - .js: only embed.js at the root, byte for byte the theme's.
 """
 
@@ -180,6 +183,8 @@ def json_dangers(data: bytes) -> list[str]:
                 walk(v, key)
         elif isinstance(node, str) and URL_KEYS.search(key) and executable_url(node):
             found.append(f"{key}: executable URL {node!r}")
+        elif isinstance(node, str) and key.endswith("_html"):  # JSON Feed's content_html
+            found.extend(f"{key} as HTML: {d}" for d in html_fragment_dangers(node))
 
     walk(value, "")
     return found
@@ -209,12 +214,36 @@ def css_dangers(data: bytes) -> list[str]:
     ]
 
 
+# What a terminal acts on: C0/C1 controls (escape sequences) and bidirectional overrides.
+_TERMINAL_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def text_dangers(data: bytes) -> list[str]:
+    """Plain text for terminals (status.txt): UTF-8, no controls, at most 80 characters a line."""
+    text = data.decode("utf-8")
+    found = [f"control character {c!r}" for c in sorted(set(_TERMINAL_CONTROL.findall(text)))]
+    found += [f"line of {len(line)} characters" for line in text.splitlines() if len(line) > 80]
+    return found
+
+
+def csv_dangers(data: bytes) -> list[str]:
+    """No cell a spreadsheet would run as a formula (OWASP, CSV injection)."""
+    import csv
+    import io
+
+    rows = csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""))
+    formula = ("=", "+", "-", "@", "\t", "\r")
+    return [f"formula cell {cell!r}" for row in rows for cell in row if cell[:1] in formula]
+
+
 CHECKS = {
     ".html": html_dangers, ".htm": html_dangers,
     ".xml": lambda d: xml_dangers(d, svg=False), ".atom": lambda d: xml_dangers(d, svg=False),
     ".rss": lambda d: xml_dangers(d, svg=False), ".svg": lambda d: xml_dangers(d, svg=True),
     ".json": json_dangers, ".webmanifest": json_dangers,
-    ".ics": ics_dangers, ".css": css_dangers,
+    ".ics": ics_dangers, ".css": css_dangers, ".txt": text_dangers, ".csv": csv_dangers,
 }  # fmt: skip
 
 

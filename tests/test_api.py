@@ -271,8 +271,9 @@ def test_same_content_gives_byte_identical_files(site: SiteDir, tmp_path: Path) 
     later = site.build("2027-03-01 09:00", tmp_path / "c")  # nothing happened since: same API
     paths = sorted(str(p.relative_to(first)) for p in [*first.rglob("*.json"), *first.rglob("*.svg")])
     assert "api/v2/summary.json" in paths and "badge.svg" in paths
-    # v2 files, root status.json, badge JSON and SVG (overall + 5), metrics, favicon.svg
-    assert len(paths) == 8 + 1 + 6 + 6 + 1 + 1
+    # v2 files, root status.json, badge JSON and SVG (overall + 5), metrics, favicon.svg,
+    # the history and its schema, JSON Feeds (overall + 5)
+    assert len(paths) == 8 + 1 + 6 + 6 + 1 + 1 + 2 + 6
     # Uptime covers the 90 days up to `now`, so those figures move with time by design.
     moving = {"api/metrics.json", "api/v2/components.json"}
     for path in paths:

@@ -97,6 +97,11 @@ def test_headers_give_the_api_and_embed_js_to_every_origin(built: Path) -> None:
     assert rules == {
         "/api/*": ["Access-Control-Allow-Origin: *"],
         "/embed.js": ["Access-Control-Allow-Origin: *"],
+        # RFC 8631, for every file (tests/test_open_history.py)
+        "/*": [
+            'Link: <https://status.test.example/sub/api/v2/status.json>; rel="status"; '
+            'type="application/json"'
+        ],
     }
     assert (built / "api" / "v2" / "summary.json").is_file()
 

@@ -318,11 +318,11 @@ def test_a_large_incident_repeated_in_many_component_feeds_is_refused(tmp_path: 
     site_dir = SiteDir(tmp_path / "site", many_components(500))
     site_dir.incident(
         "2026-11-20-all.md", touching(500, body="word " * 40_000)
-    )  # 200 kB x 501 copies
+    )  # 240 kB x 1,514 copies
     code, lines = problem_lines(site_dir)
     assert code == 1
     [line] = [line for line in lines if line.startswith("incidents/")]
-    assert line.startswith("incidents/2026-11-20-all.md:4: the incident would write about 2")
+    assert line.startswith("incidents/2026-11-20-all.md:4: the incident would write about 3")
     assert "repeated in the feeds of its 500 components; the limit is 64 MB" in line
 
 
@@ -335,8 +335,8 @@ def test_an_incident_that_passes_check_writes_no_more_than_the_cap(tmp_path: Pat
     )
     before = site_dir.build(NOW, tmp_path / "before")
     site_dir.incident(
-        "2026-11-20-all.md", touching(100, body="word " * 19_000, updates=3)
-    )  # 285 kB
+        "2026-11-20-all.md", touching(100, body="word " * 12_500, updates=3)
+    )  # 188 kB
     assert problem_lines(site_dir)[0] == 0
     after = site_dir.build(NOW, tmp_path / "after")
 
@@ -349,8 +349,8 @@ def test_an_incident_that_passes_check_writes_no_more_than_the_cap(tmp_path: Pat
         < content.MAX_INCIDENT_OUTPUT_BYTES
     )
     site_dir.incident(
-        "2026-11-20-all.md", touching(100, body="word " * 21_000, updates=3)
-    )  # 10 % more
+        "2026-11-20-all.md", touching(100, body="word " * 14_000, updates=3)
+    )  # 12 % more
     assert problem_lines(site_dir)[0] == 1
 
 

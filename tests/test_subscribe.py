@@ -44,6 +44,9 @@ def test_every_page_has_a_subscribe_button_leading_to_subscribe(built: Path) -> 
     assert here.get("aria-current") == "page"
 
 
+FEED_FILES = ("history.atom", "history.rss", "feed.json")
+
+
 def test_every_link_and_snippet_on_the_subscribe_page_is_a_built_file(built: Path) -> None:
     page = built / "subscribe" / "index.html"
     doc = parse_html(page)
@@ -57,9 +60,9 @@ def test_every_link_and_snippet_on_the_subscribe_page_is_a_built_file(built: Pat
     assert len(pasted) >= 8 + len(IDS)
     missing = [u for u in pasted if not target(built, page, "../" + u.removeprefix(BASE)).is_file()]
     assert missing == []
-    feeds = {h for h in hrefs if h.endswith((".atom", ".rss"))}
-    per_item = {f"../components/{i}/history.{kind}" for i in IDS for kind in ("atom", "rss")}
-    assert feeds == {"../history.atom", "../history.rss"} | per_item
+    feeds = {h for h in hrefs if h.endswith((".atom", ".rss", "feed.json"))}
+    per_item = {f"../components/{i}/{name}" for i in IDS for name in FEED_FILES}
+    assert feeds == {f"../{name}" for name in FEED_FILES} | per_item
 
 
 def test_the_subscribe_page_shows_each_way_with_its_how_to(built: Path) -> None:

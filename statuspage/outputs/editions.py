@@ -1,7 +1,7 @@
 """Multi-language sites: `languages: [en, de, ja]` -> the other languages' editions.
 
 The first language is the site root, built by the other stages as usual. Each other
-language gets its own pages, feeds and maintenance calendar under `<tag>/`
+language gets its own pages, feeds, maintenance calendar and status.txt under `<tag>/`
 (`de/index.html`, `de/history.atom`), each page linking its translations with
 `hreflang`. Machine-facing files (api/, badges) exist once, at the root: they are
 never translated. Pure: no I/O, no clock.
@@ -16,10 +16,14 @@ from statuspage.outputs.i18n import edition_config, edition_prefix
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.outputs.status_text import render_status_text
 from statuspage.outputs.subscribe import render_subscribe
 from statuspage.state.snapshot import Snapshot
 
-STAGES = (render_pages, render_subscribe, render_widgets, render_feeds, render_calendar)
+STAGES = (
+    render_pages, render_subscribe, render_widgets, render_feeds, render_calendar,
+    render_status_text,
+)  # fmt: skip
 
 
 def render_editions(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:

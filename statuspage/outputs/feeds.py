@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import heapq
 import html
+import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Iterator
@@ -43,7 +44,7 @@ from statuspage.state.snapshot import Snapshot
 ENTRY_NAMESPACE = uuid.UUID("6f0c6a52-1f5e-5a0e-9a7e-5d1c3b1f4e21")
 # An empty feed still needs an `updated`; "never" keeps it byte-stable across builds.
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)
-ATOM, RSS = "history.atom", "history.rss"
+ATOM, RSS, JSON_FEED = "history.atom", "history.rss", "feed.json"
 # Characters XML 1.0 cannot carry at all; lxml refuses them, so they are dropped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -224,9 +225,9 @@ def feed_scopes(site: Site) -> list[FeedScope]:
 
 
 def render_feeds(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
-    """history.atom/.rss at the root and under components/<id>/, each with what it is made
-    of: the events it shows. A feed's bytes depend on nothing else, not even `now`, so an
-    edit deep in history makes none."""
+    """history.atom/.rss and feed.json (JSON Feed 1.1) at the root and under components/<id>/,
+    each with what it is made of: the events it shows. A feed's bytes depend on nothing
+    else, not even `now`, so an edit deep in history makes none."""
     site = snapshot.site
     limit = site.config.feed_limit
     scopes = feed_scopes(site)
@@ -252,6 +253,9 @@ def render_feeds(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
         )
         out[scope.prefix + RSS] = Output(
             partial(_rss, site, scope, entries), (RSS, *parts), incidents
+        )
+        out[scope.prefix + JSON_FEED] = Output(
+            partial(_json_feed, site, scope, entries), (JSON_FEED, *parts), incidents
         )
     return out
 
@@ -306,3 +310,35 @@ def _generator(site: Site, scope: FeedScope, events: list[FeedEvent], name: str)
         entry.published(local(event.at))
         entry.updated(local(event.at))
     return fg
+
+
+def _json_feed(site: Site, scope: FeedScope, entries: list[FeedEvent]) -> bytes:
+    """JSON Feed 1.1 of the Atom feed's entries: the same ids, links, times and sanitized
+    HTML; titles are plain text (JSON Feed has no other kind)."""
+    config = site.config
+    zone = config.timezone
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(zone).replace(microsecond=0).isoformat()
+
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": xml_text(scope.title),
+        "home_page_url": config.base_url,
+        "feed_url": config.base_url + scope.prefix + JSON_FEED,
+        "description": xml_text(scope.description),
+        "authors": [{"name": xml_text(config.title)}],
+        "language": config.language,
+        "items": [
+            {
+                "id": event.entry_id,
+                "url": event.link(config.base_url),
+                "title": xml_text(event.title),
+                "content_html": xml_text(event.content),
+                "date_published": local(event.at),
+                "date_modified": local(event.at),
+            }
+            for event in entries
+        ],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode()

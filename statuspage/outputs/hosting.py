@@ -14,6 +14,11 @@ HEADERS = """\
 /embed.js
   Access-Control-Allow-Origin: *
 """
+# RFC 8631: every response says where the page's status is, as each page's <head> does.
+STATUS_LINK = """\
+/*
+  Link: <{base_url}api/v2/status.json>; rel="status"; type="application/json"
+"""
 
 
 def render_hosting_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
@@ -23,7 +28,8 @@ def render_hosting_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Ou
     folders starting with `_`; `.nojekyll` turns that off. Publishing from a branch
     also reads the custom domain from `CNAME` (an Actions deployment ignores the file
     and uses the domain set in Settings -> Pages; Netlify and others ignore it)."""
-    files = {".nojekyll": b"", "_headers": HEADERS.encode()}
+    headers = HEADERS + STATUS_LINK.format(base_url=snapshot.config.base_url)
+    files = {".nojekyll": b"", "_headers": headers.encode()}
     if snapshot.config.cname:
         files["CNAME"] = f"{snapshot.config.cname}\n".encode()
     return ready(files)

@@ -32,12 +32,14 @@ from statuspage.outputs.calendar import render_calendar
 from statuspage.outputs.editions import render_editions
 from statuspage.outputs.embed import render_embed_script, render_widgets
 from statuspage.outputs.feeds import render_feeds
+from statuspage.outputs.history_export import render_history_export
 from statuspage.outputs.hosting import render_hosting_files
 from statuspage.outputs.metrics import render_metrics
 from statuspage.outputs.output import Output
 from statuspage.outputs.pages import render_pages
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.outputs.sitemap import render_sitemap
+from statuspage.outputs.status_text import render_status_text
 from statuspage.outputs.subscribe import render_subscribe
 from statuspage.pipeline.inputs import Inputs
 from statuspage.pipeline.manifest import BuildState
@@ -68,6 +70,8 @@ STAGES: tuple[Stage, ...] = (
     render_feeds,
     render_calendar,
     render_api,
+    render_history_export,
+    render_status_text,
     render_badges,
     render_metrics,
     render_hosting_files,

@@ -74,7 +74,7 @@ MAX_INCIDENT_OUTPUT_BYTES = 64_000_000
 # For the estimate of what an incident writes (measured on built sites).
 _CHANGE_BYTES = 60  # a status change as rendered: the component's name and its status
 _UPDATE_BYTES = 2_000  # an update's markup around its text
-_SITE_COPIES = 12
+_SITE_COPIES = 14  # its page, the site's three feeds, API files, history.json, ...
 MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
@@ -491,8 +491,9 @@ def _check_output_size(
     page = len(text.encode()) + 4 * escapes + _CHANGE_BYTES * changes + _UPDATE_BYTES * len(updates)
     changed = (cid for u in updates for cid, _ in u.components)
     touched = len({cid for cid, _ in components}.union(changed))
-    # Its page, the site's feeds and API files, and an Atom and an RSS feed per component.
-    written = page * (_SITE_COPIES + 2 * touched) * editions
+    # Its page, the site's feeds and API files, and an Atom, an RSS and a JSON feed per
+    # component, in every language.
+    written = page * (_SITE_COPIES + 3 * touched) * editions
     if page > MAX_PAGE_BYTES:
         mb = MAX_PAGE_BYTES // 1_000_000
         problems.error(
