@@ -257,7 +257,7 @@ def test_notify_returns_at_the_deadline_whatever_a_webhook_dribbles(
         assert elapsed < CUT + MARGIN, (elapsed, result.stderr)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         assert f"within the endpoint's {CUT} s deadline" in result.stderr
-        assert "1 message(s) left for the next run" in result.stderr
+        assert "1 message left for the next run" in result.stderr
         assert len(hooks.to("/fast")) == 1 and peer.connections == 1
         # Not recorded as sent: the next run sends it, once, and the one after nothing.
         again = cli_notify(site.root, env)
@@ -293,7 +293,7 @@ def test_notify_returns_at_the_deadline_whatever_an_smtp_server_dribbles(
         assert elapsed < CUT + MARGIN, (elapsed, result.stderr)
         assert result.returncode == 1 and "Traceback" not in result.stderr
         (line,) = [ln for ln in result.stderr.splitlines() if "email #1" in ln]
-        assert f"within the endpoint's {CUT} s deadline" in line and "1 message(s) left" in line
+        assert f"within the endpoint's {CUT} s deadline" in line and "1 message left" in line
         assert len(hooks.to("/fast")) == 1 and peer.connections == 1
         sent = state_of(site.root)
         (mail,) = [v for k, v in sent.items() if k.startswith("email-")]

@@ -366,7 +366,7 @@ def test_serve_on_another_host_answers_to_that_name_too(site_dir: SiteDir) -> No
         assert [status(f"{h}:{port}") for h in ("127.0.0.3", "evil.example", "127.0.0.2.evil.example")] == [421] * 3
     finally:
         process.kill()
-        process.wait()
+        process.communicate()  # reaps it and closes its pipes
 
 
 @pytest.mark.parametrize(
