@@ -191,6 +191,19 @@ def test_check_says_what_it_assumed_without_a_start_date(tmp_path: Path) -> None
     )
 
 
+def test_check_warns_at_an_incident_that_began_before_the_start_date(tmp_path: Path) -> None:
+    """An outage before `start_date:` would count in no figure: the bars would say "no data"
+    over a day the files say was down. `check` says so at the incident."""
+    site = site_with(tmp_path / "s", CONFIG + "start_date: 2026-12-01\n", EXAMPLE_INCIDENT)
+    code, output = check(site)
+    assert code == 0
+    assert ("incidents/2026-11-20-i0.md:1: warning: this began on 2026-11-20, before "
+            "`start_date: 2026-12-01` in statuspage.yaml, so no uptime figure counts it; set "
+            "`start_date:` to 2026-11-20 or earlier") in output.splitlines()  # fmt: skip
+    site = site_with(tmp_path / "t", CONFIG + "start_date: 2026-11-20\n", EXAMPLE_INCIDENT)
+    assert "warning" not in check(site)[1]
+
+
 def test_a_site_with_neither_start_date_nor_incidents_has_no_data(tmp_path: Path) -> None:
     site = site_with(tmp_path / "s", CONFIG)
     code, output = check(site)

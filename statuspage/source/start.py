@@ -30,7 +30,10 @@ def site_start(config: Config, incidents: Iterable[Incident]) -> date | None:
 def start_assumption(site: Site, problems: Problems) -> None:
     """`check`'s note when `start_date:` is missing: what it assumed and how to say so."""
     config = site.config
-    if config.start_date is not None or config.path is None:
+    if config.path is None:
+        return
+    if config.start_date is not None:
+        _before_start(site, config.start_date, problems)
         return
     day = earliest_incident_day(config, site.incidents)
     if day is None:
@@ -44,3 +47,17 @@ def start_assumption(site: Site, problems: Problems) -> None:
             f"add `start_date: {day.isoformat()}` (or the day the page began) to say so"
         )
     problems.warning(config.path, 0, message)
+
+
+def _before_start(site: Site, start: date, problems: Problems) -> None:
+    """An incident that began before `start_date:` is counted in no figure: say so at it."""
+    for incident in site.incidents:
+        day = earliest_incident_day(site.config, [incident])
+        if day is not None and day < start and incident.path:
+            problems.warning(
+                incident.path,
+                1,
+                f"this began on {day.isoformat()}, before `start_date: {start.isoformat()}` "
+                "in statuspage.yaml, so no uptime figure counts it; set `start_date:` to "
+                f"{day.isoformat()} or earlier",
+            )
