@@ -522,7 +522,7 @@ def test_the_per_incident_cap_counts_every_language(tmp_path: Path) -> None:
     # What passes in one language (test_an_incident_that_passes_check_writes_no_more_than_the_cap)
     # writes each copy again in each other one.
     site_dir = SiteDir(tmp_path / "site", many_components(100))
-    site_dir.incident("2026-11-20-all.md", touching(100, body="word " * 19_000, updates=3))
+    site_dir.incident("2026-11-20-all.md", touching(100, body="word " * 12_000, updates=3))
     assert problem_lines(site_dir)[0] == 0
     (site_dir.root / "statuspage.yaml").write_text(
         many_components(100).replace("components:\n", "languages: [en, de]\ncomponents:\n", 1)
