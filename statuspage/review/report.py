@@ -19,10 +19,14 @@ TEXT_CAP = 300
 # GitHub refuses a comment over 65,536 characters; leave room for the pointer line.
 COMMENT_LIMIT = 60_000
 ZWJ = "\u200d"
-_PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
-# After backslash escapes: what GitHub would still turn into a ping, an issue link or a
-# link (`@team`, `#123`, `GH-1`, `https://`, `www.`): a zero-width joiner breaks each.
-_PINGS = re.compile(r"(@|#|\\:(?=\\/)|(?<![\w])www(?=\\\.)|(?<![\w])GH(?=\\-))", re.IGNORECASE)
+# What can start or end markup in the middle of a line (GitHub's Markdown: emphasis,
+# links, images, HTML, entities, code, tables, strike-through, math): each becomes a
+# numeric character reference, which CommonMark (and every Markdown) shows as the
+# character itself and never reads as markup.
+_MARKUP = re.compile(r"[\\`*_\[\]<>&!|~$]")
+# What GitHub would still turn into a ping, an issue link or a link in the text shown
+# (`@team`, `#123`, `GH-1`, `https://`, `www.`): a zero-width joiner breaks each.
+_PINGS = re.compile(r"@|#|:(?=//)|(?<!\w)www(?=\.)|(?<!\w)GH(?=-)", re.IGNORECASE)
 
 
 def capped(text: str, limit: int = TEXT_CAP) -> str:
@@ -32,12 +36,13 @@ def capped(text: str, limit: int = TEXT_CAP) -> str:
 
 
 def md_text(text: str) -> str:
-    """Untrusted *text* as inert Markdown: one line, capped, every ASCII punctuation
-    backslash-escaped (no markup, HTML, entity or table cell break survives) and a
-    zero-width joiner after each `@`, `#`, `://` and `www.` (no mention, issue or link)."""
+    """Untrusted *text* as inert Markdown: one line, capped, each character that could
+    make markup a character reference (no emphasis, link, HTML, entity or table cell
+    survives) and a zero-width joiner after each `@`, `#`, `://`'s colon, `www` and `GH`
+    (no mention, issue reference or link)."""
     line = "".join(c if c.isprintable() else " " for c in capped(text))
-    escaped = _PUNCTUATION.sub(r"\\\1", line)
-    return _PINGS.sub(lambda m: m[0] + ZWJ, escaped)
+    joined = _PINGS.sub(lambda m: m[0] + ZWJ, line)
+    return _MARKUP.sub(lambda m: f"&#{ord(m[0])};", joined)
 
 
 def as_json(review: Data) -> str:
@@ -116,7 +121,7 @@ def _lines(review: Data, quote: Callable[[str], str], bullet: str) -> Iterator[s
 
 def _incident_lines(i: Data, quote: Callable[[str], str], bullet: str) -> Iterator[str]:
     what = "maintenance" if i["maintenance"] else "incident"
-    yield f"{bullet}{i['change']} {what} {quote(i['title'])} [{quote(i['id'])}]"
+    yield f"{bullet}{i['change']} {what} {quote(i['title'])} ({quote(i['id'])})"
     if i["title_before"] is not None:
         yield f"    title was: {quote(i['title_before'])}"
     if i["status"]["before"] != i["status"]["after"]:

@@ -92,8 +92,8 @@ def side_folder(source: Path, side: Side) -> Iterator[Path]:
 
 
 def _extract(top: Path, commit: str, prefix: str, into: Path) -> None:
-    """*commit*'s files under *prefix* (of the repository at *top*) into *into*: regular files and folders only, so a
-    link in the ref cannot make the build read outside the copy."""
+    """*commit*'s files under *prefix* (of the repository at *top*) into *into*: regular
+    files and folders only, so a link in the ref cannot make the build read outside it."""
     args = ["git", "-C", str(top), "archive", "--format=tar", commit]
     if prefix:
         args += ["--", prefix]
