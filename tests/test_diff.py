@@ -261,7 +261,13 @@ def test_maintenance_added_then_moved_in_the_calendar(tmp_path: Path) -> None:
     code, data = repo.review("scheduled", "change")
     (event,) = data["calendar_events"]
     assert event["change"] == "moved"
-    assert event["before"]["start"] != event["after"]["start"]
+    assert (event["before"]["start"], event["after"]["start"]) == ("2026-12-10T22:00:00+01:00", "2026-12-10T20:00:00+01:00")
+    moved = incident(data, "2026-12-10-db")
+    assert moved["change"] == "updated" and moved["updates"] == []
+    assert moved["window"] == {
+        "before": {"start": "2026-12-10T22:00:00+01:00", "end": "2026-12-10T23:00:00+01:00"},
+        "after": {"start": "2026-12-10T20:00:00+01:00", "end": "2026-12-10T21:00:00+01:00"},
+    }
 
 
 def test_defaults_compare_the_merge_base_with_the_working_tree(tmp_path: Path) -> None:
@@ -387,3 +393,38 @@ def test_a_refs_files_are_read_without_a_checkout(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["incidents"] == []
     assert git(repo.root, "rev-parse", "HEAD") == head
     assert git(repo.root, "status", "--porcelain") == status
+
+
+README = Path(__file__).parent.parent / "README.md"
+EXAMPLE = re.compile(r"<!-- diff-example -->\n```markdown\n(.*?)```\n", re.DOTALL)
+
+
+def readme_example(tmp_path: Path) -> str:
+    """The Markdown `diff` gives for a pull request that opens an incident while a
+    maintenance window is moved; commits dated, so their ids are the same every run."""
+    dates = {"GIT_AUTHOR_DATE": "2026-12-07T09:00:00+01:00", "GIT_COMMITTER_DATE": "2026-12-07T09:00:00+01:00"}
+    window = {"start": "2026-12-10 22:00 +01:00", "end": "2026-12-10 23:00 +01:00"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in dates.items():
+            patch.setenv(name, value)
+        repo = Repo(tmp_path / "acme-status", {"2026-12-10-db.md": MAINTENANCE.format(**window)})
+        repo.incident("2026-12-10-db.md", MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"))
+        repo.incident("2026-12-07-api.md", OPEN.replace("title: API errors", 'title: "API errors for @acme/mobile"'))
+        repo.commit("API errors")
+        result = repo.diff("main", "change", fmt="markdown")
+    assert result.exit_code == 1, result.stderr
+    return result.stdout
+
+
+def test_the_readme_shows_a_generated_diff(tmp_path: Path) -> None:
+    example = readme_example(tmp_path)
+    found = EXAMPLE.search(README.read_text(encoding="utf-8"))
+    assert found is not None, "README.md lacks the <!-- diff-example --> block"
+    assert found[1] == example, "regenerate the README's example: python -m tests.test_diff > block"
+
+
+if __name__ == "__main__":  # python -m tests.test_diff: print the README's example
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        sys.stdout.write(readme_example(Path(tmp)))

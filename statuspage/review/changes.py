@@ -14,7 +14,7 @@ from typing import Any
 
 from statuspage.errors import ContentError, Problems
 from statuspage.labels import AUTOMATIC_MESSAGES
-from statuspage.model import Impact, Incident, Site, Update
+from statuspage.model import Impact, Incident, Site, Update, Window
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.messages import Renderer
@@ -60,7 +60,7 @@ def review(base: Built, head: Built, now: datetime) -> Data:
         "incidents": _incidents(before, after),
         "figures": _figures(before, after),
         "feed_entries": _feed_entries(base.files, head.files),
-        "calendar_events": _calendar_events(base.files, head.files),
+        "calendar_events": _calendar_events(base.files, head.files, zone),
         "notifications": _notifications(base.site, head.site, now),
         "warnings": [w for w in head.warnings if w not in set(base.warnings)],
         "outputs": _outputs(base.files, head.files),
@@ -182,6 +182,7 @@ def _incident(
         or affected_before != affected_after
         or title_before != now.title
         or was.impact != now.impact
+        or was.maintenance != now.maintenance
     ):
         change = "updated"
     else:
@@ -197,10 +198,27 @@ def _incident(
             "after": now.impact.word if now else None,
         },
         "status": {"before": status_before, "after": status_after},
+        "window": _window(was, now, zone),
         "components_added": [c for c in affected_after if c not in affected_before],
         "components_removed": [c for c in affected_before if c not in affected_after],
         "updates": updates,
     }
+
+
+def _window(was: Incident | None, now: Incident | None, zone: Any) -> Data | None:
+    """A maintenance window's start and end before and after, when they change."""
+    old, new = (was.maintenance if was else None), (now.maintenance if now else None)
+    if old == new:
+        return None
+
+    def side(w: Window | None) -> Data | None:
+        return (
+            None
+            if w is None
+            else {"start": isoformat(w.start, zone), "end": isoformat(w.end, zone)}
+        )
+
+    return {"before": side(old), "after": side(new)}
 
 
 def _figures(before: Snapshot, after: Snapshot) -> list[Data]:
@@ -243,7 +261,7 @@ def _feed_entries(base: dict[str, bytes], head: dict[str, bytes]) -> list[Data]:
     ]
 
 
-def _events(files: dict[str, bytes]) -> dict[str, Data]:
+def _events(files: dict[str, bytes], zone: Any) -> dict[str, Data]:
     from icalendar import Calendar
 
     data = files.get(CALENDAR)
@@ -254,15 +272,20 @@ def _events(files: dict[str, bytes]) -> dict[str, Data]:
         start, end = event.get("DTSTART"), event.get("DTEND")
         found[str(event.get("UID"))] = {
             "summary": str(event.get("SUMMARY", "")),
-            "start": start.dt.isoformat() if start else None,
-            "end": end.dt.isoformat() if end else None,
+            "start": _when(start.dt, zone) if start else None,
+            "end": _when(end.dt, zone) if end else None,
         }
     return found
 
 
-def _calendar_events(base: dict[str, bytes], head: dict[str, bytes]) -> list[Data]:
+def _when(value: object, zone: Any) -> str:
+    """A calendar time in the page's zone (a day stays a day)."""
+    return isoformat(value, zone) if isinstance(value, datetime) else str(value)
+
+
+def _calendar_events(base: dict[str, bytes], head: dict[str, bytes], zone: Any) -> list[Data]:
     """Maintenance calendar events added, moved (new start or end) or removed."""
-    old, new = _events(base), _events(head)
+    old, new = _events(base, zone), _events(head, zone)
     found = []
     for uid in [*new, *(u for u in old if u not in new)]:
         was, now = old.get(uid), new.get(uid)

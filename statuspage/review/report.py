@@ -128,6 +128,9 @@ def _incident_lines(i: Data, quote: Callable[[str], str], bullet: str) -> Iterat
         yield f"    status: {_arrow(i['status']['before'], i['status']['after'])}"
     if i["impact"]["before"] != i["impact"]["after"] and i["impact"]["before"] is not None:
         yield f"    impact: {_arrow(i['impact']['before'], i['impact']['after'])}"
+    if i["window"] is not None:
+        b, a = i["window"]["before"], i["window"]["after"]
+        yield f"    window: {_arrow(b and _span(b), a and _span(a))}"
     if i["components_added"]:
         yield f"    components added: {quote(', '.join(i['components_added']))}"
     if i["components_removed"]:
@@ -136,6 +139,10 @@ def _incident_lines(i: Data, quote: Callable[[str], str], bullet: str) -> Iterat
         mark = " (backdated)" if u["backdated"] else ""
         what = f"update {u['change']}{mark}, {u['at']}, {u['status']}"
         yield f"    {bullet}{what}: {quote(u['text'])}"
+
+
+def _span(window: Data) -> str:
+    return f"{window['start']} to {window['end']}"
 
 
 def _pct(value: float | None) -> str | None:
