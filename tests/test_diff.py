@@ -133,6 +133,11 @@ class Repo:
         return result.exit_code, data
 
 
+def test_the_schema_is_a_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+    assert SCHEMA["properties"]["schema_version"] == {"const": 1}
+
+
 def incident(data: dict, incident_id: str) -> dict:
     return next(i for i in data["incidents"] if i["id"] == incident_id)
 
