@@ -187,6 +187,11 @@ def test_new_incident_headline_components_notifications_outputs(tmp_path: Path) 
     assert endpoint["format"] == "json"
     assert [m["kind"] for m in endpoint["messages"]] == ["incident.created", "incident.updated"]
     assert endpoint["messages"][0]["text"] == "We are seeing elevated errors."
+    # What it would post: notify's own JSON payload, valid against its schema.
+    payload_schema = json.loads((Path(__file__).parent.parent / "statuspage/notify/payload.schema.json").read_text())
+    for message in endpoint["messages"]:
+        jsonschema.validate(message["payload"], payload_schema)
+    assert endpoint["messages"][1]["payload"]["incident"]["title"] == "API errors"
     assert {e["title"] for e in data["feed_entries"]} >= {"API errors — Investigating"}
     assert flags(data) == {"headline", "notifications"}
     assert data["flags"][0]["kind"] == "headline"  # the headline first

@@ -18,12 +18,13 @@ from statuspage.model import Impact, Incident, Site, Update, Window
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.messages import Renderer
+from statuspage.notify.payloads import FORMATS
 from statuspage.notify.run import matches
 from statuspage.outputs.calendar import CALENDAR
 from statuspage.outputs.feeds import JSON_FEED
 from statuspage.outputs.markup import plain_text
 from statuspage.pipeline.build import build
-from statuspage.source.notify_config import load_endpoints
+from statuspage.source.notify_config import Endpoint, load_endpoints
 from statuspage.source.site import load_site
 from statuspage.source.start import start_assumption
 from statuspage.source.times import isoformat
@@ -328,13 +329,13 @@ def _notifications(base: Site, head: Site, now: datetime) -> list[Data]:
                 {
                     "endpoint": endpoint.label,
                     "format": endpoint.format,
-                    "messages": [_message(renderer, e) for e in todo],
+                    "messages": [_message(renderer, endpoint, e) for e in todo],
                 }
             )
     return found
 
 
-def _message(renderer: Renderer, event: Event) -> Data:
+def _message(renderer: Renderer, endpoint: Endpoint, event: Event) -> Data:
     message = renderer.render(event)
     return {
         "event": event.id,
@@ -342,6 +343,8 @@ def _message(renderer: Renderer, event: Event) -> Data:
         "subject": message.subject,
         "text": message.body_text,
         "url": message.url,
+        # The JSON a webhook would be sent (e-mail: None; its text is the above).
+        "payload": FORMATS[endpoint.format](message) if endpoint.kind == "webhook" else None,
     }
 
 
