@@ -438,3 +438,19 @@ if __name__ == "__main__":  # python -m tests.test_diff: print the README's exam
 
     with tempfile.TemporaryDirectory() as tmp:
         sys.stdout.write(readme_example(Path(tmp)))
+
+
+def test_groups_and_slo_figures(tmp_path: Path) -> None:
+    config = CONFIG.replace("    name: Public API\n", "    name: Public API\n    slo: 99.9\n")
+    repo = Repo(tmp_path / "r", config=config)
+    repo.incident("2026-12-07-web.md", OPEN.replace("  api: partial_outage\n  db: degraded_performance\n", "  web: major_outage\n  api: partial_outage\n"))
+    repo.commit("web down")
+    code, data = repo.review("main", "change")
+    changes = {c["id"]: (c["group"], c["before"], c["after"]) for c in data["components"]}
+    assert changes["website"] == (True, "operational", "major_outage")
+    assert changes["web"] == (False, "operational", "major_outage")
+    figures = {(f["id"], f["figure"]): (f["before"], f["after"]) for f in data["figures"]}
+    before, after = figures[("api", "slo")]
+    assert before == 100.0 and after is not None and after < 100.0
+    text = repo.diff("main", "change", fmt="text").stdout
+    assert "Website (group): operational → major_outage" in text
