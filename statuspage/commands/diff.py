@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from statuspage.commands._common import WordChoice, clock, reports_errors, source_option
-from statuspage.errors import ContentError, UsageError
+from statuspage.errors import ContentError, Problems, UsageError
 
 
 @click.command("diff")
@@ -76,8 +76,6 @@ def _diff(
     source = source.absolute()
     old, new = resolve_side(source, base, base=True), resolve_side(source, head, base=False)
     with side_folder(source, old) as old_folder, side_folder(source, new) as new_folder:
-        from statuspage.errors import Problems
-
         config = load_config(new_folder, Problems())
         moment = clock(now, config)
         sides = []
