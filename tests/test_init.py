@@ -36,7 +36,7 @@ def test_init_then_build_works_with_no_edits(tmp_path: Path) -> None:
     assert len(incidents) == 1
     ignored = (target / ".gitignore").read_text().splitlines()
     assert "_site/" in ignored and "._site.*" in ignored and ".statuspage-cache/" in ignored
-    for name in ("publish.yml", "check.yml", "alert.yml"):
+    for name in ("publish.yml", "check.yml", "alert.yml", "preview.yml", "preview-comment.yml"):
         shipped = (target / ".github" / "workflows" / name).read_text()
         assert shipped == (REPO / ".github" / "workflows" / name).read_text(), f"{name} differs from the repository's"
 
@@ -76,7 +76,7 @@ def test_init_adds_site_to_an_existing_gitignore(tmp_path: Path) -> None:
 
 
 def test_the_workflows_install_this_release() -> None:
-    for name in ("publish.yml", "check.yml", "alert.yml"):
+    for name in ("publish.yml", "check.yml", "alert.yml", "preview.yml"):
         text = (REPO / ".github" / "workflows" / name).read_text()
         assert f"STATUSPAGE_REQUIREMENT: git-statuspage=={__version__}\n" in text, name
 
@@ -111,7 +111,7 @@ def init_with(python: Path, target: Path) -> tuple[str, str]:
     assert done.returncode == 0, done.stderr
     workflows = target / ".github" / "workflows"
     publish = yaml.safe_load((workflows / "publish.yml").read_text())
-    for name in ("check.yml", "alert.yml"):
+    for name in ("check.yml", "alert.yml", "preview.yml"):
         assert yaml.safe_load((workflows / name).read_text())["env"] == publish["env"]
     return publish["env"]["STATUSPAGE_REQUIREMENT"], done.stderr
 
@@ -137,7 +137,7 @@ def test_init_after_installing_a_folder_pins_the_release_and_warns(
     requirement, stderr = init_with(python, tmp_path / "site")
     assert requirement == f"git-statuspage=={__version__}"
     assert f"warning: statuspage {__version__} was installed from {src.as_uri()}" in stderr
-    assert "set STATUSPAGE_REQUIREMENT in .github/workflows/publish.yml, check.yml and alert.yml" in stderr
+    assert "set STATUSPAGE_REQUIREMENT in .github/workflows/publish.yml, check.yml, alert.yml and preview.yml" in stderr
 
 
 def installed_metadata(
@@ -182,6 +182,6 @@ def test_requirement_for_index_vcs_archive_and_folder_installs(tmp_path: Path) -
 def test_init_writes_a_requirement_that_needs_yaml_quoting_intact(tmp_path: Path) -> None:
     requirement = "git-statuspage @ git+https://x.test/a.git@abc#subdirectory=py: x"
     files = starter_files("Acme Status", datetime(2026, 12, 1, tzinfo=UTC), requirement)
-    for name in ("publish.yml", "check.yml", "alert.yml"):
+    for name in ("publish.yml", "check.yml", "alert.yml", "preview.yml"):
         data = yaml.safe_load(files[f".github/workflows/{name}"])
         assert data["env"]["STATUSPAGE_REQUIREMENT"] == requirement

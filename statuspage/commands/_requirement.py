@@ -53,8 +53,8 @@ def requirement_for(dist: Distribution | None) -> Requirement:
         pin,
         f"statuspage {pin.split('==')[1]} was installed {where}, so the workflows install {pin} "
         f"from PyPI instead, which may not exist or may differ. If it is not what should build "
-        f"this page, set {VARIABLE} in .github/workflows/publish.yml, check.yml and alert.yml to a "
-        f"requirement GitHub Actions can install, e.g. "
+        f"this page, set {VARIABLE} in .github/workflows/publish.yml, check.yml, alert.yml and "
+        f"preview.yml to a requirement GitHub Actions can install, e.g. "
         f"'{DISTRIBUTION} @ git+https://github.com/OWNER/statuspage@COMMIT'.",
     )
 
@@ -62,8 +62,9 @@ def requirement_for(dist: Distribution | None) -> Requirement:
 def _local_warning(text: str) -> str:
     return (
         f"the workflows install {text!r}, a repository on this machine that GitHub Actions "
-        f"cannot reach: set {VARIABLE} in .github/workflows/publish.yml, check.yml and alert.yml "
-        f"to its public URL (git+https://...@COMMIT) or to a released version ({DISTRIBUTION}==X)."
+        f"cannot reach: set {VARIABLE} in .github/workflows/publish.yml, check.yml, alert.yml "
+        f"and preview.yml to its public URL (git+https://...@COMMIT) or to a released version "
+        f"({DISTRIBUTION}==X)."
     )
 
 

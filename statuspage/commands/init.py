@@ -22,7 +22,7 @@ from statuspage.source.config import CONFIG_NAME
 from statuspage.source.site_folder import SiteFolder
 
 STARTER_DIR = Path(__file__).parent.parent / "starter"
-WORKFLOWS = ("publish.yml", "check.yml", "alert.yml")
+WORKFLOWS = ("publish.yml", "check.yml", "alert.yml", "preview.yml", "preview-comment.yml")
 # The output, and the journal, lock and staging folders a build keeps beside it.
 IGNORED = ("_site/", "._site.*")
 

@@ -13,6 +13,7 @@ COMMANDS = {
     "alert": ".alert:alert_cmd",
     "build": ".build:build_cmd",
     "check": ".check:check",
+    "diff": ".diff:diff_cmd",
     "import": ".import_cstate:import_cmd",
     "init": ".init:init_cmd",
     "new": ".new:new",
