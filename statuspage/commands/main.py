@@ -24,6 +24,7 @@ COMMANDS = {
     "serve": ".serve:serve_cmd",
     "setting": ".setting:setting_cmd",
     "update": ".update:update",
+    "upstream": ".upstream:upstream_cmd",
 }
 
 
