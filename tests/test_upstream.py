@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONFIG, SiteDir, parse_html, text_of
+from tests.test_api import BASE, SCHEMAS
 
 FIXTURES = Path(__file__).parent / "upstream"
 V2 = (FIXTURES / "statuspage-v2-summary.json").read_bytes()
@@ -254,6 +255,11 @@ def test_hostile_provider_text_is_capped_one_line_and_inert(tmp_path: Path, prov
     assert "\n" not in first["name"] and len(first["name"]) == 200
     # No javascript: link; the page's own incident link is built from the id instead.
     assert first["url"] == "https://www.githubstatus.com/incidents/x1y2z3w4v5u6"
+    out = site.build("2026-12-07T20:10:00+01:00")
+    page = (out / "index.html").read_text()
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    links = parse_html(out / "index.html").get_element_by_id("third-party").xpath(".//a/@href")
+    assert links and all(href.startswith("https://") for href in links)
 
 
 def test_site_built_by_statuspage_is_a_provider(tmp_path: Path, provider: Provider, site_dir: SiteDir) -> None:
@@ -292,3 +298,91 @@ def test_config_refuses_plain_http_and_unknown_keys(site_dir: SiteDir) -> None:
                           "'http://www.githubstatus.com/api/v2/summary.json'") for p in problems), problems
     assert any("statuspage.yaml:22: unknown upstream key 'affect' (did you mean 'affects'?)" in p for p in problems), problems
     assert any("statuspage.yaml:26: `affects:` names 'apj', which is not a component (did you mean 'api'?)" in p for p in problems), problems
+def write_snapshot(site: SiteDir, upstream_id: str, as_of: str, indicator: str = "minor") -> None:
+    data = {
+        "as_of": as_of,
+        "components": [{"name": "Actions", "status": "partial_outage", "url": None}],
+        "format": 1,
+        "incidents": [{"name": "Actions runs are delayed", "status": "minor", "url": "https://stspg.io/abcd"}],
+        "page_url": "https://www.githubstatus.com",
+        "status": {"description": "Partial System Outage", "indicator": indicator},
+        "validators": {},
+    }
+    folder = site.root / "upstream"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{upstream_id}.json").write_text(json.dumps(data))
+
+
+UPSTREAM = """upstream:
+  - id: github
+    name: GitHub
+    url: https://www.githubstatus.com/api/v2/summary.json
+    components: [Actions]
+    affects: [api]
+    stale_after: 2h
+"""
+
+
+def test_page_shows_providers_and_stale_snapshots(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", UPSTREAM)
+    write_snapshot(site, "github", "2026-12-07T18:00:00Z")
+    out = site.build("2026-12-07T20:00:00+01:00")  # 1 h after as_of
+    page = parse_html(out / "index.html")
+    section = page.get_element_by_id("third-party")
+    shown = text_of(section)
+    assert "GitHub" in shown and "Minor Service Disruption" in shown
+    assert "Actions runs are delayed" in shown
+    assert section.xpath(".//a[@href='https://stspg.io/abcd']")
+    assert "stale" not in shown.lower()
+    assert section.xpath(".//time[@datetime='2026-12-07T19:00:00+01:00']")
+    # Three hours later, past `stale_after: 2h`: possibly stale, never "operational".
+    out = site.build("2026-12-07T22:00:00+01:00", tmp_path / "later")
+    shown = text_of(parse_html(out / "index.html").get_element_by_id("third-party"))
+    assert "Possibly out of date" in shown and "Minor Service Disruption" not in shown
+    assert "Actions runs are delayed" not in shown and "Operational" not in shown
+    component = text_of(parse_html(out / "components" / "api" / "index.html"))
+    assert "May be affected" not in component
+
+
+def test_affects_note_on_component_page_and_v2_json(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", UPSTREAM)
+    write_snapshot(site, "github", "2026-12-07T18:30:00Z")
+    out = site.build("2026-12-07T20:00:00+01:00")
+    component = text_of(parse_html(out / "components" / "api" / "index.html"))
+    assert "May be affected: GitHub reports “Partial outage” in Actions" in component
+    summary = json.loads((out / "api" / "v2" / "summary.json").read_text())
+    ours = {c["id"]: c for c in summary["components"]}
+    assert ours["api"]["status"] == "operational"  # our own status is unchanged
+    assert summary["status"]["indicator"] == "none"
+    third = [c for c in summary["components"] if c["id"].startswith("upstream-github")]
+    assert [(c["id"], c["name"], c["status"], c["group"]) for c in third] == [
+        ("upstream-github", "GitHub", "degraded_performance", True),
+        ("upstream-github-1", "GitHub: Actions", "partial_outage", False),
+    ]
+    assert third[0]["components"] == ["upstream-github-1"]
+    assert third[1]["group_id"] == "upstream-github"
+    from referencing import Registry, Resource
+
+    from tests.test_api import validator
+
+    resources = [(BASE + p.name, Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")]
+    validator(Registry().with_resources(resources), "summary.json").validate(summary)
+    # Stale: left out of the v2 JSON (it has no "unknown" status), not shown as operational.
+    later = site.build("2026-12-08T04:00:00+01:00", tmp_path / "later")
+    summary = json.loads((later / "api" / "v2" / "summary.json").read_text())
+    assert not [c for c in summary["components"] if c["id"].startswith("upstream-")]
+    # components.json (with uptime) never lists providers: they are not in uptime figures.
+    components = json.loads((out / "api" / "v2" / "components.json").read_text())
+    assert not [c for c in components["components"] if c["id"].startswith("upstream-")]
+
+
+def test_unusable_snapshot_is_a_warning_and_shows_unknown(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", UPSTREAM)
+    write_snapshot(site, "github", "2026-12-07T18:30:00Z")
+    path = site.root / "upstream" / "github.json"
+    path.write_text(path.read_text().replace('"partial_outage"', '"\\" onmouseover=alert(1) x=\\""'))
+    problems = site.problems()
+    assert any("upstream/github.json" in p and "unusable snapshot" in p for p in problems), problems
+    out = site.build("2026-12-07T20:00:00+01:00")
+    shown = text_of(parse_html(out / "index.html").get_element_by_id("third-party"))
+    assert "Status unknown" in shown and "onmouseover" not in (out / "index.html").read_text()

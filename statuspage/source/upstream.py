@@ -18,7 +18,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import Config, Impact, UpstreamItem, UpstreamReport, UpstreamSource
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Impact,
+    UpstreamItem,
+    UpstreamReport,
+    UpstreamSource,
+)
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.yamlfile import YamlList, YamlMap
@@ -232,19 +239,20 @@ def parse_snapshot(text: bytes) -> tuple[UpstreamReport, dict[str, str]]:
     if indicator is None:
         raise ValueError(f"unknown indicator {status.get('indicator')!r}")
 
-    def items(key: str, limit: int) -> tuple[UpstreamItem, ...]:
+    def items(
+        key: str, limit: int, words: type[ComponentStatus | Impact]
+    ) -> tuple[UpstreamItem, ...]:
         entries = data.get(key) or []
         if not isinstance(entries, list):
             raise ValueError(f"`{key}` is not a list")
-        return tuple(
-            UpstreamItem(
-                name=one_line(e.get("name"), MAX_NAME),
-                status=one_line(e.get("status"), 40),
-                url=link(e.get("url")),
-            )
-            for e in entries[:limit]
-            if isinstance(e, dict)
-        )
+        found = []
+        for e in entries[:limit]:
+            status = words.parse(e.get("status")) if isinstance(e, dict) else None
+            if status is None:  # the page shows a label for each word: no others get through
+                raise ValueError(f"`{key}` holds an entry without a known status")
+            name = one_line(e.get("name"), MAX_NAME)
+            found.append(UpstreamItem(name=name, status=status.word, url=link(e.get("url"))))
+        return tuple(found)
 
     validators = data.get("validators") or {}
     report = UpstreamReport(
@@ -252,8 +260,8 @@ def parse_snapshot(text: bytes) -> tuple[UpstreamReport, dict[str, str]]:
         indicator=indicator,
         description=one_line(status.get("description"), MAX_DESCRIPTION),
         page_url=link(data.get("page_url")),
-        components=items("components", MAX_SHOWN_COMPONENTS),
-        incidents=items("incidents", MAX_INCIDENTS),
+        components=items("components", MAX_SHOWN_COMPONENTS, ComponentStatus),
+        incidents=items("incidents", MAX_INCIDENTS, Impact),
     )
     return report, {str(k): one_line(v, 200) for k, v in dict(validators).items()}
 
