@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import CONFIG, SiteDir, parse_html, text_of
 from tests.test_api import BASE, SCHEMAS
+from tests.test_publishing import WORKFLOWS, load, run_step, shell_env, step  # noqa: F401 (a fixture)
 
 FIXTURES = Path(__file__).parent / "upstream"
 V2 = (FIXTURES / "statuspage-v2-summary.json").read_bytes()
@@ -386,3 +387,39 @@ def test_unusable_snapshot_is_a_warning_and_shows_unknown(tmp_path: Path) -> Non
     out = site.build("2026-12-07T20:00:00+01:00")
     shown = text_of(parse_html(out / "index.html").get_element_by_id("third-party"))
     assert "Status unknown" in shown and "onmouseover" not in (out / "index.html").read_text()
+
+
+def test_publish_workflow_commits_changed_snapshots_only(
+    tmp_path: Path, provider: Provider, shell_env: dict[str, str]
+) -> None:
+    env = shell_env
+    data = load(WORKFLOWS / "publish.yml")
+    job = data["jobs"]["upstream"]
+    assert job["permissions"] == {"contents": "write"}
+    assert data["jobs"]["build"]["needs"] == "upstream" and data["jobs"]["build"]["if"] == "${{ !cancelled() }}"
+    pull_step = step(data, "Pull the providers' status and push what changed")
+    provider.routes["/s.json"] = body(V2, etag='"v1"')
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
+    subprocess.run([*git, "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
+    SiteDir(work, CONFIG + f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s.json')}', components: [Actions]}}\n")
+    (work / "incidents" / ".keep").write_text("")
+    subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
+    subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "site"], check=True)
+    subprocess.run([*git, "-C", str(work), "push", "-q", "origin", "HEAD:main"], check=True, capture_output=True)
+    extra = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_TOKEN": "t0ken"}
+    log = ["git", "-C", str(origin), "log", "--format=%s", "main"]
+
+    run_step(pull_step["run"], work, env, **extra)
+    pushed = subprocess.run(log, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert pushed == ["Third-party status [skip ci]", "site"]
+    show = ["git", "-C", str(origin), "show", "main:upstream/gh.json"]
+    assert json.loads(subprocess.run(show, capture_output=True, text=True, check=True).stdout)["components"][0]["name"] == "Actions"
+    # Unchanged provider: no new commit (the step's runs share no clock: `as_of` is the
+    # pull's now, and an unchanged snapshot is not rewritten until half its stale age).
+    _, found = run_step(pull_step["run"], work, env, **extra)
+    pushed_again = subprocess.run(log, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert pushed_again == pushed
+    assert found["sha"] == subprocess.run(["git", "-C", str(origin), "rev-parse", "main"], capture_output=True, text=True, check=True).stdout.strip()
+    assert "extraheader" not in (work / ".git" / "config").read_text()
