@@ -423,3 +423,25 @@ def test_publish_workflow_commits_changed_snapshots_only(
     assert pushed_again == pushed
     assert found["sha"] == subprocess.run(["git", "-C", str(origin), "rev-parse", "main"], capture_output=True, text=True, check=True).stdout.strip()
     assert "extraheader" not in (work / ".git" / "config").read_text()
+
+
+def test_incremental_build_follows_snapshots_and_time(tmp_path: Path) -> None:
+    site = site_with(tmp_path / "site", UPSTREAM)
+    write_snapshot(site, "github", "2026-12-07T18:30:00Z")
+    out = tmp_path / "out"
+
+    def build(now: str) -> str:
+        result = site.run("build", "--now", now, "--out", str(out))
+        assert result.exit_code == 0, result.output
+        return text_of(parse_html(out / "components" / "api" / "index.html"))
+
+    assert "May be affected: GitHub reports “Partial outage” in Actions" in build("2026-12-07T20:00:00+01:00")
+    # The provider recovers: the next pull rewrites the snapshot; the cached page follows.
+    path = site.root / "upstream" / "github.json"
+    path.write_text(path.read_text().replace("partial_outage", "operational").replace('"minor"', '"none"'))
+    assert "May be affected" not in build("2026-12-07T20:00:00+01:00")  # same `now`: not "up to date"
+    write_snapshot(site, "github", "2026-12-07T18:30:00Z")
+    assert "May be affected" in build("2026-12-07T20:02:00+01:00")
+    # Past `stale_after`, with nothing else changed: the note goes, the page says stale.
+    assert "May be affected" not in build("2026-12-07T23:00:00+01:00")
+    assert "Possibly out of date" in text_of(parse_html(out / "index.html"))
