@@ -245,6 +245,46 @@ class Postmortem:
 
 
 @dataclass(frozen=True)
+class UpstreamSource:
+    """One `upstream:` entry: a provider whose public status the page shows beside ours."""
+
+    id: str
+    name: str
+    url: str  # its summary.json (Statuspage v2 or Instatus)
+    components: tuple[str, ...] = ()  # the provider's components to show, by name; () = none
+    affects: tuple[str, ...] = ()  # our component ids that depend on it
+    stale_after: timedelta = timedelta(hours=6)
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class UpstreamItem:
+    """A provider's component or active incident, as its snapshot holds it."""
+
+    name: str
+    status: str  # a ComponentStatus word for components; the provider's impact word for incidents
+    url: str | None = None  # http(s) only
+
+
+@dataclass(frozen=True)
+class UpstreamReport:
+    """What a provider said, as `upstream pull` last stored it (`upstream/<id>.json`)."""
+
+    as_of: datetime  # when it was last confirmed by a fetch
+    indicator: Impact  # the provider's own rollup (none, minor, major, critical, maintenance)
+    description: str
+    page_url: str | None
+    components: tuple[UpstreamItem, ...]
+    incidents: tuple[UpstreamItem, ...]
+
+
+@dataclass(frozen=True)
+class Upstream:
+    source: UpstreamSource
+    report: UpstreamReport | None  # None: never pulled, or the snapshot is unusable
+
+
+@dataclass(frozen=True)
 class Site:
     config: Config
     incidents: tuple[Incident, ...]  # newest first, then by id
@@ -252,6 +292,7 @@ class Site:
     warnings: tuple[object, ...] = ()
     # By incident id, drafts included.
     postmortems: dict[str, Postmortem] = field(default_factory=dict)
+    upstream: tuple[Upstream, ...] = ()  # third-party providers, in config order
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)

@@ -43,4 +43,4 @@ def test_noop_build_imports_no_renderer(site_dir: SiteDir) -> None:
 def test_help_lists_every_command() -> None:
     lines = run_probe("--help")
     listed = {line.split()[0] for line in lines[lines.index("Commands:") + 1 : -1] if line.startswith("  ")}
-    assert listed == {"alert", "build", "check", "diff", "import", "init", "new", "next-change", "notify", "postmortem", "relay", "resolve", "serve", "setting", "update"}
+    assert listed == {"alert", "build", "check", "diff", "import", "init", "new", "next-change", "notify", "postmortem", "relay", "resolve", "serve", "setting", "update", "upstream"}

@@ -95,8 +95,8 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     checkouts = [s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@")]
     assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
     tokens = [s["name"] for s in steps(data) if "github.token" in str(s.get("env", {}))]
-    assert tokens == ["Find the GitHub Pages address", "Save the record of sent notifications",
-                      "Keep the schedule enabled"]  # fmt: skip
+    assert tokens == ["Pull the providers' status and push what changed", "Find the GitHub Pages address",
+                      "Save the record of sent notifications", "Keep the schedule enabled"]  # fmt: skip
 
 
 def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:

@@ -25,6 +25,7 @@ COMMANDS = {
     "serve": ".serve:serve_cmd",
     "setting": ".setting:setting_cmd",
     "update": ".update:update",
+    "upstream": ".upstream:upstream_cmd",
 }
 
 

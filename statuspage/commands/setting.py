@@ -23,6 +23,7 @@ SETTINGS: dict[str, Callable[[Config], str]] = {
     "language": lambda c: c.language,
     "notify": lambda c: "true" if c.extra.get("notify") else "false",
     "alerts.publish": lambda c: _alerts_publish(c),
+    "upstream": lambda c: "true" if c.extra.get("upstream") else "false",
 }
 
 
@@ -38,7 +39,8 @@ def _alerts_publish(config: Config) -> str:
 @reports_errors
 def setting_cmd(name: str, source: Path) -> None:
     """Print the setting NAME of a valid site ('' when unset; for notify: whether any
-    endpoint is set, true or false; for alerts.publish: direct or pull_request, '' without
-    an `alerts:` section); a site with errors prints them and exits 1."""
+    endpoint is set, true or false; for upstream: whether any provider is listed, true or
+    false; for alerts.publish: direct or pull_request, '' without an `alerts:` section);
+    a site with errors prints them and exits 1."""
     site, _ = require_site(source)
     click.echo(SETTINGS[name](site.config))

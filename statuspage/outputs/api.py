@@ -18,7 +18,15 @@ from functools import cached_property
 from typing import Any
 
 from statuspage.labels import AUTOMATIC_MESSAGES
-from statuspage.model import ComponentStatus, Config, Group, Incident, IncidentStatus, Update
+from statuspage.model import (
+    ComponentStatus,
+    Config,
+    Group,
+    Impact,
+    Incident,
+    IncidentStatus,
+    Update,
+)
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.names import slugify
@@ -35,6 +43,14 @@ _ACTIVE_MAINTENANCE = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
 _NO_CONTENT = datetime(1970, 1, 1, tzinfo=UTC)
 
 JSON = dict[str, Any]
+# A provider's rollup as a component status, for its group in summary.json.
+INDICATOR_STATUS = {
+    Impact.NONE: ComponentStatus.OPERATIONAL,
+    Impact.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
+    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
+}
 
 
 @dataclass(frozen=True)
@@ -199,6 +215,39 @@ class ApiView:
     def components(self) -> list[JSON]:
         return [self.component(cid) for cid in self.component_ids()]
 
+    def third_party(self) -> list[JSON]:
+        """Providers with a fresh snapshot, as Statuspage lists third-party components: a
+        group per provider, its shown components as members. Stale or unknown ones are
+        left out (the v2 statuses have no "unknown"); none counts in our status."""
+        entries: list[JSON] = []
+        position = len(self.component_ids())
+        for view in self.snapshot.providers:
+            report = view.upstream.report
+            if view.indicator is None or report is None:
+                continue
+            position += 1
+            as_of = self.time(report.as_of)
+            shared = {
+                "created_at": as_of,
+                "updated_at": as_of,
+                "position": position,
+                "description": f"Third-party: as {view.name} reported it at {as_of}",
+                "showcase": False,
+                "start_date": None,
+                "page_id": self.page_id,
+                "only_show_if_degraded": False,
+            }
+            group_id = f"upstream-{view.id}"
+            members = [f"{group_id}-{n}" for n in range(1, len(report.components) + 1)]
+            status = INDICATOR_STATUS[view.indicator].word
+            head = {"id": group_id, "name": view.name, "status": status, "group_id": None}
+            entries.append({**head, **shared, "group": True, "components": members})
+            for item_id, item in zip(members, report.components, strict=True):
+                name = f"{view.name}: {item.name}"
+                head = {"id": item_id, "name": name, "status": item.status, "group_id": group_id}
+                entries.append({**head, **shared, "group": False})
+        return entries
+
     def components_with_uptime(self) -> list[JSON]:
         """components.json's entries, each with our `uptime` block (90 days, as the page shows)."""
         blocks = uptime_blocks(self.snapshot.uptime)
@@ -326,7 +375,7 @@ class ApiView:
             "summary.json": {
                 "page": page,
                 "status": self.status(),
-                "components": self.components(),
+                "components": self.components() + self.third_party(),
                 # Capped like the lists: summary.json is polled often and must not grow with
                 # history (a site with hundreds of forgotten open incidents still answers fast).
                 "incidents": incidents(self.unresolved_incidents[:LIST_LIMIT]),

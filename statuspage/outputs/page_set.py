@@ -26,6 +26,7 @@ from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.output_limits import history_page_size
 from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_items
 from statuspage.state.snapshot import Snapshot
+from statuspage.state.upstream import notes_for
 from statuspage.state.uptime import Uptime, last_days, minutes, monthly_uptime, uptime_periods
 
 RECENT_DAYS = 14
@@ -255,6 +256,7 @@ class PageSet:
         affecting = self._affecting[item.id]
         views = affecting[:COMPONENT_INCIDENTS]
         uptime = self.snapshot.uptime[item.id]
+        notes = notes_for(item.id, self.snapshot.providers)
         # What the page shows beyond the config and its incidents' files: the build's key.
         shown = (
             row.status.word, [(m.component.id, m.status.word) for m in row.members],
@@ -266,7 +268,7 @@ class PageSet:
                      slo.clipped and slo.start.isoformat()),
             [(q.key, f.total, f.resolved, f.mttr and f.mttr.total_seconds(),
               [f.by_impact[i] for i in IMPACTS]) for q, f in quarters],
-            len(affecting),
+            len(affecting), notes,
         )  # fmt: skip
         context = {
             "page_name": "component",
@@ -278,6 +280,7 @@ class PageSet:
             "slo": slo,
             "quarters": quarters,
             "views": views,
+            "upstream_notes": notes,
             "more": len(affecting) > len(views),
             "figures": hashlib.sha256(repr(shown).encode()).hexdigest(),
             "live": False,

@@ -29,6 +29,7 @@ from statuspage.pipeline.fingerprint import (
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.source.incident_file import INCIDENTS_DIR
 from statuspage.source.logo import site_logo
+from statuspage.source.upstream import UPSTREAM_DIR
 
 
 def source_key(root: Path, config: Config, now: datetime, stats: SourceStats | None = None) -> str:
@@ -49,11 +50,20 @@ def source_key(root: Path, config: Config, now: datetime, stats: SourceStats | N
         entries.sort(key=lambda e: e.name)
         for entry in entries:
             parts += [entry.name, str(entry.is_symlink()), _entry_digest(entry, stats)]
-    # Other files the build reads: string overrides and the logo it copies.
-    parts.append(overrides_fingerprint(root))
+    # Other files the build reads: string overrides, providers' snapshots and the logo.
+    parts += [overrides_fingerprint(root), upstream_fingerprint(root)]
     if config.logo and (logo := site_logo(config.logo, root)):
         parts += [str(logo[0]), file_contents(logo[1])]
     return digest(*parts)
+
+
+def upstream_fingerprint(root: Path) -> str:
+    """The providers' snapshots (`upstream/*.json`): the pages and API show them."""
+    folder = root / UPSTREAM_DIR
+    if not folder.is_dir():
+        return ""
+    found = sorted(folder.glob("*.json"), key=lambda p: p.name)
+    return digest(*(part for p in found for part in (p.name, file_contents(p))))
 
 
 def _entry_digest(entry: os.DirEntry[str], stats: SourceStats | None) -> str:
@@ -82,7 +92,10 @@ class Inputs:
     def __init__(self, site: Site, digests: dict[str, str], site_key: str | None) -> None:
         assert site.root is not None
         self.base = digest(
-            code_fingerprint(), config_key(site.config), overrides_fingerprint(site.root)
+            code_fingerprint(),
+            config_key(site.config),
+            overrides_fingerprint(site.root),
+            upstream_fingerprint(site.root),
         )
         self.digests = digests  # incident id -> digest of its file's name and bytes
         self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}

@@ -48,6 +48,7 @@ TOP_LEVEL_KEYS = {
     "history_per_page": "incidents on each history page",
     "notify": "notification endpoints",
     "alerts": "rules that turn monitors' alerts into incidents",
+    "upstream": "third-party providers whose public status the page shows (`upstream pull`)",
     "subscribe": "ways to follow the page that live elsewhere (`email_url:`)",
     "show_slo": "mark components whose error budget is overspent on the front page",
     "response_targets": "longest time to the first update per priority, e.g. {P1: 15m}",
@@ -238,7 +239,9 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
         problems.error(path, components[MAX_COMPONENTS].line, message)
     email_url = _email_url(data, path, problems)
-    extra = {k: data[k] for k in ("notify", "alerts") if k in data}
+    extra: dict[str, object] = {k: data[k] for k in ("notify", "alerts", "upstream") if k in data}
+    if "upstream" in data:
+        extra["upstream_line"] = data.line_of("upstream")
     show_slo = data.get("show_slo", False)
     if refused := boolean_problem("show_slo", show_slo):
         err("show_slo", refused)

@@ -26,6 +26,7 @@ from statuspage.state.reliability import (
     response_figures,
 )
 from statuspage.state.slo import Slo, slo_report
+from statuspage.state.upstream import ProviderView, provider_views
 from statuspage.state.uptime import (
     DAYS,
     Uptime,
@@ -122,6 +123,11 @@ class Snapshot:
     def open_incidents(self) -> tuple[Incident, ...]:
         """Incidents (and maintenance windows) open at `now`, newest first."""
         return tuple(i for i in self.visible if st.is_open_status(self.status(i)))
+
+    @cached_property
+    def providers(self) -> tuple[ProviderView, ...]:
+        """Third-party providers as their snapshots say at `now` (fresh, stale or unknown)."""
+        return provider_views(self.site.upstream, self.now)
 
     @cached_property
     def component_statuses(self) -> dict[str, ComponentStatus]:

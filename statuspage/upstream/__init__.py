@@ -1,0 +1,1 @@
+"""Third-party providers' status: `statuspage upstream pull` fetches and normalises it."""
