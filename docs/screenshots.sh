@@ -34,3 +34,34 @@ cat > "$site/_site/docs.html" <<HTML
 <p>embed.js adds the banner below while an incident is open.</p></body></html>
 HTML
 node tests/browser/embed-screenshots.cjs "http://127.0.0.1:$port/docs.html" docs/screenshots
+
+# The README's `statuspage diff` example as a pull request's job summary shows it: rendered by
+# cmark-gfm (GitHub's own Markdown renderer, `pip install cmarkgfm`) in a GitHub-like page.
+python -m tests.test_diff > "$site/diff.md"
+python - "$site/diff.md" "$site/diff.html" <<'PY'
+import sys
+from pathlib import Path
+
+import cmarkgfm
+
+body = cmarkgfm.github_flavored_markdown_to_html(Path(sys.argv[1]).read_text(encoding="utf-8"))
+style = """
+body { margin: 0; background: #f6f8fa; font: 14px/1.5 -apple-system, "Segoe UI", "Noto Sans",
+  Helvetica, Arial, sans-serif; color: #1f2328; }
+main { max-width: 860px; margin: 16px; padding: 16px 24px; background: #fff;
+  border: 1px solid #d1d9e0; border-radius: 6px; }
+h3 { font-size: 1.25em; border-bottom: 1px solid #d1d9e0; padding-bottom: .3em; }
+h4 { font-size: 1em; margin: 20px 0 8px; }
+code { font: 85% ui-monospace, SFMono-Regular, Menlo, monospace; background: #818b981f;
+  padding: .2em .4em; border-radius: 6px; }
+blockquote { margin: 0; padding: 8px 16px; border-left: .25em solid #9a6700; color: #1f2328; }
+blockquote p:first-child strong { color: #9a6700; }
+ul { padding-left: 2em; }
+"""
+page = f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><style>{style}</style></head>'
+Path(sys.argv[2]).write_text(page + f"<body><main>{body}</main></body></html>", encoding="utf-8")
+PY
+chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$site/chromium" --hide-scrollbars --window-size=900,1100 \
+  --screenshot=docs/screenshots/diff-summary.png "file://$site/diff.html" 2>/dev/null

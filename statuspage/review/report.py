@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from statuspage.errors import inert_line
+from statuspage.source.names import counted
 
 Data = dict[str, Any]
 # Each quoted text is cut to this many characters: a review reads, it does not archive.
@@ -104,10 +105,10 @@ def _lines(review: Data, quote: Callable[[str], str], bullet: str) -> Iterator[s
     if review["notifications"]:
         yield "Notifications on merge:"
         for n in review["notifications"]:
-            yield f"{bullet}{quote(n['endpoint'])} ({n['format']}): {len(n['messages'])} message(s)"
+            sends = counted(len(n["messages"]), "message")
+            yield f"{bullet}{quote(n['endpoint'])} ({n['format']}): {sends}"
             for m in n["messages"]:
-                yield f"    {bullet}{m['kind']}: {quote(m['subject'])}"
-                yield f"      {quote(m['text'])}"
+                yield f"    {bullet}{m['kind']}: {quote(m['subject'])} — {quote(m['text'])}"
     else:
         yield "Notifications on merge: none"
     if review["warnings"]:
@@ -123,18 +124,18 @@ def _incident_lines(i: Data, quote: Callable[[str], str], bullet: str) -> Iterat
     what = "maintenance" if i["maintenance"] else "incident"
     yield f"{bullet}{i['change']} {what} {quote(i['title'])} ({quote(i['id'])})"
     if i["title_before"] is not None:
-        yield f"    title was: {quote(i['title_before'])}"
+        yield f"    {bullet}title was: {quote(i['title_before'])}"
     if i["status"]["before"] != i["status"]["after"]:
-        yield f"    status: {_arrow(i['status']['before'], i['status']['after'])}"
+        yield f"    {bullet}status: {_arrow(i['status']['before'], i['status']['after'])}"
     if i["impact"]["before"] != i["impact"]["after"] and i["impact"]["before"] is not None:
-        yield f"    impact: {_arrow(i['impact']['before'], i['impact']['after'])}"
+        yield f"    {bullet}impact: {_arrow(i['impact']['before'], i['impact']['after'])}"
     if i["window"] is not None:
         b, a = i["window"]["before"], i["window"]["after"]
-        yield f"    window: {_arrow(b and _span(b), a and _span(a))}"
+        yield f"    {bullet}window: {_arrow(b and _span(b), a and _span(a))}"
     if i["components_added"]:
-        yield f"    components added: {quote(', '.join(i['components_added']))}"
+        yield f"    {bullet}components added: {quote(', '.join(i['components_added']))}"
     if i["components_removed"]:
-        yield f"    components removed: {quote(', '.join(i['components_removed']))}"
+        yield f"    {bullet}components removed: {quote(', '.join(i['components_removed']))}"
     for u in i["updates"]:
         mark = " (backdated)" if u["backdated"] else ""
         what = f"update {u['change']}{mark}, {u['at']}, {u['status']}"
