@@ -40,7 +40,7 @@ def test_a_live_page_says_when_it_was_built_and_carries_its_one_script(tmp_path:
         "data-updated": "2026-11-20T14:48:00.000+01:00",  # summary.json's page.updated_at
     }
     stale = doc.get_element_by_id("stale")
-    assert "hidden" in stale.attrib
+    assert "hidden" in stale.attrib and stale.getparent().get("role") == "status"
     assert (
         stale.text
         == "This page may be out of date: it was last updated at Nov 20, 2026, 15:00 CET."

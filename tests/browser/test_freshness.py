@@ -84,7 +84,7 @@ def test_an_old_page_says_it_may_be_out_of_date(sites: tuple[str, Path, Path]) -
     assert old["stale"] == {
         "visible": True,
         "text": "This page may be out of date: it was last updated at Nov 20, 2026, 14:50 CET.",
-        "live": False,
+        "live": True,  # in the polite live region: heard when it appears on a page left open
     }
     assert not left_open["loaded"]["stale"]["visible"] and left_open["stale"]["visible"]
     # Without JavaScript: no notice, the build time still in the footer.
