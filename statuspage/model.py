@@ -127,6 +127,10 @@ class Group:
     slo_window_days: int = 30
 
 
+# Twice the publish workflow's 15-minute schedule (Config.stale_after).
+DEFAULT_STALE_AFTER = timedelta(minutes=30)
+
+
 @dataclass(frozen=True)
 class Config:
     title: str
@@ -148,6 +152,9 @@ class Config:
     response_targets: tuple[tuple[int, timedelta], ...] = ()
     # `start_date:`, the first day the page reports on (None: not written; see source/start.py).
     start_date: date | None = None
+    # `stale_after:`: how old a page may be before readers are told it may be out of date
+    # (twice the publish workflow's 15-minute schedule by default; None: `stale_after: off`).
+    stale_after: timedelta | None = DEFAULT_STALE_AFTER
     extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
     path: Path | None = None
 

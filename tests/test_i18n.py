@@ -195,7 +195,7 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
     own += [n for pm in site.postmortems.values() for n in (pm.title or "", *pm.authors)]
     for path in (INDEX, INCIDENT, HISTORY, COMPONENT, "components/website/index.html", "postmortems/index.html", "404.html"):
         doc = page(editions[lang], path)
-        for body in doc.cssselect(".body, .postmortem .body, textarea.snippet"):  # Markdown written by the team, the badge's
+        for body in doc.cssselect(".body, .postmortem .body, textarea.snippet, script"):  # the team's Markdown, the badge's, the script
             body.drop_tree()
         text = text_of(doc.cssselect("body")[0])
         for words in sorted(filter(None, own), key=len, reverse=True):

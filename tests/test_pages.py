@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from statuspage.outputs.freshness import SCRIPT, SCRIPT_HASH
 from statuspage.pipeline.writer import OutputError
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, parse_html, text_of, write
@@ -73,7 +74,7 @@ def test_incident_page_timeline(built: Path) -> None:
 def test_markdown_is_sanitized(built: Path) -> None:
     page = built / "incidents" / "2026-11-25-webhooks" / "index.html"
     doc = parse_html(page)
-    assert doc.cssselect("script") == []
+    assert [script.text for script in doc.cssselect("script")] == [SCRIPT]  # the page's own
     assert doc.cssselect(".timeline .body em")[0].text == "late"
 
 
@@ -126,12 +127,15 @@ def test_history_is_paged(site_dir: SiteDir) -> None:
     assert {p: (out / p).read_bytes() for p in older} == older
 
 
-def test_no_javascript_and_strict_csp(built: Path) -> None:
+def test_no_javascript_but_the_freshness_script_and_strict_csp(built: Path) -> None:
     for page in built.rglob("*.html"):
         doc = parse_html(page)
-        assert doc.cssselect("script") == [], page
+        scripts = [script.text for script in doc.cssselect("script")]
+        assert scripts in ([], [SCRIPT]), page
         csp = doc.cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
-        assert "default-src 'none'" in csp and "script-src" not in csp
+        assert "default-src 'none'" in csp
+        assert ("script-src" in csp) == bool(scripts), page
+        assert "script-src" not in csp or f"script-src '{SCRIPT_HASH}';" in csp, page
 
 
 def test_user_template_overrides_one_block(site_dir: SiteDir) -> None:

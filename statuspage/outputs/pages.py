@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
 from statuspage.outputs.charts import incidents_chart, mttr_chart, uptime_chart
+from statuspage.outputs.freshness import freshness
 from statuspage.outputs.i18n import alternates, edition_prefix, site_base_url, site_translations
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output
@@ -157,6 +158,8 @@ class SiteRenderer:
             uptime_chart=uptime_chart, incidents_chart=incidents_chart, mttr_chart=mttr_chart,
         )  # fmt: skip
         self.postmortems = env.globals["postmortems"] = PublishedPostmortems(site, now)
+        under_way = bool(pages.active_incidents or pages.active_maintenance)
+        self.fresh = env.globals["fresh"] = freshness(snapshot, watch=under_way)
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
@@ -193,14 +196,17 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
     incidents shows another update (a future-dated one coming due) or its postmortem is
     published: the count of shown updates and that flag stand for the instant. Pages
     showing the page status or all-time figures (index, history page 1, postmortems,
-    404) get no key: they are always rendered. The build adds the config, code, theme
-    and each named incident's file to every key, and the site's own templates (and
-    `now`) to a page's."""
+    404) get no key: they are always rendered. A live page's key also holds what its
+    freshness script compares. The build adds the config, code, theme and each named
+    incident's file to every key, and the site's own templates (and `now`) to a page's."""
     pages = renderer.pages
+    live = page.context.get("live", True) is not False
     shared = (
-        "" if page.context.get("live", True) is False else pages.now.isoformat(),
+        pages.now.isoformat() if live else "",
         pages.headline.word,
         str(bool(renderer.postmortems.newest_first)),
+        # A live page's freshness script compares summary.json with what it was built with.
+        f"{renderer.fresh.updated}:{renderer.fresh.watch}" if live else "",
     )
 
     def shown(view: IncidentView) -> str:

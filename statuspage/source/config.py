@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from statuspage.errors import Problems
-from statuspage.model import Component, Config, Group, parse_priority
+from statuspage.model import DEFAULT_STALE_AFTER, Component, Config, Group, parse_priority
 from statuspage.source.colours import brand_warning
 from statuspage.source.logo import logo_refusal, logo_warning
 from statuspage.source.names import slugify, suggest, userinfo_problem
@@ -53,6 +53,7 @@ TOP_LEVEL_KEYS = {
     "show_slo": "mark components whose error budget is overspent on the front page",
     "response_targets": "longest time to the first update per priority, e.g. {P1: 15m}",
     "start_date": "the first day the page reports on: no uptime is shown for days before it",
+    "stale_after": "age at which readers are told the page may be out of date (30m, or off)",
 }
 SLO_KEYS = {"slo", "slo_window_days"}
 COMPONENT_KEYS = {"id", "name", "description", "start_date", *SLO_KEYS}
@@ -248,6 +249,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         show_slo = False
     targets = _response_targets(data, path, problems)
     start_date = _date(data, "start_date", path, problems)
+    stale_after = _stale_after(data, path, problems)
     if len(problems.errors) > before:
         return None
     return Config(
@@ -268,6 +270,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
         show_slo=show_slo,
         response_targets=targets,
         start_date=start_date,
+        stale_after=stale_after,
         extra=extra,
         path=path,
     )
@@ -439,6 +442,32 @@ def _response_targets(
             continue
         targets[rank] = timedelta(hours=hours, minutes=mins)
     return tuple(sorted(targets.items()))
+
+
+def _stale_after(data: YamlMap, path: Path, problems: Problems) -> timedelta | None:
+    """`stale_after: 1h`: a duration from 1m to 30 days, or `off` (default: 30m, twice the
+    publish workflow's 15-minute schedule)."""
+    if "stale_after" not in data:
+        return DEFAULT_STALE_AFTER
+    raw = data["stale_after"]
+    if raw is False or (isinstance(raw, str) and raw.strip().lower() == "off"):
+        return None
+    found = DURATION.match(raw.strip()) if isinstance(raw, str) else None
+    if found is None or not any(found.groups()):
+        message = (
+            "`stale_after:` must be a duration in hours and minutes, like 30m, 1h or 1h30m "
+            "(twice the publish schedule's interval), or `off`"
+        )
+        problems.error(path, data.line_of("stale_after"), message)
+        return DEFAULT_STALE_AFTER
+    # Long digit strings are refused before int() (its limit is 4,300 digits).
+    hours, mins = (int(g or 0) if len(g or "") <= 9 else 10**9 for g in found.groups())
+    if not 0 < (hours * 60 + mins) * 60 <= MAX_RESPONSE_TARGET.total_seconds():
+        limit = MAX_RESPONSE_TARGET.days
+        message = f"`stale_after:` must be longer than 0m and at most {limit * 24}h ({limit} days)"
+        problems.error(path, data.line_of("stale_after"), message)
+        return DEFAULT_STALE_AFTER
+    return timedelta(hours=hours, minutes=mins)
 
 
 def _date(entry: YamlMap, key: str, path: Path, problems: Problems) -> date | None:

@@ -42,7 +42,9 @@ OBSERVER = """
 //# sourceURL=statuspage-observer
 """
 PROBE = "JSON.stringify(window.__statuspageHits || ['observer missing'])\n//# sourceURL=statuspage-probe"
-OUR_SCRIPTS = {"statuspage-observer", "statuspage-probe"}
+# The test's own scripts, and the page's one script (outputs/freshness.py: its CSP allows that
+# text alone, by hash, and test_no_script checks every <script> is exactly it).
+OUR_SCRIPTS = {"statuspage-observer", "statuspage-probe", "statuspage-freshness"}
 
 EVIL_NO_CSP = (
     b"<!DOCTYPE html><title>x</title><script>alert(1)</script><img src=nope onerror=confirm(2)>"
