@@ -226,9 +226,7 @@ def post_json(
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             if deadline.expired.is_set():
                 raise deadline.error() from None
-            reason = e.reason if isinstance(e, urllib.error.URLError) else e
-            why = getattr(reason, "strerror", None) or reason or type(reason).__name__
-            problem = f"network error: {why}"
+            problem = network_problem(e)
         if attempt == policy.attempts:
             raise DeliveryError(f"{problem} (gave up after {attempt} attempts)")
         _pause(wait if wait is not None else policy.delay(attempt), problem, sleep, deadline)
@@ -366,3 +364,10 @@ class SmtpSession:
             except (smtplib.SMTPException, OSError):
                 self.connection.close()
             self.connection = None
+
+
+def network_problem(e: urllib.error.URLError | http.client.HTTPException | OSError) -> str:
+    """One line for a failed connection or read, in the OS's words where it has them."""
+    reason = e.reason if isinstance(e, urllib.error.URLError) else e
+    why = getattr(reason, "strerror", None) or reason or type(reason).__name__
+    return f"network error: {why}"

@@ -28,6 +28,7 @@ from statuspage.notify.transport import (
     RetryPolicy,
     Sleep,
     _opener,  # urllib with every connection watched by the deadline, redirects refused
+    network_problem,
     retry_after,
 )
 from statuspage.source.site_folder import SiteFolder
@@ -126,9 +127,7 @@ def _fetch(
         except (urllib.error.URLError, http.client.HTTPException, OSError) as e:
             if deadline.expired.is_set():
                 raise deadline.error() from None
-            reason = e.reason if isinstance(e, urllib.error.URLError) else e
-            why = getattr(reason, "strerror", None) or reason or type(reason).__name__
-            problem = f"network error: {why}"
+            problem = network_problem(e)
         if attempt == policy.attempts:
             raise FetchError(f"{problem} (gave up after {attempt} attempts)")
         seconds = min(wait if wait is not None else policy.delay(attempt), policy.max_wait)
