@@ -15,9 +15,7 @@ from pathlib import Path
 # What a terminal or a CI log acts on rather than shows: C0 and C1 controls and DEL
 # (line breaks, ESC starting CSI/OSC sequences), Unicode's line and paragraph
 # separators, and the bidi marks, embeddings, overrides and isolates that reorder a line.
-_CONTROL = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # A line GitHub Actions reads as a workflow command (`::error file=x::`, `::add-mask::`,
 # the older `##[error]`): the runner trims leading whitespace before looking.
 _WORKFLOW_COMMAND = re.compile("^[\\s\u180e\u200b-\u200d\u2060\ufeff]*(::|##\\[)")
@@ -36,7 +34,7 @@ def inert_line(text: str) -> str:
 
 
 def _visible(text: str) -> str:
-    return _CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
+    return CONTROL.sub(lambda m: repr(m[0])[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)

@@ -14,6 +14,7 @@ import textwrap
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from statuspage.errors import CONTROL
 from statuspage.labels import LABELS
 from statuspage.model import Incident
 from statuspage.outputs.feeds import automatic_message
@@ -29,15 +30,15 @@ WIDTH = 80
 # incidents still answers a terminal with a screenful, and builds it fast.
 SHOWN = 50
 INDENT = "  "
-# Whitespace controls become a space; every other C0/C1 control, and the marks that
-# reorder text on screen (Trojan Source, CVE-2021-42574), are dropped.
+# Whitespace controls become a space; every other control a terminal acts on, and the
+# marks that reorder text on screen (Trojan Source, CVE-2021-42574), are dropped (the
+# set `errors.inert_line` escapes).
 _SPACING = re.compile("[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def inert(text: str) -> str:
     """*text* on one line, without control characters or bidirectional controls."""
-    return " ".join(_CONTROL.sub("", _SPACING.sub(" ", text)).split())
+    return " ".join(CONTROL.sub("", _SPACING.sub(" ", text)).split())
 
 
 def columns(text: str) -> int:

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from statuspage.errors import _CONTROL, Problem, Problems
+from statuspage.errors import CONTROL, Problem, Problems
 from statuspage.model import (
     ComponentStatus,
     Config,
@@ -181,7 +181,7 @@ def _problems(value: Any) -> list[Problem] | None:
         problems = [Problem(_str(p), _int(n), _str(text), _str(kind)) for p, n, text, kind in found]
     except TypeError:
         return None
-    ok = all(p.severity in ("error", "warning") and not _CONTROL.search(p.path + p.message)
+    ok = all(p.severity in ("error", "warning") and not CONTROL.search(p.path + p.message)
              for p in problems)  # fmt: skip
     return problems if ok else None
 

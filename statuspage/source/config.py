@@ -422,16 +422,15 @@ def _response_targets(
         if rank is None:
             problems.error(path, line, f"`response_targets:` key {key!r} must be P1 to P5")
             continue
-        found = DURATION.match(str(value).strip()) if isinstance(value, str) else None
-        if found is None or not any(found.groups()):
+        parts = _hours_minutes(value)
+        if parts is None:
             message = (
                 f"`response_targets:` {key} must be a duration in hours and minutes, "
                 "like 15m, 1h or 1h30m"
             )
             problems.error(path, line, message)
             continue
-        # Long digit strings are refused before int() (its limit is 4,300 digits).
-        hours, mins = (int(g or 0) if len(g or "") <= 9 else 10**9 for g in found.groups())
+        hours, mins = parts
         if (hours * 60 + mins) * 60 > MAX_RESPONSE_TARGET.total_seconds():
             limit = MAX_RESPONSE_TARGET.days
             message = f"`response_targets:` {key} must be at most {limit * 24}h ({limit} days)"
@@ -444,6 +443,17 @@ def _response_targets(
     return tuple(sorted(targets.items()))
 
 
+def _hours_minutes(value: object) -> tuple[int, int] | None:
+    """`1h30m` as (hours, minutes), or None when *value* is no such duration. A number of
+    more than 9 digits counts as 10**9, so it is too long rather than an int() error
+    (whose limit is 4,300 digits)."""
+    found = DURATION.match(value.strip()) if isinstance(value, str) else None
+    if found is None or not any(found.groups()):
+        return None
+    hours, mins = (int(g or 0) if len(g or "") <= 9 else 10**9 for g in found.groups())
+    return hours, mins
+
+
 def _stale_after(data: YamlMap, path: Path, problems: Problems) -> timedelta | None:
     """`stale_after: 1h`: a duration from 1m to 30 days, or `off` (default: 30m, twice the
     publish workflow's 15-minute schedule)."""
@@ -452,16 +462,15 @@ def _stale_after(data: YamlMap, path: Path, problems: Problems) -> timedelta | N
     raw = data["stale_after"]
     if raw is False or (isinstance(raw, str) and raw.strip().lower() == "off"):
         return None
-    found = DURATION.match(raw.strip()) if isinstance(raw, str) else None
-    if found is None or not any(found.groups()):
+    parts = _hours_minutes(raw)
+    if parts is None:
         message = (
             "`stale_after:` must be a duration in hours and minutes, like 30m, 1h or 1h30m "
             "(twice the publish schedule's interval), or `off`"
         )
         problems.error(path, data.line_of("stale_after"), message)
         return DEFAULT_STALE_AFTER
-    # Long digit strings are refused before int() (its limit is 4,300 digits).
-    hours, mins = (int(g or 0) if len(g or "") <= 9 else 10**9 for g in found.groups())
+    hours, mins = parts
     if not 0 < (hours * 60 + mins) * 60 <= MAX_RESPONSE_TARGET.total_seconds():
         limit = MAX_RESPONSE_TARGET.days
         message = f"`stale_after:` must be longer than 0m and at most {limit * 24}h ({limit} days)"
