@@ -32,6 +32,7 @@ SCHEMAS = (
     "tests/schemas/root-status.json",
     "tests/schemas/badge.json",
     "statuspage/review/diff.schema.json",
+    "statuspage/notify/payload.schema.json",
 )
 
 
@@ -97,7 +98,9 @@ def _help(command: click.Command) -> str:
 def _option_row(option: click.Option, context: click.Context) -> str:
     """One table row: the option's spellings with what it takes, and its help."""
     metavar = "" if option.is_flag else f" {option.make_metavar(context)}"
+    # A table cell: `|` (as in a choice's `[text|github]`) is escaped, even in code.
     spellings = ", ".join(f"`{opt}{metavar}`" for opt in [*option.opts, *option.secondary_opts])
+    spellings = spellings.replace("|", "\\|")
     help_text = _markdown_text(option.help or "")
     if isinstance(option.type, click.Choice):
         help_text += " One of " + ", ".join(f"`{c}`" for c in option.type.choices) + "."
@@ -161,15 +164,25 @@ def _inline(schema: Any, base: Path, root: dict[str, Any], depth: int = 0) -> An
         for part in [p for p in pointer.split("/") if p]:
             target = target[part]
         rest = {k: v for k, v in schema.items() if k != "$ref"}
-        return _inline({**target, **rest}, base, root, depth + 1)
+        return _merge(_inline(target, base, root, depth + 1), _inline(rest, base, root, depth + 1))
     inlined = {k: _inline(v, base, root, depth + 1) for k, v in schema.items()}
     for part in inlined.pop("allOf", []):
-        properties = dict(inlined.get("properties", {}))
-        for name, sub in part.get("properties", {}).items():
-            properties[name] = {**properties.get(name, {}), **sub}
-        required = [*inlined.get("required", []), *part.get("required", [])]
-        inlined = {**part, **inlined, "properties": properties, "required": required}
+        inlined = _merge(part, inlined)
     return inlined
+
+
+def _merge(one: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """Two schemas a value must both meet, as one: properties merged, required joined."""
+    properties = dict(one.get("properties", {}))
+    for name, sub in other.get("properties", {}).items():
+        properties[name] = _merge(properties.get(name, {}), sub)
+    merged = {**one, **other}
+    if properties:
+        merged["properties"] = properties
+    required = [*one.get("required", []), *other.get("required", [])]
+    if required:
+        merged["required"] = list(dict.fromkeys(required))
+    return merged
 
 
 def _kind(schema: dict[str, Any]) -> str:
@@ -178,6 +191,9 @@ def _kind(schema: dict[str, Any]) -> str:
         return f"`{json.dumps(schema['const'])}`"
     if "enum" in schema:
         return " \\| ".join(f"`{json.dumps(v)}`" for v in schema["enum"])
+    options = schema.get("anyOf", schema.get("oneOf"))
+    if options:
+        return " or ".join(_kind(o) for o in options)
     types = schema.get("type", "any")
     words = " or ".join(types) if isinstance(types, list) else str(types)
     if "format" in schema:
