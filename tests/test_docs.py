@@ -151,11 +151,11 @@ def test_every_page_is_in_a_table_of_contents() -> None:
 
 
 def test_included_files_link_to_the_manual_or_the_repository(generated: ModuleType) -> None:
-    text = "see [ARCHITECTURE.md](ARCHITECTURE.md), the [README](README.md) and "
-    text += "[ci.yml](.github/workflows/ci.yml)."
+    text = "see [ARCHITECTURE.md](ARCHITECTURE.md), the [README](README.md), "
+    text += "[Languages](docs/how-to/languages.md) and [ci.yml](.github/workflows/ci.yml)."
     assert generated.repository_links(text) == (
-        "see [ARCHITECTURE.md](architecture.md), the [README](../index.md) and "
-        "{source}`ci.yml <.github/workflows/ci.yml>`."
+        "see [ARCHITECTURE.md](architecture.md), the [README](../index.md), "
+        "[Languages](../how-to/languages.md) and {source}`ci.yml <.github/workflows/ci.yml>`."
     )
 
 

@@ -276,13 +276,16 @@ LINK = re.compile(r"\[([^\]]+)\]\(([^)#:]+)\)")
 
 
 def repository_links(text: str) -> str:
-    """An included file's links to other files of the repository, made to work from the
-    manual: to the manual's copy of a page it has, else to the repository's file."""
+    """The links of a file the manual includes (CONTRIBUTING.md, ARCHITECTURE.md, in
+    development/) made to work from there: to the manual's own copy of a page it has,
+    else to the repository's file."""
 
     def fix(m: re.Match[str]) -> str:
         title, target = m[1], m[2]
         if target in MANUAL_PAGES:
             return f"[{title}]({MANUAL_PAGES[target]})"
+        if target.startswith("docs/") and target.endswith(".md"):
+            return f"[{title}](../{target.removeprefix('docs/')})"
         return "{source}`" + title.replace("`", "") + " <" + target + ">`"
 
     return LINK.sub(fix, text)
