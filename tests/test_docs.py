@@ -202,3 +202,26 @@ def test_init_does_not_ship_the_projects_own_workflows(tmp_path: Path) -> None:
     assert {"docs.yml", "ci.yml", "release.yml"} <= {p.name for p in WORKFLOWS.iterdir()}
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     assert "docs.yml" not in pyproject and 'ci.yml" =' not in pyproject
+
+
+def test_the_docs_lock_pins_every_docs_requirement_within_its_bounds() -> None:
+    """requirements/docs.lock.txt (.ci/docs installs from it) honours pyproject.toml; regenerate
+    it with the command at its top when a bound changes."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    lock = (REPO / "requirements" / "docs.lock.txt").read_text(encoding="utf-8")
+    assert "uv pip compile pyproject.toml --extra docs " in lock.split("\n", 2)[1]
+    # Universal: one line per version, with the Pythons it is for after `;`.
+    pinned: dict[str, list[str]] = {}
+    for name, version in re.findall(r"^([A-Za-z0-9._-]+)==([^\s;]+)", lock, re.MULTILINE):
+        pinned.setdefault(canonicalize_name(name), []).append(version)
+    for line in [*project["dependencies"], *project["optional-dependencies"]["docs"]]:
+        wanted = Requirement(line)
+        name = canonicalize_name(wanted.name)
+        assert name in pinned, f"{wanted.name} is not in requirements/docs.lock.txt"
+        for version in pinned[name]:
+            assert wanted.specifier.contains(version), f"lock has {name}=={version}, not {wanted}"
