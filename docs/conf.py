@@ -23,7 +23,7 @@ html_title = "statuspage manual"
 extensions = ["myst_parser", "statuspage_docs"]
 source_suffix = {".md": "markdown"}
 root_doc = "index"
-exclude_patterns = ["_build", "screenshots.sh", "README.md"]
+exclude_patterns = ["_build", "screenshots.sh"]
 # Every link to a heading is checked: a missing anchor is an error (with -W).
 myst_heading_anchors = 4
 myst_enable_extensions = ["deflist"]
