@@ -22,7 +22,7 @@ node tests/browser/screenshots.cjs "http://127.0.0.1:$port/status/" docs/screens
   index=index.html incident=incidents/2026-11-20-api-errors/ component=components/api/ \
   history=history/ subscribe=subscribe/
 
-# The README's two snippets on a page of another site (here the same server, outside status/).
+# The manual's two embedding snippets on a page of another site (here the same server, outside status/).
 cat > "$site/_site/docs.html" <<HTML
 <!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme Docs</title><link rel="icon" href="data:,">
@@ -35,7 +35,7 @@ cat > "$site/_site/docs.html" <<HTML
 HTML
 node tests/browser/embed-screenshots.cjs "http://127.0.0.1:$port/docs.html" docs/screenshots
 
-# The README's `statuspage diff` example as a pull request's job summary shows it: rendered by
+# The manual's `statuspage diff` example as a pull request's job summary shows it: rendered by
 # cmark-gfm (GitHub's own Markdown renderer, `pip install cmarkgfm`) in a GitHub-like page.
 python -m tests.test_diff > "$site/diff.md"
 python - "$site/diff.md" "$site/diff.html" <<'PY'

@@ -27,8 +27,9 @@ def version(text: str) -> tuple[int, ...]:
 def test_ci_workflow_runs_the_scripts_ci_run_runs() -> None:
     local = calls((CI / "run").read_text())
     assert local[0] == "lint", "lint runs first: it fails fastest"
+    assert local[1] == "docs", "then the manual: a minute, and it fails on a broken link"
     suites = {"suite newest", "suite locked", "suite lowest"}
-    assert set(local) == {"lint", "test-tools", "release-check", *suites}
+    assert set(local) == {"lint", "docs", "test-tools", "release-check", *suites}
     data = load(WORKFLOWS / "ci.yml")
     in_ci: set[str] = set()
     for job in data["jobs"].values():
@@ -48,7 +49,7 @@ def test_ci_workflow_lints_first_then_runs_the_rest_in_parallel() -> None:
     assert "needs" not in jobs["lint"]
     assert calls("\n".join(s.get("run", "") for s in jobs["lint"]["steps"])) == ["lint"]
     needs = {name: job.get("needs") for name, job in jobs.items() if name != "lint"}
-    assert needs == {"suite": "lint", "release": "lint"}
+    assert needs == {"suite": "lint", "release": "lint", "docs": "lint"}
     # The suite's jobs install every tool first: under CI=true a missing one fails a test.
     suite = calls("\n".join(s.get("run", "") for s in jobs["suite"]["steps"]))
     assert suite == ["test-tools", 'suite "$DEPS"']

@@ -410,7 +410,8 @@ def test_a_refs_files_are_read_without_a_checkout(tmp_path: Path) -> None:
     assert git(repo.root, "status", "--porcelain") == status
 
 
-README = Path(__file__).parent.parent / "README.md"
+# The manual's page on reviewing a change shows the report `diff` gives.
+EXAMPLE_PAGE = Path(__file__).parent.parent / "docs" / "how-to" / "review.md"
 EXAMPLE = re.compile(r"<!-- diff-example -->\n```markdown\n(.*?)```\n", re.DOTALL)
 
 
@@ -433,12 +434,12 @@ def readme_example(tmp_path: Path) -> str:
 
 def test_the_readme_shows_a_generated_diff(tmp_path: Path) -> None:
     example = readme_example(tmp_path)
-    found = EXAMPLE.search(README.read_text(encoding="utf-8"))
-    assert found is not None, "README.md lacks the <!-- diff-example --> block"
-    assert found[1] == example, "regenerate the README's example: python -m tests.test_diff > block"
+    found = EXAMPLE.search(EXAMPLE_PAGE.read_text(encoding="utf-8"))
+    assert found is not None, "docs/how-to/review.md lacks the <!-- diff-example --> block"
+    assert found[1] == example, "regenerate the example: python -m tests.test_diff > block"
 
 
-if __name__ == "__main__":  # python -m tests.test_diff: print the README's example
+if __name__ == "__main__":  # python -m tests.test_diff: print the manual's example
     import tempfile
 
     with tempfile.TemporaryDirectory() as tmp:
