@@ -87,7 +87,7 @@ def test_listed_help_is_the_commands_own(name: str) -> None:
     assert listed is not None and not listed.params  # the stand-in, not the command
     assert listed is not None and command is not None and command.name == name
     for limit in range(4, 300):
-        assert listed.get_short_help_str(limit) == command.get_short_help_str(limit)
+        assert listed.get_short_help_str(limit) == command.get_short_help_str(limit), "update COMMANDS in commands/main.py"
 
 
 def test_alert_imports_only_what_it_uses(tmp_path: Path) -> None:

@@ -23,7 +23,8 @@ class Lazy(NamedTuple):
     summary: str
 
 
-# One naming rule: the command NAME is the function `NAME_command` (hyphens as underscores).
+# One naming rule: a command or subcommand NAME is the function `NAME_command` (hyphens as
+# underscores), declared with its name: `@click.command("NAME")`.
 COMMANDS = {
     "alert": Lazy(
         ".alert:alert_command",
