@@ -13,7 +13,9 @@ libyaml where available, Python-Markdown with the same extensions); each build i
 also shown as a multiple of it. "serve save" is the time `statuspage serve` takes to
 rebuild after a save, measured inside a child that runs its builder (the first
 build not counted). Every figure is the median of --repeat runs (3 by default); the
-machine's load averages before and after each size are recorded. With --cstate DIR
+machine's load averages before and after each size are recorded. The startup rows
+(bench/startup.py) time `statuspage --help` and `statuspage alert` on a small site, each
+paired with `python -c "import click"`. With --cstate DIR
 (a cState checkout, https://github.com/cstate/cstate) and `hugo` on PATH, the same
 history is also generated as a cState site and built cold by Hugo, alternating with
 `statuspage build --no-cache` on that site imported (`statuspage import cstate`).
@@ -39,6 +41,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import END, GROUPS, NOW, generate, incident_file  # noqa: E402
+from startup import measure as measure_startup  # noqa: E402
+from startup import table as startup_table  # noqa: E402
 
 OUT = HERE / "out"
 
@@ -314,15 +318,19 @@ def main() -> None:
     if args.cstate_only and not args.cstate:
         parser.error("--cstate-only needs --cstate DIR")
     rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
+    starts = [] if args.cstate_only else measure_startup(max(args.repeat, 5), [None])
     versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for group in args.cstate_sizes for n in group] if args.cstate else []
     machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                "platform": platform.platform()}  # fmt: skip
     print(f"\n{machine}\n")
     if rows:
         print(f"{table(rows)}\n")
+    if starts:
+        print(f"{startup_table(starts)}\n")
     if versus:
         print(f"{cstate_table(versus)}\n")
-    args.json.write_text(json.dumps({"machine": machine, "results": rows, "cstate": versus}, indent=2) + "\n")
+    results = {"machine": machine, "results": rows, "startup": starts, "cstate": versus}
+    args.json.write_text(json.dumps(results, indent=2) + "\n")
     print(f"\nwritten to {args.json}")
 
 

@@ -10,7 +10,6 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import wraps
-from importlib import import_module
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar, cast
 
@@ -18,8 +17,6 @@ import click
 
 from statuspage.errors import ContentError, Problems, UsageError, inert_line
 from statuspage.model import Config, IncidentStatus, Site
-from statuspage.pipeline.failures import describe
-from statuspage.pipeline.writer import OutputError
 from statuspage.source.config import find_site
 from statuspage.source.names import counted, suggest
 from statuspage.source.times import MAX_YEAR, MIN_YEAR, TimeError, parse_timestamp
@@ -88,6 +85,10 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             fail("interrupted; nothing was changed", 130)
         except Exception as e:
+            # Imported here: they pull in the writer, which a command that succeeds may not need.
+            from statuspage.pipeline.failures import describe
+            from statuspage.pipeline.writer import OutputError
+
             message = describe(e, Path.cwd())
             if isinstance(e, UsageError):
                 fail(e.message, 2, e.problems)
@@ -120,24 +121,6 @@ def print_warnings(problems: Problems) -> None:
     """Print each warning of *problems* on stderr."""
     for warning in problems.warnings:
         click.secho(str(warning), fg="yellow", err=True)
-
-
-class LazyGroup(click.Group):
-    """A group whose commands from other modules are imported only when run or listed
-    (`--help`), so running one command does not import every other one's libraries."""
-
-    def __init__(self, *args: Any, lazy: dict[str, str], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.lazy = lazy  # command name -> "module:attribute"
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*super().list_commands(ctx), *self.lazy})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.lazy and cmd_name not in self.commands:
-            module, attribute = self.lazy[cmd_name].split(":")
-            self.add_command(getattr(import_module(module, __package__), attribute), cmd_name)
-        return super().get_command(ctx, cmd_name)
 
 
 def read_message(message: str | None) -> str:

@@ -26,7 +26,7 @@ from statuspage.errors import UsageError, inert_line
               "taken as now.")  # fmt: skip
 @source_option
 @reports_errors
-def alert_cmd(payload: str, fmt: str, now: str | None, source: Path) -> None:
+def alert_command(payload: str, fmt: str, now: str | None, source: Path) -> None:
     """Apply one webhook body (FILE, or - for standard input) to the incident files,
     printing each file created or changed; the same body twice changes nothing."""
     from statuspage.alerts.apply import PlanError, plan_alerts, write_plan

@@ -42,7 +42,7 @@ from statuspage.source.times import isoformat
     help=f"Render everything; neither read nor update {CACHE_DIR}/ (safe to delete any time).",
 )
 @reports_errors
-def build_cmd(
+def build_command(
     source: Path, out: Path | None, now: str | None, base_url: str | None, no_cache: bool
 ) -> None:
     """Build the status page into OUT (rendering and writing only what changed since the last

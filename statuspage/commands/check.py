@@ -12,7 +12,7 @@ from statuspage.errors import inert_line
 from statuspage.source.names import counted
 
 
-@click.command()
+@click.command("check")
 @source_option
 @click.option(
     "--format",
@@ -23,7 +23,7 @@ from statuspage.source.names import counted
     help="`github` prints workflow commands that GitHub shows as annotations.",
 )
 @reports_errors
-def check(source: Path, fmt: str) -> None:
+def check_command(source: Path, fmt: str) -> None:
     """Validate statuspage.yaml and every incident file; report all problems as path:line."""
     from statuspage.notify.endpoints import unset_variable_warnings
     from statuspage.source.site import load_site

@@ -36,7 +36,7 @@ from statuspage.errors import ContentError, Problems, UsageError
     default="The whole report is in the workflow run's job summary.",
     help="Markdown only: where the whole report is, said where --max-length cuts it.",
 )
-def diff_cmd(
+def diff_command(
     base: str | None,
     head: str | None,
     source: Path,

@@ -15,11 +15,11 @@ from statuspage.source.times import TimeError, load_zone, parse_timestamp
 
 
 @click.group("import")
-def import_cmd() -> None:
+def import_command() -> None:
     """Create a status site from another tool's files."""
 
 
-@import_cmd.command("cstate")
+@import_command.command("cstate")
 @click.argument("cstate_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option(
     "--into",
@@ -41,7 +41,7 @@ def import_cmd() -> None:
 @click.option(
     "--force", is_flag=True, help="Replace statuspage.yaml and same-named incident files in --into."
 )
-def cstate_cmd(
+def cstate_command(
     cstate_dir: Path, into: Path, zone_name: str | None, now: str | None, force: bool
 ) -> None:
     """Import the cState site in CSTATE_DIR: config.yml systems and content/issues/*.md."""

@@ -108,7 +108,7 @@ def plan(target: Path, files: dict[str, str]) -> tuple[dict[Path, str], list[Pat
 @click.command("init")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--title", help="The page's name (default: from the folder's name).")
-def init_cmd(directory: Path, title: str | None) -> None:
+def init_command(directory: Path, title: str | None) -> None:
     """Start a new status site in DIRECTORY (default: here); never overwrites a file."""
     requirement = requirement_for(installed())
     files = starter_files(title or default_title(directory), clock(None, None), requirement.text)

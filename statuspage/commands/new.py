@@ -22,7 +22,7 @@ from statuspage.model import ComponentStatus, Impact, Urgency, Window
 MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 
 
-@click.command()
+@click.command("new")
 @click.argument("title")
 @click.option(
     "--component",
@@ -65,7 +65,7 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 @click.option("--end", help="Maintenance window end.")
 @source_option
 @reports_errors
-def new(
+def new_command(
     title: str,
     components: tuple[str, ...],
     impact: str | None,

@@ -15,7 +15,7 @@ from statuspage.source.times import isoformat
 @click.option("--now", help="As of this instant (default: now).")
 @click.option("--verbose", "-v", is_flag=True, help="List every coming change and what it is.")
 @reports_errors
-def next_change_cmd(source: Path, now: str | None, verbose: bool) -> None:
+def next_change_command(source: Path, now: str | None, verbose: bool) -> None:
     """Print when the page next changes by itself (ISO 8601): a maintenance window
     opens or closes, a future-dated update comes due, or the day ends in the site's
     zone (the day bars move on), so a scheduler can rebuild right then."""

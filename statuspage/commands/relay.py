@@ -38,7 +38,7 @@ REPO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$")
     show_default=True,
     help="GitHub's API (GitHub Enterprise Server: https://HOST/api/v3).",
 )
-def relay_cmd(repo: str, fmt: str, listen: str, api_url: str) -> None:
+def relay_command(repo: str, fmt: str, listen: str, api_url: str) -> None:
     """Forward each webhook body POSTed to --listen to the repository's alert workflow.
 
     The token comes from GITHUB_TOKEN (Contents: write on the repository); with

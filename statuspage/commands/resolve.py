@@ -17,13 +17,13 @@ from statuspage.commands._common import (
 from statuspage.model import IncidentStatus
 
 
-@click.command()
+@click.command("resolve")
 @click.argument("incident")
 @click.option("--message", "-m", help="The closing update's text; - reads it from standard input.")
 @click.option("--at", help="When it was resolved (default: now).")
 @source_option
 @reports_errors
-def resolve(incident: str, message: str | None, at: str | None, source: Path) -> None:
+def resolve_command(incident: str, message: str | None, at: str | None, source: Path) -> None:
     """Resolve INCIDENT (maintenance: mark it completed); its components return to operational."""
     from statuspage.authoring.incidents import add_update, find_incident
 

@@ -45,7 +45,7 @@ def say(message: str, level: Level) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--now", help="Preview the page as of this instant (ISO 8601) instead of the clock.")
-def serve_cmd(source: Path, port: int, host: str, now: str | None) -> None:
+def serve_command(source: Path, port: int, host: str, now: str | None) -> None:
     """Preview the site at http://HOST:PORT/, rebuilding and reloading on every change."""
     if not (source / CONFIG_NAME).is_file():
         fail(f"no {CONFIG_NAME} in {source}; run `statuspage init` to create one", 1)

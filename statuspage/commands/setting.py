@@ -37,7 +37,7 @@ def _alerts_publish(config: Config) -> str:
 @click.argument("name", type=WordChoice(list(SETTINGS)))
 @source_option
 @reports_errors
-def setting_cmd(name: str, source: Path) -> None:
+def setting_command(name: str, source: Path) -> None:
     """Print the setting NAME of a valid site ('' when unset; for notify: whether any
     endpoint is set, true or false; for upstream: whether any provider is listed, true or
     false; for alerts.publish: direct or pull_request, '' without an `alerts:` section);

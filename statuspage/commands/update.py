@@ -17,7 +17,7 @@ from statuspage.commands._common import (
 )
 
 
-@click.command()
+@click.command("update")
 @click.argument("incident")
 @click.option(
     "--status",
@@ -41,7 +41,7 @@ from statuspage.commands._common import (
 )
 @source_option
 @reports_errors
-def update(
+def update_command(
     incident: str,
     status: str,
     message: str | None,

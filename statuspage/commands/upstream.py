@@ -19,11 +19,11 @@ from statuspage.errors import UsageError, inert_line
 
 
 @click.group("upstream")
-def upstream_cmd() -> None:
+def upstream_command() -> None:
     """Third-party providers whose status the page shows (`upstream:` in statuspage.yaml)."""
 
 
-@upstream_cmd.command("pull")
+@upstream_command.command("pull")
 @source_option
 @click.option("--now", help="Record the snapshots as of this instant (default: now).")
 @click.option(
@@ -55,7 +55,7 @@ def upstream_cmd() -> None:
     help="Seconds before the first retry; doubled for each further one.",
 )
 @reports_errors
-def pull_cmd(
+def pull_command(
     source: Path, now: str | None, deadline: float, timeout: float, attempts: int, backoff: float
 ) -> None:
     """Fetch each provider's summary.json into upstream/<id>.json.
