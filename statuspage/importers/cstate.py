@@ -50,7 +50,8 @@ from statuspage.importers.cstate_text import (
 )
 from statuspage.model import Component, ComponentStatus, Config, Group, Impact, IncidentStatus
 from statuspage.outputs.markup import plain_text
-from statuspage.source.config import CONFIG_NAME, ID_PATTERN
+from statuspage.source.config import CONFIG_NAME
+from statuspage.source.config_components import ID_PATTERN
 from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
 from statuspage.source.incident_text import incident_text, update_block
 from statuspage.source.names import slugify, suggest

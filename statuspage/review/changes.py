@@ -12,9 +12,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.errors import ContentError, Problems
+from statuspage.errors import ContentError
 from statuspage.labels import AUTOMATIC_MESSAGES
-from statuspage.model import Impact, Incident, Site, Update, Window
+from statuspage.model import Endpoint, Impact, Incident, Site, Update, Window
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.messages import Renderer
@@ -24,7 +24,6 @@ from statuspage.outputs.calendar import CALENDAR
 from statuspage.outputs.feeds import JSON_FEED
 from statuspage.outputs.markup import plain_text
 from statuspage.pipeline.build import build
-from statuspage.source.notify_config import Endpoint, load_endpoints
 from statuspage.source.site import load_site
 from statuspage.source.start import start_assumption
 from statuspage.source.times import isoformat
@@ -312,10 +311,10 @@ def _notifications(base: Site, head: Site, now: datetime) -> list[Data]:
     """What `notify` would send after the merge, per endpoint of the head's `notify:`:
     the events the head has by *now* that the base has not (an endpoint new in the head
     starts from now and sends nothing, as `notify` does on its first run)."""
-    endpoints = load_endpoints(head.config, Problems())
+    endpoints = head.config.notify
     if not endpoints:
         return []
-    known_keys = {e.key for e in load_endpoints(base.config, Problems())}
+    known_keys = {e.key for e in base.config.notify}
     sent = {e.id for e in events(base, now)}
     fresh = [e for e in events(head, now) if e.id not in sent]
     renderer = Renderer(head)

@@ -13,52 +13,29 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import Config, parse_priority
+from statuspage.model import VARIABLE, Config, Endpoint, parse_priority
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.section_parser import SectionParser
+from statuspage.source.section_schemas import EMAIL, NOTIFY, SMTP, WEBHOOK
 from statuspage.source.yamlfile import YamlList, YamlMap, boolean_problem
 
-WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
-SECTION_KEYS = ("webhooks", "email", "deadline")
+WEBHOOK_FORMATS = WEBHOOK.key("format").allowed
+SECTION_KEYS = NOTIFY.names
 # `deadline:`: seconds each endpoint may take per run, at most 10 minutes (a CI job's
 # notify step must end; what is left waits for the next run).
 MAX_DEADLINE = 600
-WEBHOOK_KEYS = ("url", "format", "components", "min_priority", "headers", "name")
-EMAIL_KEYS = ("smtp", "from", "to", "components", "min_priority", "unsubscribe", "reply_to", "name")
-SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
-VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+WEBHOOK_KEYS = WEBHOOK.names
+EMAIL_KEYS = EMAIL.names
+SMTP_KEYS = SMTP.names
 # Chat webhook URLs carry their own credentials: in the repository they are leaked.
 SECRET_URL_FORMATS = ("slack", "discord", "teams")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One place notifications go; `settings` keep `${VAR}`s until `resolve`."""
-
-    kind: str  # "webhook" | "email"
-    format: str  # slack | discord | teams | json | email
-    key: str  # stable id in the state file: a hash of the un-substituted entry
-    label: str  # how errors name it: never a secret
-    settings: Mapping[str, Any]
-    components: frozenset[str] | None  # None: every event
-    line: int
-    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
-    min_priority: int | None = None
-    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
-    deadline: float | None = None
-
-    @property
-    def variables(self) -> list[str]:
-        """Environment variables this endpoint needs, by name."""
-        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
 
 
 def redact(url: str) -> str:
@@ -71,19 +48,13 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{host}{port}"
 
 
-def load_endpoints(config: Config, problems: Problems) -> list[Endpoint]:
-    """Every endpoint of `notify:`, each problem recorded as statuspage.yaml:line."""
-    raw = config.extra.get("notify")
+def read_notify(raw: object, config: Config, problems: Problems) -> tuple[Endpoint, ...]:
+    """Every endpoint of `notify:` (*raw*, as written; None without the section), each
+    problem recorded as statuspage.yaml:line; *config* is the rest of the file, read."""
     if raw is None:
-        return []
+        return ()
     path = config.path or Path("statuspage.yaml")
-    parser = _Parser(path, problems, config)
-    return parser.section(raw)
-
-
-def check_notify(config: Config, problems: Problems) -> None:
-    """The load_site hook: record what is wrong with `notify:`."""
-    load_endpoints(config, problems)
+    return tuple(_Parser(path, problems, config).section(raw))
 
 
 def _plain(value: Any) -> Any:
@@ -162,7 +133,7 @@ class _Parser(SectionParser):
             return None
         return float(value)
 
-    def components(self, entry: YamlMap) -> frozenset[str] | None:
+    def components(self, entry: YamlMap) -> tuple[str, ...] | None:
         value = entry.get("components")
         if value is None:
             return None
@@ -187,7 +158,7 @@ class _Parser(SectionParser):
                     entry.line_of("components"),
                     f"unknown component {cid!r}{suggest(cid, known)} in `components:`",
                 )
-        return frozenset(ids)
+        return tuple(sorted(ids))  # sorted: the config's repr is a cache key
 
     def min_priority(self, entry: YamlMap) -> int | None:
         """`min_priority: P2`: only P1 and P2 incidents reach the endpoint."""

@@ -6,15 +6,13 @@ from pathlib import Path
 
 from statuspage.errors import Problems
 from statuspage.model import Site, Upstream
-from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import INCIDENTS_DIR, IncidentCache, load_incidents
-from statuspage.source.notify_config import check_notify
 from statuspage.source.output_limits import check_history_pages
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
 from statuspage.source.translations import check_overrides
-from statuspage.source.upstream import load_upstream, read_snapshot
+from statuspage.source.upstream import read_snapshot
 from statuspage.theme import TEMPLATES_DIR
 
 
@@ -27,9 +25,6 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
     config = load_config(root, problems)
     if config is None:
         return None, problems
-    check_notify(config, problems)
-    check_alerts(config, problems)
-    sources = load_upstream(config, problems)
     folder = SiteFolder(root)
     for link in folder.links_out(TEMPLATES_DIR):
         problems.error(root / link, 0, OUTSIDE)
@@ -44,7 +39,7 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
         return None, problems
     upstream = tuple(
         Upstream(s, snapshot[0] if (snapshot := read_snapshot(root, s, problems)) else None)
-        for s in sources
+        for s in config.upstream
     )
     site = Site(
         config=config,

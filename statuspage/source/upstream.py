@@ -27,12 +27,13 @@ from statuspage.model import (
     UpstreamSource,
 )
 from statuspage.source.names import suggest, userinfo_problem
+from statuspage.source.section_schemas import UPSTREAM
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 UPSTREAM_DIR = "upstream"
 SNAPSHOT_FORMAT = 1
-ENTRY_KEYS = {"id", "name", "url", "components", "affects", "stale_after"}
+ENTRY_KEYS = set(UPSTREAM.names)
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 STALE = re.compile(r"^(?:([0-9]{1,4})h)?\s*(?:([0-9]{1,5})m)?$")
 DEFAULT_STALE_AFTER = timedelta(hours=6)
@@ -126,21 +127,15 @@ def _names(entry: YamlMap, key: str, path: Path, problems: Problems) -> tuple[st
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
-def config_line(config: Config) -> int:
-    """The line of `upstream:` in statuspage.yaml."""
-    data = config.extra.get("upstream_line")
-    return data if isinstance(data, int) else 0
-
-
-def load_upstream(config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
-    """The `upstream:` entries of statuspage.yaml, every problem at its line."""
-    raw = config.extra.get("upstream")
+def read_upstream(raw: object, config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
+    """The `upstream:` entries of statuspage.yaml (*raw*, as written), every problem at
+    its line; *config* is the rest of the file, read."""
     path = config.path or Path("statuspage.yaml")
     if raw is None:
         return ()
     if not isinstance(raw, YamlList):
         message = "`upstream:` must be a list of providers with `id:`, `name:`, `url:`"
-        problems.error(path, config_line(config), message)
+        problems.error(path, config.upstream_line, message)
         return ()
     ours = set(config.component_ids) | {g.id for g in config.groups}
     sources: list[UpstreamSource] = []
