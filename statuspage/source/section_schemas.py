@@ -26,8 +26,19 @@ NOTIFY = Section(
     "Where `statuspage notify` sends each incident's news. `${VAR}` in a value names an "
     "environment variable, read only when sending.",
     (
-        Key("webhooks", "list of webhooks", "chat or JSON endpoints", "webhooks: [...]"),
-        Key("email", "mapping or list of them", "e-mail endpoints", "email: {...}"),
+        Key(
+            "webhooks",
+            "list of webhooks",
+            "chat or JSON endpoints",
+            "webhooks: [{url: '${SLACK_WEBHOOK_URL}', format: slack}]",
+        ),
+        Key(
+            "email",
+            "mapping or list of them",
+            "e-mail endpoints",
+            "email: {smtp: {host: smtp.example.com}, from: status@acme.example, "
+            "to: [customers@acme.example]}",
+        ),
         Key(
             "deadline",
             "seconds, up to 600",
@@ -63,7 +74,7 @@ WEBHOOK = Section(
             "headers",
             "mapping of header names to text",
             "sent with each request",
-            "headers: {Authorization: Bearer ${HOOK_TOKEN}}",
+            "headers: {Authorization: 'Bearer ${HOOK_TOKEN}'}",
         ),
         _NAME,
     ),
