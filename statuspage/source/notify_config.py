@@ -204,32 +204,8 @@ class _Parser(SectionParser):
                 f"{', '.join(WEBHOOK_FORMATS)})",
             )
         if url and not VARIABLE.search(url):
-            if not re.match(r"^https?://[^/\s]+", url):
-                self.error(
-                    entry.line_of("url"),
-                    "`url:` must be an http(s) URL or name an environment variable: "
-                    "${SLACK_WEBHOOK_URL}",
-                )
-            elif refused := userinfo_problem("url", url):
-                self.error(entry.line_of("url"), f"{refused}; put credentials in `headers:`")
-            elif fmt in SECRET_URL_FORMATS:
-                self.problems.warning(
-                    self.path,
-                    entry.line_of("url"),
-                    f"this {fmt} webhook URL is a secret written into the repository; put it in an "
-                    "environment variable and write `url: "
-                    f"${{{str(fmt).upper()}_WEBHOOK_URL}}`",
-                )
-        headers = entry.get("headers", YamlMap())
-        if not isinstance(headers, YamlMap) or not all(
-            isinstance(v, str) for v in headers.values()
-        ):
-            self.error(
-                entry.line_of("headers"),
-                "`headers:` must map header names to text, e.g. `Authorization: Bearer "
-                "${HOOK_TOKEN}`",
-            )
-            headers = YamlMap()
+            self.webhook_url(entry, url, fmt)
+        headers = self.headers(entry)
         components = self.components(entry)
         least = self.min_priority(entry)
         name = entry.get("name")
@@ -249,6 +225,39 @@ class _Parser(SectionParser):
                 least,
             )
         ]
+
+    def webhook_url(self, entry: YamlMap, url: str, fmt: object) -> None:
+        """A webhook URL written out (not a `${VAR}`): http(s), no userinfo, and a chat
+        service's URL (its own credential) only with a warning."""
+        if not re.match(r"^https?://[^/\s]+", url):
+            self.error(
+                entry.line_of("url"),
+                "`url:` must be an http(s) URL or name an environment variable: "
+                "${SLACK_WEBHOOK_URL}",
+            )
+        elif refused := userinfo_problem("url", url):
+            self.error(entry.line_of("url"), f"{refused}; put credentials in `headers:`")
+        elif fmt in SECRET_URL_FORMATS:
+            self.problems.warning(
+                self.path,
+                entry.line_of("url"),
+                f"this {fmt} webhook URL is a secret written into the repository; put it in an "
+                "environment variable and write `url: "
+                f"${{{str(fmt).upper()}_WEBHOOK_URL}}`",
+            )
+
+    def headers(self, entry: YamlMap) -> YamlMap:
+        headers = entry.get("headers", YamlMap())
+        if not isinstance(headers, YamlMap) or not all(
+            isinstance(v, str) for v in headers.values()
+        ):
+            self.error(
+                entry.line_of("headers"),
+                "`headers:` must map header names to text, e.g. `Authorization: Bearer "
+                "${HOOK_TOKEN}`",
+            )
+            return YamlMap()
+        return headers
 
     def email(self, entry: Any, line: int, number: int) -> list[Endpoint]:
         if not isinstance(entry, YamlMap):
@@ -270,30 +279,8 @@ class _Parser(SectionParser):
         sender = self.text(entry, "from", 'the sender, e.g. "Acme Status <status@acme.example>"')
         if sender and not VARIABLE.search(sender) and "@" not in parseaddr(sender)[1]:
             self.error(entry.line_of("from"), f"`from:` {sender!r} is not an email address")
-        to = entry.get("to")
-        recipients = [to] if isinstance(to, str) else to
-        if (
-            not isinstance(recipients, list)
-            or not recipients
-            or not all(isinstance(r, str) and r.strip() for r in recipients)
-        ):
-            self.error(
-                entry.line_of("to"),
-                "`to:` is required: a list of addresses, e.g. [customers@lists.acme.example]",
-            )
-            recipients = []
-        unsubscribe = self.text(entry, "unsubscribe", "a URL or mailto: address", required=False)
-        if (
-            unsubscribe
-            and not re.match(r"^(https?://|mailto:)\S+$", unsubscribe)
-            and not VARIABLE.search(unsubscribe)
-        ):
-            self.error(
-                entry.line_of("unsubscribe"),
-                "`unsubscribe:` must be an https:// URL or a mailto: address",
-            )
-        elif unsubscribe and (refused := userinfo_problem("unsubscribe", unsubscribe)):
-            self.error(entry.line_of("unsubscribe"), refused)
+        recipients = self.recipients(entry)
+        unsubscribe = self.unsubscribe(entry)
         reply_to = self.text(entry, "reply_to", "an address", required=False)
         components = self.components(entry)
         least = self.min_priority(entry)
@@ -320,6 +307,36 @@ class _Parser(SectionParser):
                 least,
             )
         ]
+
+    def recipients(self, entry: YamlMap) -> list[str]:
+        to = entry.get("to")
+        recipients = [to] if isinstance(to, str) else to
+        if (
+            not isinstance(recipients, list)
+            or not recipients
+            or not all(isinstance(r, str) and r.strip() for r in recipients)
+        ):
+            self.error(
+                entry.line_of("to"),
+                "`to:` is required: a list of addresses, e.g. [customers@lists.acme.example]",
+            )
+            return []
+        return recipients
+
+    def unsubscribe(self, entry: YamlMap) -> str | None:
+        unsubscribe = self.text(entry, "unsubscribe", "a URL or mailto: address", required=False)
+        if (
+            unsubscribe
+            and not re.match(r"^(https?://|mailto:)\S+$", unsubscribe)
+            and not VARIABLE.search(unsubscribe)
+        ):
+            self.error(
+                entry.line_of("unsubscribe"),
+                "`unsubscribe:` must be an https:// URL or a mailto: address",
+            )
+        elif unsubscribe and (refused := userinfo_problem("unsubscribe", unsubscribe)):
+            self.error(entry.line_of("unsubscribe"), refused)
+        return unsubscribe
 
     def smtp(self, smtp: YamlMap) -> dict[str, Any]:
         self.unknown_keys(smtp, SMTP_KEYS, "smtp")
