@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from statuspage.errors import Problems
 from statuspage.model import Config
-from statuspage.source.alert_rules import read_alert_rules
 from statuspage.source.colours import brand_warning
 from statuspage.source.config_components import read_components
 from statuspage.source.config_schema import TOP_LEVEL
@@ -28,7 +27,6 @@ from statuspage.source.config_values import (
 )
 from statuspage.source.logo import logo_refusal, logo_warning
 from statuspage.source.names import suggest, userinfo_problem
-from statuspage.source.notify_config import read_notify
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.times import TimeError, load_zone
 from statuspage.source.upstream import read_upstream
@@ -113,13 +111,22 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
     config = _top_level(data, path, problems)
     if len(problems.errors) > before:
         return None
-    config = replace(
-        config,
-        notify=read_notify(data.get("notify"), config, problems),
-        alerts=read_alert_rules(data.get("alerts"), config, problems),
-        upstream=read_upstream(data.get("upstream"), config, problems),
-    )
+    config = _with_sections(data, config, problems)
     return None if len(problems.errors) > before else config
+
+
+def _with_sections(data: YamlMap, config: Config, problems: Problems) -> Config:
+    """*config* with `notify:`, `alerts:` and `upstream:` as its typed records. The
+    first two are imported only for a site that has them: a no-op build is mostly imports."""
+    if data.get("notify") is not None:
+        from statuspage.source.notify_config import read_notify
+
+        config = replace(config, notify=read_notify(data["notify"], config, problems))
+    if data.get("alerts") is not None:
+        from statuspage.source.alert_rules import read_alert_rules
+
+        config = replace(config, alerts=read_alert_rules(data["alerts"], config, problems))
+    return replace(config, upstream=read_upstream(data.get("upstream"), config, problems))
 
 
 def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
