@@ -11,14 +11,21 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from statuspage.source.config_schema import COMPONENT, GROUP, SUBSCRIBE, TOP_LEVEL, Key, Section
+from statuspage.source.config_schema import (
+    COMPONENT,
+    GROUP,
+    SUBSCRIBE,
+    TOP_LEVEL,
+    UPSTREAM,
+    Key,
+    Section,
+)
 from statuspage.source.section_schemas import (
     ALERTS,
     EMAIL,
     NOTIFY,
     RULE,
     SMTP,
-    UPSTREAM,
     WEBHOOK,
 )
 

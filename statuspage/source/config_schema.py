@@ -1,5 +1,6 @@
 """Every key of statuspage.yaml, declared once: what each parser accepts and what the
-reference (`docs/reference/configuration.md`, source/config_reference.py) says.
+reference (`docs/reference/configuration.md`, source/config_reference.py) says. The
+`notify:` and `alerts:` sections are in source/section_schemas.py.
 
 Why our own small layer rather than a library: the CLI starts on every alert and every
 CI run, and the candidates cost more than they would save. Measured on Python 3.11, a
@@ -225,6 +226,48 @@ SUBSCRIBE = Section(
             "https:// URL",
             "a mailing-list or newsletter sign-up page",
             "email_url: https://lists.acme.example/status",
+        ),
+    ),
+)
+
+UPSTREAM = Section(
+    "upstream: (each)",
+    "A third-party provider whose public status the page shows; "
+    "`statuspage upstream pull` fetches it into `upstream/<id>.json`.",
+    (
+        Key(
+            "id",
+            "id: lower-case letters, digits, - and _",
+            "its snapshot's file name",
+            "id: github",
+            required=True,
+        ),
+        Key("name", "text, one line", "how the page names it", "name: GitHub", required=True),
+        Key(
+            "url",
+            "https:// URL",
+            "its Statuspage v2 or Instatus summary.json",
+            "url: https://www.githubstatus.com/api/v2/summary.json",
+            required=True,
+        ),
+        Key(
+            "components",
+            "list of names",
+            "the provider's components to show, by name",
+            "components: [API Requests]",
+        ),
+        Key(
+            "affects",
+            "list of component or group ids",
+            "our components that depend on it",
+            "affects: [api]",
+        ),
+        Key(
+            "stale_after",
+            "duration",
+            "age at which its snapshot is shown as out of date",
+            "stale_after: 6h",
+            "6h",
         ),
     ),
 )

@@ -1,6 +1,7 @@
-"""The keys of statuspage.yaml's feature sections, `notify:`, `alerts:` and `upstream:`,
-declared as source/config_schema.py declares the rest (the checks are in
-source/notify_config.py, source/alert_rules.py and source/upstream.py)."""
+"""The keys of statuspage.yaml's `notify:` and `alerts:` sections, declared as
+source/config_schema.py declares the rest (the checks are in source/notify_config.py and
+source/alert_rules.py, which, like this module, a build imports only for a site that has
+those sections)."""
 
 from __future__ import annotations
 
@@ -239,48 +240,6 @@ RULE = Section(
             "the monitor's summary and description become the incident's title and text",
             "publish_monitor_text: true",
             "false",
-        ),
-    ),
-)
-
-UPSTREAM = Section(
-    "upstream: (each)",
-    "A third-party provider whose public status the page shows; "
-    "`statuspage upstream pull` fetches it into `upstream/<id>.json`.",
-    (
-        Key(
-            "id",
-            "id: lower-case letters, digits, - and _",
-            "its snapshot's file name",
-            "id: github",
-            required=True,
-        ),
-        Key("name", "text, one line", "how the page names it", "name: GitHub", required=True),
-        Key(
-            "url",
-            "https:// URL",
-            "its Statuspage v2 or Instatus summary.json",
-            "url: https://www.githubstatus.com/api/v2/summary.json",
-            required=True,
-        ),
-        Key(
-            "components",
-            "list of names",
-            "the provider's components to show, by name",
-            "components: [API Requests]",
-        ),
-        Key(
-            "affects",
-            "list of component or group ids",
-            "our components that depend on it",
-            "affects: [api]",
-        ),
-        Key(
-            "stale_after",
-            "duration",
-            "age at which its snapshot is shown as out of date",
-            "stale_after: 6h",
-            "6h",
         ),
     ),
 )

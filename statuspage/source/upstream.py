@@ -26,8 +26,8 @@ from statuspage.model import (
     UpstreamReport,
     UpstreamSource,
 )
+from statuspage.source.config_schema import UPSTREAM
 from statuspage.source.names import suggest, userinfo_problem
-from statuspage.source.section_schemas import UPSTREAM
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.yamlfile import YamlList, YamlMap
 
