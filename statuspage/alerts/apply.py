@@ -21,16 +21,9 @@ from statuspage.authoring.incidents import Change as ComponentChange
 from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
 from statuspage.labels import N_
-from statuspage.model import (
-    AlertRules,
-    ComponentStatus,
-    Config,
-    Incident,
-    IncidentStatus,
-    Rule,
-    Site,
-)
+from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
 from statuspage.outputs.i18n import site_translations
+from statuspage.sections import AlertRules, Rule
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_ALERT_KEYS,

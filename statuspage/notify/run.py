@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.model import Endpoint, Site
+from statuspage.model import Site
 from statuspage.notify.endpoints import MissingVariables, UnusableValue, resolve
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
@@ -37,6 +37,7 @@ from statuspage.notify.transport import (
     SmtpSession,
     post_json,
 )
+from statuspage.sections import Endpoint
 from statuspage.source.names import counted
 from statuspage.source.notify_config import redact
 

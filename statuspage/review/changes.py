@@ -14,7 +14,7 @@ from typing import Any
 
 from statuspage.errors import ContentError
 from statuspage.labels import AUTOMATIC_MESSAGES
-from statuspage.model import Endpoint, Impact, Incident, Site, Update, Window
+from statuspage.model import Impact, Incident, Site, Update, Window
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.messages import Renderer
@@ -24,6 +24,7 @@ from statuspage.outputs.calendar import CALENDAR
 from statuspage.outputs.feeds import JSON_FEED
 from statuspage.outputs.markup import plain_text
 from statuspage.pipeline.build import build
+from statuspage.sections import Endpoint
 from statuspage.source.site import load_site
 from statuspage.source.start import start_assumption
 from statuspage.source.times import isoformat

@@ -20,7 +20,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import VARIABLE, Config, Endpoint, parse_priority
+from statuspage.model import Config, parse_priority
+from statuspage.sections import VARIABLE, Endpoint
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.section_parser import SectionParser
 from statuspage.source.section_schemas import EMAIL, NOTIFY, SMTP, WEBHOOK
