@@ -28,7 +28,7 @@ from statuspage.notify.limits import cap
 from statuspage.notify.mail import email_message, unsubscribe_target
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import FORMATS
-from statuspage.notify.state import EndpointState, State, load_state, save_state
+from statuspage.notify.sent import EndpointState, State, load_state, save_state
 from statuspage.notify.transport import (
     Deadline,
     DeliveryError,
