@@ -1,8 +1,11 @@
 """A cState site (config.yml + content/issues/*.md) -> statuspage.yaml + incidents/*.md.
 
 The result is returned as text, validated with the same parser `statuspage check`
-uses; `target.py` writes it. Whatever does not map exactly is imported anyway and
+uses; `importers/target.py` writes it. Whatever does not map exactly is imported anyway and
 reported as a warning naming the source file (`Report.kinds` counts them by kind).
+The steps, in order: site.py (the folder, the config's page settings), catalog.py
+(systems and categories), issue.py (one issue's front matter), updates.py (its body's
+parts as updates), incident.py (the incident or maintenance file it becomes).
 
 Mapping, in short (README "Moving from cState" has the user's version):
 - `params.systems` -> components (id slugified from the name); titled
