@@ -17,7 +17,7 @@ from statuspage.commands._common import (
 from statuspage.errors import Problems, inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
-from statuspage.notify.state import DEFAULT_PATH, StateError
+from statuspage.notify.sent import DEFAULT_PATH, StateError
 from statuspage.source.names import counted
 from statuspage.source.notify_config import load_endpoints
 from statuspage.source.site_folder import SiteFolder
