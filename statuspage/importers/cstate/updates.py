@@ -241,6 +241,15 @@ def _updates(
         message = markdown("\n\n".join(t.markdown for t in order if t.markdown), issue.path, ctx)
         if not message and current is IncidentStatus.RESOLVED and at == resolution:
             message = RESOLVED_TEXT
+        elif not message and resolution is not None and at > resolution:
+            # A follow-up says something or is not one: cState showed nothing there.
+            ctx.report.warn(
+                "empty-follow-up",
+                issue.path,
+                0,
+                f"a dated marker at {ctx.time(at)} after the resolution has no text; left out",
+            )
+            continue
         updates.append(Update(current, at, message))
     return updates
 
