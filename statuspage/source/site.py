@@ -5,21 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from statuspage.errors import Problems
-from statuspage.model import Site, Upstream
+from statuspage.model import Logo, Site, Upstream
 from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import INCIDENTS_DIR, IncidentCache, load_incidents
+from statuspage.source.logo import site_logo
 from statuspage.source.notify_config import check_notify
 from statuspage.source.output_limits import check_history_pages
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
-from statuspage.source.translations import check_overrides
+from statuspage.source.templates import load_theme
+from statuspage.source.translations import check_overrides, site_catalogs
 from statuspage.source.upstream import load_upstream, read_snapshot
 from statuspage.theme import TEMPLATES_DIR
 
 
 def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | None, Problems]:
     """The site in *root*, or None; the Problems hold every error and warning found.
+
+    The Site holds everything a build reads (templates, catalogs, the logo's bytes):
+    nothing after this reads a file.
 
     With a *cache* (pipeline/parse_cache.py), incident files whose bytes are unchanged
     are not parsed again."""
@@ -35,7 +40,8 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
         problems.error(root / link, 0, OUTSIDE)
     if folder.inside(INCIDENTS_DIR) is None:  # new, update, alert would write where it leads
         problems.error(root / INCIDENTS_DIR, 0, LINKED_OUT)
-    for language in config.languages or (config.language,):
+    languages = config.languages or (config.language,)
+    for language in languages:
         check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems, cache)
     check_history_pages(config, len(incidents), problems)
@@ -52,5 +58,14 @@ def load_site(root: Path, cache: IncidentCache | None = None) -> tuple[Site | No
         root=root,
         postmortems=postmortems,
         upstream=upstream,
+        theme=load_theme(root),
+        catalogs=site_catalogs(root, languages),
+        logo=_logo(config.logo, root),
     )
     return site, problems
+
+
+def _logo(logo: str | None, root: Path) -> Logo | None:
+    """The configured logo's published path and bytes, when it is a file the build may read."""
+    found = site_logo(logo, root)
+    return Logo(found[0], found[1].read_bytes()) if found else None
