@@ -235,4 +235,8 @@ def _clean(path: str) -> str:
 def site_renderer(snapshot: Snapshot, cache: RenderCache) -> SiteRenderer:
     """One SiteRenderer per Snapshot, shared by the stages that render pages (the pages,
     subscribe/, embed/), so a build sets up its Jinja environment once."""
-    return snapshot.derived("renderer", lambda: SiteRenderer(snapshot, cache))
+    made = cache.shared(snapshot).renderers
+    found = made.get(snapshot)
+    if found is None:
+        found = made[snapshot] = SiteRenderer(snapshot, cache)
+    return found

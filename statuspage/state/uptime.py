@@ -224,6 +224,14 @@ def uptime_percent(days: Iterable[Day]) -> float | None:
 PERIODS = (30, 90, 365)  # the uptime figures of component pages and metrics.json, in days
 
 
+@dataclass(frozen=True)
+class UptimeFigures:
+    """An item's uptime over periods (uptime_periods) and months (monthly_uptime)."""
+
+    periods: list[tuple[int, float | None]]
+    monthly: list[tuple[date, float | None]]
+
+
 def uptime_periods(year: Uptime) -> list[tuple[int, float | None]]:
     """Uptime over the last 30, 90 and 365 days of *year* (calendar days in the site's zone)."""
     return [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
