@@ -158,7 +158,7 @@ WORDS = {"en": "Wobbly", "de": "Wackelig"}  # each language's own "Minor Service
 @pytest.fixture
 def full_site(tmp_path: Path) -> SiteDir:
     """A site using every input a build reads: its own templates, its own wording in two
-    languages, a logo, incidents with a postmortem, an upstream provider."""
+    languages, a logo, incidents with a published postmortem."""
     site = SiteDir(tmp_path / "site", CONFIG)
     site.incident(
         "2026-11-20-api-slow.md",
@@ -189,6 +189,18 @@ def full_site(tmp_path: Path) -> SiteDir:
         A **disk** filled up.
         """,
     )
+    site.incident(
+        "2026-11-20-api-slow.postmortem.md",
+        """\
+        ---
+        published: 2026-11-21 08:00
+        ---
+
+        ## What happened
+
+        A pool ran dry.
+        """,
+    )
     lost = "{% block main %}<h1>Lost, sorry</h1>{% endblock %}"
     write(site.root / "site-templates" / "404.html", '{% extends "default/404.html" %}' + lost)
     for language, words in WORDS.items():
@@ -201,6 +213,7 @@ def full_site(tmp_path: Path) -> SiteDir:
 CONFIG = """\
 title: Example Status
 base_url: https://status.example.com/
+cname: status.example.com
 timezone: Europe/Berlin
 languages: [en, de]
 logo: logo.svg
@@ -232,6 +245,7 @@ def test_making_every_output_reads_no_file(
     assert built["logo.svg"] == LOGO
     lost = lxml_html.fromstring(built["404.html"])
     assert lost.xpath("string(//h1)") == "Lost, sorry"
+    assert "A pool ran dry." in built["incidents/2026-11-20-api-slow/index.html"].decode()
     for language, words in WORDS.items():
         index = "index.html" if language == "en" else f"{language}/index.html"
         assert lxml_html.fromstring(built[index]).xpath("string(//h1)").strip() == words
