@@ -335,8 +335,10 @@ class Site:
 
     @property
     def catalog(self) -> gettext.NullTranslations:
-        """The catalog of the config's language (each language edition has its own config)."""
-        return self.catalogs[self.config.language]
+        """The catalog of the config's language (each language edition has its own config);
+        without one (a Site made by hand, not loaded) the English msgids pass through."""
+        found = self.catalogs.get(self.config.language)
+        return found if found is not None else gettext.NullTranslations()
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)
