@@ -123,14 +123,18 @@ def site_translations(root: Path | None, language: str) -> gettext.NullTranslati
     return own
 
 
-def site_catalogs(root: Path, languages: Iterable[str]) -> dict[str, gettext.NullTranslations]:
-    """Each language's catalog (site_translations), with Babel's CLDR data for it read too:
-    Babel reads a locale's data files on first use, and the build must read no file."""
+def site_catalogs(
+    root: Path, languages: Iterable[str], *, locale_data: bool
+) -> dict[str, gettext.NullTranslations]:
+    """Each language's catalog (site_translations). With *locale_data*, Babel's CLDR data for
+    each is read too: Babel reads it on first use, and rendering must read no file."""
     catalogs = {}
     for language in languages:
         catalogs[language] = site_translations(root, language)
-        localedata.load(str(babel_locale(language)))  # kept by Babel for the process
-    get_global("meta_zones")  # Babel's global data (time zone names), read once per process
+        if locale_data:
+            localedata.load(str(babel_locale(language)))  # kept by Babel for the process
+    if locale_data:
+        get_global("meta_zones")  # Babel's global data (time zone names), read once per process
     return catalogs
 
 
