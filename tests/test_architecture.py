@@ -116,32 +116,33 @@ class FileGate:
     hook cannot be removed), doing nothing while no test has armed it."""
 
     def __init__(self) -> None:
-        self.armed = False
+        self.on = False
         self.seen: list[str] = []
 
     def hook(self, event: str, args: tuple[Any, ...]) -> None:
-        if self.armed and event.startswith(_EVENT_PREFIXES):
+        if self.on and event.startswith(_EVENT_PREFIXES):
             self.seen.append(f"{event} {args[0] if args else ''!r}")
 
     def watched(self, name: str, call: Callable[..., Any]) -> Callable[..., Any]:
         def watching(path: Any, *args: Any, **kwargs: Any) -> Any:
-            if self.armed:
+            if self.on:
                 self.seen.append(f"{name} {path!r}")
             return call(path, *args, **kwargs)
 
         return watching
 
     @contextmanager
-    def armed_for(self, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-        monkeypatch.setattr(os, "stat", self.watched("os.stat", os.stat))
-        monkeypatch.setattr(os, "lstat", self.watched("os.lstat", os.lstat))
-        self.seen = []
-        self.armed = True
-        try:
-            yield self.seen
-        finally:
-            self.armed = False
-            monkeypatch.undo()
+    def armed(self) -> Iterator[list[str]]:
+        """What is accessed inside the block."""
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(os, "stat", self.watched("os.stat", os.stat))
+            patch.setattr(os, "lstat", self.watched("os.lstat", os.lstat))
+            self.seen = []
+            self.on = True
+            try:
+                yield self.seen
+            finally:
+                self.on = False
 
 
 @pytest.fixture(scope="session")
@@ -230,15 +231,13 @@ components:
 """
 
 
-def test_making_every_output_reads_no_file(
-    full_site: SiteDir, file_gate: FileGate, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_making_every_output_reads_no_file(full_site: SiteDir, file_gate: FileGate) -> None:
     site = full_site.load()
     now = at("2026-11-21T12:00:00Z")
     # Python imports a codec on its first use: Jinja's lexer uses this one for a string
     # literal with a backslash. Loading code is not reading the site.
     codecs.lookup("unicode_escape")
-    with file_gate.armed_for(monkeypatch) as seen:
+    with file_gate.armed() as seen:
         built = build(site, now)  # the Snapshot, every stage, every Output's make()
     assert seen == []
     # ... and what it made holds what those files say.
@@ -259,10 +258,24 @@ _IO_CALLS = {
 }  # fmt: skip
 
 
+# ... nor import what does: modules for files, processes, the network, loading code by name.
+_IO_MODULES = {
+    "os", "pathlib", "shutil", "glob", "tempfile", "io.open", "importlib", "subprocess", "socket",
+    "urllib", "http", "mmap", "fileinput", "linecache", "zipfile", "tarfile", "sqlite3",
+}  # fmt: skip
+
+
 def test_outputs_modules_call_no_file_functions() -> None:
     calls = []
     for path in sorted((PACKAGE / "outputs").glob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            imported = []
+            if isinstance(node, ast.Import):
+                imported = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            calls += [f"{path.name}:{node.lineno}: import {name}" for name in imported
+                      if name in _IO_MODULES or name.split(".")[0] in _IO_MODULES]  # fmt: skip
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
