@@ -329,8 +329,10 @@ class Site:
     postmortems: dict[str, Postmortem] = field(default_factory=dict)
     upstream: tuple[Upstream, ...] = ()  # third-party providers, in config order
     theme: Theme = field(default_factory=Theme)
-    # Each of the site's languages' catalog: the shipped one under the site's own rewordings.
+    # Each of the site's languages' catalog: the shipped one under the site's own rewordings,
+    # which are kept as read too (translations/<language>.po's bytes, by language).
     catalogs: Mapping[str, gettext.NullTranslations] = field(default_factory=dict)
+    translation_overrides: Mapping[str, bytes] = field(default_factory=dict)
     logo: Logo | None = None
 
     @property

@@ -15,7 +15,12 @@ from statuspage.source.output_limits import check_history_pages
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
 from statuspage.source.templates import load_theme
-from statuspage.source.translations import check_overrides, site_catalogs
+from statuspage.source.translations import (
+    catalog,
+    check_overrides,
+    read_locale_data,
+    read_override,
+)
 from statuspage.source.upstream import load_upstream, read_snapshot
 from statuspage.theme import TEMPLATES_DIR
 
@@ -56,6 +61,11 @@ def load_site(
         Upstream(s, snapshot[0] if (snapshot := read_snapshot(root, s, problems)) else None)
         for s in sources
     )
+    if for_rendering:
+        read_locale_data(languages)
+    overrides = {
+        lang: data for lang in languages if (data := read_override(root, lang)) is not None
+    }
     site = Site(
         config=config,
         incidents=tuple(incidents),
@@ -63,7 +73,8 @@ def load_site(
         postmortems=postmortems,
         upstream=upstream,
         theme=load_theme(root),
-        catalogs=site_catalogs(root, languages, locale_data=for_rendering),
+        catalogs={lang: catalog(lang, overrides.get(lang)) for lang in languages},
+        translation_overrides=overrides,
         logo=_logo(config.logo, root),
     )
     return site, problems

@@ -110,32 +110,34 @@ def translations(language: str) -> gettext.NullTranslations:
 
 def site_translations(root: Path | None, language: str) -> gettext.NullTranslations:
     """The shipped catalog for *language*, with the site's own rewordings over it."""
+    return catalog(language, read_override(root, language))
+
+
+def read_override(root: Path | None, language: str) -> bytes | None:
+    """The bytes of the site's own `translations/<language>.po`, if it has one."""
     path = override_path(root, language)
-    if path is None:
+    return path.read_bytes() if path is not None else None
+
+
+def catalog(language: str, override: bytes | None) -> gettext.NullTranslations:
+    """The shipped catalog for *language* under the rewordings of *override* (a .po file)."""
+    if override is None:
         return translations(language)
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=str(babel_locale(language)))
+    parsed = read_po(io.BytesIO(override), locale=str(babel_locale(language)))
     compiled = io.BytesIO()
-    write_mo(compiled, catalog)
+    write_mo(compiled, parsed)
     compiled.seek(0)
     own = gettext.GNUTranslations(compiled)
     own.add_fallback(translations(language))
     return own
 
 
-def site_catalogs(
-    root: Path, languages: Iterable[str], *, locale_data: bool
-) -> dict[str, gettext.NullTranslations]:
-    """Each language's catalog (site_translations). With *locale_data*, Babel's CLDR data for
-    each is read too: Babel reads it on first use, and rendering must read no file."""
-    catalogs = {}
+def read_locale_data(languages: Iterable[str]) -> None:
+    """Have Babel read its CLDR data for *languages* (kept for the process): it reads it on
+    first use, and rendering must read no file."""
     for language in languages:
-        catalogs[language] = site_translations(root, language)
-        if locale_data:
-            localedata.load(str(babel_locale(language)))  # kept by Babel for the process
-    if locale_data:
-        get_global("meta_zones")  # Babel's global data (time zone names), read once per process
-    return catalogs
+        localedata.load(str(babel_locale(language)))
+    get_global("meta_zones")  # Babel's global data (time zone names)
 
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
