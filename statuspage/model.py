@@ -6,11 +6,13 @@ users write in files and the enum values of the Statuspage v2 API.
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Self
 from zoneinfo import ZoneInfo
 
@@ -292,7 +294,33 @@ class Upstream:
 
 
 @dataclass(frozen=True)
+class TemplateFile:
+    """A template's bytes as read from its file, and that file's path (for error messages)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Every template a build may render, by name ('index.html', 'assets/style.css')."""
+
+    default: Mapping[str, TemplateFile] = field(default_factory=dict)  # the packaged theme
+    own: Mapping[str, TemplateFile] = field(default_factory=dict)  # the site's site-templates/
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The configured logo file: where it is published, and its bytes."""
+
+    path: PurePosixPath
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Site:
+    """Everything a build reads: what source/ loaded, so that no later stage reads a file."""
+
     config: Config
     incidents: tuple[Incident, ...]  # newest first, then by id
     root: Path | None = None
@@ -300,6 +328,19 @@ class Site:
     # By incident id, drafts included.
     postmortems: dict[str, Postmortem] = field(default_factory=dict)
     upstream: tuple[Upstream, ...] = ()  # third-party providers, in config order
+    theme: Theme = field(default_factory=Theme)
+    # Each of the site's languages' catalog: the shipped one under the site's own rewordings,
+    # which are kept as read too (translations/<language>.po's bytes, by language).
+    catalogs: Mapping[str, gettext.NullTranslations] = field(default_factory=dict)
+    translation_overrides: Mapping[str, bytes] = field(default_factory=dict)
+    logo: Logo | None = None
+
+    @property
+    def catalog(self) -> gettext.NullTranslations:
+        """The catalog of the config's language (each language edition has its own config);
+        without one (a Site made by hand, not loaded) the English msgids pass through."""
+        found = self.catalogs.get(self.config.language)
+        return found if found is not None else gettext.NullTranslations()
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)

@@ -16,10 +16,11 @@ from pathlib import Path
 from statuspage.authoring.incidents import find_incident
 from statuspage.errors import Problems, UsageError
 from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.source.incident_file import POSTMORTEM_SUFFIX
 from statuspage.source.incident_text import write_file
 from statuspage.source.postmortem_file import PLACEHOLDER, parse_postmortem
+from statuspage.source.translations import site_translations
 from statuspage.state import status as st
 
 TODO = PLACEHOLDER + ":"

@@ -53,7 +53,7 @@ def notify_command(
 def _notify(
     source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool
 ) -> None:
-    site, problems = require_site(source)
+    site, problems = require_site(source, for_rendering=True)
     print_warnings(problems)
     endpoints = load_endpoints(site.config, Problems())  # already checked by load_site
     if not endpoints:
