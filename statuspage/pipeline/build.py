@@ -18,10 +18,9 @@ interrupted build leaves behind).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from statuspage.errors import ContentError
 from statuspage.model import Site
@@ -85,14 +84,13 @@ class OutputClash(RuntimeError):
     """Two stages want to write the same path: a bug, or a user template shadowing an output."""
 
 
-@dataclass
-class BuildReport:
-    files: int = 0  # files in the built site
-    rendered: int = 0  # pages made (the rest were reused)
-    written: int = 0  # files whose bytes changed
-    deleted: int = 0
-    up_to_date: bool = False  # nothing to do at all
-    warnings: list[str] = field(default_factory=list)
+class Written(NamedTuple):
+    """What `build_into` did to the output folder."""
+
+    files: int  # files in the built site
+    rendered: int  # pages made (the rest were reused)
+    written: int  # files whose bytes changed
+    deleted: int
 
 
 def outputs(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
@@ -163,7 +161,7 @@ def _sampled(todo: list[tuple[str, Output]], spare: int) -> list[tuple[str, Outp
 def build_into(
     site: Site, now: datetime, out: Path, source: Path, state: BuildState, digests: dict[str, str],
     *, site_key: str | None = None, workers: int | None = None, cache: RenderCache | None = None,
-) -> BuildReport:  # fmt: skip
+) -> Written:  # fmt: skip
     """Bring *out* to exactly what `build(site, now)` gives, doing only the work that changed.
 
     *state* is the manifest of the last build into *out* (updated here; the caller saves
@@ -228,6 +226,4 @@ def build_into(
             files[rel] = [digest_, st.st_size, st.st_mtime_ns]
     state.files, state.site_key = files, site_key
     state.pages = {path: key for path, key in keys.items() if path in files}
-    return BuildReport(
-        files=len(files), rendered=rendered, written=len(changed), deleted=len(deleted)
-    )
+    return Written(len(files), rendered, len(changed), len(deleted))
