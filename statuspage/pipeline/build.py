@@ -93,6 +93,7 @@ class Written(NamedTuple):
     rendered: int  # pages made (the rest were reused)
     written: int  # files whose bytes changed
     deleted: int
+    made: tuple[str, ...]  # paths of the outputs made (the rest were reused), sorted
 
 
 def outputs(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
@@ -197,7 +198,8 @@ def build_into(
         raise
     state.files, state.site_key = _manifest(out, results, live), site_key
     state.pages = {path: key for path, key in plan.keys.items() if path in state.files}
-    return Written(len(state.files), plan.rendered, len(changed), len(deleted))
+    made = tuple(sorted(rel for rel, _ in plan.todo))
+    return Written(len(state.files), plan.rendered, len(changed), len(deleted), made)
 
 
 class _Plan(NamedTuple):

@@ -51,6 +51,7 @@ class BuildReport:
     rendered: int = 0  # pages made (the rest were reused)
     written: int = 0  # files whose bytes changed
     deleted: int = 0
+    made: tuple[str, ...] = ()  # paths of the outputs made (the rest were reused), sorted
     up_to_date: bool = False  # nothing to do at all: nothing was parsed or made
     site: Site | None = None  # what was built (None when up to date)
 
