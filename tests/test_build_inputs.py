@@ -148,3 +148,41 @@ def test_new_library_versions_remake_every_output(builds: Builds, new_library: N
     report, _ = builds.rebuild()
     assert not report.up_to_date
     assert set(report.made) == set(builds.last)
+
+
+def _other(value: object) -> object:
+    """A different value of *value*'s kind (teach it a new kind when Site gains one)."""
+    from dataclasses import replace
+
+    from statuspage.model import Config
+
+    if isinstance(value, Config):
+        return replace(value, title=value.title + "!")
+    if isinstance(value, tuple):
+        return (*value, "another")
+    if isinstance(value, bytes):
+        return value + b"another"
+    if isinstance(value, dict):
+        return {**value, "another": "value"}
+    raise AssertionError(f"a Site field of a kind this test cannot change yet: {type(value)}")
+
+
+def test_every_field_of_the_site_is_in_every_key(source: Path) -> None:
+    """A field added to Site is in every output's key without anyone listing it: changing
+    any field (but the incidents and postmortems, keyed per output) changes every key."""
+    from dataclasses import fields, replace
+
+    from statuspage.model import Site
+    from statuspage.outputs.output import Output
+    from statuspage.pipeline.inputs import NOT_AN_INPUT, PER_INCIDENT, Inputs
+
+    site, _ = load_site(source)
+    assert site is not None
+    now = datetime.fromisoformat(NOW)
+    keyed = Output(lambda: b"", parts=())
+    key = Inputs(site, {}, None).key("any.json", keyed, now)
+    names = [f.name for f in fields(Site) if f.name not in PER_INCIDENT | NOT_AN_INPUT]
+    assert "config" in names and "upstream" in names
+    for name in names:
+        changed = replace(site, **{name: _other(getattr(site, name))})
+        assert Inputs(changed, {}, None).key("any.json", keyed, now) != key, name
