@@ -116,7 +116,7 @@ CHANGES: dict[str, tuple[Change, set[str]]] = {
 
 
 def _own_template(root: Path) -> None:
-    """The site's own copy of the incident page's template, reworded."""
+    """The site's own copy of the theme, its page frame reworded."""
     from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
     shutil.copytree(default_templates_dir(), root / TEMPLATES_DIR)
