@@ -6,16 +6,17 @@ users write in files and the enum values of the Statuspage v2 API.
 
 from __future__ import annotations
 
+import gettext
+import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property
-from pathlib import Path
-from typing import TYPE_CHECKING, Self
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple, Self
 from zoneinfo import ZoneInfo
-
-if TYPE_CHECKING:  # defined apart: only notify, alerts and their checks load them
-    from statuspage.sections import AlertRules, Endpoint
 
 
 class _Words(IntEnum):
@@ -132,6 +133,74 @@ class Group:
 
 # Twice the publish workflow's 15-minute schedule (Config.stale_after).
 DEFAULT_STALE_AFTER = timedelta(minutes=30)
+
+
+# An incident's `alerts:` entry naming the rule that opened it: `rule:ID`.
+RULE_KEY_PREFIX = "rule:"
+
+# `${VAR}` in a `notify:` value: an environment variable, substituted only when sending.
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Endpoint(NamedTuple):
+    """One `notify:` endpoint, a place notifications go; `settings` keep `${VAR}`s until
+    `resolve` (notify/endpoints.py), so nothing built from the config holds a secret.
+    This and the other records of `notify:` and `alerts:` are NamedTuples: a fifth of a
+    frozen dataclass's cost to define, paid by every command at start-up."""
+
+    kind: str  # "webhook" | "email"
+    format: str  # slack | discord | teams | json | email
+    key: str  # stable id in the state file: a hash of the un-substituted entry
+    label: str  # how errors name it: never a secret
+    settings: Mapping[str, Any]
+    components: tuple[str, ...] | None  # sorted; None: every event
+    line: int
+    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
+    min_priority: int | None = None
+    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
+    deadline: float | None = None
+
+    @property
+    def variables(self) -> list[str]:
+        """Environment variables this endpoint needs, by name."""
+        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
+
+
+class Rule(NamedTuple):
+    """An `alerts:` rule: alerts whose labels include every pair of `match` belong to
+    its incident."""
+
+    id: str
+    match: tuple[tuple[str, str], ...]
+    components: tuple[tuple[str, ComponentStatus], ...]
+    impact: Impact | None
+    title: str | None
+    on_resolved: IncidentStatus  # MONITORING or RESOLVED
+    line: int
+    # The monitor's own words (its summary and description) as the title and updates;
+    # by default they go to the file's `monitor_notes:`, which no output shows.
+    publish_monitor_text: bool = False
+
+    @property
+    def key(self) -> str:
+        """The entry in an incident's `alerts:` that names this rule."""
+        return RULE_KEY_PREFIX + self.id
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """Whether every pair of `match` is one of *labels*."""
+        return all(labels.get(name) == value for name, value in self.match)
+
+
+class AlertRules(NamedTuple):
+    """The whole `alerts:` section."""
+
+    publish: str
+    max_new: int
+    rules: tuple[Rule, ...]
+
+    def rule_for(self, labels: dict[str, str]) -> Rule | None:
+        """The first rule that *labels* match (rules are tried in the order written)."""
+        return next((r for r in self.rules if r.matches(labels)), None)
 
 
 @dataclass(frozen=True)
@@ -298,7 +367,33 @@ class Upstream:
 
 
 @dataclass(frozen=True)
+class TemplateFile:
+    """A template's bytes as read from its file, and that file's path (for error messages)."""
+
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Every template a build may render, by name ('index.html', 'assets/style.css')."""
+
+    default: Mapping[str, TemplateFile] = field(default_factory=dict)  # the packaged theme
+    own: Mapping[str, TemplateFile] = field(default_factory=dict)  # the site's site-templates/
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The configured logo file: where it is published, and its bytes."""
+
+    path: PurePosixPath
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Site:
+    """Everything a build reads: what source/ loaded, so that no later stage reads a file."""
+
     config: Config
     incidents: tuple[Incident, ...]  # newest first, then by id
     root: Path | None = None
@@ -306,6 +401,19 @@ class Site:
     # By incident id, drafts included.
     postmortems: dict[str, Postmortem] = field(default_factory=dict)
     upstream: tuple[Upstream, ...] = ()  # third-party providers, in config order
+    theme: Theme = field(default_factory=Theme)
+    # Each of the site's languages' catalog: the shipped one under the site's own rewordings,
+    # which are kept as read too (translations/<language>.po's bytes, by language).
+    catalogs: Mapping[str, gettext.NullTranslations] = field(default_factory=dict)
+    translation_overrides: Mapping[str, bytes] = field(default_factory=dict)
+    logo: Logo | None = None
+
+    @property
+    def catalog(self) -> gettext.NullTranslations:
+        """The catalog of the config's language (each language edition has its own config);
+        without one (a Site made by hand, not loaded) the English msgids pass through."""
+        found = self.catalogs.get(self.config.language)
+        return found if found is not None else gettext.NullTranslations()
 
     def incident(self, incident_id: str) -> Incident | None:
         return self._by_id.get(incident_id)

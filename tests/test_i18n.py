@@ -26,9 +26,9 @@ from statuspage.pipeline.build import build
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
-from statuspage.outputs.i18n import Formatter, translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.source.site import load_site
-from statuspage.source.translations import LOCALE_DIR, available_languages
+from statuspage.source.translations import LOCALE_DIR, available_languages, translations
 
 from .conftest import REPO, at, text_of
 

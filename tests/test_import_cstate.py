@@ -293,6 +293,19 @@ def test_dated_updates_after_the_resolution_are_follow_ups(tmp_path: Path) -> No
     assert resolved_at(incident, LATER) == utc("2021-06-07T16:37:00")
 
 
+def test_empty_dated_markers_after_the_resolution_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    body = "It broke.\n\n**2024-03-08 10:00**\n\n**2024-03-09 10:00**"
+    imp = Imported(tmp_path, {"2024-03-07-x.md": issue(
+        "title: Outage\ndate: 2024-03-07 10:00:00\nresolved: true\nresolvedWhen: 2024-03-07 20:38:00\nseverity: down", body)})  # fmt: skip
+    incident = imp.incident("2024-03-07-x")
+    assert [(u.status.word, u.at.strftime("%d %H:%M"), u.body) for u in incident.updates] == [
+        ("investigating", "07 10:00", "It broke."),
+        ("resolved", "07 20:38", "This incident has been resolved."),
+    ]
+    left_out = [w for w in imp.warnings if "after the resolution has no text; left out" in w]
+    assert len(left_out) == 2 and all("2024-03-07-x.md" in w for w in left_out)
+
+
 def test_shortcodes_become_readable_and_headings_cannot_open_updates(tmp_path: Path) -> None:
     body = """\
         ## What happened

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.pipeline import parallel as incremental
+from statuspage.pipeline import parallel
 from statuspage.pipeline import writer as output
 from statuspage.pipeline.manifest import CACHE_DIR
 
@@ -42,7 +42,7 @@ def site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> SiteDir:
         site_dir.incident(f"2026-11-{day:02d}-event-{day}.md", incident(day, f"Event {day}", resolved=day != 5))
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     # Also take the process-pool path on this small site; one process is enough to prove it.
-    monkeypatch.setattr(incremental, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     return site_dir
 
 
@@ -262,3 +262,26 @@ def test_a_fifo_among_the_incidents_is_reported_not_read(site: SiteDir, tmp_path
     os.mkfifo(site.root / "incidents" / "2026-11-21-pipe.md")
     result = site.run("build", "--out", str(tmp_path / "out"), "--now", NOW)
     assert result.exit_code == 1 and "2026-11-21-pipe.md: not a regular file" in result.output
+
+
+def test_a_worker_process_that_dies_leaves_its_outputs_to_the_build(site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pool's one failure rule: what a worker did not finish, the build makes itself."""
+    from statuspage.outputs.output import Output
+    from statuspage.pipeline import build as build_module
+
+    monkeypatch.setattr(build_module, "default_workers", lambda: 2)  # the pool, even on one core
+    parent, real = os.getpid(), build_module.STAGES
+
+    def dies_in_a_worker(output: Output) -> Output:
+        def make() -> bytes:
+            if os.getpid() != parent:
+                os._exit(9)  # as a worker killed for memory would: without a word
+            return output.make()
+
+        return Output(make, output.parts, output.incidents, output.page)
+
+    def stage(snapshot, cache):  # type: ignore[no-untyped-def]
+        return {path: dies_in_a_worker(output) for path, output in real[0](snapshot, cache).items()}
+
+    monkeypatch.setattr(build_module, "STAGES", (stage, *real[1:]))
+    rebuild_matches_cold(site, tmp_path / "out", tmp_path / "cold")

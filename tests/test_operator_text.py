@@ -48,14 +48,15 @@ def test_translation_msgstr_is_escaped_not_markup(site_dir: SiteDir) -> None:
 
 
 def test_translation_in_plain_text_messages_is_not_double_escaped(site_dir: SiteDir) -> None:
-    from statuspage.outputs.i18n import site_translations
     from statuspage.outputs.pages import environment
+    from statuspage.source.templates import load_theme
+    from statuspage.source.translations import site_translations
 
     write(
         site_dir.root / "translations" / "en.po",
         'msgid "Minor Service Disruption"\nmsgstr "Slow & odd"\n',
     )
-    env = environment(site_dir.root, "en")
+    env = environment(load_theme(site_dir.root), site_translations(site_dir.root, "en"))
     html = env.from_string('{{ _("Minor Service Disruption") }}').render()
     env.autoescape = False  # as notify's .txt templates are rendered
     text = env.from_string('{{ _("Minor Service Disruption") }}').render()

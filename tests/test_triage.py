@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from statuspage.model import Impact, Urgency, priority
-from statuspage.pipeline.parse_cache import decode_incident, encode_incident
+from statuspage.pipeline.incident_codec import decode_incident, encode_incident
 
 from .conftest import SiteDir, at
 

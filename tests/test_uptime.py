@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from statuspage.model import ComponentStatus
+from statuspage.outputs.figures_json import uptime_blocks
 from statuspage.outputs.metrics import metrics
 from statuspage.state import uptime
 from statuspage.state.snapshot import Snapshot
@@ -136,7 +137,7 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     # No inline styles anywhere (the CSP forbids them): colours come from classes.
     assert doc.xpath("//*[@style]") == [] and doc.cssselect("style") == []
 
-    blocks = uptime.uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)
+    blocks = uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)
     assert set(blocks) == {"api", "db", "stack", "web"}
     assert blocks["api"]["percent"] == 99.91
     assert blocks["api"]["minutes"] == {"major_outage": 60, "partial_outage": 180, "degraded_performance": 60, "under_maintenance": 120}
@@ -251,7 +252,7 @@ def test_no_data_yet(tmp_path: Path) -> None:
     doc = parse_html(site.build(NOW) / "index.html")
     db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
     assert text_of(db.cssselect(".figure")[0]) == "No data yet · 90 days"
-    assert uptime.uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)["db"]["percent"] is None
+    assert uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)["db"]["percent"] is None
 
 
 def test_a_cut_uptime_axis_says_so_in_words_and_on_the_svg(site: SiteDir) -> None:

@@ -21,9 +21,15 @@ from statuspage.authoring.incidents import Change as ComponentChange
 from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
 from statuspage.labels import N_
-from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
-from statuspage.outputs.i18n import site_translations
-from statuspage.sections import AlertRules, Rule
+from statuspage.model import (
+    AlertRules,
+    ComponentStatus,
+    Config,
+    Incident,
+    IncidentStatus,
+    Rule,
+    Site,
+)
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_ALERT_KEYS,
@@ -43,7 +49,7 @@ from statuspage.source.incident_text import (
 from statuspage.source.names import slugify
 from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import format_timestamp
-from statuspage.source.translations import babel_locale
+from statuspage.source.translations import babel_locale, site_translations
 
 SECOND = timedelta(seconds=1)
 MAX_NOTE_CHARS = 2_000  # of what a monitor said, kept in `monitor_notes:` (one line each)

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from statuspage.alerts.payloads import MAX_PAYLOAD_BYTES, PayloadError, parse_json, read_alerts
@@ -286,69 +286,107 @@ def make_server(
     limits: Limits = Limits(),  # frozen: one shared default is safe
 ) -> socketserver.ThreadingTCPServer:
     """A server on *host*:*port* that forwards every POSTed body (log says what it did)."""
+    return _Server(relay, host, port, log, sleep, limits)
 
-    def say(code: int, message: str) -> None:
-        log(inert_line(f"{code} {message}"))
 
-    class Handler(socketserver.BaseRequestHandler):
-        def handle(self) -> None:
-            sock: socket.socket = self.request
-            request = _Request(sock, time.monotonic() + limits.request_seconds)
-            try:
-                data = _read(request, relay, limits, sock)
-                forward(relay, data, sleep, limits.depth)
-            except _Refused as e:
-                code, message = e.code, e.message
-            except TimeoutError:
-                code, message = 408, f"the request took more than {limits.request_seconds:g} s"
-            except (_Gone, OSError):
-                if not request.started:
-                    return  # a port check (a load balancer's, a test's): nothing to say
-                # Said in case the caller only stopped sending; it has likely gone.
-                code, message = 400, "the connection ended before the request was complete"
-            except PayloadError as e:
-                code, message = 400, str(e)
-            except DeliveryError as e:
-                code, message = 502, f"GitHub did not take it: {e}"
-            except Exception as e:  # a bug: said without its text, which might quote a header
-                code, message = 500, f"internal error ({type(e).__name__}); please report it"
-            else:
-                code, message = 202, f"sent to {relay.repo}"
-            say(code, message)
-            _answer(sock, code, message)
+class _Server(socketserver.ThreadingTCPServer):
+    """A thread per connection, at most `limits.connections` at once: one more is
+    answered 503 by the accepting thread, which never waits on it."""
 
-    class Server(socketserver.ThreadingTCPServer):
-        daemon_threads = True
-        allow_reuse_address = True
-        request_queue_size = 128
-        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
 
-        def __init__(self) -> None:
-            self.slots = threading.BoundedSemaphore(limits.connections)
-            super().__init__((host, port), Handler)
+    def __init__(
+        self,
+        relay: Relay,
+        host: str,
+        port: int,
+        log: Callable[[str], None],
+        sleep: Callable[[float], None],
+        limits: Limits,
+    ) -> None:
+        self.relay = relay
+        self.log = log
+        self.sleep = sleep
+        self.limits = limits
+        self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self.slots = threading.BoundedSemaphore(limits.connections)
+        super().__init__((host, port), _Handler)
 
-        def process_request(self, request: Any, client_address: Any) -> None:
-            if not self.slots.acquire(blocking=False):
-                message = f"busy: {limits.connections} connections are open; try again"
-                say(503, message)
-                _answer(request, 503, message, linger=0)  # the accepting thread: no waiting
-                self.shutdown_request(request)
-                return
-            try:
-                super().process_request(request, client_address)
-            except BaseException:
-                self.slots.release()
-                raise
+    def say(self, code: int, message: str) -> None:
+        """Log what a request was answered, as one inert line."""
+        self.log(inert_line(f"{code} {message}"))
 
-        def process_request_thread(self, request: Any, client_address: Any) -> None:
-            try:
-                super().process_request_thread(request, client_address)
-            finally:
-                self.slots.release()
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self.slots.acquire(blocking=False):
+            message = f"busy: {self.limits.connections} connections are open; try again"
+            self.say(503, message)
+            _answer(request, 503, message, linger=0)  # the accepting thread: no waiting
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self.slots.release()
+            raise
 
-        def handle_error(self, request: Any, client_address: Any) -> None:
-            # Only ever past Handler.handle's own net; never a traceback (it could quote
-            # a header, so a token).
-            log("internal error while answering a request")
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
-    return Server()
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Only ever past _Handler.handle's own net; never a traceback (it could quote
+        # a header, so a token).
+        self.log("internal error while answering a request")
+
+
+class _Handler(socketserver.BaseRequestHandler):
+    """One connection: one request read, forwarded or refused, and answered."""
+
+    server: _Server
+
+    def handle(self) -> None:
+        sock: socket.socket = self.request
+        limits = self.server.limits
+        request = _Request(sock, time.monotonic() + limits.request_seconds)
+        answer = _relay_one(request, sock, self.server)
+        if answer is None:
+            return  # a port check (a load balancer's, a test's): nothing to say
+        code, message = answer
+        self.server.say(code, message)
+        _answer(sock, code, message)
+
+
+class _Answer(NamedTuple):
+    """An HTTP status code and the one line that says why."""
+
+    code: int
+    message: str
+
+
+def _relay_one(request: _Request, sock: socket.socket, server: _Server) -> _Answer | None:
+    """Read and forward one request: what to answer it, or None for a connection that
+    sent nothing."""
+    relay, limits = server.relay, server.limits
+    try:
+        data = _read(request, relay, limits, sock)
+        forward(relay, data, server.sleep, limits.depth)
+    except _Refused as e:
+        return _Answer(e.code, e.message)
+    except TimeoutError:
+        return _Answer(408, f"the request took more than {limits.request_seconds:g} s")
+    except (_Gone, OSError):
+        if not request.started:
+            return None
+        # Said in case the caller only stopped sending; it has likely gone.
+        return _Answer(400, "the connection ended before the request was complete")
+    except PayloadError as e:
+        return _Answer(400, str(e))
+    except DeliveryError as e:
+        return _Answer(502, f"GitHub did not take it: {e}")
+    except Exception as e:  # a bug: said without its text, which might quote a header
+        return _Answer(500, f"internal error ({type(e).__name__}); please report it")
+    return _Answer(202, f"sent to {relay.repo}")

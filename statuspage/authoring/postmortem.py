@@ -9,19 +9,22 @@ appears nowhere until someone adds one.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from pathlib import Path
 
 from statuspage.authoring.incidents import find_incident
 from statuspage.errors import Problems, UsageError
 from statuspage.model import ComponentStatus, Config, Impact, Incident, IncidentStatus, Site
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.source.incident_file import POSTMORTEM_SUFFIX
 from statuspage.source.incident_text import write_file
 from statuspage.source.postmortem_file import PLACEHOLDER, parse_postmortem
+from statuspage.source.translations import site_translations
 from statuspage.state import status as st
 
 TODO = PLACEHOLDER + ":"
+Translate = Callable[[str], str]  # a catalog's gettext
 
 
 def local_time(moment: datetime, zone: tzinfo) -> str:
@@ -76,16 +79,70 @@ def timeline_item(incident: Incident, index: int, config: Config) -> str:
 
 def draft_text(incident: Incident, config: Config, now: datetime) -> str:
     """The postmortem draft of a resolved *incident*, as of *now*."""
-    zone = config.timezone
     resolved = st.resolved_at(incident, now)
     if resolved is None:
         raise ValueError(f"{incident.id} is not resolved at {now}")
-    fmt = Formatter(config.language, zone)
     _ = _translations(config).gettext
+    # The front matter's keys, the TODO marker and the `- [ ]` boxes are syntax: never translated.
+    return "\n".join(
+        [
+            *_front_matter(now.astimezone(config.timezone), _),
+            *_summary(incident, config, now, resolved, _),
+            *_timeline(incident, config, now, _),
+            *_sections_to_write(_),
+        ]
+    )
+
+
+def _section(heading: str, *lines: str) -> list[str]:
+    """A `## heading`, its lines, and the blank line that ends it."""
+    return ["## " + heading, "", *lines, ""]
+
+
+def _front_matter(now: datetime, _: Translate) -> list[str]:
+    """Front matter with no `published:`: only comments saying how to publish."""
+    example = now.strftime("%Y-%m-%d %H:%M")
+    return [
+        "---",
+        "# " + _("A draft: shown nowhere until you add the time it is published, e.g."),
+        f"# published: {example}",
+        "# "
+        + _("(a future time publishes it then). Optional: %(keys)s")
+        % {"keys": 'title: "...", authors: [Platform team]'},
+        "---",
+        "",
+    ]
+
+
+def _summary(
+    incident: Incident, config: Config, now: datetime, resolved: datetime, _: Translate
+) -> list[str]:
+    """What customers must be told (to write), then the facts the files already hold."""
+    zone = config.timezone
+    fmt = Formatter(config.language, zone)
     components = ", ".join(
         f"{name} ({label(status, config, in_sentence=True)})"
         for name, status in worst_statuses(incident, config)
     )
+    return _section(
+        _("Summary"),
+        f"{TODO} "
+        + _(
+            "two or three sentences for customers: what they saw, for how long, and "
+            "whether any data was affected."
+        ),
+        "",
+        field(_("Incident"), incident.title),
+        field(_("Impact"), label(incident.impact, config)),
+        *([field(_("Affected components"), components)] if components else []),
+        field(_("Started"), local_time(incident.started_at, zone)),
+        field(_("Resolved"), local_time(resolved, zone)),
+        field(_("Duration"), fmt.duration(st.duration(incident, now))),
+    )
+
+
+def _timeline(incident: Incident, config: Config, now: datetime, _: Translate) -> list[str]:
+    """Every update until *now*, and a placeholder for what customers could not see."""
     items = [
         timeline_item(incident, i, config) for i, u in enumerate(incident.updates) if u.at <= now
     ]
@@ -98,70 +155,42 @@ def draft_text(incident: Incident, config: Config, now: datetime) -> str:
     )
     # A message of several paragraphs needs a loose list, or Markdown folds the next item into it.
     timeline = ("\n\n" if any("\n\n" in item for item in items) else "\n").join(items)
-    example = now.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-    # The front matter's keys, the TODO marker and the `- [ ]` boxes are syntax: never translated.
-    return "\n".join(
-        [
-            "---",
-            "# " + _("A draft: shown nowhere until you add the time it is published, e.g."),
-            f"# published: {example}",
-            "# "
-            + _("(a future time publishes it then). Optional: %(keys)s")
-            % {"keys": 'title: "...", authors: [Platform team]'},
-            "---",
-            "",
-            "## " + _("Summary"),
-            "",
-            f"{TODO} "
-            + _(
-                "two or three sentences for customers: what they saw, for how long, and "
-                "whether any data was affected."
-            ),
-            "",
-            field(_("Incident"), incident.title),
-            field(_("Impact"), label(incident.impact, config)),
-            *([field(_("Affected components"), components)] if components else []),
-            field(_("Started"), local_time(incident.started_at, zone)),
-            field(_("Resolved"), local_time(resolved, zone)),
-            field(_("Duration"), fmt.duration(st.duration(incident, now))),
-            "",
-            "## " + _("Timeline"),
-            "",
-            _("All times are %(zone)s.") % {"zone": zone},
-            "",
-            timeline,
-            "",
-            "## " + _("What happened"),
-            "",
+    return _section(
+        _("Timeline"), _("All times are %(zone)s.") % {"zone": config.timezone}, "", timeline
+    )
+
+
+def _sections_to_write(_: Translate) -> list[str]:
+    """The sections only people can write, each a placeholder saying what belongs there."""
+    return [
+        *_section(
+            _("What happened"),
             f"{TODO} "
             + _("the sequence of events in plain language, from the trigger to full recovery."),
-            "",
-            "## " + _("Root cause"),
-            "",
+        ),
+        *_section(
+            _("Root cause"),
             f"{TODO} "
             + _(
                 "the technical cause, and the conditions in our systems and processes that "
                 "let it reach customers. Ask what allowed it, not who did it."
             ),
-            "",
-            "## " + _("What went well"),
-            "",
-            f"- {TODO} " + _("what helped us detect, understand or fix it."),
-            "",
-            "## " + _("What went wrong"),
-            "",
-            f"- {TODO} " + _("what made it worse, longer, or harder to see."),
-            "",
-            "## " + _("Action items"),
-            "",
+        ),
+        *_section(
+            _("What went well"), f"- {TODO} " + _("what helped us detect, understand or fix it.")
+        ),
+        *_section(
+            _("What went wrong"), f"- {TODO} " + _("what made it worse, longer, or harder to see.")
+        ),
+        *_section(
+            _("Action items"),
             f"- [ ] {TODO} "
             + _(
                 "a concrete follow-up, the team that owns it and a target date; tick "
                 "it (`- [x]`) when it is done."
             ),
-            "",
-        ]
-    )
+        ),
+    ]
 
 
 def create_postmortem(root: Path, site: Site, ref: str, now: datetime) -> Path:

@@ -107,11 +107,12 @@ def reports_errors(func: F) -> F:
     return cast(F, wrapper)
 
 
-def require_site(source: Path) -> tuple[Site, Problems]:
-    """The site in *source*, or ContentError with every problem found."""
+def require_site(source: Path, *, for_rendering: bool = False) -> tuple[Site, Problems]:
+    """The site in *source*, or ContentError with every problem found (*for_rendering*: see
+    load_site; these commands edit files or validate, `notify` renders)."""
     from statuspage.source.site import load_site
 
-    site, problems = load_site(source)
+    site, problems = load_site(source, for_rendering=for_rendering)
     if site is None:
         raise ContentError(problems.items)
     return site, problems

@@ -29,7 +29,7 @@ def check_command(source: Path, fmt: str) -> None:
     from statuspage.source.site import load_site
     from statuspage.source.start import start_assumption
 
-    site, problems = load_site(source)
+    site, problems = load_site(source, for_rendering=False)  # validates: renders nothing
     if site is not None:
         unset_variable_warnings(site.config, problems)  # only `check` mentions secrets missing here
         start_assumption(site, problems)  # and what a site without `start_date:` is taken to be

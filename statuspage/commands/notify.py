@@ -17,7 +17,7 @@ from statuspage.commands._common import (
 from statuspage.errors import inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
-from statuspage.notify.state import DEFAULT_PATH, StateError
+from statuspage.notify.sent import DEFAULT_PATH, StateError
 from statuspage.source.names import counted
 from statuspage.source.site_folder import SiteFolder
 
@@ -52,7 +52,7 @@ def notify_command(
 def _notify(
     source: Path, state_path: Path | None, now: str | None, dry_run: bool, backfill: bool
 ) -> None:
-    site, problems = require_site(source)
+    site, problems = require_site(source, for_rendering=True)
     print_warnings(problems)
     endpoints = list(site.config.notify)
     if not endpoints:

@@ -94,7 +94,7 @@ def serve_command(source: Path, port: int, host: str, now: str | None) -> None:
             server.server_close()
             if threads[1].is_alive():
                 threads[1].join()
-            preview.parsed.save()  # once the builder has stopped
+            preview.session.save()  # once the builder has stopped
     click.echo("Stopped.")
 
 

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import Config
-from statuspage.sections import VARIABLE, Endpoint
+from statuspage.model import VARIABLE, Config, Endpoint
 
 
 class MissingVariables(Exception):

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from statuspage.labels import AUTOMATIC_MESSAGES
 from statuspage.model import Component, ComponentStatus, Site
 from statuspage.notify.events import Event
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.markup import plain_text, render_markdown
 from statuspage.outputs.pages import environment
 from statuspage.source.times import isoformat
@@ -49,10 +49,10 @@ class Renderer:
     def __init__(self, site: Site) -> None:
         self.site = site
         config = site.config
-        self.env = environment(site.root, config.language)
+        self.env = environment(site.theme, site.catalog)
         self.env.autoescape = lambda name: not (name or "").endswith(".txt")
         self.fmt = Formatter(config.language, config.timezone)
-        self.gettext = site_translations(site.root, config.language).gettext
+        self.gettext = site.catalog.gettext
         self.env.globals.update(
             site=site, config=config, fmt=self.fmt, iso=lambda m: isoformat(m, config.timezone)
         )

@@ -21,14 +21,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.model import Site
+from statuspage.model import Endpoint, Site
 from statuspage.notify.endpoints import MissingVariables, UnusableValue, resolve
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.mail import email_message, unsubscribe_target
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import FORMATS
-from statuspage.notify.state import EndpointState, load_state, save_state
+from statuspage.notify.sent import EndpointState, State, load_state, save_state
 from statuspage.notify.transport import (
     Deadline,
     DeliveryError,
@@ -37,7 +37,6 @@ from statuspage.notify.transport import (
     SmtpSession,
     post_json,
 )
-from statuspage.sections import Endpoint
 from statuspage.source.names import counted
 from statuspage.source.notify_config import redact
 
@@ -101,86 +100,116 @@ def notify(
 ) -> Report:
     """Send every event at or before *now* that an endpoint has not received; record it."""
     state = load_state(state_path)
-    saved = state.to_json() if state_path.exists() else None
+    ledger = _Ledger(state, state_path, dry_run, state.to_json() if state_path.exists() else None)
     # Endpoints removed from the config are forgotten (re-adding one counts as new).
     state.endpoints = {k: v for k, v in state.endpoints.items() if k in {e.key for e in endpoints}}
-    happened = events(site, now)
-    courier = _Courier(site, Renderer(site), policy or DEFAULT_POLICY, sleep)
+    run = _Run(
+        happened=events(site, now),
+        ledger=ledger,
+        courier=_Courier(site, Renderer(site), policy or DEFAULT_POLICY, sleep),
+        dry_run=dry_run,
+        backfill=backfill,
+        environ=environ,
+        echo=echo,
+    )
+    outcomes = [run.serve(endpoint) for endpoint in endpoints]
+    ledger.save()
+    return Report(outcomes)
 
-    def save() -> None:
-        nonlocal saved
-        if not dry_run and state.to_json() != saved:
-            save_state(state, state_path)
-            saved = state.to_json()
 
-    outcomes = []
-    for endpoint in endpoints:
+@dataclass
+class _Ledger:
+    """The record of what was sent, saved whenever it changed (never on a dry run)."""
+
+    state: State
+    path: Path
+    dry_run: bool
+    saved: str | None  # the file's text as last read or written; None: no file yet
+
+    def save(self) -> None:
+        if not self.dry_run and self.state.to_json() != self.saved:
+            save_state(self.state, self.path)
+            self.saved = self.state.to_json()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One notify run: the events so far, and how this run treats each endpoint."""
+
+    happened: list[Event]
+    ledger: _Ledger
+    courier: _Courier
+    dry_run: bool
+    backfill: bool
+    environ: Mapping[str, str] | None
+    echo: Echo
+
+    def serve(self, endpoint: Endpoint) -> Outcome:
+        """Send *endpoint* what it has not received (or, on a dry run, say what would go)."""
         outcome = Outcome(endpoint)
-        outcomes.append(outcome)
-        record = state.endpoints.get(endpoint.key)
-        new = record is None
-        record = state.endpoints.setdefault(endpoint.key, EndpointState(endpoint.label))
+        endpoints = self.ledger.state.endpoints
+        new = endpoint.key not in endpoints
+        record = endpoints.setdefault(endpoint.key, EndpointState(endpoint.label))
         record.label = endpoint.label
-        unsent = [e for e in happened if e.id not in record.sent]
-        if new and not backfill:
+        unsent = [e for e in self.happened if e.id not in record.sent]
+        if new and not self.backfill:
             # Subscribers want news, not a flood of history: start from now.
             record.sent.update(e.id for e in unsent)
             outcome.first_run = len(unsent)
-            save()
-            continue
+            self.ledger.save()
+            return outcome
+        todo = self._to_send(endpoint, record, unsent, outcome)
+        if self.dry_run:
+            outcome.would_send = todo
+            outcome.warnings += _dry_run_warnings(endpoint, self.environ)
+        elif todo:
+            self._send(endpoint, record, todo, outcome)
+        return outcome
+
+    def _to_send(
+        self, endpoint: Endpoint, record: EndpointState, unsent: list[Event], outcome: Outcome
+    ) -> list[Event]:
+        """The unsent events for *endpoint*, capped; the rest are recorded as handled."""
         todo = [e for e in unsent if matches(endpoint, e)]
         outcome.filtered = len(unsent) - len(todo)
         record.sent.update(e.id for e in unsent if not matches(endpoint, e))
         capped = cap(todo)
-        todo = capped.send
         record.sent.update(e.id for e in capped.skip)
         outcome.warnings += capped.warnings
-        save()
-        if dry_run:
-            outcome.would_send = todo
-            if missing := [
-                n
-                for n in endpoint.variables
-                if not (environ if environ is not None else os.environ).get(n)
-            ]:
-                outcome.warnings.append(
-                    f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would "
-                    "fail this endpoint"
-                )
-            else:
-                try:
-                    resolve(endpoint, environ)
-                except UnusableValue as e:
-                    outcome.warnings.append(f"{e}: a real run would fail this endpoint")
-            continue
-        if not todo:
-            continue
+        self.ledger.save()
+        return capped.send
+
+    def _send(
+        self, endpoint: Endpoint, record: EndpointState, todo: list[Event], outcome: Outcome
+    ) -> None:
+        """Deliver *todo* in order, recording each; the first failure stops this endpoint."""
         try:
-            settings = resolve(endpoint, environ)
+            settings = resolve(endpoint, self.environ)
         except MissingVariables as e:
             names = ", ".join(f"${{{n}}}" for n in e.names)
             outcome.error = (
                 f"{names} not set; set it (e.g. from a repository secret) for the notify step"
             )
             outcome.pending = len(todo)
-            continue
+            return
         except UnusableValue as e:
             outcome.error, outcome.pending = str(e), len(todo)
-            continue
-        deadline = Deadline(endpoint.deadline or courier.policy.deadline)
+            return
+        deadline = Deadline(endpoint.deadline or self.courier.policy.deadline)
         number = 0
         try:
             for number, event in enumerate(todo):
                 try:
-                    outcome.warnings += courier.send(endpoint, settings, event, deadline)
+                    outcome.warnings += self.courier.send(endpoint, settings, event, deadline)
                 except DeliveryError as e:
                     outcome.error = f"{event.kind} {event.id}: {e}"
                     outcome.pending = len(todo) - number
                     break
                 record.sent.add(event.id)
                 outcome.sent.append(event)
-                save()  # right after each accepted message: a kill repeats at most this one
-                echo(f"{endpoint.label}: sent {event.kind} {event.id}")
+                # Saved right after each accepted message: a kill repeats at most this one.
+                self.ledger.save()
+                self.echo(f"{endpoint.label}: sent {event.kind} {event.id}")
         except Exception as e:  # a bug must not cost the other endpoints their messages
             # Only the type: the message of an unexpected error may quote a secret.
             outcome.error = (
@@ -190,9 +219,22 @@ def notify(
             outcome.pending = len(todo) - number
         finally:
             deadline.close()
-            courier.close()
-    save()
-    return Report(outcomes)
+            self.courier.close()
+
+
+def _dry_run_warnings(endpoint: Endpoint, environ: Mapping[str, str] | None) -> list[str]:
+    """What would fail *endpoint* in a real run here: unset variables, unusable values."""
+    env = environ if environ is not None else os.environ
+    if missing := [n for n in endpoint.variables if not env.get(n)]:
+        return [
+            f"{', '.join(f'${{{n}}}' for n in missing)} not set here: a real run would "
+            "fail this endpoint"
+        ]
+    try:
+        resolve(endpoint, environ)
+    except UnusableValue as e:
+        return [f"{e}: a real run would fail this endpoint"]
+    return []
 
 
 class _Courier:

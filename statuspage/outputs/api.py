@@ -27,13 +27,13 @@ from statuspage.model import (
     IncidentStatus,
     Update,
 )
+from statuspage.outputs.figures_json import uptime_blocks
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.names import slugify
 from statuspage.state import postmortems
 from statuspage.state import status as st
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import uptime_blocks
 
 API_DIR = "api/v2/"
 LIST_LIMIT = 50  # the hosted API returns "the 50 most recent"

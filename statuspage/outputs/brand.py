@@ -1,5 +1,5 @@
 """The site's identity files (no writes): `favicon.svg` in the current status
-colour, and the configured logo copied from the site folder into the output."""
+colour, and the configured logo (its bytes read by source/) into the output."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from statuspage.model import Impact
 from statuspage.outputs.badges import OVERALL
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
-from statuspage.source.logo import site_logo
 from statuspage.state.snapshot import Snapshot
 
 # The banner's glyph for each overall state (the same shapes as the icon macro in
@@ -47,8 +46,7 @@ def favicon(indicator: Impact) -> bytes:
 
 def render_brand_files(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """`favicon.svg` for the status as of *now*, and the logo file when there is one to copy."""
-    site = snapshot.site
     files = {"favicon.svg": favicon(snapshot.headline.indicator)}
-    if logo := site_logo(site.config.logo, site.root):
-        files[logo[0].as_posix()] = logo[1].read_bytes()
+    if logo := snapshot.site.logo:
+        files[logo.path.as_posix()] = logo.data
     return ready(files)

@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneStandard
 from statuspage.labels import LABELS
 from statuspage.model import Incident
 from statuspage.outputs.feeds import ENTRY_NAMESPACE, automatic_message, xml_text
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
@@ -40,7 +40,7 @@ def render_calendar(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]
     """maintenance.ics holding every maintenance published by *now*."""
     site = snapshot.site
     config = site.config
-    gettext = site_translations(site.root, config.language).gettext
+    gettext = site.catalog.gettext
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -101,7 +101,7 @@ def _event(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> Event:
 def _description(snapshot: Snapshot, incident: Incident, cache: RenderCache) -> str:
     """Plain text: components, the planned window, every update newest first, the link."""
     site, config = snapshot.site, snapshot.config
-    gettext = site_translations(site.root, config.language).gettext
+    gettext = site.catalog.gettext
     fmt = Formatter(config.language, config.timezone)
     assert incident.maintenance is not None
     lines = []

@@ -32,7 +32,6 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from statuspage.labels import AUTOMATIC_MESSAGES, LABELS
 from statuspage.model import Component, Group, Incident, Site, Update
-from statuspage.outputs.i18n import site_translations
 from statuspage.outputs.output import Output
 from statuspage.outputs.postmortems import PublishedPostmortem, PublishedPostmortems
 from statuspage.outputs.render_cache import RenderCache
@@ -97,7 +96,7 @@ def update_events(snapshot: Snapshot, cache: RenderCache) -> Iterator[FeedEvent]
     newest update, latest first, and an event is handed out once no incident still
     to visit can hold a newer one; years of history are never turned into events."""
     site, now = snapshot.site, snapshot.now
-    gettext = site_translations(site.root, site.config.language).gettext
+    gettext = site.catalog.gettext
     visible = snapshot.visible
     newest = {i.id: snapshot.timeline(i)[-1].at for i in visible}
     waiting: list[_Newest] = []
@@ -137,7 +136,7 @@ class _Newest:
 
 def _update_html(site: Site, incident: Incident, update: Update, cache: RenderCache) -> str:
     """The update's message as sanitized HTML, then the components it affects."""
-    gettext = site_translations(site.root, site.config.language).gettext
+    gettext = site.catalog.gettext
     config = site.config
     if update.automatic:
         body = f"<p>{html.escape(automatic_message(update, gettext))}</p>"
@@ -162,7 +161,7 @@ def _update_html(site: Site, incident: Incident, update: Update, cache: RenderCa
 def postmortem_events(snapshot: Snapshot, cache: RenderCache) -> list[FeedEvent]:
     """One event when a postmortem is published (its id never changes afterwards), newest first."""
     site, now = snapshot.site, snapshot.now
-    gettext = site_translations(site.root, site.config.language).gettext
+    gettext = site.catalog.gettext
     events = []
     for published in PublishedPostmortems(site, now).newest_first:
         incident = published.incident
@@ -210,7 +209,7 @@ class FeedScope:
 def feed_scopes(site: Site) -> list[FeedScope]:
     """The site-wide feed, then one per component and one per group (covering its members)."""
     config = site.config
-    gettext = site_translations(site.root, config.language).gettext
+    gettext = site.catalog.gettext
     about = config.description or gettext("Incidents and maintenance of %(title)s") % {
         "title": config.title
     }

@@ -1,5 +1,6 @@
-"""What the generator writes in the reader's language: gettext catalogs for UI
-strings, Babel (CLDR) for dates, durations and numbers, always in the site's zone.
+"""What the generator writes in the reader's language: Babel (CLDR) for dates, durations
+and numbers, always in the site's zone, and the language editions of a multi-language
+site. The gettext catalogs for UI strings are the Site's (source/translations.py).
 
 Machine-facing output (JSON keys and enums, v2 descriptions) never goes through here.
 """
@@ -7,34 +8,22 @@ Machine-facing output (JSON keys and enums, v2 descriptions) never goes through 
 from __future__ import annotations
 
 import functools
-import gettext
-import io
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from functools import cache, lru_cache
-from pathlib import Path
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.dates import format_skeleton, get_datetime_format, get_timezone_name
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_decimal, format_percent
 from babel.units import format_unit
 
 from statuspage.model import Config
-from statuspage.source.translations import (
-    DOMAIN,
-    LOCALE_DIR,
-    babel_locale,
-    catalog_name,
-    override_path,
-)
+from statuspage.source.translations import babel_locale
 
 
 def language_name(language: str) -> str:
@@ -42,40 +31,6 @@ def language_name(language: str) -> str:
     locale = babel_locale(language)
     name = locale.get_display_name(locale) or language
     return name[:1].upper() + name[1:]
-
-
-# One catalog per shipped language, read once per process: a small, bounded domain.
-@cache
-def translations(language: str) -> gettext.NullTranslations:
-    """The catalog for *language*; English (and anything without one) passes msgids through."""
-    name = catalog_name(language)
-    if not name:
-        return gettext.NullTranslations()
-    with (LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
-        return gettext.GNUTranslations(mo)
-
-
-def site_translations(root: Path | None, language: str) -> gettext.NullTranslations:
-    """The shipped catalog for *language*, with the site's own rewordings over it."""
-    path = override_path(root, language)
-    if path is None:
-        return translations(language)
-    stat = path.stat()  # keyed on size and time, so `serve` picks up an edit
-    return _overridden(path, stat.st_mtime_ns, stat.st_size, language)
-
-
-# Keyed by the file's size and mtime, so an edit in `serve` is read again; at most 32
-# catalogs are held (a site has a handful of languages), so it cannot grow with edits.
-@lru_cache(maxsize=32)
-def _overridden(path: Path, mtime: int, size: int, language: str) -> gettext.NullTranslations:
-    with path.open("rb") as f:
-        catalog = read_po(f, locale=str(babel_locale(language)))
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    own = gettext.GNUTranslations(compiled)
-    own.add_fallback(translations(language))
-    return own
 
 
 _V = TypeVar("_V")

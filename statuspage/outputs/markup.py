@@ -9,6 +9,10 @@ from functools import lru_cache
 
 import markdown
 import nh3
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
+from markdown.extensions.tables import TableExtension
+from pymdownx.magiclink import MagiclinkExtension  # type: ignore[import-untyped]
 
 from statuspage.source.budget import MAX_SCAN as _MAX_SCAN
 from statuspage.source.budget import PARAGRAPHS as _PARAGRAPHS
@@ -50,7 +54,14 @@ _LINKISH = re.compile(r"www\.|ftp\.|://", re.IGNORECASE)
 
 def _converter() -> markdown.Markdown:
     # magiclink: a bare URL is a link, as GitHub (where these files are reviewed) shows it.
-    extensions = ["fenced_code", "tables", "sane_lists", "pymdownx.magiclink"]
+    # Objects, not names: Markdown looks a name up in the installed packages' metadata,
+    # which reads files on every converter made.
+    extensions = [
+        FencedCodeExtension(),
+        TableExtension(),
+        SaneListExtension(),
+        MagiclinkExtension(),
+    ]
     return markdown.Markdown(extensions=extensions, output_format="html")
 
 

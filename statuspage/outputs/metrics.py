@@ -11,18 +11,13 @@ import json
 from typing import Any
 
 from statuspage.model import Component, Group, Incident
+from statuspage.outputs.figures_json import figures_json, response_json, slo_json, uptime_json
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.times import isoformat
-from statuspage.state.reliability import (
-    figures_json,
-    first_update_delay,
-    priority_name,
-    response_json,
-)
-from statuspage.state.slo import slo_json
+from statuspage.state.reliability import first_update_delay, priority_name
 from statuspage.state.snapshot import Snapshot
-from statuspage.state.uptime import DAYS, Uptime, uptime_json, uptime_periods
+from statuspage.state.uptime import DAYS, Uptime, uptime_periods
 
 METRICS_PATH = "api/metrics.json"
 

@@ -27,7 +27,7 @@ from statuspage.source.output_limits import history_page_size
 from statuspage.state.reliability import IMPACTS, QuarterFigures, affected_items
 from statuspage.state.snapshot import Snapshot
 from statuspage.state.upstream import notes_for
-from statuspage.state.uptime import Uptime, last_days, minutes, monthly_uptime, uptime_periods
+from statuspage.state.uptime import Uptime, last_days, minutes
 
 RECENT_DAYS = 14
 ACTIVE_LIMIT = 50  # open incidents shown on the front page, newest first
@@ -239,9 +239,8 @@ class PageSet:
         """A component's or group's page: status, uptime, SLO, charts, its incidents."""
         item = row.component
         year = self.snapshot.year_uptime[item.id]
-        periods, monthly = self.snapshot.shared(
-            f"uptime-figures:{item.id}", lambda: (uptime_periods(year), monthly_uptime(year))
-        )
+        figures = self.snapshot.uptime_figures(item.id)
+        periods, monthly = figures.periods, figures.monthly
         # A component's own page shows its SLO whenever it has one (metrics.json, public
         # too, always does); `show_slo` is only about marking the front page.
         slo = self.snapshot.slos.get(item.id)
@@ -327,7 +326,9 @@ class PageSet:
 
 def page_set(snapshot: Snapshot, cache: RenderCache) -> PageSet:
     """The Snapshot's PageSet, made once: the pages and the sitemap both walk it."""
-    zone = snapshot.config.timezone
-    return snapshot.derived(
-        "pages", lambda: PageSet(snapshot, cache.formatter(snapshot.config.language, zone))
-    )
+    made = cache.shared(snapshot).pages
+    found = made.get(snapshot)
+    if found is None:
+        formatter = cache.formatter(snapshot.config.language, snapshot.config.timezone)
+        found = made[snapshot] = PageSet(snapshot, formatter)
+    return found

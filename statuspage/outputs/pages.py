@@ -1,35 +1,36 @@
 """Site + now -> HTML pages, through one Jinja2 environment per build.
 
 The default theme (site-templates/) ships in the wheel; a file of the same name
-in the site's own site-templates/ replaces it, and may extend `default/NAME`.
+in the site's own site-templates/ replaces it, and may extend `default/NAME`. Both
+are rendered from the Site (source/templates.py read them): nothing here opens a file.
 """
 
 from __future__ import annotations
 
 import gettext
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.ext import InternationalizationExtension
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
 from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
+from statuspage.model import TemplateFile, Theme
 from statuspage.outputs.charts import incidents_chart, mttr_chart, uptime_chart
 from statuspage.outputs.freshness import freshness
-from statuspage.outputs.i18n import alternates, edition_prefix, site_base_url, site_translations
+from statuspage.outputs.i18n import alternates, edition_prefix, site_base_url
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output
 from statuspage.outputs.page_set import IncidentView, Page, page_set
 from statuspage.outputs.postmortems import PublishedPostmortems
 from statuspage.outputs.render_cache import RenderCache
 from statuspage.source.colours import BrandColours
-from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import isoformat
 from statuspage.state.daybars import day_runs
 from statuspage.state.snapshot import Snapshot
-from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
 
 def _escaping(catalog: gettext.NullTranslations) -> dict[str, Callable[..., str]]:
@@ -75,48 +76,45 @@ def _remembering_gettext(catalog: gettext.NullTranslations) -> Callable[..., str
     return call
 
 
-class _SiteTemplates(jinja2.FileSystemLoader):
-    """The site's own site-templates/, read only through the site-folder gate: a template
-    that is a link out of the site is not there (and `check` reports it)."""
+class _Sources(jinja2.BaseLoader):
+    """Templates from the Site's memory (source/templates.py read them): rendering opens no
+    file, and a name can only be one of the files read (no `..`, no path outside)."""
 
-    def __init__(self, folder: SiteFolder) -> None:
-        super().__init__(folder.root / TEMPLATES_DIR)
-        self.folder = folder
+    def __init__(self, files: Mapping[str, TemplateFile]) -> None:
+        self.files = files
 
     def get_source(
         self, environment: jinja2.Environment, template: str
     ) -> tuple[str, str, Callable[[], bool]]:
-        if self.folder.inside(f"{TEMPLATES_DIR}/{template}") is None:
+        found = self.files.get("/".join(split_template_path(template)))
+        if found is None:
             raise jinja2.TemplateNotFound(template)
-        return super().get_source(environment, template)
+        return found.data.decode("utf-8"), found.filename, lambda: True
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.files)
 
 
 def environment(
-    root: Path | None, language: str, cache: RenderCache | None = None
+    theme: Theme, catalog: gettext.NullTranslations, cache: RenderCache | None = None
 ) -> jinja2.Environment:
-    """The build's Jinja environment for *language*: the site's templates over ours."""
+    """The build's Jinja environment for one language (*catalog*): the site's templates
+    over ours."""
     cache = cache or RenderCache()
-    default = jinja2.FileSystemLoader(default_templates_dir())
-    loaders: list[jinja2.BaseLoader] = []
-    if (
-        root is not None
-        and (root / TEMPLATES_DIR).is_dir()
-        and (root / TEMPLATES_DIR).resolve() != default_templates_dir().resolve()
-    ):
-        loaders.append(_SiteTemplates(SiteFolder(root)))
+    default = _Sources(theme.default)
+    loaders: list[jinja2.BaseLoader] = [_Sources(theme.own)] if theme.own else []
     loaders += [default, jinja2.PrefixLoader({"default": default})]
     env = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
+        extensions=[InternationalizationExtension],  # a class: a name would be imported
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        auto_reload=False,  # one environment per build: no need to stat templates on every page
+        auto_reload=False,  # one environment per build, over sources that do not change
         bytecode_cache=cache.templates,
     )
-    catalog = site_translations(root, language)
     env.install_gettext_callables(**_escaping(catalog), newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = env.globals["gettext"] = _remembering_gettext(catalog)
     # Messages sit under an h3 (the update's, or the incident's on the front page).
@@ -146,7 +144,7 @@ class SiteRenderer:
         now = snapshot.now
         zone = site.config.timezone
         self.pages = pages = page_set(snapshot, cache)
-        self.env = env = environment(site.root, site.config.language, cache)
+        self.env = env = environment(site.theme, site.catalog, cache)
         fmt = pages.fmt
         env.globals.update(
             site=site, config=site.config, now=now, fmt=fmt, pages=pages, history_href=history_href,
@@ -237,4 +235,8 @@ def _clean(path: str) -> str:
 def site_renderer(snapshot: Snapshot, cache: RenderCache) -> SiteRenderer:
     """One SiteRenderer per Snapshot, shared by the stages that render pages (the pages,
     subscribe/, embed/), so a build sets up its Jinja environment once."""
-    return snapshot.derived("renderer", lambda: SiteRenderer(snapshot, cache))
+    made = cache.shared(snapshot).renderers
+    found = made.get(snapshot)
+    if found is None:
+        found = made[snapshot] = SiteRenderer(snapshot, cache)
+    return found

@@ -1,15 +1,23 @@
 """What rendering keeps for reuse, owned by the caller: a build makes one, and `serve`
 keeps one between saves (so a save compiles no template and converts only new bodies).
+It also holds what the stages of the current build share (`Shared`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import jinja2
 
 from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.markup import Markdown
+from statuspage.state.snapshot import Snapshot
+
+if TYPE_CHECKING:  # they build on this module
+    from statuspage.outputs.page_set import PageSet
+    from statuspage.outputs.pages import SiteRenderer
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
@@ -33,6 +41,17 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
+@dataclass
+class Shared:
+    """What several stages of one build derive from a Snapshot, made by the first to ask: the
+    pages' PageSet (the pages and the sitemap walk it) and the Jinja set-up (the pages,
+    subscribe/, embed/). One per Snapshot: the root edition's and each language edition's."""
+
+    root: Snapshot  # the build's root edition
+    pages: dict[Snapshot, PageSet] = field(default_factory=dict)
+    renderers: dict[Snapshot, SiteRenderer] = field(default_factory=dict)
+
+
 class RenderCache:
     """Compiled templates, converted Markdown and formatted dates, for one build or many."""
 
@@ -40,6 +59,15 @@ class RenderCache:
         self.templates = CompiledTemplates()
         self.markdown = Markdown()
         self._formatters: dict[tuple[str, ZoneInfo], Formatter] = {}
+        self._shared: Shared | None = None
+
+    def shared(self, snapshot: Snapshot) -> Shared:
+        """What the stages share in *snapshot*'s build; a new build (another root Snapshot)
+        starts afresh, so only the current build's is kept."""
+        root = snapshot.edition_root
+        if self._shared is None or self._shared.root is not root:
+            self._shared = Shared(root)
+        return self._shared
 
     def formatter(self, language: str, zone: ZoneInfo) -> Formatter:
         """The Formatter of *language* in *zone*, with every answer it gave before (one per

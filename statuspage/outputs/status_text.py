@@ -18,7 +18,7 @@ from statuspage.errors import CONTROL
 from statuspage.labels import LABELS
 from statuspage.model import Incident
 from statuspage.outputs.feeds import automatic_message
-from statuspage.outputs.i18n import Formatter, site_translations
+from statuspage.outputs.i18n import Formatter
 from statuspage.outputs.markup import plain_text
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
@@ -95,9 +95,7 @@ class _Writer:
     def __init__(self, snapshot: Snapshot, cache: RenderCache) -> None:
         config = snapshot.config
         self.snapshot, self.cache = snapshot, cache
-        self.gettext: Callable[[str], str] = site_translations(
-            snapshot.site.root, config.language
-        ).gettext
+        self.gettext: Callable[[str], str] = snapshot.site.catalog.gettext
         self.dates: Formatter = cache.formatter(config.language, config.timezone)
 
     def lines(self) -> Iterator[str]:

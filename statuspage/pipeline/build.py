@@ -17,11 +17,10 @@ interrupted build leaves behind).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 
 from statuspage.errors import ContentError
 from statuspage.model import Site
@@ -45,7 +44,9 @@ from statuspage.pipeline.inputs import Inputs
 from statuspage.pipeline.manifest import BuildState
 from statuspage.pipeline.parallel import ByteBudget, OverBudget, default_workers, make_all
 from statuspage.pipeline.writer import (
+    FileEntry,
     FolderWriter,
+    Staged,
     apply_changes,
     check_output_dir,
     discard,
@@ -85,14 +86,14 @@ class OutputClash(RuntimeError):
     """Two stages want to write the same path: a bug, or a user template shadowing an output."""
 
 
-@dataclass
-class BuildReport:
-    files: int = 0  # files in the built site
-    rendered: int = 0  # pages made (the rest were reused)
-    written: int = 0  # files whose bytes changed
-    deleted: int = 0
-    up_to_date: bool = False  # nothing to do at all
-    warnings: list[str] = field(default_factory=list)
+class Written(NamedTuple):
+    """What `build_into` did to the output folder."""
+
+    files: int  # files in the built site
+    rendered: int  # pages made (the rest were reused)
+    written: int  # files whose bytes changed
+    deleted: int
+    made: tuple[str, ...]  # paths of the outputs made (the rest were reused), sorted
 
 
 def outputs(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
@@ -163,7 +164,7 @@ def _sampled(todo: list[tuple[str, Output]], spare: int) -> list[tuple[str, Outp
 def build_into(
     site: Site, now: datetime, out: Path, source: Path, state: BuildState, digests: dict[str, str],
     *, site_key: str | None = None, workers: int | None = None, cache: RenderCache | None = None,
-) -> BuildReport:  # fmt: skip
+) -> Written:  # fmt: skip
     """Bring *out* to exactly what `build(site, now)` gives, doing only the work that changed.
 
     *state* is the manifest of the last build into *out* (updated here; the caller saves
@@ -177,37 +178,14 @@ def build_into(
     live = existing_files(out)
     staging = new_staging(out)
     writer = FolderWriter(out, staging, live, state.files)
-    results: dict[str, tuple[str, bool]] = {}
-    keys: dict[str, str] = {}
-    rendered = 0
     try:
         found = outputs(snapshot, cache or RenderCache())
         max_bytes = _check_files(site, len(found))  # before making anything
-        inputs = Inputs(site, digests, site_key)
-        todo: list[tuple[str, Output]] = []
-        for rel, output in found.items():
-            key = inputs.key(rel, output, now)
-            if key is not None:
-                keys[rel] = key
-            kept = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
-            if kept is not None:
-                results[rel] = (kept, False)
-            else:
-                todo.append((rel, output))
-                rendered += output.page
-        # What is kept counts too: the budget is for the whole site as it will be.
-        kept_bytes = sum(int(state.files[rel][1]) for rel in results)
-        budget = ByteBudget(max_bytes - kept_bytes)
-        try:
-            todo = _sampled(todo, budget.limit)
-            for rel, digest_, was_changed in make_all(
-                todo, writer, workers or default_workers(), budget
-            ):
-                results[rel] = (digest_, was_changed)
-        except OverBudget as e:
-            estimate = e.estimate and e.estimate + kept_bytes
-            raise _too_many_bytes(site, max_bytes, estimate) from None
-        changed = [rel for rel, (_, c) in results.items() if c]
+        plan = _plan(found, Inputs(site, digests, site_key), now, state, writer)
+        results = {staged.path: staged for staged in plan.kept}
+        for staged in _make_todo(site, plan, state, writer, max_bytes, workers):
+            results[staged.path] = staged
+        changed = [rel for rel, staged in results.items() if staged.changed]
         deleted = sorted(live.keys() - results.keys())
         if changed or deleted or not live:
             apply_changes(staging, out, changed, deleted)
@@ -218,16 +196,68 @@ def build_into(
         if not journal_path(out).exists():
             discard(staging)
         raise
-    # The new manifest: unchanged files keep their entry; moved-in files are stat'ed where they are.
-    files: dict[str, list[Any]] = {}
-    for rel, (digest_, moved) in sorted(results.items()):
-        if not moved and rel in live:
-            files[rel] = [digest_, *live[rel]]
+    state.files, state.site_key = _manifest(out, results, live), site_key
+    state.pages = {path: key for path, key in plan.keys.items() if path in state.files}
+    made = tuple(sorted(rel for rel, _ in plan.todo))
+    return Written(len(state.files), plan.rendered, len(changed), len(deleted), made)
+
+
+class _Plan(NamedTuple):
+    """What a build reuses and what it makes."""
+
+    kept: list[Staged]  # outputs whose file the last build left as it is now
+    todo: list[tuple[str, Output]]
+    keys: dict[str, str]  # path -> key, for outputs that have one
+    rendered: int  # pages among *todo*
+
+
+def _plan(
+    found: dict[str, Output], inputs: Inputs, now: datetime, state: BuildState,
+    writer: FolderWriter,
+) -> _Plan:  # fmt: skip
+    """Reuse an output whose key is the one the last build recorded (and whose file is
+    still as it left it); make every other one."""
+    plan = _Plan([], [], {}, 0)
+    rendered = 0
+    for rel, output in found.items():
+        key = inputs.key(rel, output, now)
+        if key is not None:
+            plan.keys[rel] = key
+        kept = writer.trusted(rel) if key is not None and state.pages.get(rel) == key else None
+        if kept is not None:
+            plan.kept.append(Staged(rel, kept, False))
+        else:
+            plan.todo.append((rel, output))
+            rendered += output.page
+    return plan._replace(rendered=rendered)
+
+
+def _make_todo(
+    site: Site, plan: _Plan, state: BuildState, writer: FolderWriter, max_bytes: int,
+    workers: int | None,
+) -> Iterator[Staged]:  # fmt: skip
+    """Make and stage what *plan* has to make, within the site's byte budget."""
+    # What is kept counts too: the budget is for the whole site as it will be.
+    kept_bytes = sum(state.files[staged.path].size for staged in plan.kept)
+    budget = ByteBudget(max_bytes - kept_bytes)
+    try:
+        todo = _sampled(plan.todo, budget.limit)
+        yield from make_all(todo, writer, workers or default_workers(), budget)
+    except OverBudget as e:
+        estimate = e.estimate and e.estimate + kept_bytes
+        raise _too_many_bytes(site, max_bytes, estimate) from None
+
+
+def _manifest(
+    out: Path, results: dict[str, Staged], live: dict[str, tuple[int, int]]
+) -> dict[str, FileEntry]:
+    """The new manifest: unchanged files keep their entry; moved-in files are stat'ed
+    where they are."""
+    files = {}
+    for rel, staged in sorted(results.items()):
+        if not staged.changed and rel in live:
+            files[rel] = FileEntry(staged.digest, *live[rel])
         else:
             st = (out / rel).stat()
-            files[rel] = [digest_, st.st_size, st.st_mtime_ns]
-    state.files, state.site_key = files, site_key
-    state.pages = {path: key for path, key in keys.items() if path in files}
-    return BuildReport(
-        files=len(files), rendered=rendered, written=len(changed), deleted=len(deleted)
-    )
+            files[rel] = FileEntry(staged.digest, st.st_size, st.st_mtime_ns)
+    return files

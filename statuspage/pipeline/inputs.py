@@ -3,8 +3,9 @@
 - `source_key`: everything a build reads (sources, config, code, theme, `now`),
   hashed without parsing any of it: the no-op check compares it with the last build's;
 - `parse_key`: what an incident file's parse depends on besides its bytes (the parse cache);
-- `Inputs`: what an output's key names (the code, theme, config and string overrides
-  once, and each incident's file and postmortem), used for page and feed keys.
+- `Inputs`: what an output's key names (the code and theme, every field of the Site
+  (`site_slices`) and the string overrides once, and each incident's file and
+  postmortem), used for page and feed keys.
 
 Kept free of renderers, so that `statuspage build` with nothing to do imports no
 Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
@@ -13,6 +14,7 @@ Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
 from __future__ import annotations
 
 import os
+from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 
@@ -86,6 +88,25 @@ def parse_key(config: Config) -> str:
     return digest(code_fingerprint(), config_key(config))
 
 
+# Site fields that are not in every key: the incidents and their postmortems (each output
+# names those it shows, `Inputs.incident`), and where the folder is (error messages only).
+PER_INCIDENT = frozenset({"incidents", "postmortems"})
+NOT_AN_INPUT = frozenset({"root"})
+
+
+def site_slices(site: Site) -> dict[str, str]:
+    """A digest of each field of *site* that every output may read: all of them but
+    PER_INCIDENT and NOT_AN_INPUT, so a field added to Site is in every key without a
+    word here (a forgotten part cannot serve a stale page; at worst, it remakes more)."""
+    found = {}
+    for item in fields(site):
+        if item.name in PER_INCIDENT | NOT_AN_INPUT:
+            continue
+        value = getattr(site, item.name)
+        found[item.name] = config_key(value) if isinstance(value, Config) else digest(repr(value))
+    return found
+
+
 class Inputs:
     """What the keys of one build's outputs name."""
 
@@ -93,9 +114,8 @@ class Inputs:
         assert site.root is not None
         self.base = digest(
             code_fingerprint(),
-            config_key(site.config),
+            *site_slices(site).values(),
             overrides_fingerprint(site.root),
-            upstream_fingerprint(site.root),
         )
         self.digests = digests  # incident id -> digest of its file's name and bytes
         self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}

@@ -15,7 +15,7 @@ from typing import Any
 
 from statuspage.pipeline.fingerprint import FORMAT, code_fingerprint, digest
 from statuspage.pipeline.seal import machine_secret, read_sealed, write_sealed
-from statuspage.pipeline.writer import MARKER, existing_files, recover
+from statuspage.pipeline.writer import MARKER, FileEntry, existing_files, recover
 
 CACHE_DIR = ".statuspage-cache"
 
@@ -38,8 +38,7 @@ class BuildState:
         )
         self.site_key: str | None = data.get("site") if ok else None
         self.pages: dict[str, str] = data.get("pages", {}) if ok else {}
-        # path -> [digest, size, mtime_ns]
-        self.files: dict[str, list[Any]] = data.get("files", {}) if ok else {}
+        self.files: dict[str, FileEntry] = _entries(data.get("files")) if ok else {}
         self.warnings: list[str] = data.get("warnings", []) if ok else []
 
     def forget(self) -> None:
@@ -63,5 +62,21 @@ def up_to_date(state: BuildState, out: Path, key: str) -> bool:
         return False
     live = existing_files(out)
     return live.keys() == state.files.keys() and all(
-        live[rel] == (entry[1], entry[2]) for rel, entry in state.files.items()
+        live[rel] == (entry.size, entry.mtime_ns) for rel, entry in state.files.items()
     )
+
+
+def _entries(value: Any) -> dict[str, FileEntry]:
+    """The manifest's files, if each is a [digest, size, mtime_ns] we could have written;
+    else none (every file is then checked against the folder, none trusted)."""
+    if not isinstance(value, dict):
+        return {}
+    found = {}
+    for rel, entry in value.items():
+        if type(entry) is not list or len(entry) != 3:
+            return {}
+        digest_, size, mtime = entry
+        if type(digest_) is not str or type(size) is not int or type(mtime) is not int:
+            return {}
+        found[rel] = FileEntry(digest_, size, mtime)
+    return found

@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from statuspage.pipeline.fingerprint import FORMAT, digest
 from statuspage.pipeline.manifest import CACHE_DIR
@@ -29,11 +29,25 @@ from statuspage.pipeline.seal import machine_secret, read_sealed, write_sealed
 # wider than any file system's timestamp resolution (FAT's is 2 s).
 RACY_NS = 3_000_000_000
 
-Stat = tuple[int, int, int, int]  # size, mtime_ns, inode, ctime_ns
+
+class Stat(NamedTuple):
+    """What the stat manifest compares (a JSON list on disk, with the digest after it)."""
+
+    size: int
+    mtime_ns: int
+    inode: int
+    ctime_ns: int
+
+
+class Known(NamedTuple):
+    """A file's stat, taken before reading it, and the digest of its name and bytes."""
+
+    stat: Stat
+    digest: str
 
 
 def stat_of(st: os.stat_result) -> Stat:
-    return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+    return Stat(st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
 class SourceStats:
@@ -49,7 +63,7 @@ class SourceStats:
         self._recorded: dict[str, Any] = files if isinstance(files, dict) else {}
         self._taken = taken if type(taken) is int else 0
         self._now = time.time_ns()
-        self.learned: dict[str, tuple[Stat, str]] = {}  # file name -> (stat, digest)
+        self.learned: dict[str, Known] = {}  # file name -> what this run learned of it
         self.reads = 0  # files read to learn their digest (not trusted from the manifest)
 
     def digest(self, name: str, st: os.stat_result, read: Callable[[], bytes]) -> str:
@@ -57,21 +71,21 @@ class SourceStats:
         from the manifest when it vouches for the file, else of what *read* gives."""
         known = self.learned.get(name)
         stat = stat_of(st)
-        if known is not None and known[0] == stat:
-            return known[1]
+        if known is not None and known.stat == stat:
+            return known.digest
         found = self._trusted(name, stat)
         if found is None:
             found = digest(name, read())
             self.reads += 1
-        self.learned[name] = (stat, found)
+        self.learned[name] = Known(stat, found)
         return found
 
     def vouch(self, name: str, stat: Stat, key: str, seen_ns: int) -> None:
         """What another process of this build read of *name*: its stat before reading, taken
         at *seen_ns*, and the digest of what it read. Trusted as a recorded stat is: only if
         the file was last changed well before (else it is read again)."""
-        if max(stat[1], stat[3]) <= seen_ns - RACY_NS:
-            self.learned[name] = (stat, key)
+        if max(stat.mtime_ns, stat.ctime_ns) <= seen_ns - RACY_NS:
+            self.learned[name] = Known(stat, key)
 
     def forget(self, name: str) -> None:
         """Do not record *name*: what was read of it does not match the stat taken before."""
@@ -82,7 +96,7 @@ class SourceStats:
         entry = self._recorded.get(name)
         if type(entry) is not list or len(entry) != 5 or tuple(entry[:4]) != stat:
             return None
-        if max(stat[1], stat[3]) > self._taken - RACY_NS:
+        if max(stat.mtime_ns, stat.ctime_ns) > self._taken - RACY_NS:
             return None  # changed too close to the recording to be told apart
         key = entry[4]
         return key if type(key) is str and len(key) == 32 else None

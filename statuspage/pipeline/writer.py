@@ -38,12 +38,28 @@ import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import NamedTuple
 
 from statuspage.files import write_atomic
 from statuspage.pipeline.fingerprint import digest
 
 MARKER = ".statuspage-build"
+
+
+class FileEntry(NamedTuple):
+    """A file the last build wrote, as the manifest records it (a JSON list on disk)."""
+
+    digest: str
+    size: int
+    mtime_ns: int
+
+
+class Staged(NamedTuple):
+    """An output put in place: its digest, and whether its bytes differ from the folder's."""
+
+    path: str
+    digest: str
+    changed: bool
 
 
 class OutputError(Exception):
@@ -314,7 +330,7 @@ class FolderWriter:
         out: Path,
         staging: Path,
         live: dict[str, tuple[int, int]],
-        recorded: dict[str, list[Any]],
+        recorded: dict[str, FileEntry],
     ) -> None:
         self.out, self.staging, self.live, self.recorded = out, staging, live, recorded
 
@@ -327,18 +343,18 @@ class FolderWriter:
         entry = self.recorded.get(rel)
         if entry is None or rel not in self.live:
             return None
-        if self.live[rel] == (entry[1], entry[2]):
-            return str(entry[0])
-        if self.live[rel][0] == entry[1]:
+        if self.live[rel] == (entry.size, entry.mtime_ns):
+            return entry.digest
+        if self.live[rel][0] == entry.size:
             try:
-                if digest((self.out / rel).read_bytes()) == entry[0]:
-                    return str(entry[0])
+                if digest((self.out / rel).read_bytes()) == entry.digest:
+                    return entry.digest
             except OSError:
                 pass
         return None
 
-    def put(self, rel: str, data: bytes) -> tuple[str, str, bool]:
-        """(path, digest, changed), staging *data* if the folder does not hold exactly it."""
+    def put(self, rel: str, data: bytes) -> Staged:
+        """Stage *data* if the folder does not hold exactly it."""
         new = digest(data)
         old = self.trusted(rel)
         if old is None and rel in self.live:
@@ -349,4 +365,4 @@ class FolderWriter:
         changed = new != old
         if changed:
             stage_file(self.staging, rel, data)
-        return rel, new, changed
+        return Staged(rel, new, changed)

@@ -12,20 +12,15 @@ import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from statuspage.errors import Problems
-from statuspage.model import Config, Site
-from statuspage.outputs.render_cache import RenderCache
-from statuspage.pipeline.build import build_into
+from statuspage.errors import ContentError
+from statuspage.model import Config
 from statuspage.pipeline.failures import describe
-from statuspage.pipeline.manifest import BuildState
-from statuspage.pipeline.parse_cache import ParseCache
+from statuspage.pipeline.run import BuildReport, Session, run_build
 from statuspage.source.names import counted
-from statuspage.source.site import load_site
 from statuspage.state.status import next_change
 
 DEBOUNCE = 0.2  # seconds of quiet before rebuilding: editors write a file in several steps
@@ -61,12 +56,10 @@ class Preview:
         self.base_url = "http://127.0.0.1/"
         self.site_dir: Path | None = None  # the last good build
         self.out = workdir / "site"
-        # Its manifest lives in the temporary directory too.
-        self.state = BuildState(workdir, self.out)
-        # Parsed incidents, kept in memory from one save to the next; written to the site's
-        # own cache when the preview stops (a later `build` gains from it too).
-        self.parsed = ParseCache(source)
-        self.render_cache = RenderCache()  # kept between saves: templates compiled once
+        # Parsed incidents and compiled templates, kept in memory from one save to the
+        # next; the manifest lives in the temporary directory too. The parsed incidents
+        # are written to the site's own cache when the preview stops (`session.save`).
+        self.session = Session(source, workdir, self.out)
         self.errors: list[str] = []  # why the latest build failed, as path:line: message
         self.token = secrets.token_hex(4)  # tells builds of different server runs apart
         self.builds = 0
@@ -87,20 +80,18 @@ class Preview:
     def rebuild(self) -> bool:
         """Bring the served folder up to date; on failure it stays as it was."""
         started = time.monotonic()
-        problems = Problems(self.source)
-        count = ""
         try:
-            self.parsed.next_run()  # keeps what the last build parsed
-            site, problems = load_site(self.source, cache=self.parsed)
-            if site is None:
-                errors = [str(p) for p in problems.errors]
-            else:
-                count = self._build(site)
-                errors = []
+            report = run_build(
+                self.source, self.out, self.clock, base_url=self.base_url,
+                session=self.session, warn=lambda warning: self.say(warning, "warning"),
+            )  # fmt: skip
+            errors = []
+        except ContentError as e:  # the sources' own problems, every one
+            errors = [str(p) for p in e.problems if p.is_error]
+            for warning in (p for p in e.problems if not p.is_error):
+                self.say(str(warning), "warning")
         except Exception as e:  # a bug must not stop the preview; say what it was
             errors = [describe(e, self.source) or f"build failed: {type(e).__name__}: {e}"]
-        for warning in problems.warnings:
-            self.say(str(warning), "warning")
         with self.changed:
             if not errors:
                 self.site_dir = self.out
@@ -114,27 +105,16 @@ class Preview:
             kept = "still serving the last good site" if self.site_dir else "nothing to serve yet"
             self.say(f"Build failed ({kept}); fix the file and save it again.", "error")
             return False
-        self.say(f"Built {count} in {time.monotonic() - started:.2f} s.", "info")
+        self.say(f"Built {self._built(report)} in {time.monotonic() - started:.2f} s.", "info")
         return True
 
-    def _build(self, site: Site) -> str:
-        """Build *site* into the served folder (the one place the preview calls the
-        pipeline); what was built, for the message."""
-        site = replace(site, config=replace(site.config, base_url=self.base_url))
-        moment = self.clock(site.config)
-        # The first build runs before any thread starts, so it may fork a process
-        # per core; later ones render in this process (forking one that runs
-        # server threads is not safe, and they render little).
-        workers = None if self.builds == 0 else 1
-        report = build_into(
-            site, moment, self.out, self.source, self.state, self.parsed.digests,
-            workers=workers, cache=self.render_cache,
-        )  # fmt: skip
-        self.state.save()
-        self.next_change = None if self.frozen else next_change(site.incidents, moment)
-        incidents = len(site.incidents)
+    def _built(self, report: BuildReport) -> str:
+        """What was built, for the message; when the page next changes by itself."""
+        assert report.site is not None
+        incidents = report.site.incidents
+        self.next_change = None if self.frozen else next_change(incidents, report.now)
         return (
-            f"{counted(report.files, 'file')} from {counted(incidents, 'incident')} "
+            f"{counted(report.files, 'file')} from {counted(len(incidents), 'incident')} "
             f"({counted(report.rendered, 'page')} rendered)"
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from statuspage.errors import inert_line
@@ -59,65 +59,81 @@ def _arrow(before: object, after: object) -> str:
 
 def _lines(review: Data, quote: Callable[[str], str], bullet: str) -> Iterator[str]:
     """The report's lines, customer's view first; *quote* makes untrusted text safe."""
-    flags = review["flags"]
-    if flags:
+    if review["flags"]:
         yield "NEEDS A SECOND REVIEWER:"
-        for flag in flags:
-            yield f"{bullet}{quote(flag['message'])}"
+        yield from (f"{bullet}{quote(flag['message'])}" for flag in review["flags"])
         yield ""
-    head = review["headline"]
+    yield from _headline_lines(review["headline"], quote, bullet)
+    yield from _section(
+        "Components:",
+        (
+            f"{bullet}{quote(c['name'])}{' (group)' if c['group'] else ''}: "
+            f"{_arrow(c['before'], c['after'])}"
+            for c in review["components"]
+        ),
+    )
+    yield from _section(
+        "Incidents and maintenance:",
+        (line for i in review["incidents"] for line in _incident_lines(i, quote, bullet)),
+    )
+    yield from _section(
+        "Uptime and SLO figures:",
+        (_figure_line(f, quote, bullet) for f in review["figures"]),
+    )
+    yield from _section(
+        "Feed entries added:", (f"{bullet}{quote(e['title'])}" for e in review["feed_entries"])
+    )
+    yield from _section(
+        "Calendar events:", (_calendar_line(e, quote, bullet) for e in review["calendar_events"])
+    )
+    yield ""
+    yield from _notification_lines(review["notifications"], quote, bullet)
+    yield from _section("New check warnings:", (f"{bullet}{quote(w)}" for w in review["warnings"]))
+    yield ""
+    yield "Outputs changed: " + _counts(review["outputs"])
+
+
+def _section(title: str, lines: Iterable[str]) -> Iterator[str]:
+    """*title* and *lines* after a blank line; nothing at all without lines."""
+    listed = list(lines)
+    if listed:
+        yield ""
+        yield title
+        yield from listed
+
+
+def _headline_lines(head: Data, quote: Callable[[str], str], bullet: str) -> Iterator[str]:
     if head["changed"]:
         b, a = head["before"], head["after"]
         yield f"Headline: {quote(b['text'])} → {quote(a['text'])}"
         yield f"{bullet}indicator (api/v2): {_arrow(b['indicator'], a['indicator'])}"
     else:
         yield f"Headline: unchanged ({quote(head['after']['text'])})"
-    if review["components"]:
-        yield ""
-        yield "Components:"
-        for c in review["components"]:
-            kind = " (group)" if c["group"] else ""
-            yield f"{bullet}{quote(c['name'])}{kind}: {_arrow(c['before'], c['after'])}"
-    if review["incidents"]:
-        yield ""
-        yield "Incidents and maintenance:"
-        for i in review["incidents"]:
-            yield from _incident_lines(i, quote, bullet)
-    if review["figures"]:
-        yield ""
-        yield "Uptime and SLO figures:"
-        for f in review["figures"]:
-            moved = _arrow(_pct(f["before"]), _pct(f["after"]))
-            yield f"{bullet}{quote(f['name'])} {f['figure']}: {moved}"
-    if review["feed_entries"]:
-        yield ""
-        yield "Feed entries added:"
-        for e in review["feed_entries"]:
-            yield f"{bullet}{quote(e['title'])}"
-    if review["calendar_events"]:
-        yield ""
-        yield "Calendar events:"
-        for e in review["calendar_events"]:
-            b, a = e["before"], e["after"]
-            when = _arrow(b and b["start"], a and a["start"])
-            yield f"{bullet}{e['change']}: {quote(e['summary'])} ({when})"
-    yield ""
-    if review["notifications"]:
-        yield "Notifications on merge:"
-        for n in review["notifications"]:
-            sends = counted(len(n["messages"]), "message")
-            yield f"{bullet}{quote(n['endpoint'])} ({n['format']}): {sends}"
-            for m in n["messages"]:
-                yield f"    {bullet}{m['kind']}: {quote(m['subject'])} — {quote(m['text'])}"
-    else:
+
+
+def _figure_line(figure: Data, quote: Callable[[str], str], bullet: str) -> str:
+    moved = _arrow(_pct(figure["before"]), _pct(figure["after"]))
+    return f"{bullet}{quote(figure['name'])} {figure['figure']}: {moved}"
+
+
+def _calendar_line(event: Data, quote: Callable[[str], str], bullet: str) -> str:
+    b, a = event["before"], event["after"]
+    when = _arrow(b and b["start"], a and a["start"])
+    return f"{bullet}{event['change']}: {quote(event['summary'])} ({when})"
+
+
+def _notification_lines(
+    notifications: list[Data], quote: Callable[[str], str], bullet: str
+) -> Iterator[str]:
+    if not notifications:
         yield "Notifications on merge: none"
-    if review["warnings"]:
-        yield ""
-        yield "New check warnings:"
-        for w in review["warnings"]:
-            yield f"{bullet}{quote(w)}"
-    yield ""
-    yield "Outputs changed: " + _counts(review["outputs"])
+        return
+    yield "Notifications on merge:"
+    for n in notifications:
+        sends = counted(len(n["messages"]), "message")
+        yield f"{bullet}{quote(n['endpoint'])} ({n['format']}): {sends}"
+        for m in n["messages"]:
+            yield f"    {bullet}{m['kind']}: {quote(m['subject'])} — {quote(m['text'])}"
 
 
 def _incident_lines(i: Data, quote: Callable[[str], str], bullet: str) -> Iterator[str]:

@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus
-from statuspage.sections import AlertRules, Rule
+from statuspage.model import AlertRules, ComponentStatus, Config, Impact, IncidentStatus, Rule
 from statuspage.source.incident_file import MAX_TITLE_CHARS, component_id
 from statuspage.source.names import listing, slugify, suggest
 from statuspage.source.section_parser import SectionParser

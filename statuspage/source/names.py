@@ -16,6 +16,7 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 _MAX_TYPED_CHARS = 100  # longer text is not a typo of a name
 _MAX_CANDIDATES = 50  # names compared closely with each typed word
 MAX_LISTED = 10  # names one message lists in full
+MAX_SHOWN_CHARS = 80  # of a line quoted in an error message
 
 
 def slugify(text: str, *, limit: int | None = None, fold: bool = False) -> str:
@@ -82,6 +83,11 @@ def _candidates(typed: str, choices: Iterable[str]) -> list[str]:
 
     near = [o for o in options if abs(len(o) - len(typed)) <= slack]
     return heapq.nsmallest(_MAX_CANDIDATES, near, key=distance)
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """*text* cut to *limit* characters, so an error message never echoes a huge line."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def listing(names: Sequence[str], *, empty: str, where: str = "statuspage.yaml") -> str:

@@ -13,15 +13,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import replace
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import Config, parse_priority
-from statuspage.sections import VARIABLE, Endpoint
+from statuspage.model import VARIABLE, Config, Endpoint, parse_priority
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.section_parser import SectionParser
 from statuspage.source.section_schemas import EMAIL, NOTIFY, SMTP, WEBHOOK
@@ -114,7 +112,7 @@ class _Parser(SectionParser):
                 )
             seen.setdefault(endpoint.key, endpoint.line)
         deadline = self.deadline(raw)
-        return [replace(e, deadline=deadline) for e in endpoints] if deadline else endpoints
+        return [e._replace(deadline=deadline) for e in endpoints] if deadline else endpoints
 
     def deadline(self, raw: YamlMap) -> float | None:
         """`deadline: 30`: each endpoint's seconds per run (default 60)."""

@@ -8,15 +8,17 @@ is a draft and appears nowhere; with it, it appears from that instant on.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 from statuspage.errors import Problems
-from statuspage.model import Config, Incident, Postmortem
+from statuspage.model import Config, Incident, Postmortem, Update
 from statuspage.source.blameless import blame_findings
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_FILE_BYTES,
     POSTMORTEM_SUFFIX,
+    SourceFile,
     split_front_matter,
 )
 from statuspage.source.names import suggest
@@ -87,6 +89,43 @@ def parse_postmortem(
 ) -> Postmortem | None:
     """The postmortem of *incident* in *text* (the contents of *path*); None: problems say why."""
     before = len(problems.errors)
+    resolved = _resolution(incident, path, problems)
+    if resolved is None:
+        return None
+    source = _front_matter(text, path, problems)
+    if source is None:
+        return None
+    front: YamlMap = source.front
+    published_at = _published(front, resolved, incident, config, path, problems)
+    title = _title(front, path, problems)
+    authors = _authors(front, path, problems)
+    body = source.body.strip("\n")
+    body_line = source.body_line + len(source.body) - len(source.body.lstrip("\n"))
+    if published_at is not None:
+        _refuse_unfinished(body, body_line, front.line_of("published"), path, problems)
+    for finding in blame_findings(body):
+        problems.warning(
+            path,
+            body_line + finding.offset,
+            f'"{finding.phrase}" names a person; a blameless postmortem describes what the system '
+            "and process allowed, not who slipped",
+        )
+    if len(problems.errors) > before:
+        return None
+    return Postmortem(
+        incident_id=incident.id,
+        body=body,
+        published_at=published_at,
+        title=title,
+        authors=authors,
+        path=problems.display_path(path),
+        body_line=body_line,
+    )
+
+
+def _resolution(incident: Incident, path: Path, problems: Problems) -> Update | None:
+    """The update that resolved *incident*: a postmortem follows it (None: none yet, or a
+    maintenance window, which has no postmortem)."""
     if incident.is_maintenance:
         problems.error(path, 0, f"{incident.id} is a maintenance; postmortems are for incidents")
         return None
@@ -98,7 +137,12 @@ def parse_postmortem(
             f"{incident.id} is not resolved; a postmortem follows the resolution (statuspage "
             f"resolve {incident.id})",
         )
-        return None
+    return resolved
+
+
+def _front_matter(text: str, path: Path, problems: Problems) -> SourceFile | None:
+    """*text* split at its front matter, which is a mapping of known keys (unknown ones
+    are recorded); None if it has none."""
     if not text.startswith("---"):
         problems.error(
             path,
@@ -122,22 +166,38 @@ def parse_postmortem(
                 f"unknown key {key!r}{suggest(key, FRONT_MATTER_KEYS)} (expected: "
                 f"{', '.join(FRONT_MATTER_KEYS)})",
             )
+    return SourceFile(front, source.body, source.body_line)
 
+
+def _published(
+    front: YamlMap,
+    resolved: Update,
+    incident: Incident,
+    config: Config,
+    path: Path,
+    problems: Problems,
+) -> datetime | None:
+    """`published:`, after the resolution; None: a draft (or a time that cannot be read)."""
+    if "published" not in front:
+        return None
+    line = front.line_of("published")
     published_at = None
-    if "published" in front:
-        line = front.line_of("published")
-        try:
-            published_at = parse_timestamp(front["published"], config.timezone)
-        except TimeError as e:
-            problems.error(path, line, f"`published:` {e}; or remove the key to keep a draft")
-        if published_at is not None and published_at < resolved.at:
-            problems.error(
-                path,
-                line,
-                f"published before the incident was resolved ({incident.path}:{resolved.line}); "
-                "publish it after the resolution",
-            )
+    try:
+        published_at = parse_timestamp(front["published"], config.timezone)
+    except TimeError as e:
+        problems.error(path, line, f"`published:` {e}; or remove the key to keep a draft")
+    if published_at is not None and published_at < resolved.at:
+        problems.error(
+            path,
+            line,
+            f"published before the incident was resolved ({incident.path}:{resolved.line}); "
+            "publish it after the resolution",
+        )
+    return published_at
 
+
+def _title(front: YamlMap, path: Path, problems: Problems) -> str | None:
+    """`title:`, if given (the heading is then 'Postmortem')."""
     title = front.get("title")
     if title is not None and not (isinstance(title, str) and title.strip()):
         problems.error(
@@ -145,7 +205,12 @@ def parse_postmortem(
             front.line_of("title"),
             "`title:` must be text (or leave it out: the heading is then 'Postmortem')",
         )
-        title = None
+        return None
+    return title.strip() if title else None
+
+
+def _authors(front: YamlMap, path: Path, problems: Problems) -> tuple[str, ...]:
+    """`authors:`, a list of names or teams (or one)."""
     authors = front.get("authors", YamlList())
     if isinstance(authors, str):
         authors = [authors]
@@ -155,43 +220,28 @@ def parse_postmortem(
             front.line_of("authors"),
             "`authors:` must be a list of names or teams, e.g. [Platform team]",
         )
-        authors = []
+        return ()
+    return tuple(a.strip() for a in authors)
 
-    body = source.body.strip("\n")
-    body_line = source.body_line + len(source.body) - len(source.body.lstrip("\n"))
-    if published_at is not None:
-        if not body.strip():
+
+def _refuse_unfinished(
+    body: str, body_line: int, published_line: int, path: Path, problems: Problems
+) -> None:
+    """A published postmortem has text, and no placeholder left in it."""
+    if not body.strip():
+        problems.error(
+            path,
+            published_line,
+            "a published postmortem needs text: write it below the front matter",
+        )
+    for offset, line_text in enumerate(body.split("\n")):
+        if _PLACEHOLDER.search(line_text):
             problems.error(
                 path,
-                front.line_of("published"),
-                "a published postmortem needs text: write it below the front matter",
+                body_line + offset,
+                f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this "
+                "part, or remove `published:` to keep a draft",
             )
-        for offset, line_text in enumerate(body.split("\n")):
-            if _PLACEHOLDER.search(line_text):
-                problems.error(
-                    path,
-                    body_line + offset,
-                    f"published postmortem still holds a placeholder ({PLACEHOLDER}): write this "
-                    "part, or remove `published:` to keep a draft",
-                )
-    for finding in blame_findings(body):
-        problems.warning(
-            path,
-            body_line + finding.offset,
-            f'"{finding.phrase}" names a person; a blameless postmortem describes what the system '
-            "and process allowed, not who slipped",
-        )
-    if len(problems.errors) > before:
-        return None
-    return Postmortem(
-        incident_id=incident.id,
-        body=body,
-        published_at=published_at,
-        title=title.strip() if title else None,
-        authors=tuple(a.strip() for a in authors),
-        path=problems.display_path(path),
-        body_line=body_line,
-    )
 
 
 def action_items(markdown: str) -> tuple[int, int]:

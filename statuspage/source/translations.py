@@ -1,13 +1,18 @@
-"""Which languages have a catalog, and the site's own `translations/<language>.po`: reading
-what users write about languages (the rendering half is outputs/i18n.py)."""
+"""The translation catalogs, in one place: which languages have one, the shipped catalogs,
+the site's own `translations/<language>.po` over them, and the checks of those. The build
+reads them here, into the Site (outputs/i18n.py formats; it reads nothing)."""
 
 from __future__ import annotations
 
+import gettext
+import io
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from babel import Locale, UnknownLocaleError, parse_locale
+from babel import Locale, UnknownLocaleError, localedata, parse_locale
 from babel.core import get_global
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
 from statuspage.errors import Problems
@@ -90,6 +95,49 @@ def override_path(root: Path | None, language: str) -> Path | None:
     """The site's own catalog for *language*, if it has one."""
     path = SiteFolder(root).inside(f"{OVERRIDES_DIR}/{language}.po") if root is not None else None
     return path if path is not None and path.is_file() else None
+
+
+# One catalog per shipped language, read once per process: a small, bounded domain.
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The catalog for *language*; English (and anything without one) passes msgids through."""
+    name = catalog_name(language)
+    if not name:
+        return gettext.NullTranslations()
+    with (LOCALE_DIR / name / "LC_MESSAGES" / f"{DOMAIN}.mo").open("rb") as mo:
+        return gettext.GNUTranslations(mo)
+
+
+def site_translations(root: Path | None, language: str) -> gettext.NullTranslations:
+    """The shipped catalog for *language*, with the site's own rewordings over it."""
+    return catalog(language, read_override(root, language))
+
+
+def read_override(root: Path | None, language: str) -> bytes | None:
+    """The bytes of the site's own `translations/<language>.po`, if it has one."""
+    path = override_path(root, language)
+    return path.read_bytes() if path is not None else None
+
+
+def catalog(language: str, override: bytes | None) -> gettext.NullTranslations:
+    """The shipped catalog for *language* under the rewordings of *override* (a .po file)."""
+    if override is None:
+        return translations(language)
+    parsed = read_po(io.BytesIO(override), locale=str(babel_locale(language)))
+    compiled = io.BytesIO()
+    write_mo(compiled, parsed)
+    compiled.seek(0)
+    own = gettext.GNUTranslations(compiled)
+    own.add_fallback(translations(language))
+    return own
+
+
+def read_locale_data(languages: Iterable[str]) -> None:
+    """Have Babel read its CLDR data for *languages* (kept for the process): it reads it on
+    first use, and rendering must read no file."""
+    for language in languages:
+        localedata.load(str(babel_locale(language)))
+    get_global("meta_zones")  # Babel's global data (time zone names)
 
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:

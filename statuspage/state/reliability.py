@@ -15,7 +15,6 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
-from typing import Any
 
 from statuspage.model import Config, Impact, Incident
 from statuspage.state import status as st
@@ -166,15 +165,6 @@ def quarterly_figures(
     return list(reversed(result))
 
 
-def figures_json(figures: Figures) -> dict[str, Any]:
-    return {
-        "incidents": figures.total,
-        "by_impact": {impact.word: figures.by_impact[impact] for impact in IMPACTS},
-        "resolved": figures.resolved,
-        "mttr_seconds": _seconds(figures.mttr),
-    }
-
-
 def priority_name(priority: int) -> str:
     """'P1' to 'P5'."""
     return f"P{priority}"
@@ -226,21 +216,6 @@ def response_figures(
         within = sum(1 for d in found if target is not None and d <= target)
         result.append(Response(priority, len(found), median, target, within))
     return result
-
-
-def response_json(response: Response) -> dict[str, Any]:
-    return {
-        "priority": priority_name(response.priority),
-        "incidents_timed": response.timed,
-        "median_seconds": _seconds(response.median),
-        "target_seconds": _seconds(response.target),
-        "within_target": response.within if response.target is not None else None,
-        "share_within_target": response.share,
-    }
-
-
-def _seconds(span: timedelta | None) -> int | None:
-    return int(span.total_seconds()) if span is not None else None
 
 
 def months_back(now: datetime, zone: tzinfo, months: int = 12) -> list[date]:

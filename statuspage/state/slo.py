@@ -17,10 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from fractions import Fraction
-from typing import Any
 
 from statuspage.model import Component, Config, Group, Incident
-from statuspage.source.times import isoformat
 from statuspage.state.uptime import (
     DOWNTIME_WEIGHT,
     Span,
@@ -104,23 +102,3 @@ def slo_report(config: Config, incidents: Iterable[Incident], now: datetime) -> 
 def _in_minutes(span: timedelta) -> Fraction:
     """*span* in minutes, exactly."""
     return Fraction(span // timedelta(microseconds=1), MICROSECONDS_PER_MINUTE)
-
-
-def _minutes(value: Fraction) -> float:
-    """Minutes to two decimals, as JSON shows them."""
-    return float(round(value, 2))
-
-
-def slo_json(slo: Slo, config: Config) -> dict[str, Any]:
-    """The `slo` block of a component or group in api/metrics.json."""
-    return {
-        "target": slo.target,
-        "window_days": slo.window_days,
-        "from": isoformat(slo.start, config.timezone),
-        "to": isoformat(slo.end, config.timezone),
-        "percent": slo.percent,
-        "budget_minutes": _minutes(slo.budget),
-        "consumed_minutes": _minutes(slo.consumed),
-        "remaining_minutes": _minutes(slo.remaining),
-        "met": slo.met,
-    }

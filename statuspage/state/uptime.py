@@ -28,7 +28,6 @@ from fractions import Fraction
 from itertools import pairwise
 from operator import itemgetter
 from types import MappingProxyType
-from typing import Any
 
 from statuspage.model import ComponentStatus, Config, Incident
 from statuspage.state import status as st
@@ -225,6 +224,14 @@ def uptime_percent(days: Iterable[Day]) -> float | None:
 PERIODS = (30, 90, 365)  # the uptime figures of component pages and metrics.json, in days
 
 
+@dataclass(frozen=True)
+class UptimeFigures:
+    """An item's uptime over periods (uptime_periods) and months (monthly_uptime)."""
+
+    periods: list[tuple[int, float | None]]
+    monthly: list[tuple[date, float | None]]
+
+
 def uptime_periods(year: Uptime) -> list[tuple[int, float | None]]:
     """Uptime over the last 30, 90 and 365 days of *year* (calendar days in the site's zone)."""
     return [(days, uptime_percent(year.days[-days:])) for days in PERIODS]
@@ -336,37 +343,3 @@ def year_days(now: datetime, zone: tzinfo, months: int = 12) -> int:
 def minutes(span: timedelta) -> int:
     """Whole minutes, rounded down (as the page shows them)."""
     return int(span.total_seconds() // 60)
-
-
-def uptime_json(uptime: Uptime, *, daily: bool = True) -> dict[str, Any]:
-    """The `uptime` block of a component in the JSON API (plain JSON types)."""
-    data_days = [d for d in uptime.days if d.has_data]
-    block: dict[str, Any] = {
-        "percent": uptime.percent,
-        "days": len(uptime.days),
-        "days_with_data": len(data_days),
-        "from": uptime.days[0].day.isoformat(),
-        "to": uptime.days[-1].day.isoformat(),
-        "minutes": {
-            s.word: minutes(uptime.total(s))
-            for s in reversed(ComponentStatus)
-            if s is not ComponentStatus.OPERATIONAL
-        },
-        "weights": {s.word: float(w) for s, w in DOWNTIME_WEIGHT.items()},
-    }
-    if daily:
-        block["daily"] = [
-            {
-                "date": d.day.isoformat(),
-                "status": d.status.word if d.status is not None else None,
-                "minutes": {s.word: minutes(span) for s, span in d.durations},
-            }
-            for d in uptime.days
-        ]
-    return block
-
-
-def uptime_blocks(report: dict[str, Uptime]) -> dict[str, dict[str, Any]]:
-    """For the v2 API: {component or group id: its `uptime` block}, to add to
-    components.json as `component["uptime"] = blocks[component["id"]]`."""
-    return {cid: uptime_json(u) for cid, u in report.items()}

@@ -1,4 +1,6 @@
-"""The state file: which events each endpoint has received.
+"""The record of what was sent: which events each endpoint has received (the
+notification state file; not to be confused with the `state/` stage, which is what is
+true at an instant).
 
 `.statuspage/notified.json` by default; the publish workflow commits it back,
 so the next run (on any machine) knows what was sent. It holds endpoint keys

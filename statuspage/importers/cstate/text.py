@@ -4,7 +4,7 @@ cState has no structured updates. Writers mark them by hand, in many styles:
 `*Resolved* - text {{< track "2018-05-25 05:54:00" >}}` (cState's own examples),
 `[Initial message]`, `[Update - 2023-03-29 15h50 UTC]`, `**2021-06-08 07:37:00**`,
 `Update: text`. This module finds those markers and splits the body into parts;
-`cstate.py` decides which parts become updates. It does no I/O and knows no zone:
+`updates.py` decides which parts become updates. It does no I/O and knows no zone:
 timestamps come back as normalised text (`2023-03-29 15:50 UTC`).
 """
 
