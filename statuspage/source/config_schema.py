@@ -11,7 +11,7 @@ rewording of its errors into the messages users and tests know ("did you mean ..
 to type instead), which is most of the code; none adds a reference generator we could use
 as it is. So the keys are data here (NamedTuples: a fifth of a dataclass's cost to
 define), each section's checks stay plain functions beside it, and the output is frozen
-dataclasses (model.py).
+records (model.py: frozen dataclasses and NamedTuples).
 """
 
 from __future__ import annotations
