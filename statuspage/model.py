@@ -7,13 +7,15 @@ users write in files and the enum values of the Statuspage v2 API.
 from __future__ import annotations
 
 import gettext
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from enum import IntEnum
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Self
+from typing import Any, NamedTuple, Self
 from zoneinfo import ZoneInfo
 
 
@@ -133,6 +135,74 @@ class Group:
 DEFAULT_STALE_AFTER = timedelta(minutes=30)
 
 
+# An incident's `alerts:` entry naming the rule that opened it: `rule:ID`.
+RULE_KEY_PREFIX = "rule:"
+
+# `${VAR}` in a `notify:` value: an environment variable, substituted only when sending.
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Endpoint(NamedTuple):
+    """One `notify:` endpoint, a place notifications go; `settings` keep `${VAR}`s until
+    `resolve` (notify/endpoints.py), so nothing built from the config holds a secret.
+    This and the other records of `notify:` and `alerts:` are NamedTuples: a fifth of a
+    frozen dataclass's cost to define, paid by every command at start-up."""
+
+    kind: str  # "webhook" | "email"
+    format: str  # slack | discord | teams | json | email
+    key: str  # stable id in the state file: a hash of the un-substituted entry
+    label: str  # how errors name it: never a secret
+    settings: Mapping[str, Any]
+    components: tuple[str, ...] | None  # sorted; None: every event
+    line: int
+    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
+    min_priority: int | None = None
+    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
+    deadline: float | None = None
+
+    @property
+    def variables(self) -> list[str]:
+        """Environment variables this endpoint needs, by name."""
+        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
+
+
+class Rule(NamedTuple):
+    """An `alerts:` rule: alerts whose labels include every pair of `match` belong to
+    its incident."""
+
+    id: str
+    match: tuple[tuple[str, str], ...]
+    components: tuple[tuple[str, ComponentStatus], ...]
+    impact: Impact | None
+    title: str | None
+    on_resolved: IncidentStatus  # MONITORING or RESOLVED
+    line: int
+    # The monitor's own words (its summary and description) as the title and updates;
+    # by default they go to the file's `monitor_notes:`, which no output shows.
+    publish_monitor_text: bool = False
+
+    @property
+    def key(self) -> str:
+        """The entry in an incident's `alerts:` that names this rule."""
+        return RULE_KEY_PREFIX + self.id
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """Whether every pair of `match` is one of *labels*."""
+        return all(labels.get(name) == value for name, value in self.match)
+
+
+class AlertRules(NamedTuple):
+    """The whole `alerts:` section."""
+
+    publish: str
+    max_new: int
+    rules: tuple[Rule, ...]
+
+    def rule_for(self, labels: dict[str, str]) -> Rule | None:
+        """The first rule that *labels* match (rules are tried in the order written)."""
+        return next((r for r in self.rules if r.matches(labels)), None)
+
+
 @dataclass(frozen=True)
 class Config:
     title: str
@@ -157,7 +227,10 @@ class Config:
     # `stale_after:`: how old a page may be before readers are told it may be out of date
     # (twice the publish workflow's 15-minute schedule by default; None: `stale_after: off`).
     stale_after: timedelta | None = DEFAULT_STALE_AFTER
-    extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
+    notify: tuple[Endpoint, ...] = ()  # `notify:`, every endpoint
+    alerts: AlertRules | None = None  # `alerts:`, None without the section
+    upstream: tuple[UpstreamSource, ...] = ()  # `upstream:`, every provider
+    upstream_line: int = 0  # where `upstream:` is written, for `upstream pull`'s messages
     path: Path | None = None
 
     def component(self, component_id: str) -> Component | None:

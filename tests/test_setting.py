@@ -36,3 +36,9 @@ def test_a_site_with_errors_says_where_and_fails(tmp_path: Path) -> None:
 def test_an_unknown_name_is_a_usage_error_listing_the_names(tmp_path: Path) -> None:
     done = setting(SiteDir(tmp_path / "site").root, "cnmae")
     assert done.returncode == 2 and "'cname'" in done.stderr and "'notify'" in done.stderr
+
+
+def test_notify_is_false_without_an_endpoint_even_with_the_section(tmp_path: Path) -> None:
+    """A workflow skips its notify step on false: with `webhooks: []` it would send nothing."""
+    empty = SiteDir(tmp_path / "empty", CONFIG + "notify:\n  webhooks: []\n  deadline: 30\n")
+    assert setting(empty.root, "notify").stdout == "false\n"

@@ -26,13 +26,14 @@ from statuspage.model import (
     UpstreamReport,
     UpstreamSource,
 )
+from statuspage.source.config_schema import UPSTREAM
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 UPSTREAM_DIR = "upstream"
 SNAPSHOT_FORMAT = 1
-ENTRY_KEYS = {"id", "name", "url", "components", "affects", "stale_after"}
+ENTRY_KEYS = set(UPSTREAM.names)
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 STALE = re.compile(r"^(?:([0-9]{1,4})h)?\s*(?:([0-9]{1,5})m)?$")
 DEFAULT_STALE_AFTER = timedelta(hours=6)
@@ -126,21 +127,62 @@ def _names(entry: YamlMap, key: str, path: Path, problems: Problems) -> tuple[st
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
-def config_line(config: Config) -> int:
-    """The line of `upstream:` in statuspage.yaml."""
-    data = config.extra.get("upstream_line")
-    return data if isinstance(data, int) else 0
+def _source(
+    entry: YamlMap, ours: set[str], seen: set[str], path: Path, problems: Problems
+) -> UpstreamSource | None:
+    """One `upstream:` entry; None when its id, name or URL cannot be used. *ours* are
+    the page's component and group ids, *seen* the providers' ids before it."""
+    for key in entry:
+        if key not in ENTRY_KEYS:
+            hint = suggest(key, sorted(ENTRY_KEYS))
+            problems.error(path, entry.line_of(key), f"unknown upstream key {key!r}{hint}")
+    upstream_id = entry.get("id")
+    if not isinstance(upstream_id, str) or not ID.match(upstream_id):
+        problems.error(
+            path,
+            entry.line_of("id"),
+            "upstream `id:` must be lower-case letters, digits, - and _ (e.g. github), "
+            f"not {upstream_id!r}",
+        )
+        return None
+    if upstream_id in seen:
+        problems.error(path, entry.line_of("id"), f"upstream id {upstream_id!r} is used twice")
+        return None
+    seen.add(upstream_id)
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
+        message = "upstream `name:` is required: one line, e.g. GitHub"
+        problems.error(path, entry.line_of("name"), message)
+        return None
+    if refused := url_problem(entry.get("url")):
+        problems.error(path, entry.line_of("url"), refused)
+        return None
+    affects = _names(entry, "affects", path, problems)
+    for cid in affects:
+        if cid not in ours:
+            hint = suggest(cid, sorted(ours))
+            message = f"`affects:` names {cid!r}, which is not a component{hint}"
+            problems.error(path, entry.line_of("affects"), message)
+    return UpstreamSource(
+        id=upstream_id,
+        name=name.strip(),
+        url=entry["url"],
+        components=_names(entry, "components", path, problems),
+        affects=affects,
+        stale_after=_stale_after(entry, path, problems),
+        line=entry.line,
+    )
 
 
-def load_upstream(config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
-    """The `upstream:` entries of statuspage.yaml, every problem at its line."""
-    raw = config.extra.get("upstream")
+def read_upstream(raw: object, config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
+    """The `upstream:` entries of statuspage.yaml (*raw*, as written), every problem at
+    its line; *config* is the rest of the file, read."""
     path = config.path or Path("statuspage.yaml")
     if raw is None:
         return ()
     if not isinstance(raw, YamlList):
         message = "`upstream:` must be a list of providers with `id:`, `name:`, `url:`"
-        problems.error(path, config_line(config), message)
+        problems.error(path, config.upstream_line, message)
         return ()
     ours = set(config.component_ids) | {g.id for g in config.groups}
     sources: list[UpstreamSource] = []
@@ -151,49 +193,8 @@ def load_upstream(config: Config, problems: Problems) -> tuple[UpstreamSource, .
             message = "an `upstream:` entry must be a mapping with `id:`, `name:`, `url:`"
             problems.error(path, line, message)
             continue
-        line = entry.line
-        for key in entry:
-            if key not in ENTRY_KEYS:
-                hint = suggest(key, sorted(ENTRY_KEYS))
-                problems.error(path, entry.line_of(key), f"unknown upstream key {key!r}{hint}")
-        upstream_id = entry.get("id")
-        if not isinstance(upstream_id, str) or not ID.match(upstream_id):
-            problems.error(
-                path,
-                entry.line_of("id"),
-                "upstream `id:` must be lower-case letters, digits, - and _ (e.g. github), "
-                f"not {upstream_id!r}",
-            )
-            continue
-        if upstream_id in seen:
-            problems.error(path, entry.line_of("id"), f"upstream id {upstream_id!r} is used twice")
-            continue
-        seen.add(upstream_id)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
-            message = "upstream `name:` is required: one line, e.g. GitHub"
-            problems.error(path, entry.line_of("name"), message)
-            continue
-        if refused := url_problem(entry.get("url")):
-            problems.error(path, entry.line_of("url"), refused)
-            continue
-        affects = _names(entry, "affects", path, problems)
-        for cid in affects:
-            if cid not in ours:
-                hint = suggest(cid, sorted(ours))
-                message = f"`affects:` names {cid!r}, which is not a component{hint}"
-                problems.error(path, entry.line_of("affects"), message)
-        sources.append(
-            UpstreamSource(
-                id=upstream_id,
-                name=name.strip(),
-                url=entry["url"],
-                components=_names(entry, "components", path, problems),
-                affects=affects,
-                stale_after=_stale_after(entry, path, problems),
-                line=line,
-            )
-        )
+        if source := _source(entry, ours, seen, path, problems):
+            sources.append(source)
     if len(sources) > MAX_PROVIDERS:
         message = f"more than {MAX_PROVIDERS} upstream providers; show only those you depend on"
         problems.error(path, sources[MAX_PROVIDERS].line, message)
