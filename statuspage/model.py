@@ -216,6 +216,9 @@ class Config:
     brand_color: str | None = None
     logo: str | None = None
     cname: str | None = None
+    pages_extra: str | None = (
+        None  # a workflow file whose `pages-extra` artifact goes beside the page
+    )
     feed_limit: int = 50
     history_per_page: int = 20
     email_url: str | None = None  # `subscribe: {email_url:}`: an e-mail sign-up page run elsewhere

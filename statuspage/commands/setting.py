@@ -19,6 +19,7 @@ SETTINGS: dict[str, Callable[[Config], str]] = {
     "title": lambda c: c.title,
     "base_url": lambda c: c.base_url,
     "cname": lambda c: c.cname or "",
+    "pages_extra": lambda c: c.pages_extra or "",
     "timezone": lambda c: c.timezone.key,
     "language": lambda c: c.language,
     "notify": lambda c: "true" if c.notify else "false",

@@ -24,6 +24,7 @@ from statuspage.source.config_values import (
     read_languages,
     read_response_targets,
     read_stale_after,
+    read_workflow_name,
 )
 from statuspage.source.logo import logo_refusal, logo_warning
 from statuspage.source.names import suggest, userinfo_problem
@@ -148,6 +149,7 @@ def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
     language, languages = read_languages(data, path, problems)
     cname = _optional_str(data, "cname", path, problems)
     cname = read_cname(cname, base_url, data.line_of("cname"), path, problems)
+    pages_extra = read_workflow_name(data, "pages_extra", path, problems)
     components, groups = read_components(data, path, problems)
     if len(components) > MAX_COMPONENTS:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
@@ -168,6 +170,7 @@ def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
         language=language,
         languages=languages,
         cname=cname,
+        pages_extra=pages_extra,
         email_url=email_url,
         show_slo=show_slo,
         response_targets=read_response_targets(data, path, problems),

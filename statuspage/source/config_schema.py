@@ -90,6 +90,13 @@ TOP_LEVEL = Section(
         Key("logo", "path or http(s) URL", "logo image path or URL", "logo: assets/logo.svg"),
         Key("cname", "domain name", "custom domain for GitHub Pages", "cname: status.acme.example"),
         Key(
+            "pages_extra",
+            "workflow file name",
+            "a workflow of this repository whose `pages-extra` artifact publish.yml deploys "
+            "beside the page (a manual under docs/, say), never over one of its files",
+            "pages_extra: docs.yml",
+        ),
+        Key(
             "feed_limit", "whole number, at least 1", "entries in each feed", "feed_limit: 50", "50"
         ),
         Key(

@@ -112,6 +112,22 @@ def read_cname(
     return cname.lower()
 
 
+def read_workflow_name(data: YamlMap, key: str, path: Path, problems: Problems) -> str | None:
+    """A workflow of this repository, by its file name in .github/workflows/ (None: unset)."""
+    value = data.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._-]*\.ya?ml", value):
+        problems.error(
+            path,
+            data.line_of(key),
+            f"`{key}:` is a workflow's file name in .github/workflows/, like docs.yml, "
+            f"not {value!r}",
+        )
+        return None
+    return value
+
+
 def read_email_url(data: YamlMap, path: Path, problems: Problems) -> str | None:
     """`subscribe: {email_url: https://…}`: where readers sign up for e-mail, or None."""
     section = data.get("subscribe")
