@@ -15,7 +15,6 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -297,6 +296,10 @@ class _Parser(SectionParser):
         else:
             server = self.smtp(smtp)
         sender = self.text(entry, "from", 'the sender, e.g. "Acme Status <status@acme.example>"')
+        # Imported here: email.utils brings socket and email.charset, which every command
+        # loading a site would pay for an email endpoint only some sites have.
+        from email.utils import parseaddr
+
         if sender and not VARIABLE.search(sender) and "@" not in parseaddr(sender)[1]:
             self.error(entry.line_of("from"), f"`from:` {sender!r} is not an email address")
         to = entry.get("to")
