@@ -152,7 +152,8 @@ def test_own_uptime_template_sees_the_page_it_is_in(site_dir: SiteDir) -> None:
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     write(site_dir.root / "site-templates" / "_uptime.html",
           '<p class="own-bars">{{ uptime.id }}|{{ root }}|'
-          '{{ member.component.id if member is defined else row.component.id if row is defined else "-" }}</p>')  # fmt: skip
+          '{{ member.component.id if member is defined else '
+          'row.component.id if row is defined else "-" }}</p>')  # fmt: skip
     out = site_dir.build("2026-11-26 10:00")
     front = [text_of(p).split("|") for p in parse_html(out / "index.html").cssselect("p.own-bars")]
     assert sorted(shown for shown, _, _ in front) == ["api", "dashboard", "db", "web", "website"]
