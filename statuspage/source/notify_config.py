@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -276,6 +275,10 @@ class _Parser(SectionParser):
         else:
             server = self.smtp(smtp)
         sender = self.text(entry, "from", 'the sender, e.g. "Acme Status <status@acme.example>"')
+        # Imported here: email.utils brings socket and email.charset, which every command
+        # loading a site would pay for an email endpoint only some sites have.
+        from email.utils import parseaddr
+
         if sender and not VARIABLE.search(sender) and "@" not in parseaddr(sender)[1]:
             self.error(entry.line_of("from"), f"`from:` {sender!r} is not an email address")
         recipients = self.recipients(entry)
