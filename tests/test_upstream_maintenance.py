@@ -91,6 +91,15 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     assert "Acme Cloud: scheduled maintenance of Database upgrade until Dec 7, 2026, 21:30 CET" in shown
     note = text_of(parse_html(out / "components" / "api" / "index.html").find_class("component-head")[0])
     assert "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET" in note
+    # The front page's row of the component that depends on GitHub has the same notes.
+    row = parse_html(out / "index.html").xpath("//li[@class='component'][.//a[@href='components/api/index.html']]")
+    notes = [text_of(p) for p in row[0].find_class("upstream-note")]
+    assert notes == [
+        "May be affected: GitHub reports “Partial outage” in Actions",
+        "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET",
+        "GitHub: scheduled maintenance of <script>alert(1)</script> Copilot from Dec 8, 2026, 11:00 CET until Dec 8, 2026, 12:00 CET",
+        "GitHub: scheduled maintenance of Pages from Dec 9, 2026, 11:00 CET until Dec 9, 2026, 12:00 CET",
+    ]
     summary = json.loads((out / "api" / "v2" / "summary.json").read_text())
     assert summary["status"]["indicator"] == "none" and summary["scheduled_maintenances"] == []
     assert {c["id"]: c["status"] for c in summary["components"]}["api"] == "operational"

@@ -117,8 +117,12 @@ def test_providers_read_without_javascript_or_css(providers_site: str) -> None:
         assert not page["styled"] and not page["overflow"], page["path"]
     assert index["largestImage"] <= 16  # icons keep their size (a component page has its charts)
     text = index["text"]
-    order = [text.index(s) for s in ("Components", "Third-party services", "GitHub", "Cloudflare", "Atlassian")]
+    third = text.index("Third-party services")
+    assert text.index("Components") < third
+    order = [text.index(s, third) for s in ("GitHub", "Cloudflare", "Atlassian")]
     assert order == sorted(order)
+    # The component that depends on GitHub says so on the front page too, before the section.
+    assert text.index("May be affected: GitHub reports “Major outage” in Actions") < third
     assert "Partial System Outage" in text and "Major outage" in text
     assert f"GitHub: scheduled maintenance of Git Operations {LONG} until Dec 7, 2026, 23:00 CET" in text
     assert "Possibly out of date" in text and "Status unknown" in text
