@@ -31,6 +31,8 @@ def v2_with_maintenances() -> bytes:
         # A month away: outside the window; done: not shown; a hostile link is replaced by its page's.
         maintenance("m2", "Packages", "scheduled", "2027-01-07T10:00:00.000Z", "2027-01-07T11:00:00.000Z", "https://stspg.io/m2"),
         maintenance("m3", "Codespaces", "completed", "2026-12-07T08:00:00.000Z", "2026-12-07T09:00:00.000Z", "https://stspg.io/m3"),
+        # Past its planned end at the fetch, still in progress: it has overrun, and says so.
+        maintenance("m5", "Webhooks", "in_progress", "2026-12-07T17:00:00.000Z", "2026-12-07T18:30:00.000Z", "https://stspg.io/m5"),
         maintenance("m4", "<script>alert(1)</script>\nCopilot", "scheduled", "2026-12-08T10:00:00.000Z", "2026-12-08T11:00:00.000Z", "javascript:alert(1)"),
     ]  # fmt: skip
     return json.dumps(data).encode()
@@ -68,6 +70,7 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     assert result.returncode == 0, result.stderr
     gh = snapshot(site, "github")
     assert gh["maintenances"] == [
+        {"ends": "2026-12-07T18:30:00Z", "in_progress": True, "name": "Webhooks", "starts": "2026-12-07T17:00:00Z", "url": "https://stspg.io/m5"},
         {"ends": "2026-12-07T22:00:00Z", "in_progress": True, "name": "Actions", "starts": "2026-12-07T18:00:00Z", "url": "https://stspg.io/m1"},
         {"ends": "2026-12-08T11:00:00Z", "in_progress": False, "name": "<script>alert(1)</script> Copilot", "starts": "2026-12-08T10:00:00Z", "url": "https://www.githubstatus.com/incidents/m4"},
         {"ends": "2026-12-09T11:00:00Z", "in_progress": False, "name": "Pages", "starts": "2026-12-09T10:00:00Z", "url": "https://stspg.io/m0"},
@@ -86,6 +89,7 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     assert "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET" in shown
     assert "GitHub: scheduled maintenance of Pages from Dec 9, 2026, 11:00 CET until Dec 9, 2026, 12:00 CET" in shown
     assert "Packages" not in shown and "Codespaces" not in shown
+    assert "GitHub: scheduled maintenance of Webhooks in progress" in shown
     assert "<script>alert(1)</script> Copilot" in shown and not section.xpath(".//script")
     assert section.xpath(".//a[@href='https://stspg.io/m1']") and not section.xpath(".//a[starts-with(@href, 'javascript')]")
     assert "Acme Cloud: scheduled maintenance of Database upgrade until Dec 7, 2026, 21:30 CET" in shown
@@ -96,6 +100,7 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     notes = [text_of(p) for p in row[0].find_class("upstream-note")]
     assert notes == [
         "May be affected: GitHub reports “Partial outage” in Actions",
+        "GitHub: scheduled maintenance of Webhooks in progress",
         "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET",
         "GitHub: scheduled maintenance of <script>alert(1)</script> Copilot from Dec 8, 2026, 11:00 CET until Dec 8, 2026, 12:00 CET",
         "GitHub: scheduled maintenance of Pages from Dec 9, 2026, 11:00 CET until Dec 9, 2026, 12:00 CET",
@@ -104,9 +109,13 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     assert summary["status"]["indicator"] == "none" and summary["scheduled_maintenances"] == []
     assert {c["id"]: c["status"] for c in summary["components"]}["api"] == "operational"
 
-    # Past its end, a maintenance is no longer shown (the snapshot is still fresh at 20:45).
-    later = site.build("2026-12-07T20:45:00+00:00", tmp_path / "later")
-    shown = text_of(parse_html(later / "index.html").get_element_by_id("third-party"))
+    # Past its end, a maintenance is no longer shown (the snapshot is still fresh at 20:45),
+    # also by an incremental build into the same folder.
+    incremental = tmp_path / "incremental"
+    for now in ("2026-12-07T20:00:00+00:00", "2026-12-07T20:45:00+00:00"):
+        result = site.run("build", "--now", now, "--out", str(incremental))
+        assert result.exit_code == 0, result.output
+    shown = text_of(parse_html(incremental / "index.html").get_element_by_id("third-party"))
     assert "Database upgrade" not in shown and "Network work" in shown
 
     # The same provider state pulled again leaves the snapshots byte for byte.

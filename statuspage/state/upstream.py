@@ -8,7 +8,7 @@ on one gets a note instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from statuspage.model import ComponentStatus, Impact, Upstream, UpstreamItem, UpstreamMaintenance
@@ -72,9 +72,17 @@ def provider_views(upstream: tuple[Upstream, ...], now: datetime) -> tuple[Provi
         return "stale" if now - u.report.as_of > u.source.stale_after else "fresh"
 
     def maintenances(u: Upstream) -> tuple[UpstreamMaintenance, ...]:
+        """Those not over at *now*. One still in progress at the fetch after its planned end
+        has overrun: shown as in progress, with no end. One planned to end between the
+        fetch and *now* is taken as over (the next pull says if not)."""
         if u.report is None or state(u) != "fresh":
             return ()
-        return tuple(m for m in u.report.maintenances if m.ends is None or m.ends > now)
+        as_of = u.report.as_of
+        return tuple(
+            replace(m, ends=None) if m.in_progress and m.ends and m.ends <= as_of else m
+            for m in u.report.maintenances
+            if m.ends is None or m.ends > now or (m.in_progress and m.ends <= as_of)
+        )
 
     return tuple(ProviderView(u, state(u), maintenances(u)) for u in upstream)
 

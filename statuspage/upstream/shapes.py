@@ -249,8 +249,9 @@ def _maintenances(
         m
         for m in found
         if m is not None
+        # In progress past its planned end: the provider still says so, and so do we.
         and (m.in_progress or (m.starts is not None and m.starts <= horizon))
-        and (m.ends is None or m.ends > as_of)
+        and (m.in_progress or m.ends is None or m.ends > as_of)
     ]
     kept.sort(key=lambda m: (not m.in_progress, m.starts or as_of, m.name))
     return tuple(kept[:MAX_MAINTENANCES])
