@@ -352,6 +352,17 @@ class UpstreamItem:
 
 
 @dataclass(frozen=True)
+class UpstreamMaintenance:
+    """A provider's maintenance in progress, or scheduled to start soon after the fetch."""
+
+    name: str
+    in_progress: bool
+    starts: datetime | None  # None: the provider gave no time we can read
+    ends: datetime | None
+    url: str | None = None  # http(s) only
+
+
+@dataclass(frozen=True)
 class UpstreamReport:
     """What a provider said, as `upstream pull` last stored it (`upstream/<id>.json`)."""
 
@@ -361,6 +372,8 @@ class UpstreamReport:
     page_url: str | None
     components: tuple[UpstreamItem, ...]
     incidents: tuple[UpstreamItem, ...]
+    # Shown beside its status, never as an incident: a provider's planned work is not an outage.
+    maintenances: tuple[UpstreamMaintenance, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from statuspage.model import (
     Config,
     Impact,
     UpstreamItem,
+    UpstreamMaintenance,
     UpstreamReport,
     UpstreamSource,
 )
@@ -44,6 +45,9 @@ MAX_INCIDENTS = 10
 MAX_NAME = 200
 MAX_DESCRIPTION = 200
 MAX_URL = 2_000
+MAX_MAINTENANCES = 5
+# A provider's maintenance is shown from this long before it starts (its own page has the rest).
+MAINTENANCE_WINDOW = timedelta(days=7)
 MAX_SNAPSHOT_BYTES = 256_000
 LOOPBACK_NAMES = {"localhost"}
 
@@ -210,8 +214,8 @@ def snapshot_data(report: UpstreamReport, validators: dict[str, str]) -> dict[st
     def item(i: UpstreamItem) -> dict[str, Any]:
         return {"name": i.name, "status": i.status, "url": i.url}
 
-    return {
-        "as_of": report.as_of.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    data = {
+        "as_of": _stamp(report.as_of),
         "components": [item(c) for c in report.components],
         "format": SNAPSHOT_FORMAT,
         "incidents": [item(i) for i in report.incidents],
@@ -219,6 +223,48 @@ def snapshot_data(report: UpstreamReport, validators: dict[str, str]) -> dict[st
         "status": {"description": report.description, "indicator": report.indicator.word},
         "validators": dict(sorted(validators.items())),
     }
+    # Only when there is one: a snapshot written before maintenances were kept stays as it is.
+    if report.maintenances:
+        data["maintenances"] = [
+            {
+                "ends": _stamp(m.ends),
+                "in_progress": m.in_progress,
+                "name": m.name,
+                "starts": _stamp(m.starts),
+                "url": m.url,
+            }
+            for m in report.maintenances
+        ]
+    return data
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a maintenance time has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _maintenances(entries: object) -> tuple[UpstreamMaintenance, ...]:
+    if not isinstance(entries, list):
+        raise ValueError("`maintenances` is not a list")
+    return tuple(
+        UpstreamMaintenance(
+            name=one_line(e.get("name"), MAX_NAME),
+            in_progress=e.get("in_progress") is True,
+            starts=_moment(e.get("starts")),
+            ends=_moment(e.get("ends")),
+            url=link(e.get("url")),
+        )
+        for e in entries[:MAX_MAINTENANCES]
+        if isinstance(e, dict)
+    )
 
 
 def snapshot_bytes(data: dict[str, Any]) -> bytes:
@@ -263,6 +309,7 @@ def parse_snapshot(text: bytes) -> tuple[UpstreamReport, dict[str, str]]:
         page_url=link(data.get("page_url")),
         components=items("components", MAX_SHOWN_COMPONENTS, ComponentStatus),
         incidents=items("incidents", MAX_INCIDENTS, Impact),
+        maintenances=_maintenances(data.get("maintenances") or []),
     )
     return report, {str(k): one_line(v, 200) for k, v in dict(validators).items()}
 
