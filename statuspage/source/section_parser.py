@@ -30,3 +30,13 @@ class SectionParser:
                     f"unknown {what} key {key!r}{suggest(str(key), list(allowed))} (expected: "
                     f"{', '.join(allowed)})",
                 )
+
+    def text(self, entry: YamlMap, key: str, what: str, *, required: bool = True) -> str | None:
+        """The text at *key*, stripped; None (and a problem, when *required*) without one."""
+        value = entry.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(entry.line_of(key), f"`{key}:` is required: {what}")
+            return None
+        return value.strip()
