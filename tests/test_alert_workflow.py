@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG
-from .test_alerts import ALERT_CONFIG, FIXTURES
-from .test_publishing import WORKFLOWS, load, run_step, shell_env, step, steps
+from .support.alert_sites import ALERT_CONFIG, FIXTURES
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-__all__ = ["shell_env"]  # the fixture, used by the tests below
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]  # fmt: skip
 INCIDENT = "2026-12-01-checkout-is-failing"
 

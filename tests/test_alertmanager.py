@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,18 +25,13 @@ import pytest
 from statuspage.model import ComponentStatus, IncidentStatus
 from statuspage.state import status as st
 
-from .test_alerts import ALERT_CONFIG, AlertSite
+from .support.alert_sites import ALERT_CONFIG, AlertSite
+from .support.servers import free_port, wait_until_up
 
 BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 pytestmark = pytest.mark.skipif(
     BINARY is None, reason="prometheus-alertmanager is not installed (.ci/run installs it)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Receiver:
@@ -78,23 +72,6 @@ class Receiver:
                     return body
             time.sleep(0.2)
         raise AssertionError(f"Alertmanager sent no {status} body in {timeout}s: {self.bodies!r}")
-
-
-def wait_until_up(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
-    """Return once *url* answers (a GET, or a TCP connect for a bare host:port)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if url.startswith("http"):
-                urllib.request.urlopen(url, timeout=2).close()
-            else:
-                host, port = url.rsplit(":", 1)
-                socket.create_connection((host, int(port)), timeout=2).close()
-            return
-        except OSError:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, f"{process.args[0]} did not start in {timeout}s"
-            time.sleep(0.2)
 
 
 @contextmanager

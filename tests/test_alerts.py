@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import feedparser
 import pytest
 
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
@@ -15,66 +14,22 @@ from statuspage.outputs.freshness import SCRIPT
 from statuspage.state import status as st
 
 from .conftest import CONFIG, SiteDir, at, parse_html, text_of, write
-from .inert import assert_inert
+from .support.alert_sites import (
+    ALERT_CONFIG,
+    KUMA_CONFIG,
+    NOW,
+    AlertSite,
+    alertmanager_body,
+    fixture,
+)
+from .support.inert import assert_inert
 
-FIXTURES = Path(__file__).parent / "alerts"
-ALERT_CONFIG = CONFIG + """\
-alerts:
-  publish: direct
-  max_new: 2
-  rules:
-    - id: checkout
-      match: {alertname: CheckoutErrorRate}
-      components: {api: major_outage}
-      title: Checkout is failing
-"""
-NOW = "2026-12-01T12:00:00Z"
 KEY = "alertmanager:d734ef5a4b1e2117"  # the fingerprint in the captured bodies
 INV, MON, RES = IncidentStatus.INVESTIGATING, IncidentStatus.MONITORING, IncidentStatus.RESOLVED
 
 
-def fixture(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-def alertmanager_body(*alerts: dict) -> str:
-    """A webhook v4 body holding *alerts* (each a partial alert merged over a default)."""
-    body = json.loads(fixture("alertmanager-firing.json"))
-    template = body["alerts"][0]
-    body["alerts"] = [{**template, **a} for a in alerts]
-    return json.dumps(body)
-
-
 def json_body(*alerts: dict) -> str:
     return json.dumps({"alerts": list(alerts)})
-
-
-class AlertSite(SiteDir):
-    """A site with `alerts:` rules; `alert()` runs the command, `tree()` snapshots incidents/."""
-
-    def alert(self, fmt: str, body: str, now: str = NOW):
-        return self.run("alert", "--format", fmt, "--now", now, "-", input=body)
-
-    def tree(self) -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in sorted((self.root / "incidents").iterdir())}
-
-    def view(self, now: str = NOW) -> dict:
-        """What a reader sees: component statuses on the page, the v2 summary, the feed."""
-        out = self.build(now, self.root / "_site")
-        page = parse_html(out / "index.html")
-        components = {
-            text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0])
-            for li in page.cssselect("li.component")
-        }
-        summary = json.loads((out / "api/v2/summary.json").read_text())
-        feed = feedparser.parse((out / "history.atom").read_bytes())
-        return {
-            "components": components,
-            "incidents": [(i["name"], i["status"]) for i in summary["incidents"]],
-            "api": {c["id"]: c["status"] for c in summary["components"] if c["id"] == "api"},
-            "feed": [e.title for e in feed.entries],
-            "out": out,
-        }
 
 
 @pytest.fixture
@@ -448,14 +403,6 @@ def test_grafana_documented_body(tmp_path: Path) -> None:
     tree = site.tree()
     site.alert("grafana", fixture("grafana-firing.json"), now="2021-10-12T10:00:00Z")
     assert site.tree() == tree
-
-
-KUMA_CONFIG = CONFIG + """\
-alerts:
-  rules:
-    - match: {monitor: Checkout}
-      components: {web: partial_outage}
-"""
 
 
 def test_uptime_kuma_down_then_up(tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from .test_api import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, SiteDir, add_incidents
+from .conftest import SiteDir
+from .support.api_sites import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, add_incidents
 
 # Beside the running python first: a venv's scripts are not on PATH unless it is activated.
 EXPORTER = shutil.which("statuspage-prometheus-exporter", path=sysconfig.get_path("scripts")) or shutil.which("statuspage-prometheus-exporter")
@@ -56,7 +57,9 @@ def run_exporter(base_url: str, work: Path) -> dict[tuple[str, frozenset[tuple[s
     env.update(RUN_MODE="once", SERVICES_JSON_PATH=str(work / "services.json"), METRICS_TEXTFILE_PATH=str(work / "metrics.prom"), NO_PROXY="127.0.0.1")
     done = subprocess.run([str(EXPORTER)], cwd=work, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stderr
-    from prometheus_client.parser import text_string_to_metric_families  # installed with the exporter
+    from prometheus_client.parser import (
+        text_string_to_metric_families,  # installed with the exporter
+    )
 
     metrics = {}
     for family in text_string_to_metric_families((work / "metrics.prom").read_text()):

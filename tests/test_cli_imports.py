@@ -14,7 +14,7 @@ import pytest
 from statuspage.commands.main import COMMANDS, LazyGroup
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
-from .test_alerts import ALERT_CONFIG, fixture
+from .support.alert_sites import ALERT_CONFIG, fixture
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("jinja2", "markdown", "lxml", "babel", "feedgen", "icalendar", "nh3", "watchdog")

@@ -20,46 +20,11 @@ from lxml import html as lxml_html
 from statuspage.commands.main import cli
 
 from .conftest import write
+from .support.diff_repos import CONFIG, GIT, OPEN
 
-GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]  # fmt: skip
 SCHEMA = json.loads((Path(__file__).parent.parent / "statuspage/review/diff.schema.json").read_text())
 NOW = "2026-12-07T12:00:00+01:00"
 
-CONFIG = """\
-title: Test Status
-base_url: https://status.test.example/
-timezone: Europe/Berlin
-start_date: 2026-06-01
-components:
-  - id: api
-    name: Public API
-  - group: Website
-    id: website
-    components:
-      - {id: web, name: Marketing site}
-  - id: db
-    name: Database
-notify:
-  webhooks:
-    - url: ${HOOK_URL}
-      format: json
-"""
-
-OPEN = """\
----
-title: API errors
-impact: major
-components:
-  api: partial_outage
-  db: degraded_performance
----
-
-## Identified · 2026-12-07 10:30 +01:00
-The cause is a bad deploy.
-
-## Investigating · 2026-12-07 10:00 +01:00
-We are seeing **elevated** errors.
-"""
 
 PAST = """\
 ---

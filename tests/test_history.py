@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from statuspage.commands.main import cli
 
 from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, parse_html, text_of, write
-from .test_uptime import table_rows
+from .support.uptime import table_rows
 
 INIT_EPOCH = "1796292000"  # 2026-12-03 10:00 UTC: when `statuspage init` ran
 BUILT = "2026-12-07 12:00 +00:00"  # four days later

@@ -20,7 +20,7 @@ from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.yamlfile import YamlError, parse_yaml
 
-from .inert import html_fragment_dangers, printed_dangers, site_dangers
+from .support.inert import html_fragment_dangers, printed_dangers, site_dangers
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAST = settings(max_examples=200, deadline=None)

@@ -4,7 +4,6 @@ then the real Jenkins corpus (read in place) end to end."""
 from __future__ import annotations
 
 import re
-import textwrap
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,43 +15,9 @@ from statuspage.commands.main import cli
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
 from statuspage.state.status import incident_status, is_open, resolved_at
 
-from .conftest import REPO, parse_html, text_of, write
-
-CONFIG = """\
-title: Acme Status
-baseURL: https://status.acme.example/
-params:
-  categories:
-    - name: Core
-      description: The important bits
-      closed: true
-    - name: Hidden
-      untitled: true
-  systems:
-    - name: API
-      category: Core
-      description: |
-        REST endpoints
-    - name: Media Proxy
-      displayName: Media proxy
-      category: Core
-    - name: Gateway
-      category: Hidden
-    - name: api
-      category: Hidden
-"""
-
-
-def issue(front: str, body: str = "Something happened.") -> str:
-    return f"---\n{textwrap.dedent(front).strip()}\nsection: issue\n---\n\n{textwrap.dedent(body).strip()}\n"
-
-
-def cstate_site(root: Path, issues: dict[str, str], config: str = CONFIG) -> Path:
-    write(root / "config.yml", config)
-    (root / "content" / "issues").mkdir(parents=True, exist_ok=True)
-    for name, text in issues.items():
-        (root / "content" / "issues" / name).write_text(text, encoding="utf-8")
-    return root
+from .conftest import parse_html, text_of, write
+from .support.cstate_corpus import CORPUS, corpus_only
+from .support.cstate_sites import CONFIG, cstate_site, issue
 
 
 def run(*args: str):
@@ -437,14 +402,6 @@ def test_a_config_or_issues_folder_linked_out_of_the_cstate_folder_is_refused(tm
 
 # --- the real Jenkins corpus ------------------------------------------------------------
 
-# shared/ sits beside the repository (in CI, and beside /work/main); git worktrees
-# kept one folder further down find it one level up.
-CORPUS = next(
-    (p / "shared/corpora/jenkins-infra-status" for p in (REPO.parent, REPO.parent.parent)
-     if (p / "shared/corpora/jenkins-infra-status/content/issues").is_dir()),
-    None,
-)  # fmt: skip
-corpus_only = pytest.mark.skipif(CORPUS is None, reason="the Jenkins cState corpus (../shared/corpora/jenkins-infra-status) is not checked out beside the repository")
 IMPORT_NOW = "2026-06-10 00:00 UTC"  # two corpus issues lie after this: real maintenance notices
 BUILD_NOW = utc("2026-07-01T00:00:00")
 

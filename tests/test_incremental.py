@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -14,24 +13,7 @@ from statuspage.pipeline import writer as output
 from statuspage.pipeline.manifest import CACHE_DIR
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, read_cache
-
-NOW = "2026-11-26 10:00"
-
-
-def incident(day: int, title: str, *, resolved: bool = True, body: str = "Requests fail.") -> str:
-    closing = f"## Resolved · 2026-11-{day:02d} 12:00\nFixed.\n\n" if resolved else ""
-    return (
-        f"---\ntitle: {title}\ncomponents:\n  api: partial_outage\n---\n\n{closing}"
-        f"## Investigating · 2026-11-{day:02d} 11:00\n{body}\n"
-    )
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def folders(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+from .support.incremental import NOW, incident, rebuild_matches_cold, tree
 
 
 @pytest.fixture
@@ -44,16 +26,6 @@ def site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> SiteDir:
     # Also take the process-pool path on this small site; one process is enough to prove it.
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     return site_dir
-
-
-def rebuild_matches_cold(site: SiteDir, out: Path, cold: Path, *args: str) -> str:
-    """Rebuild *out* with the cache, build *cold* from scratch, and compare every byte."""
-    result = site.run("build", "--out", str(out), "--now", NOW, *args)
-    assert result.exit_code == 0, result.output
-    assert site.run("build", "--out", str(cold), "--now", NOW, "--no-cache").exit_code == 0
-    assert tree(out) == tree(cold)
-    assert folders(out) == folders(cold)
-    return result.output
 
 
 def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(site: SiteDir, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from statuspage.commands.init import starter_files
 from statuspage.commands.main import cli
 
 from .conftest import REPO, parse_html, text_of
-from .venvs import make_venv, pip_install
+from .support.venvs import make_venv, pip_install
 
 
 def run(*args: str):

@@ -14,17 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.pipeline import build as pipeline_build, parallel
-from statuspage.source import budget, config, incident_file as content, output_limits
-from statuspage.source.config import load_config
-from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
 from statuspage.notify import limits as notify_limits
+from statuspage.pipeline import build as pipeline_build
+from statuspage.pipeline import parallel
+from statuspage.source import budget, config, output_limits
+from statuspage.source import incident_file as content
+from statuspage.source.config import load_config
+from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.source.site import load_site
 
 from .conftest import SiteDir, parse_html
-from .test_notify import Hooks, add, hook_yaml, run, site_with
-from .test_notify import hooks as hooks  # a fixture, used by name
+from .support.notify_hooks import Hooks, add, hook_yaml, run, site_with
 
 NOW = "2026-11-21 12:00 +01:00"
 HEAD = "---\ntitle: T\nimpact: minor\ncomponents:\n  api: partial_outage\n---\n\n"

@@ -4,23 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
+from statuspage.state import status as st
 
 from .conftest import SiteDir, at, parse_html, text_of
+from .support.maintenance import MAINTENANCE
 
-MAINTENANCE = """\
----
-title: Database upgrade
-maintenance:
-  start: 2026-12-01 02:00
-  end: 2026-12-01 04:00
-components: [db]
----
-
-## Scheduled · 2026-11-25 10:00
-We will upgrade the database.
-"""
 ID = "2026-12-01-db-upgrade"
 
 

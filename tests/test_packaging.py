@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir
-from .venvs import make_venv, pip_install
+from .support.venvs import make_venv, pip_install
 
 
 @pytest.fixture(scope="module")

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from .test_diff import GIT, OPEN
-from .test_diff import CONFIG as SITE_CONFIG
-from .test_publishing import WORKFLOWS, load, run_step, shell_env, step, steps
+from .support.diff_repos import CONFIG as SITE_CONFIG
+from .support.diff_repos import GIT, OPEN
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-__all__ = ["shell_env"]  # the fixture, used by the tests below
 HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 MARKER = "<!-- statuspage-preview -->"
 

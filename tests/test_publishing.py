@@ -9,33 +9,14 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from .conftest import CONFIG, REPO, SiteDir, parse_html
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-WORKFLOWS = REPO / ".github" / "workflows"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-
-
-def load(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text())
-    if True in data:  # YAML 1.1 reads the key `on` as true
-        data["on"] = data.pop(True)
-    return data
-
-
-def steps(data: dict) -> list[dict]:
-    if "runs" in data:
-        return data["runs"]["steps"]
-    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
-
-
-def step(data: dict, name: str) -> dict:
-    return next(s for s in steps(data) if s.get("name") == name)
 
 
 def test_build_writes_nojekyll_and_cname_from_config(tmp_path: Path) -> None:
@@ -159,36 +140,6 @@ def test_action_is_composite_with_source_python_and_site_path() -> None:
 
 
 # --- the workflows' shell steps, run for real ----------------------------------
-
-
-@pytest.fixture
-def shell_env(tmp_path: Path) -> dict[str, str]:
-    """PATH with a `statuspage` that runs this checkout, as `pip install .` would."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "statuspage"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
-    shim.chmod(0o755)
-    # A script, not a symlink: a symlink to a venv's python leaves the venv (no pyvenv.cfg there).
-    python = bin_dir / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
-    python.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
-
-def run_step(script: str, cwd: Path, env: dict[str, str], **extra: str) -> tuple[str, dict[str, str]]:
-    """Run a step's `run:` with bash -e, as GitHub does; returns (stdout, what it wrote to GITHUB_OUTPUT)."""
-    output = cwd / ".github-output"
-    output.write_text("")
-    result = subprocess.run(
-        ["bash", "-e", "-c", script], cwd=cwd, env={**env, **extra, "GITHUB_OUTPUT": str(output)},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return result.stdout, values
 
 
 def canonical(site: Path) -> str:

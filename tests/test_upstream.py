@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONFIG, SiteDir, parse_html, text_of
-from tests.test_api import BASE, SCHEMAS
-from tests.test_publishing import WORKFLOWS, load, run_step, shell_env, step  # noqa: F401 (a fixture)
+
+from .support.api_sites import BASE, SCHEMAS
+from .support.workflows import WORKFLOWS, load, run_step, step
 
 FIXTURES = Path(__file__).parent / "upstream"
 V2 = (FIXTURES / "statuspage-v2-summary.json").read_bytes()
@@ -364,7 +365,7 @@ def test_affects_note_on_component_page_and_v2_json(tmp_path: Path) -> None:
     assert third[1]["group_id"] == "upstream-github"
     from referencing import Registry, Resource
 
-    from tests.test_api import validator
+    from .support.api_sites import validator
 
     resources = [(BASE + p.name, Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")]
     validator(Registry().with_resources(resources), "summary.json").validate(summary)

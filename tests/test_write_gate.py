@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG, SiteDir, write
-from .test_import_cstate import cstate_site, issue
-from .test_notify import Hooks, hooks  # noqa: F401 (a fixture)
+from .support.cstate_sites import cstate_site, issue
+from .support.notify_hooks import Hooks
 
 ALERT_CONFIG = CONFIG + """\
 alerts:

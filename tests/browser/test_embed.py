@@ -18,7 +18,7 @@ import pytest
 from statuspage.theme import default_templates_dir
 
 from ..conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir
-from ..test_maintenance import MAINTENANCE
+from ..support.maintenance import MAINTENANCE
 from .conftest import CHROMIUM, HERE, NODE_MODULES, QuietHandler, require
 
 pytestmark = pytest.mark.browser

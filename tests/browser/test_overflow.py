@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from statuspage.commands.main import cli
 
 from ..conftest import SiteDir
-from ..test_import_cstate import CORPUS, corpus_only
+from ..support.cstate_corpus import CORPUS, corpus_only
 from .conftest import QuietHandler, run_browser_check
 
 pytestmark = pytest.mark.browser
