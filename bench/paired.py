@@ -42,7 +42,9 @@ OUT = HERE / "out"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("a", type=Path, help="checkout A (before)")
     parser.add_argument("b", type=Path, help="checkout B (after)")
     parser.add_argument("--size", type=int, default=1000)
@@ -71,7 +73,9 @@ def main() -> None:
         start, used = time.perf_counter(), os.times()
         subprocess.run(command, check=True, env=env, cwd=site, stdout=subprocess.DEVNULL)
         after = os.times()
-        cpu[name] = after.children_user + after.children_system - used.children_user - used.children_system
+        cpu[name] = (
+            after.children_user + after.children_system - used.children_user - used.children_system
+        )
         return time.perf_counter() - start
 
     def timed(name: str, case: str) -> float:
@@ -84,7 +88,10 @@ def main() -> None:
             target = sorted((site / "incidents").glob("*-event-*.md"))[args.size // 2]
             text = target.read_text(encoding="utf-8")
             heading_end = text.index("\n", text.index("\n## ") + 1)
-            target.write_text(f"{text[: heading_end + 1]}Edited ({next(edits)}). {text[heading_end + 1 :]}", encoding="utf-8")
+            target.write_text(
+                f"{text[: heading_end + 1]}Edited ({next(edits)}). {text[heading_end + 1 :]}",
+                encoding="utf-8",
+            )
         if case == "later":
             build(name)
             return build(name, now=LATER)

@@ -129,7 +129,18 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def build_args(site: Path, out: Path, now: str = NOW) -> list[str]:
-    return [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", str(out), "--now", now]
+    return [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "build",
+        "--source",
+        str(site),
+        "--out",
+        str(out),
+        "--now",
+        now,
+    ]
 
 
 def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
@@ -170,12 +181,16 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     }  # fmt: skip
     best("noop", build_args(site, out))
 
-    target = sorted((site / "incidents").glob("*-event-*.md"))[len(list((site / "incidents").glob("*-event-*.md"))) // 2]
+    target = sorted((site / "incidents").glob("*-event-*.md"))[
+        len(list((site / "incidents").glob("*-event-*.md"))) // 2
+    ]
     original = target.read_text(encoding="utf-8")
     edits = iter(range(1_000_000))
 
     def edit() -> None:
-        heading_end = original.index("\n", original.index("\n## ") + 1)  # the newest update's heading
+        heading_end = original.index(
+            "\n", original.index("\n## ") + 1
+        )  # the newest update's heading
         text = f"{original[: heading_end + 1]}Edited ({next(edits)}). {original[heading_end + 1 :]}"
         target.write_text(text, encoding="utf-8")
 
@@ -190,12 +205,21 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
         added.write_text(text, encoding="utf-8")
 
     best("add", build_args(site, out), add)
-    best("later_now", build_args(site, out, "2026-06-01T12:15:00Z"), lambda: run_child(build_args(site, out)))
-    _, peak, printed = run_child([sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)])
+    best(
+        "later_now",
+        build_args(site, out, "2026-06-01T12:15:00Z"),
+        lambda: run_child(build_args(site, out)),
+    )
+    _, peak, printed = run_child(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)]
+    )
     seconds = float(printed.split("serve-save-seconds")[1])
     row["serve_save"] = {"seconds": seconds, "peak_rss_mb": round(peak, 1)}
     row["load_after"] = load()
-    print(f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)", flush=True)
+    print(
+        f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)",
+        flush=True,
+    )
     floor_s = row["floor"]["seconds"]  # type: ignore[index]
     for label in ("cold", "noop", "edit", "add", "later_now"):
         row[label]["x_floor"] = round(row[label]["seconds"] / floor_s, 2)  # type: ignore[index]
@@ -209,7 +233,9 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
     if hugo is None:
         raise SystemExit("--cstate needs `hugo` on PATH (https://gohugo.io/installation/)")
     if not (theme / "layouts").is_dir() or not (theme / "theme.toml").is_file():
-        raise SystemExit(f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)")
+        raise SystemExit(
+            f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)"
+        )
     hugo_site, ours = OUT / f"cstate-{n}", OUT / f"cstate-{n}-imported"
     hugo_out, ours_out = OUT / f"cstate-{n}-hugo-out", OUT / f"cstate-{n}-imported-out"
     print(f"\n== N = {n:,}, Hugo + cState beside statuspage: generating ...", flush=True)
@@ -217,12 +243,35 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
     (hugo_site / "themes").mkdir()
     (hugo_site / "themes" / "cstate").symlink_to(theme.resolve(), target_is_directory=True)
     shutil.rmtree(ours, ignore_errors=True)
-    imported = [sys.executable, "-m", "statuspage", "import", "cstate", str(hugo_site), "--into", str(ours), "--now", NOW]
+    imported = [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "import",
+        "cstate",
+        str(hugo_site),
+        "--into",
+        str(ours),
+        "--now",
+        NOW,
+    ]
     run_child(imported)
-    version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", str(theme), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    version = subprocess.run(
+        [hugo, "version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(theme), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
     commands = {
-        "hugo": [hugo, "--quiet", "--ignoreCache", "--source", str(hugo_site), "--destination", str(hugo_out)],
+        "hugo": [
+            hugo,
+            "--quiet",
+            "--ignoreCache",
+            "--source",
+            str(hugo_site),
+            "--destination",
+            str(hugo_out),
+        ],
         "statuspage": [*build_args(ours, ours_out), "--no-cache"],
     }
     times: dict[str, list[float]] = {"hugo": [], "statuspage": []}
@@ -238,10 +287,18 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
             seconds, peak, _ = run_child(commands[name])
             after = os.times()
             times[name].append(seconds)
-            cpu[name].append(after.children_user + after.children_system - used.children_user - used.children_system)
+            cpu[name].append(
+                after.children_user
+                + after.children_system
+                - used.children_user
+                - used.children_system
+            )
             rss[name].append(peak)
             files[name] = tree_size(hugo_out if name == "hugo" else ours_out)[0]
-            print(f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   {peak:7.1f} MB", flush=True)
+            print(
+                f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   {peak:7.1f} MB",
+                flush=True,
+            )
     ratios = [h / o for h, o in zip(times["hugo"], times["statuspage"], strict=True)]
     row: dict[str, object] = {
         "n": n, "pairs": pairs, "hugo_version": version, "cstate_commit": commit.stdout.strip() or None,
@@ -295,14 +352,33 @@ def sizes(text: str) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--large", action="store_true", help="also N = 100,000")
-    parser.add_argument("--sizes", type=sizes, nargs="*", help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)")
+    parser.add_argument(
+        "--sizes",
+        type=sizes,
+        nargs="*",
+        help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
-    parser.add_argument("--cstate", type=Path, metavar="DIR",
-                        help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)")
-    parser.add_argument("--cstate-sizes", type=sizes, nargs="*", default=[[1_000]], help="N for the cState comparison")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the median is kept"
+    )
+    parser.add_argument(
+        "--cstate",
+        type=Path,
+        metavar="DIR",
+        help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)",
+    )
+    parser.add_argument(
+        "--cstate-sizes",
+        type=sizes,
+        nargs="*",
+        default=[[1_000]],
+        help="N for the cState comparison",
+    )
     parser.add_argument("--cstate-only", action="store_true", help="only the cState comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -314,12 +390,24 @@ def main() -> None:
     if args.serve_saves:
         serve_saves(*args.serve_saves)
         return
-    sizes_ = [n for group in args.sizes for n in group] if args.sizes else [1_000, 10_000] + ([100_000] if args.large else [])
+    sizes_ = (
+        [n for group in args.sizes for n in group]
+        if args.sizes
+        else [1_000, 10_000] + ([100_000] if args.large else [])
+    )
     if args.cstate_only and not args.cstate:
         parser.error("--cstate-only needs --cstate DIR")
     rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
     starts = [] if args.cstate_only else measure_startup(max(args.repeat, 5), [None])
-    versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for group in args.cstate_sizes for n in group] if args.cstate else []
+    versus = (
+        [
+            versus_cstate(n, args.seed, args.cstate, args.repeat)
+            for group in args.cstate_sizes
+            for n in group
+        ]
+        if args.cstate
+        else []
+    )
     machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
                "platform": platform.platform()}  # fmt: skip
     print(f"\n{machine}\n")

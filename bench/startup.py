@@ -69,7 +69,9 @@ def timed(command: list[str], code: Path | None, cwd: Path | None = None) -> flo
     """Wall seconds of *command* in a fresh process."""
     env = child_env(code)
     start = time.perf_counter()
-    subprocess.run(command, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     return time.perf_counter() - start
 
 
@@ -95,7 +97,9 @@ def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
     return [row(code, label, *times, pairs) for (code, label), times in runs.items()]
 
 
-def row(code: Path | None, label: str, clicks: list[float], ours: list[float], pairs: int) -> dict[str, object]:
+def row(
+    code: Path | None, label: str, clicks: list[float], ours: list[float], pairs: int
+) -> dict[str, object]:
     ratios = [b / a for a, b in zip(clicks, ours, strict=True)]
     return {"code": str(code or "installed"), "command": label, "pairs": pairs, "load": os.getloadavg()[0],
             "seconds": round(statistics.median(ours), 3), "click_seconds": round(statistics.median(clicks), 3),
@@ -114,9 +118,16 @@ def table(rows: list[dict[str, object]]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pairs", type=int, default=7)
-    parser.add_argument("--code", type=Path, action="append", help="a checkout to time (PYTHONPATH); repeat to interleave several")
+    parser.add_argument(
+        "--code",
+        type=Path,
+        action="append",
+        help="a checkout to time (PYTHONPATH); repeat to interleave several",
+    )
     args = parser.parse_args()
     codes: list[Path | None] = [c.resolve() for c in args.code] if args.code else [None]
     print(table(measure(args.pairs, codes)))

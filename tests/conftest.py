@@ -77,7 +77,9 @@ class SiteDir:
 
     def run(self, *args: str, input: str | None = None):
         """Run `statuspage ARGS --source ROOT` in-process."""
-        return CliRunner().invoke(cli, [*args, "--source", str(self.root)], input=input, catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, [*args, "--source", str(self.root)], input=input, catch_exceptions=False
+        )
 
 
 def at(text: str, zone=None) -> datetime:

@@ -170,7 +170,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     assert incident.alerts == ("rule:checkout", key)
     assert incident.detected == started == incident.updates[0].at
     assert incident.updates[0].body == "We are investigating problems affecting Public API."
-    assert "said: Checkout error rate above 5% — Payments fail for *some* customers.\n" in path.read_text()
+    assert (
+        "said: Checkout error rate above 5% — Payments fail for *some* customers.\n"
+        in path.read_text()
+    )
     seen = site.view(now.isoformat())
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]
@@ -180,7 +183,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     after = path.read_bytes()
     assert run_alert(site.root, resolved, now).stdout == "" and path.read_bytes() == after
     (incident,) = site.load().incidents
-    assert [u.status for u in incident.updates] == [IncidentStatus.INVESTIGATING, IncidentStatus.MONITORING]
+    assert [u.status for u in incident.updates] == [
+        IncidentStatus.INVESTIGATING,
+        IncidentStatus.MONITORING,
+    ]
     assert incident.updates[-1].at == ended
     assert st.component_states(incident, now)["api"] is ComponentStatus.OPERATIONAL
     assert site.view(now.isoformat())["components"]["Public API REST endpoints"] == "Operational"
@@ -189,7 +195,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
 
 
 def post(url: str, body: bytes, token: str | None) -> tuple[int, str]:
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    headers = {
+        "Content-Type": "application/json",
+        **({"Authorization": f"Bearer {token}"} if token else {}),
+    }
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -219,7 +228,9 @@ def test_relay_wraps_alertmanager_bodies_in_githubs_dispatch(tmp_path: Path) -> 
             github.close()
     # What alert.yml then does with it.
     site = AlertSite(tmp_path / "site", ALERT_CONFIG)
-    done = run_alert(site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0))
+    done = run_alert(
+        site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0)
+    )
     assert done.returncode == 0, done.stderr
     (incident,) = site.load().incidents
     assert incident.alerts[1] == "alertmanager:" + payload["alerts"][0]["fingerprint"]
@@ -234,7 +245,9 @@ def relayed(api: str, github: Receiver, relay_url: str) -> dict:
     assert github.requests == []
 
     started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
-    post_alerts(api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}])
+    post_alerts(
+        api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}]
+    )
     deadline = time.monotonic() + 60
     while not github.requests:
         assert time.monotonic() < deadline, "the relay forwarded nothing in 60s"
@@ -244,9 +257,13 @@ def relayed(api: str, github: Receiver, relay_url: str) -> dict:
     assert headers["Authorization"] == "Bearer ghp-test"
     assert headers["Accept"] == "application/vnd.github+json"
     dispatch = json.loads(body)
-    assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
+    assert (
+        dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
+    )
     payload = dispatch["client_payload"]["payload"]
-    assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {"alertname": "CheckoutErrorRate"}
+    assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {
+        "alertname": "CheckoutErrorRate"
+    }
     return payload
 
 
@@ -280,7 +297,9 @@ def test_a_real_group_of_500_alerts_opens_one_incident_and_closes_it(
     (dropped,) = [line for line in opened.stderr.splitlines() if "not recorded" in line]
     assert dropped.startswith("401 more firing alert(s) of rule checkout not recorded")
     (incident,) = site.load().incidents
-    assert len(incident.alerts) == 100 and incident.updates[-1].status is IncidentStatus.INVESTIGATING
+    assert (
+        len(incident.alerts) == 100 and incident.updates[-1].status is IncidentStatus.INVESTIGATING
+    )
     assert "alert: rule:checkout\n  said: '401 more firing alert(s)" in path.read_text()
     before = path.read_bytes()
     assert run_alert(site.root, firing, now).stdout == "" and path.read_bytes() == before
@@ -288,5 +307,8 @@ def test_a_real_group_of_500_alerts_opens_one_incident_and_closes_it(
     closed = run_alert(site.root, resolved, now)
     assert (closed.returncode, closed.stdout) == (0, f"{path}\n"), closed.stderr
     (incident,) = site.load().incidents
-    assert incident.updates[-1].status is IncidentStatus.MONITORING and incident.updates[-1].at == ended
+    assert (
+        incident.updates[-1].status is IncidentStatus.MONITORING
+        and incident.updates[-1].at == ended
+    )
     assert st.component_states(incident, now)["api"] is ComponentStatus.OPERATIONAL

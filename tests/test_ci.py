@@ -136,4 +136,7 @@ def test_no_test_module_imports_another() -> None:
         if re.fullmatch(r"tests(\.\w+)*\.test_\w+", module)
     }
     assert not offenders, sorted(offenders)
-    assert imported_modules(REPO / "tests/test_ci.py") >= {"tests.support.workflows", "tests.conftest"}
+    assert imported_modules(REPO / "tests/test_ci.py") >= {
+        "tests.support.workflows",
+        "tests.conftest",
+    }

@@ -110,7 +110,9 @@ ALERT_EXPECT = dict(
     if line and not line.startswith("#")
 )
 # West of UTC, so an instant near 1970 is a day in 1969 there.
-ALERT_SITE = CONFIG.replace("Europe/Berlin", "America/Los_Angeles") + """\
+ALERT_SITE = (
+    CONFIG.replace("Europe/Berlin", "America/Los_Angeles")
+    + """\
 alerts:
   publish: direct
   rules:
@@ -123,6 +125,7 @@ alerts:
     - match: {check: login}
       components: {api: major_outage}
 """
+)
 
 
 def test_alert_corpus_covers_every_format() -> None:
@@ -138,7 +141,9 @@ def test_hostile_alert_body(name: str, tmp_path: Path) -> None:
     (root / "statuspage.yaml").write_text(ALERT_SITE)
     body = ALERT_CORPUS / f"{name}.json"
     fmt = name.split("--")[0]
-    result = run("alert", "--format", fmt, "--now", "2026-12-01T12:00:00Z", "--source", str(root), str(body))
+    result = run(
+        "alert", "--format", fmt, "--now", "2026-12-01T12:00:00Z", "--source", str(root), str(body)
+    )
     assert result.exit_code == 1, result.output
     (line,) = result.stderr.splitlines()
     assert line.startswith(f"error: {body}: ") and line.endswith("; nothing was written"), line

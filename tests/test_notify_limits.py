@@ -86,8 +86,6 @@ def slow_smtp() -> Iterator[Trickle]:
     server.close()
 
 
-
-
 def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]
     loaded = site.load()
     endpoints = list(loaded.config.notify)

@@ -42,7 +42,9 @@ def test_cname_must_be_a_domain_and_match_base_url(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("path", [*sorted(WORKFLOWS.glob("*.yml")), REPO / "action.yml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted(WORKFLOWS.glob("*.yml")), REPO / "action.yml"], ids=lambda p: p.name
+)
 def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
     uses = [s["uses"] for s in steps(load(path)) if "uses" in s]
     assert uses
@@ -50,7 +52,9 @@ def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
         assert PINNED.match(ref), f"{path.name}: {ref} is not pinned to a full commit SHA"
     for line in path.read_text().splitlines():
         if "uses:" in line and "@" in line and not line.lstrip().startswith("#"):
-            assert re.search(r"# v\d+\.\d+\.\d+$", line), f"say which version the SHA is: {line.strip()}"
+            assert re.search(r"# v\d+\.\d+\.\d+$", line), (
+                f"say which version the SHA is: {line.strip()}"
+            )
 
 
 def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
@@ -64,7 +68,10 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["notify"]["permissions"] == {"contents": "write"}
-    assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
+    assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {
+        "build",
+        "deploy",
+    }
     used = [s.get("uses", "").split("@")[0] for s in steps(data)]
     pages = [u for u in used if "pages" in u]
     assert pages == ["actions/upload-pages-artifact", "actions/deploy-pages"]
@@ -87,7 +94,9 @@ def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:
     assert job["if"] == f"github.event_name == 'schedule' && github.event.schedule == '{daily}'"
     assert job["permissions"] == {"actions": "write"} and "needs" not in job
     (only,) = job["steps"]
-    enable = 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable'
+    enable = (
+        'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable'
+    )
     assert enable in only["run"] and "${GITHUB_WORKFLOW_REF%@*}" in only["run"]
     assert only["env"] == {"GH_TOKEN": "${{ github.token }}"}
     # No other job may write `actions:` (mirror-s3 reads this run's artifact); this one asks for nothing else.
@@ -146,7 +155,9 @@ def canonical(site: Path) -> str:
     return parse_html(site / "index.html").cssselect('link[rel="canonical"]')[0].get("href")
 
 
-def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path, shell_env: dict[str, str]) -> None:
+def test_publish_builds_for_the_pages_address_unless_cname_is_set(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
     data = load(WORKFLOWS / "publish.yml")
     settings, build_step = step(data, "Read the site settings"), step(data, "Build")
     pages = {"PAGES_URL": "https://octo.github.io/status", "PAGES_HOST": "octo.github.io"}
@@ -163,10 +174,15 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path
     assert found == {"cname": "status.test.example", "notify": "false", "mirror-s3": "false"}
     stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(custom.root / "_site") == "https://status.test.example/"
-    assert "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves" in stdout
+    assert (
+        "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves"
+        in stdout
+    )
 
 
-def test_action_build_step_uses_base_url_input_and_reports_site_path(tmp_path: Path, shell_env: dict[str, str]) -> None:
+def test_action_build_step_uses_base_url_input_and_reports_site_path(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
     build_step = step(load(REPO / "action.yml"), "Build")
     site = SiteDir(tmp_path / "repo" / "status")
     _, outputs = run_step(build_step["run"], tmp_path / "repo", shell_env, SOURCE="status", BASE_URL="https://octo.github.io/status")  # fmt: skip

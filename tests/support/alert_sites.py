@@ -12,7 +12,9 @@ from ..conftest import CONFIG, SiteDir, parse_html, text_of
 FIXTURES = Path(__file__).parent.parent / "alerts"
 
 
-ALERT_CONFIG = CONFIG + """\
+ALERT_CONFIG = (
+    CONFIG
+    + """\
 alerts:
   publish: direct
   max_new: 2
@@ -22,6 +24,7 @@ alerts:
       components: {api: major_outage}
       title: Checkout is failing
 """
+)
 
 
 NOW = "2026-12-01T12:00:00Z"
@@ -67,9 +70,12 @@ class AlertSite(SiteDir):
         }
 
 
-KUMA_CONFIG = CONFIG + """\
+KUMA_CONFIG = (
+    CONFIG
+    + """\
 alerts:
   rules:
     - match: {monitor: Checkout}
       components: {web: partial_outage}
 """
+)

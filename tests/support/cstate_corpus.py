@@ -15,4 +15,7 @@ CORPUS = next(
 )  # fmt: skip
 
 
-corpus_only = pytest.mark.skipif(CORPUS is None, reason="the Jenkins cState corpus (../shared/corpora/jenkins-infra-status) is not checked out beside the repository")
+corpus_only = pytest.mark.skipif(
+    CORPUS is None,
+    reason="the Jenkins cState corpus (../shared/corpora/jenkins-infra-status) is not checked out beside the repository",
+)

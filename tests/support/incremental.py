@@ -18,7 +18,9 @@ def incident(day: int, title: str, *, resolved: bool = True, body: str = "Reques
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
 
 
 def folders(folder: Path) -> set[str]:

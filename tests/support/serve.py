@@ -33,7 +33,9 @@ class Server:
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.stdout: queue.Queue[str] = queue.Queue()
-        self.stdout_lines: list[str] = []  # everything it printed, also what the queue's readers took
+        self.stdout_lines: list[
+            str
+        ] = []  # everything it printed, also what the queue's readers took
         self.stderr: list[str] = []
 
         def out(line: str) -> None:
@@ -42,7 +44,9 @@ class Server:
 
         self.pumps = [
             threading.Thread(target=self._pump, args=(self.process.stdout, out), daemon=True),
-            threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr.append), daemon=True),
+            threading.Thread(
+                target=self._pump, args=(self.process.stderr, self.stderr.append), daemon=True
+            ),
         ]
         for pump in self.pumps:
             pump.start()
@@ -82,7 +86,9 @@ class Server:
             if predicate(body):
                 return body
             time.sleep(0.1)
-        raise AssertionError(f"{path} never changed as expected; last body:\n{body[:2000]}\nstderr:\n{''.join(self.stderr)}")
+        raise AssertionError(
+            f"{path} never changed as expected; last body:\n{body[:2000]}\nstderr:\n{''.join(self.stderr)}"
+        )
 
     def interrupt(self) -> int:
         """Ctrl-C; the exit code once the process and its output have ended."""

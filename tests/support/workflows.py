@@ -29,7 +29,9 @@ def step(data: dict, name: str) -> dict:
     return next(s for s in steps(data) if s.get("name") == name)
 
 
-def run_step(script: str, cwd: Path, env: dict[str, str], **extra: str) -> tuple[str, dict[str, str]]:
+def run_step(
+    script: str, cwd: Path, env: dict[str, str], **extra: str
+) -> tuple[str, dict[str, str]]:
     """Run a step's `run:` with bash -e, as GitHub does; returns (stdout, what it wrote to GITHUB_OUTPUT)."""
     output = cwd / ".github-output"
     output.write_text("")
