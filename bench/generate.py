@@ -35,11 +35,52 @@ GROUPS = {
     "Regions": ["eu-west", "eu-central", "us-east", "us-west", "ap-south"],
 }
 STATUSES = ["degraded_performance", "partial_outage", "major_outage"]
-SUBJECTS = ["Elevated error rates", "Slow responses", "Failed logins", "Delayed delivery",
-            "Timeouts", "Intermittent 502s", "Stale data", "Increased latency", "Outage"]  # fmt: skip
-WORDS = ("the a request queue node cluster replica cache certificate deploy rollback traffic "
-         "upstream provider region disk memory latency retry backlog config index shard "
-         "customers some all errors timeouts pages jobs connections database network").split()  # fmt: skip
+SUBJECTS = [
+    "Elevated error rates",
+    "Slow responses",
+    "Failed logins",
+    "Delayed delivery",
+    "Timeouts",
+    "Intermittent 502s",
+    "Stale data",
+    "Increased latency",
+    "Outage",
+]
+WORDS = [
+    "the",
+    "a",
+    "request",
+    "queue",
+    "node",
+    "cluster",
+    "replica",
+    "cache",
+    "certificate",
+    "deploy",
+    "rollback",
+    "traffic",
+    "upstream",
+    "provider",
+    "region",
+    "disk",
+    "memory",
+    "latency",
+    "retry",
+    "backlog",
+    "config",
+    "index",
+    "shard",
+    "customers",
+    "some",
+    "all",
+    "errors",
+    "timeouts",
+    "pages",
+    "jobs",
+    "connections",
+    "database",
+    "network",
+]
 
 
 def config_text() -> str:
@@ -77,8 +118,10 @@ def body(rng: random.Random) -> str:
             "\n".join(f"- {sentence(rng, rng.randint(3, 8))}" for _ in range(rng.randint(2, 4)))
         )
     elif roll < 0.4:
-        parts.append(f"See the [provider's notice](https://example.com/notice/{rng.randint(1, 99999)}) "
-                     f"and our `runbook-{rng.randint(1, 40)}` for details.")  # fmt: skip
+        parts.append(
+            f"See the [provider's notice](https://example.com/notice/{rng.randint(1, 99999)}) "
+            f"and our `runbook-{rng.randint(1, 40)}` for details."
+        )
     elif roll < 0.5:
         parts.append("```\n$ curl -I https://api.bench.example/health\nHTTP/2 503\n```")
     if rng.random() < 0.3:

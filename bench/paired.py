@@ -68,8 +68,19 @@ def main() -> None:
     def build(name: str, *extra: str, now: str = NOW) -> float:
         site = OUT / f"paired-{args.size}-{name}"
         env = dict(os.environ, PYTHONPATH=str(sides[name]))
-        command = [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", f"{site}-out",
-                   "--now", now, *extra]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "statuspage",
+            "build",
+            "--source",
+            str(site),
+            "--out",
+            f"{site}-out",
+            "--now",
+            now,
+            *extra,
+        ]
         start, used = time.perf_counter(), os.times()
         subprocess.run(command, check=True, env=env, cwd=site, stdout=subprocess.DEVNULL)
         after = os.times()
@@ -107,8 +118,12 @@ def main() -> None:
             for name in sides:
                 runs[name].append(timed(name, case))
                 cpus[name].append(cpu[name])
-            print(f"   {case:<9} A {runs['A'][-1]:6.2f} s (CPU {cpus['A'][-1]:5.2f})   B {runs['B'][-1]:6.2f} s "
-                  f"(CPU {cpus['B'][-1]:5.2f})   load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+            print(
+                f"   {case:<9} A {runs['A'][-1]:6.2f} s (CPU {cpus['A'][-1]:5.2f})   B "
+                f"{runs['B'][-1]:6.2f} s "
+                f"(CPU {cpus['B'][-1]:5.2f})   load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
         ratios = [b / a for a, b in zip(runs["A"], runs["B"], strict=True)]
         cpu_ratios = [b / a for a, b in zip(cpus["A"], cpus["B"], strict=True)]
 

@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -160,10 +161,18 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
             times.append(seconds)
             rss.append(peak)
             cpu.append(last_cpu[0])
-        row[label] = {"seconds": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times],
-                      "cpu_seconds": round(statistics.median(cpu), 3), "peak_rss_mb": round(max(rss), 1)}  # fmt: skip
-        print(f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
-              f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU {statistics.median(cpu):.2f} s)", flush=True)  # fmt: skip
+        row[label] = {
+            "seconds": round(statistics.median(times), 3),
+            "runs": [round(t, 3) for t in times],
+            "cpu_seconds": round(statistics.median(cpu), 3),
+            "peak_rss_mb": round(max(rss), 1),
+        }
+        print(
+            f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
+            f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU "
+            f"{statistics.median(cpu):.2f} s)",
+            flush=True,
+        )
 
     best("floor", [sys.executable, str(Path(__file__).resolve()), "--floor", str(site)])
 
@@ -217,7 +226,8 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     row["serve_save"] = {"seconds": seconds, "peak_rss_mb": round(peak, 1)}
     row["load_after"] = load()
     print(
-        f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)",
+        f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its "
+        "first build not counted)",
         flush=True,
     )
     floor_s = row["floor"]["seconds"]  # type: ignore[index]
@@ -296,51 +306,79 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
             rss[name].append(peak)
             files[name] = tree_size(hugo_out if name == "hugo" else ours_out)[0]
             print(
-                f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   {peak:7.1f} MB",
+                f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   "
+                f"{peak:7.1f} MB",
                 flush=True,
             )
     ratios = [h / o for h, o in zip(times["hugo"], times["statuspage"], strict=True)]
     row: dict[str, object] = {
-        "n": n, "pairs": pairs, "hugo_version": version, "cstate_commit": commit.stdout.strip() or None,
-        "load_before": before, "load_after": load(),
+        "n": n,
+        "pairs": pairs,
+        "hugo_version": version,
+        "cstate_commit": commit.stdout.strip() or None,
+        "load_before": before,
+        "load_after": load(),
         "files": files,
-        "ratio_median": round(statistics.median(ratios), 2), "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
-    }  # fmt: skip
+        "ratio_median": round(statistics.median(ratios), 2),
+        "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+    }
     for name in times:
-        row[name] = {"seconds": round(statistics.median(times[name]), 3), "runs": [round(t, 3) for t in times[name]],
-                     "cpu_seconds": round(statistics.median(cpu[name]), 2), "peak_rss_mb": round(max(rss[name]), 1)}  # fmt: skip
-    print(f"   Hugo + cState / statuspage, wall: {row['ratio_median']}x (median of {pairs} pairs; "
-          f"{row['ratio_range'][0]}-{row['ratio_range'][1]}x)", flush=True)  # type: ignore[index]  # fmt: skip
+        row[name] = {
+            "seconds": round(statistics.median(times[name]), 3),
+            "runs": [round(t, 3) for t in times[name]],
+            "cpu_seconds": round(statistics.median(cpu[name]), 2),
+            "peak_rss_mb": round(max(rss[name]), 1),
+        }
+    print(
+        f"   Hugo + cState / statuspage, wall: {row['ratio_median']}x (median of {pairs} pairs; "
+        f"{row['ratio_range'][0]}-{row['ratio_range'][1]}x)",
+        flush=True,
+    )  # type: ignore[index]
     return row
 
 
 def cstate_table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall (range) | pairs | output files (Hugo / ours) | load before → after |",
+        "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall "
+        "(range) | pairs | output files (Hugo / ours) | load before → after |",
         "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         h, o = r["hugo"], r["statuspage"]
         lines.append(
-            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} ({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
-            f"{r['ratio_median']}x ({r['ratio_range'][0]}–{r['ratio_range'][1]}x) | {r['pairs']} | "  # type: ignore[index]
-            f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → {r['load_after'][0]} |"  # type: ignore[index]
+            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} "
+            f"({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
+            f"{r['ratio_median']}x ({r['ratio_range'][0]}\u2013{r['ratio_range'][1]}x) | "
+            f"{r['pairs']} | "  # type: ignore[index]
+            f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → "
+            f"{r['load_after'][0]} |"  # type: ignore[index]
         )
     return "\n".join(lines)
 
 
+BUILDS = ("cold", "noop", "edit", "add", "later_now")  # the builds whose peak RSS is shown
+
+
+def seconds_of(row: dict[str, object], key: str) -> float:
+    return row[key]["seconds"]  # type: ignore[index,no-any-return]
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | serve save s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
+        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | serve "
+        "save s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        f = lambda k: r[k]["seconds"]  # type: ignore[index]  # noqa: E731
+        f = partial(seconds_of, r)
         o = r["output"]
         lines.append(
-            f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | {f('noop'):.2f} | "  # type: ignore[index]
-            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {f('serve_save'):.2f} | {r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
-            f"(max of all builds {max(r[k]['peak_rss_mb'] for k in ('cold', 'noop', 'edit', 'add', 'later_now')):.0f}) | "  # type: ignore[index]
+            f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | "
+            f"{f('noop'):.2f} | "  # type: ignore[index]
+            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {f('serve_save'):.2f} | "
+            f"{r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
+            "(max of all builds "
+            f"{max(r[k]['peak_rss_mb'] for k in BUILDS):.0f}) | "  # type: ignore[index]
             f"{o['files']:,} / {o['megabytes']} | {o['index_html_kb']} | {o['summary_json_kb']} |"  # type: ignore[index]
         )
     return "\n".join(lines)
@@ -408,8 +446,12 @@ def main() -> None:
         if args.cstate
         else []
     )
-    machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-               "platform": platform.platform()}  # fmt: skip
+    machine = {
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     print(f"\n{machine}\n")
     if rows:
         print(f"{table(rows)}\n")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from statuspage.state import status as st
 from statuspage.model import ComponentStatus, IncidentStatus
+from statuspage.state import status as st
 
 from .conftest import SiteDir, at
 

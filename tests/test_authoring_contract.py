@@ -54,7 +54,7 @@ def test_components_line_variants_are_applied(site_dir: SiteDir, line: str) -> N
 
 
 @pytest.mark.parametrize(("line", "says"), [
-    ("Components: api partial_outage", "write it as `Components: api=partial_outage, db=major_outage`"),  # noqa: E501
+    ("Components: api partial_outage", "write it as `Components: api=partial_outage, db=major_outage`"),
     ("Components: apii=partial_outage", "unknown component 'apii' (did you mean 'api'?)"),
     ("Components: api=partial", "unknown component status 'partial'"),
     ("Components: the API was slow", "statuses: operational, under_maintenance"),

@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from statuspage.model import ComponentStatus, IncidentStatus
 from statuspage.pipeline.fingerprint import digest
 
-from .conftest import CONFIG, SiteDir
+from .conftest import SiteDir
 
 NOW = "2026-11-21T12:00:00Z"
 RESOLVED_AT = 1795262000 * 1_000_000  # 2026-11-21 11:53:20 UTC, before NOW, in the cache's micros
@@ -244,9 +244,9 @@ def test_a_forged_stat_manifest_gives_the_no_cache_output(site: SiteDir, tmp_pat
     old: dict[str, Any] = {}
     forge(stats, lambda data: old.update(data["files"]))
     site.incident(API, OPEN.replace("looking into it", "rolling back"))
-    real = os.stat(site.root / "incidents" / API)
+    real = (site.root / "incidents" / API).stat()
     os.utime(site.root / "incidents" / API, ns=(real.st_atime_ns, real.st_mtime_ns - 10**10))
-    now = os.stat(site.root / "incidents" / API)
+    now = (site.root / "incidents" / API).stat()
 
     def vouch(data: dict[str, Any]) -> None:
         data["files"][API] = [

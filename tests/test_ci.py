@@ -140,3 +140,15 @@ def test_no_test_module_imports_another() -> None:
         "tests.support.workflows",
         "tests.conftest",
     }
+
+
+def test_lint_covers_the_tests_and_benchmarks_as_contributing_says() -> None:
+    lint = (CI / "lint").read_text()
+    linted = "statuspage tests bench docs/_ext"
+    assert f'"$scratch/lint/bin/ruff" check {linted}\n' in lint
+    assert f'"$scratch/lint/bin/ruff" format --check {linted}\n' in lint
+    assert '"$scratch/lint/bin/mypy" --strict statuspage\n' in lint
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert f"| lint | `ruff check {linted}` |" in contributing
+    assert f"| format | `ruff format --check {linted}`" in contributing
+    assert "| types | `mypy --strict statuspage` |" in contributing

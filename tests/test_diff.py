@@ -230,7 +230,7 @@ def test_reopened_and_uptime_figure(tmp_path: Path) -> None:
         PAST.replace("## Resolved · 2026-12-01 13:00 +01:00\nIt is back.\n\n", ""),
     )
     repo.commit("reopen")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     db = incident(data, "2026-12-01-db")
     assert db["change"] == "reopened"
     assert db["status"] == {"before": "resolved", "after": "investigating"}
@@ -248,7 +248,7 @@ def test_maintenance_added_then_moved_in_the_calendar(tmp_path: Path) -> None:
     repo.incident("2026-12-10-db.md", MAINTENANCE.format(**window))
     repo.commit("schedule")
     git(repo.root, "branch", "scheduled")
-    code, data = repo.review("main", "scheduled")
+    _, data = repo.review("main", "scheduled")
     (event,) = data["calendar_events"]
     assert event["change"] == "added" and event["summary"].endswith("Database upgrade")
     assert event["before"] is None and event["after"]["start"].startswith("2026-12-10T2")
@@ -260,7 +260,7 @@ def test_maintenance_added_then_moved_in_the_calendar(tmp_path: Path) -> None:
         MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"),
     )
     repo.commit("move")
-    code, data = repo.review("scheduled", "change")
+    _, data = repo.review("scheduled", "change")
     (event,) = data["calendar_events"]
     assert event["change"] == "moved"
     assert (event["before"]["start"], event["after"]["start"]) == (
@@ -282,7 +282,7 @@ def test_defaults_compare_the_merge_base_with_the_working_tree(tmp_path: Path) -
     repo.commit("on main after the branch")
     git(repo.root, "checkout", "-q", "change")
     repo.incident("2026-12-07-api.md", OPEN)  # not committed
-    code, data = repo.review()
+    _, data = repo.review()
     assert data["base"].startswith("merge base with main")
     assert data["head"] == "working tree"
     # The merge base has neither incident: main's later commit is not the base.
@@ -323,7 +323,7 @@ def test_new_check_warnings(tmp_path: Path) -> None:
     (repo.site / "statuspage.yaml").write_text(CONFIG.replace("start_date: 2026-06-01\n", ""))
     repo.incident("2026-12-01-db.md", PAST)
     repo.commit("no start date")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     assert any("start_date" in w for w in data["warnings"])
 
 
@@ -474,7 +474,7 @@ def test_groups_and_slo_figures(tmp_path: Path) -> None:
         ),
     )
     repo.commit("web down")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     changes = {c["id"]: (c["group"], c["before"], c["after"]) for c in data["components"]}
     assert changes["website"] == (True, "operational", "major_outage")
     assert changes["web"] == (False, "operational", "major_outage")

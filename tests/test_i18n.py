@@ -22,11 +22,11 @@ from icalendar import Calendar
 from lxml import html as lxml_html
 
 from statuspage.authoring.postmortem import draft_text
-from statuspage.pipeline.build import build
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
 from statuspage.outputs.i18n import Formatter
+from statuspage.pipeline.build import build
 from statuspage.source.site import load_site
 from statuspage.source.translations import LOCALE_DIR, available_languages, translations
 
@@ -408,7 +408,7 @@ def test_notifications_speak_the_page_language(tmp_path: Path) -> None:
     assert (
         teams(message)["attachments"][0]["content"]["actions"][0]["title"]
         == "Voir sur la page d’état"
-    )  # noqa: RUF001 - French apostrophe
+    )
     mail = lxml_html.fromstring(message.email_html)
     assert mail.get("lang") == "fr"
 
@@ -668,6 +668,6 @@ def test_check_reports_a_broken_override(tmp_path: Path) -> None:
     )
     (root / "translations" / "fr.po").write_text(
         'msgid "Today"\nmsgtsr "Aujourd’hui"\n', encoding="utf-8"
-    )  # noqa: RUF001 - a typo in a keyword
+    )
     _, problems = load_site(root)
     assert [str(p).split(":")[:2] for p in problems.errors] == [["translations/fr.po", "2"]]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,11 @@ def incidents(draw, number: int):
     n = draw(hs.integers(1, 4))
     offsets = sorted(draw(hs.lists(hs.integers(0, 400_000), min_size=n, max_size=n, unique=True)))
     moments = [BASE + timedelta(minutes=o) for o in offsets]
-    changes = lambda: tuple(
-        (c, draw(statuses))
-        for c in draw(hs.lists(hs.sampled_from(COMPONENTS), unique=True, max_size=2))
-    )  # noqa: E731
+
+    def changes() -> tuple[tuple[str, ComponentStatus], ...]:
+        picked = draw(hs.lists(hs.sampled_from(COMPONENTS), unique=True, max_size=2))
+        return tuple((c, draw(statuses)) for c in picked)
+
     if draw(hs.booleans()) and n <= 3:
         start = moments[-1] + timedelta(hours=draw(hs.integers(1, 48)))
         window = Window(start, start + timedelta(hours=draw(hs.integers(1, 6))))
@@ -215,7 +217,7 @@ def test_worst_over_time_is_the_worst_covering_status_at_every_instant(spans) ->
         covering = [s.status for s in made if s.start <= instant < s.end]
         shown = [s.status for s in merged if s.start <= instant < s.end]
         assert shown == ([max(covering)] if covering else [])
-    for before, after in zip(merged, merged[1:]):
+    for before, after in pairwise(merged):
         assert before.end <= after.start
         assert not (before.end == after.start and before.status is after.status)
 

@@ -8,8 +8,8 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Update
+from statuspage.state import status as st
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, at
 
