@@ -35,11 +35,52 @@ GROUPS = {
     "Regions": ["eu-west", "eu-central", "us-east", "us-west", "ap-south"],
 }
 STATUSES = ["degraded_performance", "partial_outage", "major_outage"]
-SUBJECTS = ["Elevated error rates", "Slow responses", "Failed logins", "Delayed delivery",
-            "Timeouts", "Intermittent 502s", "Stale data", "Increased latency", "Outage"]  # fmt: skip
-WORDS = ("the a request queue node cluster replica cache certificate deploy rollback traffic "
-         "upstream provider region disk memory latency retry backlog config index shard "
-         "customers some all errors timeouts pages jobs connections database network").split()  # fmt: skip
+SUBJECTS = [
+    "Elevated error rates",
+    "Slow responses",
+    "Failed logins",
+    "Delayed delivery",
+    "Timeouts",
+    "Intermittent 502s",
+    "Stale data",
+    "Increased latency",
+    "Outage",
+]
+WORDS = [
+    "the",
+    "a",
+    "request",
+    "queue",
+    "node",
+    "cluster",
+    "replica",
+    "cache",
+    "certificate",
+    "deploy",
+    "rollback",
+    "traffic",
+    "upstream",
+    "provider",
+    "region",
+    "disk",
+    "memory",
+    "latency",
+    "retry",
+    "backlog",
+    "config",
+    "index",
+    "shard",
+    "customers",
+    "some",
+    "all",
+    "errors",
+    "timeouts",
+    "pages",
+    "jobs",
+    "connections",
+    "database",
+    "network",
+]
 
 
 def config_text() -> str:
@@ -73,10 +114,14 @@ def body(rng: random.Random) -> str:
     parts = [" ".join(sentence(rng, rng.randint(6, 16)) for _ in range(rng.randint(1, 3)))]
     roll = rng.random()
     if roll < 0.25:
-        parts.append("\n".join(f"- {sentence(rng, rng.randint(3, 8))}" for _ in range(rng.randint(2, 4))))
+        parts.append(
+            "\n".join(f"- {sentence(rng, rng.randint(3, 8))}" for _ in range(rng.randint(2, 4)))
+        )
     elif roll < 0.4:
-        parts.append(f"See the [provider's notice](https://example.com/notice/{rng.randint(1, 99999)}) "
-                     f"and our `runbook-{rng.randint(1, 40)}` for details.")  # fmt: skip
+        parts.append(
+            f"See the [provider's notice](https://example.com/notice/{rng.randint(1, 99999)}) "
+            f"and our `runbook-{rng.randint(1, 40)}` for details."
+        )
     elif roll < 0.5:
         parts.append("```\n$ curl -I https://api.bench.example/health\nHTTP/2 503\n```")
     if rng.random() < 0.3:
@@ -95,7 +140,9 @@ class Event:
     open_: bool = False
 
 
-def incident_event(rng: random.Random, start: datetime, components: list[str], open_: bool) -> Event:
+def incident_event(
+    rng: random.Random, start: datetime, components: list[str], open_: bool
+) -> Event:
     chosen = rng.sample(components, rng.randint(1, 4))
     statuses = {cid: rng.choice(STATUSES) for cid in chosen}
     count = rng.randint(2, 6)
@@ -118,15 +165,21 @@ def incident_file(rng: random.Random, start: datetime, components: list[str], op
     return statuspage_text(incident_event(rng, start, components, open_))
 
 
-def maintenance_event(rng: random.Random, start: datetime, components: list[str], end_of_data: datetime) -> Event:
+def maintenance_event(
+    rng: random.Random, start: datetime, components: list[str], end_of_data: datetime
+) -> Event:
     chosen = rng.sample(components, rng.randint(1, 3))
     end = start + timedelta(hours=rng.randint(1, 4))
     announced = min(start - timedelta(days=rng.randint(2, 10)), end_of_data - timedelta(hours=1))
     updates = [("Scheduled", announced, body(rng))]
     if end < end_of_data:
-        updates.append(("Completed", end - timedelta(minutes=rng.randint(0, 30)), "The work is done."))
+        updates.append(
+            ("Completed", end - timedelta(minutes=rng.randint(0, 30)), "The work is done.")
+        )
     statuses = dict.fromkeys(chosen, "under_maintenance")
-    return Event(f"Planned work on {chosen[0].replace('-', ' ')}", statuses, updates, window=(start, end))
+    return Event(
+        f"Planned work on {chosen[0].replace('-', ' ')}", statuses, updates, window=(start, end)
+    )
 
 
 def statuspage_text(event: Event) -> str:
@@ -156,16 +209,25 @@ def cstate_text(event: Event) -> str:
     end = event.window[1] if event.window else event.updates[-1][1]
     resolved = not event.open_ and (event.window is None or event.window[1] < END)
     start = event.window[0] if event.window else event.updates[0][1]
-    front = ["---", f"title: {event.title}", f"date: {utc(start)}", f"resolved: {str(resolved).lower()}"]
+    front = [
+        "---",
+        f"title: {event.title}",
+        f"date: {utc(start)}",
+        f"resolved: {str(resolved).lower()}",
+    ]
     if resolved or event.window:
         front.append(f"resolvedWhen: {utc(end)}")
-    front += [f"severity: {severity}", "affected:", *(f"  - {display_name(cid)}" for cid in event.statuses)]
+    front += [
+        f"severity: {severity}",
+        "affected:",
+        *(f"  - {display_name(cid)}" for cid in event.statuses),
+    ]
     front += ["section: issue", "---", ""]
     parts = []
     for word, at, text in reversed(event.updates):
         text = "\n\n".join(p for p in text.split("\n\n") if not p.startswith("Components: "))
         word = {"Scheduled": "Update", "Completed": "Resolved"}.get(word, word)
-        parts.append(f"*{word}* - {text}\n\n{{{{< track \"{utc(at)}\" >}}}}\n")
+        parts.append(f'*{word}* - {text}\n\n{{{{< track "{utc(at)}" >}}}}\n')
     return "\n".join(front) + "\n".join(parts)
 
 
@@ -233,7 +295,11 @@ def generate(n: int, seed: int, out: Path, format: str = "statuspage") -> None:
     step = SPAN / n
     for i in range(n):
         # Evenly spread, jittered; the newest few stay before END.
-        start = begin + step * i + timedelta(seconds=rng.randint(0, max(int(step.total_seconds()) - 1, 0)))
+        start = (
+            begin
+            + step * i
+            + timedelta(seconds=rng.randint(0, max(int(step.total_seconds()) - 1, 0)))
+        )
         start = min(start.replace(second=0, microsecond=0), END - timedelta(hours=16))
         if rng.random() < 0.08:
             event = maintenance_event(rng, start, components, END)
@@ -249,7 +315,9 @@ def generate(n: int, seed: int, out: Path, format: str = "statuspage") -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("n", type=int, help="number of incidents")
     parser.add_argument("out", type=Path, help="folder to (re)create")
     parser.add_argument("--seed", type=int, default=1)

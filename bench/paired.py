@@ -42,7 +42,9 @@ OUT = HERE / "out"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("a", type=Path, help="checkout A (before)")
     parser.add_argument("b", type=Path, help="checkout B (after)")
     parser.add_argument("--size", type=int, default=1000)
@@ -66,12 +68,25 @@ def main() -> None:
     def build(name: str, *extra: str, now: str = NOW) -> float:
         site = OUT / f"paired-{args.size}-{name}"
         env = dict(os.environ, PYTHONPATH=str(sides[name]))
-        command = [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", f"{site}-out",
-                   "--now", now, *extra]  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "statuspage",
+            "build",
+            "--source",
+            str(site),
+            "--out",
+            f"{site}-out",
+            "--now",
+            now,
+            *extra,
+        ]
         start, used = time.perf_counter(), os.times()
         subprocess.run(command, check=True, env=env, cwd=site, stdout=subprocess.DEVNULL)
         after = os.times()
-        cpu[name] = after.children_user + after.children_system - used.children_user - used.children_system
+        cpu[name] = (
+            after.children_user + after.children_system - used.children_user - used.children_system
+        )
         return time.perf_counter() - start
 
     def timed(name: str, case: str) -> float:
@@ -84,7 +99,10 @@ def main() -> None:
             target = sorted((site / "incidents").glob("*-event-*.md"))[args.size // 2]
             text = target.read_text(encoding="utf-8")
             heading_end = text.index("\n", text.index("\n## ") + 1)
-            target.write_text(f"{text[: heading_end + 1]}Edited ({next(edits)}). {text[heading_end + 1 :]}", encoding="utf-8")
+            target.write_text(
+                f"{text[: heading_end + 1]}Edited ({next(edits)}). {text[heading_end + 1 :]}",
+                encoding="utf-8",
+            )
         if case == "later":
             build(name)
             return build(name, now=LATER)
@@ -100,8 +118,12 @@ def main() -> None:
             for name in sides:
                 runs[name].append(timed(name, case))
                 cpus[name].append(cpu[name])
-            print(f"   {case:<9} A {runs['A'][-1]:6.2f} s (CPU {cpus['A'][-1]:5.2f})   B {runs['B'][-1]:6.2f} s "
-                  f"(CPU {cpus['B'][-1]:5.2f})   load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
+            print(
+                f"   {case:<9} A {runs['A'][-1]:6.2f} s (CPU {cpus['A'][-1]:5.2f})   B "
+                f"{runs['B'][-1]:6.2f} s "
+                f"(CPU {cpus['B'][-1]:5.2f})   load {os.getloadavg()[0]:.2f}",
+                flush=True,
+            )
         ratios = [b / a for a, b in zip(runs["A"], runs["B"], strict=True)]
         cpu_ratios = [b / a for a, b in zip(cpus["A"], cpus["B"], strict=True)]
 

@@ -35,6 +35,7 @@ import statistics
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -129,7 +130,18 @@ def tree_size(folder: Path) -> tuple[int, int]:
 
 
 def build_args(site: Path, out: Path, now: str = NOW) -> list[str]:
-    return [sys.executable, "-m", "statuspage", "build", "--source", str(site), "--out", str(out), "--now", now]
+    return [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "build",
+        "--source",
+        str(site),
+        "--out",
+        str(out),
+        "--now",
+        now,
+    ]
 
 
 def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
@@ -149,10 +161,18 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
             times.append(seconds)
             rss.append(peak)
             cpu.append(last_cpu[0])
-        row[label] = {"seconds": round(statistics.median(times), 3), "runs": [round(t, 3) for t in times],
-                      "cpu_seconds": round(statistics.median(cpu), 3), "peak_rss_mb": round(max(rss), 1)}  # fmt: skip
-        print(f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
-              f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU {statistics.median(cpu):.2f} s)", flush=True)  # fmt: skip
+        row[label] = {
+            "seconds": round(statistics.median(times), 3),
+            "runs": [round(t, 3) for t in times],
+            "cpu_seconds": round(statistics.median(cpu), 3),
+            "peak_rss_mb": round(max(rss), 1),
+        }
+        print(
+            f"   {label:<12} {statistics.median(times):8.2f} s   {max(rss):7.1f} MB   "
+            f"(median of {len(times)}: {min(times):.2f}-{max(times):.2f} s; CPU "
+            f"{statistics.median(cpu):.2f} s)",
+            flush=True,
+        )
 
     best("floor", [sys.executable, str(Path(__file__).resolve()), "--floor", str(site)])
 
@@ -170,12 +190,16 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     }  # fmt: skip
     best("noop", build_args(site, out))
 
-    target = sorted((site / "incidents").glob("*-event-*.md"))[len(list((site / "incidents").glob("*-event-*.md"))) // 2]
+    target = sorted((site / "incidents").glob("*-event-*.md"))[
+        len(list((site / "incidents").glob("*-event-*.md"))) // 2
+    ]
     original = target.read_text(encoding="utf-8")
     edits = iter(range(1_000_000))
 
     def edit() -> None:
-        heading_end = original.index("\n", original.index("\n## ") + 1)  # the newest update's heading
+        heading_end = original.index(
+            "\n", original.index("\n## ") + 1
+        )  # the newest update's heading
         text = f"{original[: heading_end + 1]}Edited ({next(edits)}). {original[heading_end + 1 :]}"
         target.write_text(text, encoding="utf-8")
 
@@ -190,12 +214,22 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
         added.write_text(text, encoding="utf-8")
 
     best("add", build_args(site, out), add)
-    best("later_now", build_args(site, out, "2026-06-01T12:15:00Z"), lambda: run_child(build_args(site, out)))
-    _, peak, printed = run_child([sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)])
+    best(
+        "later_now",
+        build_args(site, out, "2026-06-01T12:15:00Z"),
+        lambda: run_child(build_args(site, out)),
+    )
+    _, peak, printed = run_child(
+        [sys.executable, str(Path(__file__).resolve()), "--serve-saves", str(site), str(target)]
+    )
     seconds = float(printed.split("serve-save-seconds")[1])
     row["serve_save"] = {"seconds": seconds, "peak_rss_mb": round(peak, 1)}
     row["load_after"] = load()
-    print(f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its first build not counted)", flush=True)
+    print(
+        f"   {'serve_save':<12} {seconds:8.2f} s   {peak:7.1f} MB   (a save under `serve`, its "
+        "first build not counted)",
+        flush=True,
+    )
     floor_s = row["floor"]["seconds"]  # type: ignore[index]
     for label in ("cold", "noop", "edit", "add", "later_now"):
         row[label]["x_floor"] = round(row[label]["seconds"] / floor_s, 2)  # type: ignore[index]
@@ -209,7 +243,9 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
     if hugo is None:
         raise SystemExit("--cstate needs `hugo` on PATH (https://gohugo.io/installation/)")
     if not (theme / "layouts").is_dir() or not (theme / "theme.toml").is_file():
-        raise SystemExit(f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)")
+        raise SystemExit(
+            f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)"
+        )
     hugo_site, ours = OUT / f"cstate-{n}", OUT / f"cstate-{n}-imported"
     hugo_out, ours_out = OUT / f"cstate-{n}-hugo-out", OUT / f"cstate-{n}-imported-out"
     print(f"\n== N = {n:,}, Hugo + cState beside statuspage: generating ...", flush=True)
@@ -217,12 +253,35 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
     (hugo_site / "themes").mkdir()
     (hugo_site / "themes" / "cstate").symlink_to(theme.resolve(), target_is_directory=True)
     shutil.rmtree(ours, ignore_errors=True)
-    imported = [sys.executable, "-m", "statuspage", "import", "cstate", str(hugo_site), "--into", str(ours), "--now", NOW]
+    imported = [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "import",
+        "cstate",
+        str(hugo_site),
+        "--into",
+        str(ours),
+        "--now",
+        NOW,
+    ]
     run_child(imported)
-    version = subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout.strip()
-    commit = subprocess.run(["git", "-C", str(theme), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    version = subprocess.run(
+        [hugo, "version"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    commit = subprocess.run(
+        ["git", "-C", str(theme), "rev-parse", "--short", "HEAD"], capture_output=True, text=True
+    )
     commands = {
-        "hugo": [hugo, "--quiet", "--ignoreCache", "--source", str(hugo_site), "--destination", str(hugo_out)],
+        "hugo": [
+            hugo,
+            "--quiet",
+            "--ignoreCache",
+            "--source",
+            str(hugo_site),
+            "--destination",
+            str(hugo_out),
+        ],
         "statuspage": [*build_args(ours, ours_out), "--no-cache"],
     }
     times: dict[str, list[float]] = {"hugo": [], "statuspage": []}
@@ -238,52 +297,88 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
             seconds, peak, _ = run_child(commands[name])
             after = os.times()
             times[name].append(seconds)
-            cpu[name].append(after.children_user + after.children_system - used.children_user - used.children_system)
+            cpu[name].append(
+                after.children_user
+                + after.children_system
+                - used.children_user
+                - used.children_system
+            )
             rss[name].append(peak)
             files[name] = tree_size(hugo_out if name == "hugo" else ours_out)[0]
-            print(f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   {peak:7.1f} MB", flush=True)
+            print(
+                f"   pair {i + 1} {name:<11} {seconds:8.2f} s   {cpu[name][-1]:6.2f} CPU s   "
+                f"{peak:7.1f} MB",
+                flush=True,
+            )
     ratios = [h / o for h, o in zip(times["hugo"], times["statuspage"], strict=True)]
     row: dict[str, object] = {
-        "n": n, "pairs": pairs, "hugo_version": version, "cstate_commit": commit.stdout.strip() or None,
-        "load_before": before, "load_after": load(),
+        "n": n,
+        "pairs": pairs,
+        "hugo_version": version,
+        "cstate_commit": commit.stdout.strip() or None,
+        "load_before": before,
+        "load_after": load(),
         "files": files,
-        "ratio_median": round(statistics.median(ratios), 2), "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
-    }  # fmt: skip
+        "ratio_median": round(statistics.median(ratios), 2),
+        "ratio_range": [round(min(ratios), 2), round(max(ratios), 2)],
+    }
     for name in times:
-        row[name] = {"seconds": round(statistics.median(times[name]), 3), "runs": [round(t, 3) for t in times[name]],
-                     "cpu_seconds": round(statistics.median(cpu[name]), 2), "peak_rss_mb": round(max(rss[name]), 1)}  # fmt: skip
-    print(f"   Hugo + cState / statuspage, wall: {row['ratio_median']}x (median of {pairs} pairs; "
-          f"{row['ratio_range'][0]}-{row['ratio_range'][1]}x)", flush=True)  # type: ignore[index]  # fmt: skip
+        row[name] = {
+            "seconds": round(statistics.median(times[name]), 3),
+            "runs": [round(t, 3) for t in times[name]],
+            "cpu_seconds": round(statistics.median(cpu[name]), 2),
+            "peak_rss_mb": round(max(rss[name]), 1),
+        }
+    print(
+        f"   Hugo + cState / statuspage, wall: {row['ratio_median']}x (median of {pairs} pairs; "
+        f"{row['ratio_range'][0]}-{row['ratio_range'][1]}x)",
+        flush=True,
+    )  # type: ignore[index]
     return row
 
 
 def cstate_table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall (range) | pairs | output files (Hugo / ours) | load before → after |",
+        "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall "
+        "(range) | pairs | output files (Hugo / ours) | load before → after |",
         "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         h, o = r["hugo"], r["statuspage"]
         lines.append(
-            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} ({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
-            f"{r['ratio_median']}x ({r['ratio_range'][0]}–{r['ratio_range'][1]}x) | {r['pairs']} | "  # type: ignore[index]
-            f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → {r['load_after'][0]} |"  # type: ignore[index]
+            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} "
+            f"({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
+            f"{r['ratio_median']}x ({r['ratio_range'][0]}\u2013{r['ratio_range'][1]}x) | "
+            f"{r['pairs']} | "  # type: ignore[index]
+            f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → "
+            f"{r['load_after'][0]} |"  # type: ignore[index]
         )
     return "\n".join(lines)
 
 
+BUILDS = ("cold", "noop", "edit", "add", "later_now")  # the builds whose peak RSS is shown
+
+
+def seconds_of(row: dict[str, object], key: str) -> float:
+    return row[key]["seconds"]  # type: ignore[index,no-any-return]
+
+
 def table(rows: list[dict[str, object]]) -> str:
     lines = [
-        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | serve save s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
+        "| N | floor s | cold s (x floor) | no-op s | edit 1 s | add 1 s | later now s | serve "
+        "save s | peak RSS MB (cold) | output files / MB | index.html kB | summary.json kB |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
-        f = lambda k: r[k]["seconds"]  # type: ignore[index]  # noqa: E731
+        f = partial(seconds_of, r)
         o = r["output"]
         lines.append(
-            f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | {f('noop'):.2f} | "  # type: ignore[index]
-            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {f('serve_save'):.2f} | {r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
-            f"(max of all builds {max(r[k]['peak_rss_mb'] for k in ('cold', 'noop', 'edit', 'add', 'later_now')):.0f}) | "  # type: ignore[index]
+            f"| {r['n']:,} | {f('floor'):.2f} | {f('cold'):.2f} ({r['cold']['x_floor']}x) | "
+            f"{f('noop'):.2f} | "  # type: ignore[index]
+            f"{f('edit'):.2f} | {f('add'):.2f} | {f('later_now'):.2f} | {f('serve_save'):.2f} | "
+            f"{r['cold']['peak_rss_mb']:.0f} "  # type: ignore[index]
+            "(max of all builds "
+            f"{max(r[k]['peak_rss_mb'] for k in BUILDS):.0f}) | "  # type: ignore[index]
             f"{o['files']:,} / {o['megabytes']} | {o['index_html_kb']} | {o['summary_json_kb']} |"  # type: ignore[index]
         )
     return "\n".join(lines)
@@ -295,14 +390,33 @@ def sizes(text: str) -> list[int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--large", action="store_true", help="also N = 100,000")
-    parser.add_argument("--sizes", type=sizes, nargs="*", help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)")
+    parser.add_argument(
+        "--sizes",
+        type=sizes,
+        nargs="*",
+        help="instead of 1,000 and 10,000 (1000,10000 or 1000 10000)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the median is kept")
-    parser.add_argument("--cstate", type=Path, metavar="DIR",
-                        help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)")
-    parser.add_argument("--cstate-sizes", type=sizes, nargs="*", default=[[1_000]], help="N for the cState comparison")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs per measurement; the median is kept"
+    )
+    parser.add_argument(
+        "--cstate",
+        type=Path,
+        metavar="DIR",
+        help="a cState checkout: also time Hugo + cState cold beside us (needs hugo on PATH)",
+    )
+    parser.add_argument(
+        "--cstate-sizes",
+        type=sizes,
+        nargs="*",
+        default=[[1_000]],
+        help="N for the cState comparison",
+    )
     parser.add_argument("--cstate-only", action="store_true", help="only the cState comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -314,14 +428,30 @@ def main() -> None:
     if args.serve_saves:
         serve_saves(*args.serve_saves)
         return
-    sizes_ = [n for group in args.sizes for n in group] if args.sizes else [1_000, 10_000] + ([100_000] if args.large else [])
+    sizes_ = (
+        [n for group in args.sizes for n in group]
+        if args.sizes
+        else [1_000, 10_000] + ([100_000] if args.large else [])
+    )
     if args.cstate_only and not args.cstate:
         parser.error("--cstate-only needs --cstate DIR")
     rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
     starts = [] if args.cstate_only else measure_startup(max(args.repeat, 5), [None])
-    versus = [versus_cstate(n, args.seed, args.cstate, args.repeat) for group in args.cstate_sizes for n in group] if args.cstate else []
-    machine = {"cores": os.cpu_count(), "usable_cores": len(os.sched_getaffinity(0)), "python": platform.python_version(),
-               "platform": platform.platform()}  # fmt: skip
+    versus = (
+        [
+            versus_cstate(n, args.seed, args.cstate, args.repeat)
+            for group in args.cstate_sizes
+            for n in group
+        ]
+        if args.cstate
+        else []
+    )
+    machine = {
+        "cores": os.cpu_count(),
+        "usable_cores": len(os.sched_getaffinity(0)),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
     print(f"\n{machine}\n")
     if rows:
         print(f"{table(rows)}\n")

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import textwrap
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner
 from lxml import html as lxml_html
 
-from statuspage.pipeline.build import build
 from statuspage.commands.main import cli
+from statuspage.pipeline.build import build
 from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.times import parse_timestamp
+
+if TYPE_CHECKING:
+    from .support.notify_hooks import Hooks
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -70,7 +77,9 @@ class SiteDir:
 
     def run(self, *args: str, input: str | None = None):
         """Run `statuspage ARGS --source ROOT` in-process."""
-        return CliRunner().invoke(cli, [*args, "--source", str(self.root)], input=input, catch_exceptions=False)
+        return CliRunner().invoke(
+            cli, [*args, "--source", str(self.root)], input=input, catch_exceptions=False
+        )
 
 
 def at(text: str, zone=None) -> datetime:
@@ -146,3 +155,31 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden", action="store_true",
         help="rewrite tests/golden/*/expected from today's output (see tests/golden/README.md)",
     )  # fmt: skip
+
+
+@pytest.fixture
+def hooks() -> Iterator[Hooks]:
+    """A webhook receiver on 127.0.0.1 (test_notify, test_limits, test_write_gate)."""
+    from .support.notify_hooks import Hooks  # here: that module imports this one
+
+    server = Hooks()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()
+
+
+@pytest.fixture
+def shell_env(tmp_path: Path) -> dict[str, str]:
+    """PATH with a `statuspage` that runs this checkout, as `pip install .` would."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "statuspage"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
+    shim.chmod(0o755)
+    # A script, not a symlink: a symlink to a venv's python leaves the venv (no pyvenv.cfg there).
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
+    python.chmod(0o755)
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
+    env.pop("SOURCE_DATE_EPOCH", None)
+    return env

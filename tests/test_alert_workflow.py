@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG
-from .test_alerts import ALERT_CONFIG, FIXTURES
-from .test_publishing import WORKFLOWS, load, run_step, shell_env, step, steps
+from .support.alert_sites import ALERT_CONFIG, FIXTURES
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-__all__ = ["shell_env"]  # the fixture, used by the tests below
 GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]  # fmt: skip
 INCIDENT = "2026-12-01-checkout-is-failing"
 
@@ -41,13 +40,17 @@ def test_triggers_permissions_and_concurrency() -> None:
     assert step(data, "Publish the page")["run"] == "gh workflow run publish.yml --ref main"
 
 
-def fail_step(script: str, cwd: Path, env: dict[str, str], **extra: str) -> subprocess.CompletedProcess[str]:
+def fail_step(
+    script: str, cwd: Path, env: dict[str, str], **extra: str
+) -> subprocess.CompletedProcess[str]:
     output = cwd / ".github-output"
     return subprocess.run(["bash", "-e", "-c", script], cwd=cwd, env={**env, **extra, "GITHUB_OUTPUT": str(output)},
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
 
-def test_reading_the_alert_keeps_the_body_out_of_the_shell(tmp_path: Path, shell_env: dict[str, str]) -> None:
+def test_reading_the_alert_keeps_the_body_out_of_the_shell(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
     site = tmp_path / "site"
     site.mkdir()
     (site / "statuspage.yaml").write_text(ALERT_CONFIG)
@@ -78,17 +81,25 @@ def repo(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path, Path]:
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     subprocess.run([*GIT, "init", "-q", "--bare", str(origin)], check=True)
     subprocess.run([*GIT, "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
-    (work / "statuspage.yaml").write_text(ALERT_CONFIG.replace("publish: direct", f"publish: {request.param}"))
+    (work / "statuspage.yaml").write_text(
+        ALERT_CONFIG.replace("publish: direct", f"publish: {request.param}")
+    )
     (work / "incidents").mkdir()
     (work / "incidents" / ".gitkeep").write_text("")
     subprocess.run([*GIT, "-C", str(work), "add", "-A"], check=True)
     subprocess.run([*GIT, "-C", str(work), "commit", "-q", "-m", "site"], check=True)
-    subprocess.run([*GIT, "-C", str(work), "push", "-q", "origin", "HEAD:main"], check=True, capture_output=True)
+    subprocess.run(
+        [*GIT, "-C", str(work), "push", "-q", "origin", "HEAD:main"],
+        check=True,
+        capture_output=True,
+    )
     return origin, work
 
 
 def git_out(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def env_for(tmp_path: Path, shell_env: dict[str, str]) -> dict[str, str]:
@@ -99,14 +110,22 @@ def env_for(tmp_path: Path, shell_env: dict[str, str]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("repo", ["direct"], indirect=True)
-def test_direct_pushes_each_change_to_main_once(tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]) -> None:
+def test_direct_pushes_each_change_to_main_once(
+    tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]
+) -> None:
     origin, work = repo
     direct = step(load(WORKFLOWS / "alert.yml"), "Apply the alert and push it to main")["run"]
     env = env_for(tmp_path, shell_env)
-    firing, resolved = FIXTURES / "alertmanager-firing.json", FIXTURES / "alertmanager-resolved.json"
+    firing, resolved = (
+        FIXTURES / "alertmanager-firing.json",
+        FIXTURES / "alertmanager-resolved.json",
+    )
     _, outputs = run_step(direct, work, env, FORMAT="alertmanager", PAYLOAD=str(firing))
     assert outputs == {"pushed": "true"}
-    assert git_out(origin, "log", "-1", "--format=%s", "main").strip() == f"Alert (alertmanager): {INCIDENT}.md"
+    assert (
+        git_out(origin, "log", "-1", "--format=%s", "main").strip()
+        == f"Alert (alertmanager): {INCIDENT}.md"
+    )
     assert "investigating" in git_out(origin, "show", f"main:incidents/{INCIDENT}.md").lower()
     assert "extraheader" not in (work / ".git" / "config").read_text()
     stdout, outputs = run_step(direct, work, env, FORMAT="alertmanager", PAYLOAD=str(firing))
@@ -117,15 +136,26 @@ def test_direct_pushes_each_change_to_main_once(tmp_path: Path, repo: tuple[Path
     (other / "README").write_text("hello\n")
     subprocess.run([*GIT, "-C", str(other), "add", "-A"], check=True)
     subprocess.run([*GIT, "-C", str(other), "commit", "-q", "-m", "readme"], check=True)
-    subprocess.run([*GIT, "-C", str(other), "push", "-q", "origin", "HEAD:main"], check=True, capture_output=True)
+    subprocess.run(
+        [*GIT, "-C", str(other), "push", "-q", "origin", "HEAD:main"],
+        check=True,
+        capture_output=True,
+    )
     run_step(direct, work, env, FORMAT="alertmanager", PAYLOAD=str(resolved))
     log = git_out(origin, "log", "--format=%s", "main").splitlines()
-    assert log == [f"Alert (alertmanager): {INCIDENT}.md", "readme", f"Alert (alertmanager): {INCIDENT}.md", "site"]
+    assert log == [
+        f"Alert (alertmanager): {INCIDENT}.md",
+        "readme",
+        f"Alert (alertmanager): {INCIDENT}.md",
+        "site",
+    ]
     assert "## Monitoring" in git_out(origin, "show", f"main:incidents/{INCIDENT}.md")
 
 
 @pytest.mark.parametrize("repo", ["pull_request"], indirect=True)
-def test_pull_request_keeps_one_branch_per_incident(tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]) -> None:
+def test_pull_request_keeps_one_branch_per_incident(
+    tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]
+) -> None:
     origin, work = repo
     apply = step(load(WORKFLOWS / "alert.yml"), "Apply the alert to one branch per incident")["run"]
     env = env_for(tmp_path, shell_env)
@@ -133,16 +163,26 @@ def test_pull_request_keeps_one_branch_per_incident(tmp_path: Path, repo: tuple[
     main = git_out(origin, "rev-parse", "main")
     branches = temp / "branches.txt"  # what "Find the open alert pull requests" writes
     branches.write_text("")
-    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json"))
+    run_step(
+        apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json")
+    )
     assert (temp / "new-branches.txt").read_text() == f"alert/{INCIDENT}\n"
     assert git_out(origin, "rev-parse", "main") == main  # a person merges it
     first = git_out(origin, "show", f"alert/{INCIDENT}:incidents/{INCIDENT}.md")
     assert "## Investigating" in first
 
     branches.write_text(f"alert/{INCIDENT}\n")  # its pull request is open
-    stdout, _ = run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json"))
+    stdout, _ = run_step(
+        apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json")
+    )
     assert "Nothing to change." in stdout and (temp / "new-branches.txt").read_text() == ""
-    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-resolved.json"))
+    run_step(
+        apply,
+        work,
+        env,
+        FORMAT="alertmanager",
+        PAYLOAD=str(FIXTURES / "alertmanager-resolved.json"),
+    )
     assert (temp / "new-branches.txt").read_text() == ""
     log = git_out(origin, "log", "--format=%s", f"alert/{INCIDENT}").splitlines()
     assert log == [f"Alert (alertmanager): {INCIDENT}.md"] * 2 + ["site"]
@@ -164,9 +204,13 @@ def fake_gh(bin_dir: Path) -> None:
     gh.chmod(0o755)
 
 
-@pytest.mark.skipif(shutil.which("jq") is None, reason="needs jq (as gh's --jq) to run the listing step")
+@pytest.mark.skipif(
+    shutil.which("jq") is None, reason="needs jq (as gh's --jq) to run the listing step"
+)
 @pytest.mark.parametrize("repo", ["pull_request"], indirect=True)
-def test_a_forks_alert_branch_never_stalls_the_alerts(tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]) -> None:
+def test_a_forks_alert_branch_never_stalls_the_alerts(
+    tmp_path: Path, repo: tuple[Path, Path], shell_env: dict[str, str]
+) -> None:
     # Issue 29: an open pull request from a fork, its head branch named alert/..., made the
     # step fetch a branch this repository does not have, and every alert failed meanwhile.
     origin, work = repo
@@ -177,7 +221,9 @@ def test_a_forks_alert_branch_never_stalls_the_alerts(tmp_path: Path, repo: tupl
     fake_gh(Path(env["PATH"].split(os.pathsep)[0]))
     temp = Path(env["RUNNER_TEMP"])
     (temp / "branches.txt").write_text("")
-    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json"))
+    run_step(
+        apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-firing.json")
+    )
     pulls = tmp_path / "pulls.json"
     pulls.write_text(json.dumps([
         {"number": 3, "headRefName": "alert/2026-12-01-from-a-fork", "isCrossRepository": True, "title": "x"},
@@ -186,7 +232,13 @@ def test_a_forks_alert_branch_never_stalls_the_alerts(tmp_path: Path, repo: tupl
     ]))  # fmt: skip
     run_step(find, work, env, GH_TOKEN="t0ken", GH_PULLS=str(pulls))
     assert (temp / "branches.txt").read_text() == f"alert/{INCIDENT}\n"
-    run_step(apply, work, env, FORMAT="alertmanager", PAYLOAD=str(FIXTURES / "alertmanager-resolved.json"))
+    run_step(
+        apply,
+        work,
+        env,
+        FORMAT="alertmanager",
+        PAYLOAD=str(FIXTURES / "alertmanager-resolved.json"),
+    )
     assert (temp / "new-branches.txt").read_text() == ""  # its own pull request is updated
     log = git_out(origin, "log", "--format=%s", f"alert/{INCIDENT}").splitlines()
     assert log == [f"Alert (alertmanager): {INCIDENT}.md"] * 2 + ["site"]

@@ -8,15 +8,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -26,18 +25,13 @@ import pytest
 from statuspage.model import ComponentStatus, IncidentStatus
 from statuspage.state import status as st
 
-from .test_alerts import ALERT_CONFIG, AlertSite
+from .support.alert_sites import ALERT_CONFIG, AlertSite
+from .support.servers import free_port, wait_until_up
 
 BINARY = shutil.which("prometheus-alertmanager") or shutil.which("alertmanager")
 pytestmark = pytest.mark.skipif(
     BINARY is None, reason="prometheus-alertmanager is not installed (.ci/run installs it)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Receiver:
@@ -78,23 +72,6 @@ class Receiver:
                     return body
             time.sleep(0.2)
         raise AssertionError(f"Alertmanager sent no {status} body in {timeout}s: {self.bodies!r}")
-
-
-def wait_until_up(process: subprocess.Popen, url: str, timeout: float = 30) -> None:
-    """Return once *url* answers (a GET, or a TCP connect for a bare host:port)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if url.startswith("http"):
-                urllib.request.urlopen(url, timeout=2).close()
-            else:
-                host, port = url.rsplit(":", 1)
-                socket.create_connection((host, int(port)), timeout=2).close()
-            return
-        except OSError:
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, f"{process.args[0]} did not start in {timeout}s"
-            time.sleep(0.2)
 
 
 @contextmanager
@@ -193,7 +170,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     assert incident.alerts == ("rule:checkout", key)
     assert incident.detected == started == incident.updates[0].at
     assert incident.updates[0].body == "We are investigating problems affecting Public API."
-    assert "said: Checkout error rate above 5% — Payments fail for *some* customers.\n" in path.read_text()
+    assert (
+        "said: Checkout error rate above 5% — Payments fail for *some* customers.\n"
+        in path.read_text()
+    )
     seen = site.view(now.isoformat())
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]
@@ -203,7 +183,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
     after = path.read_bytes()
     assert run_alert(site.root, resolved, now).stdout == "" and path.read_bytes() == after
     (incident,) = site.load().incidents
-    assert [u.status for u in incident.updates] == [IncidentStatus.INVESTIGATING, IncidentStatus.MONITORING]
+    assert [u.status for u in incident.updates] == [
+        IncidentStatus.INVESTIGATING,
+        IncidentStatus.MONITORING,
+    ]
     assert incident.updates[-1].at == ended
     assert st.component_states(incident, now)["api"] is ComponentStatus.OPERATIONAL
     assert site.view(now.isoformat())["components"]["Public API REST endpoints"] == "Operational"
@@ -212,7 +195,10 @@ def test_real_alertmanager_bodies_open_and_close_an_incident_exactly_once(
 
 
 def post(url: str, body: bytes, token: str | None) -> tuple[int, str]:
-    headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
+    headers = {
+        "Content-Type": "application/json",
+        **({"Authorization": f"Bearer {token}"} if token else {}),
+    }
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
@@ -242,7 +228,9 @@ def test_relay_wraps_alertmanager_bodies_in_githubs_dispatch(tmp_path: Path) -> 
             github.close()
     # What alert.yml then does with it.
     site = AlertSite(tmp_path / "site", ALERT_CONFIG)
-    done = run_alert(site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0))
+    done = run_alert(
+        site.root, json.dumps(payload).encode(), datetime.now(UTC).replace(microsecond=0)
+    )
     assert done.returncode == 0, done.stderr
     (incident,) = site.load().incidents
     assert incident.alerts[1] == "alertmanager:" + payload["alerts"][0]["fingerprint"]
@@ -257,7 +245,9 @@ def relayed(api: str, github: Receiver, relay_url: str) -> dict:
     assert github.requests == []
 
     started = datetime.now(UTC).replace(microsecond=0) - timedelta(minutes=2)
-    post_alerts(api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}])
+    post_alerts(
+        api, [{"labels": {"alertname": "CheckoutErrorRate"}, "startsAt": started.isoformat()}]
+    )
     deadline = time.monotonic() + 60
     while not github.requests:
         assert time.monotonic() < deadline, "the relay forwarded nothing in 60s"
@@ -267,9 +257,13 @@ def relayed(api: str, github: Receiver, relay_url: str) -> dict:
     assert headers["Authorization"] == "Bearer ghp-test"
     assert headers["Accept"] == "application/vnd.github+json"
     dispatch = json.loads(body)
-    assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
+    assert (
+        dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "alertmanager"
+    )
     payload = dispatch["client_payload"]["payload"]
-    assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {"alertname": "CheckoutErrorRate"}
+    assert payload["version"] == "4" and payload["alerts"][0]["labels"] == {
+        "alertname": "CheckoutErrorRate"
+    }
     return payload
 
 
@@ -303,7 +297,9 @@ def test_a_real_group_of_500_alerts_opens_one_incident_and_closes_it(
     (dropped,) = [line for line in opened.stderr.splitlines() if "not recorded" in line]
     assert dropped.startswith("401 more firing alert(s) of rule checkout not recorded")
     (incident,) = site.load().incidents
-    assert len(incident.alerts) == 100 and incident.updates[-1].status is IncidentStatus.INVESTIGATING
+    assert (
+        len(incident.alerts) == 100 and incident.updates[-1].status is IncidentStatus.INVESTIGATING
+    )
     assert "alert: rule:checkout\n  said: '401 more firing alert(s)" in path.read_text()
     before = path.read_bytes()
     assert run_alert(site.root, firing, now).stdout == "" and path.read_bytes() == before
@@ -311,5 +307,8 @@ def test_a_real_group_of_500_alerts_opens_one_incident_and_closes_it(
     closed = run_alert(site.root, resolved, now)
     assert (closed.returncode, closed.stdout) == (0, f"{path}\n"), closed.stderr
     (incident,) = site.load().incidents
-    assert incident.updates[-1].status is IncidentStatus.MONITORING and incident.updates[-1].at == ended
+    assert (
+        incident.updates[-1].status is IncidentStatus.MONITORING
+        and incident.updates[-1].at == ended
+    )
     assert st.component_states(incident, now)["api"] is ComponentStatus.OPERATIONAL

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import feedparser
 import pytest
 
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
@@ -15,66 +14,22 @@ from statuspage.outputs.freshness import SCRIPT
 from statuspage.state import status as st
 
 from .conftest import CONFIG, SiteDir, at, parse_html, text_of, write
-from .inert import assert_inert
+from .support.alert_sites import (
+    ALERT_CONFIG,
+    KUMA_CONFIG,
+    NOW,
+    AlertSite,
+    alertmanager_body,
+    fixture,
+)
+from .support.inert import assert_inert
 
-FIXTURES = Path(__file__).parent / "alerts"
-ALERT_CONFIG = CONFIG + """\
-alerts:
-  publish: direct
-  max_new: 2
-  rules:
-    - id: checkout
-      match: {alertname: CheckoutErrorRate}
-      components: {api: major_outage}
-      title: Checkout is failing
-"""
-NOW = "2026-12-01T12:00:00Z"
 KEY = "alertmanager:d734ef5a4b1e2117"  # the fingerprint in the captured bodies
 INV, MON, RES = IncidentStatus.INVESTIGATING, IncidentStatus.MONITORING, IncidentStatus.RESOLVED
 
 
-def fixture(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
-
-
-def alertmanager_body(*alerts: dict) -> str:
-    """A webhook v4 body holding *alerts* (each a partial alert merged over a default)."""
-    body = json.loads(fixture("alertmanager-firing.json"))
-    template = body["alerts"][0]
-    body["alerts"] = [{**template, **a} for a in alerts]
-    return json.dumps(body)
-
-
 def json_body(*alerts: dict) -> str:
     return json.dumps({"alerts": list(alerts)})
-
-
-class AlertSite(SiteDir):
-    """A site with `alerts:` rules; `alert()` runs the command, `tree()` snapshots incidents/."""
-
-    def alert(self, fmt: str, body: str, now: str = NOW):
-        return self.run("alert", "--format", fmt, "--now", now, "-", input=body)
-
-    def tree(self) -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in sorted((self.root / "incidents").iterdir())}
-
-    def view(self, now: str = NOW) -> dict:
-        """What a reader sees: component statuses on the page, the v2 summary, the feed."""
-        out = self.build(now, self.root / "_site")
-        page = parse_html(out / "index.html")
-        components = {
-            text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0])
-            for li in page.cssselect("li.component")
-        }
-        summary = json.loads((out / "api/v2/summary.json").read_text())
-        feed = feedparser.parse((out / "history.atom").read_bytes())
-        return {
-            "components": components,
-            "incidents": [(i["name"], i["status"]) for i in summary["incidents"]],
-            "api": {c["id"]: c["status"] for c in summary["components"] if c["id"] == "api"},
-            "feed": [e.title for e in feed.entries],
-            "out": out,
-        }
 
 
 @pytest.fixture
@@ -93,8 +48,13 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
     assert incident.title == "Checkout is failing" and incident.impact is Impact.CRITICAL
     assert incident.alerts == ("rule:checkout", KEY)
     assert incident.detected == at("2026-12-01 09:58 +00:00") == incident.updates[0].at
-    assert [(u.status, u.body) for u in incident.updates] == [(INV, "We are investigating problems affecting Public API.")]
-    assert "monitor_notes:\n- at: 2026-12-01 10:58 +01:00\n  alert: alertmanager:d734ef5a4b1e2117\n  said: Checkout error rate above 5% — Payments fail for *some* customers.\n---" in path.read_text()
+    assert [(u.status, u.body) for u in incident.updates] == [
+        (INV, "We are investigating problems affecting Public API.")
+    ]
+    assert (
+        "monitor_notes:\n- at: 2026-12-01 10:58 +01:00\n  alert: alertmanager:d734ef5a4b1e2117\n  said: Checkout error rate above 5% — Payments fail for *some* customers.\n---"
+        in path.read_text()
+    )
     seen = site.view()
     assert seen["components"]["Public API REST endpoints"] == "Major outage"
     assert seen["incidents"] == [("Checkout is failing", "investigating")]
@@ -129,7 +89,10 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
     assert site.alert("alertmanager", refire).stdout == f"{path}\n"
     (incident,) = site.load().incidents
     assert [u.status for u in incident.updates] == [INV, MON, INV]
-    assert incident.updates[-1].body == "The problems affecting Public API have returned; we are investigating."
+    assert (
+        incident.updates[-1].body
+        == "The problems affecting Public API have returned; we are investigating."
+    )
     assert incident.updates[-1].components == (("api", ComponentStatus.MAJOR_OUTAGE),)
     assert site.view()["components"]["Public API REST endpoints"] == "Major outage"
     tree = site.tree()
@@ -139,14 +102,21 @@ def test_open_repeat_resolve_repeat_refire(site: AlertSite) -> None:
 
 
 def test_two_alerts_of_one_rule_make_one_incident(site: AlertSite) -> None:
-    one = {"fingerprint": "aaaa000000000001", "labels": {"alertname": "CheckoutErrorRate", "region": "eu"}}
+    one = {
+        "fingerprint": "aaaa000000000001",
+        "labels": {"alertname": "CheckoutErrorRate", "region": "eu"},
+    }
     two = {"fingerprint": "aaaa000000000002", "labels": {"alertname": "CheckoutErrorRate", "region": "us"},
            "startsAt": "2026-12-01T10:05:00Z"}  # fmt: skip
     assert site.alert("alertmanager", alertmanager_body(one)).exit_code == 0
     joined = site.alert("alertmanager", alertmanager_body(one, two))
     assert joined.exit_code == 0 and "joined by alertmanager:aaaa000000000002" in joined.stderr
     (incident,) = site.load().incidents
-    assert incident.alerts == ("rule:checkout", "alertmanager:aaaa000000000001", "alertmanager:aaaa000000000002")
+    assert incident.alerts == (
+        "rule:checkout",
+        "alertmanager:aaaa000000000001",
+        "alertmanager:aaaa000000000002",
+    )
     assert [u.status for u in incident.updates] == [INV]
     # One resolves while the other still fires: still investigating.
     half = alertmanager_body({**one, "status": "resolved", "endsAt": "2026-12-01T10:20:00Z"}, two)
@@ -157,11 +127,16 @@ def test_two_alerts_of_one_rule_make_one_incident(site: AlertSite) -> None:
     )
     site.alert("alertmanager", done)
     (incident,) = site.load().incidents
-    assert [(u.status, u.at) for u in incident.updates] == [(INV, at("2026-12-01 09:58 +00:00")), (MON, at("2026-12-01 10:30 +00:00"))]
+    assert [(u.status, u.at) for u in incident.updates] == [
+        (INV, at("2026-12-01 09:58 +00:00")),
+        (MON, at("2026-12-01 10:30 +00:00")),
+    ]
 
 
 def test_unmatched_alerts_are_listed_as_ignored(site: AlertSite) -> None:
-    body = alertmanager_body({"labels": {"alertname": "DiskFull"}, "fingerprint": "bbbb000000000001"})
+    body = alertmanager_body(
+        {"labels": {"alertname": "DiskFull"}, "fingerprint": "bbbb000000000001"}
+    )
     result = site.alert("alertmanager", body)
     assert (result.exit_code, result.stdout) == (0, "")
     assert "ignored alertmanager:bbbb000000000001 (DiskFull): no rule matches" in result.stderr
@@ -170,7 +145,10 @@ def test_unmatched_alerts_are_listed_as_ignored(site: AlertSite) -> None:
 
 def test_a_person_resolved_incident_is_not_reopened_a_new_one_opens(site: AlertSite) -> None:
     site.alert("alertmanager", fixture("alertmanager-firing.json"))
-    assert site.run("resolve", "checkout", "--at", "2026-12-01 11:00 +00:00", "-m", "Fixed.").exit_code == 0
+    assert (
+        site.run("resolve", "checkout", "--at", "2026-12-01 11:00 +00:00", "-m", "Fixed.").exit_code
+        == 0
+    )
     resolved = site.tree()
     site.alert("alertmanager", fixture("alertmanager-resolved.json"))
     assert site.tree() == resolved  # told already, by a person
@@ -204,17 +182,45 @@ def test_bad_bodies_exit_1_naming_the_problem_and_write_nothing(site: AlertSite)
     tree = site.tree()
     cases = [
         ("alertmanager", "{not json", "<stdin>:1: the payload is not JSON"),
-        ("alertmanager", fixture("grafana-firing.json"), 'not an alertmanager payload: `version` must be "4"'),
+        (
+            "alertmanager",
+            fixture("grafana-firing.json"),
+            'not an alertmanager payload: `version` must be "4"',
+        ),
         ("grafana", fixture("alertmanager-firing.json"), "`orgId` is missing"),
         ("uptime-kuma", "[]", "the body must be an object"),
-        ("alertmanager", alertmanager_body({"status": "pending"}), 'alerts[0].status must be "firing" or "resolved"'),
-        ("json", json_body({"id": "x", "status": "pending"}), 'alerts[0].status must be "firing" or "resolved" (or down/up)'),
-        ("json", json_body({"id": "x", "status": "up", "ends_at": 10**20}), "is not a time in seconds since 1970"),
+        (
+            "alertmanager",
+            alertmanager_body({"status": "pending"}),
+            'alerts[0].status must be "firing" or "resolved"',
+        ),
+        (
+            "json",
+            json_body({"id": "x", "status": "pending"}),
+            'alerts[0].status must be "firing" or "resolved" (or down/up)',
+        ),
+        (
+            "json",
+            json_body({"id": "x", "status": "up", "ends_at": 10**20}),
+            "is not a time in seconds since 1970",
+        ),
         ("alertmanager", alertmanager_body({"startsAt": "yesterday"}), "alerts[0].startsAt"),
-        ("alertmanager", alertmanager_body({"fingerprint": "a b"}), "alerts[0].fingerprint must be an id"),
+        (
+            "alertmanager",
+            alertmanager_body({"fingerprint": "a b"}),
+            "alerts[0].fingerprint must be an id",
+        ),
         ("json", json_body({"id": "x", "status": "firing"}), "alerts[0].starts_at is required"),
-        ("json", json_body({"id": "x", "status": "firing", "starts_at": "2026-12-01 10:00"}), "has no offset"),
-        ("json", json_body({"id": "x", "status": "firing", "start": "2026-12-01T10:00Z"}), "unknown field 'start'"),
+        (
+            "json",
+            json_body({"id": "x", "status": "firing", "starts_at": "2026-12-01 10:00"}),
+            "has no offset",
+        ),
+        (
+            "json",
+            json_body({"id": "x", "status": "firing", "start": "2026-12-01T10:00Z"}),
+            "unknown field 'start'",
+        ),
         ("json", '{"alerts": [' + ",".join(['{"id": "x"}'] * 1001) + "]}", "at most 1,000"),
         ("json", " " * 1_000_001, "over the limit of 1,000,000"),
         ("json", '{"alerts": NaN}', "NaN is not a JSON value"),
@@ -222,13 +228,17 @@ def test_bad_bodies_exit_1_naming_the_problem_and_write_nothing(site: AlertSite)
     for fmt, body, message in cases:
         result = site.alert(fmt, body)
         assert result.exit_code == 1, (fmt, message, result.output)
-        assert message in result.stderr and "nothing was written" in result.stderr, (message, result.stderr)
+        assert message in result.stderr and "nothing was written" in result.stderr, (
+            message,
+            result.stderr,
+        )
         assert site.tree() == tree
 
 
 def test_more_new_incidents_than_max_new_is_refused(tmp_path: Path) -> None:
     rules = "".join(
-        f"    - match: {{alertname: A{n}}}\n      components: {{db: partial_outage}}\n" for n in range(3)
+        f"    - match: {{alertname: A{n}}}\n      components: {{db: partial_outage}}\n"
+        for n in range(3)
     )
     site = AlertSite(tmp_path / "s", ALERT_CONFIG + rules)
     flood = json_body(*({"id": f"a{n}", "status": "firing", "starts_at": "2026-12-01T10:00:00Z",
@@ -273,7 +283,10 @@ def test_a_group_of_500_alerts_opens_its_incident_and_says_what_was_left(site: A
     tree = site.tree()
     again = site.alert("alertmanager", firing)
     assert (again.exit_code, again.stdout, site.tree()) == (0, "", tree)
-    assert again.stderr.splitlines() == [dropped[0], "nothing else to do: every alert in it is recorded already"]
+    assert again.stderr.splitlines() == [
+        dropped[0],
+        "nothing else to do: every alert in it is recorded already",
+    ]
     # The group resolves; Alertmanager's last body may hold only alerts the file lacks.
     resolved = json.loads(group_of(500, status="resolved", endsAt="2026-12-01T11:00:00Z"))
     resolved["alerts"] = resolved["alerts"][300:]
@@ -293,7 +306,9 @@ HOSTILE = (
 PUBLISH_CONFIG = ALERT_CONFIG + "      publish_monitor_text: true\n"
 # What monitors say, for the team only: an internal host, a timeout, a metric's name.
 MONITOR_WORDS = ("10.0.3.7", "48000ms", "p99 latency", "sk_live_9f8e")
-QUIET_CONFIG = CONFIG + """\
+QUIET_CONFIG = (
+    CONFIG
+    + """\
 alerts:
   publish: direct
   rules:
@@ -305,6 +320,7 @@ notify:
   webhooks:
     - {url: 'http://127.0.0.1:9/hook', format: json}
 """
+)
 
 
 def test_monitor_words_reach_no_output_by_default(tmp_path: Path) -> None:
@@ -326,7 +342,9 @@ def test_monitor_words_reach_no_output_by_default(tmp_path: Path) -> None:
     assert kuma_incident.title == "Problems affecting Dashboard"
     # The team sees them in the files (a pull request's diff); `check` takes the notes.
     files = "".join(p.read_text() for p in (site.root / "incidents").iterdir())
-    assert "said: API p99 latency above 2s — p99 latency 4.1s on http://10.0.3.7:9100/metrics" in files
+    assert (
+        "said: API p99 latency above 2s — p99 latency 4.1s on http://10.0.3.7:9100/metrics" in files
+    )
     assert "said: Checkout is down — timeout of 48000ms exceeded (token sk_live_9f8e)" in files
     assert site.run("check").exit_code == 0
     site.alert("alertmanager", alertmanager_body({"fingerprint": "cccc000000000001", "labels": {"alertname": "ApiLatency"},
@@ -339,7 +357,9 @@ def test_monitor_words_reach_no_output_by_default(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert leaked == [] and len(list(out.rglob("*.html"))) > 5
     sent = site.run("notify", "--now", NOW, "--dry-run", "--backfill")
-    assert sent.exit_code == 0 and "We are investigating problems affecting Dashboard." in sent.stdout
+    assert (
+        sent.exit_code == 0 and "We are investigating problems affecting Dashboard." in sent.stdout
+    )
     assert [w for w in MONITOR_WORDS if w in sent.output] == []
 
 
@@ -348,11 +368,17 @@ def test_publish_monitor_text_puts_the_monitors_words_on_the_page(tmp_path: Path
                      "      components: {dashboard: partial_outage}\n      publish_monitor_text: true\n"))  # fmt: skip
     assert site.alert("uptime-kuma", fixture("uptime-kuma-down.json")).exit_code == 0
     (incident,) = site.load().incidents
-    assert (incident.title, incident.updates[0].body) == ("Checkout is down", "getaddrinfo ENOTFOUND checkout.acme.example")
+    assert (incident.title, incident.updates[0].body) == (
+        "Checkout is down",
+        "getaddrinfo ENOTFOUND checkout.acme.example",
+    )
     (path,) = (site.root / "incidents").iterdir()
     assert "monitor_notes" not in path.read_text()  # the update holds them
     site.alert("uptime-kuma", fixture("uptime-kuma-up.json"))
-    assert site.load().incidents[0].updates[-1].body == "The affected services have recovered; we are monitoring."
+    assert (
+        site.load().incidents[0].updates[-1].body
+        == "The affected services have recovered; we are monitoring."
+    )
 
 
 def test_publish_monitor_text_is_checked_at_its_line(tmp_path: Path) -> None:
@@ -365,7 +391,10 @@ def test_publish_monitor_text_is_checked_at_its_line(tmp_path: Path) -> None:
 
 
 def test_monitor_notes_must_be_a_list(site: AlertSite) -> None:
-    site.incident("2026-12-01-x.md", "---\ntitle: X\nmonitor_notes: timeout\n---\n\n## Investigating · 2026-12-01 10:00\nLooking.\n")
+    site.incident(
+        "2026-12-01-x.md",
+        "---\ntitle: X\nmonitor_notes: timeout\n---\n\n## Investigating · 2026-12-01 10:00\nLooking.\n",
+    )
     assert site.problems() == [
         "incidents/2026-12-01-x.md:3: `monitor_notes:` must be a list (what monitors said; never shown on the page)"
     ]
@@ -373,10 +402,13 @@ def test_monitor_notes_must_be_a_list(site: AlertSite) -> None:
 
 def test_a_site_rewords_the_stock_text_in_its_translations(tmp_path: Path) -> None:
     site = AlertSite(tmp_path / "s", QUIET_CONFIG)
-    write(site.root / "translations" / "en.po", """\
+    write(
+        site.root / "translations" / "en.po",
+        """\
         msgid "Problems affecting %(components)s"
         msgstr "Trouble with %(components)s"
-        """)
+        """,
+    )
     site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}}))
     (incident,) = site.load().incidents
     assert incident.title == "Trouble with Public API and Marketing site"
@@ -388,18 +420,28 @@ def test_a_site_rewords_the_stock_text_in_its_translations(tmp_path: Path) -> No
     ("ja", "Public API、Marketing siteに影響する問題", "Public API、Marketing siteに影響する問題を調査しています。",
      "影響を受けたサービスは復旧しました。引き続き監視しています。"),
 ])  # fmt: skip
-def test_the_stock_text_is_in_the_sites_language(tmp_path: Path, language: str, title: str, first: str, back: str) -> None:
-    site = AlertSite(tmp_path / "s", QUIET_CONFIG.replace("timezone:", f"language: {language}\ntimezone:"))
+def test_the_stock_text_is_in_the_sites_language(
+    tmp_path: Path, language: str, title: str, first: str, back: str
+) -> None:
+    site = AlertSite(
+        tmp_path / "s", QUIET_CONFIG.replace("timezone:", f"language: {language}\ntimezone:")
+    )
     site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}}))
     site.alert("alertmanager", alertmanager_body({"labels": {"alertname": "ApiLatency"}, "status": "resolved",
                                                   "endsAt": "2026-12-01T11:00:00Z"}))  # fmt: skip
     (incident,) = site.load().incidents
-    assert (incident.title, incident.updates[0].body, incident.updates[-1].body) == (title, first, back)
+    assert (incident.title, incident.updates[0].body, incident.updates[-1].body) == (
+        title,
+        first,
+        back,
+    )
 
 
 def test_hostile_annotations_are_inert_text(tmp_path: Path) -> None:
     site = AlertSite(tmp_path / "s", PUBLISH_CONFIG)
-    body = alertmanager_body({"annotations": {"summary": "<b>" + "S" * 400 + "\n</b>", "description": HOSTILE}})
+    body = alertmanager_body(
+        {"annotations": {"summary": "<b>" + "S" * 400 + "\n</b>", "description": HOSTILE}}
+    )
     result = site.alert("alertmanager", body)
     assert result.exit_code == 0, result.output
     (incident,) = site.load().incidents
@@ -436,7 +478,10 @@ def test_alert_times_after_now_are_taken_as_now(site: AlertSite) -> None:
 
 
 def test_grafana_documented_body(tmp_path: Path) -> None:
-    config = ALERT_CONFIG + "    - match: {team: blue}\n      components: {dashboard: degraded_performance}\n      publish_monitor_text: true\n"
+    config = (
+        ALERT_CONFIG
+        + "    - match: {team: blue}\n      components: {dashboard: degraded_performance}\n      publish_monitor_text: true\n"
+    )
     site = AlertSite(tmp_path / "s", config)
     result = site.alert("grafana", fixture("grafana-firing.json"), now="2021-10-12T10:00:00Z")
     assert result.exit_code == 0, result.output
@@ -450,26 +495,23 @@ def test_grafana_documented_body(tmp_path: Path) -> None:
     assert site.tree() == tree
 
 
-KUMA_CONFIG = CONFIG + """\
-alerts:
-  rules:
-    - match: {monitor: Checkout}
-      components: {web: partial_outage}
-"""
-
-
 def test_uptime_kuma_down_then_up(tmp_path: Path) -> None:
     site = AlertSite(tmp_path / "s", KUMA_CONFIG)
     down = site.alert("uptime-kuma", fixture("uptime-kuma-down.json"))
     assert down.exit_code == 0, down.output
     (incident,) = site.load().incidents
-    assert incident.title == "Problems affecting Marketing site" and incident.alerts == ("rule:checkout", "uptime-kuma:7")
+    assert incident.title == "Problems affecting Marketing site" and incident.alerts == (
+        "rule:checkout",
+        "uptime-kuma:7",
+    )
     # `time` is UTC; `localDateTime` (10:58:12 at +01:00) is the same instant.
     assert incident.updates[0].at == at("2026-12-01 09:58:12 +00:00")
     assert incident.updates[0].body == "We are investigating problems affecting Marketing site."
     # The monitor's words are for the team: in the file's notes, not on the page.
     (path,) = (site.root / "incidents").iterdir()
-    assert "said: Checkout is down — getaddrinfo ENOTFOUND checkout.acme.example\n" in path.read_text()
+    assert (
+        "said: Checkout is down — getaddrinfo ENOTFOUND checkout.acme.example\n" in path.read_text()
+    )
     assert site.view()["components"]["Marketing site"] == "Partial outage"
     tree = site.tree()
     assert site.alert("uptime-kuma", fixture("uptime-kuma-down.json")).stdout == ""
@@ -481,12 +523,17 @@ def test_uptime_kuma_down_then_up(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert site.view()["components"]["Marketing site"] == "Operational"
     tree = site.tree()
-    assert site.alert("uptime-kuma", fixture("uptime-kuma-up.json")).stdout == "" and site.tree() == tree
+    assert (
+        site.alert("uptime-kuma", fixture("uptime-kuma-up.json")).stdout == ""
+        and site.tree() == tree
+    )
 
 
 def test_uptime_kuma_test_button_and_pending_change_nothing(tmp_path: Path) -> None:
     site = AlertSite(tmp_path / "s", KUMA_CONFIG)
-    test = site.alert("uptime-kuma", '{"heartbeat": null, "monitor": null, "msg": "Uptime Kuma Testing"}')
+    test = site.alert(
+        "uptime-kuma", '{"heartbeat": null, "monitor": null, "msg": "Uptime Kuma Testing"}'
+    )
     assert (test.exit_code, test.stdout) == (0, "") and "a test notification" in test.stderr
     pending = json.loads(fixture("uptime-kuma-down.json"))
     pending["heartbeat"]["status"] = 2
@@ -495,7 +542,10 @@ def test_uptime_kuma_test_button_and_pending_change_nothing(tmp_path: Path) -> N
 
 
 def test_json_format_from_a_file(tmp_path: Path) -> None:
-    config = CONFIG + "alerts:\n  rules:\n    - match: {check: login}\n      components: {dashboard: major_outage}\n"
+    config = (
+        CONFIG
+        + "alerts:\n  rules:\n    - match: {check: login}\n      components: {dashboard: major_outage}\n"
+    )
     site = AlertSite(tmp_path / "s", config)
     payload = tmp_path / "payload.json"
     payload.write_text(json_body({"id": "uptimerobot-42", "status": "firing", "labels": {"check": "login"},
@@ -503,7 +553,10 @@ def test_json_format_from_a_file(tmp_path: Path) -> None:
     result = site.run("alert", "--format", "json", "--now", NOW, str(payload))
     assert result.exit_code == 0, result.output
     (incident,) = site.load().incidents
-    assert (incident.title, incident.alerts) == ("Problems affecting Dashboard", ("rule:login", "json:uptimerobot-42"))
+    assert (incident.title, incident.alerts) == (
+        "Problems affecting Dashboard",
+        ("rule:login", "json:uptimerobot-42"),
+    )
     assert incident.updates[0].body == "We are investigating problems affecting Dashboard."
     payload.write_text(json_body({"id": "uptimerobot-42", "status": "resolved", "labels": {"check": "login"},
                                   "ends_at": "2026-12-01T10:20:00Z"}))  # fmt: skip
@@ -559,12 +612,17 @@ def test_comments_of_a_flow_list_over_lines_are_kept(site: AlertSite) -> None:
     path.write_text(head + body)
     assert site.alert("alertmanager", fixture("alertmanager-firing.json")).exit_code == 0
     blocks = f"alerts:  # the rule\n  # eu\n- rule:checkout\n- alertmanager:aaaa\n- {KEY}\n# kept\n"
-    assert path.read_text() == "---\ntitle: Checkout broken\n" + blocks + "urgency: high\n---\n\n" + body
+    assert (
+        path.read_text()
+        == "---\ntitle: Checkout broken\n" + blocks + "urgency: high\n---\n\n" + body
+    )
 
 
 def test_check_validates_the_alerts_section_at_its_lines(tmp_path: Path) -> None:
     base = CONFIG.count("\n")
-    config = CONFIG + """\
+    config = (
+        CONFIG
+        + """\
 alerts:
   publish: pull-request
   max_new: 0
@@ -584,21 +642,24 @@ alerts:
       match: {service: x}
       components: {db: major_outage}
 """
+    )
     site = SiteDir(tmp_path / "s", config)
     line = lambda n: f"statuspage.yaml:{base + n}"  # noqa: E731
-    assert sorted(site.problems()) == sorted([
-        f"{line(2)}: `publish:` must be pull_request (a person reviews each change) or direct, not 'pull-request' (did you mean 'pull_request'?)",
-        f"{line(3)}: `max_new:` must be a whole number from 1 to 100",
-        f"{line(6)}: unknown component 'apii' (did you mean 'api'?) (known: api, web, dashboard, db)",
-        f"{line(6)}: component status 'down' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
-        f"{line(7)}: `impact:` must be one of none, minor, major, critical, not 'maintenance'",
-        f"{line(8)}: unknown rule key 'on_resolve' (did you mean 'on_resolved'?) (expected: id, match, components, impact, title, on_resolved, publish_monitor_text)",
-        f"{line(9)}: `match:` severity: must be the label's text, not ['page']; this rule could never match",
-        f"{line(10)}: component status 'operational' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
-        f"{line(11)}: `on_resolved:` must be monitoring (components back to operational; a person resolves) or resolved, not 'closed'",
-        f"{line(14)}: this rule can never match: the rule on line {base + 12} takes every alert it would (rules are tried in order); put it first or remove it",
-        f"{line(16)}: rule id 'c' is also the id of the rule on line {base + 12}; give one of them its own `id:` (incidents find their rule by it)",
-    ])
+    assert sorted(site.problems()) == sorted(
+        [
+            f"{line(2)}: `publish:` must be pull_request (a person reviews each change) or direct, not 'pull-request' (did you mean 'pull_request'?)",
+            f"{line(3)}: `max_new:` must be a whole number from 1 to 100",
+            f"{line(6)}: unknown component 'apii' (did you mean 'api'?) (known: api, web, dashboard, db)",
+            f"{line(6)}: component status 'down' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
+            f"{line(7)}: `impact:` must be one of none, minor, major, critical, not 'maintenance'",
+            f"{line(8)}: unknown rule key 'on_resolve' (did you mean 'on_resolved'?) (expected: id, match, components, impact, title, on_resolved, publish_monitor_text)",
+            f"{line(9)}: `match:` severity: must be the label's text, not ['page']; this rule could never match",
+            f"{line(10)}: component status 'operational' for db: an alert means one of under_maintenance, degraded_performance, partial_outage, major_outage",
+            f"{line(11)}: `on_resolved:` must be monitoring (components back to operational; a person resolves) or resolved, not 'closed'",
+            f"{line(14)}: this rule can never match: the rule on line {base + 12} takes every alert it would (rules are tried in order); put it first or remove it",
+            f"{line(16)}: rule id 'c' is also the id of the rule on line {base + 12}; give one of them its own `id:` (incidents find their rule by it)",
+        ]
+    )
     result = site.run("alert", "--format", "json", "-", input="{}")
     assert result.exit_code == 1
 
@@ -610,7 +671,9 @@ def test_alert_needs_an_alerts_section(site_dir: SiteDir) -> None:
 
 def readme_blocks(kind: str) -> list[str]:
     """The ```KIND blocks of the manual's page on alerts."""
-    section = (Path(__file__).parent.parent / "docs" / "how-to" / "alerts.md").read_text(encoding="utf-8")
+    section = (Path(__file__).parent.parent / "docs" / "how-to" / "alerts.md").read_text(
+        encoding="utf-8"
+    )
     blocks: list[str] = []
     fence, lines = None, []  # the open block's info string, and its lines
     for line in section.split("\n"):
@@ -627,7 +690,9 @@ def readme_blocks(kind: str) -> list[str]:
 
 def test_the_readme_examples_work(tmp_path: Path) -> None:
     (config,) = (b for b in readme_blocks("yaml") if b.startswith("# statuspage.yaml"))
-    site = AlertSite(tmp_path / "s", CONFIG + config.split("\n", 1)[1])  # without its `# statuspage.yaml`
+    site = AlertSite(
+        tmp_path / "s", CONFIG + config.split("\n", 1)[1]
+    )  # without its `# statuspage.yaml`
     assert site.problems() == []
     (body,) = readme_blocks("json")
     result = site.alert("json", body.replace("CheckoutErrorRate", "x"))
@@ -635,12 +700,21 @@ def test_the_readme_examples_work(tmp_path: Path) -> None:
     kuma, uptimerobot = (b for b in readme_blocks("") if b.startswith('{"event_type"'))
     # Kuma's Custom Body, rendered as its Liquid `json` filter renders the fixture's values.
     sent = json.loads(fixture("uptime-kuma-down.json"))
-    for name, value in {"heartbeatJSON": sent["heartbeat"], "monitorJSON": sent["monitor"], "msg": sent["msg"]}.items():
+    for name, value in {
+        "heartbeatJSON": sent["heartbeat"],
+        "monitorJSON": sent["monitor"],
+        "msg": sent["msg"],
+    }.items():
         kuma = kuma.replace(f"{{{{ {name} | json }}}}", json.dumps(value))
     dispatch = json.loads(kuma)
-    assert dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "uptime-kuma"
+    assert (
+        dispatch["event_type"] == "alert" and dispatch["client_payload"]["format"] == "uptime-kuma"
+    )
     kuma_site = AlertSite(tmp_path / "k", KUMA_CONFIG)
-    assert kuma_site.alert("uptime-kuma", json.dumps(dispatch["client_payload"]["payload"])).exit_code == 0
+    assert (
+        kuma_site.alert("uptime-kuma", json.dumps(dispatch["client_payload"]["payload"])).exit_code
+        == 0
+    )
     assert kuma_site.load().incidents[0].alerts == ("rule:checkout", "uptime-kuma:7")
     uptimerobot = json.loads(uptimerobot)
     # UptimeRobot's template, with its variables filled in as it fills them.
@@ -648,10 +722,17 @@ def test_the_readme_examples_work(tmp_path: Path) -> None:
     for name, value in {"monitorID": "42", "alertTypeFriendlyName": "Down", "monitorFriendlyName": "Checkout",
                         "alertDateTime": "1796122800"}.items():  # fmt: skip
         filled = filled.replace(f"*{name}*", value)
-    site = AlertSite(tmp_path / "r", CONFIG + "alerts:\n  rules:\n    - match: {monitor: Checkout}\n      components: {api: major_outage}\n")
+    site = AlertSite(
+        tmp_path / "r",
+        CONFIG
+        + "alerts:\n  rules:\n    - match: {monitor: Checkout}\n      components: {api: major_outage}\n",
+    )
     assert site.alert("json", filled).exit_code == 0
     (incident,) = site.load().incidents
-    assert (incident.title, incident.alerts) == ("Problems affecting Public API", ("rule:checkout", "json:uptimerobot-42"))
+    assert (incident.title, incident.alerts) == (
+        "Problems affecting Public API",
+        ("rule:checkout", "json:uptimerobot-42"),
+    )
 
 
 def test_publish_defaults_to_pull_request(tmp_path: Path) -> None:

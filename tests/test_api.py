@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import jsonschema
 import pytest
 from referencing import Registry, Resource
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, write
+from .support.api_sites import (
+    ACTIVE,
+    ALL_CLEAR,
+    BASE,
+    IN_MAINTENANCE,
+    SCHEMAS,
+    UPCOMING,
+    add_incidents,
+    validator,
+)
 
-SCHEMAS = Path(__file__).parent / "schemas"
-BASE = "https://git-statuspage.invalid/schemas/"
 # Output path -> the schema it must satisfy.
 FILES = {
     "api/v2/summary.json": "summary.json",
@@ -27,53 +34,8 @@ FILES = {
     "api/badge.json": "badge.json",
 }
 
-WEB_INCIDENT = """\
----
-title: Slow "marketing" <site>
-impact: minor
-components:
-  web: degraded_performance
----
 
-## Resolved · 2026-11-27 10:00 +01:00
-Fixed.
-
-## Identified · 2026-11-25 17:05 +01:00
-Components: web=partial_outage
-
-A cache node failed; some pages do not load at all.
-
-## Investigating · 2026-11-25 16:40 +01:00
-Pages load slowly. Ünïcode & <b>markup</b> stay text.
-"""
-
-MAINTENANCE = """\
----
-title: Database upgrade
-maintenance:
-  start: 2026-12-01 02:00
-  end: 2026-12-01 04:00
-components: [db]
----
-
-## Scheduled · 2026-11-24 10:00 +01:00
-We will upgrade the database.
-"""
-
-# The instants the fixture is looked at, named by what is going on then.
-UPCOMING = "2026-11-24 12:00"  # past incident resolved, maintenance announced
-ACTIVE = "2026-11-25 18:00"  # the web incident is open, identified
-IN_MAINTENANCE = "2026-12-01 03:00"  # the window is open (nobody posted: automatic)
-ALL_CLEAR = "2026-12-10 12:00"  # everything over
 NOWS = [UPCOMING, ACTIVE, IN_MAINTENANCE, ALL_CLEAR]
-
-
-def add_incidents(site_dir: SiteDir) -> SiteDir:
-    """The fixture site: a resolved incident, one that is open for a while, a maintenance."""
-    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
-    site_dir.incident("2026-11-25-web.md", WEB_INCIDENT)
-    site_dir.incident("2026-12-01-db-upgrade.md", MAINTENANCE)
-    return site_dir
 
 
 @pytest.fixture
@@ -87,21 +49,21 @@ def load(out: Path, path: str) -> dict:
 
 @pytest.fixture(scope="module")
 def registry() -> Registry:
-    resources = [(BASE + p.name, Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")]
+    resources = [
+        (BASE + p.name, Resource.from_contents(json.loads(p.read_text())))
+        for p in SCHEMAS.glob("*.json")
+    ]
     return Registry().with_resources(resources)
-
-
-def validator(registry: Registry, schema_name: str) -> jsonschema.Draft202012Validator:
-    schema = registry.contents(BASE + schema_name)
-    jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, registry=registry)
 
 
 @pytest.mark.parametrize("now", NOWS)
 def test_every_file_matches_its_schema(site: SiteDir, registry: Registry, now: str) -> None:
     out = site.build(now)
     for path, schema_name in FILES.items():
-        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator(registry, schema_name).iter_errors(load(out, path))]
+        errors = [
+            f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+            for e in validator(registry, schema_name).iter_errors(load(out, path))
+        ]
         assert errors == [], path
     badge_json = list((out / "api" / "components").glob("*/badge.json"))
     assert len(badge_json) == 5  # api, website, web, dashboard, db
@@ -138,7 +100,13 @@ def test_active_incident(site: SiteDir) -> None:
     assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
     assert load(out, "api/v2/status.json") == {"page": summary["page"], "status": summary["status"]}
     statuses = {c["id"]: c["status"] for c in summary["components"]}
-    assert statuses == {"api": "operational", "website": "partial_outage", "web": "partial_outage", "dashboard": "operational", "db": "operational"}
+    assert statuses == {
+        "api": "operational",
+        "website": "partial_outage",
+        "web": "partial_outage",
+        "dashboard": "operational",
+        "db": "operational",
+    }
 
     [incident] = summary["incidents"]
     assert load(out, "api/v2/incidents/unresolved.json")["incidents"] == [incident]
@@ -147,7 +115,9 @@ def test_active_incident(site: SiteDir) -> None:
     assert incident["status"] == "identified"
     assert incident["impact"] == "minor"
     assert incident["shortlink"] == "https://status.test.example/sub/incidents/2026-11-25-web/"
-    assert (incident["created_at"], incident["started_at"]) == ("2026-11-25T16:40:00.000+01:00",) * 2
+    assert (incident["created_at"], incident["started_at"]) == (
+        "2026-11-25T16:40:00.000+01:00",
+    ) * 2
     assert incident["updated_at"] == "2026-11-25T17:05:00.000+01:00"
     assert (incident["monitoring_at"], incident["resolved_at"]) == (None, None)
     assert (incident["postmortem_body"], incident["postmortem_published_at"]) == (None, None)
@@ -160,29 +130,71 @@ def test_active_incident(site: SiteDir) -> None:
     assert updates[0]["body"] == "A cache node failed; some pages do not load at all."
     assert updates[1]["body"] == "Pages load slowly. Ünïcode & <b>markup</b> stay text."
     assert updates[0]["affected_components"] == [
-        {"code": "web", "name": "Marketing site", "old_status": "degraded_performance", "new_status": "partial_outage"}
+        {
+            "code": "web",
+            "name": "Marketing site",
+            "old_status": "degraded_performance",
+            "new_status": "partial_outage",
+        }
     ]
     assert updates[1]["affected_components"] == [
-        {"code": "web", "name": "Marketing site", "old_status": "operational", "new_status": "degraded_performance"}
+        {
+            "code": "web",
+            "name": "Marketing site",
+            "old_status": "operational",
+            "new_status": "degraded_performance",
+        }
     ]
-    assert updates[0]["id"] == "2026-11-25-web-update-20261125t160500z"  # the anchor on the incident page
+    assert (
+        updates[0]["id"] == "2026-11-25-web-update-20261125t160500z"
+    )  # the anchor on the incident page
     assert {u["incident_id"] for u in updates} == {"2026-11-25-web"}
 
     # incidents.json holds every incident newest first, resolved ones too; no maintenances.
     listed = load(out, "api/v2/incidents.json")["incidents"]
-    assert [(i["id"], i["status"]) for i in listed] == [("2026-11-25-web", "identified"), ("2026-11-20-api-errors", "resolved")]
+    assert [(i["id"], i["status"]) for i in listed] == [
+        ("2026-11-25-web", "identified"),
+        ("2026-11-20-api-errors", "resolved"),
+    ]
     past = listed[1]
     assert past["resolved_at"] == "2026-11-20T15:10:00.000+01:00"
     assert past["monitoring_at"] == "2026-11-20T14:48:00.000+01:00"
     assert [u["affected_components"] for u in past["incident_updates"]] == [
         [
-            {"code": "api", "name": "Public API", "old_status": "degraded_performance", "new_status": "operational"},
-            {"code": "dashboard", "name": "Dashboard", "old_status": "degraded_performance", "new_status": "operational"},
+            {
+                "code": "api",
+                "name": "Public API",
+                "old_status": "degraded_performance",
+                "new_status": "operational",
+            },
+            {
+                "code": "dashboard",
+                "name": "Dashboard",
+                "old_status": "degraded_performance",
+                "new_status": "operational",
+            },
         ],
-        [{"code": "api", "name": "Public API", "old_status": "partial_outage", "new_status": "degraded_performance"}],
         [
-            {"code": "api", "name": "Public API", "old_status": "operational", "new_status": "partial_outage"},
-            {"code": "dashboard", "name": "Dashboard", "old_status": "operational", "new_status": "degraded_performance"},
+            {
+                "code": "api",
+                "name": "Public API",
+                "old_status": "partial_outage",
+                "new_status": "degraded_performance",
+            }
+        ],
+        [
+            {
+                "code": "api",
+                "name": "Public API",
+                "old_status": "operational",
+                "new_status": "partial_outage",
+            },
+            {
+                "code": "dashboard",
+                "name": "Dashboard",
+                "old_status": "operational",
+                "new_status": "degraded_performance",
+            },
         ],
     ]
     root = load(out, "status.json")
@@ -206,8 +218,15 @@ def test_components_groups_and_order(site: SiteDir) -> None:
     assert group["components"] == ["web", "dashboard"]
     assert all("components" not in c for c in components if not c["group"])
     api = components[0]
-    assert (api["name"], api["description"], api["start_date"], api["page_id"]) == ("Public API", "REST endpoints", None, "test-status")
-    assert api["updated_at"] == "2026-11-20T15:10:00.000+01:00"  # when its last incident returned it to operational
+    assert (api["name"], api["description"], api["start_date"], api["page_id"]) == (
+        "Public API",
+        "REST endpoints",
+        None,
+        "test-status",
+    )
+    assert (
+        api["updated_at"] == "2026-11-20T15:10:00.000+01:00"
+    )  # when its last incident returned it to operational
     assert group["updated_at"] == "2026-11-25T17:05:00.000+01:00"  # a member changed then
 
 
@@ -217,23 +236,32 @@ def test_upcoming_maintenance(site: SiteDir) -> None:
     assert summary["status"] == {"indicator": "none", "description": "All Systems Operational"}
     assert summary["incidents"] == []
     [upcoming] = summary["scheduled_maintenances"]
-    assert load(out, "api/v2/scheduled-maintenances/upcoming.json")["scheduled_maintenances"] == [upcoming]
+    assert load(out, "api/v2/scheduled-maintenances/upcoming.json")["scheduled_maintenances"] == [
+        upcoming
+    ]
     assert load(out, "api/v2/scheduled-maintenances/active.json")["scheduled_maintenances"] == []
     assert upcoming["id"] == "2026-12-01-db-upgrade"
     assert upcoming["status"] == "scheduled"
     assert upcoming["impact"] == "maintenance"
     assert upcoming["scheduled_for"] == "2026-12-01T02:00:00.000+01:00"
     assert upcoming["scheduled_until"] == "2026-12-01T04:00:00.000+01:00"
-    assert [(u["status"], u["affected_components"]) for u in upcoming["incident_updates"]] == [("scheduled", None)]
+    assert [(u["status"], u["affected_components"]) for u in upcoming["incident_updates"]] == [
+        ("scheduled", None)
+    ]
     assert upcoming["components"][0]["status"] == "operational"  # not under maintenance yet
     # The web incident of the 25th is not published yet, so nowhere to be seen.
-    assert [i["id"] for i in load(out, "api/v2/incidents.json")["incidents"]] == ["2026-11-20-api-errors"]
+    assert [i["id"] for i in load(out, "api/v2/incidents.json")["incidents"]] == [
+        "2026-11-20-api-errors"
+    ]
 
 
 def test_maintenance_in_progress(site: SiteDir) -> None:
     out = site.build(IN_MAINTENANCE)
     summary = load(out, "api/v2/summary.json")
-    assert summary["status"] == {"indicator": "maintenance", "description": "Service Under Maintenance"}
+    assert summary["status"] == {
+        "indicator": "maintenance",
+        "description": "Service Under Maintenance",
+    }
     assert summary["incidents"] == []
     assert {c["id"]: c["status"] for c in summary["components"]}["db"] == "under_maintenance"
     [active] = load(out, "api/v2/scheduled-maintenances/active.json")["scheduled_maintenances"]
@@ -242,9 +270,17 @@ def test_maintenance_in_progress(site: SiteDir) -> None:
     assert active["status"] == "in_progress"
     assert active["updated_at"] == "2026-12-01T02:00:00.000+01:00"
     started = active["incident_updates"][0]  # written by the clock, not by a person
-    assert (started["status"], started["body"]) == ("in_progress", "The scheduled maintenance window has started.")
+    assert (started["status"], started["body"]) == (
+        "in_progress",
+        "The scheduled maintenance window has started.",
+    )
     assert started["affected_components"] == [
-        {"code": "db", "name": "Database", "old_status": "operational", "new_status": "under_maintenance"}
+        {
+            "code": "db",
+            "name": "Database",
+            "old_status": "operational",
+            "new_status": "under_maintenance",
+        }
     ]
     assert summary["page"]["updated_at"] == "2026-12-01T02:00:00.000+01:00"
 
@@ -257,7 +293,11 @@ def test_all_clear(site: SiteDir) -> None:
     assert {c["status"] for c in summary["components"]} == {"operational"}
     [done] = load(out, "api/v2/scheduled-maintenances.json")["scheduled_maintenances"]
     assert (done["status"], done["resolved_at"]) == ("completed", "2026-12-01T04:00:00.000+01:00")
-    assert [u["status"] for u in done["incident_updates"]] == ["completed", "in_progress", "scheduled"]
+    assert [u["status"] for u in done["incident_updates"]] == [
+        "completed",
+        "in_progress",
+        "scheduled",
+    ]
     assert done["incident_updates"][0]["affected_components"][0]["new_status"] == "operational"
     incidents = load(out, "api/v2/incidents.json")["incidents"]
     assert [i["status"] for i in incidents] == ["resolved", "resolved"]
@@ -269,7 +309,9 @@ def test_same_content_gives_byte_identical_files(site: SiteDir, tmp_path: Path) 
     first = site.build(ALL_CLEAR, tmp_path / "a")
     again = site.build(ALL_CLEAR, tmp_path / "b")
     later = site.build("2027-03-01 09:00", tmp_path / "c")  # nothing happened since: same API
-    paths = sorted(str(p.relative_to(first)) for p in [*first.rglob("*.json"), *first.rglob("*.svg")])
+    paths = sorted(
+        str(p.relative_to(first)) for p in [*first.rglob("*.json"), *first.rglob("*.svg")]
+    )
     assert "api/v2/summary.json" in paths and "badge.svg" in paths
     # v2 files, root status.json, badge JSON and SVG (overall + 5), metrics, favicon.svg,
     # the history and its schema, JSON Feeds (overall + 5)
@@ -306,14 +348,20 @@ def test_lists_are_capped_at_50_newest_first(site_dir: SiteDir) -> None:
 
 
 def test_utc_page_writes_z_and_start_date(tmp_path: Path) -> None:
-    site = SiteDir(tmp_path / "utc", config="""\
+    site = SiteDir(
+        tmp_path / "utc",
+        config="""\
         title: UTC Status
         base_url: https://example.org/
         timezone: UTC
         components:
           - {id: api, name: API, start_date: 2026-01-15}
-        """)
-    write(site.root / "incidents" / "2026-11-20-x.md", EXAMPLE_INCIDENT.replace("dashboard: degraded_performance\n", ""))
+        """,
+    )
+    write(
+        site.root / "incidents" / "2026-11-20-x.md",
+        EXAMPLE_INCIDENT.replace("dashboard: degraded_performance\n", ""),
+    )
     out = site.build("2026-11-21 00:00")
     summary = load(out, "api/v2/summary.json")
     assert summary["page"]["time_zone"] == "UTC"

@@ -20,11 +20,16 @@ from pathlib import Path
 
 import pytest
 
-from .test_api import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, SiteDir, add_incidents
+from .conftest import SiteDir
+from .support.api_sites import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, add_incidents
 
 # Beside the running python first: a venv's scripts are not on PATH unless it is activated.
-EXPORTER = shutil.which("statuspage-prometheus-exporter", path=sysconfig.get_path("scripts")) or shutil.which("statuspage-prometheus-exporter")
-pytestmark = pytest.mark.skipif(EXPORTER is None, reason="statuspage-prometheus-exporter is not installed")
+EXPORTER = shutil.which(
+    "statuspage-prometheus-exporter", path=sysconfig.get_path("scripts")
+) or shutil.which("statuspage-prometheus-exporter")
+pytestmark = pytest.mark.skipif(
+    EXPORTER is None, reason="statuspage-prometheus-exporter is not installed"
+)
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -37,7 +42,9 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A folder served over HTTP on 127.0.0.1, and its base URL."""
     root = tmp_path / "www"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -51,12 +58,29 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 def run_exporter(base_url: str, work: Path) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """One pass of the exporter (RUN_MODE=once) -> {(metric, labels): value}."""
     work.mkdir()
-    (work / "services.json").write_text(json.dumps({"acme": {"url": f"{base_url}/api/v2/summary.json", "name": "Acme"}}))
+    (work / "services.json").write_text(
+        json.dumps({"acme": {"url": f"{base_url}/api/v2/summary.json", "name": "Acme"}})
+    )
     env = {k: v for k, v in os.environ.items() if "PROXY" not in k.upper()}
-    env.update(RUN_MODE="once", SERVICES_JSON_PATH=str(work / "services.json"), METRICS_TEXTFILE_PATH=str(work / "metrics.prom"), NO_PROXY="127.0.0.1")
-    done = subprocess.run([str(EXPORTER)], cwd=work, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+    env.update(
+        RUN_MODE="once",
+        SERVICES_JSON_PATH=str(work / "services.json"),
+        METRICS_TEXTFILE_PATH=str(work / "metrics.prom"),
+        NO_PROXY="127.0.0.1",
+    )
+    done = subprocess.run(
+        [str(EXPORTER)],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
     assert done.returncode == 0, done.stderr
-    from prometheus_client.parser import text_string_to_metric_families  # installed with the exporter
+    from prometheus_client.parser import (
+        text_string_to_metric_families,  # installed with the exporter
+    )
 
     metrics = {}
     for family in text_string_to_metric_families((work / "metrics.prom").read_text()):
@@ -66,7 +90,11 @@ def run_exporter(base_url: str, work: Path) -> dict[tuple[str, frozenset[tuple[s
 
 
 def samples(metrics: dict, name: str) -> list[dict[str, str]]:
-    return [dict(labels) | {"value": value} for (metric, labels), value in metrics.items() if metric == name]
+    return [
+        dict(labels) | {"value": value}
+        for (metric, labels), value in metrics.items()
+        if metric == name
+    ]
 
 
 def listed(metrics: dict, name: str) -> list[dict[str, str]]:
@@ -79,7 +107,9 @@ def publish(site: SiteDir, now: str, www: Path) -> None:
     site.build(now, www / "status")
 
 
-def test_exporter_reads_an_active_incident(site_dir: SiteDir, served: tuple[Path, str], tmp_path: Path) -> None:
+def test_exporter_reads_an_active_incident(
+    site_dir: SiteDir, served: tuple[Path, str], tmp_path: Path
+) -> None:
     www, base = served
     publish(add_incidents(site_dir), ACTIVE, www)
     metrics = run_exporter(base, tmp_path / "run")
@@ -91,8 +121,16 @@ def test_exporter_reads_an_active_incident(site_dir: SiteDir, served: tuple[Path
     assert incident["impact"] == "minor"
     assert incident["shortlink"] == "https://status.test.example/sub/incidents/2026-11-25-web/"
     assert incident["affected_components"] == "Marketing site"
-    components = {s["component_name"]: s["value"] for s in samples(metrics, "statuspage_component_status")}
-    assert components == {"Public API": 1.0, "Website": 0.0, "Marketing site": 0.0, "Dashboard": 1.0, "Database": 1.0}
+    components = {
+        s["component_name"]: s["value"] for s in samples(metrics, "statuspage_component_status")
+    }
+    assert components == {
+        "Public API": 1.0,
+        "Website": 0.0,
+        "Marketing site": 0.0,
+        "Dashboard": 1.0,
+        "Database": 1.0,
+    }
 
 
 @pytest.mark.parametrize(("now", "healthy", "maintenance"), [
@@ -101,12 +139,19 @@ def test_exporter_reads_an_active_incident(site_dir: SiteDir, served: tuple[Path
     (ALL_CLEAR, 1.0, None),
 ])  # fmt: skip
 def test_exporter_sees_maintenance_and_all_clear(
-    site_dir: SiteDir, served: tuple[Path, str], tmp_path: Path, now: str, healthy: float, maintenance: str | None
+    site_dir: SiteDir,
+    served: tuple[Path, str],
+    tmp_path: Path,
+    now: str,
+    healthy: float,
+    maintenance: str | None,
 ) -> None:
     www, base = served
     publish(add_incidents(site_dir), now, www)
     metrics = run_exporter(base, tmp_path / "run")
-    assert samples(metrics, "statuspage_service_status") == [{"service_name": "Acme", "value": healthy}]
+    assert samples(metrics, "statuspage_service_status") == [
+        {"service_name": "Acme", "value": healthy}
+    ]
     assert listed(metrics, "statuspage_incident_info") == []
     windows = listed(metrics, "statuspage_maintenance_info")
     if maintenance is None:

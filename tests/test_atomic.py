@@ -151,7 +151,9 @@ def fail_after(monkeypatch: pytest.MonkeyPatch, count: int, error: BaseException
 
 
 @pytest.mark.parametrize("extra", [(), ("--no-cache",)], ids=["incremental", "full"])
-def test_disk_full_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]) -> None:
+def test_disk_full_while_writing(
+    built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]
+) -> None:
     site_dir, out, before = built
     written = fail_after(monkeypatch, 3, OSError(errno.ENOSPC, "No space left on device"))
     result = build_cli(site_dir, out, *extra)
@@ -162,7 +164,9 @@ def test_disk_full_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: 
 
 
 @pytest.mark.parametrize("extra", [(), ("--no-cache",)], ids=["incremental", "full"])
-def test_ctrl_c_while_writing(built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]) -> None:
+def test_ctrl_c_while_writing(
+    built, monkeypatch: pytest.MonkeyPatch, extra: tuple[str, ...]
+) -> None:
     site_dir, out, before = built
     fail_after(monkeypatch, 2, KeyboardInterrupt())
     result = build_cli(site_dir, out, *extra)

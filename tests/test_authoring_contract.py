@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import SiteDir, parse_html, text_of
 
-OPEN_AT = "2026-11-20 15:00"
+from .support.outlined import OPEN_AT, OUTLINED
 
 
 def incident(components_line: str) -> str:
@@ -54,7 +54,7 @@ def test_components_line_variants_are_applied(site_dir: SiteDir, line: str) -> N
 
 
 @pytest.mark.parametrize(("line", "says"), [
-    ("Components: api partial_outage", "write it as `Components: api=partial_outage, db=major_outage`"),  # noqa: E501
+    ("Components: api partial_outage", "write it as `Components: api=partial_outage, db=major_outage`"),
     ("Components: apii=partial_outage", "unknown component 'apii' (did you mean 'api'?)"),
     ("Components: api=partial", "unknown component status 'partial'"),
     ("Components: the API was slow", "statuses: operational, under_maintenance"),
@@ -291,24 +291,6 @@ def test_non_text_file_is_reported_at_line_one(site_dir: SiteDir) -> None:
     assert (
         "::error file=incidents/2026-11-20-shot.md,line=1::this is not a text file" in result.output
     )
-
-
-OUTLINED = """\
----
-title: API errors
----
-
-## Identified · 2026-11-20 14:30 +01:00
-Components: api=major_outage
-
-Requests fail; see https://runbooks.example.com/api?x=1 for what to do.
-
-### Workaround
-Retry with `--slow`, or read www.example.org/status.
-
-#### Details
-Mail ops@example.com. Not a link: javascript:alert(1)
-"""
 
 
 def heading_levels(page: Path) -> list[str]:

@@ -10,32 +10,14 @@ from lxml import etree
 
 from statuspage.outputs import badges
 
-from .test_api import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, SiteDir, add_incidents
-
-SVG = "{http://www.w3.org/2000/svg}"
+from .conftest import SiteDir
+from .support.api_sites import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, add_incidents
+from .support.badges import SVG, parse_badge
 
 
 @pytest.fixture
 def site(site_dir: SiteDir) -> SiteDir:
     return add_incidents(site_dir)
-
-
-def parse_badge(path: Path) -> dict:
-    """What a reader of the badge gets: title, the two visible texts, colours and widths."""
-    root = etree.fromstring(path.read_bytes())  # raises on anything that is not well-formed XML
-    assert root.tag == f"{SVG}svg"
-    rects = root.findall(f"{SVG}g/{SVG}rect")
-    texts = [t for t in root.iter(f"{SVG}text") if t.get("y") == "14"]
-    return {
-        "title": root.findtext(f"{SVG}title"),
-        "aria": root.get("aria-label"),
-        "role": root.get("role"),
-        "texts": [t.text for t in texts],
-        "lengths": [int(t.get("textLength")) for t in texts],
-        "colour": rects[1].get("fill"),
-        "width": int(root.get("width")),
-        "parts": [int(r.get("width")) for r in rects[:2]],
-    }
 
 
 def test_overall_and_component_badges(site: SiteDir) -> None:
@@ -46,7 +28,9 @@ def test_overall_and_component_badges(site: SiteDir) -> None:
     assert overall["texts"] == ["status", "partial outage"]
     assert overall["colour"] == badges.ORANGE
     assert overall["width"] == sum(overall["parts"])
-    assert all(part > length for part, length in zip(overall["parts"], overall["lengths"], strict=True))
+    assert all(
+        part > length for part, length in zip(overall["parts"], overall["lengths"], strict=True)
+    )
 
     web = parse_badge(out / "components" / "web" / "badge.svg")
     assert web["texts"] == ["Marketing site", "partial outage"]
@@ -55,25 +39,38 @@ def test_overall_and_component_badges(site: SiteDir) -> None:
     assert (group["texts"], group["colour"]) == (["Website", "partial outage"], badges.ORANGE)
     api = parse_badge(out / "components" / "api" / "badge.svg")
     assert (api["texts"], api["colour"]) == (["Public API", "operational"], badges.GREEN)
-    assert sorted(p.parent.name for p in (out / "components").glob("*/badge.svg")) == ["api", "dashboard", "db", "web", "website"]
+    assert sorted(p.parent.name for p in (out / "components").glob("*/badge.svg")) == [
+        "api",
+        "dashboard",
+        "db",
+        "web",
+        "website",
+    ]
 
     assert json.loads((out / "api" / "badge.json").read_text()) == {
         "schemaVersion": 1, "label": "status", "message": "partial outage", "color": "bc4c00",
     }  # fmt: skip
-    assert json.loads((out / "api" / "components" / "web" / "badge.json").read_text())["label"] == "Marketing site"
+    assert (
+        json.loads((out / "api" / "components" / "web" / "badge.json").read_text())["label"]
+        == "Marketing site"
+    )
 
 
 @pytest.mark.parametrize(("now", "message", "colour"), [
     (ALL_CLEAR, "operational", badges.GREEN),
     (IN_MAINTENANCE, "maintenance", badges.BLUE),
 ])  # fmt: skip
-def test_overall_badge_follows_the_status(site: SiteDir, now: str, message: str, colour: str) -> None:
+def test_overall_badge_follows_the_status(
+    site: SiteDir, now: str, message: str, colour: str
+) -> None:
     badge = parse_badge(site.build(now) / "badge.svg")
     assert (badge["texts"][1], badge["colour"]) == (message, colour)
 
 
 def test_names_are_escaped_and_widths_follow_the_text(tmp_path: Path) -> None:
-    names = SiteDir(tmp_path / "s", config="""\
+    names = SiteDir(
+        tmp_path / "s",
+        config="""\
         title: A & B <Status>
         base_url: https://example.org/
         components:
@@ -81,17 +78,26 @@ def test_names_are_escaped_and_widths_follow_the_text(tmp_path: Path) -> None:
           - {id: i, name: iii}
           - {id: w, name: WWW}
           - {id: cjk, name: 東京}
-        """)
+        """,
+    )
     out = names.build("2026-11-21 00:00")
     tj = parse_badge(out / "components" / "tj" / "badge.svg")
     assert tj["texts"][0] == '<b>Tom & "Jerry"</b>'  # text, not an element
     assert tj["title"] == '<b>Tom & "Jerry"</b>: operational'
-    assert etree.fromstring((out / "components" / "tj" / "badge.svg").read_bytes()).find(f".//{SVG}b") is None
+    assert (
+        etree.fromstring((out / "components" / "tj" / "badge.svg").read_bytes()).find(f".//{SVG}b")
+        is None
+    )
     assert parse_badge(out / "badge.svg")["title"] == "A & B <Status>: All Systems Operational"
-    narrow, wide, cjk = (parse_badge(out / "components" / c / "badge.svg") for c in ("i", "w", "cjk"))
+    narrow, wide, cjk = (
+        parse_badge(out / "components" / c / "badge.svg") for c in ("i", "w", "cjk")
+    )
     assert narrow["lengths"][0] < cjk["lengths"][0] < wide["lengths"][0]
     assert narrow["width"] < wide["width"]
-    assert json.loads((out / "api" / "components" / "tj" / "badge.json").read_text())["label"] == '<b>Tom & "Jerry"</b>'
+    assert (
+        json.loads((out / "api" / "components" / "tj" / "badge.json").read_text())["label"]
+        == '<b>Tom & "Jerry"</b>'
+    )
 
 
 def _luminance(colour: str) -> float:

@@ -30,7 +30,11 @@ MAINTENANCE = "incidents/2026-12-03-network-maintenance.md"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".statuspage-build"}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != ".statuspage-build"
+    }
 
 
 @pytest.fixture
@@ -63,12 +67,16 @@ class Builds:
         """Build; the report and the paths whose bytes differ from the last build's."""
         report = run_build(self.source, self.out, self.clock)
         now = tree(self.out)
-        changed = {rel for rel in now.keys() | self.last.keys() if now.get(rel) != self.last.get(rel)}
+        changed = {
+            rel for rel in now.keys() | self.last.keys() if now.get(rel) != self.last.get(rel)
+        }
         self.last = now
         site, problems = load_site(self.source)
         assert site is not None, problems.items
         cold = build(site, report.now)
-        assert now == cold, sorted(rel for rel in now.keys() | cold.keys() if now.get(rel) != cold.get(rel))
+        assert now == cold, sorted(
+            rel for rel in now.keys() | cold.keys() if now.get(rel) != cold.get(rel)
+        )
         return report, changed
 
 
@@ -95,24 +103,100 @@ def page_of(incident: str) -> str:
 
 Change = Callable[[Path, Builds], None]
 CHANGES: dict[str, tuple[Change, set[str]]] = {
-    "config: title": (lambda root, b: edit(root / "statuspage.yaml", "title: Acme Status", "title: Acme Status Page"), set()),
-    "config: a component's name": (lambda root, b: edit(root / "statuspage.yaml", "name: Sign-in", "name: Login"), set()),
-    "incident: title": (lambda root, b: edit(root / LOGIN, "title: Sign-in unavailable", "title: Login unavailable"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: impact": (lambda root, b: edit(root / LOGIN, "impact: critical", "impact: major"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: components": (lambda root, b: edit(root / LOGIN, "  dashboard: partial_outage\n", "  dashboard: degraded_performance\n"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: an update's body": (lambda root, b: edit(root / LOGIN, "Sign-in works again", "Signing in works again"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: an update's time": (lambda root, b: edit(root / LOGIN, "## Resolved · 2026-11-12 09:41", "## Resolved · 2026-11-12 09:51"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: an update's status": (lambda root, b: edit(root / LOGIN, "## Identified · 2026-11-12 09:20", "## Monitoring · 2026-11-12 09:20"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: urgency": (lambda root, b: edit(root / LOGIN, "impact: critical\n", "impact: critical\nurgency: high\n"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: detected": (lambda root, b: edit(root / LOGIN, "impact: critical\n", "impact: critical\ndetected: 2026-11-12 08:55 +01:00\n"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: alerts": (lambda root, b: edit(root / LOGIN, "impact: critical\n", "impact: critical\nalerts: [alertmanager:31b4434c]\n"), {page_of(API), page_of(MAINTENANCE)}),
-    "incident: maintenance window": (lambda root, b: edit(root / MAINTENANCE, "end: 2026-12-03 03:00", "end: 2026-12-03 03:30"), {page_of(API), page_of(LOGIN)}),
-    "incident: postmortem": (lambda root, b: edit(root / "incidents/2026-11-20-api-errors.postmortem.md", "## Summary\n", "## Summary\n\nRevised.\n"), {page_of(LOGIN), page_of(MAINTENANCE)}),
+    "config: title": (
+        lambda root, b: edit(
+            root / "statuspage.yaml", "title: Acme Status", "title: Acme Status Page"
+        ),
+        set(),
+    ),
+    "config: a component's name": (
+        lambda root, b: edit(root / "statuspage.yaml", "name: Sign-in", "name: Login"),
+        set(),
+    ),
+    "incident: title": (
+        lambda root, b: edit(
+            root / LOGIN, "title: Sign-in unavailable", "title: Login unavailable"
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: impact": (
+        lambda root, b: edit(root / LOGIN, "impact: critical", "impact: major"),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: components": (
+        lambda root, b: edit(
+            root / LOGIN, "  dashboard: partial_outage\n", "  dashboard: degraded_performance\n"
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: an update's body": (
+        lambda root, b: edit(root / LOGIN, "Sign-in works again", "Signing in works again"),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: an update's time": (
+        lambda root, b: edit(
+            root / LOGIN, "## Resolved · 2026-11-12 09:41", "## Resolved · 2026-11-12 09:51"
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: an update's status": (
+        lambda root, b: edit(
+            root / LOGIN, "## Identified · 2026-11-12 09:20", "## Monitoring · 2026-11-12 09:20"
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: urgency": (
+        lambda root, b: edit(
+            root / LOGIN, "impact: critical\n", "impact: critical\nurgency: high\n"
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: detected": (
+        lambda root, b: edit(
+            root / LOGIN,
+            "impact: critical\n",
+            "impact: critical\ndetected: 2026-11-12 08:55 +01:00\n",
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: alerts": (
+        lambda root, b: edit(
+            root / LOGIN,
+            "impact: critical\n",
+            "impact: critical\nalerts: [alertmanager:31b4434c]\n",
+        ),
+        {page_of(API), page_of(MAINTENANCE)},
+    ),
+    "incident: maintenance window": (
+        lambda root, b: edit(root / MAINTENANCE, "end: 2026-12-03 03:00", "end: 2026-12-03 03:30"),
+        {page_of(API), page_of(LOGIN)},
+    ),
+    "incident: postmortem": (
+        lambda root, b: edit(
+            root / "incidents/2026-11-20-api-errors.postmortem.md",
+            "## Summary\n",
+            "## Summary\n\nRevised.\n",
+        ),
+        {page_of(LOGIN), page_of(MAINTENANCE)},
+    ),
     "templates": (lambda root, b: _own_template(root), set()),
-    "translations": (lambda root, b: edit(root / "translations/en.po", 'msgstr "Past incidents"', 'msgstr "Incident archive"'), set()),
+    "translations": (
+        lambda root, b: edit(
+            root / "translations/en.po", 'msgstr "Past incidents"', 'msgstr "Incident archive"'
+        ),
+        set(),
+    ),
     # The logo's bytes are a Site field, in every key (inputs.site_slices): every output is remade.
-    "logo": (lambda root, b: (root / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>'), set()),
-    "now": (lambda root, b: setattr(b, "now", LATER), {page_of(API), page_of(LOGIN), page_of(MAINTENANCE)}),
+    "logo": (
+        lambda root, b: (root / "logo.svg").write_text(
+            '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>'
+        ),
+        set(),
+    ),
+    "now": (
+        lambda root, b: setattr(b, "now", LATER),
+        {page_of(API), page_of(LOGIN), page_of(MAINTENANCE)},
+    ),
 }
 
 
@@ -121,18 +205,26 @@ def _own_template(root: Path) -> None:
     from statuspage.theme import TEMPLATES_DIR, default_templates_dir
 
     shutil.copytree(default_templates_dir(), root / TEMPLATES_DIR)
-    edit(root / TEMPLATES_DIR / "base.html", "<span>{{ config.title }}</span>", "<span>{{ config.title }}!</span>")
+    edit(
+        root / TEMPLATES_DIR / "base.html",
+        "<span>{{ config.title }}</span>",
+        "<span>{{ config.title }}!</span>",
+    )
 
 
 @pytest.mark.parametrize("kind", list(CHANGES))
-def test_a_changed_input_remakes_what_shows_it_and_reuses_the_rest(builds: Builds, source: Path, kind: str) -> None:
+def test_a_changed_input_remakes_what_shows_it_and_reuses_the_rest(
+    builds: Builds, source: Path, kind: str
+) -> None:
     change, reused = CHANGES[kind]
     change(source, builds)
     report, changed = builds.rebuild()
     assert not report.up_to_date
     stale = changed - set(report.made) - {rel for rel in changed if rel not in builds.last}
     assert not stale, f"changed but not made: {sorted(stale)}"
-    assert not reused & set(report.made), f"made, though it cannot show the change: {sorted(reused & set(report.made))}"
+    assert not reused & set(report.made), (
+        f"made, though it cannot show the change: {sorted(reused & set(report.made))}"
+    )
 
 
 @pytest.fixture

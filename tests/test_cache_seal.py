@@ -25,7 +25,7 @@ from lxml import html as lxml_html
 from statuspage.model import ComponentStatus, IncidentStatus
 from statuspage.pipeline.fingerprint import digest
 
-from .conftest import CONFIG, SiteDir
+from .conftest import SiteDir
 
 NOW = "2026-11-21T12:00:00Z"
 RESOLVED_AT = 1795262000 * 1_000_000  # 2026-11-21 11:53:20 UTC, before NOW, in the cache's micros
@@ -62,7 +62,11 @@ def statuspage(*args: str, cache_home: Path | None = None) -> subprocess.Complet
     if cache_home is not None:  # another user, or another machine: another key
         env["XDG_CACHE_HOME"] = str(cache_home)
     return subprocess.run(
-        [sys.executable, "-m", "statuspage", *args], capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "statuspage", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -74,7 +78,9 @@ def build(source: Path, out: Path, *extra: str, cache_home: Path | None = None) 
 
 
 def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()
+    }
 
 
 def truth(source: Path, tmp_path: Path) -> dict[str, bytes]:
@@ -118,7 +124,10 @@ def forged_resolution(data: dict[str, Any]) -> None:
 
 def forged_components(data: dict[str, Any]) -> None:
     incident = data["files"][API][1]
-    incident[3] = [["api", int(ComponentStatus.OPERATIONAL)], ["db", int(ComponentStatus.MAJOR_OUTAGE)]]
+    incident[3] = [
+        ["api", int(ComponentStatus.OPERATIONAL)],
+        ["db", int(ComponentStatus.MAJOR_OUTAGE)],
+    ]
 
 
 def swapped(data: dict[str, Any]) -> None:
@@ -130,7 +139,9 @@ def swapped(data: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("edit", [forged_title, forged_resolution, forged_components, swapped])
-def test_a_forged_parse_cache_entry_gives_the_no_cache_output(site: SiteDir, tmp_path: Path, edit: Any) -> None:
+def test_a_forged_parse_cache_entry_gives_the_no_cache_output(
+    site: SiteDir, tmp_path: Path, edit: Any
+) -> None:
     out = tmp_path / "out"
     build(site.root, out)
     forge(parse_cache(site.root), edit)
@@ -139,7 +150,10 @@ def test_a_forged_parse_cache_entry_gives_the_no_cache_output(site: SiteDir, tmp
     assert tree(fresh) == truth(site.root, tmp_path)
     page = lxml_html.fromstring((fresh / "incidents/2026-11-20-api/index.html").read_bytes())
     assert page.cssselect("h1")[0].text_content() == "API errors"
-    assert json.loads((fresh / "api/v2/summary.json").read_bytes())["incidents"][0]["status"] == "investigating"
+    assert (
+        json.loads((fresh / "api/v2/summary.json").read_bytes())["incidents"][0]["status"]
+        == "investigating"
+    )
     # The rebuild of the old output folder too.
     build(site.root, out)
     assert tree(out) == tree(fresh)
@@ -147,7 +161,9 @@ def test_a_forged_parse_cache_entry_gives_the_no_cache_output(site: SiteDir, tmp
     assert statuspage("check", "--source", str(site.root)).returncode == 0
 
 
-def test_a_cache_committed_to_git_by_another_machine_is_never_read(site: SiteDir, tmp_path: Path) -> None:
+def test_a_cache_committed_to_git_by_another_machine_is_never_read(
+    site: SiteDir, tmp_path: Path
+) -> None:
     """A contributor builds, forges their cache, commits it; a fresh clone builds the truth."""
     theirs = tmp_path / "their-machine"
     build(site.root, tmp_path / "their-out", cache_home=theirs)
@@ -194,7 +210,13 @@ def test_a_forged_build_manifest_cannot_keep_a_changed_page(site: SiteDir, tmp_p
     out = tmp_path / "out"
     build(site.root, out)
     published = tree(out)
-    site.incident(API, OPEN.replace("## Investigating", "## Identified · 2026-11-20 15:00\n\nA bad deploy.\n\n## Investigating"))
+    site.incident(
+        API,
+        OPEN.replace(
+            "## Investigating",
+            "## Identified · 2026-11-20 15:00\n\nA bad deploy.\n\n## Investigating",
+        ),
+    )
     elsewhere = tmp_path / "elsewhere"
     shutil.copytree(site.root, elsewhere, ignore=shutil.ignore_patterns(".statuspage-cache"))
     build(elsewhere, tmp_path / "elsewhere-out", cache_home=tmp_path / "their-machine")
@@ -222,12 +244,18 @@ def test_a_forged_stat_manifest_gives_the_no_cache_output(site: SiteDir, tmp_pat
     old: dict[str, Any] = {}
     forge(stats, lambda data: old.update(data["files"]))
     site.incident(API, OPEN.replace("looking into it", "rolling back"))
-    real = os.stat(site.root / "incidents" / API)
+    real = (site.root / "incidents" / API).stat()
     os.utime(site.root / "incidents" / API, ns=(real.st_atime_ns, real.st_mtime_ns - 10**10))
-    now = os.stat(site.root / "incidents" / API)
+    now = (site.root / "incidents" / API).stat()
 
     def vouch(data: dict[str, Any]) -> None:
-        data["files"][API] = [now.st_size, now.st_mtime_ns, now.st_ino, now.st_ctime_ns, old[API][4]]
+        data["files"][API] = [
+            now.st_size,
+            now.st_mtime_ns,
+            now.st_ino,
+            now.st_ctime_ns,
+            old[API][4],
+        ]
         data["taken"] = now.st_ctime_ns + 10**10
 
     forge(stats, vouch)
@@ -235,7 +263,9 @@ def test_a_forged_stat_manifest_gives_the_no_cache_output(site: SiteDir, tmp_pat
     assert tree(out) == truth(site.root, tmp_path)
 
 
-def test_a_cache_folder_linked_out_of_the_site_is_neither_read_nor_written(site: SiteDir, tmp_path: Path) -> None:
+def test_a_cache_folder_linked_out_of_the_site_is_neither_read_nor_written(
+    site: SiteDir, tmp_path: Path
+) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (site.root / ".statuspage-cache").symlink_to(elsewhere, target_is_directory=True)
@@ -283,9 +313,13 @@ def loaded(root: Path) -> Any:
     return (site.incidents if site else None), [str(p) for p in problems.items]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
-def test_any_edit_of_the_parse_cache_loads_what_the_files_say(site: SiteDir, data: st.DataObject) -> None:
+def test_any_edit_of_the_parse_cache_loads_what_the_files_say(
+    site: SiteDir, data: st.DataObject
+) -> None:
     from statuspage.source.site import load_site
 
     path = parse_cache(site.root)

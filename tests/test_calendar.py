@@ -49,7 +49,9 @@ def utc(text: str) -> datetime:
 
 
 def test_every_maintenance_is_an_event_in_utc(site_dir: SiteDir) -> None:
-    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)  # an incident: not in the calendar
+    site_dir.incident(
+        "2026-11-20-api-errors.md", EXAMPLE_INCIDENT
+    )  # an incident: not in the calendar
     site_dir.incident("2026-11-24-db-upgrade.md", UPGRADE)
     site_dir.incident("2026-12-10-switch.md", CALLED_OFF)
     out = site_dir.build("2026-11-26 10:00")
@@ -63,7 +65,9 @@ def test_every_maintenance_is_an_event_in_utc(site_dir: SiteDir) -> None:
     assert str(upgrade["url"]) == "https://status.test.example/sub/incidents/2026-11-24-db-upgrade/"
     assert upgrade["status"] == "CONFIRMED" and upgrade["transp"] == "TRANSPARENT"
     description = str(upgrade["description"])
-    assert "We will upgrade the database; expect short pauses." in description  # Markdown as plain text
+    assert (
+        "We will upgrade the database; expect short pauses." in description
+    )  # Markdown as plain text
     assert "Public API, Database" in description and "<" not in description
     assert "Completed · Nov 24, 2026, 04:00 CET" in description  # the window closed by itself
     # Completed before it began: called off.
@@ -74,7 +78,10 @@ def test_every_maintenance_is_an_event_in_utc(site_dir: SiteDir) -> None:
 
 def test_file_follows_rfc_5545(site_dir: SiteDir) -> None:
     site_dir.incident("2026-11-24-db-upgrade.md", UPGRADE)
-    site_dir.incident("2026-12-10-switch.md", CALLED_OFF.replace("Switch replacement", "Switches, routers; and\\, more " + "x" * 80))
+    site_dir.incident(
+        "2026-12-10-switch.md",
+        CALLED_OFF.replace("Switch replacement", "Switches, routers; and\\, more " + "x" * 80),
+    )
     raw = (site_dir.build("2026-11-26 10:00") / "maintenance.ics").read_bytes()
     assert raw.endswith(b"\r\n")
     lines = raw.split(b"\r\n")[:-1]
@@ -85,10 +92,14 @@ def test_file_follows_rfc_5545(site_dir: SiteDir) -> None:
     calendar = icalendar.Calendar.from_ical(raw)
     for event in calendar.walk("VEVENT"):
         for required in ("UID", "DTSTAMP", "DTSTART"):  # exactly once each (§3.6.1)
-            assert sum(1 for key, _ in event.property_items(recursive=False) if key == required) == 1
+            assert (
+                sum(1 for key, _ in event.property_items(recursive=False) if key == required) == 1
+            )
         assert event["dtend"].dt > event["dtstart"].dt
     titles = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
-    assert titles[1] == "Switches, routers; and\\, more " + "x" * 80  # escaped on the way out, intact on the way in
+    assert (
+        titles[1] == "Switches, routers; and\\, more " + "x" * 80
+    )  # escaped on the way out, intact on the way in
 
 
 def test_uids_and_stamps_are_stable(site_dir: SiteDir, tmp_path: Path) -> None:
@@ -97,10 +108,15 @@ def test_uids_and_stamps_are_stable(site_dir: SiteDir, tmp_path: Path) -> None:
     b = site_dir.build("2026-11-23 18:00", tmp_path / "b")  # later; nothing new published
     assert (a / "maintenance.ics").read_bytes() == (b / "maintenance.ics").read_bytes()
     before = events(a / "maintenance.ics")["Database upgrade"]
-    assert before["dtstamp"].dt == utc("2026-11-21T09:00:00+00:00")  # the last revision, not the clock
+    assert before["dtstamp"].dt == utc(
+        "2026-11-21T09:00:00+00:00"
+    )  # the last revision, not the clock
 
     # The window opens and closes, the site moves: same event, newer stamp.
-    write(site_dir.root / "statuspage.yaml", CONFIG.replace("https://status.test.example/sub/", "https://moved.example/"))
+    write(
+        site_dir.root / "statuspage.yaml",
+        CONFIG.replace("https://status.test.example/sub/", "https://moved.example/"),
+    )
     after = events(site_dir.build("2026-11-26 10:00") / "maintenance.ics")["Database upgrade"]
     assert after["uid"] == before["uid"]
     assert after["dtstamp"].dt == utc("2026-11-24T03:00:00+00:00")
@@ -116,9 +132,13 @@ def test_finished_maintenance_shows_when_it_really_ended(site_dir: SiteDir) -> N
     assert upgrade["status"] == "CONFIRMED"
 
 
-def test_future_maintenance_announcements_stay_hidden_and_empty_calendar_is_valid(site_dir: SiteDir) -> None:
+def test_future_maintenance_announcements_stay_hidden_and_empty_calendar_is_valid(
+    site_dir: SiteDir,
+) -> None:
     site_dir.incident("2026-11-24-db-upgrade.md", UPGRADE)
-    raw = (site_dir.build("2026-11-20 10:00") / "maintenance.ics").read_bytes()  # before it was announced
+    raw = (
+        site_dir.build("2026-11-20 10:00") / "maintenance.ics"
+    ).read_bytes()  # before it was announced
     calendar = icalendar.Calendar.from_ical(raw)
     assert calendar.walk("VEVENT") == []
     # RFC 5545 wants at least one component in a calendar.

@@ -3,12 +3,14 @@ lint first, on every Python version pyproject.toml claims, with least privilege.
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import tomllib
+from pathlib import Path
 
 from .conftest import REPO
-from .test_publishing import WORKFLOWS, load, steps
+from .support.workflows import WORKFLOWS, load, steps
 
 CI = REPO / ".ci"
 # `bash .ci/NAME ...`; for .ci/suite also its argument (which versions it tests).
@@ -107,3 +109,46 @@ def test_suite_refuses_an_unknown_set_of_versions() -> None:
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     assert done.returncode == 2
     assert done.stderr == "usage: bash .ci/suite newest|locked|lowest\n"
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every module *path* imports, as an absolute dotted name (relative ones resolved)."""
+    package = ["tests", *path.parent.relative_to(REPO / "tests").parts]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            found |= {module} | {f"{module}.{alias.name}" for alias in node.names}
+    return found
+
+
+def test_no_test_module_imports_another() -> None:
+    # Helpers shared between test modules live in tests/support, fixtures in tests/conftest.py.
+    paths = sorted((REPO / "tests").rglob("*.py"))
+    offenders = {
+        f"{path.relative_to(REPO)} imports {module}"
+        for path in paths
+        if "node_modules" not in path.parts
+        for module in imported_modules(path)
+        if re.fullmatch(r"tests(\.\w+)*\.test_\w+", module)
+    }
+    assert not offenders, sorted(offenders)
+    assert imported_modules(REPO / "tests/test_ci.py") >= {
+        "tests.support.workflows",
+        "tests.conftest",
+    }
+
+
+def test_lint_covers_the_tests_and_benchmarks_as_contributing_says() -> None:
+    lint = (CI / "lint").read_text()
+    linted = "statuspage tests bench docs/_ext"
+    assert f'"$scratch/lint/bin/ruff" check {linted}\n' in lint
+    assert f'"$scratch/lint/bin/ruff" format --check {linted}\n' in lint
+    assert '"$scratch/lint/bin/mypy" --strict statuspage\n' in lint
+    contributing = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert f"| lint | `ruff check {linted}` |" in contributing
+    assert f"| format | `ruff format --check {linted}`" in contributing
+    assert "| types | `mypy --strict statuspage` |" in contributing

@@ -14,7 +14,7 @@ import pytest
 from statuspage.commands.main import COMMANDS, LazyGroup
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
-from .test_alerts import ALERT_CONFIG, fixture
+from .support.alert_sites import ALERT_CONFIG, fixture
 
 REPO = Path(__file__).resolve().parent.parent
 HEAVY = ("jinja2", "markdown", "lxml", "babel", "feedgen", "icalendar", "nh3", "watchdog")
@@ -45,7 +45,13 @@ print("all:", " ".join(sorted(sys.modules)))
 def run_probe(*args: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     """Run the CLI in a fresh interpreter; its output lines, then three: the heavy modules it
     imported, every statuspage module it imported, every module it imported."""
-    done = subprocess.run([sys.executable, "-c", PROBE.format(heavy=heavy), *args], cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=heavy), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout.splitlines()
 
@@ -65,8 +71,29 @@ def test_noop_build_imports_no_renderer(site_dir: SiteDir) -> None:
 
 def test_help_lists_every_command() -> None:
     lines = run_probe("--help")
-    listed = {line.split()[0] for line in lines[lines.index("Commands:") + 1 : -3] if line.startswith("  ")}
-    assert listed == {"alert", "build", "check", "diff", "import", "init", "new", "next-change", "notify", "postmortem", "relay", "resolve", "serve", "setting", "update", "upstream"}
+    listed = {
+        line.split()[0]
+        for line in lines[lines.index("Commands:") + 1 : -3]
+        if line.startswith("  ")
+    }
+    assert listed == {
+        "alert",
+        "build",
+        "check",
+        "diff",
+        "import",
+        "init",
+        "new",
+        "next-change",
+        "notify",
+        "postmortem",
+        "relay",
+        "resolve",
+        "serve",
+        "setting",
+        "update",
+        "upstream",
+    }
 
 
 def test_help_imports_no_command() -> None:
@@ -87,7 +114,9 @@ def test_listed_help_is_the_commands_own(name: str) -> None:
     assert listed is not None and not listed.params  # the stand-in, not the command
     assert listed is not None and command is not None and command.name == name
     for limit in range(4, 300):
-        assert listed.get_short_help_str(limit) == command.get_short_help_str(limit), "update COMMANDS in commands/main.py"
+        assert listed.get_short_help_str(limit) == command.get_short_help_str(limit), (
+            "update COMMANDS in commands/main.py"
+        )
 
 
 def test_alert_imports_only_what_it_uses(tmp_path: Path) -> None:
@@ -97,9 +126,23 @@ def test_alert_imports_only_what_it_uses(tmp_path: Path) -> None:
     site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     body = tmp_path / "firing.json"
     body.write_text(fixture("alertmanager-firing.json"), encoding="utf-8")
-    lines = run_probe("alert", "--format", "alertmanager", "--now", "2026-12-01T12:00:00Z", "--source", str(site.root), str(body), heavy=NOT_FOR_ALERT)
+    lines = run_probe(
+        "alert",
+        "--format",
+        "alertmanager",
+        "--now",
+        "2026-12-01T12:00:00Z",
+        "--source",
+        str(site.root),
+        str(body),
+        heavy=NOT_FOR_ALERT,
+    )
     assert lines[0] == str(site.root / "incidents" / "2026-12-01-checkout-is-failing.md")
     assert lines[-3] == "loaded: "
     ours = modules(lines[-2])
     assert not {m for m in ours if m.startswith(NOT_FOR_ALERT)}
-    assert {m for m in ours if m.startswith("statuspage.commands.")} == {"statuspage.commands._common", "statuspage.commands.alert", "statuspage.commands.main"}
+    assert {m for m in ours if m.startswith("statuspage.commands.")} == {
+        "statuspage.commands._common",
+        "statuspage.commands.alert",
+        "statuspage.commands.main",
+    }

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from .conftest import REPO
-from .inert import assert_inert
+from .support.inert import assert_inert
 
 NOW = "2026-11-28 09:30 +01:00"
 

@@ -20,46 +20,13 @@ from lxml import html as lxml_html
 from statuspage.commands.main import cli
 
 from .conftest import write
+from .support.diff_repos import CONFIG, GIT, OPEN
 
-GIT = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]  # fmt: skip
-SCHEMA = json.loads((Path(__file__).parent.parent / "statuspage/review/diff.schema.json").read_text())
+SCHEMA = json.loads(
+    (Path(__file__).parent.parent / "statuspage/review/diff.schema.json").read_text()
+)
 NOW = "2026-12-07T12:00:00+01:00"
 
-CONFIG = """\
-title: Test Status
-base_url: https://status.test.example/
-timezone: Europe/Berlin
-start_date: 2026-06-01
-components:
-  - id: api
-    name: Public API
-  - group: Website
-    id: website
-    components:
-      - {id: web, name: Marketing site}
-  - id: db
-    name: Database
-notify:
-  webhooks:
-    - url: ${HOOK_URL}
-      format: json
-"""
-
-OPEN = """\
----
-title: API errors
-impact: major
-components:
-  api: partial_outage
-  db: degraded_performance
----
-
-## Identified · 2026-12-07 10:30 +01:00
-The cause is a bad deploy.
-
-## Investigating · 2026-12-07 10:00 +01:00
-We are seeing **elevated** errors.
-"""
 
 PAST = """\
 ---
@@ -93,14 +60,18 @@ We will upgrade the database.
 
 
 def git(repo: Path, *args: str) -> str:
-    done = subprocess.run([*GIT, "-C", str(repo), *args], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [*GIT, "-C", str(repo), *args], capture_output=True, text=True, check=True
+    )
     return done.stdout
 
 
 class Repo:
     """A git repository whose `site/` folder is a status site; `main` holds the base."""
 
-    def __init__(self, root: Path, incidents: dict[str, str] | None = None, config: str = CONFIG) -> None:
+    def __init__(
+        self, root: Path, incidents: dict[str, str] | None = None, config: str = CONFIG
+    ) -> None:
         self.root = root
         self.site = root / "site"
         root.mkdir()
@@ -170,12 +141,19 @@ def test_new_incident_headline_components_notifications_outputs(tmp_path: Path) 
     repo.commit("incident")
     code, data = repo.review("main", "change")
     assert code == 1 and data["customer_visible"] is True
-    assert data["headline"]["before"] == {"word": "none", "text": "All Systems Operational", "indicator": "none"}
+    assert data["headline"]["before"] == {
+        "word": "none",
+        "text": "All Systems Operational",
+        "indicator": "none",
+    }
     assert data["headline"]["after"]["word"] == "major"
     assert data["headline"]["after"]["indicator"] == "major"
     assert data["headline"]["changed"] is True
     changes = {c["id"]: (c["before"], c["after"]) for c in data["components"]}
-    assert changes == {"api": ("operational", "partial_outage"), "db": ("operational", "degraded_performance")}
+    assert changes == {
+        "api": ("operational", "partial_outage"),
+        "db": ("operational", "degraded_performance"),
+    }
     new = incident(data, "2026-12-07-api")
     assert new["change"] == "added" and new["status"] == {"before": None, "after": "identified"}
     assert new["components_added"] == ["api", "db"]
@@ -189,7 +167,9 @@ def test_new_incident_headline_components_notifications_outputs(tmp_path: Path) 
     assert [m["kind"] for m in endpoint["messages"]] == ["incident.created", "incident.updated"]
     assert endpoint["messages"][0]["text"] == "We are seeing elevated errors."
     # What it would post: notify's own JSON payload, valid against its schema.
-    payload_schema = json.loads((Path(__file__).parent.parent / "statuspage/notify/payload.schema.json").read_text())
+    payload_schema = json.loads(
+        (Path(__file__).parent.parent / "statuspage/notify/payload.schema.json").read_text()
+    )
     for message in endpoint["messages"]:
         jsonschema.validate(message["payload"], payload_schema)
     assert endpoint["messages"][1]["payload"]["incident"]["title"] == "API errors"
@@ -201,7 +181,9 @@ def test_new_incident_headline_components_notifications_outputs(tmp_path: Path) 
     for kind in ("feeds", "api", "badges"):
         assert outputs[kind]["changed"] >= 1, kind
     text = repo.diff("main", "change", fmt="text").stdout
-    assert text.index("NEEDS A SECOND REVIEWER") < text.index("Headline: All Systems Operational → ")
+    assert text.index("NEEDS A SECOND REVIEWER") < text.index(
+        "Headline: All Systems Operational → "
+    )
     assert "Public API: operational → partial_outage" in text
 
 
@@ -232,7 +214,10 @@ def test_resolved_edited_backdated_and_dropped_component(tmp_path: Path) -> None
     }
     assert data["headline"]["after"]["word"] == "none"
     assert flags(data) == {"notifications", "components_removed", "edited", "backdated"}
-    assert {c["id"]: c["after"] for c in data["components"]} == {"api": "operational", "db": "operational"}
+    assert {c["id"]: c["after"] for c in data["components"]} == {
+        "api": "operational",
+        "db": "operational",
+    }
     (endpoint,) = data["notifications"]
     assert [m["kind"] for m in endpoint["messages"]] == ["incident.updated", "incident.resolved"]
 
@@ -240,9 +225,12 @@ def test_resolved_edited_backdated_and_dropped_component(tmp_path: Path) -> None
 def test_reopened_and_uptime_figure(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "r", {"2026-12-01-db.md": PAST})
     # Incidents are not resolved twice: taking the resolution back is how one reopens.
-    repo.incident("2026-12-01-db.md", PAST.replace("## Resolved · 2026-12-01 13:00 +01:00\nIt is back.\n\n", ""))
+    repo.incident(
+        "2026-12-01-db.md",
+        PAST.replace("## Resolved · 2026-12-01 13:00 +01:00\nIt is back.\n\n", ""),
+    )
     repo.commit("reopen")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     db = incident(data, "2026-12-01-db")
     assert db["change"] == "reopened"
     assert db["status"] == {"before": "resolved", "after": "investigating"}
@@ -260,19 +248,25 @@ def test_maintenance_added_then_moved_in_the_calendar(tmp_path: Path) -> None:
     repo.incident("2026-12-10-db.md", MAINTENANCE.format(**window))
     repo.commit("schedule")
     git(repo.root, "branch", "scheduled")
-    code, data = repo.review("main", "scheduled")
+    _, data = repo.review("main", "scheduled")
     (event,) = data["calendar_events"]
     assert event["change"] == "added" and event["summary"].endswith("Database upgrade")
     assert event["before"] is None and event["after"]["start"].startswith("2026-12-10T2")
     added = incident(data, "2026-12-10-db")
     assert added["maintenance"] is True and added["change"] == "added"
     assert data["headline"]["changed"] is False  # upcoming: nothing is under way yet
-    repo.incident("2026-12-10-db.md", MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"))
+    repo.incident(
+        "2026-12-10-db.md",
+        MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"),
+    )
     repo.commit("move")
-    code, data = repo.review("scheduled", "change")
+    _, data = repo.review("scheduled", "change")
     (event,) = data["calendar_events"]
     assert event["change"] == "moved"
-    assert (event["before"]["start"], event["after"]["start"]) == ("2026-12-10T22:00:00+01:00", "2026-12-10T20:00:00+01:00")
+    assert (event["before"]["start"], event["after"]["start"]) == (
+        "2026-12-10T22:00:00+01:00",
+        "2026-12-10T20:00:00+01:00",
+    )
     moved = incident(data, "2026-12-10-db")
     assert moved["change"] == "updated" and moved["updates"] == []
     assert moved["window"] == {
@@ -288,7 +282,7 @@ def test_defaults_compare_the_merge_base_with_the_working_tree(tmp_path: Path) -
     repo.commit("on main after the branch")
     git(repo.root, "checkout", "-q", "change")
     repo.incident("2026-12-07-api.md", OPEN)  # not committed
-    code, data = repo.review()
+    _, data = repo.review()
     assert data["base"].startswith("merge base with main")
     assert data["head"] == "working tree"
     # The merge base has neither incident: main's later commit is not the base.
@@ -301,7 +295,9 @@ def test_folders_as_sides(tmp_path: Path) -> None:
         write(folder / "statuspage.yaml", CONFIG)
         (folder / "incidents").mkdir()
     write(new / "incidents" / "2026-12-01-db.md", PAST)
-    result = CliRunner().invoke(cli, ["diff", str(old), str(new), "--now", NOW, "--format", "json", "--source", str(new)])
+    result = CliRunner().invoke(
+        cli, ["diff", str(old), str(new), "--now", NOW, "--format", "json", "--source", str(new)]
+    )
     assert result.exit_code == 1, result.stderr
     data = json.loads(result.stdout)
     jsonschema.validate(data, SCHEMA)
@@ -327,7 +323,7 @@ def test_new_check_warnings(tmp_path: Path) -> None:
     (repo.site / "statuspage.yaml").write_text(CONFIG.replace("start_date: 2026-06-01\n", ""))
     repo.incident("2026-12-01-db.md", PAST)
     repo.commit("no start date")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     assert any("start_date" in w for w in data["warnings"])
 
 
@@ -357,7 +353,9 @@ def test_hostile_text_is_inert_in_markdown(tmp_path: Path) -> None:
     # Rendered as GitHub renders a comment (cmark-gfm with its extensions: autolinks,
     # tables, raw HTML let through before GitHub's own filter), and by Python-Markdown,
     # the page shows the words and makes no element of them.
-    github = cmarkgfm.github_flavored_markdown_to_html(text, options=cmarkgfm.Options.CMARK_OPT_UNSAFE)
+    github = cmarkgfm.github_flavored_markdown_to_html(
+        text, options=cmarkgfm.Options.CMARK_OPT_UNSAFE
+    )
     for rendered_html in (github, markdown.markdown(text)):
         page = lxml_html.fromstring(rendered_html)
         assert not page.xpath("//a | //img | //script | //table | //strong[contains(., 'bold')]")
@@ -377,13 +375,23 @@ def test_hostile_text_is_inert_in_markdown(tmp_path: Path) -> None:
 def test_markdown_is_cut_under_the_limit_with_a_pointer(tmp_path: Path) -> None:
     repo = Repo(tmp_path / "r")
     for n in range(40):
-        repo.incident(f"2026-12-01-n{n}.md", PAST.replace("Database was down", f"Outage {n} " + "x" * 200))
+        repo.incident(
+            f"2026-12-01-n{n}.md", PAST.replace("Database was down", f"Outage {n} " + "x" * 200)
+        )
     repo.commit("many")
     whole = repo.diff("main", "change", fmt="markdown")
     assert whole.exit_code == 1, whole.stderr
     whole = whole.stdout
     assert len(whole) > 5000
-    result = repo.diff("main", "change", "--max-length", "5000", "--pointer", "See the job summary.", fmt="markdown")
+    result = repo.diff(
+        "main",
+        "change",
+        "--max-length",
+        "5000",
+        "--pointer",
+        "See the job summary.",
+        fmt="markdown",
+    )
     assert result.exit_code == 1
     assert len(result.stdout) <= 5000
     assert result.stdout.rstrip().endswith("See the job summary.")
@@ -418,14 +426,23 @@ EXAMPLE = re.compile(r"<!-- diff-example -->\n```markdown\n(.*?)```\n", re.DOTAL
 def readme_example(tmp_path: Path) -> str:
     """The Markdown `diff` gives for a pull request that opens an incident while a
     maintenance window is moved; commits dated, so their ids are the same every run."""
-    dates = {"GIT_AUTHOR_DATE": "2026-12-07T09:00:00+01:00", "GIT_COMMITTER_DATE": "2026-12-07T09:00:00+01:00"}
+    dates = {
+        "GIT_AUTHOR_DATE": "2026-12-07T09:00:00+01:00",
+        "GIT_COMMITTER_DATE": "2026-12-07T09:00:00+01:00",
+    }
     window = {"start": "2026-12-10 22:00 +01:00", "end": "2026-12-10 23:00 +01:00"}
     with pytest.MonkeyPatch.context() as patch:
         for name, value in dates.items():
             patch.setenv(name, value)
         repo = Repo(tmp_path / "acme-status", {"2026-12-10-db.md": MAINTENANCE.format(**window)})
-        repo.incident("2026-12-10-db.md", MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"))
-        repo.incident("2026-12-07-api.md", OPEN.replace("title: API errors", 'title: "API errors for @acme/mobile"'))
+        repo.incident(
+            "2026-12-10-db.md",
+            MAINTENANCE.format(start="2026-12-10 20:00 +01:00", end="2026-12-10 21:00 +01:00"),
+        )
+        repo.incident(
+            "2026-12-07-api.md",
+            OPEN.replace("title: API errors", 'title: "API errors for @acme/mobile"'),
+        )
         repo.commit("API errors")
         result = repo.diff("main", "change", fmt="markdown")
     assert result.exit_code == 1, result.stderr
@@ -449,9 +466,15 @@ if __name__ == "__main__":  # python -m tests.test_diff: print the manual's exam
 def test_groups_and_slo_figures(tmp_path: Path) -> None:
     config = CONFIG.replace("    name: Public API\n", "    name: Public API\n    slo: 99.9\n")
     repo = Repo(tmp_path / "r", config=config)
-    repo.incident("2026-12-07-web.md", OPEN.replace("  api: partial_outage\n  db: degraded_performance\n", "  web: major_outage\n  api: partial_outage\n"))
+    repo.incident(
+        "2026-12-07-web.md",
+        OPEN.replace(
+            "  api: partial_outage\n  db: degraded_performance\n",
+            "  web: major_outage\n  api: partial_outage\n",
+        ),
+    )
     repo.commit("web down")
-    code, data = repo.review("main", "change")
+    _, data = repo.review("main", "change")
     changes = {c["id"]: (c["group"], c["before"], c["after"]) for c in data["components"]}
     assert changes["website"] == (True, "operational", "major_outage")
     assert changes["web"] == (False, "operational", "major_outage")

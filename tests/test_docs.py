@@ -16,7 +16,7 @@ import click
 import pytest
 
 from .conftest import REPO
-from .test_publishing import WORKFLOWS, load, steps
+from .support.workflows import WORKFLOWS, load, steps
 
 DOCS = REPO / "docs"
 

@@ -78,7 +78,9 @@ def test_embed_js_is_the_themes_small_script_and_no_page_loads_it(built: Path) -
         doc = parse_html(page)
         # No page loads a script file; the one inline script is the page's freshness script.
         assert not doc.cssselect("script[src]"), page
-        assert "embed.js" not in " ".join(e.get("src") or e.get("href") or "" for e in doc.iter()), page
+        assert "embed.js" not in " ".join(
+            e.get("src") or e.get("href") or "" for e in doc.iter()
+        ), page
 
 
 def test_a_sites_own_embed_js_replaces_the_themes(site_dir: SiteDir) -> None:

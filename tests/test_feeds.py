@@ -28,6 +28,7 @@ def shown(entry: feedparser.FeedParserDict) -> str:
     assert len(fragment) == 0, detail.value  # no element: <b>, <img> stay text
     return str(fragment.text_content())
 
+
 WEB_INCIDENT = """\
 ---
 title: Dashboard <b>slow</b> & "sluggish"
@@ -91,7 +92,11 @@ def test_one_entry_per_update_newest_first(site: SiteDir) -> None:
     atom = parse(out / "history.atom")
     # `updated` is the newest entry's time, with its zone; not the build time.
     assert atom.feed.updated == "2026-11-24T03:00:00+01:00"
-    assert [e.updated for e in atom.entries[-3:]] == ["2026-11-20T15:10:00+01:00", "2026-11-20T14:48:00+01:00", "2026-11-20T14:02:00+01:00"]
+    assert [e.updated for e in atom.entries[-3:]] == [
+        "2026-11-20T15:10:00+01:00",
+        "2026-11-20T14:48:00+01:00",
+        "2026-11-20T14:02:00+01:00",
+    ]
     rss = parse(out / "history.rss")
     assert rss.feed.updated == "Tue, 24 Nov 2026 03:00:00 +0100"
     assert rss.entries[-1].published == "Fri, 20 Nov 2026 14:02:00 +0100"
@@ -120,7 +125,8 @@ def test_content_is_the_sanitized_message_and_affected_components(site: SiteDir)
     # Sanitized before it left our hands, not only by the reader.
     raw = (out / "history.atom").read_bytes()
     hostile = etree.fromstring(raw).xpath(
-        "//a:entry[contains(a:title, 'Identified')]/a:content/text()", namespaces={"a": "http://www.w3.org/2005/Atom"}
+        "//a:entry[contains(a:title, 'Identified')]/a:content/text()",
+        namespaces={"a": "http://www.w3.org/2005/Atom"},
     )[0]
     assert "<script" not in hostile and "onerror" not in hostile
     investigating = parse(out / "history.rss").entries[3]
@@ -128,14 +134,22 @@ def test_content_is_the_sanitized_message_and_affected_components(site: SiteDir)
 
 
 def test_titles_are_plain_text_never_markup(site: SiteDir) -> None:
-    site.incident("2026-11-23-evil.md", '---\ntitle: "<script>alert(1)</script> ]]> &amp;"\n---\n\n## Investigating · 2026-11-23 10:00\nx\n')
-    site.incident("2026-11-24-img.md", '---\ntitle: "Fix <img src=x onerror=alert(1)>"\n---\n\n## Investigating · 2026-11-24 10:00\nx\n')
+    site.incident(
+        "2026-11-23-evil.md",
+        '---\ntitle: "<script>alert(1)</script> ]]> &amp;"\n---\n\n## Investigating · 2026-11-23 10:00\nx\n',
+    )
+    site.incident(
+        "2026-11-24-img.md",
+        '---\ntitle: "Fix <img src=x onerror=alert(1)>"\n---\n\n## Investigating · 2026-11-24 10:00\nx\n',
+    )
     out = site.build("2026-11-26 10:00")
     for name in ("history.atom", "history.rss"):
         root = etree.fromstring((out / name).read_bytes())
         assert root.xpath("//*[local-name()='title']/*") == []  # no child elements: text only
         if name.endswith(".atom"):
-            assert {t.get("type", "text") for t in root.xpath("//*[local-name()='title']")} == {"text"}
+            assert {t.get("type", "text") for t in root.xpath("//*[local-name()='title']")} == {
+                "text"
+            }
         titles = [shown(e) for e in parse(out / name).entries]
         assert "<script>alert(1)</script> ]]> &amp; — Investigating" in titles
         assert "Fix <img src=x onerror=alert(1)> — Investigating" in titles
@@ -150,15 +164,27 @@ def test_ids_survive_new_updates_new_incidents_and_a_new_base_url(site: SiteDir)
 
     before = ids(site.build("2026-11-26 10:00"))
     # Pinned: a changed namespace or key format would re-send every entry to every subscriber.
-    assert before["Elevated error rates on the API — Resolved"] == "urn:uuid:1a5a0ece-d745-5a9c-9501-118129d15ad6"
+    assert (
+        before["Elevated error rates on the API — Resolved"]
+        == "urn:uuid:1a5a0ece-d745-5a9c-9501-118129d15ad6"
+    )
     rss = {shown(e): e.id for e in parse(site.root / "_site" / "history.rss").entries}
     assert rss == before  # RSS guid == Atom id: one entry, two formats
 
     path = site.root / "incidents" / "2026-11-22-dashboard.md"
-    path.write_text(WEB_INCIDENT.replace("---\n\n", "---\n\n## Resolved · 2026-11-22 11:00 +01:00\nFixed.\n\n", 1))
-    site.incident("2026-11-25-other.md", "---\ntitle: Other\n---\n\n## Investigating · 2026-11-25 10:00\nx\n")
+    path.write_text(
+        WEB_INCIDENT.replace(
+            "---\n\n", "---\n\n## Resolved · 2026-11-22 11:00 +01:00\nFixed.\n\n", 1
+        )
+    )
+    site.incident(
+        "2026-11-25-other.md", "---\ntitle: Other\n---\n\n## Investigating · 2026-11-25 10:00\nx\n"
+    )
     after = ids(site.build("2026-11-26 10:00"))
-    assert "Dashboard <b>slow</b> & \"sluggish\" — Resolved" in after and "Other — Investigating" in after
+    assert (
+        'Dashboard <b>slow</b> & "sluggish" — Resolved' in after
+        and "Other — Investigating" in after
+    )
     assert {t: after[t] for t in before} == before
 
     write(site.root / "statuspage.yaml", CONFIG.replace(BASE, "https://moved.example/"))
@@ -176,7 +202,10 @@ def test_component_and_group_feeds_hold_only_their_incidents(site: SiteDir) -> N
         return {e.title.rsplit(" — ", 1)[0] for e in entries}
 
     assert incidents_in("api") == {"Elevated error rates on the API"}
-    assert incidents_in("dashboard") == {"Elevated error rates on the API", 'Dashboard <b>slow</b> & "sluggish"'}
+    assert incidents_in("dashboard") == {
+        "Elevated error rates on the API",
+        'Dashboard <b>slow</b> & "sluggish"',
+    }
     assert incidents_in("web") == set()
     assert incidents_in("db") == {"Database upgrade"}
     # A group covers its members (web, dashboard).
@@ -193,7 +222,9 @@ def test_component_and_group_feeds_hold_only_their_incidents(site: SiteDir) -> N
 def test_unchanged_site_gives_byte_identical_feeds(site: SiteDir, tmp_path: Path) -> None:
     a = site.build("2026-11-26 10:00", tmp_path / "a")
     b = site.build("2026-11-27 18:00", tmp_path / "b")  # later, but nothing new was published
-    names = sorted(p.relative_to(a) for p in a.rglob("*.atom")) + sorted(p.relative_to(a) for p in a.rglob("*.rss"))
+    names = sorted(p.relative_to(a) for p in a.rglob("*.atom")) + sorted(
+        p.relative_to(a) for p in a.rglob("*.rss")
+    )
     assert len(names) == 2 * (1 + 4 + 1)  # site, four components, one group
     for name in names:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
@@ -204,36 +235,61 @@ def test_unchanged_site_gives_byte_identical_feeds(site: SiteDir, tmp_path: Path
 def test_future_updates_stay_out_until_their_time(site: SiteDir) -> None:
     out = site.build("2026-11-20 14:50")
     titles = [e.title for e in parse(out / "history.atom").entries]
-    assert titles == ["Elevated error rates on the API — Monitoring", "Elevated error rates on the API — Investigating"]
+    assert titles == [
+        "Elevated error rates on the API — Monitoring",
+        "Elevated error rates on the API — Investigating",
+    ]
 
 
 def test_feed_limit_keeps_the_newest(site: SiteDir) -> None:
     write(site.root / "statuspage.yaml", CONFIG + "feed_limit: 3\n")
     out = site.build("2026-11-26 10:00")
     titles = [shown(e) for e in parse(out / "history.rss").entries]
-    assert titles == ["Database upgrade — Completed", "Database upgrade — In progress", 'Dashboard <b>slow</b> & "sluggish" — Identified']
+    assert titles == [
+        "Database upgrade — Completed",
+        "Database upgrade — In progress",
+        'Dashboard <b>slow</b> & "sluggish" — Identified',
+    ]
     assert len(parse(out / "components" / "dashboard" / "history.atom").entries) == 3
 
 
 def test_every_page_advertises_the_feeds(site: SiteDir) -> None:
     out = site.build("2026-11-26 10:00")
     # The embed/ widgets are not pages of the site but one line for other sites' iframes.
-    pages = [p for p in out.rglob("*.html") if p.name != "404.html" and p.relative_to(out).parts[0] != "embed"]
+    pages = [
+        p
+        for p in out.rglob("*.html")
+        if p.name != "404.html" and p.relative_to(out).parts[0] != "embed"
+    ]
     assert len(pages) >= 5
     for page in pages:
         doc = parse_html(page)
-        links = {(link.get("type"), (page.parent / link.get("href")).resolve()) for link in doc.cssselect("head link[rel=alternate]")}
+        links = {
+            (link.get("type"), (page.parent / link.get("href")).resolve())
+            for link in doc.cssselect("head link[rel=alternate]")
+        }
         assert ("application/atom+xml", (out / "history.atom").resolve()) in links, page
         assert ("application/rss+xml", (out / "history.rss").resolve()) in links, page
         assert ("text/calendar", (out / "maintenance.ics").resolve()) in links, page
     incident = parse_html(out / "incidents" / API / "index.html")
-    component_feeds = [link.get("href") for link in incident.cssselect("head link[rel=alternate]") if "/components/" in link.get("href")]
-    assert component_feeds == ["../../components/api/history.atom", "../../components/dashboard/history.atom"]
-    footer = [a.get("href") for a in parse_html(out / "index.html").cssselect("footer .subscribe a")]
+    component_feeds = [
+        link.get("href")
+        for link in incident.cssselect("head link[rel=alternate]")
+        if "/components/" in link.get("href")
+    ]
+    assert component_feeds == [
+        "../../components/api/history.atom",
+        "../../components/dashboard/history.atom",
+    ]
+    footer = [
+        a.get("href") for a in parse_html(out / "index.html").cssselect("footer .subscribe a")
+    ]
     assert footer == ["history.atom", "history.rss", "maintenance.ics"]
 
 
-def test_a_new_kind_of_event_is_one_source_away(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_kind_of_event_is_one_source_away(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The extension point later features (published postmortems) use."""
 
     def postmortems(snapshot, cache):  # type: ignore[no-untyped-def]

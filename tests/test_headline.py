@@ -12,8 +12,8 @@ from statuspage.outputs import badges
 from statuspage.state import status as st
 
 from .conftest import SiteDir, at, parse_html, text_of
-from .test_alerts import KUMA_CONFIG, AlertSite, fixture
-from .test_badges import parse_badge
+from .support.alert_sites import KUMA_CONFIG, AlertSite, fixture
+from .support.badges import parse_badge
 
 CONFIG = """\
 title: Acme Status

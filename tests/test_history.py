@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from statuspage.commands.main import cli
 
 from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, parse_html, text_of, write
-from .test_uptime import table_rows
+from .support.uptime import table_rows
 
 INIT_EPOCH = "1796292000"  # 2026-12-03 10:00 UTC: when `statuspage init` ran
 BUILT = "2026-12-07 12:00 +00:00"  # four days later
@@ -86,7 +86,10 @@ def test_a_new_sites_day_bars_show_no_data_before_it_began(new_site: Path) -> No
         assert text_of(days[0]) == "Sep 9 – Dec 2: no data"
         assert all(d.get("class").split()[0] != "d-nodata" for d in days[85:]), name
         # The figure covers the five days with data, and says so.
-        assert text_of(row.cssselect(".uptime-legend .figure")[-1]) == "100.00% uptime · since Dec 3, 2026"
+        assert (
+            text_of(row.cssselect(".uptime-legend .figure")[-1])
+            == "100.00% uptime · since Dec 3, 2026"
+        )
     # "Past incidents" lists the days since the start, not 14 days of "No incidents reported."
     days = [text_of(day.cssselect("h3")[0]) for day in doc.cssselect("section .day")]
     assert days == ["December 7, 2026", "December 6, 2026", "December 5, 2026",
@@ -115,7 +118,9 @@ def test_a_new_sites_figures_and_charts_count_only_days_since_it_began(new_site:
     assert slo["Error budget"] == "6.48 min"  # 0.1 % of 4 d 12 h = 6,480 min
 
     history = parse_html(new_site / "history" / "index.html")
-    incidents, mttr = (table_rows(t) for t in history.cssselect("figure.chart .visually-hidden table"))
+    incidents, mttr = (
+        table_rows(t) for t in history.cssselect("figure.chart .visually-hidden table")
+    )
     assert [row[0] for row in incidents] == ["December 2026"]
     assert [row[0] for row in mttr] == ["Q4 2026"]
 
@@ -144,14 +149,20 @@ def site_with(root: Path, config: str, *incidents: str) -> SiteDir:
 
 
 def test_a_components_own_start_date_wins(tmp_path: Path) -> None:
-    config = CONFIG.replace("    name: Database\n", "    name: Database\n    start_date: 2026-11-01\n")
+    config = CONFIG.replace(
+        "    name: Database\n", "    name: Database\n    start_date: 2026-11-01\n"
+    )
     site = site_with(tmp_path / "s", config + "start_date: 2026-01-01\n", EXAMPLE_INCIDENT)
     out = site.build("2026-12-07 12:00")
     rows = rows_of(parse_html(out / "index.html"))
-    figures = {name: text_of(row.cssselect(".uptime-legend .figure")[-1]) for name, row in rows.items()}
+    figures = {
+        name: text_of(row.cssselect(".uptime-legend .figure")[-1]) for name, row in rows.items()
+    }
     assert figures["Database"] == "100.00% uptime · since Nov 1, 2026"
     assert figures["Marketing site"] == "100.00% uptime · 90 days"  # the site began in January
-    assert [d.get("class").split()[0] for d in day_items(rows["Database"])].count("d-nodata") == 53  # Sep 9 - Oct 31
+    assert [d.get("class").split()[0] for d in day_items(rows["Database"])].count(
+        "d-nodata"
+    ) == 53  # Sep 9 - Oct 31
     page = parse_html(out / "components" / "db" / "index.html")
     periods = [text_of(dd) for dd in page.cssselect("dl.periods dd")]
     assert periods == ["100.00%", "100.00% since Nov 1, 2026", "100.00% since Nov 1, 2026"]

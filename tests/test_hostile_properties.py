@@ -20,7 +20,7 @@ from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 from statuspage.source.yamlfile import YamlError, parse_yaml
 
-from .inert import html_fragment_dangers, printed_dangers, site_dangers
+from .support.inert import html_fragment_dangers, printed_dangers, site_dangers
 
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FAST = settings(max_examples=200, deadline=None)
@@ -212,7 +212,10 @@ HOSTILE_PIECES = [
     "::add-mask::", "##[error]", " ", "\t", "\u00a0", "\u200b", "\ufeff", "é", "😀",
 ]  # fmt: skip
 hostile_text = st.lists(
-    st.one_of(st.sampled_from(HOSTILE_PIECES), st.text(st.characters(blacklist_categories=("Cs",)), max_size=3)),
+    st.one_of(
+        st.sampled_from(HOSTILE_PIECES),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=3),
+    ),
     max_size=12,
 ).map("".join)
 
@@ -227,7 +230,9 @@ def test_inert_line_is_one_line_that_nothing_acts_on(text: str) -> None:
     assert inert_line(line) == line  # printing what was printed changes nothing more
 
 
-ALERT_SITE = DEFAULT_CONFIG + """\
+ALERT_SITE = (
+    DEFAULT_CONFIG
+    + """\
 alerts:
   publish: direct
   rules:
@@ -236,6 +241,7 @@ alerts:
       components: {api: major_outage}
       title: The API is down
 """
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -22,11 +22,11 @@ from icalendar import Calendar
 from lxml import html as lxml_html
 
 from statuspage.authoring.postmortem import draft_text
-from statuspage.pipeline.build import build
 from statuspage.notify.events import events
 from statuspage.notify.messages import Renderer
 from statuspage.notify.payloads import teams
 from statuspage.outputs.i18n import Formatter
+from statuspage.pipeline.build import build
 from statuspage.source.site import load_site
 from statuspage.source.translations import LOCALE_DIR, available_languages, translations
 
@@ -39,7 +39,15 @@ CATALOGS = sorted(LOCALE_DIR.glob("*/LC_MESSAGES/statuspage.po"))
 
 def test_the_shipped_languages_are_available() -> None:
     assert available_languages() == SHIPPED
-    assert {p.parent.parent.name for p in CATALOGS} == {"ar", "de", "es", "fr", "ja", "pt_BR", "zh_Hans"}
+    assert {p.parent.parent.name for p in CATALOGS} == {
+        "ar",
+        "de",
+        "es",
+        "fr",
+        "ja",
+        "pt_BR",
+        "zh_Hans",
+    }
 
 
 # --- catalogs ---------------------------------------------------------------------------
@@ -60,13 +68,19 @@ def fresh_template(tmp_path_factory: pytest.TempPathFactory) -> dict[object, obj
 
 
 @pytest.mark.parametrize("po", CATALOGS, ids=lambda p: p.parent.parent.name)
-def test_every_catalog_is_complete_and_not_fuzzy(po: Path, fresh_template: dict[object, object]) -> None:
+def test_every_catalog_is_complete_and_not_fuzzy(
+    po: Path, fresh_template: dict[object, object]
+) -> None:
     with po.open("rb") as f:
         catalog = read_po(f)
     messages = {m.id: m for m in catalog if m.id}
     missing = sorted(str(i) for i in fresh_template if i not in messages)
     assert not missing, f"{po} lacks strings; re-extract and update (README, Languages): {missing}"
-    untranslated = [str(m.id) for m in messages.values() if not m.string or (isinstance(m.string, tuple) and not all(m.string))]
+    untranslated = [
+        str(m.id)
+        for m in messages.values()
+        if not m.string or (isinstance(m.string, tuple) and not all(m.string))
+    ]
     assert not untranslated, f"{po}: untranslated {untranslated}"
     fuzzy = [str(m.id) for m in messages.values() if m.fuzzy]
     assert not fuzzy and not catalog.fuzzy, f"{po}: fuzzy {fuzzy}"
@@ -91,13 +105,17 @@ def test_committed_mo_matches_its_po(po: Path) -> None:
     # The header entry ("") names the Babel release that compiled it; only messages and plural rules matter.
     keys = (expected._catalog.keys() | committed._catalog.keys()) - {""}  # type: ignore[attr-defined]
     stale = {k for k in keys if expected._catalog.get(k) != committed._catalog.get(k)}  # type: ignore[attr-defined]
-    assert not stale, f"{po.with_suffix('.mo')} is stale; run `pybabel compile -d statuspage/locale -D statuspage`"
+    assert not stale, (
+        f"{po.with_suffix('.mo')} is stale; run `pybabel compile -d statuspage/locale -D statuspage`"
+    )
     assert [expected.plural(n) for n in range(200)] == [committed.plural(n) for n in range(200)]  # type: ignore[attr-defined]
 
 
 def test_arabic_has_six_plural_forms_and_japanese_one() -> None:
     ar, ja = translations("ar"), translations("ja")
-    days = [ar.ngettext("%(num)s day", "%(num)s days", n) % {"num": n} for n in (0, 1, 2, 3, 11, 100)]
+    days = [
+        ar.ngettext("%(num)s day", "%(num)s days", n) % {"num": n} for n in (0, 1, 2, 3, 11, 100)
+    ]
     assert days == ["0 يوم", "يوم واحد", "يومان", "3 أيام", "11 يومًا", "100 يوم"]
     assert {ja.ngettext("%(num)s day", "%(num)s days", n) for n in (1, 2, 90)} == {"%(num)s日間"}
 
@@ -109,7 +127,9 @@ def example_site(root: Path, settings: str) -> Path:
     """The repository's own example site (statuspage.yaml + incidents/), plus *settings*."""
     root.mkdir(parents=True)
     shutil.copytree(REPO / "incidents", root / "incidents")
-    (root / "statuspage.yaml").write_text((REPO / "statuspage.yaml").read_text(encoding="utf-8") + settings, encoding="utf-8")
+    (root / "statuspage.yaml").write_text(
+        (REPO / "statuspage.yaml").read_text(encoding="utf-8") + settings, encoding="utf-8"
+    )
     return root
 
 
@@ -137,14 +157,70 @@ COMPONENT = "components/api/index.html"
 
 # What a reader of each language sees; written out by hand, not computed with Babel.
 EXPECTED = {
-    "en": ("Minor Service Disruption", "December 3, 2026", "Nov 20, 2026, 14:02 CET", "1 hr 8 min", "90 days ago", "99.97% uptime"),
-    "de": ("Geringfügige Störung", "3. Dezember 2026", "20. Nov. 2026, 14:02 MEZ", "1 Std. 8 Min.", "vor 90 Tagen", "99,97 % Verfügbarkeit"),
-    "fr": ("Perturbation mineure du service", "3 décembre 2026", "20 nov. 2026, 14:02 CET", "1 h 8 min", "il y a 90 jours", "99,97 % de disponibilité"),
-    "es": ("Interrupción leve del servicio", "3 de diciembre de 2026", "20 nov 2026, 14:02 CET", "1 h 8 min", "hace 90 días", "99,97 % de disponibilidad"),
-    "pt-BR": ("Pequena interrupção do serviço", "3 de dezembro de 2026", "20 de nov. de 2026 14:02 CET", "1 h 8 min", "há 90 dias", "99,97% de disponibilidade"),
-    "ja": ("軽微なサービス障害", "2026年12月3日", "2026年11月20日 14:02 CET", "1 時間 8 分", "90日前", "稼働率 99.97%"),
-    "zh-Hans": ("服务轻微中断", "2026年12月3日", "2026年11月20日 14:02 CET", "1小时 8分钟", "90天前", "可用性 99.97%"),
-    "ar": ("اضطراب طفيف في الخدمة", "3 ديسمبر 2026", "20 نوفمبر 2026، 14:02 CET", "1 س 8 د", "قبل 90 يومًا", "نسبة التوفر 99.97%"),
+    "en": (
+        "Minor Service Disruption",
+        "December 3, 2026",
+        "Nov 20, 2026, 14:02 CET",
+        "1 hr 8 min",
+        "90 days ago",
+        "99.97% uptime",
+    ),
+    "de": (
+        "Geringfügige Störung",
+        "3. Dezember 2026",
+        "20. Nov. 2026, 14:02 MEZ",
+        "1 Std. 8 Min.",
+        "vor 90 Tagen",
+        "99,97 % Verfügbarkeit",
+    ),
+    "fr": (
+        "Perturbation mineure du service",
+        "3 décembre 2026",
+        "20 nov. 2026, 14:02 CET",
+        "1 h 8 min",
+        "il y a 90 jours",
+        "99,97 % de disponibilité",
+    ),
+    "es": (
+        "Interrupción leve del servicio",
+        "3 de diciembre de 2026",
+        "20 nov 2026, 14:02 CET",
+        "1 h 8 min",
+        "hace 90 días",
+        "99,97 % de disponibilidad",
+    ),
+    "pt-BR": (
+        "Pequena interrupção do serviço",
+        "3 de dezembro de 2026",
+        "20 de nov. de 2026 14:02 CET",
+        "1 h 8 min",
+        "há 90 dias",
+        "99,97% de disponibilidade",
+    ),
+    "ja": (
+        "軽微なサービス障害",
+        "2026年12月3日",
+        "2026年11月20日 14:02 CET",
+        "1 時間 8 分",
+        "90日前",
+        "稼働率 99.97%",
+    ),
+    "zh-Hans": (
+        "服务轻微中断",
+        "2026年12月3日",
+        "2026年11月20日 14:02 CET",
+        "1小时 8分钟",
+        "90天前",
+        "可用性 99.97%",
+    ),
+    "ar": (
+        "اضطراب طفيف في الخدمة",
+        "3 ديسمبر 2026",
+        "20 نوفمبر 2026، 14:02 CET",
+        "1 س 8 د",
+        "قبل 90 يومًا",
+        "نسبة التوفر 99.97%",
+    ),
 }
 
 
@@ -163,7 +239,9 @@ def test_example_site_in_every_language(lang: str, editions: dict[str, dict[str,
     incident = page(files, INCIDENT)
     times = [text_of(t) for t in incident.cssselect("dl.summary dd time")]
     assert times[0] == started
-    durations = [text_of(dd) for dd in incident.cssselect("dl.summary dd") if not dd.cssselect("time, ul, a")]
+    durations = [
+        text_of(dd) for dd in incident.cssselect("dl.summary dd") if not dd.cssselect("time, ul, a")
+    ]
     assert duration in durations
 
 
@@ -172,7 +250,9 @@ def test_example_site_in_every_language(lang: str, editions: dict[str, dict[str,
     ("fr", "30 derniers jours", "365 derniers jours"), ("ja", "過去 30 日間", "過去 365 日間"),
     ("ar", "آخر 30 يومًا", "آخر 365 يومًا"),
 ])  # fmt: skip
-def test_counts_take_the_languages_plural_forms(lang: str, thirty: str, year: str, editions: dict[str, dict[str, bytes]]) -> None:
+def test_counts_take_the_languages_plural_forms(
+    lang: str, thirty: str, year: str, editions: dict[str, dict[str, bytes]]
+) -> None:
     """A component page's uptime periods: 30 and 365 take different plural forms in Arabic."""
     labels = [text_of(dt) for dt in page(editions[lang], COMPONENT).cssselect(".periods dt")]
     assert labels[0] == thirty and labels[2] == year, labels
@@ -180,7 +260,20 @@ def test_counts_take_the_languages_plural_forms(lang: str, thirty: str, year: st
 
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 # Left in Latin script on purpose: the zone's name and abbreviation, acronyms, file names.
-ALLOWED_LATIN = {"CET", "CEST", "Europe", "Berlin", "MTTR", "SLO", "Markdown", "Atom", "RSS", "api", "metrics", "json"}
+ALLOWED_LATIN = {
+    "CET",
+    "CEST",
+    "Europe",
+    "Berlin",
+    "MTTR",
+    "SLO",
+    "Markdown",
+    "Atom",
+    "RSS",
+    "api",
+    "metrics",
+    "json",
+}
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh-Hans", "ar"])
@@ -190,12 +283,27 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
     site, _ = load_site(REPO)
     assert site is not None
     config = site.config
-    own = [config.title, config.description or "", *(c.name for c in config.components), *(c.description or "" for c in config.components)]
+    own = [
+        config.title,
+        config.description or "",
+        *(c.name for c in config.components),
+        *(c.description or "" for c in config.components),
+    ]
     own += [g.name for g in config.groups] + [i.title for i in site.incidents]
     own += [n for pm in site.postmortems.values() for n in (pm.title or "", *pm.authors)]
-    for path in (INDEX, INCIDENT, HISTORY, COMPONENT, "components/website/index.html", "postmortems/index.html", "404.html"):
+    for path in (
+        INDEX,
+        INCIDENT,
+        HISTORY,
+        COMPONENT,
+        "components/website/index.html",
+        "postmortems/index.html",
+        "404.html",
+    ):
         doc = page(editions[lang], path)
-        for body in doc.cssselect(".body, .postmortem .body, textarea.snippet, script"):  # the team's Markdown, the badge's, the script
+        for body in doc.cssselect(
+            ".body, .postmortem .body, textarea.snippet, script"
+        ):  # the team's Markdown, the badge's, the script
             body.drop_tree()
         text = text_of(doc.cssselect("body")[0])
         for words in sorted(filter(None, own), key=len, reverse=True):
@@ -205,15 +313,37 @@ def test_no_english_ui_text_left(lang: str, editions: dict[str, dict[str, bytes]
 
 
 # Names of products and formats the subscribe page's how-tos name (its snippets and URLs are code).
-PRODUCT_NAMES = {"Google", "Apple", "Outlook", "Slack", "Microsoft", "Teams", "JSON", "API", "Statuspage", "README", "iframe", "Markdown", "HTML", "URL", "Web"}
+PRODUCT_NAMES = {
+    "Google",
+    "Apple",
+    "Outlook",
+    "Slack",
+    "Microsoft",
+    "Teams",
+    "JSON",
+    "API",
+    "Statuspage",
+    "README",
+    "iframe",
+    "Markdown",
+    "HTML",
+    "URL",
+    "Web",
+}
 
 
 @pytest.mark.parametrize("lang", ["ja", "zh-Hans", "ar"])
-def test_subscribe_page_and_widget_leave_no_english(lang: str, editions: dict[str, dict[str, bytes]]) -> None:
+def test_subscribe_page_and_widget_leave_no_english(
+    lang: str, editions: dict[str, dict[str, bytes]]
+) -> None:
     site, _ = load_site(REPO)
     assert site is not None
     config = site.config
-    own = sorted([config.title, *(c.name for c in config.components), *(g.name for g in config.groups)], key=len, reverse=True)
+    own = sorted(
+        [config.title, *(c.name for c in config.components), *(g.name for g in config.groups)],
+        key=len,
+        reverse=True,
+    )
     for path in ("subscribe/index.html", "embed/index.html", "embed/api/index.html"):
         doc = page(editions[lang], path)
         for code in doc.cssselect("code, pre"):
@@ -227,21 +357,33 @@ def test_subscribe_page_and_widget_leave_no_english(lang: str, editions: dict[st
 
 def test_machine_facing_output_is_never_translated(editions: dict[str, dict[str, bytes]]) -> None:
     """API JSON, status.json and badges are the same bytes whatever the page's language."""
-    machine = [p for p in editions["en"] if p.startswith("api/") or "badge" in p or p == "status.json"]
+    machine = [
+        p for p in editions["en"] if p.startswith("api/") or "badge" in p or p == "status.json"
+    ]
     assert "api/v2/status.json" in machine and "badge.svg" in machine
     for lang in SHIPPED:
-        assert {p: editions[lang][p] for p in machine} == {p: editions["en"][p] for p in machine}, lang
+        assert {p: editions[lang][p] for p in machine} == {p: editions["en"][p] for p in machine}, (
+            lang
+        )
     status = json.loads(editions["ja"]["api/v2/status.json"])["status"]
-    assert status == {"indicator": "minor", "description": "Minor Service Outage"}  # the v2 API's fixed wording
+    assert status == {
+        "indicator": "minor",
+        "description": "Minor Service Outage",
+    }  # the v2 API's fixed wording
 
 
 def test_feeds_and_calendar_speak_the_page_language(editions: dict[str, dict[str, bytes]]) -> None:
     feed = feedparser.parse(editions["de"]["history.atom"])
-    assert feed.feed.language == "de" and feedparser.parse(editions["de"]["history.rss"]).feed.language == "de"
+    assert (
+        feed.feed.language == "de"
+        and feedparser.parse(editions["de"]["history.rss"]).feed.language == "de"
+    )
     titles = [e.title for e in feed.entries]
     assert "Elevated error rates on the API — Behoben" in titles
     assert "Elevated error rates on the API — Post-Mortem" in titles
-    assert feed.feed.subtitle == "Live status of Acme's API, dashboard and website."  # the team's own words
+    assert (
+        feed.feed.subtitle == "Live status of Acme's API, dashboard and website."
+    )  # the team's own words
     component = feedparser.parse(editions["de"]["components/api/history.atom"])
     assert component.feed.subtitle == "Vorfälle und Wartungsarbeiten, die Public API betreffen"
     calendar = Calendar.from_ical(editions["ja"]["maintenance.ics"])
@@ -254,12 +396,19 @@ def test_notifications_speak_the_page_language(tmp_path: Path) -> None:
     site, _ = load_site(example_site(tmp_path / "site", "language: fr\n"))
     assert site is not None
     renderer = Renderer(site)
-    resolved = next(e for e in events(site, at(NOW)) if e.incident.id == "2026-11-20-api-errors" and e.status.word == "resolved")
+    resolved = next(
+        e
+        for e in events(site, at(NOW))
+        if e.incident.id == "2026-11-20-api-errors" and e.status.word == "resolved"
+    )
     message = renderer.render(resolved)
     assert message.subject == "Résolu: Elevated error rates on the API"
     assert "Résolu · 20 nov. 2026, 15:10 CET" in message.text
     assert "Concerne\u00a0: Public API (Opérationnel), Dashboard (Opérationnel)" in message.text
-    assert teams(message)["attachments"][0]["content"]["actions"][0]["title"] == "Voir sur la page d’état"  # noqa: RUF001 - French apostrophe
+    assert (
+        teams(message)["attachments"][0]["content"]["actions"][0]["title"]
+        == "Voir sur la page d’état"
+    )
     mail = lxml_html.fromstring(message.email_html)
     assert mail.get("lang") == "fr"
 
@@ -271,8 +420,18 @@ def test_postmortem_draft_in_the_page_language(tmp_path: Path) -> None:
     assert incident is not None
     text = draft_text(incident, site.config, at(NOW))
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["Zusammenfassung", "Zeitverlauf", "Was ist passiert", "Grundursache", "Was gut lief", "Was schieflief", "Maßnahmen"]
-    assert "- **Auswirkung:**" in text and "TODO(postmortem):" in text  # the marker `check` looks for stays
+    assert headings == [
+        "Zusammenfassung",
+        "Zeitverlauf",
+        "Was ist passiert",
+        "Grundursache",
+        "Was gut lief",
+        "Was schieflief",
+        "Maßnahmen",
+    ]
+    assert (
+        "- **Auswirkung:**" in text and "TODO(postmortem):" in text
+    )  # the marker `check` looks for stays
 
 
 # --- formatting -------------------------------------------------------------------------
@@ -285,18 +444,28 @@ def test_postmortem_draft_in_the_page_language(tmp_path: Path) -> None:
     ("pt-BR", "15 de jan. de 2026 13:00 CET", "15 de jul. de 2026 14:00 CEST"),
     ("ar", "15 يناير 2026، 13:00 CET", "15 يوليو 2026، 14:00 CEST"),
 ])  # fmt: skip
-def test_date_and_time_are_joined_by_the_languages_own_pattern(lang: str, winter: str, summer: str) -> None:
+def test_date_and_time_are_joined_by_the_languages_own_pattern(
+    lang: str, winter: str, summer: str
+) -> None:
     fmt = Formatter(lang, ZoneInfo("Europe/Berlin"))
     assert fmt.datetime(datetime(2026, 1, 15, 12, tzinfo=UTC)) == winter
     assert fmt.datetime(datetime(2026, 7, 15, 12, tzinfo=UTC)) == summer
 
 
 def test_zones_without_letters_keep_the_tz_abbreviation() -> None:
-    assert Formatter("de", ZoneInfo("Asia/Riyadh")).time(datetime(2026, 1, 15, 12, tzinfo=UTC)) == "15:00 +03"
-    assert Formatter("fr", ZoneInfo("UTC")).time(datetime(2026, 1, 15, 12, tzinfo=UTC)) == "12:00 UTC"
+    assert (
+        Formatter("de", ZoneInfo("Asia/Riyadh")).time(datetime(2026, 1, 15, 12, tzinfo=UTC))
+        == "15:00 +03"
+    )
+    assert (
+        Formatter("fr", ZoneInfo("UTC")).time(datetime(2026, 1, 15, 12, tzinfo=UTC)) == "12:00 UTC"
+    )
 
 
-@pytest.mark.parametrize(("lang", "shown"), [("en", "99.95%"), ("de", "99,95\u00a0%"), ("fr", "99,95\u00a0%"), ("ja", "99.95%")])
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("en", "99.95%"), ("de", "99,95\u00a0%"), ("fr", "99,95\u00a0%"), ("ja", "99.95%")],
+)
 def test_percentages_in_the_languages_format(lang: str, shown: str) -> None:
     assert Formatter(lang, ZoneInfo("UTC")).percent(99.95) == shown
 
@@ -309,15 +478,28 @@ def config_problems(tmp_path: Path, settings: str) -> list[str]:
     return [str(p) for p in problems.errors]
 
 
-def test_unknown_language_is_an_error_at_its_line_listing_the_available_ones(tmp_path: Path) -> None:
+def test_unknown_language_is_an_error_at_its_line_listing_the_available_ones(
+    tmp_path: Path,
+) -> None:
     lines = (REPO / "statuspage.yaml").read_text(encoding="utf-8").count("\n")
     (error,) = config_problems(tmp_path, "language: klingon\n")
     assert error.startswith(f"statuspage.yaml:{lines + 1}: ")
     assert "'klingon'" in error and "available: ar, de, en, es, fr, ja, pt-BR, zh-Hans" in error
 
 
-@pytest.mark.parametrize(("written", "tag"), [("pt_br", "pt-BR"), ("ZH-hans", "zh-Hans"), ("de-AT", "de-AT"), ("zh-CN", "zh-Hans-CN"), ("en-GB", "en-GB")])
-def test_language_codes_are_normalised_and_regional_variants_accepted(tmp_path: Path, written: str, tag: str) -> None:
+@pytest.mark.parametrize(
+    ("written", "tag"),
+    [
+        ("pt_br", "pt-BR"),
+        ("ZH-hans", "zh-Hans"),
+        ("de-AT", "de-AT"),
+        ("zh-CN", "zh-Hans-CN"),
+        ("en-GB", "en-GB"),
+    ],
+)
+def test_language_codes_are_normalised_and_regional_variants_accepted(
+    tmp_path: Path, written: str, tag: str
+) -> None:
     site, problems = load_site(example_site(tmp_path / "site", f"language: {written}\n"))
     assert site is not None, [str(p) for p in problems.items]
     assert site.config.language == tag
@@ -328,7 +510,10 @@ def test_regional_variant_uses_its_languages_catalog_and_its_own_formats(tmp_pat
     index = page(files, INDEX)
     assert index.get("lang") == "de-AT"
     assert text_of(index.cssselect(".banner h1")[0]) == "Geringfügige Störung"
-    assert Formatter("de-AT", ZoneInfo("UTC")).long_date(datetime(2026, 1, 3, tzinfo=UTC).date()) == "3. Jänner 2026"
+    assert (
+        Formatter("de-AT", ZoneInfo("UTC")).long_date(datetime(2026, 1, 3, tzinfo=UTC).date())
+        == "3. Jänner 2026"
+    )
 
 
 @pytest.mark.parametrize(("settings", "message"), [
@@ -376,19 +561,35 @@ def test_first_language_at_the_root_the_others_below(multi: dict[str, bytes]) ->
     assert text_of(page(multi, "ja/index.html").cssselect(".banner h1")[0]) == "軽微なサービス障害"
     assert page(multi, "ja/" + INCIDENT).get("lang") == "ja"
     # Feeds and the calendar per language; the machine-facing files once, at the root.
-    assert feedparser.parse(multi["de/history.atom"]).feed.links[0].href == "https://status.acme.example/de/history.atom"
+    assert (
+        feedparser.parse(multi["de/history.atom"]).feed.links[0].href
+        == "https://status.acme.example/de/history.atom"
+    )
     assert "de/maintenance.ics" in multi and "de/components/api/history.atom" in multi
-    assert not [p for p in multi if p.startswith(("de/api/", "ja/api/")) or (p.startswith(("de/", "ja/")) and p.endswith(("badge.svg", "status.json")))]
+    assert not [
+        p
+        for p in multi
+        if p.startswith(("de/api/", "ja/api/"))
+        or (p.startswith(("de/", "ja/")) and p.endswith(("badge.svg", "status.json")))
+    ]
     assert "api/v2/summary.json" in multi and "badge.svg" in multi
-    assert page(multi, "de/" + INCIDENT).cssselect('link[rel="canonical"]')[0].get("href") == "https://status.acme.example/de/incidents/2026-11-20-api-errors/"
+    assert (
+        page(multi, "de/" + INCIDENT).cssselect('link[rel="canonical"]')[0].get("href")
+        == "https://status.acme.example/de/incidents/2026-11-20-api-errors/"
+    )
 
 
-def test_hreflang_alternates_and_switcher_link_every_page_to_its_translations(multi: dict[str, bytes]) -> None:
+def test_hreflang_alternates_and_switcher_link_every_page_to_its_translations(
+    multi: dict[str, bytes],
+) -> None:
     # The embed/ widgets are one line for other sites' iframes: no navigation, not indexed.
     pages = [p for p in multi if p.endswith(".html") and "embed/" not in p]
     for path in pages:
         doc = page(multi, path)
-        alternates = {link.get("hreflang"): link.get("href") for link in doc.cssselect('link[rel="alternate"][hreflang]')}
+        alternates = {
+            link.get("hreflang"): link.get("href")
+            for link in doc.cssselect('link[rel="alternate"][hreflang]')
+        }
         plain = path.removeprefix("de/").removeprefix("ja/").removesuffix("index.html")
         assert alternates == {
             "en": f"https://status.acme.example/{plain}", "de": f"https://status.acme.example/de/{plain}",
@@ -406,7 +607,12 @@ def test_hreflang_alternates_and_switcher_link_every_page_to_its_translations(mu
 def test_edition_links_to_the_shared_api(multi: dict[str, bytes]) -> None:
     doc = page(multi, "de/" + HISTORY)
     hrefs = [a.get("href") for a in doc.cssselect(".reliability a")]
-    assert all(urljoin(f"https://x/de/{HISTORY}", h).removeprefix("https://x/") in multi for h in hrefs) and hrefs
+    assert (
+        all(
+            urljoin(f"https://x/de/{HISTORY}", h).removeprefix("https://x/") in multi for h in hrefs
+        )
+        and hrefs
+    )
 
 
 def test_one_language_site_has_no_switcher(editions: dict[str, dict[str, bytes]]) -> None:
@@ -421,7 +627,9 @@ def test_one_language_site_has_no_switcher(editions: dict[str, dict[str, bytes]]
 def test_a_site_rewords_one_string_in_its_own_catalog(tmp_path: Path) -> None:
     root = example_site(tmp_path / "site", "languages: [en, de]\n")
     (root / "translations").mkdir()
-    (root / "translations" / "en.po").write_text('msgid "Minor Service Disruption"\nmsgstr "Some things are slow"\n', encoding="utf-8")
+    (root / "translations" / "en.po").write_text(
+        'msgid "Minor Service Disruption"\nmsgstr "Some things are slow"\n', encoding="utf-8"
+    )
     (root / "translations" / "de.po").write_text(
         '# Only what we word differently.\nmsgid "Minor Service Disruption"\nmsgstr "Kleine Störung"\n\n'
         'msgid "%(num)s day ago"\nmsgid_plural "%(num)s days ago"\nmsgstr[0] "%(num)s Tag zurück"\nmsgstr[1] "%(num)s Tage zurück"\n',
@@ -434,7 +642,9 @@ def test_a_site_rewords_one_string_in_its_own_catalog(tmp_path: Path) -> None:
     de = page(files, "de/index.html")
     assert text_of(de.cssselect(".banner h1")[0]) == "Kleine Störung"
     assert text_of(de.cssselect(".uptime-legend .ago-90")[0]) == "90 Tage zurück"
-    assert text_of(de.cssselect("#components-h")[0]) == "Komponenten"  # everything else: the shipped catalog
+    assert (
+        text_of(de.cssselect("#components-h")[0]) == "Komponenten"
+    )  # everything else: the shipped catalog
 
 
 def test_check_reports_a_broken_override(tmp_path: Path) -> None:
@@ -448,8 +658,16 @@ def test_check_reports_a_broken_override(tmp_path: Path) -> None:
     _, problems = load_site(root)
     warnings = [str(p) for p in problems.warnings]
     errors = [str(p) for p in problems.errors]
-    assert warnings == ["translations/fr.po:1: warning: statuspage never shows 'Minor Service Disruptoin'; nothing is reworded (did you mean 'Minor Service Disruption'?)"]
-    assert len(errors) == 1 and errors[0].startswith("translations/fr.po:4: 'As of %(time)s': ") and "heure" in errors[0]
-    (root / "translations" / "fr.po").write_text('msgid "Today"\nmsgtsr "Aujourd’hui"\n', encoding="utf-8")  # noqa: RUF001 - a typo in a keyword
+    assert warnings == [
+        "translations/fr.po:1: warning: statuspage never shows 'Minor Service Disruptoin'; nothing is reworded (did you mean 'Minor Service Disruption'?)"
+    ]
+    assert (
+        len(errors) == 1
+        and errors[0].startswith("translations/fr.po:4: 'As of %(time)s': ")
+        and "heure" in errors[0]
+    )
+    (root / "translations" / "fr.po").write_text(
+        'msgid "Today"\nmsgtsr "Aujourd’hui"\n', encoding="utf-8"
+    )
     _, problems = load_site(root)
     assert [str(p).split(":")[:2] for p in problems.errors] == [["translations/fr.po", "2"]]

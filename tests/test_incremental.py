@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -14,49 +13,28 @@ from statuspage.pipeline import writer as output
 from statuspage.pipeline.manifest import CACHE_DIR
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, read_cache
-
-NOW = "2026-11-26 10:00"
-
-
-def incident(day: int, title: str, *, resolved: bool = True, body: str = "Requests fail.") -> str:
-    closing = f"## Resolved · 2026-11-{day:02d} 12:00\nFixed.\n\n" if resolved else ""
-    return (
-        f"---\ntitle: {title}\ncomponents:\n  api: partial_outage\n---\n\n{closing}"
-        f"## Investigating · 2026-11-{day:02d} 11:00\n{body}\n"
-    )
-
-
-def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
-
-
-def folders(folder: Path) -> set[str]:
-    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+from .support.incremental import NOW, incident, rebuild_matches_cold, tree
 
 
 @pytest.fixture
 def site(site_dir: SiteDir, monkeypatch: pytest.MonkeyPatch) -> SiteDir:
     # Small pages per history page, so adding an incident moves others between pages.
-    (site_dir.root / "statuspage.yaml").write_text((site_dir.root / "statuspage.yaml").read_text() + "history_per_page: 2\n")
+    (site_dir.root / "statuspage.yaml").write_text(
+        (site_dir.root / "statuspage.yaml").read_text() + "history_per_page: 2\n"
+    )
     for day in range(2, 9):
-        site_dir.incident(f"2026-11-{day:02d}-event-{day}.md", incident(day, f"Event {day}", resolved=day != 5))
+        site_dir.incident(
+            f"2026-11-{day:02d}-event-{day}.md", incident(day, f"Event {day}", resolved=day != 5)
+        )
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     # Also take the process-pool path on this small site; one process is enough to prove it.
     monkeypatch.setattr(parallel, "PARALLEL_MIN", 1)
     return site_dir
 
 
-def rebuild_matches_cold(site: SiteDir, out: Path, cold: Path, *args: str) -> str:
-    """Rebuild *out* with the cache, build *cold* from scratch, and compare every byte."""
-    result = site.run("build", "--out", str(out), "--now", NOW, *args)
-    assert result.exit_code == 0, result.output
-    assert site.run("build", "--out", str(cold), "--now", NOW, "--no-cache").exit_code == 0
-    assert tree(out) == tree(cold)
-    assert folders(out) == folders(cold)
-    return result.output
-
-
-def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(site: SiteDir, tmp_path: Path) -> None:
+def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(
+    site: SiteDir, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     first = rebuild_matches_cold(site, out, tmp_path / "cold0")
     assert "0 removed" in first and (site.root / CACHE_DIR / "incidents.json").is_file()
@@ -64,7 +42,10 @@ def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(site: SiteDir, tm
     again = rebuild_matches_cold(site, out, tmp_path / "cold1")
     assert again.startswith("Up to date")
 
-    site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed", body="A [link](https://example.com/)."))
+    site.incident(
+        "2026-11-04-event-4.md",
+        incident(4, "Event 4, renamed", body="A [link](https://example.com/)."),
+    )
     edited = rebuild_matches_cold(site, out, tmp_path / "cold2")
     assert "files written" in edited and "0 removed" in edited
     assert "Event 4, renamed" in (out / "incidents/2026-11-04-event-4/index.html").read_text()
@@ -78,13 +59,26 @@ def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(site: SiteDir, tm
     assert " 0 removed" not in deleted
 
 
-def test_a_later_now_and_a_new_base_url_rebuild_what_they_change(site: SiteDir, tmp_path: Path) -> None:
+def test_a_later_now_and_a_new_base_url_rebuild_what_they_change(
+    site: SiteDir, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     for args in (["--base-url", "https://elsewhere.example/"], []):
         result = site.run("build", "--out", str(out), "--now", "2026-11-27 09:00", *args)
         assert result.exit_code == 0, result.output
-        assert site.run("build", "--out", str(tmp_path / "c"), "--now", "2026-11-27 09:00", "--no-cache", *args).exit_code == 0
+        assert (
+            site.run(
+                "build",
+                "--out",
+                str(tmp_path / "c"),
+                "--now",
+                "2026-11-27 09:00",
+                "--no-cache",
+                *args,
+            ).exit_code
+            == 0
+        )
         assert tree(out) == tree(tmp_path / "c")
 
 
@@ -92,21 +86,39 @@ def rendered(output: str) -> int:
     return int(re.search(r"(\d+) pages? rendered", output).group(1))  # type: ignore[union-attr]
 
 
-def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(site: SiteDir, tmp_path: Path) -> None:
+def test_a_schedulers_rebuild_renders_only_what_the_clock_changed(
+    site: SiteDir, tmp_path: Path
+) -> None:
     """Resolved incidents' pages do not show the build time, so a later `now` reuses them;
     a future-dated update coming due and a postmortem published at a set time still show."""
-    site.incident("2026-11-06-event-6.md", incident(6, "Event 6") + "\n## Resolved · 2026-11-26 10:10\nA later note.\n")
-    site.incident("2026-11-07-event-7.postmortem.md", "---\npublished: 2026-11-27 08:30\n---\n\n## What happened\n\nThe pool shrank.\n")
+    site.incident(
+        "2026-11-06-event-6.md",
+        incident(6, "Event 6") + "\n## Resolved · 2026-11-26 10:10\nA later note.\n",
+    )
+    site.incident(
+        "2026-11-07-event-7.postmortem.md",
+        "---\npublished: 2026-11-27 08:30\n---\n\n## What happened\n\nThe pool shrank.\n",
+    )
     out = tmp_path / "out"
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     resolved_page = (out / "incidents/2026-11-02-event-2/index.html").read_text()
-    assert "Page generated at" not in resolved_page and "Page generated at" in (out / "index.html").read_text()
-    assert "Page generated at" in (out / "incidents/2026-11-05-event-5/index.html").read_text()  # still open
+    assert (
+        "Page generated at" not in resolved_page
+        and "Page generated at" in (out / "index.html").read_text()
+    )
+    assert (
+        "Page generated at" in (out / "incidents/2026-11-05-event-5/index.html").read_text()
+    )  # still open
 
     for later in ("2026-11-26 10:15", "2026-11-27 09:00"):
         result = site.run("build", "--out", str(out), "--now", later)
         assert result.exit_code == 0, result.output
-        assert site.run("build", "--out", str(tmp_path / later), "--now", later, "--no-cache").exit_code == 0
+        assert (
+            site.run(
+                "build", "--out", str(tmp_path / later), "--now", later, "--no-cache"
+            ).exit_code
+            == 0
+        )
         assert tree(out) == tree(tmp_path / later)
         if later.endswith("10:15"):
             # index, postmortems, 404, history pages 1-3, the open incident's page and the one with a note
@@ -122,16 +134,24 @@ def page_keys(site: SiteDir, out: Path) -> dict[str, str]:
     """The key the last build into *out* recorded for each component page."""
     [manifest] = (site.root / CACHE_DIR).glob("build-*.json")
     pages = read_cache(manifest)["pages"]
-    return {path: key for path, key in pages.items() if re.fullmatch(r"components/[^/]+/index.html", path)}
+    return {
+        path: key
+        for path, key in pages.items()
+        if re.fullmatch(r"components/[^/]+/index.html", path)
+    }
 
 
-def test_component_pages_are_reused_unless_what_they_show_changes(site: SiteDir, tmp_path: Path) -> None:
+def test_component_pages_are_reused_unless_what_they_show_changes(
+    site: SiteDir, tmp_path: Path
+) -> None:
     """Every component and group page has a key; a new incident on `db` changes only db's page,
     and an hour later only the page of `api` (whose outage is still open) is made again."""
     out = tmp_path / "out"
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     before = page_keys(site, out)
-    assert set(before) == {f"components/{i}/index.html" for i in ("api", "website", "web", "dashboard", "db")}
+    assert set(before) == {
+        f"components/{i}/index.html" for i in ("api", "website", "web", "dashboard", "db")
+    }
     site.incident("2026-11-24-db.md", "---\ntitle: Slow queries\ncomponents:\n  db: degraded_performance\n---\n\n"
                   "## Resolved · 2026-11-24 12:00\nFixed.\n\n## Investigating · 2026-11-24 11:00\nSlow.\n")  # fmt: skip
     rebuild_matches_cold(site, out, tmp_path / "cold1")
@@ -150,7 +170,9 @@ def test_a_restored_output_with_new_mtimes_is_still_reused(site: SiteDir, tmp_pa
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     for path in out.rglob("*"):
         os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
-    (out / "incidents/2026-11-02-event-2/index.html").write_text("tampered, same size?")  # a changed file is still replaced
+    (out / "incidents/2026-11-02-event-2/index.html").write_text(
+        "tampered, same size?"
+    )  # a changed file is still replaced
     site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed"))
     output = rebuild_matches_cold(site, out, tmp_path / "cold1")
     # index, history 1 (and the renamed incident's history page), postmortems, 404, the open incident's page,
@@ -217,7 +239,9 @@ def test_a_failed_rebuild_leaves_the_site_and_no_staging(site: SiteDir, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cold0", "out", "site"]
 
 
-def test_an_interrupted_apply_is_finished_by_the_next_build(site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupted_apply_is_finished_by_the_next_build(
+    site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "out"
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     site.incident("2026-11-04-event-4.md", incident(4, "Event 4, renamed"))
@@ -246,14 +270,20 @@ def test_string_overrides_and_the_logo_are_build_inputs(site: SiteDir, tmp_path:
     out = tmp_path / "out"
     config = site.root / "statuspage.yaml"
     config.write_text(config.read_text() + "logo: logo.svg\n")
-    (site.root / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>')
+    (site.root / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"/>'
+    )
     rebuild_matches_cold(site, out, tmp_path / "cold0")
     assert "Up to date" in site.run("build", "--out", str(out), "--now", NOW).output
-    (site.root / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    (site.root / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>'
+    )
     rebuild_matches_cold(site, out, tmp_path / "cold1")
     assert b'width="9"' in (out / "logo.svg").read_bytes()
     (site.root / "translations").mkdir()
-    (site.root / "translations" / "en.po").write_text('msgid "History"\nmsgstr "Past incidents archive"\n')
+    (site.root / "translations" / "en.po").write_text(
+        'msgid "History"\nmsgstr "Past incidents archive"\n'
+    )
     rebuild_matches_cold(site, out, tmp_path / "cold2")
     assert b"Past incidents archive" in (out / "index.html").read_bytes()
 
@@ -264,7 +294,9 @@ def test_a_fifo_among_the_incidents_is_reported_not_read(site: SiteDir, tmp_path
     assert result.exit_code == 1 and "2026-11-21-pipe.md: not a regular file" in result.output
 
 
-def test_a_worker_process_that_dies_leaves_its_outputs_to_the_build(site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_process_that_dies_leaves_its_outputs_to_the_build(
+    site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The pool's one failure rule: what a worker did not finish, the build makes itself."""
     from statuspage.outputs.output import Output
     from statuspage.pipeline import build as build_module

@@ -19,7 +19,7 @@ from statuspage.commands.init import starter_files
 from statuspage.commands.main import cli
 
 from .conftest import REPO, parse_html, text_of
-from .venvs import make_venv, pip_install
+from .support.venvs import make_venv, pip_install
 
 
 def run(*args: str):
@@ -38,7 +38,9 @@ def test_init_then_build_works_with_no_edits(tmp_path: Path) -> None:
     assert "_site/" in ignored and "._site.*" in ignored and ".statuspage-cache/" in ignored
     for name in ("publish.yml", "check.yml", "alert.yml", "preview.yml", "preview-comment.yml"):
         shipped = (target / ".github" / "workflows" / name).read_text()
-        assert shipped == (REPO / ".github" / "workflows" / name).read_text(), f"{name} differs from the repository's"
+        assert shipped == (REPO / ".github" / "workflows" / name).read_text(), (
+            f"{name} differs from the repository's"
+        )
 
     checked = run("check", "--source", str(target))
     assert checked.exit_code == 0, checked.output
@@ -72,7 +74,9 @@ def test_init_adds_site_to_an_existing_gitignore(tmp_path: Path) -> None:
     assert (tmp_path / ".gitignore").read_text() == "*.pyc\n_site/\n._site.*\n"
     built = run("build", "--source", str(tmp_path))
     assert built.exit_code == 0, built.output
-    assert 'Acme: "Status"' in text_of(parse_html(tmp_path / "_site" / "index.html").cssselect("title")[0])
+    assert 'Acme: "Status"' in text_of(
+        parse_html(tmp_path / "_site" / "index.html").cssselect("title")[0]
+    )
 
 
 def test_the_workflows_install_this_release() -> None:
@@ -137,7 +141,10 @@ def test_init_after_installing_a_folder_pins_the_release_and_warns(
     requirement, stderr = init_with(python, tmp_path / "site")
     assert requirement == f"git-statuspage=={__version__}"
     assert f"warning: statuspage {__version__} was installed from {src.as_uri()}" in stderr
-    assert "set STATUSPAGE_REQUIREMENT in .github/workflows/publish.yml, check.yml, alert.yml and preview.yml" in stderr
+    assert (
+        "set STATUSPAGE_REQUIREMENT in .github/workflows/publish.yml, check.yml, alert.yml and preview.yml"
+        in stderr
+    )
 
 
 def installed_metadata(

@@ -14,17 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.pipeline import build as pipeline_build, parallel
-from statuspage.source import budget, config, incident_file as content, output_limits
-from statuspage.source.config import load_config
-from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.errors import Problems
 from statuspage.notify import limits as notify_limits
+from statuspage.pipeline import build as pipeline_build
+from statuspage.pipeline import parallel
+from statuspage.source import budget, config, output_limits
+from statuspage.source import incident_file as content
+from statuspage.source.config import load_config
+from statuspage.source.incident_file import MAX_TITLE_CHARS, MAX_UPDATES, parse_incident
 from statuspage.source.site import load_site
 
 from .conftest import SiteDir, parse_html
-from .test_notify import Hooks, add, hook_yaml, run, site_with
-from .test_notify import hooks as hooks  # a fixture, used by name
+from .support.notify_hooks import Hooks, add, hook_yaml, run, site_with
 
 NOW = "2026-11-21 12:00 +01:00"
 HEAD = "---\ntitle: T\nimpact: minor\ncomponents:\n  api: partial_outage\n---\n\n"
@@ -489,13 +490,20 @@ def test_the_bytes_made_are_counted_on_every_core_and_stop_the_build_at_the_limi
     monkeypatch.setattr(pipeline_build, "SAMPLE", 10**9)
     monkeypatch.setattr(output_limits, "BASE_BYTES", size // 2)
     (site_dir.root / "statuspage.yaml").write_text(many_components(200) + "description: new\n")
-    result = site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out))
+    result = site_dir.run(
+        "build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out)
+    )
     assert result.exit_code == 1
     limit = f"{size // 2 / 1e6:,.0f} MB"
-    assert f"statuspage.yaml: the site would write more than its limit of {limit} (" in result.output
+    assert (
+        f"statuspage.yaml: the site would write more than its limit of {limit} (" in result.output
+    )
     assert files_of(out) == before and leftovers(out) == []
     monkeypatch.setattr(output_limits, "BASE_BYTES", size + 1)  # what it writes fits
-    assert site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out)).exit_code == 0
+    assert (
+        site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00", "--out", str(out)).exit_code
+        == 0
+    )
 
 
 def test_the_files_a_site_would_write_are_counted_before_any_is_made(
@@ -507,7 +515,9 @@ def test_the_files_a_site_would_write_are_counted_before_any_is_made(
     monkeypatch.setattr(output_limits, "BASE_FILES", count - 1)
     made: list[str] = []
     monkeypatch.setattr(pipeline_build, "_sampled", lambda todo, spare: made.append("x") or todo)
-    result = site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(tmp_path / "new"))
+    result = site_dir.run(
+        "build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(tmp_path / "new")
+    )
     assert result.exit_code == 1 and made == []  # refused before making anything
     assert (
         f"statuspage.yaml: the site would write {count:,} files, more than its limit of "
@@ -515,7 +525,17 @@ def test_the_files_a_site_would_write_are_counted_before_any_is_made(
     )
     assert not (tmp_path / "new").exists() or list((tmp_path / "new").iterdir()) == []
     monkeypatch.setattr(output_limits, "BASE_FILES", count)
-    assert site_dir.run("build", "--no-cache", "--now", "2026-11-21T12:00:00+01:00", "--out", str(tmp_path / "new")).exit_code == 0
+    assert (
+        site_dir.run(
+            "build",
+            "--no-cache",
+            "--now",
+            "2026-11-21T12:00:00+01:00",
+            "--out",
+            str(tmp_path / "new"),
+        ).exit_code
+        == 0
+    )
 
 
 def test_the_per_incident_cap_counts_every_language(tmp_path: Path) -> None:
@@ -541,11 +561,15 @@ def test_history_pages_are_bounded_whatever_history_per_page_says(
     # 1,000 incidents at `history_per_page: 1` in 8 languages wrote 8,000 history pages
     # (219 MB); shown here with a bound of 5 pages, 2 languages and 23 incidents.
     monkeypatch.setattr(output_limits, "MAX_HISTORY_PAGES", 5)
-    config = many_components(3).replace("components:\n", "languages: [en, de]\nhistory_per_page: 1\ncomponents:\n", 1)
+    config = many_components(3).replace(
+        "components:\n", "languages: [en, de]\nhistory_per_page: 1\ncomponents:\n", 1
+    )
     site_dir = SiteDir(tmp_path / "site", config)
     days = [f"2026-11-{n % 20 + 1:02}" for n in range(23)]  # all before NOW
     for n, day in enumerate(days):
-        site_dir.incident(f"{day}-i{n}.md", HEAD.replace("api", "c0") + f"## Resolved · {day} 10:00\nx\n")
+        site_dir.incident(
+            f"{day}-i{n}.md", HEAD.replace("api", "c0") + f"## Resolved · {day} 10:00\nx\n"
+        )
     result = site_dir.run("check")
     assert (
         "statuspage.yaml: warning: 23 incidents at `history_per_page: 1` would make 23 history "
@@ -554,7 +578,9 @@ def test_history_pages_are_bounded_whatever_history_per_page_says(
     ) in result.output
     out = site_dir.build(NOW)
     for prefix in ("", "de/"):
-        pages = sorted(p for p in files_of(out) if re.fullmatch(rf"{prefix}history/(\d+/)?index\.html", p))
+        pages = sorted(
+            p for p in files_of(out) if re.fullmatch(rf"{prefix}history/(\d+/)?index\.html", p)
+        )
         assert 1 < len(pages) <= 5, pages  # (page 1 holds the newest that fill no page)
         shown = [
             a.get("href").rsplit("/", 2)[-2]

@@ -4,29 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, IncidentStatus
+from statuspage.state import status as st
 
 from .conftest import SiteDir, at, parse_html, text_of
+from .support.maintenance import MAINTENANCE
 
-MAINTENANCE = """\
----
-title: Database upgrade
-maintenance:
-  start: 2026-12-01 02:00
-  end: 2026-12-01 04:00
-components: [db]
----
-
-## Scheduled · 2026-11-25 10:00
-We will upgrade the database.
-"""
 ID = "2026-12-01-db-upgrade"
 
 
 def rows(doc) -> dict[str, str]:
     """Component name -> the status it shows."""
-    return {text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0]) for li in doc.cssselect("li.component")}
+    return {
+        text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0])
+        for li in doc.cssselect("li.component")
+    }
 
 
 def section(doc, heading_id: str):
@@ -53,7 +45,9 @@ def test_maintenance_before_during_after(site_dir: SiteDir, tmp_path: Path) -> N
     # Before the notice is published: nothing on the page; it appears at 10:00 on Nov 25.
     _, doc = build_index(site_dir, "2026-11-24 12:00", tmp_path)
     assert section(doc, "upcoming-h") is None and "Database upgrade" not in text_of(doc)
-    assert "2026-11-25T10:00:00+01:00  2026-12-01-db-upgrade: scheduled" in next_change(site_dir, "2026-11-24 12:00", "-v")
+    assert "2026-11-25T10:00:00+01:00  2026-12-01-db-upgrade: scheduled" in next_change(
+        site_dir, "2026-11-24 12:00", "-v"
+    )
 
     # Scheduled: listed with its window; the rest of the page stays operational.
     out, doc = build_index(site_dir, "2026-11-30 12:00", tmp_path)
@@ -61,10 +55,15 @@ def test_maintenance_before_during_after(site_dir: SiteDir, tmp_path: Path) -> N
     assert rows(doc)["Database"] == "Operational"
     upcoming = section(doc, "upcoming-h")
     assert upcoming is not None and section(doc, "maint-h") is None
-    assert text_of(upcoming.cssselect(".window")[0]) == "Window: Dec 1, 2026, 02:00 CET – Dec 1, 2026, 04:00 CET"
+    assert (
+        text_of(upcoming.cssselect(".window")[0])
+        == "Window: Dec 1, 2026, 02:00 CET – Dec 1, 2026, 04:00 CET"
+    )
     assert text_of(upcoming.cssselect(".status")[0]) == "Scheduled"
     assert st.is_upcoming(m, at("2026-11-30 12:00")) and not st.is_open(m, at("2026-11-30 12:00"))
-    assert next_change(site_dir, "2026-11-30 12:00") == ["2026-12-01T00:00:00+01:00"]  # midnight: the bars move on
+    assert next_change(site_dir, "2026-11-30 12:00") == [
+        "2026-12-01T00:00:00+01:00"
+    ]  # midnight: the bars move on
     assert next_change(site_dir, "2026-12-01 00:00") == ["2026-12-01T02:00:00+01:00"]
 
     # In progress: by the clock alone, nobody touched the file.
@@ -77,9 +76,15 @@ def test_maintenance_before_during_after(site_dir: SiteDir, tmp_path: Path) -> N
     assert text_of(active.cssselect(".status")[0]) == "In progress"
     assert "The scheduled maintenance window has started." in text_of(active)
     page = parse_html(out / "incidents" / ID / "index.html")
-    assert [text_of(h.cssselect(".status")[0]) for h in page.cssselect(".timeline h3")] == ["In progress", "Scheduled"]
+    assert [text_of(h.cssselect(".status")[0]) for h in page.cssselect(".timeline h3")] == [
+        "In progress",
+        "Scheduled",
+    ]
     assert page.cssselect(".timeline time")[0].get("datetime") == "2026-12-01T02:00:00+01:00"
-    assert st.page_status(site.config, site.incidents, at("2026-12-01 03:00")).indicator is Impact.MAINTENANCE
+    assert (
+        st.page_status(site.config, site.incidents, at("2026-12-01 03:00")).indicator
+        is Impact.MAINTENANCE
+    )
     assert next_change(site_dir, "2026-12-01 03:00") == ["2026-12-01T04:00:00+01:00"]
 
     # Completed at the end of the window.
@@ -90,15 +95,26 @@ def test_maintenance_before_during_after(site_dir: SiteDir, tmp_path: Path) -> N
     past = next(d for d in doc.cssselect(".day") if "December 1, 2026" in text_of(d))
     assert "Database upgrade Completed" in text_of(past)
     page = parse_html(out / "incidents" / ID / "index.html")
-    summary = {text_of(dt): text_of(dd) for dt, dd in zip(page.cssselect("dl.summary dt"), page.cssselect("dl.summary dd"), strict=True)}
+    summary = {
+        text_of(dt): text_of(dd)
+        for dt, dd in zip(
+            page.cssselect("dl.summary dt"), page.cssselect("dl.summary dd"), strict=True
+        )
+    }
     assert summary["Completed"] == "Dec 1, 2026, 04:00 CET" and summary["Duration"] == "2 hr"
     # Maintenance shows in the day bars, but is not downtime.
-    db = next(li for li in doc.cssselect("li.component") if "Database" in text_of(li.cssselect(".name")[0]))
+    db = next(
+        li
+        for li in doc.cssselect("li.component")
+        if "Database" in text_of(li.cssselect(".name")[0])
+    )
     today = db.cssselect(".bars > li")[-1]
     assert today.get("class") == "d-under_maintenance"
     assert text_of(today) == "Dec 1: Under maintenance, 2 hr"
     assert text_of(db.cssselect(".figure")[0]).startswith("100.00% uptime")
-    assert next_change(site_dir, "2026-12-01 05:00", "-v") == ["2026-12-02T00:00:00+01:00  day ends: the day bars and recent days move on"]
+    assert next_change(site_dir, "2026-12-01 05:00", "-v") == [
+        "2026-12-02T00:00:00+01:00  day ends: the day bars and recent days move on"
+    ]
 
 
 def maintenance_with(site_dir: SiteDir, updates: str):
@@ -113,8 +129,12 @@ def words(incident, now: str) -> list[str]:
 def test_verifying_keeps_it_open_past_the_end(site_dir: SiteDir) -> None:
     m = maintenance_with(site_dir, "## Verifying · 2026-12-01 03:50\nChecking replicas.\n")
     assert words(m, "2026-12-01 05:00") == ["scheduled", "in_progress*", "verifying"]
-    assert st.component_status("db", [m], at("2026-12-01 05:00")) is ComponentStatus.UNDER_MAINTENANCE
-    assert [c[0] for c in st.changes(m, at("2026-12-01 03:55"))] == []  # no automatic end to wait for
+    assert (
+        st.component_status("db", [m], at("2026-12-01 05:00")) is ComponentStatus.UNDER_MAINTENANCE
+    )
+    assert [
+        c[0] for c in st.changes(m, at("2026-12-01 03:55"))
+    ] == []  # no automatic end to wait for
 
 
 def test_early_completion_wins_over_the_clock(site_dir: SiteDir) -> None:
@@ -123,7 +143,9 @@ def test_early_completion_wins_over_the_clock(site_dir: SiteDir) -> None:
     assert st.resolved_at(m, at("2026-12-01 05:00")) == at("2026-12-01 03:10")
     assert st.duration(m, at("2026-12-01 05:00")).total_seconds() == 70 * 60
     # The scheduled end is no longer a change, so a scheduler is not woken for nothing.
-    assert st.changes(m, at("2026-12-01 03:05")) == [(at("2026-12-01 03:10"), IncidentStatus.COMPLETED)]
+    assert st.changes(m, at("2026-12-01 03:05")) == [
+        (at("2026-12-01 03:10"), IncidentStatus.COMPLETED)
+    ]
     assert st.next_change([m], at("2026-12-01 03:20")) is None
 
 
@@ -134,7 +156,10 @@ def test_cancelled_before_the_window_never_starts(site_dir: SiteDir) -> None:
 
 
 def test_early_start_and_overrun_are_the_engineers_call(site_dir: SiteDir) -> None:
-    m = maintenance_with(site_dir, "## In progress · 2026-12-01 01:50\nStarting early.\n\n## In progress · 2026-12-01 04:10\nTaking longer.\n")
+    m = maintenance_with(
+        site_dir,
+        "## In progress · 2026-12-01 01:50\nStarting early.\n\n## In progress · 2026-12-01 04:10\nTaking longer.\n",
+    )
     # No second, automatic "in progress" at 02:00; no automatic end once someone posted after it.
     assert words(m, "2026-12-01 03:00") == ["scheduled", "in_progress"]
     assert words(m, "2026-12-01 04:05") == ["scheduled", "in_progress", "completed*"]
@@ -149,5 +174,18 @@ def test_new_maintenance_from_the_cli_builds(site_dir: SiteDir) -> None:
     assert site_dir.run("check").exit_code == 0
     doc = parse_html(site_dir.build("2026-12-10 02:30") / "index.html")
     assert rows(doc)["Database"] == rows(doc)["Public API REST endpoints"] == "Under maintenance"
-    result = site_dir.run("new", "X", "--maintenance", "--start", "2026-03-29 02:30", "--end", "2026-03-29 04:00", "-c", "db")
-    assert result.exit_code == 2 and "--start: 2026-03-29 02:30 does not exist in Europe/Berlin" in result.output
+    result = site_dir.run(
+        "new",
+        "X",
+        "--maintenance",
+        "--start",
+        "2026-03-29 02:30",
+        "--end",
+        "2026-03-29 04:00",
+        "-c",
+        "db",
+    )
+    assert (
+        result.exit_code == 2
+        and "--start: 2026-03-29 02:30 does not exist in Europe/Berlin" in result.output
+    )

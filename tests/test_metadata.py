@@ -106,7 +106,7 @@ def test_sitemap_and_robots_use_absolute_urls(site_dir: SiteDir) -> None:
         f"{base}subscribe/",
     ]
     assert sitemap.xpath(
-        "//s:url[s:loc='%sincidents/2026-11-20-api-errors/']/s:lastmod/text()" % base, namespaces=ns
+        f"//s:url[s:loc='{base}incidents/2026-11-20-api-errors/']/s:lastmod/text()", namespaces=ns
     ) == ["2026-11-20T15:10:00+01:00"]
     # Every listed URL is a page that was built, and each names itself canonical.
     for loc in locs:

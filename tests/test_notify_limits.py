@@ -23,9 +23,8 @@ import yaml
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
 
-from . import test_notify as notify_tests
 from .conftest import CONFIG, REPO, at
-from .test_notify import Hooks, hook_yaml, site_with
+from .support.notify_hooks import Hooks, hook_yaml, site_with
 
 DEADLINE = 3.0  # seconds; the trickling servers send a byte every 2 s
 NOW = "2026-11-20 14:10"
@@ -85,9 +84,6 @@ def slow_smtp() -> Iterator[Trickle]:
     server = Trickle(b"220 slow.example ESMTP ready\r\n" * 50, read_request=False)
     yield server
     server.close()
-
-
-hooks = notify_tests.hooks  # the fast webhook receiver fixture, recording every request
 
 
 def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG, SiteDir, parse_html, text_of, write
-from .inert import assert_inert
+from .support.inert import assert_inert
 
 NOW = "2026-11-21 12:00 +01:00"
 OPEN_MINOR = (

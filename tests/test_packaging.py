@@ -13,13 +13,15 @@ from pathlib import Path
 import pytest
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir
-from .venvs import make_venv, pip_install
+from .support.venvs import make_venv, pip_install
 
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
-    pytest.importorskip("hatchling", reason="building the wheel needs hatchling (in the test extra)")
+    pytest.importorskip(
+        "hatchling", reason="building the wheel needs hatchling (in the test extra)"
+    )
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", str(REPO), "--no-deps", "--no-build-isolation", "-q", "-w", str(out)],
         check=True, capture_output=True,
@@ -29,7 +31,11 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_the_theme(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    theme = {p.relative_to(REPO / "site-templates").as_posix() for p in (REPO / "site-templates").rglob("*") if p.is_file()}
+    theme = {
+        p.relative_to(REPO / "site-templates").as_posix()
+        for p in (REPO / "site-templates").rglob("*")
+        if p.is_file()
+    }
     assert theme, "the repo has no theme?"
     assert {f"statuspage/site-templates/{name}" for name in theme} <= names
 
@@ -41,16 +47,30 @@ def test_installed_wheel_builds_a_site(wheel: Path, tmp_path: Path) -> None:
     site = SiteDir(tmp_path / "site")
     site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     # Run from the site folder, so the checkout's own package cannot be imported by accident.
-    result = subprocess.run([python, "-c", "import statuspage, sys; print(statuspage.__file__)"], cwd=site.root, capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [python, "-c", "import statuspage, sys; print(statuspage.__file__)"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert str(env_dir) in result.stdout
-    result = subprocess.run([python, "-m", "statuspage", "build", "--now", "2026-11-26 10:00"], cwd=site.root, capture_output=True, text=True)
+    result = subprocess.run(
+        [python, "-m", "statuspage", "build", "--now", "2026-11-26 10:00"],
+        cwd=site.root,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert (site.root / "_site" / "incidents" / "2026-11-20-api-errors" / "index.html").is_file()
 
 
 def test_wheel_ships_compiled_catalogs(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
-    catalogs = {p.relative_to(REPO).as_posix() for p in (REPO / "statuspage" / "locale").glob("*/LC_MESSAGES/statuspage.mo")}
+    catalogs = {
+        p.relative_to(REPO).as_posix()
+        for p in (REPO / "statuspage" / "locale").glob("*/LC_MESSAGES/statuspage.mo")
+    }
     assert len(catalogs) >= 7 and catalogs <= names
 
 
@@ -86,4 +106,6 @@ def test_lock_file_pins_every_requirement_within_its_bounds() -> None:
         wanted = Requirement(line)
         name = canonicalize_name(wanted.name)
         assert name in pinned, f"{wanted.name} is not in requirements/ci.lock.txt"
-        assert wanted.specifier.contains(pinned[name]), f"lock has {name}=={pinned[name]}, not {wanted}"
+        assert wanted.specifier.contains(pinned[name]), (
+            f"lock has {name}=={pinned[name]}, not {wanted}"
+        )

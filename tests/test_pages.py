@@ -35,8 +35,16 @@ def test_index_shows_status_components_and_incidents(built: Path) -> None:
     doc = parse_html(built / "index.html")
     assert doc.get("lang") == "en"
     assert text_of(doc.cssselect("h1")[0]) == "Minor Service Disruption"
-    rows = {text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0]) for li in doc.cssselect("li.component")}
-    assert rows == {"Public API REST endpoints": "Operational", "Marketing site": "Degraded performance", "Dashboard": "Operational", "Database": "Operational"}
+    rows = {
+        text_of(li.cssselect(".name")[0]): text_of(li.cssselect(".status")[0])
+        for li in doc.cssselect("li.component")
+    }
+    assert rows == {
+        "Public API REST endpoints": "Operational",
+        "Marketing site": "Degraded performance",
+        "Dashboard": "Operational",
+        "Database": "Operational",
+    }
     group = doc.cssselect("li.group details")[0]
     assert group.get("open") is not None  # a degraded group opens itself
     assert text_of(group.cssselect("summary")[0]) == "Website Degraded performance"
@@ -50,7 +58,7 @@ def test_index_shows_status_components_and_incidents(built: Path) -> None:
     days = doc.cssselect(".day")
     assert len(days) == 7
     assert text_of(days[0].cssselect("h3")[0]) == "November 26, 2026"
-    assert text_of(days[0]) .endswith("No incidents reported.")
+    assert text_of(days[0]).endswith("No incidents reported.")
     nov20 = next(d for d in days if "November 20" in text_of(d))
     assert "Elevated error rates on the API" in text_of(nov20)
 
@@ -59,14 +67,26 @@ def test_incident_page_timeline(built: Path) -> None:
     doc = parse_html(built / "incidents" / "2026-11-20-api-errors" / "index.html")
     assert text_of(doc.cssselect("h1")[0]) == "Elevated error rates on the API"
     updates = doc.cssselect("ol.timeline > li")
-    assert [text_of(u.cssselect("h3 .status")[0]) for u in updates] == ["Resolved", "Monitoring", "Investigating"]
+    assert [text_of(u.cssselect("h3 .status")[0]) for u in updates] == [
+        "Resolved",
+        "Monitoring",
+        "Investigating",
+    ]
     times = [u.cssselect("time")[0] for u in updates]
     assert times[0].get("datetime") == "2026-11-20T15:10:00+01:00"
     assert text_of(times[0]) == "Nov 20, 2026, 15:10 CET"
     assert updates[2].cssselect(".body strong")[0].text == "elevated"
-    summary = {text_of(dt): text_of(dd) for dt, dd in zip(doc.cssselect("dl.summary dt"), doc.cssselect("dl.summary dd"), strict=True)}
+    summary = {
+        text_of(dt): text_of(dd)
+        for dt, dd in zip(
+            doc.cssselect("dl.summary dt"), doc.cssselect("dl.summary dd"), strict=True
+        )
+    }
     assert summary["Duration"] == "1 hr 8 min"
-    assert summary["Duration"] and [text_of(li) for li in doc.cssselect(".affected-list li")] == ["Public API Partial outage", "Dashboard Degraded performance"]
+    assert summary["Duration"] and [text_of(li) for li in doc.cssselect(".affected-list li")] == [
+        "Public API Partial outage",
+        "Dashboard Degraded performance",
+    ]
     assert "Components" not in text_of(updates[1].cssselect(".body")[0])
     assert text_of(updates[1].cssselect(".changes")[0]) == "Public API: Degraded performance"
 
@@ -89,14 +109,24 @@ def test_links_are_relative_so_sub_paths_and_disk_work(built: Path) -> None:
                 continue
             target = (page.parent / href.split("#")[0]).resolve()
             assert target.is_file(), f"{page.relative_to(built)} links to missing {href}"
-    canonical = parse_html(built / "incidents/2026-11-20-api-errors/index.html").cssselect("link[rel=canonical]")[0]
-    assert canonical.get("href") == "https://status.test.example/sub/incidents/2026-11-20-api-errors/"
+    canonical = parse_html(built / "incidents/2026-11-20-api-errors/index.html").cssselect(
+        "link[rel=canonical]"
+    )[0]
+    assert (
+        canonical.get("href") == "https://status.test.example/sub/incidents/2026-11-20-api-errors/"
+    )
 
 
 def test_history_is_paged(site_dir: SiteDir) -> None:
-    write(site_dir.root / "statuspage.yaml", (site_dir.root / "statuspage.yaml").read_text() + "history_per_page: 2\n")
+    write(
+        site_dir.root / "statuspage.yaml",
+        (site_dir.root / "statuspage.yaml").read_text() + "history_per_page: 2\n",
+    )
     for day in range(1, 6):
-        site_dir.incident(f"2026-10-0{day}-x.md", f"---\ntitle: Incident {day}\n---\n\n## Resolved · 2026-10-0{day} 11:00\nok\n\n## Investigating · 2026-10-0{day} 10:00\nx\n")
+        site_dir.incident(
+            f"2026-10-0{day}-x.md",
+            f"---\ntitle: Incident {day}\n---\n\n## Resolved · 2026-10-0{day} 11:00\nok\n\n## Investigating · 2026-10-0{day} 10:00\nx\n",
+        )
     out = site_dir.build("2026-11-26 10:00")
 
     def titles(page: str) -> list[str]:
@@ -116,9 +146,9 @@ def test_history_is_paged(site_dir: SiteDir) -> None:
 
     site_dir.incident("2026-10-06-x.md", resolved(6))
     out = site_dir.build("2026-11-26 10:00")
-    assert [titles(p) for p in ("history/index.html", "history/2/index.html", "history/3/index.html")] == [
-        ["Incident 6", "Incident 5"], ["Incident 4", "Incident 3"], ["Incident 2", "Incident 1"]
-    ]
+    assert [
+        titles(p) for p in ("history/index.html", "history/2/index.html", "history/3/index.html")
+    ] == [["Incident 6", "Incident 5"], ["Incident 4", "Incident 3"], ["Incident 2", "Incident 1"]]
     older = {p: (out / p).read_bytes() for p in ("history/2/index.html", "history/3/index.html")}
     # A seventh joins page 1 and leaves every other page as it was, byte for byte.
     site_dir.incident("2026-10-07-x.md", resolved(7))
@@ -140,7 +170,10 @@ def test_no_javascript_but_the_freshness_script_and_strict_csp(built: Path) -> N
 
 def test_user_template_overrides_one_block(site_dir: SiteDir) -> None:
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
-    write(site_dir.root / "site-templates" / "404.html", '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}')
+    write(
+        site_dir.root / "site-templates" / "404.html",
+        '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}',
+    )
     out = site_dir.build("2026-11-26 10:00")
     assert text_of(parse_html(out / "404.html").cssselect("h1")[0]) == "Lost?"
     assert text_of(parse_html(out / "index.html").cssselect("h1")[0]) == "All Systems Operational"
@@ -182,7 +215,11 @@ def test_failed_build_keeps_the_last_good_site(site_dir: SiteDir) -> None:
     assert "incidents/2026-11-21-bad.md:3: unknown impact 'huge'" in result.output
     assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     # No staging folder or journal left behind (the build cache is meant to stay).
-    assert [p.name for p in out.parent.iterdir() if p.name.startswith(".") and p.name != ".statuspage-cache"] == []
+    assert [
+        p.name
+        for p in out.parent.iterdir()
+        if p.name.startswith(".") and p.name != ".statuspage-cache"
+    ] == []
 
 
 def test_same_now_gives_identical_output(site_dir: SiteDir, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.source.site import load_site
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir
-from .test_incremental import incident, tree
+from .support.incremental import incident, tree
 
 NOW = "2026-11-26 10:00"
 BAD = "---\ntitle: Broken\ncomponents:\n  no-such-thing: major_outage\n---\n\n## Investigating · 2026-11-21 10:00\nDown.\n"

@@ -97,10 +97,15 @@ def timeline_items(text: str) -> list[str]:
     return [item.strip() for item in items]
 
 
-ITEM = re.compile(r"- \*\*(?P<time>[^*]+)\*\* · (?P<status>[A-Z][a-z ]+?)(?: \((?P<changes>[^)]*)\))?: (?P<body>.*)", re.DOTALL)
+ITEM = re.compile(
+    r"- \*\*(?P<time>[^*]+)\*\* · (?P<status>[A-Z][a-z ]+?)(?: \((?P<changes>[^)]*)\))?: (?P<body>.*)",
+    re.DOTALL,
+)
 
 
-def test_prefill_timeline_equals_the_updates(incident: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_prefill_timeline_equals_the_updates(
+    incident: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(at("2026-11-21 09:00").timestamp())))
     result = incident.run("postmortem", "api-errors")
     assert result.exit_code == 0, result.output
@@ -110,9 +115,15 @@ def test_prefill_timeline_equals_the_updates(incident: SiteDir, monkeypatch: pyt
 
     updates = incident.load().incident(ID).updates
     items = timeline_items(text)
-    assert len(items) == len(updates) + 1  # every update, then a placeholder for what customers did not see
+    assert (
+        len(items) == len(updates) + 1
+    )  # every update, then a placeholder for what customers did not see
     entries = [ITEM.match(item) for item in items[:-1]]
-    assert [e["time"] for e in entries] == ["2026-11-20 14:02 CET", "2026-11-20 14:48 CET", "2026-11-20 15:10 CET"]  # 13:02Z in Berlin time
+    assert [e["time"] for e in entries] == [
+        "2026-11-20 14:02 CET",
+        "2026-11-20 14:48 CET",
+        "2026-11-20 15:10 CET",
+    ]  # 13:02Z in Berlin time
     assert [e["status"] for e in entries] == [u.status.label for u in updates]
     assert [re.sub(r"\n {4}", "\n", e["body"]) for e in entries] == [u.body for u in updates]
     assert [e["changes"] for e in entries] == [None, "Public API: degraded performance", None]
@@ -122,9 +133,20 @@ def test_prefill_timeline_equals_the_updates(incident: SiteDir, monkeypatch: pyt
     assert "- **Resolved:** 2026-11-20 15:10 CET" in text
     assert "- **Duration:** 1 hr 8 min" in text
     assert "- **Impact:** Major" in text
-    assert "- **Affected components:** Public API (partial outage), Dashboard (degraded performance)" in text
+    assert (
+        "- **Affected components:** Public API (partial outage), Dashboard (degraded performance)"
+        in text
+    )
     headings = re.findall(r"^## (.+)$", text, re.MULTILINE)
-    assert headings == ["Summary", "Timeline", "What happened", "Root cause", "What went well", "What went wrong", "Action items"]
+    assert headings == [
+        "Summary",
+        "Timeline",
+        "What happened",
+        "Root cause",
+        "What went well",
+        "What went wrong",
+        "Action items",
+    ]
     assert "- [ ] TODO(postmortem):" in text.split("## Action items", 1)[1]
 
     # A draft: valid, silent in `check` (placeholders are expected), and nowhere on the site.
@@ -141,7 +163,9 @@ def test_prefill_timeline_equals_the_updates(incident: SiteDir, monkeypatch: pyt
     filled = re.sub(r"^published: .*$", "published: 2026-11-23 10:00", filled, flags=re.MULTILINE)
     path.write_text(filled)
     doc = parse_html(incident.build("2026-11-26 10:00") / INCIDENT_PAGE)
-    timeline = doc.xpath("//section[@id='postmortem']//h3[.='Timeline']/following-sibling::ul[1]/li")
+    timeline = doc.xpath(
+        "//section[@id='postmortem']//h3[.='Timeline']/following-sibling::ul[1]/li"
+    )
     assert len(timeline) == 4
     assert [text_of(p) for p in timeline[0].cssselect("p")] == [
         "2026-11-20 14:02 CET · Investigating: We are seeing elevated error rates on API requests.",
@@ -152,9 +176,21 @@ def test_prefill_timeline_equals_the_updates(incident: SiteDir, monkeypatch: pyt
 @pytest.mark.parametrize(
     ("name", "ref", "message"),
     [
-        pytest.param(f"{ID}.md", "2026-11-25-webhooks", "is not resolved (it is investigating); resolve it first", id="unresolved"),
-        pytest.param(f"{ID}.md", "database-upgrade", "is a maintenance; postmortems are for incidents", id="maintenance"),
-        pytest.param(f"{ID}.md", "no-such-thing", "no incident matches 'no-such-thing'", id="unknown"),
+        pytest.param(
+            f"{ID}.md",
+            "2026-11-25-webhooks",
+            "is not resolved (it is investigating); resolve it first",
+            id="unresolved",
+        ),
+        pytest.param(
+            f"{ID}.md",
+            "database-upgrade",
+            "is a maintenance; postmortems are for incidents",
+            id="maintenance",
+        ),
+        pytest.param(
+            f"{ID}.md", "no-such-thing", "no incident matches 'no-such-thing'", id="unknown"
+        ),
         pytest.param(f"{ID}.md", "api-errors", "already exists; edit it instead", id="exists"),
     ],
 )
@@ -167,7 +203,9 @@ def test_postmortem_command_refusals(incident: SiteDir, name: str, ref: str, mes
     assert result.exit_code == 2
     assert message in result.output, result.output
     assert existing.read_bytes() == before
-    assert sorted(p.name for p in (incident.root / "incidents").glob("*.postmortem.md")) == [existing.name]
+    assert sorted(p.name for p in (incident.root / "incidents").glob("*.postmortem.md")) == [
+        existing.name
+    ]
 
 
 # --- loading and `check` ---------------------------------------------------------------------
@@ -201,13 +239,20 @@ def test_draft_and_future_publication(incident: SiteDir) -> None:
 PLACEHOLDER_BODY = "---\npublished: {when}\n---\n\n## What happened\n\nThe pool shrank.\n\n## Root cause\n\nTODO(postmortem): the technical cause.\n"
 
 
-@pytest.mark.parametrize("when", ["2026-11-24 10:00", "2030-01-01 10:00"], ids=["published", "future"])
+@pytest.mark.parametrize(
+    "when", ["2026-11-24 10:00", "2030-01-01 10:00"], ids=["published", "future"]
+)
 def test_published_placeholder_is_an_error_at_its_line(incident: SiteDir, when: str) -> None:
     postmortem_file(incident, ID, PLACEHOLDER_BODY.format(when=when))
     result = incident.run("check")
     assert result.exit_code == 1
-    assert f"incidents/{ID}.postmortem.md:11: published postmortem still holds a placeholder (TODO(postmortem))" in result.output
-    assert incident.run("build", "--now", "2026-11-26 10:00").exit_code == 1  # never reaches readers
+    assert (
+        f"incidents/{ID}.postmortem.md:11: published postmortem still holds a placeholder (TODO(postmortem))"
+        in result.output
+    )
+    assert (
+        incident.run("build", "--now", "2026-11-26 10:00").exit_code == 1
+    )  # never reaches readers
 
 
 def test_draft_placeholder_is_fine(incident: SiteDir) -> None:
@@ -274,30 +319,102 @@ def test_blame_patterns_not_found(text: str) -> None:
 
 
 CASES = [
-    pytest.param("2026-11-21-nothing", POSTMORTEM.format(published="2026-11-24 10:00"), 0, "no incident '2026-11-21-nothing'", id="orphan"),
-    pytest.param("2026-11-25-webhooks", POSTMORTEM.format(published="2026-11-26 10:00"), 0, "2026-11-25-webhooks is not resolved", id="unresolved"),
-    pytest.param("2026-11-03-database-upgrade", POSTMORTEM.format(published="2026-11-04 10:00"), 0, "is a maintenance; postmortems are for incidents", id="maintenance"),
-    pytest.param(ID, POSTMORTEM.format(published="24/11/2026 10:00"), 2, "`published:` cannot read timestamp '24/11/2026 10:00'", id="bad-timestamp"),
-    pytest.param(ID, POSTMORTEM.format(published="2026-03-29 02:30"), 2, "does not exist in Europe/Berlin", id="dst-gap"),
-    pytest.param(ID, POSTMORTEM.format(published="true"), 2, "`published:` expected a timestamp", id="not-a-timestamp"),
-    pytest.param(ID, POSTMORTEM.format(published="2026-11-20 15:00"), 2, f"published before the incident was resolved (incidents/{ID}.md:9)", id="before-resolution"),
-    pytest.param(ID, "---\npublishd: 2026-11-24 10:00\n---\n\nText.\n", 2, "unknown key 'publishd' (did you mean 'published'?)", id="unknown-key"),
-    pytest.param(ID, "---\ntitle: [a, b]\n---\n\nText.\n", 2, "`title:` must be text", id="bad-title"),
-    pytest.param(ID, "---\nauthors: {a: 1}\n---\n\nText.\n", 2, "`authors:` must be a list", id="bad-authors"),
-    pytest.param(ID, "## What happened\n\nText.\n", 1, "a postmortem starts with YAML front matter", id="no-front-matter"),
-    pytest.param(ID, "---\npublished: 2026-11-24 10:00\n---\n\n", 2, "a published postmortem needs text", id="empty"),
+    pytest.param(
+        "2026-11-21-nothing",
+        POSTMORTEM.format(published="2026-11-24 10:00"),
+        0,
+        "no incident '2026-11-21-nothing'",
+        id="orphan",
+    ),
+    pytest.param(
+        "2026-11-25-webhooks",
+        POSTMORTEM.format(published="2026-11-26 10:00"),
+        0,
+        "2026-11-25-webhooks is not resolved",
+        id="unresolved",
+    ),
+    pytest.param(
+        "2026-11-03-database-upgrade",
+        POSTMORTEM.format(published="2026-11-04 10:00"),
+        0,
+        "is a maintenance; postmortems are for incidents",
+        id="maintenance",
+    ),
+    pytest.param(
+        ID,
+        POSTMORTEM.format(published="24/11/2026 10:00"),
+        2,
+        "`published:` cannot read timestamp '24/11/2026 10:00'",
+        id="bad-timestamp",
+    ),
+    pytest.param(
+        ID,
+        POSTMORTEM.format(published="2026-03-29 02:30"),
+        2,
+        "does not exist in Europe/Berlin",
+        id="dst-gap",
+    ),
+    pytest.param(
+        ID,
+        POSTMORTEM.format(published="true"),
+        2,
+        "`published:` expected a timestamp",
+        id="not-a-timestamp",
+    ),
+    pytest.param(
+        ID,
+        POSTMORTEM.format(published="2026-11-20 15:00"),
+        2,
+        f"published before the incident was resolved (incidents/{ID}.md:9)",
+        id="before-resolution",
+    ),
+    pytest.param(
+        ID,
+        "---\npublishd: 2026-11-24 10:00\n---\n\nText.\n",
+        2,
+        "unknown key 'publishd' (did you mean 'published'?)",
+        id="unknown-key",
+    ),
+    pytest.param(
+        ID, "---\ntitle: [a, b]\n---\n\nText.\n", 2, "`title:` must be text", id="bad-title"
+    ),
+    pytest.param(
+        ID, "---\nauthors: {a: 1}\n---\n\nText.\n", 2, "`authors:` must be a list", id="bad-authors"
+    ),
+    pytest.param(
+        ID,
+        "## What happened\n\nText.\n",
+        1,
+        "a postmortem starts with YAML front matter",
+        id="no-front-matter",
+    ),
+    pytest.param(
+        ID,
+        "---\npublished: 2026-11-24 10:00\n---\n\n",
+        2,
+        "a published postmortem needs text",
+        id="empty",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("incident_id", "text", "line", "message"), CASES)
-def test_postmortem_problems_are_located(incident: SiteDir, incident_id: str, text: str, line: int, message: str) -> None:
+def test_postmortem_problems_are_located(
+    incident: SiteDir, incident_id: str, text: str, line: int, message: str
+) -> None:
     incident.incident("2026-11-25-webhooks.md", UNRESOLVED)
     incident.incident("2026-11-03-database-upgrade.md", MAINTENANCE)
     postmortem_file(incident, incident_id, text)
     result = incident.run("check")
     assert result.exit_code == 1
-    where = f"incidents/{incident_id}.postmortem.md:{line}: " if line else f"incidents/{incident_id}.postmortem.md: "
-    assert any(x.startswith(where) and message in x for x in result.output.splitlines()), result.output
+    where = (
+        f"incidents/{incident_id}.postmortem.md:{line}: "
+        if line
+        else f"incidents/{incident_id}.postmortem.md: "
+    )
+    assert any(x.startswith(where) and message in x for x in result.output.splitlines()), (
+        result.output
+    )
 
 
 def test_action_items_count_task_boxes_outside_code() -> None:
@@ -310,11 +427,16 @@ def test_action_items_count_task_boxes_outside_code() -> None:
 
 def test_incident_page_shows_the_published_postmortem_after_the_timeline(incident: SiteDir) -> None:
     text = (incident.root / "incidents" / f"{ID}.md").read_text()
-    incident.incident(f"{ID}.md", text.replace("impact: major\n", "impact: major\npostmortem: https://docs.example/pm\n"))
+    incident.incident(
+        f"{ID}.md",
+        text.replace("impact: major\n", "impact: major\npostmortem: https://docs.example/pm\n"),
+    )
     published(incident)
     doc = parse_html(incident.build("2026-11-26 10:00") / INCIDENT_PAGE)
     article = doc.cssselect("article.incident-page")[0]
-    sections = [s.get("id") or s.get("aria-labelledby") for s in article.cssselect(":scope > section")]
+    sections = [
+        s.get("id") or s.get("aria-labelledby") for s in article.cssselect(":scope > section")
+    ]
     assert sections == ["timeline-h", "postmortem"]  # under its own heading, after the timeline
     section = doc.cssselect("#postmortem")[0]
     assert text_of(section.cssselect("h2")[0]) == "Postmortem"
@@ -323,14 +445,21 @@ def test_incident_page_shows_the_published_postmortem_after_the_timeline(inciden
     assert meta.cssselect("time")[0].get("datetime") == "2026-11-24T17:30:00+01:00"
     assert [text_of(h) for h in section.cssselect(".body h3")] == ["What happened", "Action items"]
     assert [text_of(li) for li in section.cssselect("li.task")] == [
-        "☑Canary covers every server group.", "☐Render the configuration in CI.", "☐Fast rollback for configuration changes."
+        "☑Canary covers every server group.",
+        "☐Render the configuration in CI.",
+        "☐Fast rollback for configuration changes.",
     ]
     assert len(section.cssselect("li.task.done")) == 1
     # Sanitized like every other message.
     assert doc.cssselect("script") == [] and doc.cssselect("input") == []
     assert not [a for a in section.cssselect("a") if "javascript" in (a.get("href") or "")]
     # The file takes precedence over the `postmortem:` link.
-    summary = {text_of(dt): dd for dt, dd in zip(doc.cssselect("dl.summary dt"), doc.cssselect("dl.summary dd"), strict=True)}
+    summary = {
+        text_of(dt): dd
+        for dt, dd in zip(
+            doc.cssselect("dl.summary dt"), doc.cssselect("dl.summary dd"), strict=True
+        )
+    }
     assert summary["Postmortem"].cssselect("a")[0].get("href") == "#postmortem"
     assert not doc.cssselect('a[href="https://docs.example/pm"]')
 
@@ -346,35 +475,81 @@ def marks(page: Path) -> list[str]:
 
 
 def test_index_and_history_mark_incidents_with_a_postmortem(incident: SiteDir) -> None:
-    incident.incident("2026-11-18-other.md", EXAMPLE_INCIDENT.replace("2026-11-20", "2026-11-18").replace("Elevated error rates on the API", "Other"))
+    incident.incident(
+        "2026-11-18-other.md",
+        EXAMPLE_INCIDENT.replace("2026-11-20", "2026-11-18").replace(
+            "Elevated error rates on the API", "Other"
+        ),
+    )
     published(incident)
     out = incident.build("2026-11-26 10:00")
     assert marks(out / "index.html") == [f"incidents/{ID}/index.html#postmortem"]
     assert marks(out / "history" / "index.html") == [f"../incidents/{ID}/index.html#postmortem"]
     index = parse_html(out / "index.html")
-    assert index.cssselect("a.postmortem-mark")[0].get("aria-label") == "Postmortem: Elevated error rates on the API"
-    assert [text_of(a) for a in index.cssselect(".site-header nav a")] == ["Status", "History", "Postmortems", "Subscribe"]
+    assert (
+        index.cssselect("a.postmortem-mark")[0].get("aria-label")
+        == "Postmortem: Elevated error rates on the API"
+    )
+    assert [text_of(a) for a in index.cssselect(".site-header nav a")] == [
+        "Status",
+        "History",
+        "Postmortems",
+        "Subscribe",
+    ]
 
     out = incident.build("2026-11-24 10:00")  # not yet published
     assert marks(out / "index.html") == marks(out / "history" / "index.html") == []
-    assert [text_of(a) for a in parse_html(out / "index.html").cssselect(".site-header nav a")] == ["Status", "History", "Subscribe"]
+    assert [text_of(a) for a in parse_html(out / "index.html").cssselect(".site-header nav a")] == [
+        "Status",
+        "History",
+        "Subscribe",
+    ]
 
 
-def test_postmortems_page_lists_published_ones_newest_first_with_completion(incident: SiteDir) -> None:
+def test_postmortems_page_lists_published_ones_newest_first_with_completion(
+    incident: SiteDir,
+) -> None:
     for day, title in (("2026-11-10", "Older outage"), ("2026-11-12", "Drafted outage")):
-        incident.incident(f"{day}-x.md", EXAMPLE_INCIDENT.replace("2026-11-20", day).replace("Elevated error rates on the API", title))
+        incident.incident(
+            f"{day}-x.md",
+            EXAMPLE_INCIDENT.replace("2026-11-20", day).replace(
+                "Elevated error rates on the API", title
+            ),
+        )
     published(incident, "2026-11-24 17:30")
-    postmortem_file(incident, "2026-11-10-x", POSTMORTEM.format(published="2026-11-15 09:00").replace("- [ ] Render", "- [x] Render"))
-    postmortem_file(incident, "2026-11-12-x", POSTMORTEM.replace("published: {published}\n", ""))  # a draft
-    postmortem_file(incident, "2026-11-20-api-errors", (incident.root / "incidents" / f"{ID}.postmortem.md").read_text())
+    postmortem_file(
+        incident,
+        "2026-11-10-x",
+        POSTMORTEM.format(published="2026-11-15 09:00").replace("- [ ] Render", "- [x] Render"),
+    )
+    postmortem_file(
+        incident, "2026-11-12-x", POSTMORTEM.replace("published: {published}\n", "")
+    )  # a draft
+    postmortem_file(
+        incident,
+        "2026-11-20-api-errors",
+        (incident.root / "incidents" / f"{ID}.postmortem.md").read_text(),
+    )
     out = incident.build("2026-11-26 10:00")
     doc = parse_html(out / "postmortems" / "index.html")
     assert text_of(doc.cssselect("h1")[0]) == "Postmortems"
     items = doc.cssselect("ul.postmortem-list > li")
-    assert [text_of(li.cssselect("a")[0]) for li in items] == ["Elevated error rates on the API", "Older outage"]
-    assert [li.cssselect("a")[0].get("href") for li in items] == [f"../incidents/{ID}/index.html#postmortem", "../incidents/2026-11-10-x/index.html#postmortem"]
-    assert [text_of(li.cssselect(".action-items")[0]) for li in items] == ["Action items: 1 of 3 done", "Action items: 2 of 3 done"]
-    assert [(p.get("value"), p.get("max")) for p in doc.cssselect("progress")] == [("1", "3"), ("2", "3")]
+    assert [text_of(li.cssselect("a")[0]) for li in items] == [
+        "Elevated error rates on the API",
+        "Older outage",
+    ]
+    assert [li.cssselect("a")[0].get("href") for li in items] == [
+        f"../incidents/{ID}/index.html#postmortem",
+        "../incidents/2026-11-10-x/index.html#postmortem",
+    ]
+    assert [text_of(li.cssselect(".action-items")[0]) for li in items] == [
+        "Action items: 1 of 3 done",
+        "Action items: 2 of 3 done",
+    ]
+    assert [(p.get("value"), p.get("max")) for p in doc.cssselect("progress")] == [
+        ("1", "3"),
+        ("2", "3"),
+    ]
     assert "Published Nov 24, 2026" in text_of(items[0].cssselect(".day-meta")[0])
 
 
@@ -429,8 +604,18 @@ def test_v2_json_carries_the_postmortem(incident: SiteDir) -> None:
     item = next(i for i in incidents if i["id"] == ID)
     assert item["status"] == "postmortem"
     assert item["postmortem_published_at"] == "2026-11-24T17:30:00.000+01:00"
-    assert item["postmortem_body"].startswith("## What happened\n\nA configuration change shrank the connection pool.")
+    assert item["postmortem_body"].startswith(
+        "## What happened\n\nA configuration change shrank the connection pool."
+    )
     assert json.loads((out / "api/v2/incidents/unresolved.json").read_text())["incidents"] == []
     draft = incident.build("2026-11-24 09:00")
-    item = next(i for i in json.loads((draft / "api/v2/incidents.json").read_text())["incidents"] if i["id"] == ID)
-    assert (item["status"], item["postmortem_body"], item["postmortem_published_at"]) == ("resolved", None, None)
+    item = next(
+        i
+        for i in json.loads((draft / "api/v2/incidents.json").read_text())["incidents"]
+        if i["id"] == ID
+    )
+    assert (item["status"], item["postmortem_body"], item["postmortem_published_at"]) == (
+        "resolved",
+        None,
+        None,
+    )

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from .test_diff import GIT, OPEN
-from .test_diff import CONFIG as SITE_CONFIG
-from .test_publishing import WORKFLOWS, load, run_step, shell_env, step, steps
+from .support.diff_repos import CONFIG as SITE_CONFIG
+from .support.diff_repos import GIT, OPEN
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-__all__ = ["shell_env"]  # the fixture, used by the tests below
 HEAD_SHA = "0123456789abcdef0123456789abcdef01234567"
 MARKER = "<!-- statuspage-preview -->"
 
@@ -38,7 +37,11 @@ def test_preview_runs_the_pull_request_with_a_read_only_token() -> None:
     assert checkout["with"] == {"persist-credentials": False, "fetch-depth": 0}
     for script in run_scripts(data):
         assert "${{" not in script  # untrusted values only through env
-    uploads = [s["with"]["name"] for s in steps(data) if s.get("uses", "").startswith("actions/upload-artifact@")]
+    uploads = [
+        s["with"]["name"]
+        for s in steps(data)
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    ]
     assert uploads == ["status-page-diff", "status-page-site"]
 
 
@@ -67,11 +70,19 @@ def clone(tmp_path: Path) -> tuple[Path, str]:
     (work / "statuspage.yaml").write_text(SITE_CONFIG)
     (work / "incidents").mkdir()
     (work / "incidents" / ".keep").write_text("")
-    for args in (["add", "-A"], ["commit", "-q", "-m", "site"], ["push", "-q", "origin", "HEAD:main"]):
+    for args in (
+        ["add", "-A"],
+        ["commit", "-q", "-m", "site"],
+        ["push", "-q", "origin", "HEAD:main"],
+    ):
         subprocess.run([*GIT, "-C", str(work), *args], check=True, capture_output=True)
-    base = subprocess.run([*GIT, "-C", str(work), "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    base = subprocess.run(
+        [*GIT, "-C", str(work), "rev-parse", "HEAD"], check=True, capture_output=True, text=True
+    )
     subprocess.run([*GIT, "-C", str(work), "checkout", "-q", "-b", "pr"], check=True)
-    (work / "incidents" / "2026-12-07-api.md").write_text(OPEN.replace("title: API errors", 'title: "API errors @acme/ops #5"'))
+    (work / "incidents" / "2026-12-07-api.md").write_text(
+        OPEN.replace("title: API errors", 'title: "API errors @acme/ops #5"')
+    )
     for args in (["add", "-A"], ["commit", "-q", "-m", "incident"]):
         subprocess.run([*GIT, "-C", str(work), *args], check=True, capture_output=True)
     return work, base.stdout.strip()
@@ -85,7 +96,15 @@ def test_the_diff_step_writes_the_summary_and_the_comment(
     temp, summary = tmp_path / "runner-temp", tmp_path / "summary.md"
     temp.mkdir()
     env = {**shell_env, "SOURCE_DATE_EPOCH": "1796637600"}  # 2026-12-07 11:00 +01:00
-    run_step(script, work, env, BASE_SHA=base, PR_NUMBER="42", RUNNER_TEMP=str(temp), GITHUB_STEP_SUMMARY=str(summary))
+    run_step(
+        script,
+        work,
+        env,
+        BASE_SHA=base,
+        PR_NUMBER="42",
+        RUNNER_TEMP=str(temp),
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
     written = summary.read_text()
     assert written.startswith("### Status page preview: Customers would see a change")
     assert "Needs a second reviewer" in written and "notification" in written
@@ -95,7 +114,15 @@ def test_the_diff_step_writes_the_summary_and_the_comment(
     # A pull request that changes nothing customers see passes too.
     subprocess.run([*GIT, "-C", str(work), "checkout", "-q", "main"], check=True)
     summary.unlink()
-    run_step(script, work, env, BASE_SHA=base, PR_NUMBER="43", RUNNER_TEMP=str(temp), GITHUB_STEP_SUMMARY=str(summary))
+    run_step(
+        script,
+        work,
+        env,
+        BASE_SHA=base,
+        PR_NUMBER="43",
+        RUNNER_TEMP=str(temp),
+        GITHUB_STEP_SUMMARY=str(summary),
+    )
     assert "No change customers would see" in summary.read_text()
     # A broken site fails the step (diff exits 2).
     (work / "statuspage.yaml").write_text("title: [\n")
@@ -167,7 +194,9 @@ def github() -> Iterator[tuple[str, dict]]:
         thread.join()
 
 
-def comment_step(tmp_path: Path, api: str, shell_env: dict[str, str], number: str, text: str) -> subprocess.CompletedProcess[str]:
+def comment_step(
+    tmp_path: Path, api: str, shell_env: dict[str, str], number: str, text: str
+) -> subprocess.CompletedProcess[str]:
     preview, temp = tmp_path / "preview", tmp_path / "runner-temp"
     preview.mkdir(exist_ok=True)
     temp.mkdir(exist_ok=True)
@@ -176,10 +205,19 @@ def comment_step(tmp_path: Path, api: str, shell_env: dict[str, str], number: st
     script = step(load(WORKFLOWS / "preview-comment.yml"), "Post or update the comment")["run"]
     env = {**shell_env, "GITHUB_API_URL": api, "GITHUB_REPOSITORY": "o/r", "GITHUB_TOKEN": "t0ken",
            "HEAD_SHA": HEAD_SHA, "PREVIEW": str(preview), "RUNNER_TEMP": str(temp)}  # fmt: skip
-    return subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        ["bash", "-e", "-c", script],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
-def test_one_comment_updated_in_place(tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]) -> None:
+def test_one_comment_updated_in_place(
+    tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]
+) -> None:
     api, state = github
     hostile = "### Preview\n$(touch pwned) `touch pwned2` '; touch pwned3\n"
     first = comment_step(tmp_path, api, shell_env, "42\n", hostile)
@@ -194,14 +232,18 @@ def test_one_comment_updated_in_place(tmp_path: Path, github: tuple[str, dict], 
     assert "Updated the preview comment on pull request 42." in second.stdout
     assert [c["id"] for c in state["comments"]] == [900, 901]  # no second comment
     assert bot["body"] == f"{MARKER}\n### Preview\nsecond push\n"
-    assert state["comments"][0]["body"] == MARKER + " forged by a person"  # only the bot's is edited
+    assert (
+        state["comments"][0]["body"] == MARKER + " forged by a person"
+    )  # only the bot's is edited
     assert [(m, p) for m, p, _ in state["calls"] if m != "GET"] == [
         ("POST", "/repos/o/r/issues/42/comments"),
         ("PATCH", "/repos/o/r/issues/comments/901"),
     ]
 
 
-def test_the_artifacts_number_is_checked(tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]) -> None:
+def test_the_artifacts_number_is_checked(
+    tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]
+) -> None:
     api, state = github
     forged = comment_step(tmp_path, api, shell_env, "42; touch pwned", "x")
     assert forged.returncode == 1
@@ -215,7 +257,9 @@ def test_the_artifacts_number_is_checked(tmp_path: Path, github: tuple[str, dict
     assert [m for m, _, _ in state["calls"]] == ["GET"]
 
 
-def test_an_oversized_artifact_is_cut_under_githubs_limit(tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]) -> None:
+def test_an_oversized_artifact_is_cut_under_githubs_limit(
+    tmp_path: Path, github: tuple[str, dict], shell_env: dict[str, str]
+) -> None:
     api, state = github
     done = comment_step(tmp_path, api, shell_env, "42", "é" * 100_000)
     assert done.returncode == 0, done.stderr

@@ -10,33 +10,14 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
 from .conftest import CONFIG, REPO, SiteDir, parse_html
+from .support.workflows import WORKFLOWS, load, run_step, step, steps
 
-WORKFLOWS = REPO / ".github" / "workflows"
 PINNED = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
-
-
-def load(path: Path) -> dict:
-    data = yaml.safe_load(path.read_text())
-    if True in data:  # YAML 1.1 reads the key `on` as true
-        data["on"] = data.pop(True)
-    return data
-
-
-def steps(data: dict) -> list[dict]:
-    if "runs" in data:
-        return data["runs"]["steps"]
-    return [step for job in data["jobs"].values() for step in job.get("steps", [])]
-
-
-def step(data: dict, name: str) -> dict:
-    return next(s for s in steps(data) if s.get("name") == name)
 
 
 def test_build_writes_nojekyll_and_cname_from_config(tmp_path: Path) -> None:
@@ -62,7 +43,9 @@ def test_cname_must_be_a_domain_and_match_base_url(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.parametrize("path", [*sorted(WORKFLOWS.glob("*.yml")), REPO / "action.yml"], ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", [*sorted(WORKFLOWS.glob("*.yml")), REPO / "action.yml"], ids=lambda p: p.name
+)
 def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
     uses = [s["uses"] for s in steps(load(path)) if "uses" in s]
     assert uses
@@ -70,7 +53,9 @@ def test_every_action_is_pinned_to_a_commit(path: Path) -> None:
         assert PINNED.match(ref), f"{path.name}: {ref} is not pinned to a full commit SHA"
     for line in path.read_text().splitlines():
         if "uses:" in line and "@" in line and not line.lstrip().startswith("#"):
-            assert re.search(r"# v\d+\.\d+\.\d+$", line), f"say which version the SHA is: {line.strip()}"
+            assert re.search(r"# v\d+\.\d+\.\d+$", line), (
+                f"say which version the SHA is: {line.strip()}"
+            )
 
 
 def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
@@ -85,7 +70,10 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read", "actions": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["notify"]["permissions"] == {"contents": "write"}
-    assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
+    assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {
+        "build",
+        "deploy",
+    }
     used = [s.get("uses", "").split("@")[0] for s in steps(data)]
     pages = [u for u in used if "pages" in u]
     assert pages == ["actions/upload-pages-artifact", "actions/deploy-pages"]
@@ -109,7 +97,9 @@ def test_the_schedule_keeps_itself_enabled_once_a_day() -> None:
     assert job["if"] == f"github.event_name == 'schedule' && github.event.schedule == '{daily}'"
     assert job["permissions"] == {"actions": "write"} and "needs" not in job
     (only,) = job["steps"]
-    enable = 'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable'
+    enable = (
+        'gh api --method PUT "repos/$GITHUB_REPOSITORY/actions/workflows/${workflow##*/}/enable'
+    )
     assert enable in only["run"] and "${GITHUB_WORKFLOW_REF%@*}" in only["run"]
     assert only["env"] == {"GH_TOKEN": "${{ github.token }}"}
     # No other job may write `actions:` (mirror-s3 reads this run's artifact); this one asks for nothing else.
@@ -164,41 +154,13 @@ def test_action_is_composite_with_source_python_and_site_path() -> None:
 # --- the workflows' shell steps, run for real ----------------------------------
 
 
-@pytest.fixture
-def shell_env(tmp_path: Path) -> dict[str, str]:
-    """PATH with a `statuspage` that runs this checkout, as `pip install .` would."""
-    bin_dir = tmp_path / "bin"
-    bin_dir.mkdir()
-    shim = bin_dir / "statuspage"
-    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m statuspage "$@"\n')
-    shim.chmod(0o755)
-    # A script, not a symlink: a symlink to a venv's python leaves the venv (no pyvenv.cfg there).
-    python = bin_dir / "python"
-    python.write_text(f'#!/bin/sh\nexec "{sys.executable}" "$@"\n')
-    python.chmod(0o755)
-    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}", PYTHONPATH=str(REPO))
-    env.pop("SOURCE_DATE_EPOCH", None)
-    return env
-
-
-def run_step(script: str, cwd: Path, env: dict[str, str], **extra: str) -> tuple[str, dict[str, str]]:
-    """Run a step's `run:` with bash -e, as GitHub does; returns (stdout, what it wrote to GITHUB_OUTPUT)."""
-    output = cwd / ".github-output"
-    output.write_text("")
-    result = subprocess.run(
-        ["bash", "-e", "-c", script], cwd=cwd, env={**env, **extra, "GITHUB_OUTPUT": str(output)},
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    values = dict(line.split("=", 1) for line in output.read_text().splitlines() if "=" in line)
-    return result.stdout, values
-
-
 def canonical(site: Path) -> str:
     return parse_html(site / "index.html").cssselect('link[rel="canonical"]')[0].get("href")
 
 
-def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path, shell_env: dict[str, str]) -> None:
+def test_publish_builds_for_the_pages_address_unless_cname_is_set(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
     data = load(WORKFLOWS / "publish.yml")
     settings, build_step = step(data, "Read the site settings"), step(data, "Build")
     pages = {"PAGES_URL": "https://octo.github.io/status", "PAGES_HOST": "octo.github.io"}
@@ -215,10 +177,15 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path
     assert found == {"cname": "status.test.example", "notify": "false", "pages_extra": "", "mirror-s3": "false"}
     stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(custom.root / "_site") == "https://status.test.example/"
-    assert "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves" in stdout
+    assert (
+        "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves"
+        in stdout
+    )
 
 
-def test_action_build_step_uses_base_url_input_and_reports_site_path(tmp_path: Path, shell_env: dict[str, str]) -> None:
+def test_action_build_step_uses_base_url_input_and_reports_site_path(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
     build_step = step(load(REPO / "action.yml"), "Build")
     site = SiteDir(tmp_path / "repo" / "status")
     _, outputs = run_step(build_step["run"], tmp_path / "repo", shell_env, SOURCE="status", BASE_URL="https://octo.github.io/status")  # fmt: skip

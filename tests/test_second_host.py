@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir
-from .test_publishing import WORKFLOWS, load, run_step, shell_env, step  # noqa: F401
+from .support.workflows import WORKFLOWS, load, run_step, step
 
 KEY_ID, SECRET = "AKIDFRESHTEST", "s3cr3t-never-printed"
 
@@ -68,7 +68,7 @@ def upload_step() -> str:
 
 def test_the_mirror_job_runs_only_when_a_bucket_is_configured(
     tmp_path: Path,
-    shell_env: dict[str, str],  # noqa: F811 (the fixture of test_publishing)
+    shell_env: dict[str, str],
 ) -> None:
     jobs = load(WORKFLOWS / "publish.yml")["jobs"]
     job = jobs["mirror-s3"]

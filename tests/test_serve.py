@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
-import queue
 import re
-import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,90 +23,7 @@ from statuspage.preview.inject import EVENTS_PATH, served_html, widen_csp
 from statuspage.preview.server import allowed_authority
 
 from .conftest import EXAMPLE_INCIDENT, REPO, SiteDir, read_cache, text_of
-
-DEADLINE = 30  # seconds; a bound for waiting on the server, not a timing assertion
-
-
-class Server:
-    """`python -m statuspage serve` in a subprocess, on a free port it picks itself."""
-
-    def __init__(self, root: Path) -> None:
-        env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
-        env.pop("SOURCE_DATE_EPOCH", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "statuspage", "serve", "--source", str(root), "--port", "0"],
-            cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
-        self.stdout: queue.Queue[str] = queue.Queue()
-        self.stdout_lines: list[str] = []  # everything it printed, also what the queue's readers took
-        self.stderr: list[str] = []
-
-        def out(line: str) -> None:
-            self.stdout_lines.append(line)
-            self.stdout.put(line)
-
-        self.pumps = [
-            threading.Thread(target=self._pump, args=(self.process.stdout, out), daemon=True),
-            threading.Thread(target=self._pump, args=(self.process.stderr, self.stderr.append), daemon=True),
-        ]
-        for pump in self.pumps:
-            pump.start()
-        self.url = self._wait_for_url()
-
-    @staticmethod
-    def _pump(stream, sink: Callable[[str], None]) -> None:
-        for line in stream:
-            sink(line)
-
-    def _wait_for_url(self) -> str:
-        end = time.monotonic() + DEADLINE
-        while time.monotonic() < end:
-            try:
-                line = self.stdout.get(timeout=0.5)
-            except queue.Empty:
-                assert self.process.poll() is None, "serve exited early:\n" + "".join(self.stderr)
-                continue
-            match = re.search(r"Serving (http://127\.0\.0\.1:\d+/)", line)
-            if match:
-                return match.group(1)
-        raise AssertionError("serve never said where it listens:\n" + "".join(self.stderr))
-
-    def get(self, path: str) -> tuple[int, str]:
-        try:
-            with urllib.request.urlopen(self.url + path.lstrip("/"), timeout=10) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as e:
-            return e.code, e.read().decode()
-
-    def wait_for(self, path: str, predicate: Callable[[str], bool]) -> str:
-        """Fetch *path* until *predicate* holds for the page (bounded polling)."""
-        end = time.monotonic() + DEADLINE
-        body = ""
-        while time.monotonic() < end:
-            _, body = self.get(path)
-            if predicate(body):
-                return body
-            time.sleep(0.1)
-        raise AssertionError(f"{path} never changed as expected; last body:\n{body[:2000]}\nstderr:\n{''.join(self.stderr)}")
-
-    def interrupt(self) -> int:
-        """Ctrl-C; the exit code once the process and its output have ended."""
-        self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=DEADLINE)
-        for pump in self.pumps:
-            pump.join(timeout=DEADLINE)
-        return code
-
-    def kill(self) -> None:
-        """Stop it if it still runs; close its pipes once the pumps have read them to the end."""
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        for pump in self.pumps:
-            pump.join(timeout=DEADLINE)
-        for stream in (self.process.stdout, self.process.stderr):
-            if stream is not None:
-                stream.close()
+from .support.serve import DEADLINE, Server, banner_of
 
 
 @pytest.fixture
@@ -130,15 +43,19 @@ def title_of(page: str) -> str:
     return text_of(lxml_html.fromstring(page).cssselect("h1")[0])
 
 
-def banner_of(page: str) -> str | None:
-    found = lxml_html.fromstring(page).cssselect(".statuspage-serve-error")
-    return text_of(found[0]) if found else None
-
-
-def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_breaks(site_dir: SiteDir, serve) -> None:
+def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_breaks(
+    site_dir: SiteDir, serve
+) -> None:
     incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
-    for day in (3, 4, 5):  # older incidents, whose pages an edit of another one must not render again
-        site_dir.incident(f"2026-11-0{day}-x.md", f"---\ntitle: Old {day}\n---\n\n## Resolved · 2026-11-0{day} 11:00\nok\n\n## Investigating · 2026-11-0{day} 10:00\nx\n")
+    for day in (
+        3,
+        4,
+        5,
+    ):  # older incidents, whose pages an edit of another one must not render again
+        site_dir.incident(
+            f"2026-11-0{day}-x.md",
+            f"---\ntitle: Old {day}\n---\n\n## Resolved · 2026-11-0{day} 11:00\nok\n\n## Investigating · 2026-11-0{day} 10:00\nx\n",
+        )
     server = serve(site_dir.root)
     page_path = "incidents/2026-11-20-api-errors/"
 
@@ -151,14 +68,20 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     assert not (site_dir.root / "_site").exists(), "serve must not write into the site folder"
 
     # An edit shows up without restarting anything.
-    incident.write_text(EXAMPLE_INCIDENT.replace("Elevated error rates", "Raised error rates"), encoding="utf-8")
+    incident.write_text(
+        EXAMPLE_INCIDENT.replace("Elevated error rates", "Raised error rates"), encoding="utf-8"
+    )
     page = server.wait_for(page_path, lambda body: "Raised error rates on the API" in body)
     assert title_of(page) == "Raised error rates on the API"
     # Incrementally: the edit renders only the pages showing that incident (and the always-made ones).
     rendered = []
     end = time.monotonic() + DEADLINE
     while len(rendered) < 2 and time.monotonic() < end:
-        rendered = [int(m[1]) for line in list(server.stdout_lines) if (m := re.search(r"\((\d+) pages? rendered\)", line))]
+        rendered = [
+            int(m[1])
+            for line in list(server.stdout_lines)
+            if (m := re.search(r"\((\d+) pages? rendered\)", line))
+        ]
         time.sleep(0.05)
     assert len(rendered) == 2 and rendered[1] < rendered[0], server.stdout_lines
 
@@ -185,12 +108,20 @@ def test_serve_rebuilds_on_change_and_keeps_the_last_good_site_when_a_file_break
     assert "Stopped." in "".join(server.stdout.queue)
     # What it parsed is left for the next `build` (the last version of each file).
     saved = read_cache(site_dir.root / CACHE_DIR / "incidents.json")
-    assert sorted(saved["files"]) == ["2026-11-03-x.md", "2026-11-04-x.md", "2026-11-05-x.md", "2026-11-20-api-errors.md"]
+    assert sorted(saved["files"]) == [
+        "2026-11-03-x.md",
+        "2026-11-04-x.md",
+        "2026-11-05-x.md",
+        "2026-11-20-api-errors.md",
+    ]
     assert site_dir.run("build", "--now", "2026-11-26 10:00").exit_code == 0
 
 
 def test_serve_starts_on_a_broken_site_and_recovers(site_dir: SiteDir, serve) -> None:
-    incident = site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT.replace("api: partial_outage", "apx: partial_outage"))
+    incident = site_dir.incident(
+        "2026-11-20-api-errors.md",
+        EXAMPLE_INCIDENT.replace("api: partial_outage", "apx: partial_outage"),
+    )
     server = serve(site_dir.root)
     status, page = server.get("")
     assert status == 500
@@ -213,12 +144,20 @@ def test_the_reload_script_is_only_in_served_pages(site_dir: SiteDir) -> None:
 
     original = (out / "index.html").read_text(encoding="utf-8")
     served = served_html(original, generation="abc-1", errors=[])
-    policy = lxml_html.fromstring(served).cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
+    policy = (
+        lxml_html.fromstring(served)
+        .cssselect('meta[http-equiv="Content-Security-Policy"]')[0]
+        .get("content")
+    )
     (script,) = lxml_html.fromstring(served).cssselect("script[nonce]")
     script_src = policy.split("script-src", 1)[1].split(";")[0]
     assert f"'nonce-{script.get('nonce')}'" in script_src and f"'{SCRIPT_HASH}'" in script_src
     # Everything else the built page allows or forbids stays as it was.
-    built_policy = lxml_html.fromstring(original).cssselect('meta[http-equiv="Content-Security-Policy"]')[0].get("content")
+    built_policy = (
+        lxml_html.fromstring(original)
+        .cssselect('meta[http-equiv="Content-Security-Policy"]')[0]
+        .get("content")
+    )
     for directive in built_policy.split(";"):
         name = directive.split()[0]
         if name not in ("style-src", "connect-src", "script-src"):
@@ -246,15 +185,25 @@ def test_serve_watches_what_a_build_reads_and_not_the_output(site_dir: SiteDir, 
     for folder in ("_site/incidents/a", ".git/objects", "node_modules/x", "translations"):
         (site_dir.root / folder).mkdir(parents=True)
     observer = Observer()
-    watch(observer, ChangeHandler(Preview(site_dir.root, site_dir.root, lambda config: datetime.now(UTC))), site_dir.root)
+    watch(
+        observer,
+        ChangeHandler(Preview(site_dir.root, site_dir.root, lambda config: datetime.now(UTC))),
+        site_dir.root,
+    )
     watched = {(Path(e.watch.path), e.watch.is_recursive) for e in observer.emitters}
-    assert watched == {(site_dir.root, False), (site_dir.root / "incidents", True), (site_dir.root / "translations", True)}
+    assert watched == {
+        (site_dir.root, False),
+        (site_dir.root / "incidents", True),
+        (site_dir.root / "translations", True),
+    }
 
     # A folder made while serving (a theme override, say) is watched from then on.
     server = serve(site_dir.root)
     (site_dir.root / "site-templates").mkdir()
     time.sleep(0.5)
-    (site_dir.root / "site-templates" / "404.html").write_text('{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}')
+    (site_dir.root / "site-templates" / "404.html").write_text(
+        '{% extends "default/404.html" %}{% block main %}<h1>Lost?</h1>{% endblock %}'
+    )
     page = server.wait_for("no/such/page/", lambda body: "Lost?" in body)
     assert title_of(page) == "Lost?"
     assert server.interrupt() == 0
@@ -275,7 +224,9 @@ def test_head_answers_with_the_length_get_sends(site_dir: SiteDir, serve) -> Non
         announced, sent, head_body = lengths(path)
         assert announced == sent and head_body == b"", path
     # With the error banner in the page too.
-    incident.write_text(EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic"), encoding="utf-8")
+    incident.write_text(
+        EXAMPLE_INCIDENT.replace("impact: major", "impact: catastrophic"), encoding="utf-8"
+    )
     server.wait_for("", lambda body: banner_of(body) is not None)
     announced, sent, _ = lengths("")
     assert announced == sent
@@ -362,11 +313,15 @@ def test_serve_on_another_host_answers_to_that_name_too(site_dir: SiteDir) -> No
 
         def status(host: str) -> int:
             with socket.create_connection(("127.0.0.2", port), timeout=10) as sock:
-                sock.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+                sock.sendall(
+                    f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+                )
                 return int(sock.recv(65536).split(b" ", 2)[1])
 
         assert [status(f"{h}:{port}") for h in ("127.0.0.2", "localhost")] == [200, 200]
-        assert [status(f"{h}:{port}") for h in ("127.0.0.3", "evil.example", "127.0.0.2.evil.example")] == [421] * 3
+        assert [
+            status(f"{h}:{port}") for h in ("127.0.0.3", "evil.example", "127.0.0.2.evil.example")
+        ] == [421] * 3
     finally:
         process.kill()
         process.communicate()  # reaps it and closes its pipes

@@ -30,7 +30,9 @@ def test_a_site_with_errors_says_where_and_fails(tmp_path: Path) -> None:
     bad = SiteDir(tmp_path / "bad", CONFIG + "cname: https://status.test.example/\n")
     done = setting(bad.root, "cname")
     assert done.returncode == 1 and done.stdout == ""
-    assert "statuspage.yaml:" in done.stderr and "`cname:` must be a bare domain name" in done.stderr
+    assert (
+        "statuspage.yaml:" in done.stderr and "`cname:` must be a bare domain name" in done.stderr
+    )
 
 
 def test_an_unknown_name_is_a_usage_error_listing_the_names(tmp_path: Path) -> None:

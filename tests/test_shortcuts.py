@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,9 @@ from .conftest import CONFIG, at, write
 
 BASE = at("2025-10-01 00:00")
 COMPONENTS = ["api", "web", "dashboard", "db"]
-statuses = hs.sampled_from([s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE])
+statuses = hs.sampled_from(
+    [s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE]
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,16 +48,32 @@ def incidents(draw, number: int):
     n = draw(hs.integers(1, 4))
     offsets = sorted(draw(hs.lists(hs.integers(0, 400_000), min_size=n, max_size=n, unique=True)))
     moments = [BASE + timedelta(minutes=o) for o in offsets]
-    changes = lambda: tuple((c, draw(statuses)) for c in draw(hs.lists(hs.sampled_from(COMPONENTS), unique=True, max_size=2)))  # noqa: E731
+
+    def changes() -> tuple[tuple[str, ComponentStatus], ...]:
+        picked = draw(hs.lists(hs.sampled_from(COMPONENTS), unique=True, max_size=2))
+        return tuple((c, draw(statuses)) for c in picked)
+
     if draw(hs.booleans()) and n <= 3:
         start = moments[-1] + timedelta(hours=draw(hs.integers(1, 48)))
         window = Window(start, start + timedelta(hours=draw(hs.integers(1, 6))))
         words = [IncidentStatus.SCHEDULED] * n
         updates = tuple(Update(w, m, "x") for w, m in zip(words, moments, strict=True))
-        return Incident(f"m{number}", "M", Impact.MAINTENANCE, tuple((c, ComponentStatus.UNDER_MAINTENANCE) for c, _ in changes()), updates, maintenance=window)
+        return Incident(
+            f"m{number}",
+            "M",
+            Impact.MAINTENANCE,
+            tuple((c, ComponentStatus.UNDER_MAINTENANCE) for c, _ in changes()),
+            updates,
+            maintenance=window,
+        )
     final = draw(hs.sampled_from([IncidentStatus.RESOLVED, IncidentStatus.MONITORING]))
-    words = [draw(hs.sampled_from([IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED])) for _ in range(n - 1)] + [final]
-    updates = tuple(Update(w, m, "x", components=changes()) for w, m in zip(words, moments, strict=True))
+    words = [
+        draw(hs.sampled_from([IncidentStatus.INVESTIGATING, IncidentStatus.IDENTIFIED]))
+        for _ in range(n - 1)
+    ] + [final]
+    updates = tuple(
+        Update(w, m, "x", components=changes()) for w, m in zip(words, moments, strict=True)
+    )
     impact = draw(hs.sampled_from([Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL]))
     return Incident(f"i{number}", "I", impact, changes(), updates)
 
@@ -68,7 +87,9 @@ def sites(draw, config):
     return Site(config=config, incidents=tuple(items)), now
 
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @SETTINGS
@@ -76,10 +97,15 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 def test_feed_events_are_every_event_newest_first(config, data) -> None:
     site, now = data.draw(sites(config))
     expected = [
-        (u.at, i.id, feeds.update_key(i, u)) for i in site.incidents if st.is_visible(i, now) for u in st.timeline(i, now)
+        (u.at, i.id, feeds.update_key(i, u))
+        for i in site.incidents
+        if st.is_visible(i, now)
+        for u in st.timeline(i, now)
     ]
     expected.sort(reverse=True)
-    assert [feeds.feed_order(e) for e in feeds.feed_events(Snapshot(site, now), RenderCache())] == expected
+    assert [
+        feeds.feed_order(e) for e in feeds.feed_events(Snapshot(site, now), RenderCache())
+    ] == expected
 
 
 @SETTINGS
@@ -103,19 +129,37 @@ def test_quarterly_figures_count_every_incident_once(config, data) -> None:
     figures = {q.quarter: q for q in quarterly_figures(config, site.incidents, now)}
     for quarter, figure in figures.items():
         inside = [i for i in counted if quarter_of(i.created_at, config.timezone) == quarter]
-        for cid, scope in [(None, inside)] + [(c, [i for i in inside if c in {x for x, _ in i.components} | {x for u in i.updates if u.at <= now for x, _ in u.components}]) for c in COMPONENTS]:
+        for cid, scope in [(None, inside)] + [
+            (
+                c,
+                [
+                    i
+                    for i in inside
+                    if c
+                    in {x for x, _ in i.components}
+                    | {x for u in i.updates if u.at <= now for x, _ in u.components}
+                ],
+            )
+            for c in COMPONENTS
+        ]:
             got = figure.overall if cid is None else figure.components[cid]
-            assert got.by_impact == {impact: Counter(i.impact for i in scope)[impact] for impact in IMPACTS}
+            assert got.by_impact == {
+                impact: Counter(i.impact for i in scope)[impact] for impact in IMPACTS
+            }
             times = [st.resolved_at(i, now) - i.created_at for i in scope if st.resolved_at(i, now)]
             assert got.resolved == len(times)
             mean = sum(times, timedelta(0)) / len(times) if times else None
-            assert got.mttr == (timedelta(seconds=round(mean.total_seconds())) if mean is not None else None)
+            assert got.mttr == (
+                timedelta(seconds=round(mean.total_seconds())) if mean is not None else None
+            )
     assert sum(q.overall.total for q in figures.values()) == len(counted)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
-    spans=hs.lists(hs.tuples(hs.integers(0, 60 * 24 * 12), hs.integers(1, 60 * 24 * 3), statuses), max_size=12),
+    spans=hs.lists(
+        hs.tuples(hs.integers(0, 60 * 24 * 12), hs.integers(1, 60 * 24 * 3), statuses), max_size=12
+    ),
     minute=hs.integers(0, 60 * 24 * 12),
     start_day=hs.one_of(hs.none(), hs.integers(0, 10)),
 )
@@ -129,15 +173,23 @@ def test_day_bars_sweep_equals_each_days_overlap(spans, minute, start_day) -> No
     zone = ZoneInfo("America/New_York")  # a DST change (Nov 1 2026) inside the days
     origin = at("2026-10-25 00:00")
     now = origin + timedelta(minutes=minute)
-    made = [Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s) for a, n, s in spans]
-    first = None if start_day is None else (origin + timedelta(days=start_day)).astimezone(zone).date()
+    made = [
+        Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s)
+        for a, n, s in spans
+    ]
+    first = (
+        None if start_day is None else (origin + timedelta(days=start_day)).astimezone(zone).date()
+    )
     got = uptime_of("api", made, first, now, zone, days=14)
     merged = worst_over_time(made)
     for bar in got.days:
         if first is not None and bar.day < first:
             assert bar.status is None and bar.observed == timedelta(0)
             continue
-        begin, end = start_of_day(bar.day, zone), min(start_of_day(bar.day + timedelta(days=1), zone), now)
+        begin, end = (
+            start_of_day(bar.day, zone),
+            min(start_of_day(bar.day + timedelta(days=1), zone), now),
+        )
         spent: dict[ComponentStatus, timedelta] = {}
         for span in merged:
             overlap = min(span.end, end) - max(span.start, begin)
@@ -155,14 +207,17 @@ def test_worst_over_time_is_the_worst_covering_status_at_every_instant(spans) ->
     from statuspage.state.uptime import Span, worst_over_time
 
     origin = at("2026-10-25 00:00")
-    made = [Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s) for a, n, s in spans]
+    made = [
+        Span(origin + timedelta(minutes=a), origin + timedelta(minutes=a + n), s)
+        for a, n, s in spans
+    ]
     merged = worst_over_time(made)
     for minute in range(0, 72):
         instant = origin + timedelta(minutes=minute, seconds=30)
         covering = [s.status for s in made if s.start <= instant < s.end]
         shown = [s.status for s in merged if s.start <= instant < s.end]
         assert shown == ([max(covering)] if covering else [])
-    for before, after in zip(merged, merged[1:]):
+    for before, after in pairwise(merged):
         assert before.end <= after.start
         assert not (before.end == after.start and before.status is after.status)
 
@@ -170,7 +225,17 @@ def test_worst_over_time_is_the_worst_covering_status_at_every_instant(spans) ->
 @settings(max_examples=300, deadline=None)
 @given(
     seconds=hs.integers(0, 10 * 365 * 86400),
-    zone=hs.sampled_from(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC", "America/Sao_Paulo", "Asia/Tokyo"]),
+    zone=hs.sampled_from(
+        [
+            "Europe/Berlin",
+            "America/New_York",
+            "Asia/Kolkata",
+            "Australia/Lord_Howe",
+            "UTC",
+            "America/Sao_Paulo",
+            "Asia/Tokyo",
+        ]
+    ),
     language=hs.sampled_from(["en", "de", "fr", "ja", "ar", "pt_BR", "zh_Hans", "es"]),
 )
 def test_formatted_instants_equal_babels_own_formatting(seconds, zone, language) -> None:
@@ -193,7 +258,11 @@ def test_formatted_instants_equal_babels_own_formatting(seconds, zone, language)
             abbreviation = short
         clock = f"{format_skeleton('Hm', local, locale=locale)} {abbreviation}"
         day = format_skeleton("yMMMd", local, locale=locale)
-        whole = str(get_datetime_format("medium", locale=locale)).replace("{1}", day).replace("{0}", clock)
+        whole = (
+            str(get_datetime_format("medium", locale=locale))
+            .replace("{1}", day)
+            .replace("{0}", clock)
+        )
         assert formatter.time(moment) == clock
         assert formatter.datetime(moment) == whole
 
@@ -206,7 +275,21 @@ _BODY_ALPHABET = "aZq09 ,.;:'\"?!()/%$-\n\t_*`#>=+[]<>&@\\~|é\u00a0wWfFtTpP"
     body=hs.one_of(
         hs.from_regex(r"[A-Za-z][A-Za-z0-9 ,.;:'\"?!()/%$-]{0,60}\n{0,2}", fullmatch=True),
         hs.text(alphabet=_BODY_ALPHABET, max_size=40),
-        hs.sampled_from(["1. first", "A  ", "x www.example.com", "Go to ftp.example.org", "see http://a.b", "A -- b", "Done.\n\n", "- item", "# Title", "Title\n===", "a  \nb"]),
+        hs.sampled_from(
+            [
+                "1. first",
+                "A  ",
+                "x www.example.com",
+                "Go to ftp.example.org",
+                "see http://a.b",
+                "A -- b",
+                "Done.\n\n",
+                "- item",
+                "# Title",
+                "Title\n===",
+                "a  \nb",
+            ]
+        ),
     )
 )
 def test_plain_one_line_bodies_convert_as_python_markdown_converts_them(body) -> None:

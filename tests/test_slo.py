@@ -14,7 +14,7 @@ import jsonschema
 import pytest
 
 from .conftest import SiteDir, parse_html, text_of
-from .test_uptime import METRICS_SCHEMA
+from .support.uptime import METRICS_SCHEMA
 
 NOW = "2026-06-30 12:00"
 

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.pipeline.build import build
 from statuspage.model import Site
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.pipeline.build import build
 from statuspage.source.site import load_site
+from statuspage.source.start import site_start
 from statuspage.state import status as st
 from statuspage.state.reliability import quarterly_figures
 from statuspage.state.snapshot import Snapshot
-from statuspage.source.start import site_start
 from statuspage.state.uptime import dated, uptime_report
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -3,7 +3,6 @@ and nothing it records can make a build show what the files do not say."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -20,7 +19,7 @@ from statuspage.pipeline.source_stats import SourceStats
 from statuspage.source.config import load_config
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, at, read_cache, write_cache
-from .test_incremental import incident, rebuild_matches_cold
+from .support.incremental import incident, rebuild_matches_cold
 
 NOW = "2026-11-26 10:00"
 HOUR_AGO_NS = time.time_ns() - 3_600_000_000_000

@@ -8,8 +8,8 @@ from datetime import timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from statuspage.state import status as st
 from statuspage.model import ComponentStatus, Impact, Incident, IncidentStatus, Update
+from statuspage.state import status as st
 
 from .conftest import EXAMPLE_INCIDENT, SiteDir, at
 
@@ -22,29 +22,61 @@ def test_rollup_through_an_incident(site_dir: SiteDir) -> None:
     def snapshot(now: str):
         moment = at(now)
         statuses = st.component_statuses(config, incidents, moment)
-        return st.page_status(config, incidents, moment).indicator, statuses["api"], statuses["dashboard"], statuses["website"]
+        return (
+            st.page_status(config, incidents, moment).indicator,
+            statuses["api"],
+            statuses["dashboard"],
+            statuses["website"],
+        )
 
-    assert snapshot("2026-11-20 13:00") == (Impact.NONE, ComponentStatus.OPERATIONAL, ComponentStatus.OPERATIONAL, ComponentStatus.OPERATIONAL)
+    assert snapshot("2026-11-20 13:00") == (
+        Impact.NONE,
+        ComponentStatus.OPERATIONAL,
+        ComponentStatus.OPERATIONAL,
+        ComponentStatus.OPERATIONAL,
+    )
     # Investigating: impact major; the group rolls up to its worst member.
-    assert snapshot("2026-11-20 14:10") == (Impact.MAJOR, ComponentStatus.PARTIAL_OUTAGE, ComponentStatus.DEGRADED_PERFORMANCE, ComponentStatus.DEGRADED_PERFORMANCE)
+    assert snapshot("2026-11-20 14:10") == (
+        Impact.MAJOR,
+        ComponentStatus.PARTIAL_OUTAGE,
+        ComponentStatus.DEGRADED_PERFORMANCE,
+        ComponentStatus.DEGRADED_PERFORMANCE,
+    )
     # Monitoring update lowered the API to degraded.
     assert snapshot("2026-11-20 14:50")[1] == ComponentStatus.DEGRADED_PERFORMANCE
     # Resolved: everything operational again.
-    assert snapshot("2026-11-20 15:10") == (Impact.NONE, ComponentStatus.OPERATIONAL, ComponentStatus.OPERATIONAL, ComponentStatus.OPERATIONAL)
+    assert snapshot("2026-11-20 15:10") == (
+        Impact.NONE,
+        ComponentStatus.OPERATIONAL,
+        ComponentStatus.OPERATIONAL,
+        ComponentStatus.OPERATIONAL,
+    )
     incident = incidents[0]
     assert st.duration(incident, at("2026-11-21 00:00")) == timedelta(hours=1, minutes=8)
     assert st.incident_status(incident, at("2026-11-20 14:30")) is IncidentStatus.INVESTIGATING
-    assert st.page_status(config, incidents, at("2026-11-20 14:10")).description == "Partial System Outage"
+    assert (
+        st.page_status(config, incidents, at("2026-11-20 14:10")).description
+        == "Partial System Outage"
+    )
 
 
 def test_critical_component_status_raises_indicator(site_dir: SiteDir) -> None:
-    site_dir.incident("2026-11-20-x.md", "---\ntitle: X\nimpact: minor\ncomponents:\n  db: major_outage\n---\n\n## Investigating · 2026-11-20 10:00\nx\n")
+    site_dir.incident(
+        "2026-11-20-x.md",
+        "---\ntitle: X\nimpact: minor\ncomponents:\n  db: major_outage\n---\n\n## Investigating · 2026-11-20 10:00\nx\n",
+    )
     site = site_dir.load()
-    assert st.page_status(site.config, site.incidents, at("2026-11-20 11:00")).indicator is Impact.CRITICAL
+    assert (
+        st.page_status(site.config, site.incidents, at("2026-11-20 11:00")).indicator
+        is Impact.CRITICAL
+    )
 
 
 def test_impact_defaults_from_components(site_dir: SiteDir) -> None:
-    site_dir.incident("2026-11-20-x.md", "---\ntitle: X\ncomponents:\n  db: partial_outage\n---\n\n## Investigating · 2026-11-20 10:00\nx\n")
+    site_dir.incident(
+        "2026-11-20-x.md",
+        "---\ntitle: X\ncomponents:\n  db: partial_outage\n---\n\n## Investigating · 2026-11-20 10:00\nx\n",
+    )
     assert site_dir.load().incidents[0].impact is Impact.MAJOR
 
 
@@ -64,7 +96,10 @@ def test_impact_defaults_from_the_worst_status_of_any_update(site_dir: SiteDir) 
 def test_future_updates_are_not_shown_yet(site_dir: SiteDir) -> None:
     site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
     incident = site_dir.load().incidents[0]
-    assert [u.status.word for u in st.timeline(incident, at("2026-11-20 14:50"))] == ["investigating", "monitoring"]
+    assert [u.status.word for u in st.timeline(incident, at("2026-11-20 14:50"))] == [
+        "investigating",
+        "monitoring",
+    ]
     assert not st.is_visible(incident, at("2026-11-20 14:00"))
 
 
@@ -93,7 +128,9 @@ def test_maintenance_runs_itself(site_dir: SiteDir) -> None:
 
 # Properties over random incidents ------------------------------------------------
 
-statuses = hs.sampled_from([s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE])
+statuses = hs.sampled_from(
+    [s for s in ComponentStatus if s is not ComponentStatus.UNDER_MAINTENANCE]
+)
 base = at("2026-01-01 00:00")
 
 
@@ -102,10 +139,23 @@ def incidents(draw):
     n = draw(hs.integers(1, 4))
     offsets = sorted(draw(hs.lists(hs.integers(0, 10_000), min_size=n, max_size=n, unique=True)))
     resolved = draw(hs.booleans())
-    words = [IncidentStatus.INVESTIGATING] * (n - 1) + [IncidentStatus.RESOLVED if resolved else IncidentStatus.MONITORING]
-    updates = tuple(Update(w, base + timedelta(minutes=o), "x") for w, o in zip(words, offsets, strict=True))
-    comps = tuple((c, draw(statuses)) for c in draw(hs.lists(hs.sampled_from(["api", "web", "db"]), unique=True, max_size=3)))
-    return Incident(id=f"i{draw(hs.integers(0, 10**6))}", title="t", impact=draw(hs.sampled_from([Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL])), components=comps, updates=updates)
+    words = [IncidentStatus.INVESTIGATING] * (n - 1) + [
+        IncidentStatus.RESOLVED if resolved else IncidentStatus.MONITORING
+    ]
+    updates = tuple(
+        Update(w, base + timedelta(minutes=o), "x") for w, o in zip(words, offsets, strict=True)
+    )
+    comps = tuple(
+        (c, draw(statuses))
+        for c in draw(hs.lists(hs.sampled_from(["api", "web", "db"]), unique=True, max_size=3))
+    )
+    return Incident(
+        id=f"i{draw(hs.integers(0, 10**6))}",
+        title="t",
+        impact=draw(hs.sampled_from([Impact.NONE, Impact.MINOR, Impact.MAJOR, Impact.CRITICAL])),
+        components=comps,
+        updates=updates,
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -116,7 +166,9 @@ def test_component_never_better_than_an_open_incident_says(items, minute) -> Non
         status = st.component_status(cid, items, now)
         for incident in items:
             if st.is_open(incident, now):
-                assert status >= st.component_states(incident, now).get(cid, ComponentStatus.OPERATIONAL)
+                assert status >= st.component_states(incident, now).get(
+                    cid, ComponentStatus.OPERATIONAL
+                )
         assert st.component_status(cid, list(reversed(items)), now) == status
 
 
@@ -127,6 +179,10 @@ def test_resolving_never_worsens(items, minute) -> None:
     target = items[0]
     if not st.is_open(target, now):
         return
-    closed = replace(target, updates=(*target.updates, Update(IncidentStatus.RESOLVED, now, "done")))
+    closed = replace(
+        target, updates=(*target.updates, Update(IncidentStatus.RESOLVED, now, "done"))
+    )
     for cid in ("api", "web", "db"):
-        assert st.component_status(cid, [closed, *items[1:]], now) <= st.component_status(cid, items, now)
+        assert st.component_status(cid, [closed, *items[1:]], now) <= st.component_status(
+            cid, items, now
+        )

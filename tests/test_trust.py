@@ -105,7 +105,7 @@ def test_a_translation_linked_out_of_the_site_is_refused_and_never_shown(
     (site.root / "translations").mkdir()
     (site.root / "translations" / "en.po").symlink_to(outside / "en.po")
     assert (
-        "translations/en.po: this file is a link to outside the site folder; copy the file in instead"  # noqa: E501
+        "translations/en.po: this file is a link to outside the site folder; copy the file in instead"
         in site.problems()
     )
     result = statuspage("build", "--source", str(site.root), "--out", str(site.root.parent / "out"))

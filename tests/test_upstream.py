@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CONFIG, SiteDir, parse_html, text_of
-from tests.test_api import BASE, SCHEMAS
-from tests.test_publishing import WORKFLOWS, load, run_step, shell_env, step  # noqa: F401 (a fixture)
+
+from .support.api_sites import BASE, SCHEMAS
+from .support.workflows import WORKFLOWS, load, run_step, step
 
 FIXTURES = Path(__file__).parent / "upstream"
 V2 = (FIXTURES / "statuspage-v2-summary.json").read_bytes()
@@ -89,7 +90,9 @@ def site_with(root: Path, upstream: str) -> SiteDir:
     return SiteDir(root, CONFIG + upstream)
 
 
-def pull(site: SiteDir, *args: str, now: str = "2026-12-07T19:00:00Z") -> subprocess.CompletedProcess[str]:
+def pull(
+    site: SiteDir, *args: str, now: str = "2026-12-07T19:00:00Z"
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "statuspage.commands.main", "upstream", "pull"]
     command += ["--source", str(site.root), "--now", now, "--backoff", "0.05", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
@@ -99,7 +102,9 @@ def snapshot(site: SiteDir, upstream_id: str) -> dict[str, object]:
     return json.loads((site.root / "upstream" / f"{upstream_id}.json").read_text())
 
 
-def test_pull_v2_and_instatus_writes_normalised_snapshots(tmp_path: Path, provider: Provider) -> None:
+def test_pull_v2_and_instatus_writes_normalised_snapshots(
+    tmp_path: Path, provider: Provider
+) -> None:
     provider.routes["/gh/summary.json"] = body(V2, etag='"v1"')
     provider.routes["/ac/summary.json"] = body(INSTATUS)
     site = site_with(
@@ -125,7 +130,11 @@ def test_pull_v2_and_instatus_writes_normalised_snapshots(tmp_path: Path, provid
         {"name": "Git Operations", "status": "operational", "url": None},
     ]
     assert gh["incidents"] == [
-        {"name": "Disruption with some GitHub services", "status": "minor", "url": "https://stspg.io/abcd1234"}
+        {
+            "name": "Disruption with some GitHub services",
+            "status": "minor",
+            "url": "https://stspg.io/abcd1234",
+        }
     ]
     assert gh["as_of"] == "2026-12-07T19:00:00Z" and gh["validators"] == {"etag": '"v1"'}
     text = (site.root / "upstream" / "github.json").read_text()
@@ -135,7 +144,9 @@ def test_pull_v2_and_instatus_writes_normalised_snapshots(tmp_path: Path, provid
     assert ac["incidents"][0]["url"] == "https://status.acmecloud.example/incident/cl9x0abc123"
 
 
-def test_unchanged_provider_makes_no_commit_and_304_is_used(tmp_path: Path, provider: Provider) -> None:
+def test_unchanged_provider_makes_no_commit_and_304_is_used(
+    tmp_path: Path, provider: Provider
+) -> None:
     provider.routes["/s.json"] = body(V2, etag='"v1"')
     site = site_with(
         tmp_path / "site",
@@ -149,7 +160,9 @@ def test_unchanged_provider_makes_no_commit_and_304_is_used(tmp_path: Path, prov
     second = pull(site, now="2026-12-07T19:30:00Z")
     assert second.returncode == 0 and "github: unchanged" in second.stdout
     assert provider.requests[-1][1].get("If-None-Match") == '"v1"'
-    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        [*git, "status", "--porcelain"], capture_output=True, text=True, check=True
+    )
     assert status.stdout == ""
     # A 200 with the same content (new ETag, new page.updated_at) changes nothing either.
     changed_noise = json.loads(V2)
@@ -157,7 +170,9 @@ def test_unchanged_provider_makes_no_commit_and_304_is_used(tmp_path: Path, prov
     provider.routes["/s.json"] = body(json.dumps(changed_noise).encode(), etag='"v2"')
     third = pull(site, now="2026-12-07T19:45:00Z")
     assert "github: unchanged" in third.stdout
-    status = subprocess.run([*git, "status", "--porcelain"], capture_output=True, text=True, check=True)
+    status = subprocess.run(
+        [*git, "status", "--porcelain"], capture_output=True, text=True, check=True
+    )
     assert status.stdout == ""
     # Half the stale age later, `as_of` moves on so the page does not call it stale.
     fourth = pull(site, now="2026-12-07T22:30:00Z")
@@ -176,7 +191,9 @@ def test_unchanged_provider_makes_no_commit_and_304_is_used(tmp_path: Path, prov
         ("busy", "HTTP 503 (gave up after 2 attempts)"),
     ],
 )
-def test_failed_fetch_keeps_last_snapshot(tmp_path: Path, provider: Provider, route: str, says: str) -> None:
+def test_failed_fetch_keeps_last_snapshot(
+    tmp_path: Path, provider: Provider, route: str, says: str
+) -> None:
     provider.routes["/good"] = body(V2)
     provider.routes["/malformed"] = body(b'{"page": {"name": "x"}, "status": ')
     provider.routes["/oversize"] = body(b" " * 5_000_000 + V2)
@@ -204,7 +221,9 @@ def test_retry_after_a_503_then_success(tmp_path: Path, provider: Provider) -> N
         body(b"{}", status=503)(h) if len(calls) == 1 else body(V2)(h)
 
     provider.routes["/s"] = flaky
-    site = site_with(tmp_path / "site", f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}'}}\n")
+    site = site_with(
+        tmp_path / "site", f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}'}}\n"
+    )
     result = pull(site)
     assert "gh: changed" in result.stdout and len(calls) == 2
 
@@ -228,7 +247,9 @@ def test_deadline_cuts_a_slow_provider(tmp_path: Path, provider: Provider, kind:
                 return
 
     provider.routes["/s"] = silent if kind == "silent" else dribble
-    site = site_with(tmp_path / "site", f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}'}}\n")
+    site = site_with(
+        tmp_path / "site", f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}'}}\n"
+    )
     started = time.monotonic()
     result = pull(site, "--deadline", "2", "--timeout", "1", "--attempts", "1")
     elapsed = time.monotonic() - started
@@ -238,14 +259,19 @@ def test_deadline_cuts_a_slow_provider(tmp_path: Path, provider: Provider, kind:
     assert not (site.root / "upstream" / "gh.json").exists()
 
 
-def test_hostile_provider_text_is_capped_one_line_and_inert(tmp_path: Path, provider: Provider) -> None:
+def test_hostile_provider_text_is_capped_one_line_and_inert(
+    tmp_path: Path, provider: Provider
+) -> None:
     hostile = json.loads(V2)
     hostile["incidents"][0]["name"] = "<script>alert(1)</script>\n::error::x" + "A" * 5000
     hostile["incidents"][0]["shortlink"] = "javascript:alert(1)"
     hostile["incidents"] *= 30
     hostile["components"] += [{"name": f"c{i}", "status": "operational"} for i in range(10_000)]
     provider.routes["/s"] = body(json.dumps(hostile).encode())
-    site = site_with(tmp_path / "site", f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}', components: [Actions, Nope]}}\n")
+    site = site_with(
+        tmp_path / "site",
+        f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s')}', components: [Actions, Nope]}}\n",
+    )
     result = pull(site)
     assert "gh: changed" in result.stdout
     assert "has no component named 'Nope'" in result.stderr
@@ -263,7 +289,9 @@ def test_hostile_provider_text_is_capped_one_line_and_inert(tmp_path: Path, prov
     assert links and all(href.startswith("https://") for href in links)
 
 
-def test_site_built_by_statuspage_is_a_provider(tmp_path: Path, provider: Provider, site_dir: SiteDir) -> None:
+def test_site_built_by_statuspage_is_a_provider(
+    tmp_path: Path, provider: Provider, site_dir: SiteDir
+) -> None:
     from tests.conftest import EXAMPLE_INCIDENT
 
     resolved = "## Resolved · 2026-11-20 15:10 +01:00\nThe fix is deployed and error rates are back to normal.\n\n"
@@ -271,14 +299,18 @@ def test_site_built_by_statuspage_is_a_provider(tmp_path: Path, provider: Provid
     ongoing = EXAMPLE_INCIDENT.replace(resolved, "")
     site_dir.incident("2026-11-20-api.md", ongoing)
     built = site_dir.build("2026-11-20T15:00:00+01:00")
-    provider.routes["/api/v2/summary.json"] = body((built / "api" / "v2" / "summary.json").read_bytes())
+    provider.routes["/api/v2/summary.json"] = body(
+        (built / "api" / "v2" / "summary.json").read_bytes()
+    )
     ours = site_with(
         tmp_path / "ours",
         f"upstream:\n  - {{id: vendor, name: Vendor, url: '{provider.url('/api/v2/summary.json')}', components: [Public API]}}\n",
     )
     assert "vendor: changed" in pull(ours).stdout
     shown = snapshot(ours, "vendor")
-    assert shown["components"] == [{"name": "Public API", "status": "degraded_performance", "url": None}]
+    assert shown["components"] == [
+        {"name": "Public API", "status": "degraded_performance", "url": None}
+    ]
     assert shown["incidents"][0]["name"] == "Elevated error rates on the API"
     assert shown["incidents"][0]["url"].startswith("https://status.test.example/sub/")
 
@@ -294,17 +326,33 @@ def test_config_refuses_plain_http_and_unknown_keys(site_dir: SiteDir) -> None:
         + "    affects: [apj]\n"
     )
     problems = site_dir.problems()
-    assert any(p.endswith("statuspage.yaml:18: `url:` must start with https:// (e.g. "
-                          "https://www.githubstatus.com/api/v2/summary.json), not "
-                          "'http://www.githubstatus.com/api/v2/summary.json'") for p in problems), problems
-    assert any("statuspage.yaml:22: unknown upstream key 'affect' (did you mean 'affects'?)" in p for p in problems), problems
-    assert any("statuspage.yaml:26: `affects:` names 'apj', which is not a component (did you mean 'api'?)" in p for p in problems), problems
+    assert any(
+        p.endswith(
+            "statuspage.yaml:18: `url:` must start with https:// (e.g. "
+            "https://www.githubstatus.com/api/v2/summary.json), not "
+            "'http://www.githubstatus.com/api/v2/summary.json'"
+        )
+        for p in problems
+    ), problems
+    assert any(
+        "statuspage.yaml:22: unknown upstream key 'affect' (did you mean 'affects'?)" in p
+        for p in problems
+    ), problems
+    assert any(
+        "statuspage.yaml:26: `affects:` names 'apj', which is not a component (did you mean 'api'?)"
+        in p
+        for p in problems
+    ), problems
+
+
 def write_snapshot(site: SiteDir, upstream_id: str, as_of: str, indicator: str = "minor") -> None:
     data = {
         "as_of": as_of,
         "components": [{"name": "Actions", "status": "partial_outage", "url": None}],
         "format": 1,
-        "incidents": [{"name": "Actions runs are delayed", "status": "minor", "url": "https://stspg.io/abcd"}],
+        "incidents": [
+            {"name": "Actions runs are delayed", "status": "minor", "url": "https://stspg.io/abcd"}
+        ],
         "page_url": "https://www.githubstatus.com",
         "status": {"description": "Partial System Outage", "indicator": indicator},
         "validators": {},
@@ -364,9 +412,12 @@ def test_affects_note_on_component_page_and_v2_json(tmp_path: Path) -> None:
     assert third[1]["group_id"] == "upstream-github"
     from referencing import Registry, Resource
 
-    from tests.test_api import validator
+    from .support.api_sites import validator
 
-    resources = [(BASE + p.name, Resource.from_contents(json.loads(p.read_text()))) for p in SCHEMAS.glob("*.json")]
+    resources = [
+        (BASE + p.name, Resource.from_contents(json.loads(p.read_text())))
+        for p in SCHEMAS.glob("*.json")
+    ]
     validator(Registry().with_resources(resources), "summary.json").validate(summary)
     # Stale: left out of the v2 JSON (it has no "unknown" status), not shown as operational.
     later = site.build("2026-12-08T04:00:00+01:00", tmp_path / "later")
@@ -381,7 +432,9 @@ def test_unusable_snapshot_is_a_warning_and_shows_unknown(tmp_path: Path) -> Non
     site = site_with(tmp_path / "site", UPSTREAM)
     write_snapshot(site, "github", "2026-12-07T18:30:00Z")
     path = site.root / "upstream" / "github.json"
-    path.write_text(path.read_text().replace('"partial_outage"', '"\\" onmouseover=alert(1) x=\\""'))
+    path.write_text(
+        path.read_text().replace('"partial_outage"', '"\\" onmouseover=alert(1) x=\\""')
+    )
     problems = site.problems()
     assert any("upstream/github.json" in p and "unusable snapshot" in p for p in problems), problems
     out = site.build("2026-12-07T20:00:00+01:00")
@@ -396,18 +449,37 @@ def test_publish_workflow_commits_changed_snapshots_only(
     data = load(WORKFLOWS / "publish.yml")
     job = data["jobs"]["upstream"]
     assert job["permissions"] == {"contents": "write"}
-    assert data["jobs"]["build"]["needs"] == "upstream" and data["jobs"]["build"]["if"] == "${{ !cancelled() }}"
+    assert (
+        data["jobs"]["build"]["needs"] == "upstream"
+        and data["jobs"]["build"]["if"] == "${{ !cancelled() }}"
+    )
     pull_step = step(data, "Pull the providers' status and push what changed")
     provider.routes["/s.json"] = body(V2, etag='"v1"')
-    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid", "-c", "init.defaultBranch=main"]
+    git = [
+        "git",
+        "-c",
+        "user.name=Test",
+        "-c",
+        "user.email=test@example.invalid",
+        "-c",
+        "init.defaultBranch=main",
+    ]
     origin, work = tmp_path / "origin.git", tmp_path / "work"
     subprocess.run([*git, "init", "-q", "--bare", str(origin)], check=True)
     subprocess.run([*git, "clone", "-q", str(origin), str(work)], check=True, capture_output=True)
-    SiteDir(work, CONFIG + f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s.json')}', components: [Actions]}}\n")
+    SiteDir(
+        work,
+        CONFIG
+        + f"upstream:\n  - {{id: gh, name: GitHub, url: '{provider.url('/s.json')}', components: [Actions]}}\n",
+    )
     (work / "incidents" / ".keep").write_text("")
     subprocess.run([*git, "-C", str(work), "add", "-A"], check=True)
     subprocess.run([*git, "-C", str(work), "commit", "-q", "-m", "site"], check=True)
-    subprocess.run([*git, "-C", str(work), "push", "-q", "origin", "HEAD:main"], check=True, capture_output=True)
+    subprocess.run(
+        [*git, "-C", str(work), "push", "-q", "origin", "HEAD:main"],
+        check=True,
+        capture_output=True,
+    )
     extra = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_TOKEN": "t0ken"}
     log = ["git", "-C", str(origin), "log", "--format=%s", "main"]
 
@@ -415,13 +487,28 @@ def test_publish_workflow_commits_changed_snapshots_only(
     pushed = subprocess.run(log, capture_output=True, text=True, check=True).stdout.splitlines()
     assert pushed == ["Third-party status [skip ci]", "site"]
     show = ["git", "-C", str(origin), "show", "main:upstream/gh.json"]
-    assert json.loads(subprocess.run(show, capture_output=True, text=True, check=True).stdout)["components"][0]["name"] == "Actions"
+    assert (
+        json.loads(subprocess.run(show, capture_output=True, text=True, check=True).stdout)[
+            "components"
+        ][0]["name"]
+        == "Actions"
+    )
     # Unchanged provider: no new commit (the step's runs share no clock: `as_of` is the
     # pull's now, and an unchanged snapshot is not rewritten until half its stale age).
     _, found = run_step(pull_step["run"], work, env, **extra)
-    pushed_again = subprocess.run(log, capture_output=True, text=True, check=True).stdout.splitlines()
+    pushed_again = subprocess.run(
+        log, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     assert pushed_again == pushed
-    assert found["sha"] == subprocess.run(["git", "-C", str(origin), "rev-parse", "main"], capture_output=True, text=True, check=True).stdout.strip()
+    assert (
+        found["sha"]
+        == subprocess.run(
+            ["git", "-C", str(origin), "rev-parse", "main"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    )
     assert "extraheader" not in (work / ".git" / "config").read_text()
 
 
@@ -435,11 +522,17 @@ def test_incremental_build_follows_snapshots_and_time(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
         return text_of(parse_html(out / "components" / "api" / "index.html"))
 
-    assert "May be affected: GitHub reports “Partial outage” in Actions" in build("2026-12-07T20:00:00+01:00")
+    assert "May be affected: GitHub reports “Partial outage” in Actions" in build(
+        "2026-12-07T20:00:00+01:00"
+    )
     # The provider recovers: the next pull rewrites the snapshot; the cached page follows.
     path = site.root / "upstream" / "github.json"
-    path.write_text(path.read_text().replace("partial_outage", "operational").replace('"minor"', '"none"'))
-    assert "May be affected" not in build("2026-12-07T20:00:00+01:00")  # same `now`: not "up to date"
+    path.write_text(
+        path.read_text().replace("partial_outage", "operational").replace('"minor"', '"none"')
+    )
+    assert "May be affected" not in build(
+        "2026-12-07T20:00:00+01:00"
+    )  # same `now`: not "up to date"
     write_snapshot(site, "github", "2026-12-07T18:30:00Z")
     assert "May be affected" in build("2026-12-07T20:02:00+01:00")
     # Past `stale_after`, with nothing else changed: the note goes, the page says stale.

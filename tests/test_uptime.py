@@ -22,6 +22,7 @@ from statuspage.state import uptime
 from statuspage.state.snapshot import Snapshot
 
 from .conftest import SiteDir, at, parse_html, text_of
+from .support.uptime import METRICS_SCHEMA, table_rows
 
 CONFIG = """\
 title: Uptime
@@ -78,10 +79,16 @@ def test_uptime_by_hand(site: SiteDir) -> None:
 
     by_day = {d.day.isoformat(): d for d in api.days}
     assert by_day["2026-06-10"].status is ComponentStatus.MAJOR_OUTAGE
-    assert by_day["2026-06-10"].durations == ((ComponentStatus.MAJOR_OUTAGE, minutes(30)), (ComponentStatus.PARTIAL_OUTAGE, minutes(90)))
+    assert by_day["2026-06-10"].durations == (
+        (ComponentStatus.MAJOR_OUTAGE, minutes(30)),
+        (ComponentStatus.PARTIAL_OUTAGE, minutes(90)),
+    )
     assert by_day["2026-06-20"].durations == ((ComponentStatus.DEGRADED_PERFORMANCE, minutes(60)),)
     assert by_day["2026-06-25"].durations == ((ComponentStatus.UNDER_MAINTENANCE, minutes(120)),)
-    assert by_day["2026-06-30"].durations == ((ComponentStatus.MAJOR_OUTAGE, minutes(30)), (ComponentStatus.PARTIAL_OUTAGE, minutes(90)))
+    assert by_day["2026-06-30"].durations == (
+        (ComponentStatus.MAJOR_OUTAGE, minutes(30)),
+        (ComponentStatus.PARTIAL_OUTAGE, minutes(90)),
+    )
     assert by_day["2026-06-30"].observed == minutes(720)
     # (30 + 0.3 x 90) x 2 = 114 weighted minutes: 1 - 114 / 128,880 = 99.9115 %
     assert api.percent == 99.91
@@ -94,7 +101,9 @@ def test_uptime_by_hand(site: SiteDir) -> None:
     assert web.percent == 100.0
 
     # The group: at each instant its worst member; db's pre-start outage is not its group's either.
-    assert stack.total(ComponentStatus.PARTIAL_OUTAGE) == minutes(181) and stack.total(ComponentStatus.MAJOR_OUTAGE) == minutes(60)
+    assert stack.total(ComponentStatus.PARTIAL_OUTAGE) == minutes(181) and stack.total(
+        ComponentStatus.MAJOR_OUTAGE
+    ) == minutes(60)
     # 1 - (114 + 0.3) / 128,880 = 99.9113 %
     assert stack.percent == 99.91
     assert all(d.has_data for d in stack.days)
@@ -122,7 +131,9 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
         "Database": "99.99% uptime · since Jun 1, 2026",  # its start_date: only 30 days
         "Website": "100.00% uptime · 90 days",
     }
-    api = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API")
+    api = next(
+        li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "API"
+    )
     # Quiet days come as runs (class n<days>); each day with something to report is its own item.
     days = day_items(api)
     assert len(days) == 90
@@ -131,7 +142,11 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     assert text_of(days[-6]) == "Jun 25: Under maintenance, 2 hr"
     assert text_of(days[0]) == "Apr 2 – Jun 9: no incidents"
     assert days[0].get("class") == "d-operational n69"
-    db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
+    db = next(
+        li
+        for li in doc.cssselect("li.component")
+        if text_of(li.cssselect(".name")[0]) == "Database"
+    )
     assert [li.get("class").split()[0] for li in day_items(db)].count("d-nodata") == 60
     assert text_of(db.cssselect(".bars > li")[0]) == "Apr 2 – May 31: no data"
     # No inline styles anywhere (the CSP forbids them): colours come from classes.
@@ -140,65 +155,19 @@ def test_uptime_on_the_page_and_in_json(site: SiteDir) -> None:
     blocks = uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)
     assert set(blocks) == {"api", "db", "stack", "web"}
     assert blocks["api"]["percent"] == 99.91
-    assert blocks["api"]["minutes"] == {"major_outage": 60, "partial_outage": 180, "degraded_performance": 60, "under_maintenance": 120}
+    assert blocks["api"]["minutes"] == {
+        "major_outage": 60,
+        "partial_outage": 180,
+        "degraded_performance": 60,
+        "under_maintenance": 120,
+    }
     assert blocks["db"]["days_with_data"] == 30
     assert blocks["db"]["daily"][0] == {"date": "2026-04-02", "status": None, "minutes": {}}
-    assert blocks["api"]["daily"][-21] == {"date": "2026-06-10", "status": "major_outage", "minutes": {"major_outage": 30, "partial_outage": 90}}
-
-
-METRICS_SCHEMA = {
-    "type": "object",
-    "required": ["page", "as_of", "uptime", "quarters", "first_update", "incidents"],
-    "properties": {
-        "as_of": {"type": "string", "pattern": r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d$"},
-        "uptime": {
-            "type": "object",
-            "required": ["days", "components", "groups"],
-            "properties": {
-                "components": {"type": "array", "items": {"$ref": "#/$defs/uptime"}},
-                "groups": {"type": "array", "items": {"$ref": "#/$defs/uptime"}},
-            },
-        },
-        "quarters": {"type": "array", "items": {"allOf": [
-            {"$ref": "#/$defs/figures"},
-            {"required": ["quarter", "start", "end", "components", "priorities"],
-             "properties": {"quarter": {"pattern": r"^\d{4}-Q[1-4]$"},
-                            "components": {"type": "array", "items": {"$ref": "#/$defs/figures"}},
-                            "priorities": {"type": "array", "minItems": 5, "maxItems": 5, "items": {"allOf": [
-                                {"$ref": "#/$defs/figures"}, {"required": ["priority"], "properties": {"priority": {"$ref": "#/$defs/priority"}}}]}}}},
-        ]}},
-        "first_update": {"type": "array", "minItems": 5, "maxItems": 5, "items": {
-            "type": "object", "required": ["priority", "incidents_timed", "median_seconds", "target_seconds", "within_target", "share_within_target"],
-            "properties": {"priority": {"$ref": "#/$defs/priority"}, "median_seconds": {"type": ["integer", "null"]},
-                           "share_within_target": {"type": ["number", "null"], "minimum": 0, "maximum": 1}}}},
-        "incidents": {"type": "array", "items": {
-            "type": "object", "required": ["id", "priority", "impact", "urgency", "detected", "first_update", "first_update_seconds"],
-            "properties": {"priority": {"$ref": "#/$defs/priority"}, "urgency": {"enum": ["high", "medium", "low"]},
-                           "first_update_seconds": {"type": ["integer", "null"], "minimum": 0}}}},
-    },
-    "$defs": {
-        "uptime": {
-            "type": "object",
-            "required": ["id", "name", "percent", "days", "days_with_data", "from", "to", "minutes", "periods"],
-            "properties": {
-                "percent": {"type": ["number", "null"], "minimum": 0, "maximum": 100},
-                "periods": {"type": "array", "items": {"type": "object", "required": ["days", "percent"]}},
-                "slo": {"type": "object", "required": ["target", "window_days", "from", "to", "percent", "budget_minutes",
-                                                       "consumed_minutes", "remaining_minutes", "met"],
-                        "properties": {"met": {"type": "boolean"}, "remaining_minutes": {"type": "number"}}},
-            },
-        },
-        "priority": {"enum": ["P1", "P2", "P3", "P4", "P5"]},
-        "figures": {
-            "type": "object",
-            "required": ["incidents", "by_impact", "resolved", "mttr_seconds"],
-            "properties": {
-                "by_impact": {"type": "object", "required": ["critical", "major", "minor", "none"], "propertyNames": {"enum": ["critical", "major", "minor", "none"]}},
-                "mttr_seconds": {"type": ["integer", "null"]},
-            },
-        },
-    },
-}  # fmt: skip
+    assert blocks["api"]["daily"][-21] == {
+        "date": "2026-06-10",
+        "status": "major_outage",
+        "minutes": {"major_outage": 30, "partial_outage": 90},
+    }
 
 
 def test_reliability_by_hand(site: SiteDir) -> None:
@@ -206,7 +175,11 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     data = json.loads((out / "api" / "metrics.json").read_text())
     jsonschema.validate(data, METRICS_SCHEMA)
     assert data["as_of"] == "2026-06-30T12:00:00+00:00"
-    assert [(c["id"], c["percent"]) for c in data["uptime"]["components"]] == [("api", 99.91), ("db", 99.99), ("web", 100.0)]
+    assert [(c["id"], c["percent"]) for c in data["uptime"]["components"]] == [
+        ("api", 99.91),
+        ("db", 99.99),
+        ("web", 100.0),
+    ]
     assert [q["quarter"] for q in data["quarters"]] == ["2026-Q2", "2026-Q1", "2025-Q4"]
     q2, q1, q4 = data["quarters"]
     # Q2, maintenance D left out: A major, B critical, C minor, E critical (open), F major, G major.
@@ -214,9 +187,21 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     # Resolved: A 120, B 30, C 60, F 60, G 1 minutes -> 271 / 5 = 54.2 min.
     assert (q2["incidents"], q2["resolved"], q2["mttr_seconds"]) == (6, 5, 3252)
     components = {c["id"]: c for c in q2["components"]}
-    assert (components["api"]["incidents"], components["api"]["mttr_seconds"]) == (4, 70 * 60)  # A, B, C (+E open)
-    assert (components["db"]["incidents"], components["db"]["mttr_seconds"]) == (2, 1830)  # (60 + 1) / 2 min
-    assert components["web"] == {"id": "web", "incidents": 0, "by_impact": {"critical": 0, "major": 0, "minor": 0, "none": 0}, "resolved": 0, "mttr_seconds": None}
+    assert (components["api"]["incidents"], components["api"]["mttr_seconds"]) == (
+        4,
+        70 * 60,
+    )  # A, B, C (+E open)
+    assert (components["db"]["incidents"], components["db"]["mttr_seconds"]) == (
+        2,
+        1830,
+    )  # (60 + 1) / 2 min
+    assert components["web"] == {
+        "id": "web",
+        "incidents": 0,
+        "by_impact": {"critical": 0, "major": 0, "minor": 0, "none": 0},
+        "resolved": 0,
+        "mttr_seconds": None,
+    }
     assert (q1["incidents"], q1["mttr_seconds"]) == (0, None)
     assert (q4["by_impact"]["minor"], q4["mttr_seconds"]) == (1, 600)
     assert metrics(Snapshot(site.load(), NOW_UTC)) == data
@@ -227,30 +212,45 @@ def test_reliability_by_hand(site: SiteDir) -> None:
     # No month before the site's first (the earliest incident's, H's: no `start_date:`).
     assert len(incidents) == 8 and incidents[0][0] == "November 2025"
     # Month, incidents, critical, major, minor, none: F (major) in May; A, B, C, E, G in June.
-    assert incidents[-2:] == [["May 2026", "1", "0", "1", "0", "0"], ["June 2026", "5", "2", "2", "1", "0"]]
+    assert incidents[-2:] == [
+        ["May 2026", "1", "0", "1", "0", "0"],
+        ["June 2026", "5", "2", "2", "1", "0"],
+    ]
     assert incidents[0] == ["November 2025", "1", "0", "0", "1", "0"]  # H
-    assert mttr[-3:] == [["Q4 2025", "10 min", "1"], ["Q1 2026", "—", "0"], ["Q2 2026", "54 min", "5"]]
+    assert mttr[-3:] == [
+        ["Q4 2025", "10 min", "1"],
+        ["Q1 2026", "—", "0"],
+        ["Q2 2026", "54 min", "5"],
+    ]
     assert len(mttr) == 3 and mttr[0][0] == "Q4 2025"  # none before the site's first quarter
     desc = text_of(doc.cssselect("#chart-mttr-d")[0])
     assert "Q2 2026: MTTR 54 min, Resolved 5" in desc
+
     # The per-component figures moved to the component pages (and the group's counts its members).
     def quarters(item: str) -> dict[str, list[str]]:
         page = parse_html(out / "components" / item / "index.html")
         return {row[0]: row[1:] for row in table_rows(page.cssselect("table.figures")[0])}
+
     assert quarters("api")["Q2 2026"] == ["4", "1 hr 10 min"]  # A, B, C (+E open)
     assert quarters("db")["Q2 2026"] == ["2", "30 min"]
-    assert quarters("web") == {"Q2 2026": ["0", "—"], "Q1 2026": ["0", "—"], "Q4 2025": ["1", "10 min"]}
+    assert quarters("web") == {
+        "Q2 2026": ["0", "—"],
+        "Q1 2026": ["0", "—"],
+        "Q4 2025": ["1", "10 min"],
+    }
     assert quarters("stack")["Q2 2026"] == ["6", "54 min"]  # (120 + 30 + 60 + 60 + 1) / 5
 
 
-def table_rows(table) -> list[list[str]]:
-    return [[text_of(c) for c in tr.cssselect("th, td")] for tr in table.cssselect("tbody tr")]
-
-
 def test_no_data_yet(tmp_path: Path) -> None:
-    site = SiteDir(tmp_path / "site", CONFIG.replace("start_date: 2026-06-01", "start_date: 2026-08-01"))
+    site = SiteDir(
+        tmp_path / "site", CONFIG.replace("start_date: 2026-06-01", "start_date: 2026-08-01")
+    )
     doc = parse_html(site.build(NOW) / "index.html")
-    db = next(li for li in doc.cssselect("li.component") if text_of(li.cssselect(".name")[0]) == "Database")
+    db = next(
+        li
+        for li in doc.cssselect("li.component")
+        if text_of(li.cssselect(".name")[0]) == "Database"
+    )
     assert text_of(db.cssselect(".figure")[0]) == "No data yet · 90 days"
     assert uptime_blocks(Snapshot(site.load(), NOW_UTC).uptime)["db"]["percent"] is None
 

@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from .conftest import CONFIG, SiteDir, write
-from .test_import_cstate import cstate_site, issue
-from .test_notify import Hooks, hooks  # noqa: F401 (a fixture)
+from .support.cstate_sites import cstate_site, issue
+from .support.notify_hooks import Hooks
 
-ALERT_CONFIG = CONFIG + """\
+ALERT_CONFIG = (
+    CONFIG
+    + """\
 alerts:
   publish: direct
   rules:
@@ -26,6 +28,7 @@ alerts:
       components: {api: major_outage}
       title: Checkout is failing
 """
+)
 INCIDENT = """\
 ---
 title: API errors
@@ -51,7 +54,11 @@ def statuspage(*args: str, input: str | None = None) -> subprocess.CompletedProc
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -92,7 +99,10 @@ def test_new_refuses_to_write_through_the_link(tmp_path: Path, outside: Path) ->
 @pytest.mark.parametrize(
     ("command", "text"),
     [
-        (["update", "2026-11-20-api", "--status", "identified", "--message", "A bad deploy."], OPEN),
+        (
+            ["update", "2026-11-20-api", "--status", "identified", "--message", "A bad deploy."],
+            OPEN,
+        ),
         (["resolve", "2026-11-20-api", "--message", "Fixed."], OPEN),
         (["postmortem", "2026-11-20-api"], INCIDENT),
     ],
@@ -119,11 +129,22 @@ def test_alert_refuses_to_open_an_incident_through_the_link(tmp_path: Path, outs
 
 
 def test_import_refuses_to_write_through_the_link(tmp_path: Path, outside: Path) -> None:
-    source = cstate_site(tmp_path / "cstate", {"outage.md": issue("title: Outage\ndate: 2025-01-01 10:00:00")})
+    source = cstate_site(
+        tmp_path / "cstate", {"outage.md": issue("title: Outage\ndate: 2025-01-01 10:00:00")}
+    )
     into = tmp_path / "new"
     into.mkdir()
     (into / "incidents").symlink_to(outside, target_is_directory=True)
-    result = statuspage("import", "cstate", str(source), "--into", str(into), "--now", "2026-01-01 00:00 UTC", "--force")
+    result = statuspage(
+        "import",
+        "cstate",
+        str(source),
+        "--into",
+        str(into),
+        "--now",
+        "2026-01-01 00:00 UTC",
+        "--force",
+    )
     refused(result, into / "incidents")
     assert list(outside.iterdir()) == []
     assert not (into / "statuspage.yaml").exists()
@@ -148,7 +169,10 @@ def test_init_refuses_to_write_through_a_link(tmp_path: Path, outside: Path, lin
 def test_notify_refuses_to_keep_its_record_through_a_link_and_sends_nothing(
     tmp_path: Path, outside: Path, hooks: Hooks
 ) -> None:
-    site = SiteDir(tmp_path / "site", CONFIG + f"notify:\n  webhooks:\n    - {{url: '{hooks.url}/a', format: json}}\n")
+    site = SiteDir(
+        tmp_path / "site",
+        CONFIG + f"notify:\n  webhooks:\n    - {{url: '{hooks.url}/a', format: json}}\n",
+    )
     site.incident("2026-11-20-api.md", INCIDENT)
     (site.root / ".statuspage").symlink_to(outside, target_is_directory=True)
     result = statuspage("notify", "--now", "2026-11-21T12:00:00Z", "--source", str(site.root))
@@ -163,5 +187,7 @@ def test_a_link_inside_the_site_is_still_written_through(tmp_path: Path) -> None
     (site.root / "incidents").symlink_to(Path("data") / "incidents", target_is_directory=True)
     result = statuspage("new", "Database down", "--message", "Looking.", "--source", str(site.root))
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (site.root / "data" / "incidents").iterdir()] == ["2026-11-21-database-down.md"]
+    assert [p.name for p in (site.root / "data" / "incidents").iterdir()] == [
+        "2026-11-21-database-down.md"
+    ]
     assert statuspage("check", "--source", str(site.root)).returncode == 0

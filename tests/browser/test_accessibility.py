@@ -17,9 +17,10 @@ def test_axe_finds_no_violations(served: str) -> None:
         (p, s, w) for p in PAGES for s in ("light", "dark") for w in ("desktop", "phone")
     }
     # (An embed/ widget is one line: fewer of axe's rules have anything to check on it.)
-    assert all(r["rules"] > (12 if r["path"].startswith(("embed/", "outage/embed/")) else 20) for r in results), [
-        (r["path"], r["rules"]) for r in results
-    ]
+    assert all(
+        r["rules"] > (12 if r["path"].startswith(("embed/", "outage/embed/")) else 20)
+        for r in results
+    ), [(r["path"], r["rules"]) for r in results]
     violations = [
         f"{r['path']} ({r['scheme']}, {r['width']}): {v['id']} ({v['impact']}): {v['help']}: {[n['target'] for n in v['nodes']]}"
         for r in results

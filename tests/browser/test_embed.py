@@ -18,7 +18,7 @@ import pytest
 from statuspage.theme import default_templates_dir
 
 from ..conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir
-from ..test_maintenance import MAINTENANCE
+from ..support.maintenance import MAINTENANCE
 from .conftest import CHROMIUM, HERE, NODE_MODULES, QuietHandler, require
 
 pytestmark = pytest.mark.browser
@@ -75,10 +75,17 @@ def origins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str
     of the one, host pages on the other."""
     tmp = tmp_path_factory.mktemp("embed")
     status, hosts = tmp / "status-site", tmp / "host-site"
-    sites = {"status": ("2026-11-20 14:30", INCIDENT), "calm/status": ("2026-11-26 10:00", INCIDENT)}
+    sites = {
+        "status": ("2026-11-20 14:30", INCIDENT),
+        "calm/status": ("2026-11-26 10:00", INCIDENT),
+    }
     sites["works/status"] = ("2026-12-01 03:00", MAINTENANCE)
     sites["mended/status"] = ("2026-11-20 14:50", RECOVERED)
-    names = {INCIDENT: f"{ID}.md", MAINTENANCE: "2026-12-01-db-upgrade.md", RECOVERED: "2026-11-20-web.md"}
+    names = {
+        INCIDENT: f"{ID}.md",
+        MAINTENANCE: "2026-12-01-db-upgrade.md",
+        RECOVERED: "2026-11-20-web.md",
+    }
     for prefix, (now, text) in sites.items():
         site = SiteDir(tmp / prefix.replace("/", "-"), CONFIG)
         site.incident(names[text], text)
@@ -145,11 +152,19 @@ def test_a_banner_names_the_open_incident_as_text_across_origins(origins: tuple[
         assert banner["tags"] == ["div", "ul", "li", "a", "button"]
         assert report["dialogs"] == [] and report["errors"] == [] and report["console"] == []
         # One request to the status site besides the script: summary.json beside it.
-        assert report["requests"] == [host + "open.html", f"{status}status/embed.js", f"{status}status/api/v2/summary.json"]
+        assert report["requests"] == [
+            host + "open.html",
+            f"{status}status/embed.js",
+            f"{status}status/api/v2/summary.json",
+        ]
         assert report["cookie"] == "" and report["cookies"] == 0
         # No globals: the window has the same names as with the script blocked.
         assert report["globals"] == blocked["globals"]
-        assert banner["position"] == "fixed" and abs(banner["bottom"] - 8) < 1 and banner["role"] == "status"
+        assert (
+            banner["position"] == "fixed"
+            and abs(banner["bottom"] - 8) < 1
+            and banner["role"] == "status"
+        )
     assert blocked["banner"] is None
     assert light["banner"]["background"] == "rgb(255, 255, 255)"
     assert dark["banner"]["background"] == "rgb(21, 27, 35)"
@@ -164,7 +179,9 @@ def test_no_banner_while_all_is_operational(origins: tuple[str, str]) -> None:
     assert calm["console"] == [] and calm["errors"] == []
 
 
-def test_maintenance_in_progress_shows_and_motion_follows_the_readers_setting(origins: tuple[str, str]) -> None:
+def test_maintenance_in_progress_shows_and_motion_follows_the_readers_setting(
+    origins: tuple[str, str],
+) -> None:
     status, host = origins
     moving, still = visit(
         {"url": host + "works.html"}, {"url": host + "works.html", "reducedMotion": "reduce"}
@@ -179,11 +196,16 @@ def test_an_incident_whose_components_work_again_shows_in_the_operational_colour
 ) -> None:
     _, host = origins
     open_light, light, dark = visit(
-        {"url": host + "open.html"}, {"url": host + "mended.html"}, {"url": host + "mended.html", "scheme": "dark"}
+        {"url": host + "open.html"},
+        {"url": host + "mended.html"},
+        {"url": host + "mended.html", "scheme": "dark"},
     )
     assert light["banner"]["text"] == "Website unreachable · Monitoring ×"
     # Green as the page's headline, not the red of the incident's impact.
-    assert (light["banner"]["accent"], dark["banner"]["accent"]) == ("rgb(26, 127, 55)", "rgb(63, 185, 80)")
+    assert (light["banner"]["accent"], dark["banner"]["accent"]) == (
+        "rgb(26, 127, 55)",
+        "rgb(63, 185, 80)",
+    )
     assert open_light["banner"]["accent"] == "rgb(232, 89, 12)"  # the API in partial outage: orange
 
 
@@ -211,7 +233,9 @@ def test_a_host_that_forbids_styles_still_gets_a_styled_banner(origins: tuple[st
 
 def test_the_iframe_widget_across_origins_in_light_and_dark(origins: tuple[str, str]) -> None:
     status, host = origins
-    light, dark = visit({"url": host + "frame.html"}, {"url": host + "frame.html", "scheme": "dark"})
+    light, dark = visit(
+        {"url": host + "frame.html"}, {"url": host + "frame.html", "scheme": "dark"}
+    )
     for report in (light, dark):
         (frame,) = report["frames"]
         assert frame["url"] == f"{status}status/embed/"
@@ -220,7 +244,10 @@ def test_the_iframe_widget_across_origins_in_light_and_dark(origins: tuple[str, 
         # The widget's page is the only request it makes: no stylesheet, font or image.
         assert report["requests"] == [host + "frame.html", f"{status}status/embed/"]
         assert report["console"] == [] and report["errors"] == []
-    assert (light["frames"][0]["background"], dark["frames"][0]["background"]) == ("rgb(255, 255, 255)", "rgb(21, 27, 35)")
+    assert (light["frames"][0]["background"], dark["frames"][0]["background"]) == (
+        "rgb(255, 255, 255)",
+        "rgb(21, 27, 35)",
+    )
 
 
 # A Japanese site whose own embed.js says the status words in Japanese, and a title in
@@ -240,16 +267,23 @@ def legacy_hosts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         script = script.replace(f'"{english}"', f'"{japanese}"')
     for prefix in ("own", "theme"):
         site = SiteDir(tmp / prefix, CONFIG + "language: ja\n")
-        site.incident(f"{ID}.md", EXAMPLE_INCIDENT.replace("Elevated error rates on the API", TITLE))
+        site.incident(
+            f"{ID}.md", EXAMPLE_INCIDENT.replace("Elevated error rates on the API", TITLE)
+        )
         if prefix == "own":
             (site.root / "site-templates" / "assets").mkdir(parents=True)
-            (site.root / "site-templates" / "assets" / "embed.js").write_text(script, encoding="utf-8")
+            (site.root / "site-templates" / "assets" / "embed.js").write_text(
+                script, encoding="utf-8"
+            )
         site.build("2026-11-20 14:30", tmp / "status" / prefix)
     hosts = tmp / "hosts"
     hosts.mkdir()
     status_server, status_url = serve(tmp / "status", PagesHandler)
     host_server, host_url = serve(hosts, QuietHandler)
-    for name, encoding, prefix in (("sjis.html", "shift_jis", "own"), ("latin.html", "windows-1252", "theme")):
+    for name, encoding, prefix in (
+        ("sjis.html", "shift_jis", "own"),
+        ("latin.html", "windows-1252", "theme"),
+    ):
         page = host_page(f'<script src="{status_url}{prefix}/embed.js" async></script>')
         page = page.replace('charset="utf-8"', f'charset="{encoding}"')
         (hosts / name).write_bytes(page.encode(encoding))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ..conftest import SiteDir
-from ..test_authoring_contract import OPEN_AT, OUTLINED
+from ..support.outlined import OPEN_AT, OUTLINED
 from .conftest import nu_problems
 
 pytestmark = pytest.mark.browser

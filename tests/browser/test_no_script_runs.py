@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ..test_hostile import ALL_CASES, NOW, make_case, run
+from ..support.hostile_cases import ALL_CASES, NOW, make_case, run
 from .cdp import CHROMIUM, Browser
 
 pytestmark = [

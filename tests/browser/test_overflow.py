@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from statuspage.commands.main import cli
 
 from ..conftest import SiteDir
-from ..test_import_cstate import CORPUS, corpus_only
+from ..support.cstate_corpus import CORPUS, corpus_only
 from .conftest import QuietHandler, run_browser_check
 
 pytestmark = pytest.mark.browser
@@ -30,11 +30,35 @@ def jenkins_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """The Jenkins corpus imported with `statuspage import cstate`, built, served on 127.0.0.1."""
     root = tmp_path_factory.mktemp("jenkins")
     runner = CliRunner()
-    imported = runner.invoke(cli, ["import", "cstate", str(CORPUS), "--into", str(root / "src"), "--now", "2026-06-10 00:00 UTC"])
+    imported = runner.invoke(
+        cli,
+        [
+            "import",
+            "cstate",
+            str(CORPUS),
+            "--into",
+            str(root / "src"),
+            "--now",
+            "2026-06-10 00:00 UTC",
+        ],
+    )
     assert imported.exit_code == 0, imported.output
-    built = runner.invoke(cli, ["build", "--source", str(root / "src"), "--out", str(root / "site"), "--now", "2026-07-01T00:00:00+00:00"])
+    built = runner.invoke(
+        cli,
+        [
+            "build",
+            "--source",
+            str(root / "src"),
+            "--out",
+            str(root / "site"),
+            "--now",
+            "2026-07-01T00:00:00+00:00",
+        ],
+    )
     assert built.exit_code == 0, built.output
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(root / "site")))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), partial(QuietHandler, directory=str(root / "site"))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -51,13 +75,17 @@ def test_no_element_overflows_the_viewport(jenkins_site: tuple[str, Path]) -> No
     components = sorted(p.parent.name for p in site.glob("components/*/index.html"))
     assert len(components) > 90
     # The pages the issue measured, and the component pages with the longest names and the most incidents.
-    busiest = sorted(components, key=lambda c: -(site / "components" / c / "index.html").stat().st_size)[:6]
+    busiest = sorted(
+        components, key=lambda c: -(site / "components" / c / "index.html").stat().st_size
+    )[:6]
     longest = sorted(components, key=len, reverse=True)[:4]
     incident = sorted(p.parent.name for p in site.glob("incidents/*/index.html"))[-1]
     paths = ["index.html", "history/", "history/2/", f"incidents/{incident}/",
              *(f"components/{c}/" for c in dict.fromkeys(busiest + longest))]  # fmt: skip
     results = run_browser_check("overflow", base, paths)
-    assert {(r["path"], r["width"]) for r in results} == {(p, w) for p in paths for w in ("desktop", "phone")}
+    assert {(r["path"], r["width"]) for r in results} == {
+        (p, w) for p in paths for w in ("desktop", "phone")
+    }
     assert all(r["elements"] > 50 for r in results)  # real pages, not error pages
     problems = [
         f"{r['path']} ({r['width']}): {r['offenders'][:5] or ''} page {r['scrollWidth']} px, viewport {r['innerWidth']} of {r['viewport']} px"
@@ -168,11 +196,18 @@ def hard_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 def test_on_phones_nothing_sticks_out_of_its_card_or_the_screen(hard_site: str) -> None:
     results = run_browser_check("phones", hard_site, HARD_PAGES)
-    assert {(r["path"], r["width"]) for r in results} == {(p, w) for p in HARD_PAGES for w in (320, 390)}
-    assert [(r["path"], r["elements"]) for r in results if r["elements"] <= 30] == []  # real pages, not error pages
+    assert {(r["path"], r["width"]) for r in results} == {
+        (p, w) for p in HARD_PAGES for w in (320, 390)
+    }
+    assert [
+        (r["path"], r["elements"]) for r in results if r["elements"] <= 30
+    ] == []  # real pages, not error pages
     problems = [
         f"{r['path']} ({r['width']} px): {r['offenders'][:4]} {r['tight']} page {r['scrollWidth']} px, layout {r['innerWidth']} px"
         for r in results
-        if r["offenders"] or r["tight"] or r["scrollWidth"] > r["width"] or r["innerWidth"] != r["width"]
+        if r["offenders"]
+        or r["tight"]
+        or r["scrollWidth"] > r["width"]
+        or r["innerWidth"] != r["width"]
     ]
     assert problems == []

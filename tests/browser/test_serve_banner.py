@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from ..conftest import EXAMPLE_INCIDENT, SiteDir
-from ..test_serve import Server, banner_of
+from ..support.serve import Server, banner_of
 from .conftest import CHROMIUM, HERE, NODE_MODULES, require
 
 pytestmark = pytest.mark.browser
