@@ -22,6 +22,7 @@ from statuspage.source.times import parse_timestamp
 
 if TYPE_CHECKING:
     from .support.notify_hooks import Hooks
+    from .support.upstream_sites import Provider
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -155,6 +156,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden", action="store_true",
         help="rewrite tests/golden/*/expected from today's output (see tests/golden/README.md)",
     )  # fmt: skip
+
+
+@pytest.fixture
+def provider() -> Iterator[Provider]:
+    """A provider's status API on 127.0.0.1 (test_upstream, test_upstream_maintenance)."""
+    from .support.upstream_sites import Provider  # here: that module imports this one
+
+    server = Provider()
+    yield server
+    server.close()
 
 
 @pytest.fixture

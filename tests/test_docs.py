@@ -176,7 +176,9 @@ def test_the_docs_workflow_publishes_the_manual_beside_the_status_page() -> None
     run = "\n".join(s.get("run", "") for s in build["steps"])
     # The manual, as the artifact publish.yml deploys beside the page...
     assert "bash .ci/docs manual/docs" in run
-    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    upload = next(
+        s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
     assert upload["with"]["name"] == "pages-extra" and upload["with"]["path"] == "manual"
     # ...and at once, beside the status page the newest publish run built.
     assert "--name github-pages" in run and "tar -xf artifact/artifact.tar -C _site" in run

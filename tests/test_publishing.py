@@ -174,7 +174,12 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(
     config = CONFIG.replace("https://status.test.example/sub/", "https://status.test.example/")
     custom = SiteDir(tmp_path / "custom", config + "cname: status.test.example\n")
     _, found = run_step(settings["run"], custom.root, shell_env)
-    assert found == {"cname": "status.test.example", "notify": "false", "pages_extra": "", "mirror-s3": "false"}
+    assert found == {
+        "cname": "status.test.example",
+        "notify": "false",
+        "pages_extra": "",
+        "mirror-s3": "false",
+    }
     stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(custom.root / "_site") == "https://status.test.example/"
     assert (
@@ -241,7 +246,9 @@ def extra_step(tmp_path: Path, shell_env: dict[str, str]):
     env = dict(shell_env, GH_CALLS=str(tmp_path / "calls"), GH_RUNS=str(tmp_path / "runs"),
                GH_ARTIFACT=str(artifact), RUNNER_TEMP=str(runner_temp), GITHUB_REPOSITORY="acme/status")  # fmt: skip
     (tmp_path / "runs").write_text("42\n")
-    script = step(load(WORKFLOWS / "publish.yml"), "Add what another workflow publishes beside the page")["run"]
+    script = step(
+        load(WORKFLOWS / "publish.yml"), "Add what another workflow publishes beside the page"
+    )["run"]
 
     def run(workflow: str) -> subprocess.CompletedProcess[str]:
         output = work / ".github-output"
@@ -283,7 +290,9 @@ def test_publish_never_lets_the_extra_files_replace_the_page(extra_step) -> None
     (artifact / "index.html").write_text("defaced")
     done = run("docs.yml")
     assert done.returncode == 1
-    assert "::error::docs.yml's pages-extra would replace files of the page: index.html" in done.stdout
+    assert (
+        "::error::docs.yml's pages-extra would replace files of the page: index.html" in done.stdout
+    )
     assert (work / "_site" / "index.html").read_text() == "the page"
 
 

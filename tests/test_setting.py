@@ -56,4 +56,7 @@ def test_pages_extra_names_a_workflow_file_or_is_refused_at_its_line(tmp_path: P
         done = setting(site.root, "pages_extra")
         line = CONFIG.count("\n") + 1
         assert done.returncode == 1 and done.stdout == ""
-        assert f"statuspage.yaml:{line}: `pages_extra:` is a workflow's file name in .github/workflows/, like docs.yml" in done.stderr
+        assert (
+            f"statuspage.yaml:{line}: `pages_extra:` is a workflow's file name in .github/workflows/, like docs.yml"
+            in done.stderr
+        )

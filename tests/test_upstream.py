@@ -3,14 +3,10 @@ what the build shows from the snapshots it wrote."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import subprocess
-import sys
-import threading
 import time
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -18,88 +14,8 @@ import pytest
 from tests.conftest import CONFIG, SiteDir, parse_html, text_of
 
 from .support.api_sites import BASE, SCHEMAS
+from .support.upstream_sites import INSTATUS, V2, Provider, body, pull, site_with, snapshot
 from .support.workflows import WORKFLOWS, load, run_step, step
-
-FIXTURES = Path(__file__).parent / "upstream"
-V2 = (FIXTURES / "statuspage-v2-summary.json").read_bytes()
-INSTATUS = (FIXTURES / "instatus-summary.json").read_bytes()
-
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-class Provider:
-    """A real HTTP server on 127.0.0.1 whose answer per path the test sets."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Route] = {}
-        self.requests: list[tuple[str, dict[str, str]]] = []
-        self.release = threading.Event()  # ends handlers that hang, at teardown
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                provider.requests.append((self.path, dict(self.headers)))
-                provider.routes[self.path](self)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def close(self) -> None:
-        self.release.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
-
-
-@pytest.fixture
-def provider() -> Iterator[Provider]:
-    p = Provider()
-    yield p
-    p.close()
-
-
-def body(data: bytes, etag: str | None = None, status: int = 200, length: bool = True) -> Route:
-    def answer(h: BaseHTTPRequestHandler) -> None:
-        if etag and h.headers.get("If-None-Match") == etag:
-            h.send_response(304)
-            h.send_header("ETag", etag)
-            h.end_headers()
-            return
-        h.send_response(status)
-        h.send_header("Content-Type", "application/json")
-        if length:
-            h.send_header("Content-Length", str(len(data)))
-        if etag:
-            h.send_header("ETag", etag)
-        h.end_headers()
-        with contextlib.suppress(OSError):  # the client may hang up on an oversize body
-            h.wfile.write(data)
-
-    return answer
-
-
-def site_with(root: Path, upstream: str) -> SiteDir:
-    return SiteDir(root, CONFIG + upstream)
-
-
-def pull(
-    site: SiteDir, *args: str, now: str = "2026-12-07T19:00:00Z"
-) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "statuspage.commands.main", "upstream", "pull"]
-    command += ["--source", str(site.root), "--now", now, "--backoff", "0.05", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
-
-
-def snapshot(site: SiteDir, upstream_id: str) -> dict[str, object]:
-    return json.loads((site.root / "upstream" / f"{upstream_id}.json").read_text())
 
 
 def test_pull_v2_and_instatus_writes_normalised_snapshots(

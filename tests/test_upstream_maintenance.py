@@ -8,10 +8,12 @@ import json
 from pathlib import Path
 
 from tests.conftest import parse_html, text_of
-from tests.test_upstream import INSTATUS, V2, Provider, body, provider, pull, site_with, snapshot  # noqa: F401 (a fixture)
+from tests.support.upstream_sites import INSTATUS, V2, Provider, body, pull, site_with, snapshot
 
 
-def maintenance(ident: str, name: str, status: str, start: str, end: str, link: str) -> dict[str, object]:
+def maintenance(
+    ident: str, name: str, status: str, start: str, end: str, link: str
+) -> dict[str, object]:
     """A `scheduled_maintenances` entry as Statuspage v2 documents it (an incident's fields
     with impact `maintenance`, plus `scheduled_for` and `scheduled_until`)."""
     return {
@@ -61,10 +63,14 @@ UPSTREAM = """upstream:
 """
 
 
-def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, provider: Provider) -> None:
+def test_maintenance_kept_shown_and_noted_never_as_an_outage(
+    tmp_path: Path, provider: Provider
+) -> None:
     provider.routes["/gh/summary.json"] = body(v2_with_maintenances())
     provider.routes["/ac/summary.json"] = body(instatus_with_maintenances())
-    config = UPSTREAM.format(gh=provider.url("/gh/summary.json"), ac=provider.url("/ac/summary.json"))
+    config = UPSTREAM.format(
+        gh=provider.url("/gh/summary.json"), ac=provider.url("/ac/summary.json")
+    )
     site = site_with(tmp_path / "site", config)
     result = pull(site)
     assert result.returncode == 0, result.stderr
@@ -87,16 +93,28 @@ def test_maintenance_kept_shown_and_noted_never_as_an_outage(tmp_path: Path, pro
     section = parse_html(out / "index.html").get_element_by_id("third-party")
     shown = text_of(section)
     assert "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET" in shown
-    assert "GitHub: scheduled maintenance of Pages from Dec 9, 2026, 11:00 CET until Dec 9, 2026, 12:00 CET" in shown
+    assert (
+        "GitHub: scheduled maintenance of Pages from Dec 9, 2026, 11:00 CET until Dec 9, 2026, 12:00 CET"
+        in shown
+    )
     assert "Packages" not in shown and "Codespaces" not in shown
     assert "GitHub: scheduled maintenance of Webhooks in progress" in shown
     assert "<script>alert(1)</script> Copilot" in shown and not section.xpath(".//script")
-    assert section.xpath(".//a[@href='https://stspg.io/m1']") and not section.xpath(".//a[starts-with(@href, 'javascript')]")
-    assert "Acme Cloud: scheduled maintenance of Database upgrade until Dec 7, 2026, 21:30 CET" in shown
-    note = text_of(parse_html(out / "components" / "api" / "index.html").find_class("component-head")[0])
+    assert section.xpath(".//a[@href='https://stspg.io/m1']") and not section.xpath(
+        ".//a[starts-with(@href, 'javascript')]"
+    )
+    assert (
+        "Acme Cloud: scheduled maintenance of Database upgrade until Dec 7, 2026, 21:30 CET"
+        in shown
+    )
+    note = text_of(
+        parse_html(out / "components" / "api" / "index.html").find_class("component-head")[0]
+    )
     assert "GitHub: scheduled maintenance of Actions until Dec 7, 2026, 23:00 CET" in note
     # The front page's row of the component that depends on GitHub has the same notes.
-    row = parse_html(out / "index.html").xpath("//li[@class='component'][.//a[@href='components/api/index.html']]")
+    row = parse_html(out / "index.html").xpath(
+        "//li[@class='component'][.//a[@href='components/api/index.html']]"
+    )
     notes = [text_of(p) for p in row[0].find_class("upstream-note")]
     assert notes == [
         "May be affected: GitHub reports “Partial outage” in Actions",

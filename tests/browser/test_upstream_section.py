@@ -106,7 +106,10 @@ def test_providers_fit_phones_320_and_390_px_wide(providers_site: str) -> None:
     problems = [
         f"{r['path']} ({r['width']} px): {r['offenders'][:4]} {r['tight']} page {r['scrollWidth']} px, layout {r['innerWidth']} px"
         for r in results
-        if r["offenders"] or r["tight"] or r["scrollWidth"] > r["width"] or r["innerWidth"] != r["width"]
+        if r["offenders"]
+        or r["tight"]
+        or r["scrollWidth"] > r["width"]
+        or r["innerWidth"] != r["width"]
     ]
     assert problems == []
 
@@ -124,7 +127,10 @@ def test_providers_read_without_javascript_or_css(providers_site: str) -> None:
     # The component that depends on GitHub says so on the front page too, before the section.
     assert text.index("May be affected: GitHub reports “Major outage” in Actions") < third
     assert "Partial System Outage" in text and "Major outage" in text
-    assert f"GitHub: scheduled maintenance of Git Operations {LONG} until Dec 7, 2026, 23:00 CET" in text
+    assert (
+        f"GitHub: scheduled maintenance of Git Operations {LONG} until Dec 7, 2026, 23:00 CET"
+        in text
+    )
     assert "Possibly out of date" in text and "Status unknown" in text
     assert HOSTILE in text and "<script>alert(1)</script>" in text  # shown as text, never run
     assert "May be affected: GitHub reports “Major outage” in Actions" in component["text"]
