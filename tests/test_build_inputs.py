@@ -248,3 +248,38 @@ def test_a_value_keyed_by_its_address_is_refused() -> None:
     with pytest.raises(TypeError, match="teach value_parts"):
         value_parts({"en": object()})
     assert value_parts({"en": b"x"}) == value_parts({"en": b"x"})
+
+
+# What reads each change: every output (it is in every key), the outputs that show one
+# incident's file (and postmortem), or none but the outputs made on every build.
+EVERY = "every output"
+READERS: dict[str, str | None] = {
+    "config: title": EVERY,
+    "config: a component's name": EVERY,
+    **{kind: Path(LOGIN).stem for kind in CHANGES if kind.startswith("incident: ")},
+    "incident: maintenance window": Path(MAINTENANCE).stem,
+    "incident: postmortem": Path(API).stem,
+    "templates": EVERY,
+    "translations": EVERY,
+    "logo": None,
+}
+
+
+@pytest.mark.parametrize("kind", list(READERS))
+def test_exactly_the_outputs_that_read_a_changed_input_are_remade(builds: Builds, source: Path, kind: str) -> None:
+    """Made: the outputs whose bytes changed, the outputs that read the changed input and
+    those made on every build (no key); every other output is reused."""
+    from statuspage.outputs.render_cache import RenderCache
+    from statuspage.pipeline.build import outputs
+    from statuspage.state.snapshot import Snapshot
+
+    CHANGES[kind][0](source, builds)
+    report, changed = builds.rebuild()
+    site, _ = load_site(source)
+    assert site is not None
+    found = outputs(Snapshot(site, report.now), RenderCache())
+    keyless = {rel for rel, output in found.items() if output.parts is None}
+    reader = READERS[kind]
+    readers = set(found) if reader == EVERY else {rel for rel, output in found.items() if reader in output.incidents}
+    assert reader is None or readers - keyless, "the change is read by some output with a key"
+    assert set(report.made) == changed | keyless | readers, sorted(set(report.made) ^ (changed | keyless | readers))
