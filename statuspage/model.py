@@ -1,106 +1,29 @@
 """The status site as immutable data: config, components, incidents, updates.
 
-Enums are ordered by severity so that "worst" is `max`. Values are the words
-users write in files and the enum values of the Statuspage v2 API.
+The words statuses, impacts and urgencies take are in words.py (re-exported here).
 """
 
 from __future__ import annotations
 
 import gettext
+import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from enum import IntEnum
 from functools import cached_property
 from pathlib import Path, PurePosixPath
-from typing import Self
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-
-class _Words(IntEnum):
-    @property
-    def word(self) -> str:
-        return self._name_.lower()  # not .name: enum's descriptor costs 10x
-
-    @property
-    def label(self) -> str:
-        """English label; templates translate it through the catalogs."""
-        return self.word.replace("_", " ").capitalize()
-
-    @classmethod
-    def words(cls) -> list[str]:
-        return [m.word for m in cls]
-
-    @classmethod
-    def parse(cls, word: object) -> Self | None:
-        if isinstance(word, str):
-            return cls.__members__.get(word.strip().lower().replace(" ", "_").upper())
-        return None
-
-
-class ComponentStatus(_Words):
-    OPERATIONAL = 0
-    UNDER_MAINTENANCE = 1
-    DEGRADED_PERFORMANCE = 2
-    PARTIAL_OUTAGE = 3
-    MAJOR_OUTAGE = 4
-
-
-class Impact(_Words):
-    NONE = 0
-    MAINTENANCE = 1
-    MINOR = 2
-    MAJOR = 3
-    CRITICAL = 4
-
-
-class Urgency(_Words):
-    """How soon the affected users need it fixed (ITIL); with impact it gives priority."""
-
-    HIGH = 1
-    MEDIUM = 2
-    LOW = 3
-
-
-# ITIL's priority matrix: priority = impact rank + urgency rank - 1, capped at P5.
-_IMPACT_RANK = {Impact.CRITICAL: 1, Impact.MAJOR: 2, Impact.MINOR: 3, Impact.NONE: 4}
-
-
-def priority(impact: Impact, urgency: Urgency) -> int | None:
-    """The ITIL priority 1 (P1, most urgent) to 5 of an incident; None for maintenance."""
-    rank = _IMPACT_RANK.get(impact)
-    return None if rank is None else min(5, rank + int(urgency) - 1)
-
-
-def parse_priority(word: object) -> int | None:
-    """1-5 for a priority written `P1`-`P5` (any case, spaces around), else None."""
-    text = str(word).strip().upper()
-    return int(text[1]) if len(text) == 2 and text[0] == "P" and text[1] in "12345" else None
-
-
-class IncidentStatus(_Words):
-    """Statuses of incidents and of maintenances (the latter from SCHEDULED on)."""
-
-    INVESTIGATING = 0
-    IDENTIFIED = 1
-    MONITORING = 2
-    RESOLVED = 3
-    SCHEDULED = 10
-    IN_PROGRESS = 11
-    VERIFYING = 12
-    COMPLETED = 13
-
-    @property
-    def is_final(self) -> bool:
-        return self is IncidentStatus.RESOLVED or self is IncidentStatus.COMPLETED
-
-    @property
-    def for_maintenance(self) -> bool:
-        return self >= IncidentStatus.SCHEDULED
-
-
-INCIDENT_STATUSES = [s for s in IncidentStatus if not s.for_maintenance]
-MAINTENANCE_STATUSES = [s for s in IncidentStatus if s.for_maintenance]
+from statuspage.words import INCIDENT_STATUSES as INCIDENT_STATUSES
+from statuspage.words import MAINTENANCE_STATUSES as MAINTENANCE_STATUSES
+from statuspage.words import ComponentStatus as ComponentStatus
+from statuspage.words import Impact as Impact
+from statuspage.words import IncidentStatus as IncidentStatus
+from statuspage.words import Urgency as Urgency
+from statuspage.words import parse_priority as parse_priority
+from statuspage.words import priority as priority
 
 
 @dataclass(frozen=True)
@@ -133,6 +56,74 @@ class Group:
 DEFAULT_STALE_AFTER = timedelta(minutes=30)
 
 
+# An incident's `alerts:` entry naming the rule that opened it: `rule:ID`.
+RULE_KEY_PREFIX = "rule:"
+
+# `${VAR}` in a `notify:` value: an environment variable, substituted only when sending.
+VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class Endpoint(NamedTuple):
+    """One `notify:` endpoint, a place notifications go; `settings` keep `${VAR}`s until
+    `resolve` (notify/endpoints.py), so nothing built from the config holds a secret.
+    This and the other records of `notify:` and `alerts:` are NamedTuples: a fifth of a
+    frozen dataclass's cost to define, paid by every command at start-up."""
+
+    kind: str  # "webhook" | "email"
+    format: str  # slack | discord | teams | json | email
+    key: str  # stable id in the state file: a hash of the un-substituted entry
+    label: str  # how errors name it: never a secret
+    settings: Mapping[str, Any]
+    components: tuple[str, ...] | None  # sorted; None: every event
+    line: int
+    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
+    min_priority: int | None = None
+    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
+    deadline: float | None = None
+
+    @property
+    def variables(self) -> list[str]:
+        """Environment variables this endpoint needs, by name."""
+        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
+
+
+class Rule(NamedTuple):
+    """An `alerts:` rule: alerts whose labels include every pair of `match` belong to
+    its incident."""
+
+    id: str
+    match: tuple[tuple[str, str], ...]
+    components: tuple[tuple[str, ComponentStatus], ...]
+    impact: Impact | None
+    title: str | None
+    on_resolved: IncidentStatus  # MONITORING or RESOLVED
+    line: int
+    # The monitor's own words (its summary and description) as the title and updates;
+    # by default they go to the file's `monitor_notes:`, which no output shows.
+    publish_monitor_text: bool = False
+
+    @property
+    def key(self) -> str:
+        """The entry in an incident's `alerts:` that names this rule."""
+        return RULE_KEY_PREFIX + self.id
+
+    def matches(self, labels: dict[str, str]) -> bool:
+        """Whether every pair of `match` is one of *labels*."""
+        return all(labels.get(name) == value for name, value in self.match)
+
+
+class AlertRules(NamedTuple):
+    """The whole `alerts:` section."""
+
+    publish: str
+    max_new: int
+    rules: tuple[Rule, ...]
+
+    def rule_for(self, labels: dict[str, str]) -> Rule | None:
+        """The first rule that *labels* match (rules are tried in the order written)."""
+        return next((r for r in self.rules if r.matches(labels)), None)
+
+
 @dataclass(frozen=True)
 class Config:
     title: str
@@ -146,6 +137,9 @@ class Config:
     brand_color: str | None = None
     logo: str | None = None
     cname: str | None = None
+    pages_extra: str | None = (
+        None  # a workflow file whose `pages-extra` artifact goes beside the page
+    )
     feed_limit: int = 50
     history_per_page: int = 20
     email_url: str | None = None  # `subscribe: {email_url:}`: an e-mail sign-up page run elsewhere
@@ -157,7 +151,10 @@ class Config:
     # `stale_after:`: how old a page may be before readers are told it may be out of date
     # (twice the publish workflow's 15-minute schedule by default; None: `stale_after: off`).
     stale_after: timedelta | None = DEFAULT_STALE_AFTER
-    extra: dict[str, object] = field(default_factory=dict)  # sections owned by other features
+    notify: tuple[Endpoint, ...] = ()  # `notify:`, every endpoint
+    alerts: AlertRules | None = None  # `alerts:`, None without the section
+    upstream: tuple[UpstreamSource, ...] = ()  # `upstream:`, every provider
+    upstream_line: int = 0  # where `upstream:` is written, for `upstream pull`'s messages
     path: Path | None = None
 
     def component(self, component_id: str) -> Component | None:
@@ -276,6 +273,17 @@ class UpstreamItem:
 
 
 @dataclass(frozen=True)
+class UpstreamMaintenance:
+    """A provider's maintenance in progress, or scheduled to start soon after the fetch."""
+
+    name: str
+    in_progress: bool
+    starts: datetime | None  # None: the provider gave no time we can read
+    ends: datetime | None
+    url: str | None = None  # http(s) only
+
+
+@dataclass(frozen=True)
 class UpstreamReport:
     """What a provider said, as `upstream pull` last stored it (`upstream/<id>.json`)."""
 
@@ -285,6 +293,8 @@ class UpstreamReport:
     page_url: str | None
     components: tuple[UpstreamItem, ...]
     incidents: tuple[UpstreamItem, ...]
+    # Shown beside its status, never as an incident: a provider's planned work is not an outage.
+    maintenances: tuple[UpstreamMaintenance, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -165,17 +165,22 @@ def test_included_files_link_to_the_manual_or_the_repository(generated: ModuleTy
 def test_the_docs_workflow_publishes_the_manual_beside_the_status_page() -> None:
     data = load(WORKFLOWS / "docs.yml")
     assert data["permissions"] == {}
-    after_publish = {"workflows": ["Publish status page"], "types": ["completed"]}
-    assert data["on"]["workflow_run"] == {**after_publish, "branches": ["main"]}
+    # Never after another workflow's run (no workflow_run): on main's pushes, weekly, by hand.
+    assert set(data["on"]) == {"schedule", "push", "workflow_dispatch"}
+    assert data["on"]["push"]["branches"] == ["main"]
     assert load(WORKFLOWS / "publish.yml")["name"] == "Publish status page"
     # Never publish.yml's group: its pending runs must not be dropped for this one.
     assert data["concurrency"]["group"] != load(WORKFLOWS / "publish.yml")["concurrency"]["group"]
     build = data["jobs"]["build"]
     assert build["permissions"] == {"contents": "read", "actions": "read"}
     run = "\n".join(s.get("run", "") for s in build["steps"])
-    # The status page the publish run built, then the manual under docs/ of the same site.
+    # The manual, as the artifact publish.yml deploys beside the page...
+    assert "bash .ci/docs manual/docs" in run
+    upload = next(s for s in build["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "pages-extra" and upload["with"]["path"] == "manual"
+    # ...and at once, beside the status page the newest publish run built.
     assert "--name github-pages" in run and "tar -xf artifact/artifact.tar -C _site" in run
-    assert "bash .ci/docs _site/docs" in run
+    assert "cp -R manual/docs _site/docs" in run
     assert data["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     for step in steps(data):
         if "uses" in step:

@@ -18,11 +18,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
-from statuspage.errors import Problems
 from statuspage.notify import run as run_module
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
-from statuspage.source.notify_config import load_endpoints
 
 from .conftest import CONFIG, SiteDir, at, write
 
@@ -181,7 +179,7 @@ def run(
     sleeps: Sleeps | None = None,
 ):
     loaded = site.load()
-    endpoints = load_endpoints(loaded.config, Problems())
+    endpoints = list(loaded.config.notify)
     return notify(
         loaded, endpoints, site.root / ".statuspage/notified.json", at(now),
         backfill=backfill, dry_run=dry_run, environ=env, sleep=sleeps if sleeps is not None else Sleeps(),

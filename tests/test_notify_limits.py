@@ -20,10 +20,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from statuspage.errors import Problems
 from statuspage.notify.run import notify
 from statuspage.notify.transport import RetryPolicy
-from statuspage.source.notify_config import load_endpoints
 
 from . import test_notify as notify_tests
 from .conftest import CONFIG, REPO, at
@@ -94,7 +92,7 @@ hooks = notify_tests.hooks  # the fast webhook receiver fixture, recording every
 
 def run_notify(site, env: dict[str, str]):  # type: ignore[no-untyped-def]
     loaded = site.load()
-    endpoints = load_endpoints(loaded.config, Problems())
+    endpoints = list(loaded.config.notify)
     return notify(
         loaded, endpoints, site.root / ".statuspage/notified.json", at(NOW), backfill=True,
         environ=env, policy=RetryPolicy(deadline=DEADLINE), sleep=lambda s: None,

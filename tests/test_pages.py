@@ -146,6 +146,22 @@ def test_user_template_overrides_one_block(site_dir: SiteDir) -> None:
     assert text_of(parse_html(out / "index.html").cssselect("h1")[0]) == "All Systems Operational"
 
 
+def test_own_uptime_template_sees_the_page_it_is_in(site_dir: SiteDir) -> None:
+    # The default strip is made once and shown on several pages; a site's own may read
+    # anything the including page has (its root, the front page's loop variables).
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    write(site_dir.root / "site-templates" / "_uptime.html",
+          '<p class="own-bars">{{ uptime.id }}|{{ root }}|'
+          '{{ member.component.id if member is defined else '
+          'row.component.id if row is defined else "-" }}</p>')  # fmt: skip
+    out = site_dir.build("2026-11-26 10:00")
+    front = [text_of(p).split("|") for p in parse_html(out / "index.html").cssselect("p.own-bars")]
+    assert sorted(shown for shown, _, _ in front) == ["api", "dashboard", "db", "web", "website"]
+    assert all(looped == shown for shown, _, looped in front), front
+    component = parse_html(out / "components" / "api" / "index.html").cssselect("p.own-bars")
+    assert [text_of(p) for p in component] == ["api|../../|api"]
+
+
 def test_build_refuses_to_clobber_sources(site_dir: SiteDir) -> None:
     with pytest.raises(OutputError):
         site_dir.build("2026-11-26 10:00", out=site_dir.root)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +81,8 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     assert data["permissions"] == {}
     assert data["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     jobs = data["jobs"]
-    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    # actions: read only serves `pages_extra:`'s download (the step is a no-op without it).
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read", "actions": "read"}
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     assert jobs["notify"]["permissions"] == {"contents": "write"}
     assert jobs["deploy"]["needs"] == "build" and set(jobs["notify"]["needs"]) == {"build", "deploy"}
@@ -95,7 +97,8 @@ def test_publish_workflow_triggers_permissions_and_concurrency() -> None:
     checkouts = [s for s in steps(data) if s.get("uses", "").startswith("actions/checkout@")]
     assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
     tokens = [s["name"] for s in steps(data) if "github.token" in str(s.get("env", {}))]
-    assert tokens == ["Pull the providers' status and push what changed", "Find the GitHub Pages address", "Download the build",
+    assert tokens == ["Pull the providers' status and push what changed", "Find the GitHub Pages address",
+                      "Add what another workflow publishes beside the page", "Download the build",
                       "Save the record of sent notifications", "Keep the schedule enabled"]  # fmt: skip
 
 
@@ -202,14 +205,14 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(tmp_path: Path
 
     plain = SiteDir(tmp_path / "plain")
     _, found = run_step(settings["run"], plain.root, shell_env)
-    assert found == {"cname": "", "notify": "false", "mirror-s3": "false"}
+    assert found == {"cname": "", "notify": "false", "pages_extra": "", "mirror-s3": "false"}
     run_step(build_step["run"], plain.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(plain.root / "_site") == "https://octo.github.io/status/"
 
     config = CONFIG.replace("https://status.test.example/sub/", "https://status.test.example/")
     custom = SiteDir(tmp_path / "custom", config + "cname: status.test.example\n")
     _, found = run_step(settings["run"], custom.root, shell_env)
-    assert found == {"cname": "status.test.example", "notify": "false", "mirror-s3": "false"}
+    assert found == {"cname": "status.test.example", "notify": "false", "pages_extra": "", "mirror-s3": "false"}
     stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(custom.root / "_site") == "https://status.test.example/"
     assert "::warning file=statuspage.yaml::cname is status.test.example but GitHub Pages serves" in stdout
@@ -238,3 +241,91 @@ def test_release_workflow_checks_then_publishes_with_trusted_publishing() -> Non
     assert jobs["github-release"]["permissions"] == {"contents": "write"}
     assert set(jobs["github-release"]["needs"]) == {"build", "pypi"}
     assert any("gh release create" in s.get("run", "") for s in jobs["github-release"]["steps"])
+
+
+FAKE_GH = """#!/bin/sh
+# GitHub's CLI as the publish step uses it, answering from files (GitHub is not reachable).
+echo "$@" >> "$GH_CALLS"
+case "$1 $2" in
+  "run list") cat "$GH_RUNS" ;;
+  "run download")
+    while [ $# -gt 0 ]; do [ "$1" = --dir ] && dir="$2"; shift; done
+    [ -d "$GH_ARTIFACT" ] || { echo "no artifact" >&2; exit 1; }
+    mkdir -p "$dir" && cp -R "$GH_ARTIFACT/." "$dir/" ;;
+esac
+"""
+
+
+@pytest.fixture
+def extra_step(tmp_path: Path, shell_env: dict[str, str]):
+    """Runs publish.yml's step that adds another workflow's `pages-extra` beside a built page."""
+    work = tmp_path / "work"
+    site = work / "_site"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("the page")
+    gh = Path(shell_env["PATH"].split(os.pathsep)[0]) / "gh"
+    gh.write_text(FAKE_GH)
+    gh.chmod(0o755)
+    artifact = tmp_path / "artifact"
+    (artifact / "docs").mkdir(parents=True)
+    (artifact / "docs" / "index.html").write_text("the manual")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    env = dict(shell_env, GH_CALLS=str(tmp_path / "calls"), GH_RUNS=str(tmp_path / "runs"),
+               GH_ARTIFACT=str(artifact), RUNNER_TEMP=str(runner_temp), GITHUB_REPOSITORY="acme/status")  # fmt: skip
+    (tmp_path / "runs").write_text("42\n")
+    script = step(load(WORKFLOWS / "publish.yml"), "Add what another workflow publishes beside the page")["run"]
+
+    def run(workflow: str) -> subprocess.CompletedProcess[str]:
+        output = work / ".github-output"
+        output.write_text("")
+        return subprocess.run(["bash", "-e", "-c", script], cwd=work, capture_output=True, text=True, timeout=60,
+                              env={**env, "EXTRA_WORKFLOW": workflow, "GITHUB_OUTPUT": str(output)})  # fmt: skip
+
+    return run, work, artifact, tmp_path
+
+
+def _deployed_dir(work: Path) -> Path:
+    values = dict(line.split("=", 1) for line in (work / ".github-output").read_text().splitlines())
+    folder = Path(values["dir"])
+    return folder if folder.is_absolute() else work / folder
+
+
+def test_publish_deploys_the_page_alone_unless_an_extra_workflow_is_named(extra_step) -> None:
+    run, work, _, tmp_path = extra_step
+    done = run("")
+    assert done.returncode == 0, done.stderr
+    assert _deployed_dir(work) == work / "_site"
+    assert not (tmp_path / "calls").exists()  # GitHub is not even asked
+
+
+def test_publish_deploys_the_extra_workflows_files_beside_the_page(extra_step) -> None:
+    run, work, _, tmp_path = extra_step
+    done = run("docs.yml")
+    assert done.returncode == 0, done.stderr
+    deployed = _deployed_dir(work)
+    assert (deployed / "index.html").read_text() == "the page"
+    assert (deployed / "docs" / "index.html").read_text() == "the manual"
+    assert not (work / "_site" / "docs").exists()  # the build's own folder stays the page alone
+    calls = (tmp_path / "calls").read_text()
+    assert "--workflow docs.yml --branch main" in calls and "run download 42" in calls
+
+
+def test_publish_never_lets_the_extra_files_replace_the_page(extra_step) -> None:
+    run, work, artifact, _ = extra_step
+    (artifact / "index.html").write_text("defaced")
+    done = run("docs.yml")
+    assert done.returncode == 1
+    assert "::error::docs.yml's pages-extra would replace files of the page: index.html" in done.stdout
+    assert (work / "_site" / "index.html").read_text() == "the page"
+
+
+def test_publish_deploys_the_page_alone_when_the_extra_files_cannot_be_had(extra_step) -> None:
+    run, work, artifact, tmp_path = extra_step
+    shutil.rmtree(artifact)  # expired
+    done = run("docs.yml")
+    assert done.returncode == 0, done.stderr
+    assert "::warning::no pages-extra artifact" in done.stdout
+    assert _deployed_dir(work) == work / "_site"
+    (tmp_path / "runs").write_text("")  # no successful run yet
+    assert run("docs.yml").returncode == 0

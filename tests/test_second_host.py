@@ -48,11 +48,12 @@ def s3(tmp_path: Path) -> Iterator[str]:
         stdout=log, stderr=subprocess.STDOUT,
     ) as server:  # fmt: skip
         try:
-            for _ in range(200):  # up to 20 s for it to listen
+            deadline = time.monotonic() + 60  # a loaded machine starts it slowly
+            while time.monotonic() < deadline:
                 try:
-                    urllib.request.urlopen(url, timeout=1).close()
+                    urllib.request.urlopen(url, timeout=5).close()
                     break
-                except (urllib.error.URLError, ConnectionError):
+                except OSError:  # not listening yet, or too slow to answer (TimeoutError)
                     time.sleep(0.1)
             yield url
         finally:

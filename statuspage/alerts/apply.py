@@ -21,8 +21,15 @@ from statuspage.authoring.incidents import Change as ComponentChange
 from statuspage.authoring.incidents import Triage, new_incident_text
 from statuspage.errors import Problems
 from statuspage.labels import N_
-from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus, Site
-from statuspage.source.alert_rules import AlertRules, Rule
+from statuspage.model import (
+    AlertRules,
+    ComponentStatus,
+    Config,
+    Incident,
+    IncidentStatus,
+    Rule,
+    Site,
+)
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_ALERT_KEYS,

@@ -31,10 +31,9 @@ def alert_command(payload: str, fmt: str, now: str | None, source: Path) -> None
     printing each file created or changed; the same body twice changes nothing."""
     from statuspage.alerts.apply import PlanError, plan_alerts, write_plan
     from statuspage.alerts.payloads import PayloadError, read_payload
-    from statuspage.source.alert_rules import load_alert_rules
 
-    site, problems = require_site(source)
-    rules = load_alert_rules(site.config, problems)
+    site, _ = require_site(source)
+    rules = site.config.alerts
     if rules is None:
         fail(
             "statuspage.yaml has no `alerts:` section; add rules that say which alerts open "

@@ -14,12 +14,11 @@ from statuspage.commands._common import (
     require_site,
     source_option,
 )
-from statuspage.errors import Problems, inert_line
+from statuspage.errors import inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.sent import DEFAULT_PATH, StateError
 from statuspage.source.names import counted
-from statuspage.source.notify_config import load_endpoints
 from statuspage.source.site_folder import SiteFolder
 
 
@@ -55,7 +54,7 @@ def _notify(
 ) -> None:
     site, problems = require_site(source, for_rendering=True)
     print_warnings(problems)
-    endpoints = load_endpoints(site.config, Problems())  # already checked by load_site
+    endpoints = list(site.config.notify)
     if not endpoints:
         click.echo("No notification endpoints: add `notify:` to statuspage.yaml (see the README).")
         return

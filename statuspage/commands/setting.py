@@ -19,18 +19,18 @@ SETTINGS: dict[str, Callable[[Config], str]] = {
     "title": lambda c: c.title,
     "base_url": lambda c: c.base_url,
     "cname": lambda c: c.cname or "",
+    "pages_extra": lambda c: c.pages_extra or "",
     "timezone": lambda c: c.timezone.key,
     "language": lambda c: c.language,
-    "notify": lambda c: "true" if c.extra.get("notify") else "false",
+    "notify": lambda c: "true" if c.notify else "false",
     "alerts.publish": lambda c: _alerts_publish(c),
-    "upstream": lambda c: "true" if c.extra.get("upstream") else "false",
+    "upstream": lambda c: "true" if c.upstream else "false",
 }
 
 
 def _alerts_publish(config: Config) -> str:
     """`alerts: publish:` (pull_request by default); '' without an `alerts:` section."""
-    section = config.extra.get("alerts")
-    return str(section.get("publish", "pull_request")) if isinstance(section, dict) else ""
+    return config.alerts.publish if config.alerts is not None else ""
 
 
 @click.command("setting")

@@ -8,8 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import Config
-from statuspage.source.notify_config import VARIABLE, Endpoint, load_endpoints
+from statuspage.model import VARIABLE, Config, Endpoint
 
 
 class MissingVariables(Exception):
@@ -74,8 +73,7 @@ def unset_variable_warnings(
 ) -> None:
     """`check`: warn (never fail) of `${VAR}`s unset here; `notify` fails only their endpoints."""
     env = os.environ if environ is None else environ
-    scratch = Problems(problems.root)
-    for endpoint in load_endpoints(config, scratch):
+    for endpoint in config.notify:
         missing = [name for name in endpoint.variables if not env.get(name)]
         if missing:
             names = ", ".join(f"${{{n}}}" for n in missing)

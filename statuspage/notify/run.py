@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.model import Site
+from statuspage.model import Endpoint, Site
 from statuspage.notify.endpoints import MissingVariables, UnusableValue, resolve
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
@@ -38,7 +38,7 @@ from statuspage.notify.transport import (
     post_json,
 )
 from statuspage.source.names import counted
-from statuspage.source.notify_config import Endpoint, redact
+from statuspage.source.notify_config import redact
 
 Echo = Callable[[str], None]
 DEFAULT_POLICY = RetryPolicy()
@@ -80,7 +80,9 @@ def matches(endpoint: Endpoint, event: Event) -> bool:
         priority = event.incident.priority
         if priority is None or priority > endpoint.min_priority:
             return False
-    return endpoint.components is None or not endpoint.components.isdisjoint(event.components)
+    return endpoint.components is None or not frozenset(endpoint.components).isdisjoint(
+        event.components
+    )
 
 
 def notify(

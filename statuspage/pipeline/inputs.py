@@ -91,9 +91,12 @@ def parse_key(config: Config) -> str:
 
 
 # Site fields that are not in every key: the incidents and their postmortems (each output
-# names those it shows, `Inputs.incident`), and where the folder is (error messages only).
+# names those it shows, `Inputs.incident`), where the folder is (error messages only), and
+# the catalogs, made from what is keyed already (the package's .mo files are in the code
+# fingerprint, the site's .po files are `translation_overrides`); their repr names memory
+# addresses, so keying them would remake every output on every build.
 PER_INCIDENT = frozenset({"incidents", "postmortems"})
-NOT_AN_INPUT = frozenset({"root"})
+NOT_AN_INPUT = frozenset({"root", "catalogs"})
 
 
 def site_slices(site: Site) -> dict[str, str]:

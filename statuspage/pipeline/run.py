@@ -13,7 +13,9 @@ modules are imported only once there is something to render.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -92,7 +94,7 @@ def run_build(
     builds after a change). ContentError with every problem if the site cannot be
     built; UsageError for a bad `now` or *base_url*; the last good site stays as it was."""
     check_output_dir(out, source)
-    with output_lock(out):  # one build at a time into OUT: no interleaved files
+    with output_lock(out), _collector_paused():  # one build at a time into OUT
         interrupted = remove_leftovers(out)
         if session is not None:
             return _session_build(source, out, clock, session, base_url, interrupted, warn)
@@ -127,6 +129,29 @@ def _cached_build(
     )  # fmt: skip
     state.save()
     return report
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No full garbage collection during the build; the collector as it was after.
+
+    What a build makes mostly lives until it ends (the loaded site, the page set, compiled
+    templates), so the oldest generation's passes, each rescanning all of it, free next to
+    nothing: with them off and the loaded site frozen (`_make`), a 300-incident build
+    takes ~4 % less CPU (bench/README.md). The young generations still run, so garbage
+    cycles made while rendering are freed as before (peak memory unchanged; turning the
+    collector off altogether grew it by a fifth at 1,000). Forked workers inherit it.
+    `serve` keeps running between builds: it gets its collector back after each."""
+    young, middle, oldest = gc.get_threshold()
+    gc.set_threshold(young, middle, _NEVER)
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(young, middle, oldest)
+
+
+_NEVER = 1 << 30  # a collection count the build never reaches
 
 
 class _Key(NamedTuple):
@@ -190,6 +215,7 @@ def _make(
     from statuspage.source.site import load_site
 
     site, problems = load_site(source, cache=parsed)
+    gc.freeze()  # the loaded site lives through the build: the collector skips it
     if save_parsed:
         parsed.save()
     if parsed.stats is not None:

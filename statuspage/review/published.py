@@ -7,8 +7,7 @@ import json
 from datetime import datetime
 from typing import Any
 
-from statuspage.errors import Problems
-from statuspage.model import Site
+from statuspage.model import Endpoint, Site
 from statuspage.notify.events import Event, events
 from statuspage.notify.limits import cap
 from statuspage.notify.messages import Renderer
@@ -16,7 +15,6 @@ from statuspage.notify.payloads import FORMATS
 from statuspage.notify.run import matches
 from statuspage.outputs.calendar import CALENDAR
 from statuspage.outputs.feeds import JSON_FEED
-from statuspage.source.notify_config import Endpoint, load_endpoints
 from statuspage.source.times import isoformat
 
 OUTPUT_KINDS = ("pages", "feeds", "api", "badges", "other")
@@ -90,10 +88,10 @@ def notifications(base: Site, head: Site, now: datetime) -> list[Data]:
     """What `notify` would send after the merge, per endpoint of the head's `notify:`:
     the events the head has by *now* that the base has not (an endpoint new in the head
     starts from now and sends nothing, as `notify` does on its first run)."""
-    endpoints = load_endpoints(head.config, Problems())
+    endpoints = head.config.notify
     if not endpoints:
         return []
-    known_keys = {e.key for e in load_endpoints(base.config, Problems())}
+    known_keys = {e.key for e in base.config.notify}
     sent = {e.id for e in events(base, now)}
     fresh = [e for e in events(head, now) if e.id not in sent]
     renderer = Renderer(head)

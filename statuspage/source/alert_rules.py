@@ -8,77 +8,33 @@ the files alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import ComponentStatus, Config, Impact, IncidentStatus
+from statuspage.model import AlertRules, ComponentStatus, Config, Impact, IncidentStatus, Rule
 from statuspage.source.incident_file import MAX_TITLE_CHARS, component_id
 from statuspage.source.names import listing, slugify, suggest
 from statuspage.source.section_parser import SectionParser
+from statuspage.source.section_schemas import ALERTS, RULE
 from statuspage.source.yamlfile import YamlList, YamlMap
 
-SECTION_KEYS = ("publish", "max_new", "rules")
-RULE_KEYS = ("id", "match", "components", "impact", "title", "on_resolved", "publish_monitor_text")
-PUBLISH = ("pull_request", "direct")
+SECTION_KEYS = ALERTS.names
+RULE_KEYS = RULE.names
+PUBLISH = ALERTS.key("publish").allowed
 ON_RESOLVED = {"monitoring": IncidentStatus.MONITORING, "resolved": IncidentStatus.RESOLVED}
-RULE_KEY_PREFIX = "rule:"
 MAX_RULES = 200
 MAX_ID_CHARS = 60
 
 
-@dataclass(frozen=True)
-class Rule:
-    """Alerts whose labels include every pair of `match` belong to this rule's incident."""
-
-    id: str
-    match: tuple[tuple[str, str], ...]
-    components: tuple[tuple[str, ComponentStatus], ...]
-    impact: Impact | None
-    title: str | None
-    on_resolved: IncidentStatus  # MONITORING or RESOLVED
-    line: int
-    # The monitor's own words (its summary and description) as the title and updates;
-    # by default they go to the file's `monitor_notes:`, which no output shows.
-    publish_monitor_text: bool = False
-
-    @property
-    def key(self) -> str:
-        """The entry in an incident's `alerts:` that names this rule."""
-        return RULE_KEY_PREFIX + self.id
-
-    def matches(self, labels: dict[str, str]) -> bool:
-        """Whether every pair of `match` is one of *labels*."""
-        return all(labels.get(name) == value for name, value in self.match)
-
-
-@dataclass(frozen=True)
-class AlertRules:
-    """The whole `alerts:` section."""
-
-    publish: str
-    max_new: int
-    rules: tuple[Rule, ...]
-
-    def rule_for(self, labels: dict[str, str]) -> Rule | None:
-        """The first rule that *labels* match (rules are tried in the order written)."""
-        return next((r for r in self.rules if r.matches(labels)), None)
-
-
-def load_alert_rules(config: Config, problems: Problems) -> AlertRules | None:
-    """The `alerts:` section; None when it is absent or has errors (recorded in *problems*)."""
-    raw = config.extra.get("alerts")
+def read_alert_rules(raw: object, config: Config, problems: Problems) -> AlertRules | None:
+    """The `alerts:` section (*raw*, as written); None when it is absent or has errors
+    (recorded in *problems*); *config* is the rest of the file, read."""
     if raw is None:
         return None
     before = len(problems.errors)
     rules = _Parser(config.path or Path("statuspage.yaml"), problems, config).section(raw)
     return rules if len(problems.errors) == before else None
-
-
-def check_alerts(config: Config, problems: Problems) -> None:
-    """The load_site hook: record what is wrong with `alerts:`."""
-    load_alert_rules(config, problems)
 
 
 class _Parser(SectionParser):

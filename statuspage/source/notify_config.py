@@ -13,52 +13,27 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from statuspage.errors import Problems
-from statuspage.model import Config, parse_priority
+from statuspage.model import VARIABLE, Config, Endpoint, parse_priority
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.section_parser import SectionParser
+from statuspage.source.section_schemas import EMAIL, NOTIFY, SMTP, WEBHOOK
 from statuspage.source.yamlfile import YamlList, YamlMap, boolean_problem
 
-WEBHOOK_FORMATS = ("slack", "discord", "teams", "json")
-SECTION_KEYS = ("webhooks", "email", "deadline")
+WEBHOOK_FORMATS = WEBHOOK.key("format").allowed
+SECTION_KEYS = NOTIFY.names
 # `deadline:`: seconds each endpoint may take per run, at most 10 minutes (a CI job's
 # notify step must end; what is left waits for the next run).
 MAX_DEADLINE = 600
-WEBHOOK_KEYS = ("url", "format", "components", "min_priority", "headers", "name")
-EMAIL_KEYS = ("smtp", "from", "to", "components", "min_priority", "unsubscribe", "reply_to", "name")
-SMTP_KEYS = ("host", "port", "starttls", "ssl", "username", "password", "timeout")
-VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+WEBHOOK_KEYS = WEBHOOK.names
+EMAIL_KEYS = EMAIL.names
+SMTP_KEYS = SMTP.names
 # Chat webhook URLs carry their own credentials: in the repository they are leaked.
 SECRET_URL_FORMATS = ("slack", "discord", "teams")
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """One place notifications go; `settings` keep `${VAR}`s until `resolve`."""
-
-    kind: str  # "webhook" | "email"
-    format: str  # slack | discord | teams | json | email
-    key: str  # stable id in the state file: a hash of the un-substituted entry
-    label: str  # how errors name it: never a secret
-    settings: Mapping[str, Any]
-    components: frozenset[str] | None  # None: every event
-    line: int
-    # Only incidents of this ITIL priority or more urgent (1 = P1); maintenance has none.
-    min_priority: int | None = None
-    # `notify: deadline:`, seconds for everything this endpoint does in a run; None: 60.
-    deadline: float | None = None
-
-    @property
-    def variables(self) -> list[str]:
-        """Environment variables this endpoint needs, by name."""
-        return list(dict.fromkeys(VARIABLE.findall(json.dumps(self.settings, sort_keys=True))))
 
 
 def redact(url: str) -> str:
@@ -71,19 +46,13 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{host}{port}"
 
 
-def load_endpoints(config: Config, problems: Problems) -> list[Endpoint]:
-    """Every endpoint of `notify:`, each problem recorded as statuspage.yaml:line."""
-    raw = config.extra.get("notify")
+def read_notify(raw: object, config: Config, problems: Problems) -> tuple[Endpoint, ...]:
+    """Every endpoint of `notify:` (*raw*, as written; None without the section), each
+    problem recorded as statuspage.yaml:line; *config* is the rest of the file, read."""
     if raw is None:
-        return []
+        return ()
     path = config.path or Path("statuspage.yaml")
-    parser = _Parser(path, problems, config)
-    return parser.section(raw)
-
-
-def check_notify(config: Config, problems: Problems) -> None:
-    """The load_site hook: record what is wrong with `notify:`."""
-    load_endpoints(config, problems)
+    return tuple(_Parser(path, problems, config).section(raw))
 
 
 def _plain(value: Any) -> Any:
@@ -142,7 +111,7 @@ class _Parser(SectionParser):
                 )
             seen.setdefault(endpoint.key, endpoint.line)
         deadline = self.deadline(raw)
-        return [replace(e, deadline=deadline) for e in endpoints] if deadline else endpoints
+        return [e._replace(deadline=deadline) for e in endpoints] if deadline else endpoints
 
     def deadline(self, raw: YamlMap) -> float | None:
         """`deadline: 30`: each endpoint's seconds per run (default 60)."""
@@ -162,7 +131,7 @@ class _Parser(SectionParser):
             return None
         return float(value)
 
-    def components(self, entry: YamlMap) -> frozenset[str] | None:
+    def components(self, entry: YamlMap) -> tuple[str, ...] | None:
         value = entry.get("components")
         if value is None:
             return None
@@ -187,7 +156,7 @@ class _Parser(SectionParser):
                     entry.line_of("components"),
                     f"unknown component {cid!r}{suggest(cid, known)} in `components:`",
                 )
-        return frozenset(ids)
+        return tuple(sorted(ids))  # sorted: the config's repr is a cache key
 
     def min_priority(self, entry: YamlMap) -> int | None:
         """`min_priority: P2`: only P1 and P2 incidents reach the endpoint."""
@@ -233,32 +202,8 @@ class _Parser(SectionParser):
                 f"{', '.join(WEBHOOK_FORMATS)})",
             )
         if url and not VARIABLE.search(url):
-            if not re.match(r"^https?://[^/\s]+", url):
-                self.error(
-                    entry.line_of("url"),
-                    "`url:` must be an http(s) URL or name an environment variable: "
-                    "${SLACK_WEBHOOK_URL}",
-                )
-            elif refused := userinfo_problem("url", url):
-                self.error(entry.line_of("url"), f"{refused}; put credentials in `headers:`")
-            elif fmt in SECRET_URL_FORMATS:
-                self.problems.warning(
-                    self.path,
-                    entry.line_of("url"),
-                    f"this {fmt} webhook URL is a secret written into the repository; put it in an "
-                    "environment variable and write `url: "
-                    f"${{{str(fmt).upper()}_WEBHOOK_URL}}`",
-                )
-        headers = entry.get("headers", YamlMap())
-        if not isinstance(headers, YamlMap) or not all(
-            isinstance(v, str) for v in headers.values()
-        ):
-            self.error(
-                entry.line_of("headers"),
-                "`headers:` must map header names to text, e.g. `Authorization: Bearer "
-                "${HOOK_TOKEN}`",
-            )
-            headers = YamlMap()
+            self.webhook_url(entry, url, fmt)
+        headers = self.headers(entry)
         components = self.components(entry)
         least = self.min_priority(entry)
         name = entry.get("name")
@@ -279,6 +224,39 @@ class _Parser(SectionParser):
             )
         ]
 
+    def webhook_url(self, entry: YamlMap, url: str, fmt: object) -> None:
+        """A webhook URL written out (not a `${VAR}`): http(s), no userinfo, and a chat
+        service's URL (its own credential) only with a warning."""
+        if not re.match(r"^https?://[^/\s]+", url):
+            self.error(
+                entry.line_of("url"),
+                "`url:` must be an http(s) URL or name an environment variable: "
+                "${SLACK_WEBHOOK_URL}",
+            )
+        elif refused := userinfo_problem("url", url):
+            self.error(entry.line_of("url"), f"{refused}; put credentials in `headers:`")
+        elif fmt in SECRET_URL_FORMATS:
+            self.problems.warning(
+                self.path,
+                entry.line_of("url"),
+                f"this {fmt} webhook URL is a secret written into the repository; put it in an "
+                "environment variable and write `url: "
+                f"${{{str(fmt).upper()}_WEBHOOK_URL}}`",
+            )
+
+    def headers(self, entry: YamlMap) -> YamlMap:
+        headers = entry.get("headers", YamlMap())
+        if not isinstance(headers, YamlMap) or not all(
+            isinstance(v, str) for v in headers.values()
+        ):
+            self.error(
+                entry.line_of("headers"),
+                "`headers:` must map header names to text, e.g. `Authorization: Bearer "
+                "${HOOK_TOKEN}`",
+            )
+            return YamlMap()
+        return headers
+
     def email(self, entry: Any, line: int, number: int) -> list[Endpoint]:
         if not isinstance(entry, YamlMap):
             self.error(line, "`email:` must be a mapping with `smtp:`, `from:` and `to:`")
@@ -297,32 +275,14 @@ class _Parser(SectionParser):
         else:
             server = self.smtp(smtp)
         sender = self.text(entry, "from", 'the sender, e.g. "Acme Status <status@acme.example>"')
+        # Imported here: email.utils brings socket and email.charset, which every command
+        # loading a site would pay for an email endpoint only some sites have.
+        from email.utils import parseaddr
+
         if sender and not VARIABLE.search(sender) and "@" not in parseaddr(sender)[1]:
             self.error(entry.line_of("from"), f"`from:` {sender!r} is not an email address")
-        to = entry.get("to")
-        recipients = [to] if isinstance(to, str) else to
-        if (
-            not isinstance(recipients, list)
-            or not recipients
-            or not all(isinstance(r, str) and r.strip() for r in recipients)
-        ):
-            self.error(
-                entry.line_of("to"),
-                "`to:` is required: a list of addresses, e.g. [customers@lists.acme.example]",
-            )
-            recipients = []
-        unsubscribe = self.text(entry, "unsubscribe", "a URL or mailto: address", required=False)
-        if (
-            unsubscribe
-            and not re.match(r"^(https?://|mailto:)\S+$", unsubscribe)
-            and not VARIABLE.search(unsubscribe)
-        ):
-            self.error(
-                entry.line_of("unsubscribe"),
-                "`unsubscribe:` must be an https:// URL or a mailto: address",
-            )
-        elif unsubscribe and (refused := userinfo_problem("unsubscribe", unsubscribe)):
-            self.error(entry.line_of("unsubscribe"), refused)
+        recipients = self.recipients(entry)
+        unsubscribe = self.unsubscribe(entry)
         reply_to = self.text(entry, "reply_to", "an address", required=False)
         components = self.components(entry)
         least = self.min_priority(entry)
@@ -349,6 +309,36 @@ class _Parser(SectionParser):
                 least,
             )
         ]
+
+    def recipients(self, entry: YamlMap) -> list[str]:
+        to = entry.get("to")
+        recipients = [to] if isinstance(to, str) else to
+        if (
+            not isinstance(recipients, list)
+            or not recipients
+            or not all(isinstance(r, str) and r.strip() for r in recipients)
+        ):
+            self.error(
+                entry.line_of("to"),
+                "`to:` is required: a list of addresses, e.g. [customers@lists.acme.example]",
+            )
+            return []
+        return recipients
+
+    def unsubscribe(self, entry: YamlMap) -> str | None:
+        unsubscribe = self.text(entry, "unsubscribe", "a URL or mailto: address", required=False)
+        if (
+            unsubscribe
+            and not re.match(r"^(https?://|mailto:)\S+$", unsubscribe)
+            and not VARIABLE.search(unsubscribe)
+        ):
+            self.error(
+                entry.line_of("unsubscribe"),
+                "`unsubscribe:` must be an https:// URL or a mailto: address",
+            )
+        elif unsubscribe and (refused := userinfo_problem("unsubscribe", unsubscribe)):
+            self.error(entry.line_of("unsubscribe"), refused)
+        return unsubscribe
 
     def smtp(self, smtp: YamlMap) -> dict[str, Any]:
         self.unknown_keys(smtp, SMTP_KEYS, "smtp")

@@ -6,11 +6,9 @@ from pathlib import Path
 
 from statuspage.errors import Problems
 from statuspage.model import Logo, Site, Upstream
-from statuspage.source.alert_rules import check_alerts
 from statuspage.source.config import load_config
 from statuspage.source.incident_file import INCIDENTS_DIR, IncidentCache, load_incidents
 from statuspage.source.logo import site_logo
-from statuspage.source.notify_config import check_notify
 from statuspage.source.output_limits import check_history_pages
 from statuspage.source.postmortem_file import load_postmortems
 from statuspage.source.site_folder import LINKED_OUT, OUTSIDE, SiteFolder
@@ -21,7 +19,7 @@ from statuspage.source.translations import (
     read_locale_data,
     read_override,
 )
-from statuspage.source.upstream import load_upstream, read_snapshot
+from statuspage.source.upstream import read_snapshot
 from statuspage.theme import TEMPLATES_DIR
 
 
@@ -41,9 +39,6 @@ def load_site(
     config = load_config(root, problems)
     if config is None:
         return None, problems
-    check_notify(config, problems)
-    check_alerts(config, problems)
-    sources = load_upstream(config, problems)
     folder = SiteFolder(root)
     for link in folder.links_out(TEMPLATES_DIR):
         problems.error(root / link, 0, OUTSIDE)
@@ -59,7 +54,7 @@ def load_site(
         return None, problems
     upstream = tuple(
         Upstream(s, snapshot[0] if (snapshot := read_snapshot(root, s, problems)) else None)
-        for s in sources
+        for s in config.upstream
     )
     if for_rendering:
         read_locale_data(languages)

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError, localedata, parse_locale
 from babel.core import get_global
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 
 from statuspage.errors import Problems
 from statuspage.source.names import suggest
@@ -123,6 +121,10 @@ def catalog(language: str, override: bytes | None) -> gettext.NullTranslations:
     """The shipped catalog for *language* under the rewordings of *override* (a .po file)."""
     if override is None:
         return translations(language)
+    # Babel's .po reader (and the email package it imports) only for a site that rewords.
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
     parsed = read_po(io.BytesIO(override), locale=str(babel_locale(language)))
     compiled = io.BytesIO()
     write_mo(compiled, parsed)
@@ -142,6 +144,8 @@ def read_locale_data(languages: Iterable[str]) -> None:
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
     """`check`: the site's catalog parses, rewords strings statuspage uses, keeps placeholders."""
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
     except OutsideSite as e:

@@ -23,16 +23,18 @@ from statuspage.model import (
     Config,
     Impact,
     UpstreamItem,
+    UpstreamMaintenance,
     UpstreamReport,
     UpstreamSource,
 )
+from statuspage.source.config_schema import UPSTREAM
 from statuspage.source.names import suggest, userinfo_problem
 from statuspage.source.site_folder import OutsideSite, SiteFolder
 from statuspage.source.yamlfile import YamlList, YamlMap
 
 UPSTREAM_DIR = "upstream"
 SNAPSHOT_FORMAT = 1
-ENTRY_KEYS = {"id", "name", "url", "components", "affects", "stale_after"}
+ENTRY_KEYS = set(UPSTREAM.names)
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 STALE = re.compile(r"^(?:([0-9]{1,4})h)?\s*(?:([0-9]{1,5})m)?$")
 DEFAULT_STALE_AFTER = timedelta(hours=6)
@@ -43,6 +45,9 @@ MAX_INCIDENTS = 10
 MAX_NAME = 200
 MAX_DESCRIPTION = 200
 MAX_URL = 2_000
+MAX_MAINTENANCES = 5
+# A provider's maintenance is shown from this long before it starts (its own page has the rest).
+MAINTENANCE_WINDOW = timedelta(days=7)
 MAX_SNAPSHOT_BYTES = 256_000
 LOOPBACK_NAMES = {"localhost"}
 
@@ -126,21 +131,62 @@ def _names(entry: YamlMap, key: str, path: Path, problems: Problems) -> tuple[st
     return tuple(dict.fromkeys(v.strip() for v in value))
 
 
-def config_line(config: Config) -> int:
-    """The line of `upstream:` in statuspage.yaml."""
-    data = config.extra.get("upstream_line")
-    return data if isinstance(data, int) else 0
+def _source(
+    entry: YamlMap, ours: set[str], seen: set[str], path: Path, problems: Problems
+) -> UpstreamSource | None:
+    """One `upstream:` entry; None when its id, name or URL cannot be used. *ours* are
+    the page's component and group ids, *seen* the providers' ids before it."""
+    for key in entry:
+        if key not in ENTRY_KEYS:
+            hint = suggest(key, sorted(ENTRY_KEYS))
+            problems.error(path, entry.line_of(key), f"unknown upstream key {key!r}{hint}")
+    upstream_id = entry.get("id")
+    if not isinstance(upstream_id, str) or not ID.match(upstream_id):
+        problems.error(
+            path,
+            entry.line_of("id"),
+            "upstream `id:` must be lower-case letters, digits, - and _ (e.g. github), "
+            f"not {upstream_id!r}",
+        )
+        return None
+    if upstream_id in seen:
+        problems.error(path, entry.line_of("id"), f"upstream id {upstream_id!r} is used twice")
+        return None
+    seen.add(upstream_id)
+    name = entry.get("name")
+    if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
+        message = "upstream `name:` is required: one line, e.g. GitHub"
+        problems.error(path, entry.line_of("name"), message)
+        return None
+    if refused := url_problem(entry.get("url")):
+        problems.error(path, entry.line_of("url"), refused)
+        return None
+    affects = _names(entry, "affects", path, problems)
+    for cid in affects:
+        if cid not in ours:
+            hint = suggest(cid, sorted(ours))
+            message = f"`affects:` names {cid!r}, which is not a component{hint}"
+            problems.error(path, entry.line_of("affects"), message)
+    return UpstreamSource(
+        id=upstream_id,
+        name=name.strip(),
+        url=entry["url"],
+        components=_names(entry, "components", path, problems),
+        affects=affects,
+        stale_after=_stale_after(entry, path, problems),
+        line=entry.line,
+    )
 
 
-def load_upstream(config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
-    """The `upstream:` entries of statuspage.yaml, every problem at its line."""
-    raw = config.extra.get("upstream")
+def read_upstream(raw: object, config: Config, problems: Problems) -> tuple[UpstreamSource, ...]:
+    """The `upstream:` entries of statuspage.yaml (*raw*, as written), every problem at
+    its line; *config* is the rest of the file, read."""
     path = config.path or Path("statuspage.yaml")
     if raw is None:
         return ()
     if not isinstance(raw, YamlList):
         message = "`upstream:` must be a list of providers with `id:`, `name:`, `url:`"
-        problems.error(path, config_line(config), message)
+        problems.error(path, config.upstream_line, message)
         return ()
     ours = set(config.component_ids) | {g.id for g in config.groups}
     sources: list[UpstreamSource] = []
@@ -151,49 +197,8 @@ def load_upstream(config: Config, problems: Problems) -> tuple[UpstreamSource, .
             message = "an `upstream:` entry must be a mapping with `id:`, `name:`, `url:`"
             problems.error(path, line, message)
             continue
-        line = entry.line
-        for key in entry:
-            if key not in ENTRY_KEYS:
-                hint = suggest(key, sorted(ENTRY_KEYS))
-                problems.error(path, entry.line_of(key), f"unknown upstream key {key!r}{hint}")
-        upstream_id = entry.get("id")
-        if not isinstance(upstream_id, str) or not ID.match(upstream_id):
-            problems.error(
-                path,
-                entry.line_of("id"),
-                "upstream `id:` must be lower-case letters, digits, - and _ (e.g. github), "
-                f"not {upstream_id!r}",
-            )
-            continue
-        if upstream_id in seen:
-            problems.error(path, entry.line_of("id"), f"upstream id {upstream_id!r} is used twice")
-            continue
-        seen.add(upstream_id)
-        name = entry.get("name")
-        if not isinstance(name, str) or not name.strip() or "\n" in name.strip():
-            message = "upstream `name:` is required: one line, e.g. GitHub"
-            problems.error(path, entry.line_of("name"), message)
-            continue
-        if refused := url_problem(entry.get("url")):
-            problems.error(path, entry.line_of("url"), refused)
-            continue
-        affects = _names(entry, "affects", path, problems)
-        for cid in affects:
-            if cid not in ours:
-                hint = suggest(cid, sorted(ours))
-                message = f"`affects:` names {cid!r}, which is not a component{hint}"
-                problems.error(path, entry.line_of("affects"), message)
-        sources.append(
-            UpstreamSource(
-                id=upstream_id,
-                name=name.strip(),
-                url=entry["url"],
-                components=_names(entry, "components", path, problems),
-                affects=affects,
-                stale_after=_stale_after(entry, path, problems),
-                line=line,
-            )
-        )
+        if source := _source(entry, ours, seen, path, problems):
+            sources.append(source)
     if len(sources) > MAX_PROVIDERS:
         message = f"more than {MAX_PROVIDERS} upstream providers; show only those you depend on"
         problems.error(path, sources[MAX_PROVIDERS].line, message)
@@ -209,8 +214,8 @@ def snapshot_data(report: UpstreamReport, validators: dict[str, str]) -> dict[st
     def item(i: UpstreamItem) -> dict[str, Any]:
         return {"name": i.name, "status": i.status, "url": i.url}
 
-    return {
-        "as_of": report.as_of.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    data = {
+        "as_of": _stamp(report.as_of),
         "components": [item(c) for c in report.components],
         "format": SNAPSHOT_FORMAT,
         "incidents": [item(i) for i in report.incidents],
@@ -218,6 +223,48 @@ def snapshot_data(report: UpstreamReport, validators: dict[str, str]) -> dict[st
         "status": {"description": report.description, "indicator": report.indicator.word},
         "validators": dict(sorted(validators.items())),
     }
+    # Only when there is one: a snapshot written before maintenances were kept stays as it is.
+    if report.maintenances:
+        data["maintenances"] = [
+            {
+                "ends": _stamp(m.ends),
+                "in_progress": m.in_progress,
+                "name": m.name,
+                "starts": _stamp(m.starts),
+                "url": m.url,
+            }
+            for m in report.maintenances
+        ]
+    return data
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+
+def _moment(value: object) -> datetime | None:
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    if moment.tzinfo is None:
+        raise ValueError("a maintenance time has no time zone")
+    return moment.astimezone(UTC)
+
+
+def _maintenances(entries: object) -> tuple[UpstreamMaintenance, ...]:
+    if not isinstance(entries, list):
+        raise ValueError("`maintenances` is not a list")
+    return tuple(
+        UpstreamMaintenance(
+            name=one_line(e.get("name"), MAX_NAME),
+            in_progress=e.get("in_progress") is True,
+            starts=_moment(e.get("starts")),
+            ends=_moment(e.get("ends")),
+            url=link(e.get("url")),
+        )
+        for e in entries[:MAX_MAINTENANCES]
+        if isinstance(e, dict)
+    )
 
 
 def snapshot_bytes(data: dict[str, Any]) -> bytes:
@@ -262,6 +309,7 @@ def parse_snapshot(text: bytes) -> tuple[UpstreamReport, dict[str, str]]:
         page_url=link(data.get("page_url")),
         components=items("components", MAX_SHOWN_COMPONENTS, ComponentStatus),
         incidents=items("incidents", MAX_INCIDENTS, Impact),
+        maintenances=_maintenances(data.get("maintenances") or []),
     )
     return report, {str(k): one_line(v, 200) for k, v in dict(validators).items()}
 

@@ -24,7 +24,7 @@ from statuspage.state.reliability import (
     response_figures,
 )
 from statuspage.state.slo import Slo, slo_report
-from statuspage.state.upstream import ProviderView, provider_views
+from statuspage.state.upstream import ProviderView, UpstreamNote, notes_for, provider_views
 from statuspage.state.uptime import (
     DAYS,
     Uptime,
@@ -121,6 +121,10 @@ class Snapshot:
     def providers(self) -> tuple[ProviderView, ...]:
         """Third-party providers as their snapshots say at `now` (fresh, stale or unknown)."""
         return provider_views(self.site.upstream, self.now)
+
+    def upstream_notes(self, component_id: str) -> tuple[UpstreamNote, ...]:
+        """What the providers *component_id* depends on report (the front page's notes)."""
+        return notes_for(component_id, self.providers)
 
     @cached_property
     def component_statuses(self) -> dict[str, ComponentStatus]:

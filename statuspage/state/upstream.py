@@ -8,16 +8,18 @@ on one gets a note instead.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from statuspage.model import ComponentStatus, Impact, Upstream, UpstreamItem
+from statuspage.model import ComponentStatus, Impact, Upstream, UpstreamItem, UpstreamMaintenance
 
 
 @dataclass(frozen=True)
 class ProviderView:
     upstream: Upstream
     state: str  # "fresh", "stale" or "unknown" (never pulled, or an unusable snapshot)
+    # Its maintenances not over at the build's now, while the snapshot is fresh.
+    maintenances: tuple[UpstreamMaintenance, ...] = ()
 
     @property
     def id(self) -> str:
@@ -58,6 +60,7 @@ class UpstreamNote:
     status: str  # a ComponentStatus word (in `component`) or an Impact word (the provider)
     component: str | None = None
     url: str | None = None
+    maintenance: UpstreamMaintenance | None = None  # planned work, not trouble: its own words
 
 
 def provider_views(upstream: tuple[Upstream, ...], now: datetime) -> tuple[ProviderView, ...]:
@@ -68,7 +71,20 @@ def provider_views(upstream: tuple[Upstream, ...], now: datetime) -> tuple[Provi
             return "unknown"
         return "stale" if now - u.report.as_of > u.source.stale_after else "fresh"
 
-    return tuple(ProviderView(u, state(u)) for u in upstream)
+    def maintenances(u: Upstream) -> tuple[UpstreamMaintenance, ...]:
+        """Those not over at *now*. One still in progress at the fetch after its planned end
+        has overrun: shown as in progress, with no end. One planned to end between the
+        fetch and *now* is taken as over (the next pull says if not)."""
+        if u.report is None or state(u) != "fresh":
+            return ()
+        as_of = u.report.as_of
+        return tuple(
+            replace(m, ends=None) if m.in_progress and m.ends and m.ends <= as_of else m
+            for m in u.report.maintenances
+            if m.ends is None or m.ends > now or (m.in_progress and m.ends <= as_of)
+        )
+
+    return tuple(ProviderView(u, state(u), maintenances(u)) for u in upstream)
 
 
 def notes_for(component_id: str, views: tuple[ProviderView, ...]) -> tuple[UpstreamNote, ...]:
@@ -85,6 +101,9 @@ def notes_for(component_id: str, views: tuple[ProviderView, ...]) -> tuple[Upstr
         ]
         if troubled:
             notes += troubled
-        elif view.indicator is not Impact.NONE:
+        elif view.indicator is not Impact.NONE and not (
+            view.indicator is Impact.MAINTENANCE and view.maintenances  # said below, in full
+        ):
             notes.append(UpstreamNote(view.name, view.indicator.word, None, view.page_url))
+        notes += [UpstreamNote(view.name, "maintenance", None, m.url, m) for m in view.maintenances]
     return tuple(notes)

@@ -8,14 +8,24 @@ are kept, however many the provider lists.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from statuspage.model import ComponentStatus, Impact, UpstreamItem, UpstreamReport, UpstreamSource
+from statuspage.model import (
+    ComponentStatus,
+    Impact,
+    UpstreamItem,
+    UpstreamMaintenance,
+    UpstreamReport,
+    UpstreamSource,
+)
 from statuspage.source.upstream import (
+    MAINTENANCE_WINDOW,
     MAX_DESCRIPTION,
     MAX_INCIDENTS,
+    MAX_MAINTENANCES,
     MAX_NAME,
     MAX_SHOWN_COMPONENTS,
     link,
@@ -46,6 +56,9 @@ INSTATUS_COMPONENT = {
     "UNDERMAINTENANCE": ComponentStatus.UNDER_MAINTENANCE,
 }
 INCIDENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# JavaScript's Date.toString(), which Instatus may send: "Mon Dec 07 2026 14:00:00 GMT+0000 (…)".
+JS_DATE = re.compile(r"^\w{3} (\w{3} \d{2} \d{4} \d{2}:\d{2}:\d{2}) GMT([+-]\d{4})")
+MAX_DURATION = timedelta(days=31)
 
 
 class ShapeError(ValueError):
@@ -115,11 +128,6 @@ def _statuspage(body: dict[str, Any], source: UpstreamSource, as_of: datetime) -
     statuses = {s.word: s for s in ComponentStatus}
     components, warnings = _components(_list(body.get("components")), source, statuses)
     active = [i for i in _list(body.get("incidents")) if str(i.get("status")) not in FINAL]
-    active += [
-        {**m, "impact": "maintenance"}
-        for m in _list(body.get("scheduled_maintenances"))
-        if str(m.get("status")) in ACTIVE_MAINTENANCE
-    ]
     incidents = []
     for entry in active[:MAX_INCIDENTS]:
         url = link(entry.get("shortlink"))
@@ -139,6 +147,10 @@ def _statuspage(body: dict[str, Any], source: UpstreamSource, as_of: datetime) -
         page_url=page_url,
         components=components,
         incidents=tuple(incidents),
+        maintenances=_maintenances(
+            (_v2_maintenance(m, page_url) for m in _list(body.get("scheduled_maintenances"))),
+            as_of,
+        ),
     )
     return Reading(report, tuple(warnings))
 
@@ -150,7 +162,6 @@ def _instatus(body: dict[str, Any], source: UpstreamSource, as_of: datetime) -> 
         raise ShapeError(f"unknown Instatus `page.status` {one_line(page.get('status'), 40)!r}")
     components, warnings = _components(_list(body.get("components")), source, INSTATUS_COMPONENT)
     active = _list(body.get("activeIncidents"))
-    active += [{**m, "impact": "UNDERMAINTENANCE"} for m in _list(body.get("activeMaintenances"))]
     incidents = tuple(
         UpstreamItem(
             name=one_line(entry.get("name"), MAX_NAME),
@@ -172,5 +183,75 @@ def _instatus(body: dict[str, Any], source: UpstreamSource, as_of: datetime) -> 
         page_url=_page_url(body),
         components=components,
         incidents=incidents,
+        maintenances=_maintenances(
+            (_instatus_maintenance(m) for m in _list(body.get("activeMaintenances"))), as_of
+        ),
     )
     return Reading(report, tuple(warnings))
+
+
+def parse_time(value: object) -> datetime | None:
+    """An ISO 8601 time with its zone, or JavaScript's Date.toString(); else None."""
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        found = JS_DATE.match(value.strip())
+        if found is None:
+            return None
+        moment = datetime.strptime(" ".join(found.groups()), "%b %d %Y %H:%M:%S %z")
+    return moment.astimezone(UTC) if moment.tzinfo else None
+
+
+def _v2_maintenance(entry: dict[str, Any], page_url: str | None) -> UpstreamMaintenance | None:
+    status = str(entry.get("status"))
+    if status not in ACTIVE_MAINTENANCE and status != "scheduled":
+        return None
+    url = link(entry.get("shortlink"))
+    ident = entry.get("id")
+    if url is None and page_url and isinstance(ident, str) and INCIDENT_ID.match(ident):
+        url = f"{page_url.rstrip('/')}/incidents/{ident}"
+    return UpstreamMaintenance(
+        name=one_line(entry.get("name"), MAX_NAME),
+        in_progress=status in ACTIVE_MAINTENANCE,
+        starts=parse_time(entry.get("scheduled_for")),
+        ends=parse_time(entry.get("scheduled_until")),
+        url=url,
+    )
+
+
+def _instatus_maintenance(entry: dict[str, Any]) -> UpstreamMaintenance | None:
+    status = str(entry.get("status"))
+    if status not in {"INPROGRESS", "NOTSTARTEDYET"}:
+        return None
+    starts = parse_time(entry.get("start"))
+    duration = str(entry.get("duration") or "")
+    minutes = timedelta(minutes=int(duration)) if duration.isdigit() else None
+    ends = starts + minutes if starts and minutes and minutes <= MAX_DURATION else None
+    return UpstreamMaintenance(
+        name=one_line(entry.get("name"), MAX_NAME),
+        in_progress=status == "INPROGRESS",
+        starts=starts,
+        ends=ends,
+        url=link(entry.get("url")),
+    )
+
+
+def _maintenances(
+    found: Iterable[UpstreamMaintenance | None], as_of: datetime
+) -> tuple[UpstreamMaintenance, ...]:
+    """What customers need of a provider's maintenances: those in progress and those
+    starting within MAINTENANCE_WINDOW of the fetch, soonest first, at most MAX_MAINTENANCES.
+    One scheduled without a start time we can read cannot be placed, so it is left out."""
+    horizon = as_of + MAINTENANCE_WINDOW
+    kept = [
+        m
+        for m in found
+        if m is not None
+        # In progress past its planned end: the provider still says so, and so do we.
+        and (m.in_progress or (m.starts is not None and m.starts <= horizon))
+        and (m.in_progress or m.ends is None or m.ends > as_of)
+    ]
+    kept.sort(key=lambda m: (not m.in_progress, m.starts or as_of, m.name))
+    return tuple(kept[:MAX_MAINTENANCES])

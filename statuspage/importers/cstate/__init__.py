@@ -51,7 +51,8 @@ from statuspage.importers.cstate.site import (
     read_zone_setting,
 )
 from statuspage.model import Config
-from statuspage.source.config import CONFIG_NAME, ID_PATTERN
+from statuspage.source.config import CONFIG_NAME
+from statuspage.source.config_components import ID_PATTERN
 from statuspage.source.incident_file import INCIDENTS_DIR, parse_incident
 
 __all__ = ["Imported", "Report", "import_cstate", "read_zone_setting"]
