@@ -13,7 +13,6 @@ Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
 
 from __future__ import annotations
 
-import gettext
 import os
 from collections.abc import Mapping
 from dataclasses import fields
@@ -124,28 +123,12 @@ def value_parts(value: object) -> list[str | bytes]:
         # the theme shows only where it is (tests/test_build_inputs.py checks both). A
         # site's own templates could show more: their pages' keys hold the site key.
         return [str(value.path)]
-    if isinstance(value, gettext.NullTranslations):
-        return _catalog_parts(value)
     if isinstance(value, Mapping):
         return [part for k, v in sorted(value.items()) for part in (repr(k), *value_parts(v))]
     found = repr(value)
     if " object at 0x" in found:
         raise TypeError(f"cannot key a {type(value).__name__} by its repr: teach value_parts it")
     return [found]
-
-
-def _catalog_parts(catalog: gettext.NullTranslations | None) -> list[str | bytes]:
-    """A catalog's every message, then its fallback's: what `_()` can answer."""
-    parts: list[str | bytes] = []
-    while catalog is not None:
-        messages: dict[object, str] = dict(getattr(catalog, "_catalog", {}))
-        # A .po compiled at load time is dated then, in its header (msgid ""): that date is
-        # not a message, and would change the key every minute.
-        header = messages.get("", "").splitlines()
-        messages[""] = "\n".join(h for h in header if not h.startswith("POT-Creation-Date:"))
-        parts += [type(catalog).__name__, repr(sorted(messages.items(), key=repr))]
-        catalog = getattr(catalog, "_fallback", None)
-    return parts
 
 
 class Inputs:
