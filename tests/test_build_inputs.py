@@ -249,10 +249,16 @@ def _other(value: object) -> object:
     from dataclasses import fields, is_dataclass, replace
     from pathlib import PurePath
 
-    from statuspage.model import Config
+    from pathlib import PurePosixPath
+
+    from statuspage.model import Config, Logo, TemplateFile, Theme
 
     if isinstance(value, Config):
         return replace(value, title=value.title + "!")
+    if isinstance(value, Theme):
+        return replace(value, own={**value.own, "another.html": TemplateFile("another.html", b"another")})
+    if isinstance(value, Logo):  # its bytes show only in its own file (made every build)
+        return Logo(PurePosixPath("another.svg"), value.data + b"another")
     if isinstance(value, tuple):
         return (*value, "another")
     if isinstance(value, bytes):
@@ -286,3 +292,94 @@ def test_every_field_of_the_site_is_in_every_key(source: Path) -> None:
     for name in names:
         changed = replace(site, **{name: _other(getattr(site, name))})
         assert Inputs(changed, {}, None).key("any.json", keyed, now) != key, name
+
+
+def _cli_build(source: Path, out: Path) -> str:
+    """`statuspage build` in a process of its own, as users and CI run it; what it printed."""
+    import subprocess
+    import sys
+
+    args = [sys.executable, "-m", "statuspage", "build", "--source", str(source), "--out", str(out), "--now", NOW]
+    done = subprocess.run(args, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+def test_a_build_in_a_new_process_reuses_as_one_in_the_same_process(source: Path, tmp_path: Path) -> None:
+    """Keys are made of what the Site holds, never of an object's address: `statuspage build`
+    (a new process each time) reuses after an edit exactly what a rebuild in one process does."""
+    import re
+
+    builds = Builds(source, tmp_path / "in-process")
+    builds.rebuild()
+    _cli_build(source, tmp_path / "cli")
+    edit(source / LOGIN, "Sign-in works again", "Signing in works again")
+    report, _ = builds.rebuild()
+    printed = _cli_build(source, tmp_path / "cli")
+    rendered = re.search(r"(\d+) pages? rendered", printed)
+    assert rendered is not None, printed
+    assert int(rendered[1]) == report.rendered
+    assert report.rendered < len([rel for rel in builds.last if rel.endswith(".html")])
+
+
+def test_the_logo_bytes_show_only_in_the_logo_file(source: Path) -> None:
+    """What lets every other output's key hold the logo's path but not its bytes: two logos
+    of one name give the same site but for the logo file, which is made on every build."""
+    from statuspage.pipeline.build import outputs
+    from statuspage.outputs.render_cache import RenderCache
+    from statuspage.state.snapshot import Snapshot
+
+    now = datetime.fromisoformat(NOW)
+    site, _ = load_site(source)
+    assert site is not None and site.logo is not None
+    before = build(site, now)
+    (source / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    site, _ = load_site(source)
+    assert site is not None
+    after = build(site, now)
+    assert {rel for rel in before if before[rel] != after.get(rel)} == {"logo.svg"}
+    assert outputs(Snapshot(site, now), RenderCache())["logo.svg"].parts is None
+
+
+def test_a_value_keyed_by_its_address_is_refused() -> None:
+    """A Site field whose repr is an address would change every key in every new process
+    (no output ever reused): keying one fails loudly instead."""
+    from statuspage.pipeline.inputs import value_parts
+
+    with pytest.raises(TypeError, match="teach value_parts"):
+        value_parts({"en": object()})
+    assert value_parts({"en": b"x"}) == value_parts({"en": b"x"})
+
+
+# What reads each change: every output (it is in every key), the outputs that show one
+# incident's file (and postmortem), or none but the outputs made on every build.
+EVERY = "every output"
+READERS: dict[str, str | None] = {
+    "config: title": EVERY,
+    "config: a component's name": EVERY,
+    **{kind: Path(LOGIN).stem for kind in CHANGES if kind.startswith("incident: ")},
+    "incident: maintenance window": Path(MAINTENANCE).stem,
+    "incident: postmortem": Path(API).stem,
+    "templates": EVERY,
+    "translations": EVERY,
+    "logo": None,
+}
+
+
+@pytest.mark.parametrize("kind", list(READERS))
+def test_exactly_the_outputs_that_read_a_changed_input_are_remade(builds: Builds, source: Path, kind: str) -> None:
+    """Made: the outputs whose bytes changed, the outputs that read the changed input and
+    those made on every build (no key); every other output is reused."""
+    from statuspage.outputs.render_cache import RenderCache
+    from statuspage.pipeline.build import outputs
+    from statuspage.state.snapshot import Snapshot
+
+    CHANGES[kind][0](source, builds)
+    report, changed = builds.rebuild()
+    site, _ = load_site(source)
+    assert site is not None
+    found = outputs(Snapshot(site, report.now), RenderCache())
+    keyless = {rel for rel, output in found.items() if output.parts is None}
+    reader = READERS[kind]
+    readers = set(found) if reader == EVERY else {rel for rel, output in found.items() if reader in output.incidents}
+    assert reader is None or readers - keyless, "the change is read by some output with a key"
+    assert set(report.made) == changed | keyless | readers, sorted(set(report.made) ^ (changed | keyless | readers))

@@ -3,9 +3,9 @@
 - `source_key`: everything a build reads (sources, config, code, theme, `now`),
   hashed without parsing any of it: the no-op check compares it with the last build's;
 - `parse_key`: what an incident file's parse depends on besides its bytes (the parse cache);
-- `Inputs`: what an output's key names (the code and theme, every field of the Site
-  (`site_slices`) and the string overrides once, and each incident's file and
-  postmortem), used for page and feed keys.
+- `Inputs`: what an output's key names (the code, every field of the Site (`site_slices`:
+  the theme, catalogs, string overrides and logo as loaded, never read again from the
+  folder) and each incident's file and postmortem), used for page and feed keys.
 
 Kept free of renderers, so that `statuspage build` with nothing to do imports no
 Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
@@ -14,11 +14,12 @@ Jinja, Markdown, lxml, ...: that import alone used to cost more than the check.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
 
-from statuspage.model import Config, Site
+from statuspage.model import Config, Logo, Site, TemplateFile, Theme
 from statuspage.outputs.output import Output
 from statuspage.pipeline.fingerprint import (
     code_fingerprint,
@@ -101,28 +102,45 @@ def site_slices(site: Site) -> dict[str, str]:
     """A digest of each field of *site* that every output may read: all of them but
     PER_INCIDENT and NOT_AN_INPUT, so a field added to Site is in every key without a
     word here (a forgotten part cannot serve a stale page; at worst, it remakes more)."""
-    found = {}
-    for item in fields(site):
-        if item.name in PER_INCIDENT | NOT_AN_INPUT:
-            continue
-        value = getattr(site, item.name)
-        found[item.name] = config_key(value) if isinstance(value, Config) else digest(repr(value))
-    return found
+    return {
+        item.name: digest(*value_parts(getattr(site, item.name)))
+        for item in fields(site)
+        if item.name not in PER_INCIDENT | NOT_AN_INPUT
+    }
+
+
+def value_parts(value: object) -> list[str | bytes]:
+    """What *value* holds, as parts of a digest that is the same in every process: a key
+    read by the next build (another process) must not hold an object's address."""
+    if isinstance(value, Config):
+        return [config_key(value)]
+    if isinstance(value, Theme):
+        return ["default", *value_parts(value.default), "own", *value_parts(value.own)]
+    if isinstance(value, TemplateFile):  # its bytes, not where it was read
+        return [value.data]
+    if isinstance(value, Logo):
+        # Its bytes are published as they are, by an output made on every build (brand.py);
+        # the theme shows only where it is (tests/test_build_inputs.py checks both). A
+        # site's own templates could show more: their pages' keys hold the site key.
+        return [str(value.path)]
+    if isinstance(value, Mapping):
+        return [part for k, v in sorted(value.items()) for part in (repr(k), *value_parts(v))]
+    found = repr(value)
+    if " object at 0x" in found:
+        raise TypeError(f"cannot key a {type(value).__name__} by its repr: teach value_parts it")
+    return [found]
 
 
 class Inputs:
     """What the keys of one build's outputs name."""
 
     def __init__(self, site: Site, digests: dict[str, str], site_key: str | None) -> None:
-        assert site.root is not None
-        self.base = digest(
-            code_fingerprint(),
-            *site_slices(site).values(),
-            overrides_fingerprint(site.root),
-        )
+        slices = site_slices(site)
+        self.base = digest(code_fingerprint(), *slices.values())
         self.digests = digests  # incident id -> digest of its file's name and bytes
         self.postmortems = {i: digest(repr(p)) for i, p in site.postmortems.items()}
-        self.user_templates = user_templates_fingerprint(site.root)
+        # The site's own templates, as loaded ("" when it has none).
+        self.user_templates = digest(*value_parts(site.theme.own)) if site.theme.own else ""
         self.site_key = site_key
 
     def incident(self, incident_id: str) -> str | None:
