@@ -247,16 +247,16 @@ def _other(value: object) -> object:
     """A different value of *value*'s kind (teach it a new kind when Site gains one)."""
     from collections.abc import Mapping
     from dataclasses import fields, is_dataclass, replace
-    from pathlib import PurePath
-
-    from pathlib import PurePosixPath
+    from pathlib import PurePath, PurePosixPath
 
     from statuspage.model import Config, Logo, TemplateFile, Theme
 
     if isinstance(value, Config):
         return replace(value, title=value.title + "!")
     if isinstance(value, Theme):
-        return replace(value, own={**value.own, "another.html": TemplateFile("another.html", b"another")})
+        return replace(
+            value, own={**value.own, "another.html": TemplateFile("another.html", b"another")}
+        )
     if isinstance(value, Logo):  # its bytes show only in its own file (made every build)
         return Logo(PurePosixPath("another.svg"), value.data + b"another")
     if isinstance(value, tuple):
@@ -299,12 +299,25 @@ def _cli_build(source: Path, out: Path) -> str:
     import subprocess
     import sys
 
-    args = [sys.executable, "-m", "statuspage", "build", "--source", str(source), "--out", str(out), "--now", NOW]
+    args = [
+        sys.executable,
+        "-m",
+        "statuspage",
+        "build",
+        "--source",
+        str(source),
+        "--out",
+        str(out),
+        "--now",
+        NOW,
+    ]
     done = subprocess.run(args, capture_output=True, text=True, check=True)
     return done.stdout
 
 
-def test_a_build_in_a_new_process_reuses_as_one_in_the_same_process(source: Path, tmp_path: Path) -> None:
+def test_a_build_in_a_new_process_reuses_as_one_in_the_same_process(
+    source: Path, tmp_path: Path
+) -> None:
     """Keys are made of what the Site holds, never of an object's address: `statuspage build`
     (a new process each time) reuses after an edit exactly what a rebuild in one process does."""
     import re
@@ -324,15 +337,17 @@ def test_a_build_in_a_new_process_reuses_as_one_in_the_same_process(source: Path
 def test_the_logo_bytes_show_only_in_the_logo_file(source: Path) -> None:
     """What lets every other output's key hold the logo's path but not its bytes: two logos
     of one name give the same site but for the logo file, which is made on every build."""
-    from statuspage.pipeline.build import outputs
     from statuspage.outputs.render_cache import RenderCache
+    from statuspage.pipeline.build import outputs
     from statuspage.state.snapshot import Snapshot
 
     now = datetime.fromisoformat(NOW)
     site, _ = load_site(source)
     assert site is not None and site.logo is not None
     before = build(site, now)
-    (source / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>')
+    (source / "logo.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>'
+    )
     site, _ = load_site(source)
     assert site is not None
     after = build(site, now)
@@ -366,7 +381,9 @@ READERS: dict[str, str | None] = {
 
 
 @pytest.mark.parametrize("kind", list(READERS))
-def test_exactly_the_outputs_that_read_a_changed_input_are_remade(builds: Builds, source: Path, kind: str) -> None:
+def test_exactly_the_outputs_that_read_a_changed_input_are_remade(
+    builds: Builds, source: Path, kind: str
+) -> None:
     """Made: the outputs whose bytes changed, the outputs that read the changed input and
     those made on every build (no key); every other output is reused."""
     from statuspage.outputs.render_cache import RenderCache
@@ -380,6 +397,12 @@ def test_exactly_the_outputs_that_read_a_changed_input_are_remade(builds: Builds
     found = outputs(Snapshot(site, report.now), RenderCache())
     keyless = {rel for rel, output in found.items() if output.parts is None}
     reader = READERS[kind]
-    readers = set(found) if reader == EVERY else {rel for rel, output in found.items() if reader in output.incidents}
+    readers = (
+        set(found)
+        if reader == EVERY
+        else {rel for rel, output in found.items() if reader in output.incidents}
+    )
     assert reader is None or readers - keyless, "the change is read by some output with a key"
-    assert set(report.made) == changed | keyless | readers, sorted(set(report.made) ^ (changed | keyless | readers))
+    assert set(report.made) == changed | keyless | readers, sorted(
+        set(report.made) ^ (changed | keyless | readers)
+    )

@@ -39,7 +39,9 @@ def test_ci_workflow_runs_the_scripts_ci_run_runs() -> None:
         for step in job["steps"]:
             for call in calls(step.get("run", "")):
                 if call == 'suite "$DEPS"':
-                    assert step["env"] == {"DEPS": "${{ matrix.deps }}"}
+                    assert step["env"]["DEPS"] == "${{ matrix.deps }}"
+                    # The real cState corpus, checked out beside the repository at its commit.
+                    assert step["env"]["CSTATE_CORPUS"].endswith("/.corpus/jenkins-infra-status")
                     in_ci |= {f"suite {cell['deps']}" for cell in matrix}
                 else:
                     in_ci.add(call)
