@@ -22,14 +22,15 @@ from statuspage.model import (
     ComponentStatus,
     Config,
     Group,
-    Impact,
     Incident,
     IncidentStatus,
     Update,
 )
+from statuspage.outputs.api_third_party import third_party_components
 from statuspage.outputs.figures_json import uptime_blocks
 from statuspage.outputs.output import Output, ready
 from statuspage.outputs.render_cache import RenderCache
+from statuspage.outputs.status_json import simple_status
 from statuspage.source.names import slugify
 from statuspage.state import postmortems
 from statuspage.state import status as st
@@ -43,14 +44,6 @@ _ACTIVE_MAINTENANCE = (IncidentStatus.IN_PROGRESS, IncidentStatus.VERIFYING)
 _NO_CONTENT = datetime(1970, 1, 1, tzinfo=UTC)
 
 JSON = dict[str, Any]
-# A provider's rollup as a component status, for its group in summary.json.
-INDICATOR_STATUS = {
-    Impact.NONE: ComponentStatus.OPERATIONAL,
-    Impact.MAINTENANCE: ComponentStatus.UNDER_MAINTENANCE,
-    Impact.MINOR: ComponentStatus.DEGRADED_PERFORMANCE,
-    Impact.MAJOR: ComponentStatus.PARTIAL_OUTAGE,
-    Impact.CRITICAL: ComponentStatus.MAJOR_OUTAGE,
-}
 
 
 @dataclass(frozen=True)
@@ -215,39 +208,6 @@ class ApiView:
     def components(self) -> list[JSON]:
         return [self.component(cid) for cid in self.component_ids()]
 
-    def third_party(self) -> list[JSON]:
-        """Providers with a fresh snapshot, as Statuspage lists third-party components: a
-        group per provider, its shown components as members. Stale or unknown ones are
-        left out (the v2 statuses have no "unknown"); none counts in our status."""
-        entries: list[JSON] = []
-        position = len(self.component_ids())
-        for view in self.snapshot.providers:
-            report = view.upstream.report
-            if view.indicator is None or report is None:
-                continue
-            position += 1
-            as_of = self.time(report.as_of)
-            shared = {
-                "created_at": as_of,
-                "updated_at": as_of,
-                "position": position,
-                "description": f"Third-party: as {view.name} reported it at {as_of}",
-                "showcase": False,
-                "start_date": None,
-                "page_id": self.page_id,
-                "only_show_if_degraded": False,
-            }
-            group_id = f"upstream-{view.id}"
-            members = [f"{group_id}-{n}" for n in range(1, len(report.components) + 1)]
-            status = INDICATOR_STATUS[view.indicator].word
-            head = {"id": group_id, "name": view.name, "status": status, "group_id": None}
-            entries.append({**head, **shared, "group": True, "components": members})
-            for item_id, item in zip(members, report.components, strict=True):
-                name = f"{view.name}: {item.name}"
-                head = {"id": item_id, "name": name, "status": item.status, "group_id": group_id}
-                entries.append({**head, **shared, "group": False})
-        return entries
-
     def components_with_uptime(self) -> list[JSON]:
         """components.json's entries, each with our `uptime` block (90 days, as the page shows)."""
         blocks = uptime_blocks(self.snapshot.uptime)
@@ -325,7 +285,7 @@ class ApiView:
 
     # -- lists --------------------------------------------------------------
 
-    def _status(self, incident: Incident) -> IncidentStatus:
+    def status_of(self, incident: Incident) -> IncidentStatus:
         return self.snapshot.status(incident)
 
     @property
@@ -336,7 +296,7 @@ class ApiView:
     @property
     def unresolved_incidents(self) -> list[Incident]:
         return [
-            i for i in self.incidents if not i.is_maintenance and self._status(i) in _UNRESOLVED
+            i for i in self.incidents if not i.is_maintenance and self.status_of(i) in _UNRESOLVED
         ]
 
     @property
@@ -351,14 +311,16 @@ class ApiView:
         found = [
             i
             for i in self.incidents
-            if i.is_maintenance and self._status(i) is IncidentStatus.SCHEDULED
+            if i.is_maintenance and self.status_of(i) is IncidentStatus.SCHEDULED
         ]
         return sorted(found, key=lambda i: (i.started_at, i.id))
 
     @property
     def active_maintenances(self) -> list[Incident]:
         found = [
-            i for i in self.incidents if i.is_maintenance and self._status(i) in _ACTIVE_MAINTENANCE
+            i
+            for i in self.incidents
+            if i.is_maintenance and self.status_of(i) in _ACTIVE_MAINTENANCE
         ]
         return sorted(found, key=lambda i: (i.started_at, i.id))
 
@@ -375,7 +337,7 @@ class ApiView:
             "summary.json": {
                 "page": page,
                 "status": self.status(),
-                "components": self.components() + self.third_party(),
+                "components": self.components() + third_party_components(self),
                 # Capped like the lists: summary.json is polled often and must not grow with
                 # history (a site with hundreds of forgotten open incidents still answers fast).
                 "incidents": incidents(self.unresolved_incidents[:LIST_LIMIT]),
@@ -404,36 +366,6 @@ class ApiView:
             },
         }
 
-    def simple_status(self) -> JSON:
-        """The root status.json: the rollup in a shape handy for shell scripts (`jq .indicator`),
-        with the v2 indicator and, as `headline`, what the page's banner says."""
-        status = self.status()
-        headline = self.snapshot.headline
-        return {
-            "name": self.config.title,
-            "url": self.config.base_url,
-            "updated_at": self.time(self.updated_at),
-            "indicator": status["indicator"],
-            "description": status["description"],
-            "headline": {
-                "indicator": headline.indicator.word,
-                "recovering": headline.recovering,
-                "description": headline.banner,
-            },
-            "components": {cid: self.statuses[cid].word for cid in self.component_ids()},
-            "incidents": [self._brief(i) for i in self.unresolved_incidents],
-            "maintenances": [self._brief(i) for i in self.active_maintenances],
-        }
-
-    def _brief(self, incident: Incident) -> JSON:
-        return {
-            "id": incident.id,
-            "name": incident.title,
-            "status": self._status(incident).word,
-            "impact": incident.impact.word,
-            "url": f"{self.config.base_url}incidents/{incident.id}/",
-        }
-
 
 def dump(document: JSON) -> bytes:
     """Deterministic JSON: keys in the order built, UTF-8, compact (as the hosted API
@@ -445,5 +377,5 @@ def render_api(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every file of the v2 API, plus the root status.json."""
     view = ApiView(snapshot)
     files = {API_DIR + name: dump(doc) for name, doc in view.documents().items()}
-    files["status.json"] = dump(view.simple_status())
+    files["status.json"] = dump(simple_status(view))
     return ready(files)
