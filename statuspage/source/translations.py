@@ -144,8 +144,6 @@ def read_locale_data(languages: Iterable[str]) -> None:
 
 def check_overrides(root: Path, language: str, problems: Problems) -> None:
     """`check`: the site's catalog parses, rewords strings statuspage uses, keeps placeholders."""
-    from babel.messages.pofile import PoFileError, read_po
-
     try:
         SiteFolder(root).file(f"{OVERRIDES_DIR}/{language}.po")
     except OutsideSite as e:
@@ -154,6 +152,10 @@ def check_overrides(root: Path, language: str, problems: Problems) -> None:
     path = override_path(root, language)
     if path is None:
         return
+    # Imported here: Babel's .po reader is for the sites that reword (alert and the file
+    # edits load every site and would pay for it otherwise).
+    from babel.messages.pofile import PoFileError, read_po
+
     try:
         with path.open("rb") as f:
             catalog = read_po(f, locale=str(babel_locale(language)), abort_invalid=True)
