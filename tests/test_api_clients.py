@@ -7,14 +7,11 @@ console script once against it; the metrics it writes are what its users would s
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sysconfig
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +19,7 @@ import pytest
 
 from .conftest import SiteDir
 from .support.api_sites import ACTIVE, ALL_CLEAR, IN_MAINTENANCE, UPCOMING, add_incidents
+from .support.servers import serving
 
 # Beside the running python first: a venv's scripts are not on PATH unless it is activated.
 EXPORTER = shutil.which(
@@ -32,27 +30,13 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A folder served over HTTP on 127.0.0.1, and its base URL."""
     root = tmp_path / "www"
     root.mkdir()
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield root, f"http://127.0.0.1:{server.server_address[1]}/status"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with serving(root) as url:
+        yield root, url + "status"
 
 
 def run_exporter(base_url: str, work: Path) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:

@@ -12,10 +12,7 @@ import json
 import os
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -25,6 +22,7 @@ from statuspage.pipeline.writer import write_site
 from statuspage.source.site import load_site
 
 from ..conftest import REPO, at
+from ..support.servers import serving
 
 HERE = Path(__file__).resolve().parent
 NODE_MODULES = HERE / "node_modules"
@@ -78,25 +76,11 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def served(example_site: Path) -> Iterator[str]:
     """The example site over HTTP on 127.0.0.1 (a free port), as browsers meet it."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(QuietHandler, directory=str(example_site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(example_site) as url:
+        yield url
 
 
 def nu_problems(pages: list[Path]) -> list[str]:

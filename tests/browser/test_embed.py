@@ -19,7 +19,8 @@ from statuspage.theme import default_templates_dir
 
 from ..conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir
 from ..support.maintenance import MAINTENANCE
-from .conftest import CHROMIUM, HERE, NODE_MODULES, QuietHandler, require
+from ..support.servers import QuietHandler
+from .conftest import CHROMIUM, HERE, NODE_MODULES, require
 
 pytestmark = pytest.mark.browser
 

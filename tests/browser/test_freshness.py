@@ -7,17 +7,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
 from datetime import timedelta
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from ..conftest import CONFIG, EXAMPLE_INCIDENT, SiteDir, at
-from .conftest import CHROMIUM, HERE, NODE_MODULES, QuietHandler, require
+from ..support.servers import serving
+from .conftest import CHROMIUM, HERE, NODE_MODULES, require
 
 pytestmark = pytest.mark.browser
 
@@ -46,13 +44,8 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path,
     update = "## Identified · 2026-11-20 15:05 +01:00\nA bad deploy.\n\n## Investigating"
     site.incident(f"{ID}.md", OPEN.replace("## Investigating", update))
     later = site.build("2026-11-20 15:10", tmp / "later")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(served)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", served, later
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(served) as url:
+        yield url, served, later
 
 
 def visit(*specs: dict[str, object]) -> list[dict]:

@@ -8,10 +8,7 @@ Page.javascriptDialogOpening any dialog. Any of these fails the test.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from queue import Empty
@@ -20,6 +17,7 @@ from typing import Any
 import pytest
 
 from ..support.hostile_cases import ALL_CASES, NOW, make_case, run
+from ..support.servers import serving
 from .cdp import CHROMIUM, Browser
 
 pytestmark = [
@@ -99,11 +97,6 @@ class Tab:
         return hits
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """Every corpus case that builds, each in its own folder, served on 127.0.0.1."""
@@ -116,16 +109,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     (root / "self-test").mkdir()
     (root / "self-test" / "no-csp.html").write_bytes(EVIL_NO_CSP)
     (root / "self-test" / "with-csp.html").write_bytes(EVIL_WITH_CSP)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(root))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", root
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(root) as url:
+        yield url, root
 
 
 @pytest.fixture(scope="module")

@@ -7,10 +7,7 @@ line of text inside its card and the screen, and its buttons off the screen's ed
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -20,7 +17,8 @@ from statuspage.commands.main import cli
 
 from ..conftest import SiteDir
 from ..support.cstate_corpus import CORPUS, corpus_only
-from .conftest import QuietHandler, run_browser_check
+from ..support.servers import serving
+from .conftest import run_browser_check
 
 pytestmark = pytest.mark.browser
 
@@ -56,17 +54,8 @@ def jenkins_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         ],
     )
     assert built.exit_code == 0, built.output
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), partial(QuietHandler, directory=str(root / "site"))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", root / "site"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(root / "site") as url:
+        yield url, root / "site"
 
 
 @corpus_only
@@ -183,15 +172,8 @@ def hard_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     for name, text in HARD_INCIDENTS.items():
         site.incident(name, text)
     out = site.build("2026-11-20 15:00")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(out) as url:
+        yield url
 
 
 def test_on_phones_nothing_sticks_out_of_its_card_or_the_screen(hard_site: str) -> None:

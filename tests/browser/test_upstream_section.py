@@ -6,15 +6,13 @@ phone; nothing sticks out at 320 or 390 px; with JavaScript and CSS off it still
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from functools import partial
-from http.server import ThreadingHTTPServer
 
 import pytest
 
 from ..conftest import CONFIG, SiteDir
-from .conftest import QuietHandler, run_browser_check
+from ..support.servers import serving
+from .conftest import run_browser_check
 
 pytestmark = pytest.mark.browser
 
@@ -74,15 +72,8 @@ def providers_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "hostile.json").write_text(hostile)
     (folder / "cloudflare.json").write_text(snapshot("2026-12-07T10:00:00Z", "none"))
     out = site.build("2026-12-07T20:00:00+01:00")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
+    with serving(out) as url:
+        yield url
 
 
 def test_axe_finds_no_violations_in_the_providers_section(providers_site: str) -> None:
