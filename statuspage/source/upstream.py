@@ -53,6 +53,7 @@ LOOPBACK_NAMES = {"localhost"}
 
 
 def snapshot_path(root: Path, upstream_id: str) -> Path:
+    """Where `upstream pull` keeps a provider's snapshot, and the build reads it."""
     return root / UPSTREAM_DIR / f"{upstream_id}.json"
 
 

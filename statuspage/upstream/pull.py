@@ -33,10 +33,10 @@ from statuspage.notify.transport import (
 )
 from statuspage.source.site_folder import SiteFolder
 from statuspage.source.upstream import (
-    UPSTREAM_DIR,
     read_snapshot,
     snapshot_bytes,
     snapshot_data,
+    snapshot_path,
 )
 from statuspage.upstream.shapes import ShapeError, read_summary
 
@@ -172,7 +172,7 @@ def pull_one(
     except FetchError as e:
         kept = "kept the last snapshot" if last else "no snapshot yet: shown as unknown"
         return PullResult(source, "failed", f"{e}; {kept}")
-    path = SiteFolder(root).writable(root / UPSTREAM_DIR / f"{source.id}.json")
+    path = SiteFolder(root).writable(snapshot_path(root, source.id))
     if last is not None and _same(report, last[0]):
         if now - last[0].as_of < source.stale_after / 2:
             return PullResult(source, "unchanged", warnings=warnings)
