@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from statuspage.alerts.payloads import FORMATS, MAX_PAYLOAD_BYTES
-from statuspage.commands._common import clock, fail, reports_errors, require_site, source_option
-from statuspage.errors import UsageError, inert_line
+from statuspage.commands._common import clock, fail, reports_errors, source_option
+from statuspage.errors import ContentError, UsageError, inert_line
 
 
 @click.command("alert")
@@ -31,8 +31,11 @@ def alert_command(payload: str, fmt: str, now: str | None, source: Path) -> None
     printing each file created or changed; the same body twice changes nothing."""
     from statuspage.alerts.apply import PlanError, plan_alerts, write_plan
     from statuspage.alerts.payloads import PayloadError, read_payload
+    from statuspage.source.alert_site import load_alert_site
 
-    site, _ = require_site(source)
+    site, problems = load_alert_site(source)  # the config, and the incidents naming a rule
+    if site is None:
+        raise ContentError(problems.items)
     rules = site.config.alerts
     if rules is None:
         fail(
