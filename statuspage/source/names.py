@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
-import heapq
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -50,6 +48,8 @@ def suggest(word: object, choices: Iterable[str], *, by_edits: bool = False) -> 
             or (len(typed) >= 6 and _edits(typed, other) <= 2)
         ]
     else:
+        import difflib  # here: only a typo pays for it, not every command's start
+
         close = difflib.get_close_matches(typed, options, n=1)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
@@ -82,6 +82,8 @@ def _candidates(typed: str, choices: Iterable[str]) -> list[str]:
         return -shared, abs(len(other) - len(typed))
 
     near = [o for o in options if abs(len(o) - len(typed)) <= slack]
+    import heapq  # here, as difflib above
+
     return heapq.nsmallest(_MAX_CANDIDATES, near, key=distance)
 
 
