@@ -155,3 +155,23 @@ def test_alert_imports_only_what_it_uses(tmp_path: Path) -> None:
         "statuspage.commands.alert",
         "statuspage.commands.main",
     }
+
+
+def test_check_and_new_import_no_postmortem_checks_for_a_site_without_postmortems(
+    site_dir: SiteDir,
+) -> None:
+    """The blameless-language patterns (source/blameless.py) are compiled only for a site
+    that has a postmortem to check; nor does `new` import tempfile to write its file."""
+    site_dir.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    root = str(site_dir.root)
+    checked = run_probe("check", "--source", root, heavy=("statuspage.source.blameless",))
+    assert checked[-3] == "loaded: "
+    made = run_probe(
+        "new", "Slow API", "--source", root, "--at", "2026-11-21 10:00", "--message", "Looking.",
+        heavy=("statuspage.source.blameless", "tempfile"),
+    )  # fmt: skip
+    assert made[0] == str(site_dir.root / "incidents" / "2026-11-21-slow-api.md")
+    assert made[-3] == "loaded: "
+    site_dir.incident("2026-11-20-api-errors.postmortem.md", "---\ntitle: Review\n---\n\nText.\n")
+    again = run_probe("check", "--source", root, heavy=("statuspage.source.blameless",))
+    assert again[-3] == "loaded: statuspage.source.blameless"
