@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from statuspage.errors import Problems
 from statuspage.model import Config
-from statuspage.source.colours import brand_warning
 from statuspage.source.config_components import read_components
 from statuspage.source.config_schema import TOP_LEVEL
 from statuspage.source.config_values import (
@@ -225,7 +224,12 @@ def _brand_color(data: YamlMap, path: Path, problems: Problems) -> str | None:
             path, data.line_of("brand_color"), "`brand_color:` must be a colour like #0b5fff"
         )
         return None
-    if brand and (faint := brand_warning(brand)):
+    if not brand:
+        return brand
+    # Imported here: the contrast checks are for the sites that set a brand colour.
+    from statuspage.source.colours import brand_warning
+
+    if faint := brand_warning(brand):
         problems.warning(path, data.line_of("brand_color"), faint)
     return brand
 
