@@ -5,11 +5,12 @@ on a small site, each paired with `python -c "import click"` run just before it.
     python bench/startup.py --code ../before --code . --pairs 9   # two checkouts, interleaved
 
 Each run is a fresh interpreter, timed by the wall clock from outside, as a CI job runs
-it, with bytecode cached as an installed package has it (one untimed round first).
+it, and by its CPU seconds (user + system, which a loaded machine disturbs less), with
+bytecode cached as an installed package has it (one untimed round first).
 `alert` applies one webhook body (our json format) that opens an incident on a copy of a
 generated 50-incident site with one `alerts:` rule; the copy is made before the
 clock starts. Prints the median of each command, its median ratio to the paired
-`import click` and the range of those ratios, with the machine's load; run.py prints
+`import click` and the range of those ratios (wall, and CPU), with the machine's load; run.py prints
 the same rows beside the build benchmarks. The target (issue 31): within 2x of click.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -75,14 +77,18 @@ def child_env(code: Path | None) -> dict[str, str]:
     return dict(env, PYTHONPATH=str(code)) if code else env
 
 
-def timed(command: list[str], code: Path | None, cwd: Path | None = None) -> float:
-    """Wall seconds of *command* in a fresh process."""
+def timed(command: list[str], code: Path | None, cwd: Path | None = None) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user + system) of *command* in a fresh process."""
     env = child_env(code)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(
         command, check=True, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
 
 
 def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
@@ -105,7 +111,8 @@ def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
             str(body),
         ],
     }
-    runs = {(code, label): ([], []) for code in codes for label in commands}  # (click, command)
+    # (click, command) runs of each, each run (wall, CPU) seconds
+    runs = {(code, label): ([], []) for code in codes for label in commands}
     for round_ in range(pairs + 1):  # round 0, untimed, writes the bytecode
         for code in codes:
             for label, command in commands.items():
@@ -119,30 +126,42 @@ def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
 
 
 def row(
-    code: Path | None, label: str, clicks: list[float], ours: list[float], pairs: int
+    code: Path | None,
+    label: str,
+    clicks: list[tuple[float, float]],
+    ours: list[tuple[float, float]],
+    pairs: int,
 ) -> dict[str, object]:
-    ratios = [b / a for a, b in zip(clicks, ours, strict=True)]
+    ratios = [b[0] / a[0] for a, b in zip(clicks, ours, strict=True)]
+    cpu_ratios = [b[1] / a[1] for a, b in zip(clicks, ours, strict=True) if a[1] > 0]
     return {
         "code": str(code or "installed"),
         "command": label,
         "pairs": pairs,
         "load": os.getloadavg()[0],
-        "seconds": round(statistics.median(ours), 3),
-        "click_seconds": round(statistics.median(clicks), 3),
+        "seconds": round(statistics.median(t[0] for t in ours), 3),
+        "click_seconds": round(statistics.median(t[0] for t in clicks), 3),
         "x_click": round(statistics.median(ratios), 2),
         "x_click_range": [round(min(ratios), 2), round(max(ratios), 2)],
-        "runs": [round(t, 3) for t in ours],
+        "cpu_seconds": round(statistics.median(t[1] for t in ours), 3),
+        "click_cpu_seconds": round(statistics.median(t[1] for t in clicks), 3),
+        "x_click_cpu": round(statistics.median(cpu_ratios), 2),
+        "runs": [round(t[0], 3) for t in ours],
+        "cpu_runs": [round(t[1], 3) for t in ours],
     }
 
 
 def table(rows: list[dict[str, object]]) -> str:
-    lines = ['| code | command | s | python -c "import click" s | x click (range) | pairs | load |',
-             "|---|---|---:|---:|---:|---:|---:|"]  # fmt: skip
+    lines = ['| code | command | s (CPU s) | python -c "import click" s (CPU s) | '
+             "x click (range) | x click, CPU | pairs | load |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]  # fmt: skip
     for r in rows:
         low, high = r["x_click_range"]  # type: ignore[misc]
         lines.append(
-            f"| {r['code']} | {r['command']} | {r['seconds']:.3f} | {r['click_seconds']:.3f} | "
-            f"{r['x_click']}x ({low}\u2013{high}x) | {r['pairs']} | {r['load']:.2f} |"
+            f"| {r['code']} | {r['command']} | {r['seconds']:.3f} ({r['cpu_seconds']:.3f}) | "
+            f"{r['click_seconds']:.3f} ({r['click_cpu_seconds']:.3f}) | "
+            f"{r['x_click']}x ({low}\u2013{high}x) | {r['x_click_cpu']}x | {r['pairs']} | "
+            f"{r['load']:.2f} |"
         )
     return "\n".join(lines)
 
