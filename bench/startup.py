@@ -3,6 +3,7 @@ on a small site, each paired with `python -c "import click"` run just before it.
 
     python bench/startup.py                      # the installed statuspage, 7 pairs
     python bench/startup.py --code ../before --code . --pairs 9   # two checkouts, interleaved
+    python bench/startup.py --edits              # `check` and `new` on the small site too
 
 Each run is a fresh interpreter, timed by the wall clock from outside, as a CI job runs
 it, and by its CPU seconds (user + system, which a loaded machine disturbs less), with
@@ -91,8 +92,11 @@ def timed(command: list[str], code: Path | None, cwd: Path | None = None) -> tup
     return wall, cpu
 
 
-def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
-    """Rows of (checkout, command): each command's runs and its paired `import click` runs."""
+def measure(
+    pairs: int, codes: list[Path | None], *, edits: bool = False
+) -> list[dict[str, object]]:
+    """Rows of (checkout, command): each command's runs and its paired `import click` runs;
+    with *edits*, `check` and `new` on the same site too (they load it all)."""
     site, body = small_site(OUT)
     work = OUT / "startup-site-run"
     commands = {
@@ -111,6 +115,19 @@ def measure(pairs: int, codes: list[Path | None]) -> list[dict[str, object]]:
             str(body),
         ],
     }
+    if edits:
+        source = ["--source", str(work)]
+        commands["statuspage check (small site)"] = [
+            sys.executable,
+            "-m",
+            "statuspage",
+            "check",
+            *source,
+        ]
+        commands["statuspage new (small site)"] = [
+            sys.executable, "-m", "statuspage", "new", "Slow API", *source,
+            "--at", "2026-06-01 12:00", "--message", "We are looking into it.",
+        ]  # fmt: skip
     # (click, command) runs of each, each run (wall, CPU) seconds
     runs = {(code, label): ([], []) for code in codes for label in commands}
     for round_ in range(pairs + 1):  # round 0, untimed, writes the bytecode
@@ -172,6 +189,9 @@ def main() -> None:
     )
     parser.add_argument("--pairs", type=int, default=7)
     parser.add_argument(
+        "--edits", action="store_true", help="time `check` and `new` on the small site too"
+    )
+    parser.add_argument(
         "--code",
         type=Path,
         action="append",
@@ -179,7 +199,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     codes: list[Path | None] = [c.resolve() for c in args.code] if args.code else [None]
-    print(table(measure(args.pairs, codes)))
+    print(table(measure(args.pairs, codes, edits=args.edits)))
 
 
 if __name__ == "__main__":
