@@ -102,7 +102,7 @@ def parse_postmortem(
     body_line = source.body_line + len(source.body) - len(source.body.lstrip("\n"))
     if published_at is not None:
         _refuse_unfinished(body, body_line, front.line_of("published"), path, problems)
-    # Imported here: its ~20 patterns are compiled only for a site that has a postmortem.
+    # Imported here: its patterns are compiled only for a site that has a postmortem.
     from statuspage.source.blameless import blame_findings
 
     for finding in blame_findings(body):
