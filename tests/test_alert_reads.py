@@ -67,3 +67,15 @@ def test_the_rules_open_incident_is_found_however_its_key_is_written(
     assert f"joined by {KEY}" in joined.stderr
     (incident,) = site.load().incidents
     assert incident.alerts == ("rule:checkout", KEY)
+
+
+def test_a_utf16_incident_naming_the_rule_stops_the_alert(site: AlertSite) -> None:
+    """Its key is not in its bytes as written (UTF-16 puts a NUL after each letter): it
+    is refused as before, never passed over for a second incident."""
+    path = site.root / "incidents" / "2026-12-01-checkout-broken.md"
+    path.write_bytes(open_incident("[rule:checkout]").encode("utf-16"))
+    tree = site.tree()
+    refused = site.alert("alertmanager", fixture("alertmanager-firing.json"))
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert "2026-12-01-checkout-broken.md:1: file is UTF-16 encoded" in refused.stderr
+    assert site.tree() == tree

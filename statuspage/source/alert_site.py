@@ -2,10 +2,11 @@
 of its `alerts:` rules, parsed; not the whole history.
 
 An alert can only join or update an incident whose `alerts:` list holds its rule's key
-(`rule:ID`); any other file it writes is a new one. A file is a candidate when its bytes
-hold a rule's key as written, or a backslash (a YAML escape can spell a key without its
-letters); the rest are not parsed, so a webhook run in CI does not pay for every incident
-a site ever had. `statuspage check` validates those, as the check workflow does.
+(`rule:ID`); any other file it writes is a new one. A file is read as before when its
+bytes hold a rule's key as written, a backslash (a YAML escape can spell a key without
+its letters) or a NUL byte (UTF-16 spells it with them: refused, as before); the rest are
+not parsed, so a webhook run in CI does not pay for every incident a site ever had.
+`statuspage check` validates those, as the check workflow does.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class _RuleFiles:
         if path.stat().st_size > MAX_FILE_BYTES:
             return load_incident(path, config, problems)  # which refuses it, saying why
         data = path.read_bytes()
-        if b"\\" in data or any(key in data for key in self.keys):
+        if b"\\" in data or b"\0" in data or any(key in data for key in self.keys):
             return load_incident(path, config, problems, data)
         return None
 
