@@ -25,6 +25,9 @@ from statuspage.words import Urgency as Urgency
 from statuspage.words import parse_priority as parse_priority
 from statuspage.words import priority as priority
 
+# The audience every site has, the narrowest: what everything is shown to unless marked.
+PUBLIC = "public"
+
 
 @dataclass(frozen=True)
 class Component:
@@ -37,6 +40,7 @@ class Component:
     line: int = 0
     slo: float | None = None  # target uptime in percent, e.g. 99.9
     slo_window_days: int = 30  # the rolling window the SLO is measured over
+    audience: str = PUBLIC  # the narrowest audience that sees it (source/audiences.py)
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,22 @@ class Group:
     line: int = 0
     slo: float | None = None
     slo_window_days: int = 30
+    audience: str = PUBLIC
+
+
+@dataclass(frozen=True)
+class Audience:
+    """One entry of `audiences:`: who a page is for, and its own settings (None: the
+    top level's). Audiences are ordered by trust; each sees what those before it see."""
+
+    name: str
+    base_url: str
+    title: str
+    language: str | None = None
+    brand_color: str | None = None
+    description: str | None = None
+    notify: tuple[Endpoint, ...] = ()  # its own `notify:` endpoints
+    line: int = 0
 
 
 # Twice the publish workflow's 15-minute schedule (Config.stale_after).
@@ -156,6 +176,9 @@ class Config:
     upstream: tuple[UpstreamSource, ...] = ()  # `upstream:`, every provider
     upstream_line: int = 0  # where `upstream:` is written, for `upstream pull`'s messages
     path: Path | None = None
+    # `audiences:` beyond `public`, narrowest trust first (() without the section).
+    audiences: tuple[Audience, ...] = ()
+    audience: str = PUBLIC  # whom this config's site is for (source/audience_view.py)
 
     def component(self, component_id: str) -> Component | None:
         return next((c for c in self.components if c.id == component_id), None)
@@ -176,6 +199,7 @@ class Update:
     components: tuple[tuple[str, ComponentStatus], ...] = ()  # status changes it makes
     line: int = 0
     automatic: bool = False  # written by the generator (a maintenance window opening)
+    audience: str = PUBLIC  # `Audience:` under its heading
 
     @property
     def anchor(self) -> str:
@@ -202,6 +226,10 @@ class Incident:
     urgency: Urgency = Urgency.MEDIUM
     detected: datetime | None = None  # when a monitor or person first saw it (before any update)
     alerts: tuple[str, ...] = ()  # monitors' alert keys, e.g. "alertmanager:31b4434c8e449f08"
+    audience: str = PUBLIC  # `audience:` in its front matter
+    # False: `impact:` not written, so derived from the statuses its updates give (and an
+    # audience's view derives it again from the updates that audience sees).
+    impact_written: bool = True
 
     @property
     def priority(self) -> int | None:

@@ -48,6 +48,7 @@ SMTP = {"host": "smtp.example.com", "username": "${SMTP_USER}", "password": "${S
 EMAIL = {"smtp": SMTP, "from": "status@acme.example", "to": ["customers@acme.example"]}
 UPSTREAM = {"id": "github", "name": "GitHub", "url": "https://www.githubstatus.com/api/v2/s.json"}
 GROUP = {"group": "Web", "components": [{"id": "www", "name": "Website"}], "slo": 99.5}
+AUDIENCE = {"name": "internal", "base_url": "https://in.acme.example/", "title": "Acme In"}
 
 
 def config_with(section: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -56,9 +57,16 @@ def config_with(section: str, entry: dict[str, Any]) -> dict[str, Any]:
     if section == "statuspage.yaml":
         return config | entry
     where: dict[str, Any] = {
-        "components: (each component)": {"components": [BASE["components"][0] | entry]},
-        "components: (each group)": {"components": [*BASE["components"], GROUP | entry]},
+        "components: (each component)": {
+            "components": [BASE["components"][0] | entry],
+            "audiences": [AUDIENCE],
+        },
+        "components: (each group)": {
+            "components": [*BASE["components"], GROUP | entry],
+            "audiences": [AUDIENCE],
+        },
         "subscribe:": {"subscribe": entry},
+        "audiences: (each)": {"audiences": [AUDIENCE | entry]},
         "notify:": {"notify": entry},
         "notify: webhooks: (each)": {"notify": {"webhooks": [{"url": "${URL}"} | entry]}},
         "notify: email: (each)": {"notify": {"email": EMAIL | entry}},
@@ -95,6 +103,7 @@ def test_the_reference_documents_every_section_the_parser_reads() -> None:
         "components: (each component)",
         "components: (each group)",
         "subscribe:",
+        "audiences: (each)",
         "notify:",
         "notify: webhooks: (each)",
         "notify: email: (each)",

@@ -18,6 +18,7 @@ from statuspage.model import (
     Urgency,
     Window,
 )
+from statuspage.source.audiences import NAME
 from statuspage.source.incident_file import (
     ALERT_KEY,
     FILE_NAME,
@@ -54,10 +55,11 @@ def encode_incident(i: Incident) -> list[Any] | None:
     return [
         i.id, i.title, int(i.impact), [[c, int(s)] for c, s in i.components],
         [[int(u.status), _micros(u.at), u.body, [[c, int(s)] for c, s in u.components], u.line,
-          u.automatic] for u in i.updates],
+          u.automatic, u.audience] for u in i.updates],
         i.path, i.postmortem_url,
         [_micros(i.maintenance.start), _micros(i.maintenance.end)] if i.maintenance else None,
         int(i.urgency), None if i.detected is None else _micros(i.detected), list(i.alerts),
+        i.audience, i.impact_written,
     ]  # fmt: skip
 
 
@@ -75,8 +77,8 @@ def decode_incident(r: Any, name: str, known: frozenset[str]) -> Incident | None
 
 def _decode(r: Any, known: frozenset[str]) -> Incident:
     """*r* back as an Incident; TypeError & co. for anything but the exact shape we write."""
-    ident, title, impact, components, updates, path, postmortem, window, *triage = _fields(r, 11)
-    urgency, detected, alerts = triage
+    ident, title, impact, components, updates, path, postmortem, window, *triage = _fields(r, 13)
+    urgency, detected, alerts, audience, impact_written = triage
 
     def changes(value: Any) -> tuple[tuple[str, ComponentStatus], ...]:
         found = []
@@ -88,11 +90,13 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
         return tuple(found)
 
     def update(u: Any) -> Update:
-        status, at, body, cs, line, automatic = _fields(u, 6)
+        status, at, body, cs, line, automatic, seen_by = _fields(u, 7)
         if automatic is not False or _int(line) < 1:  # written by state, never parsed from a file
             raise ValueError("not a parsed update")
         status_ = _STATUSES[_int(status)]
-        return Update(status_, _moment(_int(at)), _str(body), changes(cs), line, False)
+        return Update(
+            status_, _moment(_int(at)), _str(body), changes(cs), line, False, _name(seen_by)
+        )
 
     start_end = None if window is None else tuple(_moment(_int(m)) for m in _fields(window, 2))
     return Incident(
@@ -103,7 +107,8 @@ def _decode(r: Any, known: frozenset[str]) -> Incident:
         maintenance=None if start_end is None else Window(*start_end),
         urgency=Urgency(_int(urgency)),
         detected=None if detected is None else _moment(_int(detected)),
-        alerts=tuple(_str(a) for a in _list(alerts)),
+        alerts=tuple(_str(a) for a in _list(alerts)), audience=_name(audience),
+        impact_written=_bool(impact_written),
     )  # fmt: skip
 
 
@@ -137,6 +142,20 @@ def _str(value: Any) -> str:
     if type(value) is not str:
         raise TypeError("not a string")
     return value
+
+
+def _bool(value: Any) -> bool:
+    if type(value) is not bool:
+        raise TypeError("not a boolean")
+    return value
+
+
+def _name(value: Any) -> str:
+    """An audience's name as `audiences:` allows it."""
+    name = _str(value)
+    if not NAME.match(name):
+        raise ValueError("not an audience")
+    return name
 
 
 def _int(value: Any) -> int:

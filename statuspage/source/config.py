@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from statuspage.errors import Problems
 from statuspage.model import Config
+from statuspage.source.audiences import audience_names, with_audiences
 from statuspage.source.config_components import read_components
 from statuspage.source.config_schema import TOP_LEVEL
 from statuspage.source.config_values import (
@@ -116,7 +117,7 @@ def _validate(data: YamlMap, path: Path, problems: Problems) -> Config | None:
 
 
 def _with_sections(data: YamlMap, config: Config, problems: Problems) -> Config:
-    """*config* with `notify:`, `alerts:` and `upstream:` as its typed records. The
+    """*config* with `notify:`, `alerts:`, `audiences:` and `upstream:` as its typed records. The
     first two are imported only for a site that has them: a no-op build is mostly imports."""
     if data.get("notify") is not None:
         from statuspage.source.notify_config import read_notify
@@ -126,6 +127,8 @@ def _with_sections(data: YamlMap, config: Config, problems: Problems) -> Config:
         from statuspage.source.alert_rules import read_alert_rules
 
         config = replace(config, alerts=read_alert_rules(data["alerts"], config, problems))
+    if data.get("audiences") is not None:
+        config = with_audiences(config, data["audiences"], problems)
     return replace(config, upstream=read_upstream(data.get("upstream"), config, problems))
 
 
@@ -149,7 +152,8 @@ def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
     cname = _optional_str(data, "cname", path, problems)
     cname = read_cname(cname, base_url, data.line_of("cname"), path, problems)
     pages_extra = read_workflow_name(data, "pages_extra", path, problems)
-    components, groups = read_components(data, path, problems)
+    order = audience_names(data, path, problems)
+    components, groups = read_components(data, path, problems, order)
     if len(components) > MAX_COMPONENTS:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
         problems.error(path, components[MAX_COMPONENTS].line, message)

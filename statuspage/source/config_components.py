@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from statuspage.errors import Problems
-from statuspage.model import Component, Group
+from statuspage.model import PUBLIC, Component, Group
+from statuspage.source.audiences import read_audience_mark, sees
 from statuspage.source.config_schema import COMPONENT, GROUP
 from statuspage.source.config_values import read_date, unknown_keys
 from statuspage.source.names import slugify
@@ -78,8 +79,10 @@ def _slo(entry: YamlMap, what: str, path: Path, problems: Problems) -> tuple[flo
 class _Reader:
     """Reads `components:` in order, remembering each id and where it was first given."""
 
-    def __init__(self, entries: YamlList, path: Path, problems: Problems) -> None:
-        self.path, self.problems = path, problems
+    def __init__(
+        self, entries: YamlList, path: Path, problems: Problems, order: tuple[str, ...]
+    ) -> None:
+        self.path, self.problems, self.order = path, problems, order
         self.written = _written_ids(entries)
         self.seen: dict[str, int] = {}
         self.components: list[Component] = []
@@ -88,7 +91,9 @@ class _Reader:
     def error(self, line: int, message: str) -> None:
         self.problems.error(self.path, line, message)
 
-    def component(self, entry: Any, line: int, group: str | None, position: int) -> None:
+    def component(
+        self, entry: Any, line: int, group: str | None, position: int, seen_by: str = PUBLIC
+    ) -> None:
         if not isinstance(entry, YamlMap):
             self.error(line, "a component must be a mapping with `id:` and `name:`")
             return
@@ -109,6 +114,13 @@ class _Reader:
         start_date = read_date(entry, "start_date", self.path, self.problems)
         description = entry.get("description")
         slo, window = _slo(entry, f"component {cid!r}", self.path, self.problems)
+        audience = read_audience_mark(entry, self.order, seen_by, self.path, self.problems)
+        if not sees(self.order, audience, seen_by):
+            message = (
+                f"component {cid!r} is for `{audience}`, but its group only for `{seen_by}`: "
+                f"mark the group `audience: {audience}` or move the component out of it"
+            )
+            self.error(entry.line_of("audience"), message)
         self.components.append(
             Component(
                 id=cid,
@@ -120,6 +132,7 @@ class _Reader:
                 line=entry.line,
                 slo=slo,
                 slo_window_days=window,
+                audience=audience,
             )
         )
 
@@ -155,9 +168,10 @@ class _Reader:
             message = f"group {name!r} needs a list of `components:`"
             self.error(entry.line_of("components"), message)
             return
+        audience = read_audience_mark(entry, self.order, PUBLIC, self.path, self.problems)
         first = len(self.components)
         for inner, (member, line) in enumerate(zip(members, members.item_lines, strict=True)):
-            self.component(member, line, gid, inner)
+            self.component(member, line, gid, inner, audience)
         description = entry.get("description")
         slo, window = _slo(entry, f"group {name.strip()!r}", self.path, self.problems)
         collapsed = entry.get("collapsed", True)
@@ -174,20 +188,21 @@ class _Reader:
                 line=entry.line,
                 slo=slo,
                 slo_window_days=window,
+                audience=audience,
             )
         )
 
 
 def read_components(
-    data: YamlMap, path: Path, problems: Problems
+    data: YamlMap, path: Path, problems: Problems, order: tuple[str, ...] = (PUBLIC,)
 ) -> tuple[list[Component], list[Group]]:
     """`components:` of the file's mapping *data*: every component (a group's members
-    among them) and every group, in the order written."""
+    among them) and every group, in the order written; *order* the audiences marks name."""
     entries = data.get("components", YamlList())
     if not isinstance(entries, YamlList):
         problems.error(path, data.line_of("components"), "`components:` must be a list")
         return [], []
-    reader = _Reader(entries, path, problems)
+    reader = _Reader(entries, path, problems, order)
     for position, (entry, line) in enumerate(zip(entries, entries.item_lines, strict=True)):
         if isinstance(entry, YamlMap) and "group" in entry:
             reader.group(entry, position)

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from statuspage.source.config_schema import (
+    AUDIENCE,
     COMPONENT,
     GROUP,
     SUBSCRIBE,
@@ -33,7 +34,7 @@ REFERENCE_PATH = "docs/reference/configuration.md"
 COMMAND = f"python -m statuspage.source.config_reference {REFERENCE_PATH}"
 # In the order a reader meets them in a file.
 SECTIONS: tuple[Section, ...] = (
-    *(TOP_LEVEL, COMPONENT, GROUP, SUBSCRIBE),
+    *(TOP_LEVEL, COMPONENT, GROUP, SUBSCRIBE, AUDIENCE),
     *(NOTIFY, WEBHOOK, EMAIL, SMTP, ALERTS, RULE, UPSTREAM),
 )
 COLUMNS = ("Key", "Type", "Default", "Allowed values", "Description", "Example")

@@ -156,7 +156,22 @@ TOP_LEVEL = Section(
             "stale_after: 1h",
             "30m",
         ),
+        Key(
+            "audiences",
+            "list (see `audiences:`)",
+            "the pages built beside the public one, narrowest trust first (`public` is first)",
+            "audiences: [{name: internal, base_url: 'https://status.internal.example/', "
+            "title: Acme Internal}]",
+        ),
     ),
+)
+
+_AUDIENCE_KEY = Key(
+    "audience",
+    "an audience's name",
+    "the narrowest audience that sees it (and every audience after it in `audiences:`)",
+    "audience: internal",
+    "public (a group's member: its group's)",
 )
 
 _SLO_KEYS = (
@@ -190,6 +205,7 @@ COMPONENT = Section(
             "start_date: 2026-01-31",
         ),
         *_SLO_KEYS,
+        _AUDIENCE_KEY,
     ),
 )
 
@@ -221,6 +237,51 @@ GROUP = Section(
             "true",
         ),
         *_SLO_KEYS,
+        _AUDIENCE_KEY,
+    ),
+)
+
+AUDIENCE = Section(
+    "audiences: (each)",
+    "A page built from the same files for other readers, into its own folder "
+    "(`_site-<name>/`). It shows what is marked for it and for every audience before it; "
+    "settings it does not give are the top level's.",
+    (
+        Key(
+            "name",
+            "id: lower-case letters, digits, - and _",
+            "how `audience:` marks name it (`public` is the top level's page)",
+            "name: internal",
+            required=True,
+        ),
+        Key(
+            "base_url",
+            "http(s) URL",
+            "where its page is published",
+            "base_url: https://status.internal.example/",
+            required=True,
+        ),
+        Key("title", "text, one line", "its page's name", "title: Acme Internal", required=True),
+        Key(
+            "description",
+            "text",
+            "one sentence shown under its title",
+            "description: What engineers need to know",
+        ),
+        Key("language", "language code", "its UI language", "language: de", "the top level's"),
+        Key(
+            "brand_color",
+            "colour #rrggbb",
+            "its accent colour",
+            "brand_color: '#7a1fa2'",
+            "the top level's",
+        ),
+        Key(
+            "notify",
+            "mapping (see `notify:`)",
+            "where `statuspage notify` sends its news (the top level's go to `public` only)",
+            "notify: {webhooks: [{url: '${OPS_SLACK_URL}', format: slack}]}",
+        ),
     ),
 )
 

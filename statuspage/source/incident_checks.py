@@ -4,11 +4,13 @@ on what its pages would weigh, estimated from the source before any work."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import date, tzinfo
 from pathlib import Path
 
 from statuspage.errors import Problems
-from statuspage.model import ComponentStatus, Update
+from statuspage.model import PUBLIC, ComponentStatus, Config, Update
+from statuspage.source.audiences import sees, trust_order, wider
 
 MAX_STATUS_CHANGES = 1_000  # front-matter components plus every `Components:` pair
 MAX_PAGE_BYTES = 4_000_000
@@ -120,3 +122,36 @@ def check_output_size(
             + f"; the limit is {mb} MB); shorten its updates or list fewer components"
             + (" or languages" if editions > 1 else ""),
         )
+
+
+def check_audience_marks(
+    audience: str,
+    components: list[tuple[str, ComponentStatus]],
+    updates: list[Update],
+    config: Config,
+    where: int,
+    path: Path,
+    problems: Problems,
+) -> None:
+    """What an incident (for *audience*) and each update say is seen only by those who
+    see the components they name (an update is seen by those who see it and its incident)."""
+    order = trust_order(config)
+    if len(order) == 1:
+        return  # one audience: everyone sees everything
+    marks = defaultdict(lambda: PUBLIC, {c.id: c.audience for c in config.components})
+    for cid, _ in components:
+        if not sees(order, audience, marks[cid]):
+            message = (
+                f"the incident is for `{audience}`, but component {cid!r} only for "
+                f"`{marks[cid]}`: mark the incident `audience: {marks[cid]}` or remove {cid!r}"
+            )
+            problems.error(path, where, message)
+    for u in updates:
+        seen_by = wider(order, audience, u.audience)  # an update is seen as its incident is
+        for cid, _ in u.components:
+            if not sees(order, seen_by, marks[cid]):
+                message = (
+                    f"this update names component {cid!r}, which only `{marks[cid]}` sees: "
+                    f"write `Audience: {marks[cid]}` under its heading, or remove {cid!r}"
+                )
+                problems.error(path, u.line, message)

@@ -18,7 +18,7 @@ from statuspage.source.yamlfile import YamlList, YamlMap
 
 FRONT_MATTER_KEYS = [
     "title", "impact", "components", "postmortem", "maintenance", "urgency", "detected", "alerts",
-    "monitor_notes",
+    "monitor_notes", "audience",
 ]  # fmt: skip
 # `monitor_notes:` keeps what a monitor said (statuspage alert writes it) for the people
 # who review the file; it is checked to be a list and then dropped: no output can show it.

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from statuspage.errors import Problems
-from statuspage.model import ComponentStatus, Config, Impact, Incident
+from statuspage.model import PUBLIC, ComponentStatus, Config, Impact, Incident
+from statuspage.source.audiences import read_audience_mark, trust_order
 from statuspage.source.budget import MarkdownBudget
 from statuspage.source.incident_checks import (
     MAX_INCIDENT_OUTPUT_BYTES,
+    check_audience_marks,
     check_output_size,
     check_updates,
 )
@@ -178,8 +180,10 @@ def parse_incident(
     if not updates and len(problems.errors) == before:
         _refuse_no_updates(is_maintenance, file_day, path, source.body_line, problems)
     check_updates(updates, is_maintenance, file_day, zone, path, problems)
-    editions = max(len(config.languages), 1)  # each language writes its own copies
+    audience = read_audience_mark(front, trust_order(config), PUBLIC, path, problems)
     where = front.line_of("components") or 1
+    check_audience_marks(audience, components, updates, config, where, path, problems)
+    editions = max(len(config.languages), 1)  # each language writes its own copies
     check_output_size(path, text, components, updates, editions, where, problems)
     if len(problems.errors) > before:
         return None
@@ -195,6 +199,8 @@ def parse_incident(
         urgency=urgency,
         detected=detected,
         alerts=alerts,
+        audience=audience,
+        impact_written="impact" in front,
     )
 
 

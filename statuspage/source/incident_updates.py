@@ -13,11 +13,13 @@ from statuspage.errors import Problems
 from statuspage.model import (
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
+    PUBLIC,
     ComponentStatus,
     Config,
     IncidentStatus,
     Update,
 )
+from statuspage.source.audiences import check_mark, trust_order
 from statuspage.source.incident_components import parse_components
 from statuspage.source.names import listing, shorten, suggest
 from statuspage.source.times import TimeError, parse_timestamp
@@ -39,6 +41,9 @@ COMPONENT_PAIR = re.compile(r"(?P<id>[^\s,=:]+)\s*[=:]\s*(?P<status>[^\s,=:]+)")
 _PAIR = re.sub(r"\?P<\w+>", "", COMPONENT_PAIR.pattern)  # the same, without group names
 COMPONENT_PAIRS = re.compile(rf"[\s,]*{_PAIR}(?:[\s,]+{_PAIR})*[\s,]*")
 COMPONENTS_FORM = "`Components: api=partial_outage, db=major_outage`"
+# `Audience: internal` beside it: only that audience (and wider ones) see the update. A
+# line of that form anywhere else is refused: published as text, it would show the update.
+AUDIENCE_LINE = re.compile(r"^ {0,3}audience\s*:\s*(?P<name>\S+)\s*$", re.IGNORECASE)
 FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 
 
@@ -100,8 +105,9 @@ def parse_updates(
             continue
         status, at = read
         seen[at] = block.line
-        changes, message = _changes_and_message(block, path, config, problems, unknown)
-        updates.append(Update(status, at, message, tuple(changes), block.line))
+        parts = _fields_and_message(block, path, config, problems, unknown)
+        changes, audience, message = parts
+        updates.append(Update(status, at, message, tuple(changes), block.line, audience=audience))
     updates.sort(key=lambda u: (u.at, -u.line))
     return updates
 
@@ -179,20 +185,35 @@ def _status_and_time(
     return IncidentStatus(status), at
 
 
-def _changes_and_message(
+class Parts(NamedTuple):
+    """What an update's block holds below its heading."""
+
+    changes: list[tuple[str, ComponentStatus]]
+    audience: str
+    message: str
+
+
+def _fields_and_message(
     block: Block, path: Path, config: Config, problems: Problems, unknown: list[int]
-) -> tuple[list[tuple[str, ComponentStatus]], str]:
-    """The status changes of the `Components:` line that may open *block*, and its message."""
+) -> Parts:
+    """The `Components:` and `Audience:` lines that may open *block* (either first, each
+    once), and its message."""
     assert block.heading is not None
     lines, body_line = block.lines, block.line + 1
     changes: list[tuple[str, ComponentStatus]] = []
-    first = next((i for i, text in enumerate(lines) if text.strip()), None)
-    if first is not None and COMPONENTS_LINE.match(lines[first]):
-        changes = _component_changes(
-            lines[first], body_line + first, path, config, problems, unknown
-        )
-        lines, body_line = lines[first + 1 :], body_line + first + 1
-    _refuse_stray_components_lines(lines, body_line, path, problems)
+    audience, read = PUBLIC, set[str]()
+    while (first := next((i for i, text in enumerate(lines) if text.strip()), None)) is not None:
+        text, number = lines[first], body_line + first
+        if COMPONENTS_LINE.match(text) and "components" not in read:
+            changes = _component_changes(text, number, path, config, problems, unknown)
+            read.add("components")
+        elif (mark := AUDIENCE_LINE.match(text)) and "audience" not in read:
+            audience = check_mark(mark["name"], trust_order(config), path, number, problems)
+            read.add("audience")
+        else:
+            break
+        lines, body_line = lines[first + 1 :], number + 1
+    _refuse_stray_field_lines(lines, body_line, path, problems)
     message = "\n".join(lines).strip()
     if not message:
         problems.error(
@@ -201,7 +222,7 @@ def _changes_and_message(
             f"update {shorten(block.heading.status.strip())!r} has no message: "
             "write what is happening on the lines below its heading",
         )
-    return changes, message
+    return Parts(changes, audience, message)
 
 
 def _component_changes(
@@ -227,18 +248,20 @@ def _component_changes(
     return parse_components(pairs, line, path, config, problems, default=None, unknown=unknown)
 
 
-def _refuse_stray_components_lines(
+def _refuse_stray_field_lines(
     lines: list[str], first_line: int, path: Path, problems: Problems
 ) -> None:
-    """A `Components:` line further down a message would be published as text: refuse it."""
+    """A `Components:` or `Audience:` line further down a message would be published as
+    text: refuse it."""
     in_fence = False
     for offset, text in enumerate(lines):
         if FENCE.match(text):
             in_fence = not in_fence
-        elif not in_fence and COMPONENTS_LINE.match(text):
+        elif not in_fence and (found := COMPONENTS_LINE.match(text) or AUDIENCE_LINE.match(text)):
+            field = "Components" if found.re is COMPONENTS_LINE else "Audience"
             problems.error(
                 path,
                 first_line + offset,
-                "a `Components:` line must be the first line under its update's "
+                f"a `{field}:` line must be among the first lines under its update's "
                 "heading; move it up (or it would be shown as text)",
             )

@@ -44,7 +44,9 @@ def load_site(
         problems.error(root / link, 0, OUTSIDE)
     if folder.inside(INCIDENTS_DIR) is None:  # new, update, alert would write where it leads
         problems.error(root / INCIDENTS_DIR, 0, LINKED_OUT)
-    languages = config.languages or (config.language,)
+    # Every audience's language too: each audience's view takes its catalog from the Site.
+    own = [a.language for a in config.audiences if a.language is not None]
+    languages = tuple(dict.fromkeys([*(config.languages or (config.language,)), *own]))
     for language in languages:
         check_overrides(root, language, problems)
     incidents = load_incidents(root, config, problems, cache)
