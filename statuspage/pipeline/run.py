@@ -22,12 +22,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from statuspage.errors import ContentError, Problems, UsageError
-from statuspage.model import Config, Site
+from statuspage.model import PUBLIC, Config, Site
 from statuspage.pipeline.inputs import source_key
 from statuspage.pipeline.manifest import BuildState, up_to_date
 from statuspage.pipeline.parse_cache import ParseCache
 from statuspage.pipeline.source_stats import SourceStats
 from statuspage.pipeline.writer import check_output_dir, output_lock, remove_leftovers
+from statuspage.source.audience_view import view, view_config
+from statuspage.source.audiences import trust_order
 from statuspage.source.config import load_config
 from statuspage.source.names import userinfo_problem
 
@@ -85,14 +87,16 @@ def run_build(
     use_cache: bool = True,
     session: Session | None = None,
     warn: Callable[[str], None] = _ignore,
+    audience: str = PUBLIC,
 ) -> BuildReport:
     """Bring *out* to exactly the site *source* gives at *clock*'s `now`, doing only the work
     that changed since the last build into *out*.
 
     With *use_cache* False nothing is read from or kept in the cache folder (every output
     made). With a *session*, its caches are used and kept (no no-op check: a session
-    builds after a change). ContentError with every problem if the site cannot be
-    built; UsageError for a bad `now` or *base_url*; the last good site stays as it was."""
+    builds after a change). *audience* is whose site *out* holds (source/audience_view.py).
+    ContentError with every problem if the site cannot be built; UsageError for a bad
+    `now`, *base_url* or *audience*; the last good site stays as it was."""
     check_output_dir(out, source)
     with output_lock(out), _collector_paused():  # one build at a time into OUT
         interrupted = remove_leftovers(out)
@@ -100,8 +104,11 @@ def run_build(
             return _session_build(source, out, clock, session, base_url, interrupted, warn)
         if not use_cache:
             parsed = ParseCache(source, None, workers=_workers(), persistent=False)
-            return _make(source, out, clock, parsed, BuildState(None, out), base_url, warn)
-        return _cached_build(source, out, clock, base_url, interrupted, warn)
+            return _make(
+                source, out, clock, parsed, BuildState(None, out), base_url, warn,
+                audience=audience,
+            )  # fmt: skip
+        return _cached_build(source, out, clock, base_url, interrupted, warn, audience)
 
 
 def _cached_build(
@@ -111,12 +118,13 @@ def _cached_build(
     base_url: str | None,
     interrupted: bool,
     warn: Callable[[str], None],
+    audience: str,
 ) -> BuildReport:
     """A build with the site's cache folder: nothing at all if nothing changed."""
     state, stats = BuildState(source, out), SourceStats(source)
     if interrupted:
         state.forget()  # the last build was killed while committing: trust nothing it recorded
-    key, moment = _source_key(source, clock, base_url, stats)
+    key, moment = _source_key(source, clock, base_url, stats, audience)
     if key is not None and moment is not None and up_to_date(state, out, key.digest):
         stats.save()
         for warning in state.warnings:
@@ -125,7 +133,7 @@ def _cached_build(
     parsed = ParseCache(source, stats, workers=_workers())
     report = _make(
         source, out, clock, parsed, state, base_url, warn,
-        key=key and key.digest, moment=moment,
+        key=key and key.digest, moment=moment, audience=audience,
     )  # fmt: skip
     state.save()
     return report
@@ -160,7 +168,7 @@ class _Key(NamedTuple):
 
 
 def _source_key(
-    source: Path, clock: Clock, base_url: str | None, stats: SourceStats
+    source: Path, clock: Clock, base_url: str | None, stats: SourceStats, audience: str
 ) -> tuple[_Key | None, datetime | None]:
     """The no-op check's key and `now`, or None for what cannot be known without parsing:
     it reads the sources but parses none of them. Any usage error is left for the full
@@ -173,6 +181,7 @@ def _source_key(
     except UsageError:
         return None, None
     try:
+        config = view_config(config, audience)  # the audience's settings are in its key
         config = with_base_url(config, base_url) if base_url else config
     except UsageError:
         return None, moment
@@ -208,7 +217,7 @@ def _make(
     source: Path, out: Path, clock: Clock, parsed: ParseCache, state: BuildState,
     base_url: str | None, warn: Callable[[str], None], *, key: str | None = None,
     moment: datetime | None = None, workers: int | None = None,
-    cache: RenderCache | None = None, save_parsed: bool = True,
+    cache: RenderCache | None = None, save_parsed: bool = True, audience: str = PUBLIC,
 ) -> BuildReport:  # fmt: skip
     """Load the site through *parsed* and bring *out* to it; *state* is updated, not saved."""
     from statuspage.pipeline.build import build_into
@@ -224,6 +233,7 @@ def _make(
         raise ContentError(problems.items)
     for warning in problems.warnings:
         warn(str(warning))
+    site = view(site, audience)  # the one place audiences are told apart
     if base_url:
         site = replace(site, config=with_base_url(site.config, base_url))
     moment = moment or clock(site.config)
@@ -233,6 +243,18 @@ def _make(
     )  # fmt: skip
     state.warnings = [str(w) for w in problems.warnings]
     return BuildReport(moment, site.config, *written, site=site)
+
+
+def audiences_of(source: Path) -> tuple[str, ...]:
+    """The audiences *source* builds pages for, `public` first (just `public` when its
+    config cannot be read: the build then says why)."""
+    config = load_config(source, Problems(source))
+    return trust_order(config) if config is not None else (PUBLIC,)
+
+
+def audience_folder(out: Path, audience: str) -> Path:
+    """Where an audience's site goes beside the public one in *out*: `_site-internal/`."""
+    return out if audience == PUBLIC else out.with_name(f"{out.name}-{audience}")
 
 
 def _workers() -> int:

@@ -1,0 +1,249 @@
+"""Audiences (`audiences:`, `audience:` marks): what `check` says, and what each built
+page shows. The proof that nothing leaks on random sites is test_audience_leaks.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .conftest import SiteDir, parse_html, text_of, write
+from .support.audience_sites import AUDIENCES, NOW, Plan, write_site
+
+CONFIG = """\
+title: Acme Status
+base_url: https://status.acme.example/
+timezone: UTC
+start_date: 2026-12-01
+audiences:
+  - name: internal
+    base_url: https://status.internal.acme.example/
+    title: Acme Internal
+    brand_color: "#7a1fa2"
+components:
+  - id: api
+    name: Public API
+  - id: db
+    name: Primary database
+    audience: internal
+  - group: Back office
+    audience: internal
+    components:
+      - id: billing
+        name: Billing worker
+"""
+
+API_INCIDENT = """\
+---
+title: Elevated API error rates
+components:
+  api: partial_outage
+---
+
+## Investigating · 2026-12-07 14:02
+
+Some API requests fail.
+
+## Identified · 2026-12-07 14:20
+Audience: internal
+Components: api=major_outage, db=major_outage
+
+Failover stuck on replica lag; paging the DBA on call.
+
+## Monitoring · 2026-12-07 14:45
+Components: api=operational
+
+A fix is in place.
+"""
+
+BILLING_INCIDENT = """\
+---
+title: Billing backlog
+audience: internal
+components:
+  billing: degraded_performance
+---
+
+## Investigating · 2026-12-07 15:00
+
+Invoice queue is 40k deep.
+"""
+
+
+@pytest.fixture
+def two(tmp_path: Path) -> SiteDir:
+    site = SiteDir(tmp_path / "site", CONFIG)
+    site.incident("2026-12-07-api-errors.md", API_INCIDENT)
+    site.incident("2026-12-07-billing.md", BILLING_INCIDENT)
+    return site
+
+
+def problems_of(site: SiteDir) -> list[str]:
+    result = site.run("check")
+    return [
+        line
+        for line in result.output.splitlines()
+        if line.startswith(("incidents/", "statuspage.yaml"))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "where", "message"),
+    [
+        ("    audience: internal\n  - group", "    audience: intern\n  - group", "statuspage.yaml:15",
+         "unknown audience 'intern' (did you mean 'internal'?)"),
+        ("      - id: billing\n", "      - id: billing\n        audience: public\n", "statuspage.yaml:20",
+         "component 'billing' is for `public`, but its group only for `internal`"),
+        ("  - name: internal\n", "  - name: public\n    title: x\n  - name: internal\n",
+         "statuspage.yaml:6", "the `public` page's settings are the top level's"),
+        ("  - name: internal\n", "  - name: internal\n    base_url: x\n  - name: internal\n",
+         "statuspage.yaml:8", "audience 'internal' is listed twice"),
+    ],
+)  # fmt: skip
+def test_check_names_each_config_problem_at_its_line(
+    two: SiteDir, old: str, new: str, where: str, message: str
+) -> None:
+    write(two.root / "statuspage.yaml", CONFIG.replace(old, new, 1))
+    found = problems_of(two)
+    assert any(p.startswith(f"{where}: ") and message in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("incident", "old", "new", "where", "message"),
+    [
+        (BILLING_INCIDENT, "audience: internal", "audience: staff", ":3",
+         "unknown audience 'staff' (audiences: public, internal)"),
+        (BILLING_INCIDENT, "audience: internal\n", "", ":3",
+         "the incident is for `public`, but component 'billing' only for `internal`"),
+        (API_INCIDENT, "Audience: internal\n", "", ":11",
+         "this update names component 'db', which only `internal` sees"),
+        (API_INCIDENT, "Audience: internal", "Audience: internl", ":12",
+         "unknown audience 'internl' (did you mean 'internal'?)"),
+        (API_INCIDENT, "A fix is in place.", "A fix is in place.\nAudience: internal", ":21",
+         "a `Audience:` line must be among the first lines under its update's heading"),
+    ],
+)  # fmt: skip
+def test_check_names_each_incident_problem_at_its_line(
+    two: SiteDir, incident: str, old: str, new: str, where: str, message: str
+) -> None:
+    name = "2026-12-07-billing.md" if incident is BILLING_INCIDENT else "2026-12-07-api-errors.md"
+    two.incident(name, incident.replace(old, new, 1))
+    found = problems_of(two)
+    assert any(p.startswith(f"incidents/{name}{where}: ") and message in p for p in found), found
+
+
+def test_a_clean_two_audience_site_passes_check(two: SiteDir) -> None:
+    result = two.run("check")
+    assert result.exit_code == 0, result.output
+
+
+def test_build_writes_each_audience_into_its_own_folder(two: SiteDir) -> None:
+    result = two.run("build", "--now", "2026-12-07T16:00:00Z")
+    assert result.exit_code == 0, result.output
+    assert f"into {two.root / '_site'} " in result.output
+    assert f"into {two.root / '_site-internal'} " in result.output
+    public = parse_html(two.root / "_site" / "index.html")
+    internal = parse_html(two.root / "_site-internal" / "index.html")
+    assert "Primary database" not in text_of(public)
+    assert "Billing worker" not in text_of(public)
+    assert "Billing backlog" not in text_of(public)
+    for shown in ("Primary database", "Billing worker", "Back office", "Public API"):
+        assert shown in text_of(internal)
+    assert text_of(public.find(".//title")).startswith("Acme Status")
+    assert text_of(internal.find(".//title")).startswith("Acme Internal")
+    page = (two.root / "_site" / "incidents" / "2026-12-07-api-errors" / "index.html").read_text()
+    assert "Some API requests fail." in page and "DBA" not in page
+    assert not (two.root / "_site" / "incidents" / "2026-12-07-billing").exists()
+    assert (two.root / "_site-internal" / "incidents" / "2026-12-07-billing").is_dir()
+
+
+def test_a_status_set_only_by_an_internal_update_is_not_the_public_status(two: SiteDir) -> None:
+    """The public page shows each component as the last update it sees left it, and counts
+    its uptime from those updates only: api was partial 14:02-14:45 as the public read it,
+    partial then major as engineers read it."""
+    two.run("build", "--now", "2026-12-07T16:00:00Z")
+
+    def minutes(folder: str) -> dict[str, int]:
+        metrics = json.loads((two.root / folder / "api" / "metrics.json").read_text())
+        (api,) = [c for c in metrics["uptime"]["components"] if c["id"] == "api"]
+        return {k: v for k, v in api["minutes"].items() if v}
+
+    assert minutes("_site") == {"partial_outage": 43}
+    assert minutes("_site-internal") == {"partial_outage": 18, "major_outage": 25}
+
+    ongoing = API_INCIDENT.replace(
+        "## Monitoring · 2026-12-07 14:45\nComponents: api=operational\n\nA fix is in place.\n", ""
+    )
+    two.incident("2026-12-07-api-errors.md", ongoing)
+    two.run("build", "--now", "2026-12-07T16:00:00Z")
+
+    def status(folder: str) -> str:
+        data = json.loads((two.root / folder / "api" / "v2" / "components.json").read_text())
+        return next(c["status"] for c in data["components"] if c["id"] == "api")
+
+    assert status("_site") == "partial_outage"
+    assert status("_site-internal") == "major_outage"
+
+
+def test_audience_option_builds_one_into_out_and_refuses_an_unknown_one(
+    two: SiteDir, tmp_path: Path
+) -> None:
+    out = tmp_path / "only-internal"
+    result = two.run(
+        "build", "--now", "2026-12-07T16:00:00Z", "--audience", "internal", "-o", str(out)
+    )
+    assert result.exit_code == 0, result.output
+    assert "Billing worker" in (out / "index.html").read_text()
+    assert not (two.root / "_site").exists()
+    result = two.run("build", "--now", "2026-12-07T16:00:00Z", "--audience", "interna")
+    assert result.exit_code == 2
+    assert "no audience 'interna' (did you mean 'internal'?)" in result.output
+    assert not (two.root / "_site-interna").exists()
+
+
+def test_a_site_without_audiences_builds_only_its_public_folder(site_dir: SiteDir) -> None:
+    result = site_dir.run("build", "--now", "2026-11-21T12:00:00+01:00")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in site_dir.root.iterdir() if p.name.startswith("_site")) == [
+        "_site"
+    ]
+
+
+def every_file(folder: Path) -> bytes:
+    """Every path and byte under *folder* (calendar lines unfolded)."""
+    found = []
+    for path in sorted(folder.rglob("*")):
+        found.append(str(path.relative_to(folder)).encode())
+        if path.is_file():
+            found.append(path.read_bytes())
+    return b"\n".join(found).replace(b"\r\n ", b"")
+
+
+def test_real_folder_builds_leak_nothing_and_the_wider_site_holds_the_public_one(
+    tmp_path: Path,
+) -> None:
+    """The CLI's folders, with their cache and manifest files, twice (the second build
+    reuses what the first made), on one site of every kind of mark."""
+    plan = Plan(
+        components=[("public", None), ("partners", None), ("internal", "0"), ("public", "1")],
+        groups=["partners", "public"],
+        incidents=[
+            ("public", ["public", "internal", "partners"], False),
+            ("partners", ["public", "internal"], False),
+            ("internal", ["public"], False),
+            ("public", ["internal", "public"], True),
+        ],
+        resolved_with_postmortem=[True, False, False, False],
+    )
+    root = tmp_path / "site"
+    markers = write_site(root, plan)
+    site = SiteDir(root, (root / "statuspage.yaml").read_text())
+    for now in (NOW, "2026-12-02T12:30:00+00:00"):
+        result = site.run("build", "--now", now)
+        assert result.exit_code == 0, result.output
+        for audience in AUDIENCES:
+            folder = root / ("_site" if audience == "public" else f"_site-{audience}")
+            text = every_file(folder)
+            assert [m for m in markers.hidden_from(audience) if m.encode() in text] == []
+            assert [m for m in markers.shown_to(audience) if m.encode() not in text] == []
