@@ -7,9 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from statuspage.commands.main import cli
 
 from .conftest import SiteDir, parse_html, text_of, write
 from .support.audience_sites import AUDIENCES, NOW, Plan, write_site
+from .support.notify_hooks import Hooks
 
 CONFIG = """\
 title: Acme Status
@@ -247,3 +251,31 @@ def test_real_folder_builds_leak_nothing_and_the_wider_site_holds_the_public_one
             text = every_file(folder)
             assert [m for m in markers.hidden_from(audience) if m.encode() in text] == []
             assert [m for m in markers.shown_to(audience) if m.encode() not in text] == []
+
+
+def test_each_audience_s_endpoints_hear_only_what_its_page_shows(
+    two: SiteDir, hooks: Hooks
+) -> None:
+    """The public endpoint never receives internal text; the internal one gets it all, with
+    links to its own page; a second run sends neither anything again."""
+    config = CONFIG.replace(
+        '    brand_color: "#7a1fa2"\n',
+        "    brand_color: \"#7a1fa2\"\n    notify: {webhooks: [{url: '${HOOK}/internal'}]}\n",
+    )
+    write(two.root / "statuspage.yaml", config + "notify: {webhooks: [{url: '${HOOK}/public'}]}\n")
+    for _ in range(2):
+        result = CliRunner().invoke(
+            cli,
+            ["notify", "--backfill", "--now", "2026-12-07T16:00:00Z", "--source", str(two.root)],
+            env={"HOOK": hooks.url},
+            catch_exceptions=False,
+        )
+        assert result.exit_code == 0, result.output
+    public = json.dumps(hooks.to("/public"))
+    internal = json.dumps(hooks.to("/internal"))
+    assert len(hooks.to("/public")) == 2 and len(hooks.to("/internal")) == 4
+    assert "Some API requests fail." in public and "A fix is in place." in public
+    for hidden in ("DBA", "Billing", "db", "Primary database", "status.internal.acme.example"):
+        assert hidden not in public
+    for shown in ("DBA", "Billing backlog", "https://status.internal.acme.example/"):
+        assert shown in internal

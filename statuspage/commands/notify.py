@@ -18,6 +18,8 @@ from statuspage.errors import inert_line
 from statuspage.notify.messages import Renderer
 from statuspage.notify.run import Report, dry_run_lines, notify
 from statuspage.notify.sent import DEFAULT_PATH, StateError
+from statuspage.source.audience_view import view
+from statuspage.source.audiences import trust_order
 from statuspage.source.names import counted
 from statuspage.source.site_folder import SiteFolder
 
@@ -54,29 +56,39 @@ def _notify(
 ) -> None:
     site, problems = require_site(source, for_rendering=True)
     print_warnings(problems)
-    endpoints = list(site.config.notify)
-    if not endpoints:
+    # Each audience's endpoints hear only what its own page shows (source/audience_view.py).
+    views = [view(site, audience) for audience in trust_order(site.config)]
+    keys = frozenset(e.key for seen in views for e in seen.config.notify)
+    if not keys:
         click.echo("No notification endpoints: add `notify:` to statuspage.yaml (see the README).")
         return
     moment = clock(now, site.config)
     path = state_path if state_path is not None else source / DEFAULT_PATH
     if not dry_run:  # sends nothing if its record cannot be kept inside the site
         SiteFolder(source).writable(path)
-    try:
-        report = notify(
-            site, endpoints, path, moment, dry_run=dry_run, backfill=backfill, echo=_echo
-        )
-    except StateError as e:
-        fail(str(e), 1)
+    failed = outcomes = 0
+    for seen in views:
+        if not seen.config.notify:
+            continue
+        try:
+            report = notify(
+                seen, list(seen.config.notify), path, moment,
+                dry_run=dry_run, backfill=backfill, echo=_echo, others=keys,
+            )  # fmt: skip
+        except StateError as e:
+            fail(str(e), 1)
+        if dry_run:
+            for line in dry_run_lines(report, Renderer(seen)):
+                click.echo(inert_line(line))  # each quotes incident text
+        else:
+            _summarize(report)
+        failed, outcomes = failed + len(report.failed), outcomes + len(report.outcomes)
     if dry_run:
-        for line in dry_run_lines(report, Renderer(site)):
-            click.echo(inert_line(line))  # each quotes incident text
         click.echo("Dry run: nothing was sent and the state file is unchanged.")
         return
-    _summarize(report)
-    if report.failed:
+    if failed:
         fail(
-            f"{len(report.failed)} of {counted(len(report.outcomes), 'endpoint')} failed; their "
+            f"{failed} of {counted(outcomes, 'endpoint')} failed; their "
             "unsent messages will be retried on the next run",
             1,
         )

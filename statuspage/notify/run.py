@@ -97,12 +97,15 @@ def notify(
     policy: RetryPolicy | None = None,
     sleep: Sleep = time.sleep,
     echo: Echo = lambda line: None,
+    others: frozenset[str] = frozenset(),
 ) -> Report:
-    """Send every event at or before *now* that an endpoint has not received; record it."""
+    """Send every event at or before *now* that an endpoint has not received; record it.
+    *others* are the keys of endpoints another run serves (another audience's), kept."""
     state = load_state(state_path)
     ledger = _Ledger(state, state_path, dry_run, state.to_json() if state_path.exists() else None)
     # Endpoints removed from the config are forgotten (re-adding one counts as new).
-    state.endpoints = {k: v for k, v in state.endpoints.items() if k in {e.key for e in endpoints}}
+    keep = {e.key for e in endpoints} | others
+    state.endpoints = {k: v for k, v in state.endpoints.items() if k in keep}
     run = _Run(
         happened=events(site, now),
         ledger=ledger,
