@@ -125,7 +125,7 @@ def test_check_names_each_config_problem_at_its_line(
         (API_INCIDENT, "Audience: internal", "Audience: internl", ":12",
          "unknown audience 'internl' (did you mean 'internal'?)"),
         (API_INCIDENT, "A fix is in place.", "A fix is in place.\nAudience: internal", ":21",
-         "a `Audience:` line must be among the first lines under its update's heading"),
+         "a `Audience:` line must be the first line under its update's heading"),
     ],
 )  # fmt: skip
 def test_check_names_each_incident_problem_at_its_line(
@@ -279,3 +279,44 @@ def test_each_audience_s_endpoints_hear_only_what_its_page_shows(
         assert hidden not in public
     for shown in ("DBA", "Billing backlog", "https://status.internal.acme.example/"):
         assert shown in internal
+
+
+def test_new_and_update_write_the_audience_and_refuse_an_unknown_one(two: SiteDir) -> None:
+    folder = two.root / "incidents"
+    before = sorted(p.name for p in folder.iterdir())
+    result = two.run("new", "Replica lag", "-m", "Lag on db-3.", "--audience", "staff")
+    assert result.exit_code == 2
+    assert "no audience 'staff' (audiences: public, internal)" in result.output
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+    result = two.run(
+        "new", "Replica lag", "-m", "Lag on db-3.", "-c", "db=degraded_performance",
+        "--audience", "internal", "--at", "2026-12-07 15:30",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    created = Path(result.output.strip())
+    assert "\naudience: internal\n" in created.read_text()
+
+    api = folder / "2026-12-07-api-errors.md"
+    original = api.read_bytes()
+    for refused, why in (
+        (["--audience", "interna"], "no audience 'interna' (did you mean 'internal'?)"),
+        (["-c", "db=operational"], "this update names component 'db', which only `internal`"),
+    ):
+        args = ["update", "api-errors", "--status", "monitoring", "-m", "Recovered.", *refused]
+        result = two.run(*args, "--at", "2026-12-07 15:40")
+        assert result.exit_code != 0 and why in result.output, result.output
+        assert api.read_bytes() == original
+
+    result = two.run(
+        "update", "api-errors", "--status", "monitoring", "-m", "Replica caught up.",
+        "-c", "db=operational", "--audience", "internal", "--at", "2026-12-07 15:40",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Audience: internal\nComponents: db=operational\n\nReplica caught up." in api.read_text()
+    two.run("build", "--now", "2026-12-07T16:00:00Z")
+    assert "Replica caught up." not in (two.root / "_site" / "index.html").read_text()
+    page = two.root / "_site-internal" / "incidents" / "2026-12-07-api-errors" / "index.html"
+    assert "Replica caught up." in page.read_text()
+    assert "Replica lag" in (two.root / "_site-internal" / "index.html").read_text()
+    assert "Replica lag" not in (two.root / "_site" / "history" / "index.html").read_text()

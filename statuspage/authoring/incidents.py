@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from statuspage.errors import Problems, UsageError
 from statuspage.model import (
+    PUBLIC,
     ComponentStatus,
     Config,
     Impact,
@@ -114,6 +115,7 @@ class Triage(NamedTuple):
     urgency: Urgency | None = None  # None: not written (the format's default, medium)
     detected: datetime | None = None
     alerts: tuple[str, ...] = ()
+    audience: str = PUBLIC  # `audience:`, written when not public
 
 
 NO_TRIAGE = Triage()  # immutable: one shared default is safe
@@ -149,6 +151,8 @@ def new_incident_text(
         front["components"] = {c.component: c.status.word for c in changes}
     if triage.alerts:
         front["alerts"] = list(triage.alerts)
+    if triage.audience != PUBLIC:
+        front["audience"] = triage.audience
     return incident_text(front, [update_block(status, at, message, config.timezone)])
 
 
@@ -234,6 +238,7 @@ def add_update(
     message: str,
     changes: list[Change],
     exact_time: bool = True,
+    audience: str = PUBLIC,
 ) -> Path:
     """Insert an update at the top of the file's updates; nothing else in the file changes.
 
@@ -268,9 +273,8 @@ def add_update(
             f"{current.id} already has an update at {format_timestamp(at, config.timezone)}; use "
             "another --at"
         )
-    block = update_block(
-        status, at, message, config.timezone, [(c.component, c.status) for c in changes]
-    )
+    pairs = [(c.component, c.status) for c in changes]
+    block = update_block(status, at, message, config.timezone, pairs, audience)
     new_data = with_update(data, block, path, problems)
     line = update_line(data.decode("utf-8-sig"), path, problems)
     assert new_data is not None and line is not None  # parsed above

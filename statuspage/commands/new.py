@@ -17,7 +17,8 @@ from statuspage.commands._common import (
     status_choice,
 )
 from statuspage.errors import UsageError
-from statuspage.model import ComponentStatus, Impact, Urgency, Window
+from statuspage.model import PUBLIC, ComponentStatus, Impact, Urgency, Window
+from statuspage.source.audiences import known_audience
 
 MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 
@@ -63,6 +64,11 @@ MAINTENANCE_SCHEDULED = "This maintenance is scheduled."
 )
 @click.option("--start", help="Maintenance window start.")
 @click.option("--end", help="Maintenance window end.")
+@click.option(
+    "--audience",
+    help="Show it only to this audience and the wider ones after it in `audiences:` "
+    "(default: public).",
+)
 @source_option
 @reports_errors
 def new_command(
@@ -77,6 +83,7 @@ def new_command(
     maintenance: bool,
     start: str | None,
     end: str | None,
+    audience: str | None,
     source: Path,
 ) -> None:
     """Open a new incident (or schedule maintenance) and print the new file's path."""
@@ -84,6 +91,7 @@ def new_command(
 
     site, _ = require_site(source)
     config = site.config
+    seen_by = known_audience(config, audience) if audience else PUBLIC
     now = clock(None, config)
     window = None
     if maintenance:
@@ -113,6 +121,7 @@ def new_command(
         triage=Triage(
             urgency=Urgency.parse(urgency) if urgency else None,
             detected=instant(detected, "--detected", config, now) if detected else None,
+            audience=seen_by,
         ),
     )
     click.echo(str(path))

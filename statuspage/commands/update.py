@@ -39,6 +39,11 @@ from statuspage.commands._common import (
     metavar="ID=STATUS",
     help="A component whose status changes with this update.",
 )
+@click.option(
+    "--audience",
+    help="Show this update only to this audience and the wider ones after it in `audiences:` "
+    "(default: public).",
+)
 @source_option
 @reports_errors
 def update_command(
@@ -47,13 +52,16 @@ def update_command(
     message: str | None,
     at: str | None,
     components: tuple[str, ...],
+    audience: str | None,
     source: Path,
 ) -> None:
     """Add an update to INCIDENT (its id, path, or a unique part of its name)."""
     from statuspage.authoring.incidents import add_update, find_incident, parse_component_options
+    from statuspage.source.audiences import known_audience
 
     site, _ = require_site(source)
     config = site.config
+    seen_by = known_audience(config, audience) if audience else "public"
     path = find_incident(source, incident)
     new_status = status_choice(status)
     assert new_status is not None
@@ -67,5 +75,6 @@ def update_command(
         message=read_message(message),
         changes=changes,
         exact_time=at is not None,
+        audience=seen_by,
     )
     click.echo(str(path))

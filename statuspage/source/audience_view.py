@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from statuspage.errors import UsageError
 from statuspage.model import Config, Group, Incident, Site, Upstream
-from statuspage.source.audiences import sees, trust_order
+from statuspage.source.audiences import known_audience, sees, trust_order
 from statuspage.source.incident_components import impact_of
-from statuspage.source.names import suggest
 
 
 def view(site: Site, audience: str) -> Site:
@@ -51,9 +49,7 @@ def view(site: Site, audience: str) -> Site:
 def view_config(config: Config, audience: str) -> Config:
     """*config* as *audience*'s site has it: what it may see, and its own settings."""
     order = trust_order(config)
-    if audience not in order:
-        hint = suggest(audience, list(order))
-        raise UsageError(f"no audience {audience!r}{hint} (audiences: {', '.join(order)})")
+    known_audience(config, audience)
     if len(order) == 1:
         return config
     own = next((a for a in config.audiences if a.name == audience), None)

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from statuspage.errors import Problems
+from statuspage.errors import Problems, UsageError
 from statuspage.model import PUBLIC, Audience, Config, Endpoint
 from statuspage.source.config_schema import AUDIENCE
 from statuspage.source.config_values import read_languages, unknown_keys
@@ -37,6 +37,15 @@ def sees(order: tuple[str, ...], audience: str, mark: str) -> bool:
 def wider(order: tuple[str, ...], first: str, second: str) -> str:
     """The one of two marks that fewer audiences see (the later in *order*)."""
     return first if order.index(first) >= order.index(second) else second
+
+
+def known_audience(config: Config, name: str) -> str:
+    """*name*, if *config* has that audience; UsageError saying which it has otherwise."""
+    order = trust_order(config)
+    if name not in order:
+        hint = suggest(name, list(order))
+        raise UsageError(f"no audience {name!r}{hint} (audiences: {', '.join(order)})")
+    return name
 
 
 def audience_names(data: YamlMap, path: Path, problems: Problems) -> tuple[str, ...]:

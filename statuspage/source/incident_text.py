@@ -16,7 +16,7 @@ import yaml
 
 from statuspage.errors import Problem, Problems, UsageError
 from statuspage.files import write_atomic
-from statuspage.model import ComponentStatus, Config, Incident, IncidentStatus
+from statuspage.model import PUBLIC, ComponentStatus, Config, Incident, IncidentStatus
 from statuspage.source.incident_file import parse_incident, split_front_matter
 from statuspage.source.site_folder import SiteFolder
 from statuspage.source.times import format_timestamp
@@ -29,10 +29,14 @@ def update_block(
     message: str,
     zone: tzinfo,
     changes: Sequence[tuple[str, ComponentStatus]] = (),
+    audience: str = PUBLIC,
 ) -> str:
-    """One update as its `## Status · time` heading, `Components:` line and message."""
+    """One update as its `## Status · time` heading, `Audience:` and `Components:` lines and
+    message."""
     word = status.word.replace("_", " ").capitalize()
     lines = [f"## {word} · {format_timestamp(at, zone)}"]
+    if audience != PUBLIC:
+        lines.append(f"Audience: {audience}")
     if changes:
         lines.append("Components: " + ", ".join(f"{cid}={s.word}" for cid, s in changes))
     lines.append("")

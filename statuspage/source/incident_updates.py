@@ -262,6 +262,7 @@ def _refuse_stray_field_lines(
             problems.error(
                 path,
                 first_line + offset,
-                f"a `{field}:` line must be among the first lines under its update's "
-                "heading; move it up (or it would be shown as text)",
+                f"a `{field}:` line must be the first line under its update's heading "
+                "(or right after the other of `Audience:` and `Components:`); move it up "
+                "(or it would be shown as text)",
             )
