@@ -167,7 +167,13 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(
 
     plain = SiteDir(tmp_path / "plain")
     _, found = run_step(settings["run"], plain.root, shell_env)
-    assert found == {"cname": "", "notify": "false", "pages_extra": "", "mirror-s3": "false"}
+    assert found == {
+        "cname": "",
+        "notify": "false",
+        "pages_extra": "",
+        "mirror-s3": "false",
+        "private-s3": "false",
+    }
     run_step(build_step["run"], plain.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(plain.root / "_site") == "https://octo.github.io/status/"
 
@@ -179,6 +185,7 @@ def test_publish_builds_for_the_pages_address_unless_cname_is_set(
         "notify": "false",
         "pages_extra": "",
         "mirror-s3": "false",
+        "private-s3": "false",
     }
     stdout, _ = run_step(build_step["run"], custom.root, shell_env, CNAME=found["cname"], **pages)
     assert canonical(custom.root / "_site") == "https://status.test.example/"

@@ -129,3 +129,75 @@ def test_the_upload_step_puts_the_same_build_in_a_bucket_byte_for_byte(
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+PRIVATE_CONFIG = CONFIG + (
+    "audiences:\n"
+    "  - name: internal\n"
+    "    base_url: https://status.internal.test.example/\n"
+    "    title: Test Internal\n"
+)
+INTERNAL_INCIDENT = EXAMPLE_INCIDENT.replace(
+    "title: Elevated error rates on the API", "title: Replica lag on db-7\naudience: internal"
+)
+
+
+def private_step(name: str) -> dict:
+    job = load(WORKFLOWS / "publish.yml")["jobs"]["private"]
+    return next(s for s in job["steps"] if s.get("name") == name)
+
+
+def test_the_private_job_runs_only_when_its_bucket_is_set_and_keeps_its_page_to_itself(
+    tmp_path: Path, shell_env: dict[str, str]
+) -> None:
+    jobs = load(WORKFLOWS / "publish.yml")["jobs"]
+    job = jobs["private"]
+    assert job["if"] == "${{ !cancelled() && needs.build.outputs.private-s3 == 'true' }}"
+    assert job["permissions"] == {"contents": "read"}
+    assert "private" not in str(jobs["deploy"].get("needs"))
+    # Its page goes to the bucket only: no artifact or cache anyone reading the repository could get.
+    uses = [s.get("uses", "") for s in job["steps"]]
+    assert not any("artifact" in u or "cache" in u for u in uses)
+    upload = private_step("Upload to the private bucket")["env"]
+    assert upload["AWS_SECRET_ACCESS_KEY"] == "${{ secrets.PRIVATE_S3_SECRET_ACCESS_KEY }}"
+    settings = step(load(WORKFLOWS / "publish.yml"), "Read the site settings")
+    site = SiteDir(tmp_path / "repo", PRIVATE_CONFIG)
+    for bucket, expected in (("", "false"), ("acme-internal", "true")):
+        stdout, found = run_step(settings["run"], site.root, shell_env, PRIVATE_S3_BUCKET=bucket)
+        assert found["private-s3"] == expected and "acme-internal" not in stdout + str(found)
+
+
+def test_the_private_job_builds_its_audience_and_puts_it_in_its_bucket(
+    tmp_path: Path, s3: str, shell_env: dict[str, str]
+) -> None:
+    path = f"{Path(sys.executable).parent}{os.pathsep}{shell_env['PATH']}"
+    require(shutil.which("aws", path=path) is not None, "the AWS CLI (awscli)")
+    site = SiteDir(tmp_path / "repo", PRIVATE_CONFIG)
+    site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    site.incident(
+        "2026-11-21-replica-lag.md", INTERNAL_INCIDENT.replace("2026-11-20", "2026-11-21")
+    )
+    env = dict(
+        shell_env, PATH=path, AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET,
+        AWS_DEFAULT_REGION="us-east-1", PRIVATE_S3_BUCKET="acme-internal", PRIVATE_S3_ENDPOINT=s3,
+        AWS_CONFIG_FILE=str(tmp_path / "none"), AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+        SOURCE_DATE_EPOCH="1795338000",
+    )  # fmt: skip
+    subprocess.run(
+        ["aws", "--endpoint-url", s3, "s3", "mb", "s3://acme-internal"],
+        env=env, check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    run_step(
+        private_step("Build the private page")["run"], site.root, env, PRIVATE_AUDIENCE="internal"
+    )
+    stdout, _ = run_step(private_step("Upload to the private bucket")["run"], site.root, env)
+    assert stdout == "Published the private page to s3://acme-internal/\n" and SECRET not in stdout
+    back = tmp_path / "back"
+    subprocess.run(
+        ["aws", "--endpoint-url", s3, "s3", "cp", "--recursive", "s3://acme-internal/", str(back)],
+        env=env, check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    files = tree(site.root / "_private")
+    assert tree(back) == files
+    assert "Replica lag on db-7" in files["incidents/2026-11-21-replica-lag/index.html"].decode()
+    assert "https://status.internal.test.example/" in files["sitemap.xml"].decode()
