@@ -13,6 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from statuspage.outputs.render_cache import RenderCache
@@ -24,7 +25,7 @@ from tests.support.audience_sites import AUDIENCES, NOW, Markers, Plan, plans, w
 
 EXAMPLES = int(
     os.environ.get(
-        "STATUSPAGE_AUDIENCE_EXAMPLES", "500" if os.environ.get("CI") == "true" else "60"
+        "STATUSPAGE_AUDIENCE_EXAMPLES", "500" if os.environ.get("CI") == "true" else "100"
     )
 )
 
@@ -45,19 +46,28 @@ def assert_no_leak(files: dict[str, bytes], audience: str, markers: Markers) -> 
     assert missing == [], f"{audience} misses {missing}"
 
 
+@pytest.fixture(scope="module")
+def cache() -> RenderCache:
+    """One render cache for every site and audience (as `serve` keeps one between builds):
+    compiled templates are the bulk of a small build; sharing it also tests that nothing
+    cached for one audience's site shows on another's."""
+    return RenderCache()
+
+
 @settings(
     max_examples=EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 @given(plans())
-def test_no_audience_sees_what_it_may_not_and_each_sees_all_it_may(plan: Plan) -> None:
+def test_no_audience_sees_what_it_may_not_and_each_sees_all_it_may(
+    cache: RenderCache, plan: Plan
+) -> None:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         markers = write_site(root, plan)
         site, problems = load_site(root)
         assert site is not None, [str(p) for p in problems.errors]
-        cache = RenderCache()
         for audience in AUDIENCES:
             files = build(view(site, audience), at(NOW), cache)
             assert_no_leak(files, audience, markers)
