@@ -320,3 +320,30 @@ def test_new_and_update_write_the_audience_and_refuse_an_unknown_one(two: SiteDi
     assert "Replica caught up." in page.read_text()
     assert "Replica lag" in (two.root / "_site-internal" / "index.html").read_text()
     assert "Replica lag" not in (two.root / "_site" / "history" / "index.html").read_text()
+
+
+def test_diff_says_per_audience_what_changes(tmp_path: Path) -> None:
+    """An internal note and an internal incident change nothing the public sees."""
+    old, new = SiteDir(tmp_path / "old", CONFIG), SiteDir(tmp_path / "new", CONFIG)
+    note = API_INCIDENT[API_INCIDENT.index("## Identified") : API_INCIDENT.index("## Monitoring")]
+    old.incident("2026-12-07-api-errors.md", API_INCIDENT.replace(note, ""))
+    new.incident("2026-12-07-api-errors.md", API_INCIDENT)
+    new.incident("2026-12-07-billing.md", BILLING_INCIDENT)
+
+    def diff(*args: str) -> tuple[int, str]:
+        result = CliRunner().invoke(
+            cli,
+            ["diff", str(old.root), str(new.root), "--now", "2026-12-07T16:00:00Z",
+             "--format", "json", "--source", str(new.root), *args],
+        )  # fmt: skip
+        return result.exit_code, result.output
+
+    code, output = diff()
+    assert code == 0, output
+    assert json.loads(output)["customer_visible"] is False
+    assert "Billing" not in output and "DBA" not in output
+    code, output = diff("--audience", "internal")
+    assert code == 1, output
+    assert "2026-12-07-billing" in output and "Billing backlog" in output
+    code, output = diff("--audience", "interna")
+    assert code == 2 and "no audience 'interna' (did you mean 'internal'?)" in output

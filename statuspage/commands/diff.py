@@ -32,6 +32,12 @@ from statuspage.errors import ContentError, Problems, UsageError
     "hold 65,536).",
 )
 @click.option(
+    "--audience",
+    default="public",
+    show_default=True,
+    help="Compare the page of this audience of `audiences:`.",
+)
+@click.option(
     "--pointer",
     default="The whole report is in the workflow run's job summary.",
     help="Markdown only: where the whole report is, said where --max-length cuts it.",
@@ -43,6 +49,7 @@ def diff_command(
     now: str | None,
     fmt: str,
     max_length: int | None,
+    audience: str,
     pointer: str,
 ) -> None:
     """Show what customers would see change from BASE to HEAD: headline, components,
@@ -52,7 +59,7 @@ def diff_command(
     the merge base with the default branch, HEAD the working tree). Exit 0 when customers
     would see no change, 1 when they would, 2 on error (as `git diff --exit-code`)."""
     try:
-        changed = reports_errors(_diff)(base, head, source, now, fmt, max_length, pointer)
+        changed = reports_errors(_diff)(base, head, source, now, fmt, max_length, pointer, audience)
     except SystemExit as e:
         # Every error is 2: 1 means "there is a difference" here, as in `git diff`.
         sys.exit(e.code if e.code in (0, 130) else 2)
@@ -67,6 +74,7 @@ def _diff(
     fmt: str,
     max_length: int | None,
     pointer: str,
+    audience: str,
 ) -> bool:
     from statuspage.review.changes import built, review
     from statuspage.review.report import as_json, as_markdown, as_text
@@ -81,7 +89,7 @@ def _diff(
         sides = []
         for side, folder in ((old, old_folder), (new, new_folder)):
             try:
-                sides.append(built(folder, side.label, moment))
+                sides.append(built(folder, side.label, moment, audience))
             except ContentError as e:
                 raise UsageError(
                     f"{side.label}: the site there has errors",

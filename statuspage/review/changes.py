@@ -13,11 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from statuspage.errors import ContentError
-from statuspage.model import Impact, Site
+from statuspage.errors import ContentError, UsageError
+from statuspage.model import PUBLIC, Impact, Site
 from statuspage.pipeline.build import build
 from statuspage.review.incidents import incidents
 from statuspage.review.published import calendar_events, feed_entries, notifications, outputs
+from statuspage.source.audience_view import view
 from statuspage.source.site import load_site
 from statuspage.source.start import start_assumption
 from statuspage.source.times import isoformat
@@ -170,11 +171,16 @@ def _incident_flags(incident: Data) -> Iterable[Data]:
                    "before the latest published one"}  # fmt: skip
 
 
-def built(folder: Path, label: str, now: datetime) -> Built:
-    """The site in *folder* built at *now*; ContentError with every problem when it has errors."""
+def built(folder: Path, label: str, now: datetime, audience: str = PUBLIC) -> Built:
+    """The site in *folder* built at *now* for *audience*; ContentError with every problem
+    when it has errors, UsageError when it has no such audience."""
     site, problems = load_site(folder)
     if site is None:
         raise ContentError(problems.items)
     start_assumption(site, problems)
     warnings = tuple(sorted({f"{w.path}: {w.message}" for w in problems.warnings}))
-    return Built(label, site, warnings, build(site, now))
+    try:
+        seen = view(site, audience)  # what that audience's page is made from
+    except UsageError as e:
+        raise UsageError(f"{label}: {e.message}") from None
+    return Built(label, seen, warnings, build(seen, now))
