@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from statuspage.commands.main import cli
 
 from .conftest import SiteDir, parse_html, text_of, write
+from .support.alert_sites import alertmanager_body
 from .support.audience_sites import AUDIENCES, NOW, Plan, write_site
 from .support.notify_hooks import Hooks
 
@@ -347,3 +348,22 @@ def test_diff_says_per_audience_what_changes(tmp_path: Path) -> None:
     assert "2026-12-07-billing" in output and "Billing backlog" in output
     code, output = diff("--audience", "interna")
     assert code == 2 and "no audience 'interna' (did you mean 'internal'?)" in output
+
+
+def test_an_alert_about_an_internal_component_opens_an_internal_incident(two: SiteDir) -> None:
+    rules = (
+        "alerts:\n  publish: direct\n  rules:\n"
+        "    - id: lag\n      match: {alertname: ReplicaLag}\n"
+        "      components: {db: major_outage}\n      title: Replica lag\n"
+    )
+    write(two.root / "statuspage.yaml", CONFIG + rules)
+    body = alertmanager_body({"labels": {"alertname": "ReplicaLag"}})
+    result = two.run(
+        "alert", "--format", "alertmanager", "--now", "2026-12-07T15:30:00Z", "-", input=body
+    )
+    assert result.exit_code == 0, result.output
+    (created,) = (two.root / "incidents").glob("*replica-lag*.md")
+    assert "\naudience: internal\n" in created.read_text()
+    two.run("build", "--now", "2026-12-07T16:00:00Z")
+    assert "Replica lag" not in (two.root / "_site" / "index.html").read_text()
+    assert "Replica lag" in (two.root / "_site-internal" / "index.html").read_text()

@@ -31,6 +31,7 @@ from statuspage.model import (
     Rule,
     Site,
 )
+from statuspage.source.audiences import audience_for
 from statuspage.source.incident_file import (
     INCIDENTS_DIR,
     MAX_ALERT_KEYS,
@@ -262,7 +263,11 @@ class _Planner:
             [ComponentChange(cid, status) for cid, status in rule.components],
             rule.impact,
             None,
-            triage=Triage(detected=at, alerts=(rule.key, *(a.key for a in firing))),
+            triage=Triage(
+                detected=at,
+                alerts=(rule.key, *(a.key for a in firing)),
+                audience=audience_for(self.config, [cid for cid, _ in rule.components]),
+            ),
         )
         day = at.astimezone(self.config.timezone).date()
         slug = slugify(title, limit=60) or "incident"

@@ -48,6 +48,13 @@ def known_audience(config: Config, name: str) -> str:
     return name
 
 
+def audience_for(config: Config, components: list[str]) -> str:
+    """The narrowest audience that sees every one of *components* (`public` for none):
+    what an incident about them, written by a machine (`alert`), is marked."""
+    order, marks = trust_order(config), {c.id: c.audience for c in config.components}
+    return max((marks.get(cid, PUBLIC) for cid in components), key=order.index, default=PUBLIC)
+
+
 def audience_names(data: YamlMap, path: Path, problems: Problems) -> tuple[str, ...]:
     """The order `audiences:` gives (`public` first), each problem of its shape at its line;
     what `audience:` marks may name. Read before `components:`, which are marked."""
