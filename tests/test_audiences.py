@@ -15,6 +15,7 @@ from .conftest import SiteDir, parse_html, text_of, write
 from .support.alert_sites import alertmanager_body
 from .support.audience_sites import AUDIENCES, NOW, Plan, write_site
 from .support.notify_hooks import Hooks
+from .support.serve import Server
 
 CONFIG = """\
 title: Acme Status
@@ -367,3 +368,15 @@ def test_an_alert_about_an_internal_component_opens_an_internal_incident(two: Si
     two.run("build", "--now", "2026-12-07T16:00:00Z")
     assert "Replica lag" not in (two.root / "_site" / "index.html").read_text()
     assert "Replica lag" in (two.root / "_site-internal" / "index.html").read_text()
+
+
+def test_serve_previews_the_page_of_the_audience_it_is_given(two: SiteDir) -> None:
+    pages = {}
+    for options in ((), ("--audience", "internal")):
+        server = Server(two.root, "--now", "2026-12-07T16:00:00Z", *options)
+        try:
+            pages[options] = server.wait_for("", lambda body: "Public API" in body)
+        finally:
+            server.kill()
+    assert "Billing worker" not in pages[()]
+    assert "Billing worker" in pages[("--audience", "internal")]

@@ -45,7 +45,13 @@ def say(message: str, level: Level) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--now", help="Preview the page as of this instant (ISO 8601) instead of the clock.")
-def serve_command(source: Path, port: int, host: str, now: str | None) -> None:
+@click.option(
+    "--audience",
+    default="public",
+    show_default=True,
+    help="Preview the page of this audience of `audiences:`.",
+)
+def serve_command(source: Path, port: int, host: str, now: str | None, audience: str) -> None:
     """Preview the site at http://HOST:PORT/, rebuilding and reloading on every change."""
     if not (source / CONFIG_NAME).is_file():
         fail(f"no {CONFIG_NAME} in {source}; run `statuspage init` to create one", 1)
@@ -60,7 +66,7 @@ def serve_command(source: Path, port: int, host: str, now: str | None) -> None:
 
         # A fixed instant (--now, SOURCE_DATE_EPOCH) never moves on by itself.
         frozen = bool(now or os.environ.get("SOURCE_DATE_EPOCH"))
-        preview = Preview(source, Path(workdir), moment, frozen=frozen, say=say)
+        preview = Preview(source, Path(workdir), moment, frozen=frozen, say=say, audience=audience)
         try:
             server = make_server(host, port, preview)
         except OSError as e:

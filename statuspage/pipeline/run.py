@@ -101,7 +101,9 @@ def run_build(
     with output_lock(out), _collector_paused():  # one build at a time into OUT
         interrupted = remove_leftovers(out)
         if session is not None:
-            return _session_build(source, out, clock, session, base_url, interrupted, warn)
+            return _session_build(
+                source, out, clock, session, base_url, interrupted, warn, audience
+            )
         if not use_cache:
             parsed = ParseCache(source, None, workers=_workers(), persistent=False)
             return _make(
@@ -196,6 +198,7 @@ def _session_build(
     base_url: str | None,
     interrupted: bool,
     warn: Callable[[str], None],
+    audience: str,
 ) -> BuildReport:
     if interrupted:
         session.state.forget()
@@ -207,7 +210,7 @@ def _session_build(
     session.builds += 1
     report = _make(
         source, out, clock, session.parsed, session.state, base_url, warn,
-        workers=workers, cache=session.render, save_parsed=False,
+        workers=workers, cache=session.render, save_parsed=False, audience=audience,
     )  # fmt: skip
     session.state.save()
     return report

@@ -47,8 +47,10 @@ class Preview:
         *,
         frozen: bool = True,
         say: Callable[[str, Level], None] = _quiet,
+        audience: str = "public",
     ) -> None:
         self.source = source
+        self.audience = audience  # whose page is previewed
         self.workdir = workdir
         self.clock = clock
         self.frozen = frozen
@@ -84,6 +86,7 @@ class Preview:
             report = run_build(
                 self.source, self.out, self.clock, base_url=self.base_url,
                 session=self.session, warn=lambda warning: self.say(warning, "warning"),
+                audience=self.audience,
             )  # fmt: skip
             errors = []
         except ContentError as e:  # the sources' own problems, every one

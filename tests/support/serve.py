@@ -25,11 +25,11 @@ DEADLINE = 30  # seconds; a bound for waiting on the server, not a timing assert
 class Server:
     """`python -m statuspage serve` in a subprocess, on a free port it picks itself."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *options: str) -> None:
         env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
         env.pop("SOURCE_DATE_EPOCH", None)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "statuspage", "serve", "--source", str(root), "--port", "0"],
+            [sys.executable, "-m", "statuspage", "serve", "--source", str(root), "--port", "0", *options],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         self.stdout: queue.Queue[str] = queue.Queue()
