@@ -10,8 +10,11 @@ import pytest
 from click.testing import CliRunner
 
 from statuspage.commands.main import cli
+from statuspage.pipeline.build import build
+from statuspage.source.audience_view import view
 
-from .conftest import SiteDir, parse_html, text_of, write
+from .conftest import CONFIG as PLAIN
+from .conftest import EXAMPLE_INCIDENT, SiteDir, at, parse_html, text_of, write
 from .support.alert_sites import alertmanager_body
 from .support.audience_sites import AUDIENCES, NOW, Plan, write_site
 from .support.notify_hooks import Hooks
@@ -380,3 +383,16 @@ def test_serve_previews_the_page_of_the_audience_it_is_given(two: SiteDir) -> No
             server.kill()
     assert "Billing worker" not in pages[()]
     assert "Billing worker" in pages[("--audience", "internal")]
+
+
+def test_declaring_audiences_changes_no_byte_of_the_public_page(tmp_path: Path) -> None:
+    declared = (
+        PLAIN + "audiences:\n  - name: internal\n    base_url: https://in.example/\n    title: In\n"
+    )
+    plain, marked = SiteDir(tmp_path / "plain", PLAIN), SiteDir(tmp_path / "marked", declared)
+    for site in (plain, marked):
+        site.incident("2026-11-20-api-errors.md", EXAMPLE_INCIDENT)
+    now = at("2026-11-21 10:00")
+    site = plain.load()
+    assert view(site, "public") is site  # a site without `audiences:` is its own public view
+    assert build(view(marked.load(), "public"), now) == build(site, now)
