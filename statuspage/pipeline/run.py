@@ -257,7 +257,10 @@ def audiences_of(source: Path) -> tuple[str, ...]:
 
 def audience_folder(out: Path, audience: str) -> Path:
     """Where an audience's site goes beside the public one in *out*: `_site-internal/`."""
-    return out if audience == PUBLIC else out.with_name(f"{out.name}-{audience}")
+    if audience == PUBLIC:
+        return out
+    named = out if out.name else out.absolute()  # `-o .` has no name of its own
+    return named.with_name(f"{named.name}-{audience}")
 
 
 def _workers() -> int:
