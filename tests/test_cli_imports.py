@@ -17,7 +17,7 @@ from .conftest import EXAMPLE_INCIDENT, SiteDir
 from .support.alert_sites import ALERT_CONFIG, fixture
 
 REPO = Path(__file__).resolve().parent.parent
-HEAVY = ("jinja2", "markdown", "lxml", "babel", "feedgen", "icalendar", "nh3", "watchdog")
+HEAVY = ("jinja2", "markdown", "lxml", "babel", "feedgen", "icalendar", "nh3", "watchdog", "PIL")
 # What no command that only edits files needs: the renderers, the network stack (pymdownx
 # pulls in urllib.request, http.client and ssl), and the stages of the other commands.
 NOT_FOR_ALERT = (

@@ -10,6 +10,7 @@ never translated. Pure: no I/O, no clock.
 from __future__ import annotations
 
 from statuspage.outputs.calendar import render_calendar
+from statuspage.outputs.card_files import render_cards
 from statuspage.outputs.embed import render_widgets
 from statuspage.outputs.feeds import render_feeds
 from statuspage.outputs.i18n import edition_config, edition_prefix
@@ -21,7 +22,7 @@ from statuspage.outputs.subscribe import render_subscribe
 from statuspage.state.snapshot import Snapshot
 
 STAGES = (
-    render_pages, render_subscribe, render_widgets, render_feeds, render_calendar,
+    render_pages, render_cards, render_subscribe, render_widgets, render_feeds, render_calendar,
     render_status_text,
 )  # fmt: skip
 

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from statuspage.labels import AUTOMATIC_MESSAGES, BANNER, IMPACT_LABELS, LABELS
 from statuspage.model import TemplateFile, Theme
+from statuspage.outputs.cards import CardSet
 from statuspage.outputs.charts import incidents_chart, mttr_chart, uptime_chart
 from statuspage.outputs.freshness import freshness
 from statuspage.outputs.i18n import alternates, edition_prefix, site_base_url
@@ -160,6 +161,7 @@ class SiteRenderer:
         env.globals["uptime_strip"] = None if UPTIME in site.theme.own else uptime_strips(env)
         under_way = bool(pages.active_incidents or pages.active_maintenance)
         self.fresh = env.globals["fresh"] = freshness(snapshot, watch=under_way)
+        self.cards = CardSet(pages, site.catalog)
 
     def render(self, page: Page) -> bytes:
         template = self.env.get_template(page.template)
@@ -168,6 +170,7 @@ class SiteRenderer:
             root=page.root,
             canonical=self.site.config.base_url + _clean(page.path),
             path=page.path,
+            card=self.cards.for_page(page),  # the link preview's image (cards.py)
         )
         # `home` leads to the site root (api/, badges), above a language edition's own root.
         context.update(home=page.root + "../" * edition_prefix(self.site.config).count("/"),
@@ -221,7 +224,7 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
     incident's file to every key, and the site's own templates (and `now`) to a page's."""
     pages = renderer.pages
     live = page.context.get("live", True) is not False
-    shared = (
+    shared: tuple[str, ...] = (
         pages.now.isoformat() if live else "",
         pages.headline.word,
         str(bool(renderer.postmortems.newest_first)),
@@ -234,6 +237,8 @@ def page_output(renderer: SiteRenderer, page: Page) -> Output:
         return f"{view.status.word}:{len(view.timeline)}:{published}"
 
     make = partial(renderer.render, page)
+    card = renderer.cards.for_page(page)
+    shared += (card.path if card else "",)  # the link preview's image (cards.py)
     if "view" in page.context:
         view = page.context["view"]
         return Output(make, ("incident", *shared, shown(view)), (view.id,), page=True)

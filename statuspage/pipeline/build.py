@@ -28,6 +28,7 @@ from statuspage.outputs.api import render_api
 from statuspage.outputs.badges import render_badges
 from statuspage.outputs.brand import render_brand_files
 from statuspage.outputs.calendar import render_calendar
+from statuspage.outputs.card_files import render_cards
 from statuspage.outputs.editions import render_editions
 from statuspage.outputs.embed import render_embed_script, render_widgets
 from statuspage.outputs.feeds import render_feeds
@@ -65,6 +66,7 @@ Stage = Callable[[Snapshot, RenderCache], dict[str, Output]]
 # Every stage, in order: the one list a new output is added to.
 STAGES: tuple[Stage, ...] = (
     render_pages,
+    render_cards,
     render_subscribe,
     render_widgets,
     render_embed_script,

@@ -59,7 +59,7 @@ def code_fingerprint() -> str:
 # Libraries whose output ends up in the site: a new version may change the bytes.
 _LIBRARIES = (
     "jinja2", "markupsafe", "markdown", "pymdown-extensions", "nh3", "babel", "feedgen",
-    "icalendar", "pyyaml", "lxml",
+    "icalendar", "pyyaml", "lxml", "pillow",
 )  # fmt: skip
 
 
