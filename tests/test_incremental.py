@@ -47,7 +47,8 @@ def test_rebuilds_equal_a_cold_build_after_edit_add_and_delete(
         incident(4, "Event 4, renamed", body="A [link](https://example.com/)."),
     )
     edited = rebuild_matches_cold(site, out, tmp_path / "cold2")
-    assert "files written" in edited and "0 removed" in edited
+    # Removed: only the renamed incident's old link-preview card (named by what it says).
+    assert "files written" in edited and " 1 removed" in edited
     assert "Event 4, renamed" in (out / "incidents/2026-11-04-event-4/index.html").read_text()
 
     site.incident("2026-11-25-new.md", incident(25, "Brand new", resolved=False))
