@@ -205,12 +205,13 @@ def _cards(tmp_path: Path, name: str, title: str, languages: str) -> Image.Image
 
 def test_text_the_font_cannot_draw_falls_back_instead_of_boxes(tmp_path: Path) -> None:
     """Pillow's own face draws Latin letters only: a Japanese title is drawn as the site's
-    host, and Japanese status words as the English ones, never as rows of boxes."""
+    host, and a card in Japanese in English, never as rows of boxes."""
     japanese = _cards(tmp_path, "ja", "東京ステータス", "[ja]")
     english = _cards(tmp_path, "en", "status.test.example", "[en]")
     heading, panel = (0, 0, 1200, 200), (60, 210, 1140, 360)
     assert japanese.crop(heading).tobytes() == english.crop(heading).tobytes()
     assert japanese.crop(panel).tobytes() == english.crop(panel).tobytes()
+    assert japanese.tobytes() == english.tobytes()  # all of it in English: never a mix
     accented = _cards(tmp_path, "fr", "Société Générale", "[en]")
     plain = _cards(tmp_path, "plain", "Societe Generale", "[en]")
     assert accented.crop(heading).tobytes() == plain.crop(heading).tobytes()

@@ -4,15 +4,16 @@ Pure: no file is read. The font is Pillow's own (`ImageFont.load_default`, the A
 face it carries inside the module, loaded from memory), so every machine with the same
 Pillow draws the same pixels, and the build needs no font on the system. It draws Latin
 letters without accents only: a text it cannot draw whole is drawn as its fallback
-(Card's `Words`), never as boxes. Pillow is imported on the first card made, so a
-build that reuses every card, and every command that draws none, never loads it.
+(Card's `Words`: the English words, a name without accents, an id), never as boxes; a
+card whose words it cannot all draw in the page's language is drawn all in English. Pillow
+is imported on the first card made, so a build that reuses every card, and every
+command that draws none, never loads it.
 
 The PNG has no time or text chunks: the same Card gives the same bytes.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from io import BytesIO
 from typing import TYPE_CHECKING
 
@@ -76,21 +77,19 @@ class Fonts:
                 return False
         return True
 
-    def shown(self, words: Words, *, fold: bool = False) -> str:
-        """What is drawn for *words*: the first choice the face draws whole (with *fold*,
-        also a choice without its accents: untrusted names), else nothing."""
-        for text in words.choices:
-            plain = " ".join(text.translate(_MARKS).split())  # one line, no control characters
-            candidates = [plain, _unaccented(plain)] if fold else [plain]
-            for candidate in candidates:
-                if candidate and self.draws(candidate):
-                    return candidate
+    def shown(self, words: Words, english: bool) -> str:
+        """What is drawn for *words*: the first choice the face draws whole (only the
+        English ones on an *english* card), else nothing."""
+        for text in words.choices[words.english if english else 0 :]:
+            plain = _plain(text)
+            if plain and self.draws(plain):
+                return plain
         return ""
 
 
-def _unaccented(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+def _plain(text: str) -> str:
+    """*text* on one line, its typographic marks as ASCII."""
+    return " ".join(text.translate(_MARKS).split())
 
 
 def fitted(font: FreeTypeFont, text: str, width: int) -> str:
@@ -139,36 +138,40 @@ def draw_card(card: Card) -> bytes:
     from PIL import Image, ImageDraw
 
     fonts = Fonts()
+    # In the page's language if the face draws all its words in it, else all in English:
+    # one language a card, never a mix.
+    own = [w.choices[0] for w in (card.status, card.stamp, *card.lines) if w.english]
+    english = not all(fonts.draws(_plain(text)) for text in own)
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
     inner = WIDTH - 2 * MARGIN
-    _heading(draw, fonts, card, inner)
+    _heading(draw, fonts, card, inner, english)
     draw.rectangle((MARGIN, PANEL_TOP, WIDTH - MARGIN, PANEL_TOP + PANEL_HEIGHT - 1), card.colour)
-    status = fonts.shown(card.status)
+    status = fonts.shown(card.status, english)
     font = _largest(fonts, status, inner - 80, (64, 56, 48, 40))
     status = fitted(font, status, inner - 80)
     middle = PANEL_TOP + PANEL_HEIGHT // 2
     draw.text((MARGIN + 40, middle), status, fill=WHITE, font=font, anchor="lm")
     y = PANEL_TOP + PANEL_HEIGHT + 30
     for line in card.lines:
-        text = fitted(fonts.at(32), fonts.shown(line, fold=True), inner)
+        text = fitted(fonts.at(32), fonts.shown(line, english), inner)
         draw.text((MARGIN, y), text, fill=INK, font=fonts.at(32), anchor="la")
         y += 44
-    stamp = fitted(fonts.at(28), fonts.shown(card.stamp), inner)
+    stamp = fitted(fonts.at(28), fonts.shown(card.stamp, english), inner)
     draw.text((MARGIN, HEIGHT - 50), stamp, fill=MUTED, font=fonts.at(28), anchor="ls")
     out = BytesIO()
     image.save(out, format="PNG")  # no pnginfo: no chunk that varies between builds
     return out.getvalue()
 
 
-def _heading(draw: ImageDraw, fonts: Fonts, card: Card, width: int) -> None:
+def _heading(draw: ImageDraw, fonts: Fonts, card: Card, width: int, english: bool) -> None:
     """The kicker (small, muted) and the heading (up to two lines) above the panel."""
     y, sizes = 50, (52, 44)  # type: tuple[int, tuple[int, ...]]
-    kicker = fonts.shown(card.kicker, fold=True)
+    kicker = fonts.shown(card.kicker, english)
     if kicker:
         draw.text((MARGIN, 40), fitted(fonts.at(28), kicker, width), MUTED, fonts.at(28), "la")
         y, sizes = 84, (44,)
-    heading = fonts.shown(card.heading, fold=True)
+    heading = fonts.shown(card.heading, english)
     font = _largest(fonts, heading, width, sizes)
     for line in wrapped(font, heading, width, 2):
         draw.text((MARGIN, y), line, INK, font, "la")

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import gettext
 import hashlib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -45,10 +47,25 @@ INCIDENT_CARDS = 50
 
 @dataclass(frozen=True, slots=True)
 class Words:
-    """A text to draw, then what to draw instead if the card's font cannot draw it (the
-    English words, an id): the first of *choices* it can draw whole, else nothing."""
+    """A text to draw, then what to draw instead if the card's font cannot draw it: the
+    first of *choices* it can draw whole, else nothing. Those from *english* on are in
+    English (or in no language: names, ids), what a card falls back to as a whole when
+    it cannot draw its status in the page's language."""
 
     choices: tuple[str, ...] = ()
+    english: int = 0
+
+    @classmethod
+    def of(cls, page: Iterable[str] = (), english: Iterable[str] = ()) -> Words:
+        """The page's words, then the English ones (without repeats or empty ones)."""
+        last = tuple(dict.fromkeys(text for text in english if text))
+        first = tuple(text for text in dict.fromkeys(page) if text and text not in last)
+        return cls(first + last, len(first))
+
+
+def unaccented(text: str) -> str:
+    """*text* without its accents ('Société' -> 'Societe'): Latin names the font can draw."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,20 +132,21 @@ class CardSet:
             for c in self.config.components
             if self.pages.statuses[c.id] is not ComponentStatus.OPERATIONAL
         ]
-        status = Words((_(headline.banner), headline.banner))
+        status = Words.of([_(headline.banner)], [headline.banner])
         lines = tuple(self._line(component, state) for component, state in broken)
         if len(lines) > MAX_LINES:
-            lines = (*lines[: MAX_LINES - 1], Words((f"+ {len(lines) - MAX_LINES + 1} ...",)))
-        return self._card(Words(), status, OVERALL[headline.indicator][1], lines, moment)
+            more = Words.of(english=[f"+ {len(lines) - MAX_LINES + 1} ..."])
+            lines = (*lines[: MAX_LINES - 1], more)
+        return self._card(Words.of(), status, OVERALL[headline.indicator][1], lines, moment)
 
     def incident(self, view: IncidentView) -> Card:
         """*view*'s card: its stage and impact, in green once it is over."""
         _ = self._
         stage, impact = LABELS[view.status.word], IMPACT_LABELS[view.impact.word]
-        status = Words((f"{_(stage)} · {_(impact)}", f"{stage} · {impact}"))
+        status = Words.of([f"{_(stage)} · {_(impact)}"], [f"{stage} · {impact}"])
         colour = GREEN if view.status.is_final else OVERALL[view.impact][1]
         moment = view.timeline[0].at if view.timeline else None
-        heading = Words((view.title, view.id))
+        heading = Words.of(english=[view.title, unaccented(view.title), view.id])
         names = [(c.name, c.id) for c, _state in view.affected_components]
         lines = (self._affects(names),) if names else ()
         return self._card(heading, status, colour, lines, moment)
@@ -136,24 +154,27 @@ class CardSet:
     def _affects(self, names: list[tuple[str, str]]) -> Words:
         """'Affects: A, B' (the page's words), then in English, then by id."""
         shown, ids = ", ".join(n for n, _ in names), ", ".join(i for _, i in names)
-        return Words((f"{self._('Affects:')} {shown}", f"Affects: {shown}", f"Affects: {ids}"))
+        english = [f"Affects: {shown}", f"Affects: {unaccented(shown)}", f"Affects: {ids}"]
+        return Words.of([f"{self._('Affects:')} {shown}"], english)
 
     def _card(
         self, heading: Words, status: Words, colour: str,
         lines: tuple[Words, ...], moment: datetime | None,
     ) -> Card:  # fmt: skip
         """A card under the site's title (as kicker if *heading* is the incident's)."""
-        title = Words((self.config.title, self.host))
-        kicker, heading = (title, heading) if heading.choices else (Words(), title)
-        stamp = Words()
+        name = self.config.title
+        title = Words.of(english=[name, unaccented(name), self.host])
+        kicker, heading = (title, heading) if heading.choices else (Words.of(), title)
+        stamp = Words.of()
         if moment is not None:
             local = moment.astimezone(self.config.timezone)
             time = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-            stamp = Words((self._("As of %(time)s") % {"time": time}, f"As of {time}"))
+            stamp = Words.of([self._("As of %(time)s") % {"time": time}], [f"As of {time}"])
         said = [status.choices[0], *(line.choices[0] for line in lines), *stamp.choices[:1]]
         alt = ". ".join([f"{(heading.choices or title.choices)[0]}: {said[0]}", *said[1:]])
         return Card(kicker, heading, status, colour, lines, stamp, alt)
 
     def _line(self, component: Component, state: ComponentStatus) -> Words:
         name, cid, label = component.name, component.id, LABELS[state.word]
-        return Words((f"{name}: {self._(label)}", f"{name}: {label}", f"{cid}: {label}"))
+        english = [f"{name}: {label}", f"{unaccented(name)}: {label}", f"{cid}: {label}"]
+        return Words.of([f"{name}: {self._(label)}"], english)
