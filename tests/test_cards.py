@@ -7,6 +7,8 @@ shows; its name changes when what it says changes, and only then.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -233,3 +235,36 @@ def test_only_the_newest_incidents_have_cards_of_their_own(tmp_path: Path) -> No
     oldest = Preview(out, "incidents/2025-01-01-i0/index.html")
     assert newest.image().size == (1200, 630)
     assert oldest.url is None and oldest.meta["twitter:card"] == "summary"
+
+
+TESSERACT = shutil.which("tesseract")
+
+
+def read_aloud(png: Path) -> str:
+    """The words an OCR engine (Debian's tesseract) reads in *png*, on one line."""
+    assert TESSERACT is not None
+    done = subprocess.run(
+        [TESSERACT, str(png), "-"], capture_output=True, text=True, timeout=120, check=True
+    )
+    return " ".join(done.stdout.split())
+
+
+@pytest.mark.skipif(
+    TESSERACT is None, reason="tesseract-ocr is not installed (.ci/test-tools installs it)"
+)
+def test_the_cards_words_are_the_pages_words(site_dir: SiteDir) -> None:
+    add_incidents(site_dir)
+    site_dir.incident("2026-11-25-outage.md", OUTAGE)
+    out = site_dir.build(ACTIVE)
+    page = lxml_html.fromstring((out / "index.html").read_bytes())
+    headline = " ".join(page.xpath("string(//h1)").split())
+    front = read_aloud(Preview(out, "index.html").file)
+    assert front.startswith(f"Test Status {headline} ")
+    for component in ("Public API: Major outage", "Database: Major outage"):
+        assert component in front
+    assert front.endswith("As of 2026-11-25 18:00 CET")
+    incident = read_aloud(Preview(out, "incidents/2026-11-25-outage/index.html").file)
+    assert incident == (
+        "Test Status Everything is down Investigating - Critical impact "
+        "Affects: Public API, Database As of 2026-11-25 17:00 CET"
+    )
