@@ -60,7 +60,10 @@ def site(tmp_path: Path) -> SiteDir:
 
 
 def published(out: Path) -> bytes:
-    return b"".join(p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file())
+    """Every text file's bytes (the link-preview cards, og/*.png, are pixels: compressed,
+    their bytes may hold anything, and no text of a source reaches them but drawn)."""
+    files = sorted(p for p in out.rglob("*") if p.is_file() and p.suffix != ".png")
+    return b"".join(p.read_bytes() for p in files)
 
 
 # -- reading outside the site ---------------------------------------------------------
