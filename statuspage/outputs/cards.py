@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 MAX_LINES = 3  # component lines under the status panel
 # Incidents with a card of their own: every open one and the newest resolved up to this
-# many (a card takes ~50 ms to draw: 10,000 incidents would add minutes to a first build).
+# many (a card takes ~15 ms to draw: 10,000 incidents would add minutes to a first build).
 # An older incident's page is shared rarely, and previews with its title and words only.
 INCIDENT_CARDS = 50
 
