@@ -40,9 +40,10 @@ if TYPE_CHECKING:
 
 MAX_LINES = 3  # component lines under the status panel
 # Incidents with a card of their own: every open one and the newest resolved up to this
-# many (a card takes ~15 ms to draw: 10,000 incidents would add minutes to a first build).
-# An older incident's page is shared rarely, and previews with its title and words only.
-INCIDENT_CARDS = 50
+# many. A card takes ~15 ms to draw: 50 would add most of a second to a small site's
+# first build (the cards of the rest are reused by later builds). Links shared in chat
+# are to recent incidents; an older one previews with its title and words only.
+INCIDENT_CARDS = 10
 
 
 @dataclass(frozen=True, slots=True)
