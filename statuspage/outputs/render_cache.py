@@ -6,6 +6,7 @@ It also holds what the stages of the current build share (`Shared`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import CodeType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -21,24 +22,26 @@ if TYPE_CHECKING:  # they build on this module
 
 
 class CompiledTemplates(jinja2.BytecodeCache):
-    """Compiled templates kept in memory for the life of their RenderCache (never on disk:
-    loading code from the site's folder would run whatever someone put there).
+    """Compiled templates kept in memory for the life of their RenderCache (this module
+    reads no file: pipeline/template_store.py keeps them on disk for the next process).
 
     A fresh Environment per build still compiles each template only once per RenderCache:
     once for all the languages of a multi-language site, once for all of `serve`'s
-    rebuilds. Jinja checks each entry against its template's source, so an edited
+    rebuilds. Each entry is kept with its template's source checksum, so an edited
     template is compiled again; every Environment here has the same settings."""
 
     def __init__(self) -> None:
-        self.compiled: dict[str, bytes] = {}
+        # template key -> (its source's checksum, the code compiled from it)
+        self.compiled: dict[str, tuple[str, CodeType]] = {}
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        code = self.compiled.get(bucket.key)
-        if code is not None:
-            bucket.bytecode_from_string(code)
+        found = self.compiled.get(bucket.key)
+        if found is not None and found[0] == bucket.checksum:
+            bucket.code = found[1]  # the code itself: nothing to unmarshal
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.compiled[bucket.key] = bucket.bytecode_to_string()
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
 
 
 @dataclass
@@ -55,8 +58,8 @@ class Shared:
 class RenderCache:
     """Compiled templates, converted Markdown and formatted dates, for one build or many."""
 
-    def __init__(self) -> None:
-        self.templates = CompiledTemplates()
+    def __init__(self, templates: CompiledTemplates | None = None) -> None:
+        self.templates = templates if templates is not None else CompiledTemplates()
         self.markdown = Markdown()
         self._formatters: dict[tuple[str, ZoneInfo], Formatter] = {}
         self._shared: Shared | None = None

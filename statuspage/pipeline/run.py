@@ -66,11 +66,11 @@ class Session:
     written to the site's cache folder only by `save`, when the session ends."""
 
     def __init__(self, source: Path, workdir: Path, out: Path) -> None:
-        from statuspage.outputs.render_cache import RenderCache
+        from statuspage.pipeline.template_store import stored_render_cache
 
         self.parsed = ParseCache(source)
         self.state = BuildState(workdir, out)
-        self.render: RenderCache = RenderCache()
+        self.render: RenderCache = stored_render_cache(source)
         self.builds = 0
 
     def save(self) -> None:
@@ -224,6 +224,7 @@ def _make(
 ) -> BuildReport:  # fmt: skip
     """Load the site through *parsed* and bring *out* to it; *state* is updated, not saved."""
     from statuspage.pipeline.build import build_into
+    from statuspage.pipeline.template_store import stored_render_cache
     from statuspage.source.site import load_site
 
     site, problems = load_site(source, cache=parsed)
@@ -242,7 +243,7 @@ def _make(
     moment = moment or clock(site.config)
     written = build_into(
         site, moment, out, source, state, parsed.digests,
-        site_key=key, workers=workers, cache=cache,
+        site_key=key, workers=workers, cache=cache or stored_render_cache(source),
     )  # fmt: skip
     state.warnings = [str(w) for w in problems.warnings]
     return BuildReport(moment, site.config, *written, site=site)
