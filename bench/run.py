@@ -4,6 +4,8 @@
     python bench/run.py --large    # and 100,000
     python bench/run.py --sizes 2000 --repeat 5
     python bench/run.py --cstate ../cstate --cstate-only   # Hugo + cState beside us, N = 1,000
+    python bench/run.py --cstate ../cstate --cstate-only --cstate-sizes 50 300 --repeat 5
+    python bench/run.py --cstate ../cstate --cstate-only --cstate-sizes --cstate-site ../status
 
 Each build runs `python -m statuspage build` as a child process, timed by the wall
 clock, with its peak RSS from wait4() (the largest of the process and the worker
@@ -19,6 +21,10 @@ paired with `python -c "import click"`. With --cstate DIR
 (a cState checkout, https://github.com/cstate/cstate) and `hugo` on PATH, the same
 history is also generated as a cState site and built cold by Hugo, alternating with
 `statuspage build --no-cache` on that site imported (`statuspage import cstate`).
+--cstate-site DIR compares on a real cState site as well (a copy, its theme linked
+from the checkout). Our builds keep compiled templates in the user's cache folder
+between runs, as a machine that builds often does; --fresh-user-cache gives each an
+empty one instead, as a fresh CI runner has.
 Results are printed and written to bench/results.json.
 Not part of the test suite: timings depend on the machine and its load.
 """
@@ -236,9 +242,14 @@ def measure(n: int, seed: int, repeat: int) -> dict[str, object]:
     return row
 
 
-def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, object]:
-    """Hugo + cState cold on a generated cState site beside `statuspage build --no-cache`
-    on the same site imported, alternating the two (A B A B) *pairs* times."""
+def versus_cstate(
+    n: int, seed: int, theme: Path, pairs: int, *, site: Path | None = None,
+    fresh_user_cache: bool = False,
+) -> dict[str, object]:  # fmt: skip
+    """Hugo + cState cold on a generated cState site (or a copy of *site*, a real one)
+    beside `statuspage build --no-cache` on the same site imported, alternating the two
+    (A B A B) *pairs* times. With *fresh_user_cache*, each of our builds gets an empty
+    $XDG_CACHE_HOME (no compiled templates kept from an earlier build: a fresh CI runner)."""
     hugo = shutil.which("hugo")
     if hugo is None:
         raise SystemExit("--cstate needs `hugo` on PATH (https://gohugo.io/installation/)")
@@ -246,10 +257,17 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
         raise SystemExit(
             f"{theme} is not a cState checkout (git clone https://github.com/cstate/cstate)"
         )
-    hugo_site, ours = OUT / f"cstate-{n}", OUT / f"cstate-{n}-imported"
-    hugo_out, ours_out = OUT / f"cstate-{n}-hugo-out", OUT / f"cstate-{n}-imported-out"
-    print(f"\n== N = {n:,}, Hugo + cState beside statuspage: generating ...", flush=True)
-    generate(n, seed, hugo_site, "cstate")
+    name = f"cstate-{site.name}" if site else f"cstate-{n}"
+    hugo_site, ours = OUT / name, OUT / f"{name}-imported"
+    hugo_out, ours_out = OUT / f"{name}-hugo-out", OUT / f"{name}-imported-out"
+    shutil.rmtree(hugo_site, ignore_errors=True)
+    if site is None:
+        print(f"\n== N = {n:,}, Hugo + cState beside statuspage: generating ...", flush=True)
+        generate(n, seed, hugo_site, "cstate")
+    else:
+        shutil.copytree(site, hugo_site, ignore=shutil.ignore_patterns(".git", "themes"))
+        n = len(list((hugo_site / "content" / "issues").glob("*.md")))
+        print(f"\n== {site.name} ({n:,} issues), Hugo + cState beside statuspage", flush=True)
     (hugo_site / "themes").mkdir()
     (hugo_site / "themes" / "cstate").symlink_to(theme.resolve(), target_is_directory=True)
     shutil.rmtree(ours, ignore_errors=True)
@@ -293,6 +311,10 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
         for name in ("hugo", "statuspage"):
             for folder in (hugo_out, ours_out, hugo_site / "resources"):
                 shutil.rmtree(folder, ignore_errors=True)
+            if fresh_user_cache:
+                user_cache = OUT / "user-cache"
+                shutil.rmtree(user_cache, ignore_errors=True)
+                os.environ["XDG_CACHE_HOME"] = str(user_cache)
             used = os.times()
             seconds, peak, _ = run_child(commands[name])
             after = os.times()
@@ -313,6 +335,8 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
     ratios = [h / o for h, o in zip(times["hugo"], times["statuspage"], strict=True)]
     row: dict[str, object] = {
         "n": n,
+        "site": site.name if site else None,
+        "fresh_user_cache": fresh_user_cache,
         "pairs": pairs,
         "hugo_version": version,
         "cstate_commit": commit.stdout.strip() or None,
@@ -340,16 +364,19 @@ def versus_cstate(n: int, seed: int, theme: Path, pairs: int) -> dict[str, objec
 def cstate_table(rows: list[dict[str, object]]) -> str:
     lines = [
         "| N | Hugo + cState s (CPU s) | statuspage build --no-cache s (CPU s) | ratio, wall "
-        "(range) | pairs | output files (Hugo / ours) | load before → after |",
-        "|---:|---:|---:|---:|---:|---:|---|",
+        "(range) | ratio, CPU | pairs | output files (Hugo / ours) | load before → after |",
+        "|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         h, o = r["hugo"], r["statuspage"]
+        what = f"{r['n']:,}" + (f" ({r['site']})" if r.get("site") else "")
+        what += ", fresh user cache" if r.get("fresh_user_cache") else ""
+        cpu = h["cpu_seconds"] / max(o["cpu_seconds"], 0.01)  # type: ignore[index]
         lines.append(
-            f"| {r['n']:,} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} "
+            f"| {what} | {h['seconds']:.2f} ({h['cpu_seconds']:.1f}) | {o['seconds']:.2f} "
             f"({o['cpu_seconds']:.1f}) | "  # type: ignore[index]
             f"{r['ratio_median']}x ({r['ratio_range'][0]}\u2013{r['ratio_range'][1]}x) | "
-            f"{r['pairs']} | "  # type: ignore[index]
+            f"{cpu:.2f}x | {r['pairs']} | "  # type: ignore[index]
             f"{r['files']['hugo']:,} / {r['files']['statuspage']:,} | {r['load_before'][0]} → "
             f"{r['load_after'][0]} |"  # type: ignore[index]
         )
@@ -417,6 +444,19 @@ def main() -> None:
         default=[[1_000]],
         help="N for the cState comparison",
     )
+    parser.add_argument(
+        "--cstate-site",
+        type=Path,
+        nargs="*",
+        default=[],
+        metavar="DIR",
+        help="real cState sites (config.yml, content/issues/) to compare on too",
+    )
+    parser.add_argument(
+        "--fresh-user-cache",
+        action="store_true",
+        help="each of our builds with an empty $XDG_CACHE_HOME (as on a fresh CI runner)",
+    )
     parser.add_argument("--cstate-only", action="store_true", help="only the cState comparison")
     parser.add_argument("--json", type=Path, default=HERE / "results.json")
     parser.add_argument("--floor", type=Path, help=argparse.SUPPRESS)
@@ -437,11 +477,16 @@ def main() -> None:
         parser.error("--cstate-only needs --cstate DIR")
     rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
     starts = [] if args.cstate_only else measure_startup(max(args.repeat, 5), [None])
+    fresh = args.fresh_user_cache
     versus = (
         [
-            versus_cstate(n, args.seed, args.cstate, args.repeat)
+            versus_cstate(n, args.seed, args.cstate, args.repeat, fresh_user_cache=fresh)
             for group in args.cstate_sizes
             for n in group
+        ]
+        + [
+            versus_cstate(0, args.seed, args.cstate, args.repeat, site=site, fresh_user_cache=fresh)
+            for site in args.cstate_site
         ]
         if args.cstate
         else []
