@@ -41,6 +41,14 @@ LATER = "2026-06-01T12:15:00Z"
 OUT = HERE / "out"
 
 
+def compile_package(folder: Path) -> None:
+    """The package's byte code written, as `pip install` does: a checkout (or an editable
+    install) run with PYTHONDONTWRITEBYTECODE=1 would compile every module in every
+    child again (0.14 CPU s of a 50-incident build), which no installed copy does."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(folder)], check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -61,6 +69,8 @@ def main() -> None:
         shutil.rmtree(site, ignore_errors=True)
         shutil.rmtree(f"{site}-out", ignore_errors=True)
         shutil.copytree(template, site)
+    for side in sides.values():  # byte code compiled, as `pip install` leaves it (see below)
+        compile_package(side / "statuspage")
     time.sleep(3.5)  # the copies' files out of the stat manifest's racy window
     edits = iter(range(1_000_000))
     cpu: dict[str, float] = {}  # CPU seconds of each side's last build (and its workers)

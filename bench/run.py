@@ -32,6 +32,7 @@ Not part of the test suite: timings depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -48,6 +49,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import END, GROUPS, NOW, generate, incident_file  # noqa: E402
+from paired import compile_package  # noqa: E402
 from startup import measure as measure_startup  # noqa: E402
 from startup import table as startup_table  # noqa: E402
 
@@ -475,6 +477,9 @@ def main() -> None:
     )
     if args.cstate_only and not args.cstate:
         parser.error("--cstate-only needs --cstate DIR")
+    spec = importlib.util.find_spec("statuspage")
+    if spec is not None and spec.origin is not None:
+        compile_package(Path(spec.origin).parent)
     rows = [] if args.cstate_only else [measure(n, args.seed, args.repeat) for n in sizes_]
     starts = [] if args.cstate_only else measure_startup(max(args.repeat, 5), [None])
     fresh = args.fresh_user_cache
