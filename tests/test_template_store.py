@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import marshal
+import os
 import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -136,3 +137,22 @@ def test_code_is_only_loaded_from_a_folder_of_this_user_outside_the_site(
         folder.chmod(0o700 if folder.is_dir() else 0o600)
     cache_home(monkeypatch, inside)
     assert build(site, tmp_path / "out")["index.html"] == true_page
+
+
+def test_folders_of_code_versions_unused_for_a_week_go_when_a_new_one_is_made(
+    site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = cache_home(monkeypatch, tmp_path / "home")
+    build(site, tmp_path / "out")
+    (current,) = home.iterdir()
+    stale, recent = home / ("0" * 32), home / ("1" * 32)
+    for folder, days in ((stale, 8), (recent, 6)):
+        folder.mkdir()
+        (folder / "x.code").write_bytes(b"")
+        moment = current.stat().st_mtime - days * 24 * 3600
+        os.utime(folder, (moment, moment))
+    build(site, tmp_path / "out")  # the same code: its folder is there, nothing is removed
+    assert {p.name for p in home.iterdir()} == {current.name, stale.name, recent.name}
+    shutil.rmtree(current)  # as if the code had changed: a folder is made for it
+    build(site, tmp_path / "out")
+    assert {p.name for p in home.iterdir()} == {current.name, recent.name}
