@@ -29,13 +29,18 @@ def digest(*parts: str | bytes) -> str:
     return h.hexdigest()
 
 
-def _files_digest(folder: Path, *, suffixes: tuple[str, ...] | None = None) -> str:
-    """Names and bytes of every file under *folder* (sorted), or "" when there is none."""
+def _files_digest(
+    folder: Path, *, suffixes: tuple[str, ...] | None = None, skip: str = "__pycache__"
+) -> str:
+    """Names and bytes of every file under *folder* (sorted), but those in a folder named
+    __pycache__ or *skip*; "" when there is none."""
     if not folder.is_dir():
         return ""
     parts: list[str | bytes] = []
     for path in sorted(
-        p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and skip not in p.parts
     ):
         if suffixes is None or path.suffix in suffixes:
             parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
@@ -50,10 +55,20 @@ def code_fingerprint() -> str:
     edit to any of them invalidates the cache even without a new version number."""
     package = Path(__file__).parent.parent  # statuspage/
     return digest(
-        __version__, str(FORMAT), *library_versions(),
-        _files_digest(package, suffixes=(".py", ".mo", ".html", ".css", ".txt")),
+        __version__, str(FORMAT), *library_versions(), package_code(),
+        _files_digest(package, suffixes=(".mo", ".html", ".css", ".txt")),
         _files_digest(default_templates_dir()),
     )  # fmt: skip
+
+
+@cache
+def package_code() -> str:
+    """The package's own Python modules, the same in a checkout and in the installed wheel:
+    not the theme code the wheel's build hook generates from them (pipeline/theme_code.py)."""
+    return _files_digest(Path(__file__).parent.parent, suffixes=(".py",), skip=THEME_CODE)
+
+
+THEME_CODE = "theme_code"  # the folder of that code in the installed package
 
 
 # Libraries whose output ends up in the site: a new version may change the bytes.

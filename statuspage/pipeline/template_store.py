@@ -41,6 +41,7 @@ import jinja2
 from statuspage.outputs.render_cache import CompiledTemplates, RenderCache
 from statuspage.pipeline.fingerprint import code_fingerprint, digest
 from statuspage.pipeline.seal import key_path
+from statuspage.pipeline.theme_code import packaged_code
 
 FOLDER = "templates"
 
@@ -97,6 +98,22 @@ class StoredTemplates(CompiledTemplates):
     def __init__(self, folder: Path | None) -> None:
         super().__init__()
         self.folder = folder
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> jinja2.bccache.Bucket:
+        """Jinja's lookup: memory, then the installed wheel's theme code (read-only,
+        pipeline/theme_code.py), then *folder*."""
+        key = self.get_cache_key(name, filename)
+        bucket = jinja2.bccache.Bucket(environment, key, self.get_source_checksum(source))
+        super().load_bytecode(bucket)
+        if bucket.code is None:
+            bucket.code = packaged_code(name, filename or name, source)
+            if bucket.code is None:
+                self.load_bytecode(bucket)
+            else:
+                super().dump_bytecode(bucket)  # the next Environment finds it in memory
+        return bucket
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         super().load_bytecode(bucket)
