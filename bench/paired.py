@@ -7,7 +7,10 @@
 A and B are two checkouts of this repository; each build runs as a child process with
 PYTHONPATH set to the checkout, in a copy of the site of its own (its own cache and
 output folder: the cache is keyed by the code, so sharing one would make every build a
-first one). The copies are warmed by one untimed build. Cases:
+first one). The copies are warmed by one untimed build. A or B may instead be a venv with
+a wheel installed (a folder with bin/python): its Python runs the build, as a user's
+install does (the wheel's precompiled theme is in it). --fresh-user-cache gives each build
+an empty XDG_CACHE_HOME, as on a fresh CI runner. Cases:
 
   no-cache  `build --no-cache` into an empty folder
   cold      a first build: no cache, empty output folder
@@ -49,6 +52,11 @@ def compile_package(folder: Path) -> None:
                    stdout=subprocess.DEVNULL)  # fmt: skip
 
 
+def installed(side: Path) -> bool:
+    """*side* is a venv with the package installed, not a checkout."""
+    return (side / "bin" / "python").is_file()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -58,6 +66,11 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--pairs", type=int, default=5)
+    parser.add_argument(
+        "--fresh-user-cache",
+        action="store_true",
+        help="each build with an empty XDG_CACHE_HOME (a fresh CI runner)",
+    )
     parser.add_argument("--cases", nargs="+", default=["no-cache", "cold", "noop", "edit", "later"],
                         choices=["no-cache", "cold", "noop", "edit", "later"])  # fmt: skip
     args = parser.parse_args()
@@ -70,7 +83,8 @@ def main() -> None:
         shutil.rmtree(f"{site}-out", ignore_errors=True)
         shutil.copytree(template, site)
     for side in sides.values():  # byte code compiled, as `pip install` leaves it (see below)
-        compile_package(side / "statuspage")
+        if not installed(side):
+            compile_package(side / "statuspage")
     time.sleep(3.5)  # the copies' files out of the stat manifest's racy window
     edits = iter(range(1_000_000))
     cpu: dict[str, float] = {}  # CPU seconds of each side's last build (and its workers)
@@ -78,8 +92,14 @@ def main() -> None:
     def build(name: str, *extra: str, now: str = NOW) -> float:
         site = OUT / f"paired-{args.size}-{name}"
         env = dict(os.environ, PYTHONPATH=str(sides[name]))
+        python = sides[name] / "bin" / "python"
+        if installed(sides[name]):
+            env.pop("PYTHONPATH")
+        if args.fresh_user_cache:
+            shutil.rmtree(OUT / "user-cache", ignore_errors=True)
+            env["XDG_CACHE_HOME"] = str(OUT / "user-cache")
         command = [
-            sys.executable,
+            str(python) if installed(sides[name]) else sys.executable,
             "-m",
             "statuspage",
             "build",
