@@ -9,6 +9,7 @@ compiler is counted (not timed).
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -68,17 +69,22 @@ def site(tmp_path: Path) -> SiteDir:
     return s
 
 
-def build(python: Path, site: SiteDir, tmp_path: Path, name: str) -> tuple[list[str], Path]:
-    """`build --no-cache` by *python* with an empty user cache: the templates it compiled,
-    and its output folder."""
+def run(python: Path, site: SiteDir, tmp_path: Path, name: str) -> subprocess.CompletedProcess[str]:
+    """`build --no-cache` by *python* with an empty user cache, into {name}-out; the names of
+    the templates it compiled in the file *name*."""
     cache, out, report = tmp_path / f"{name}-cache", tmp_path / f"{name}-out", tmp_path / name
-    done = subprocess.run(
+    return subprocess.run(
         [python, "-c", COUNTING, report, "build", "--no-cache", "--now", NOW, "--out", out],
         cwd=site.root, capture_output=True, text=True,
         env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_CACHE_HOME": str(cache)},
     )  # fmt: skip
+
+
+def build(python: Path, site: SiteDir, tmp_path: Path, name: str) -> tuple[list[str], Path]:
+    """A build that succeeds (see run): the templates it compiled, and its output folder."""
+    done = run(python, site, tmp_path, name)
     assert done.returncode == 0, done.stderr
-    return report.read_text().split(), out
+    return (tmp_path / name).read_text().split(), tmp_path / f"{name}-out"
 
 
 def stored(tmp_path: Path, name: str) -> list[str]:
@@ -163,3 +169,25 @@ def test_theme_code_for_other_template_bytes_is_ignored(
     finally:
         shutil.rmtree(folder)
         shutil.copytree(kept, folder)
+
+
+def test_an_error_in_the_theme_code_names_the_template_file_and_line(
+    installed: Path, site: SiteDir, tmp_path: Path
+) -> None:
+    """The packaged code reports where a template failed as compiled code does: the
+    template's own file and line (pipeline/failures.py), not the generated module's."""
+    own = site.root / "site-templates" / "index.html"
+    own.parent.mkdir()
+    own.write_text('{% include "_uptime.html" %}\n', encoding="utf-8")  # with no `uptime`
+    found = []
+    for python, name in ((installed, "wheel"), (Path(sys.executable), "tree")):
+        done = run(python, site, tmp_path, name)
+        assert done.returncode == 1
+        found.append(re.fullmatch(r"error: template error: (\S+):(\d+): (.+)\n", done.stderr))
+    wheel, here = found
+    assert wheel and here, [done.stderr]
+    assert (tmp_path / "wheel").read_text().split() == ["index.html"]  # _uptime.html: packaged
+    theme = theme_code(installed).parent / "site-templates"
+    assert wheel[1] == str(theme / "_uptime.html")
+    assert wheel.group(2, 3) == here.group(2, 3)
+    assert here[1] == str(REPO / "site-templates" / "_uptime.html")
