@@ -26,19 +26,10 @@ from statuspage.model import ComponentStatus, IncidentStatus
 from statuspage.pipeline.fingerprint import digest
 
 from .conftest import SiteDir
+from .support.open_incident import API_ERRORS as OPEN
 
 NOW = "2026-11-21T12:00:00Z"
 RESOLVED_AT = 1795262000 * 1_000_000  # 2026-11-21 11:53:20 UTC, before NOW, in the cache's micros
-OPEN = """\
----
-title: API errors
-impact: major
-components: {api: partial_outage}
----
-## Investigating · 2026-11-20 14:02
-
-We are looking into it.
-"""
 OTHER = """\
 ---
 title: Database maintenance window

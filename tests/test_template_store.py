@@ -25,18 +25,9 @@ from statuspage.outputs.pages import environment
 from statuspage.pipeline.run import run_build
 
 from .conftest import SiteDir, parse_html, text_of
+from .support.open_incident import API_ERRORS as INCIDENT
 
 NOW = datetime(2026, 11, 21, 12, tzinfo=UTC)
-INCIDENT = """\
----
-title: API errors
-impact: major
-components: {api: partial_outage}
----
-## Investigating · 2026-11-20 14:02
-
-We are looking into it.
-"""
 
 
 @pytest.fixture

@@ -17,18 +17,9 @@ import pytest
 from lxml import html as lxml_html
 
 from .conftest import CONFIG, SiteDir, read_cache, write, write_cache
+from .support.open_incident import API_ERRORS as INCIDENT
 
 NOW = "2026-11-21T12:00:00Z"
-INCIDENT = """\
----
-title: API errors
-impact: major
-components: {api: partial_outage}
----
-## Investigating · 2026-11-20 14:02
-
-We are looking into it.
-"""
 
 
 def statuspage(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
