@@ -154,7 +154,7 @@ We are seeing **elevated** error rates on API requests.
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true",
-        help="rewrite tests/golden/*/expected from today's output (see tests/golden/README.md)",
+        help="rewrite tests/golden/*/expected* from today's output (see tests/golden/README.md)",
     )  # fmt: skip
 
 

@@ -1,5 +1,7 @@
 """Golden output trees: each site in tests/golden/<case>/input, built at a fixed `--now`,
-must give exactly tests/golden/<case>/expected: the same files, byte for byte.
+must give exactly tests/golden/<case>/expected: the same files, byte for byte. A site with
+`audiences:` gives one tree per audience, named as `build -o` names its folders: the
+public page in `expected`, audience NAME's in `expected-NAME` beside it.
 
 Our other tests compare our output with our output, so output that is wrong the same way
 every time passes them; this one compares it with output a reviewer has read. To accept a
@@ -73,13 +75,24 @@ def unlocked_libraries() -> list[str]:
     return found
 
 
-def build_case(case: str, tmp_path: Path, *, cache: bool, env: dict[str, str]) -> dict[str, bytes]:
-    """The tree `statuspage build` writes for *case*: with --no-cache, or as a cold build
-    through the incremental path (whose cache goes into a copy of the input)."""
+def expected_trees(case: str) -> dict[str, dict[str, bytes]]:
+    """Each expected tree of *case* by its folder's name: `expected`, `expected-NAME`."""
+    folders = sorted(f for f in (GOLDEN / case).glob("expected*") if f.is_dir())
+    return {f.name: read_tree(f) for f in folders if f.name.split("-")[0] == "expected"}
+
+
+def build_case(
+    case: str, tmp_path: Path, *, cache: bool, env: dict[str, str]
+) -> dict[str, dict[str, bytes]]:
+    """The trees `statuspage build` writes for *case*, named as expected trees are: with
+    --no-cache, or as a cold build through the incremental path (whose cache goes into a
+    copy of the input). Each build writes into a folder of its own, so that every folder
+    in it is one the build made: OUT, and OUT-NAME for each audience but the public."""
     source = GOLDEN / case / "input"
     if cache:
         source = shutil.copytree(source, tmp_path / f"{case}-source")
-    out = tmp_path / f"{case}-{'cold' if cache else 'no-cache'}"
+    out = tmp_path / f"{case}-{'cold' if cache else 'no-cache'}" / "out"
+    out.parent.mkdir()
     command = ["build", "--source", str(source), "--out", str(out), "--now", CASES[case]]
     result = subprocess.run(
         [sys.executable, "-m", "statuspage", *command, *([] if cache else ["--no-cache"])],
@@ -88,7 +101,8 @@ def build_case(case: str, tmp_path: Path, *, cache: bool, env: dict[str, str]) -
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stderr == "", result.stderr  # a golden site builds without warnings
-    return read_tree(out)
+    built = sorted(out.parent.iterdir())
+    return {"expected" + f.name.removeprefix(out.name): read_tree(f) for f in built}
 
 
 def as_text(data: bytes) -> list[str] | None:
@@ -101,7 +115,24 @@ def as_text(data: bytes) -> list[str] | None:
         return None
 
 
-def tree_differences(expected: dict[str, bytes], built: dict[str, bytes]) -> str:
+def forest_differences(
+    expected: dict[str, dict[str, bytes]], built: dict[str, dict[str, bytes]]
+) -> str:
+    """What differs between two sets of trees (one per audience), tree by tree."""
+    lines = []
+    for name in sorted(expected.keys() | built.keys()):
+        if name not in built:
+            lines.append(f"{name}/ is expected and was not built")
+        elif name not in expected:
+            lines.append(f"{name}/ was built and is not expected")
+        elif differences := tree_differences(expected[name], built[name], name):
+            lines.append(f"{name}/:\n{differences}" if len(built) > 1 else differences)
+    return "\n".join(lines)
+
+
+def tree_differences(
+    expected: dict[str, bytes], built: dict[str, bytes], name: str = "expected"
+) -> str:
     """What differs between two trees, for a reader: missing, extra and changed files, and
     unified diffs of the first few changed text files. Empty when the trees are equal."""
     missing = sorted(expected.keys() - built.keys())
@@ -124,15 +155,16 @@ def tree_differences(expected: dict[str, bytes], built: dict[str, bytes]) -> str
         if shown == SHOWN_DIFFS:
             continue
         shown += 1
-        lines.append(unified_diff(old, new, path))
+        lines.append(unified_diff(old, new, path, name))
     if binary:
         lines.append(f"binary files differ: {', '.join(binary)}")
     return "\n".join(lines)
 
 
-def unified_diff(old: list[str], new: list[str], path: str) -> str:
-    """The unified diff of one file, cut to DIFF_LINES lines."""
-    diff = list(difflib.unified_diff(old, new, f"expected/{path}", f"built/{path}"))
+def unified_diff(old: list[str], new: list[str], path: str, name: str = "expected") -> str:
+    """The unified diff of one file of the tree *name*, cut to DIFF_LINES lines."""
+    built = "built" + name.removeprefix("expected")
+    diff = list(difflib.unified_diff(old, new, f"{name}/{path}", f"{built}/{path}"))
     if len(diff) > DIFF_LINES:
         diff = [*diff[:DIFF_LINES], f"... ({len(diff) - DIFF_LINES} more diff lines)\n"]
     # A last line without a newline would run into the next file's header.
@@ -165,13 +197,17 @@ def test_build_matches_the_golden_tree(case: str, tmp_path: Path, update_golden:
     other = {"PYTHONHASHSEED": "4242", "TZ": "Pacific/Auckland", "LC_ALL": "de_DE.UTF-8"}
     plain = build_case(case, tmp_path, cache=False, env=one)
     cold = build_case(case, tmp_path, cache=True, env=other)
-    between_paths = tree_differences(plain, cold)
+    between_paths = forest_differences(plain, cold)
     assert not between_paths, f"`build --no-cache` and a cold cached build differ:\n{between_paths}"
-    expected_dir = GOLDEN / case / "expected"
-    differences = tree_differences(read_tree(expected_dir), plain)
+    expected = expected_trees(case)
+    differences = forest_differences(expected, plain)
     if differences and update_golden:
-        rewrite_tree(expected_dir, plain)
-        pytest.skip(f"rewrote tests/golden/{case}/expected; review it with `git diff tests/golden`")
+        for stale in expected.keys() - plain.keys():
+            shutil.rmtree(GOLDEN / case / stale)
+        for name, files in plain.items():
+            rewrite_tree(GOLDEN / case / name, files)
+        rewritten = ", ".join(f"tests/golden/{case}/{name}" for name in sorted(plain))
+        pytest.skip(f"rewrote {rewritten}; review it with `git diff tests/golden`")
     unlocked = unlocked_libraries()
     if differences and unlocked:
         pytest.skip(
@@ -205,7 +241,10 @@ def test_every_case_folder_is_built() -> None:
     assert folders == CASES.keys()
     for case in CASES:
         assert (GOLDEN / case / "input" / "statuspage.yaml").is_file()
-        assert read_tree(GOLDEN / case / "expected"), f"tests/golden/{case}/expected is empty"
+        trees = expected_trees(case)
+        assert "expected" in trees, f"tests/golden/{case}/expected is missing"
+        for name, files in trees.items():
+            assert files, f"tests/golden/{case}/{name} is empty"
 
 
 def test_differences_name_every_kind_of_change() -> None:
@@ -229,6 +268,23 @@ def test_differences_name_every_kind_of_change() -> None:
     assert "binary files differ: favicon.png, logo.png" in report
     extra = tree_differences(expected, {**expected, "new.txt": b"x"})
     assert extra == "unexpected (built, not expected): new.txt"
+
+
+def test_differences_name_each_audience_s_tree() -> None:
+    """A site with audiences: a tree not built, one not expected, and a change in one."""
+    public, partners = {"index.html": b"<p>public</p>\n"}, {"index.html": b"<p>partners</p>\n"}
+    expected = {"expected": public, "expected-partners": partners}
+    assert forest_differences(expected, dict(expected)) == ""
+    report = forest_differences(expected, {"expected": public, "expected-internal": partners})
+    assert report == (
+        "expected-internal/ was built and is not expected\n"
+        "expected-partners/ is expected and was not built"
+    )
+    changed = {"index.html": b"<p>internal</p>\n"}
+    report = forest_differences(expected, {**expected, "expected-partners": changed})
+    assert report.startswith("expected-partners/:\nchanged: index.html\n")
+    assert "--- expected-partners/index.html\n+++ built-partners/index.html\n" in report
+    assert "\n-<p>partners</p>\n+<p>internal</p>" in report
 
 
 def test_diffs_are_capped() -> None:
