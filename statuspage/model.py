@@ -69,6 +69,7 @@ class Audience:
     brand_color: str | None = None
     description: str | None = None
     notify: tuple[Endpoint, ...] = ()  # its own `notify:` endpoints
+    search_engines: bool | None = None  # None: not written (a private page: False)
     line: int = 0
 
 
@@ -164,6 +165,8 @@ class Config:
     history_per_page: int = 20
     email_url: str | None = None  # `subscribe: {email_url:}`: an e-mail sign-up page run elsewhere
     show_slo: bool = False  # mark overspent error budgets on the front page
+    # `search_engines:`; False: robots.txt, `_headers` and every page ask not to be indexed.
+    search_engines: bool = True
     # ITIL priority (1-5) -> the longest a first public update may take after detection.
     response_targets: tuple[tuple[int, timedelta], ...] = ()
     # `start_date:`, the first day the page reports on (None: not written; see source/start.py).

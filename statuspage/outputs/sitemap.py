@@ -3,6 +3,11 @@
 Absolute URLs from `base_url`. Crawlers read robots.txt only at a host's root,
 so on a site under a path (https://acme.github.io/status/) it is inert but
 harmless; the sitemap can be submitted directly there.
+
+With `search_engines: false` (by default an audience's page other than the public one)
+robots.txt disallows everything and no sitemap is written: its only readers are
+crawlers, and it would hand anyone who reaches a wrongly opened private host a list of
+every incident's URL.
 """
 
 from __future__ import annotations
@@ -27,10 +32,17 @@ NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 SUBSCRIBE = SUBSCRIBE_PAGE.removesuffix("index.html")
 
 
+# No sitemap named: a crawler that obeys the Disallow would read none of it anyway.
+NO_ROBOTS = "User-agent: *\nDisallow: /\n"
+
+
 def render_sitemap(snapshot: Snapshot, cache: RenderCache) -> dict[str, Output]:
     """Every public HTML page (not 404.html, nor the embed/ widgets); incident pages carry
-    their last update as lastmod."""
+    their last update as lastmod. Only robots.txt, saying no, for a page kept out of
+    search engines."""
     config = snapshot.config
+    if not config.search_engines:
+        return ready({"robots.txt": NO_ROBOTS.encode()})
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<urlset xmlns="{NAMESPACE}">']
     # Written line by line (tens of thousands of URLs on a long history): the layout
     # ElementTree's indent() gives, text escaped as it escapes it.

@@ -79,6 +79,9 @@ def view_config(config: Config, audience: str) -> Config:
         cname=None,  # the custom domain is the public page's
         pages_extra=None,
         notify=own.notify,
+        # Defence in depth for a page meant to be private: should its host ever serve it
+        # to anyone, search engines are still asked not to list it, unless it says so.
+        search_engines=own.search_engines is True,
     )
 
 

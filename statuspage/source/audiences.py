@@ -16,7 +16,7 @@ from statuspage.model import PUBLIC, Audience, Config, Endpoint
 from statuspage.source.config_schema import AUDIENCE
 from statuspage.source.config_values import read_languages, unknown_keys
 from statuspage.source.names import suggest, userinfo_problem
-from statuspage.source.yamlfile import YamlList, YamlMap
+from statuspage.source.yamlfile import YamlList, YamlMap, boolean_problem
 
 NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 BASE_URL = re.compile(r"^https?://[^/\s]+")
@@ -151,8 +151,18 @@ def _audience(entry: YamlMap, config: Config, path: Path, problems: Problems) ->
         brand_color=brand,
         description=str(description).strip() if description is not None else None,
         notify=_endpoints(entry, name, config, problems),
+        search_engines=_search_engines(entry, path, problems),
         line=entry.line,
     )
+
+
+def _search_engines(entry: YamlMap, path: Path, problems: Problems) -> bool | None:
+    """Its `search_engines:` (None when not written, or after the error saying why)."""
+    value = entry.get("search_engines")
+    if value is not None and (refused := boolean_problem("search_engines", value)):
+        problems.error(path, entry.line_of("search_engines"), refused)
+        return None
+    return None if value is None else bool(value)
 
 
 def _endpoints(

@@ -158,10 +158,7 @@ def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
         message = f"more than {MAX_COMPONENTS:,} components; group related services into one"
         problems.error(path, components[MAX_COMPONENTS].line, message)
     email_url = read_email_url(data, path, problems)
-    show_slo = data.get("show_slo", False)
-    if refused := boolean_problem("show_slo", show_slo):
-        problems.error(path, data.line_of("show_slo"), refused)
-        show_slo = False
+    show_slo = _flag(data, "show_slo", False, path, problems)
     return Config(
         title=title.strip(),
         base_url=base_url,
@@ -176,6 +173,7 @@ def _top_level(data: YamlMap, path: Path, problems: Problems) -> Config:
         pages_extra=pages_extra,
         email_url=email_url,
         show_slo=show_slo,
+        search_engines=_flag(data, "search_engines", True, path, problems),
         response_targets=read_response_targets(data, path, problems),
         start_date=read_date(data, "start_date", path, problems),
         stale_after=read_stale_after(data, path, problems),
@@ -211,6 +209,15 @@ def _optional_str(data: YamlMap, key: str, path: Path, problems: Problems) -> st
         problems.error(path, data.line_of(key), f"`{key}:` must be text")
         return None
     return value
+
+
+def _flag(data: YamlMap, key: str, default: bool, path: Path, problems: Problems) -> bool:
+    """A true-or-false setting; *default* when not written or after an error."""
+    value = data.get(key, default)
+    if refused := boolean_problem(key, value):
+        problems.error(path, data.line_of(key), refused)
+        return default
+    return bool(value)
 
 
 def _positive_int(data: YamlMap, key: str, default: int, path: Path, problems: Problems) -> int:

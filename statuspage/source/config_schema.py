@@ -138,6 +138,14 @@ TOP_LEVEL = Section(
             "false",
         ),
         Key(
+            "search_engines",
+            "true or false",
+            "whether search engines may index the page (false: robots.txt, `_headers` and "
+            "every page ask them not to, and no sitemap is written)",
+            "search_engines: false",
+            "true",
+        ),
+        Key(
             "response_targets",
             "mapping of P1-P5 to durations",
             "longest time to the first update per priority, e.g. {P1: 15m}",
@@ -281,6 +289,14 @@ AUDIENCE = Section(
             "mapping (see `notify:`)",
             "where `statuspage notify` sends its news (the top level's go to `public` only)",
             "notify: {webhooks: [{url: '${OPS_SLACK_URL}', format: slack}]}",
+        ),
+        Key(
+            "search_engines",
+            "true or false",
+            "whether search engines may index its page, as the top level's key says "
+            "(not the top level's value: a page for some readers is kept out by default)",
+            "search_engines: true",
+            "false",
         ),
     ),
 )
