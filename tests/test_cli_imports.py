@@ -38,14 +38,17 @@ NOT_READ_BY_ALERT = {
 }  # fmt: skip
 NOW = "2026-11-21T12:00:00Z"
 
+# What the command itself imports: modules the interpreter loaded before it ran (a site's
+# .pth files may import tempfile, say) are not the command's doing.
 PROBE = """
 import sys
+before = set(sys.modules)
 from statuspage.commands.main import cli
 try:
     cli.main(sys.argv[1:], prog_name="statuspage")
 except SystemExit as e:
     assert not e.code, e.code
-print("loaded:", " ".join(m for m in {heavy!r} if m in sys.modules))
+print("loaded:", " ".join(m for m in {heavy!r} if m in sys.modules and m not in before))
 print("statuspage:", " ".join(sorted(m for m in sys.modules if m.startswith("statuspage"))))
 print("all:", " ".join(sorted(sys.modules)))
 """
