@@ -24,8 +24,8 @@ import pytest
 from statuspage.pipeline.fingerprint import library_versions as _library_versions
 
 from .conftest import REPO
+from .support.golden_trees import GOLDEN, read_tree
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
 # The trees are the output of the versions CI last passed with: a new release of Markdown,
 # Babel's CLDR data or icalendar may rightly change bytes, and must not turn a run with
 # the newest releases red by itself. Under the locked versions they are always compared.
@@ -39,12 +39,6 @@ CASES = {
 # A difference report shows the diffs of this many text files, each cut to this many lines.
 SHOWN_DIFFS = 3
 DIFF_LINES = 60
-
-
-def read_tree(folder: Path) -> dict[str, bytes]:
-    """Every file under *folder* (hidden ones too), by its POSIX path relative to it."""
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in files}
 
 
 def locked_versions() -> dict[str, str]:

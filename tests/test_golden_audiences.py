@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from .test_golden import GOLDEN, read_tree
+from .support.golden_trees import GOLDEN, read_tree
 
 CASE = GOLDEN / "audiences"
 # Each audience's expected tree, narrowest trust first (as `build -o` names the folders).

@@ -10,7 +10,7 @@ import pytest
 
 from .conftest import CONFIG as PLAIN
 from .conftest import EXAMPLE_INCIDENT, SiteDir, parse_html, write
-from .test_audiences import API_INCIDENT, BILLING_INCIDENT, CONFIG
+from .support.two_audiences import API_INCIDENT, BILLING_INCIDENT, CONFIG
 
 NOW = "2026-12-07T16:00:00Z"
 NO_ROBOTS = "User-agent: *\nDisallow: /\n"

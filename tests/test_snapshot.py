@@ -4,7 +4,6 @@ but what the caller hands in."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,8 @@ from statuspage.state.reliability import quarterly_figures
 from statuspage.state.snapshot import Snapshot
 from statuspage.state.uptime import dated, uptime_report
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+from .support.golden_trees import GOLDEN
+
 NOW = datetime.fromisoformat("2026-12-02T10:00:00+01:00")  # tests/test_golden.py's "full" instant
 
 
